@@ -1,0 +1,134 @@
+/**
+ * Every setting of Tidings, resolved in one place and read lazily (never at import time, so core imports cleanly
+ * in tests and scripts). Locally a setting comes from its environment variable; deployed, an unset variable falls
+ * back to the SST-linked resource named beside it. A missing or malformed required setting fails with a message
+ * naming it, the first time configuration is read (at start: `npm start`, or a Lambda's first event).
+ */
+import { Resource } from "sst/resource";
+import { z } from "zod";
+import { tierSchema, type Tier } from "./tiers";
+
+export type { Tier };
+
+/** Setting name → how to read it from SST's `Resource` when it is not in the environment. */
+const linked: Record<string, (resource: Record<string, any>) => string | undefined> = {
+  TABLE_NAME: (r) => r.Table?.name,
+  SEND_QUEUE_URL: (r) => r.SendQueue?.url,
+  SIGNING_SECRET: (r) => r.SigningSecret?.value,
+  SIGNING_SECRET_PREVIOUS: (r) => r.SigningSecretPrevious?.value,
+  EDITOR_TOKENS: (r) => r.EditorTokens?.value,
+  STRIPE_SECRET_KEY: (r) => r.StripeSecretKey?.value,
+  STRIPE_WEBHOOK_SECRET: (r) => r.StripeWebhookSecret?.value,
+  SES_CONFIGURATION_SET: (r) => r.Email?.configSet,
+};
+
+const optional = z
+  .string()
+  .optional()
+  .transform((value) => (value?.trim() ? value.trim() : undefined));
+const list = (value: string | undefined) =>
+  (value ?? "")
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean);
+const positive = (fallback: number) => z.coerce.number().positive().default(fallback);
+
+const editorTokens = z
+  .string()
+  .transform(list)
+  .pipe(
+    z
+      .array(z.string().regex(/^[\w.-]+:.{16,}$/, "each entry is name:token, the token at least 16 characters"))
+      .min(1),
+  )
+  .transform((entries) =>
+    entries.map((entry) => {
+      const at = entry.indexOf(":");
+      return { name: entry.slice(0, at), token: entry.slice(at + 1) };
+    }),
+  );
+
+const schema = z.object({
+  PUBLIC_URL: z.url().transform((url) => url.replace(/\/+$/, "")),
+  SIGNING_SECRET: z.string().min(32, "at least 32 characters"),
+  SIGNING_SECRET_PREVIOUS: optional,
+  EDITOR_TOKENS: editorTokens,
+  MAIL_FROM: z.string().min(3),
+  MAIL_REPLY_TO: optional,
+  /** Optional `mailto:` address added to List-Unsubscribe beside the one-click HTTPS URL. */
+  UNSUBSCRIBE_MAILTO: optional,
+  POSTAL_ADDRESS: z.string().min(5),
+  OUTLET_NAME: z.string().default("Tidings"),
+  STRIPE_SECRET_KEY: optional,
+  STRIPE_WEBHOOK_SECRET: optional.transform(list),
+  STRIPE_API_BASE: z.url().optional(),
+  TIERS: z
+    .string()
+    .default("[]")
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: "custom", message: "not valid JSON" });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.array(tierSchema)),
+  SES_MAX_SEND_RATE: positive(14),
+  SES_CONFIGURATION_SET: optional,
+  GRACE_DAYS: positive(7),
+  MAX_VOTES_PER_PATRON: z.coerce.number().int().positive().default(3),
+  TABLE_NAME: z.string().min(3),
+  SEND_QUEUE_URL: optional,
+  AWS_REGION: z.string().default("us-east-1"),
+  DYNAMODB_ENDPOINT: optional,
+  SES_ENDPOINT: optional,
+  SQS_ENDPOINT: optional,
+  /** `local` turns off what needs HTTPS (Secure cookies); anything else is treated as deployed. */
+  STAGE: z.string().default("local"),
+});
+
+export type Config = z.output<typeof schema>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+let cached: Config | undefined;
+
+/** The resolved settings; throws a `ConfigError` naming every missing or malformed one. */
+export function get(): Config {
+  cached ??= load(process.env);
+  return cached;
+}
+
+/** Forgets the resolved settings, so the next `get()` reads them again (tests that change a setting). */
+export function reset(): void {
+  cached = undefined;
+}
+
+export function load(env: NodeJS.ProcessEnv): Config {
+  const raw: Record<string, string | undefined> = {};
+  for (const key of Object.keys(schema.shape)) raw[key] = env[key] || fromResource(key);
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const name = String(issue.path[0]);
+    const where = linked[name] ? ` (environment variable ${name}, or the linked SST resource)` : "";
+    return raw[name] === undefined ? `${name} is required${where}` : `${name}: ${issue.message}`;
+  });
+  throw new ConfigError(`Tidings is not configured: ${problems.join("; ")}`);
+}
+
+function fromResource(name: string): string | undefined {
+  const read = linked[name];
+  if (!read) return undefined;
+  try {
+    return read(Resource as Record<string, any>);
+  } catch {
+    return undefined; // not running under SST, or not linked to this function
+  }
+}
