@@ -1,0 +1,59 @@
+/**
+ * Every key of the single table is built here and nowhere else. Entities and their keys:
+ *
+ * | entity     | pk                  | sk                | gsi1pk / gsi1sk                               | gsi2pk / gsi2sk                     |
+ * |------------|---------------------|-------------------|-----------------------------------------------|-------------------------------------|
+ * | subscriber | SUB#<id>            | PROFILE           | SUBS#<status>#<frequency>#<shard> / <id>      |                                     |
+ * | email      | EMAIL#<email>       | EMAIL             |                                               |                                     |
+ * | follow     | SUB#<id>            | FOLLOWS#<topic>   |                                               | TOPIC#<topic>#FOLLOWERS / <status>#<id> |
+ * | patron     | SUB#<id>            | PATRON            | CUSTOMER#<stripe customer id> / PATRON        | PATRONS#<status> / <id>             |
+ * | topic      | TOPIC#<id>          | TOPIC             | TOPICS#<status> / <id>                        |                                     |
+ * | tally      | TOPIC#<id>          | TALLY#<shard>     |                                               |                                     |
+ * | vote       | TOPIC#<id>          | VOTE#<subscriber> | SUB#<subscriber>#VOTES / TOPIC#<id>           |                                     |
+ * | article    | ARTICLE#<id>        | ARTICLE           | ARTICLES / <publishedAt>#<id>                 |                                     |
+ * | digest     | DIGEST#<id>         | DIGEST            | DIGESTS / <createdAt>#<id>                    | DIGESTS#<frequency>#<status> / <period> |
+ * | delivery   | DIGEST#<id>         | DELIVERY#<sub>    | DELIVERIES#<digest>#<status> / <sub>          | SUB#<sub>#DELIVERIES / <at>#<digest> |
+ * | event      | EVENT#<stripe id>   | EVENT             | (TTL)                                         |                                     |
+ * | rate limit | LIMIT#<name>#<key>  | <window start>    | (TTL)                                         |                                     |
+ */
+import { createHash } from "node:crypto";
+
+/** Sending reads subscribers by status and frequency; sharding keeps one GSI partition from running hot. */
+export const SUBSCRIBER_SHARDS = 8;
+
+export function shardOf(id: string, shards = SUBSCRIBER_SHARDS): number {
+  return createHash("sha1").update(id).digest().readUInt32BE(0) % shards;
+}
+
+export const subscriber = {
+  key: (id: string) => ({ pk: `SUB#${id}`, sk: "PROFILE" }),
+  byStatus: (status: string, frequency: string, id: string) => ({
+    gsi1pk: subscriber.statusPartition(status, frequency, shardOf(id)),
+    gsi1sk: id,
+  }),
+  statusPartition: (status: string, frequency: string, shard: number) => `SUBS#${status}#${frequency}#${shard}`,
+};
+
+export const email = {
+  key: (address: string) => ({ pk: `EMAIL#${address}`, sk: "EMAIL" }),
+};
+
+export const follow = {
+  key: (subscriberId: string, topic: string) => ({ pk: `SUB#${subscriberId}`, sk: `FOLLOWS#${topic}` }),
+  prefix: "FOLLOWS#",
+  byTopic: (topic: string, status: string, subscriberId: string) => ({
+    gsi2pk: follow.topicPartition(topic),
+    gsi2sk: `${status}#${subscriberId}`,
+  }),
+  topicPartition: (topic: string) => `TOPIC#${topic}#FOLLOWERS`,
+};
+
+export const topic = {
+  key: (id: string) => ({ pk: `TOPIC#${id}`, sk: "TOPIC" }),
+  byStatus: (status: string, id: string) => ({ gsi1pk: topic.statusPartition(status), gsi1sk: id }),
+  statusPartition: (status: string) => `TOPICS#${status}`,
+};
+
+export const rateLimit = {
+  key: (name: string, key: string, windowStart: string) => ({ pk: `LIMIT#${name}#${key}`, sk: windowStart }),
+};

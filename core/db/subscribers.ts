@@ -1,0 +1,138 @@
+/**
+ * Subscribers in the table: the profile item, an email item that makes the address unique and finds the
+ * subscriber by it, and one follow item per topic followed (the "subscribers by topic" index).
+ */
+import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import type { Status, Subscriber } from "../subscribers/types";
+import { db, tableName } from "./client";
+import { WriteConflictError, isConditionFailure } from "./errors";
+import * as keys from "./keys";
+
+type Write = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>[number];
+
+const now = () => Math.floor(Date.now() / 1000);
+const live = (item: Subscriber | undefined) => (item && !(item.expiresAt && item.expiresAt <= now()) ? item : undefined);
+
+/** A subscriber by id (strongly consistent); an expired unconfirmed sign-up counts as absent. */
+export async function get(id: string): Promise<Subscriber | undefined> {
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.subscriber.key(id), ConsistentRead: true }));
+  return live(strip(Item));
+}
+
+/** A subscriber by email address (strongly consistent), including an expired sign-up so it can be reused. */
+export async function getByEmail(email: string): Promise<Subscriber | undefined> {
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.email.key(email), ConsistentRead: true }));
+  if (!Item) return undefined;
+  const { Item: profile } = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.subscriber.key(Item.subscriberId), ConsistentRead: true }),
+  );
+  return strip(profile);
+}
+
+/**
+ * Writes a subscriber: a new one when `previous` is absent (the address must be free), else an update that
+ * succeeds only if nobody wrote since `previous` was read. Follow items are kept in step in the same transaction.
+ * Throws `WriteConflictError` when another write got there first.
+ */
+export async function save(next: Subscriber, previous?: Subscriber): Promise<void> {
+  const TableName = tableName();
+  const items: Write[] = [
+    {
+      Put: {
+        TableName,
+        Item: {
+          ...keys.subscriber.key(next.id),
+          ...keys.subscriber.byStatus(next.status, next.frequency, next.id),
+          entity: "subscriber",
+          ...next,
+        },
+        ...(previous
+          ? { ConditionExpression: "version = :version", ExpressionAttributeValues: { ":version": previous.version } }
+          : { ConditionExpression: "attribute_not_exists(pk)" }),
+      },
+    },
+  ];
+  if (!previous || previous.expiresAt !== next.expiresAt) {
+    items.push({
+      Put: {
+        TableName,
+        Item: { ...keys.email.key(next.email), entity: "email", subscriberId: next.id, expiresAt: next.expiresAt },
+        ...(!previous && { ConditionExpression: "attribute_not_exists(pk)" }),
+      },
+    });
+  }
+  const before = new Set(previous?.topics ?? []);
+  const rewriteAll = previous && (previous.status !== next.status || previous.expiresAt !== next.expiresAt);
+  for (const topic of before) {
+    if (!next.topics.includes(topic)) items.push({ Delete: { TableName, Key: keys.follow.key(next.id, topic) } });
+  }
+  for (const topic of next.topics) {
+    if (before.has(topic) && !rewriteAll) continue;
+    items.push({
+      Put: {
+        TableName,
+        Item: {
+          ...keys.follow.key(next.id, topic),
+          ...keys.follow.byTopic(topic, next.status, next.id),
+          entity: "follow",
+          subscriberId: next.id,
+          topic,
+          status: next.status,
+          expiresAt: next.expiresAt,
+        },
+      },
+    });
+  }
+  try {
+    await db().send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    if (isConditionFailure(error)) throw new WriteConflictError(`subscriber ${next.id}`);
+    throw error;
+  }
+}
+
+/** Subscribers who follow a topic, by status ("active subscribers who follow climate"): ids, a page at a time. */
+export async function followers(topic: string, status: Status, cursor?: Record<string, unknown>) {
+  const { Items = [], LastEvaluatedKey } = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: "gsi2",
+      KeyConditionExpression: "gsi2pk = :pk AND begins_with(gsi2sk, :status)",
+      ExpressionAttributeValues: { ":pk": keys.follow.topicPartition(topic), ":status": `${status}#` },
+      ExclusiveStartKey: cursor,
+    }),
+  );
+  return {
+    subscriberIds: Items.filter((item) => !(item.expiresAt && item.expiresAt <= now())).map((item) => item.subscriberId as string),
+    cursor: LastEvaluatedKey,
+  };
+}
+
+/** Every subscriber of a status and frequency ("active weekly subscribers", for sending), across all shards. */
+export async function* byStatus(status: Status, frequency: string): AsyncGenerator<Subscriber> {
+  for (let shard = 0; shard < keys.SUBSCRIBER_SHARDS; shard++) {
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await db().send(
+        new QueryCommand({
+          TableName: tableName(),
+          IndexName: "gsi1",
+          KeyConditionExpression: "gsi1pk = :pk",
+          ExpressionAttributeValues: { ":pk": keys.subscriber.statusPartition(status, frequency, shard) },
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const subscriber = live(strip(item));
+        if (subscriber) yield subscriber;
+      }
+      cursor = page.LastEvaluatedKey;
+    } while (cursor);
+  }
+}
+
+function strip(item: Record<string, any> | undefined): Subscriber | undefined {
+  if (!item) return undefined;
+  const { pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, entity, ...subscriber } = item;
+  return subscriber as Subscriber;
+}

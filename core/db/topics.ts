@@ -1,0 +1,38 @@
+import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { topicStatuses, type Topic } from "../topics/types";
+import { db, tableName } from "./client";
+import * as keys from "./keys";
+
+export async function put(topic: Topic): Promise<void> {
+  await db().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: { ...keys.topic.key(topic.id), ...keys.topic.byStatus(topic.status, topic.id), entity: "topic", ...topic },
+    }),
+  );
+}
+
+/** Every topic of the given statuses ("open and covered topics"), ordered by id within each status. */
+export async function byStatus(statuses: readonly string[] = topicStatuses): Promise<Topic[]> {
+  const pages = await Promise.all(
+    statuses.map(async (status) => {
+      const topics: Topic[] = [];
+      let cursor: Record<string, unknown> | undefined;
+      do {
+        const page = await db().send(
+          new QueryCommand({
+            TableName: tableName(),
+            IndexName: "gsi1",
+            KeyConditionExpression: "gsi1pk = :pk",
+            ExpressionAttributeValues: { ":pk": keys.topic.statusPartition(status) },
+            ExclusiveStartKey: cursor,
+          }),
+        );
+        for (const { pk, sk, gsi1pk, gsi1sk, entity, ...topic } of page.Items ?? []) topics.push(topic as Topic);
+        cursor = page.LastEvaluatedKey;
+      } while (cursor);
+      return topics;
+    }),
+  );
+  return pages.flat();
+}

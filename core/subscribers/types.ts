@@ -1,0 +1,55 @@
+export const statuses = ["pending", "active", "unsubscribed", "bounced", "complained"] as const;
+export type Status = (typeof statuses)[number];
+
+export const frequencies = ["daily", "weekly"] as const;
+export type Frequency = (typeof frequencies)[number];
+
+/** How and when someone agreed to receive email: kept as evidence of double opt-in. */
+export interface Consent {
+  /** When the sign-up was requested. */
+  requestedAt: string;
+  /** When the confirmation link was followed (absent for an open opt-in). */
+  confirmedAt?: string;
+  /** The form or channel: `api`, `form`, `import`. */
+  source: string;
+  /** A keyed hash of the requester's IP address: evidence without storing the address. */
+  ipHash?: string;
+  userAgent?: string;
+  /** Version of the consent text shown at sign-up. */
+  textVersion: string;
+}
+
+/** A sign-up waiting for its confirmation: what will apply once the link is followed. */
+export interface OptIn {
+  requestedAt: string;
+  name?: string;
+  topics: string[];
+  frequency: Frequency;
+  consent: Consent;
+}
+
+export interface Subscriber {
+  id: string;
+  /** Lower-cased; emails are compared case-insensitively. */
+  email: string;
+  name?: string;
+  status: Status;
+  /** Topic ids followed; none means all topics. */
+  topics: string[];
+  frequency: Frequency;
+  /** ISO date (YYYY-MM-DD): no digest until after this day. */
+  pausedUntil?: string;
+  createdAt: string;
+  updatedAt: string;
+  confirmedAt?: string;
+  unsubscribedAt?: string;
+  /** The consent of the current subscription (after confirming). */
+  consent?: Consent;
+  optIn?: OptIn;
+  /** When confirmation emails were sent, newest last, at most the last five: the per-address limit. */
+  confirmationsSentAt: string[];
+  /** Optimistic-concurrency counter: every write checks the version it read. */
+  version: number;
+  /** Epoch seconds after which an unconfirmed sign-up is gone (DynamoDB TTL; filtered in code too). */
+  expiresAt?: number;
+}

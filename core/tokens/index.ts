@@ -1,0 +1,82 @@
+/**
+ * Link tokens: the signed, purpose-bound values inside emailed links.
+ *
+ * A token is `<purpose>.<subject>.<expiry>.<signature>`: the subject is what it acts on (a subscriber id, or
+ * `sub_…~topic` for a vote), the expiry is epoch seconds in base 36 (`0` for never), and the signature is an
+ * HMAC-SHA256 over all of it *and* the purpose, so a token of one purpose never verifies as another. Tokens are
+ * checked against the current signing secret and then the previous one, so secrets can be rotated without
+ * breaking the links already sent.
+ */
+import { createHmac, timingSafeEqual } from "node:crypto";
+import * as Config from "../config";
+import { VisibleError } from "../errors";
+
+const DAY = 24 * 60 * 60;
+
+/** Each purpose and how long its links live (`null`: forever, e.g. unsubscribe links in old emails). */
+export const lifetimes = {
+  confirm: 7 * DAY,
+  manage: null,
+  unsubscribe: null,
+  vote: 30 * DAY,
+  signin: 1 * DAY,
+} as const satisfies Record<string, number | null>;
+
+export type Purpose = keyof typeof lifetimes;
+
+const SUBJECT = /^[A-Za-z0-9_~:-]{1,200}$/;
+const SIGNATURE_BYTES = 16;
+
+export interface Verified {
+  purpose: Purpose;
+  subject: string;
+  /** Epoch seconds, or null for a token that never expires. */
+  expiresAt: number | null;
+}
+
+/** Signs a token for `purpose` and `subject`, expiring after the purpose's lifetime from `now`. */
+export function sign(purpose: Purpose, subject: string, now = new Date()): string {
+  if (!SUBJECT.test(subject)) throw new Error(`invalid token subject for ${purpose}`);
+  const lifetime = lifetimes[purpose];
+  const expiry = lifetime === null ? "0" : (Math.floor(now.getTime() / 1000) + lifetime).toString(36);
+  const body = `${purpose}.${subject}.${expiry}`;
+  return `${body}.${mac(Config.get().SIGNING_SECRET, body)}`;
+}
+
+/**
+ * Verifies a token for the `purpose` the caller expects. Throws a `VisibleError` (400 `invalid_token` or
+ * `expired_token`) for anything forged, altered, of another purpose, or expired.
+ */
+export function verify(token: unknown, purpose: Purpose, now = new Date()): Verified {
+  const invalid = new VisibleError("invalid", "invalid_token", "This link is not valid. It may be incomplete.");
+  if (typeof token !== "string" || token.length > 400) throw invalid;
+  const parts = token.split(".");
+  if (parts.length !== 4) throw invalid;
+  const [tokenPurpose, subject, expiry, signature] = parts as [string, string, string, string];
+  if (tokenPurpose !== purpose || !SUBJECT.test(subject) || !/^[0-9a-z]{1,12}$/.test(expiry)) throw invalid;
+
+  const body = `${tokenPurpose}.${subject}.${expiry}`;
+  const { SIGNING_SECRET, SIGNING_SECRET_PREVIOUS } = Config.get();
+  const secrets = SIGNING_SECRET_PREVIOUS ? [SIGNING_SECRET, SIGNING_SECRET_PREVIOUS] : [SIGNING_SECRET];
+  if (!secrets.some((secret) => sameSignature(mac(secret, body), signature))) throw invalid;
+
+  const expiresAt = expiry === "0" ? null : parseInt(expiry, 36);
+  if (expiresAt !== null && expiresAt * 1000 <= now.getTime()) {
+    throw new VisibleError("invalid", "expired_token", "This link has expired.");
+  }
+  return { purpose, subject, expiresAt };
+}
+
+function mac(secret: string, body: string): string {
+  return createHmac("sha256", secret)
+    .update(`tidings:v1:${body}`)
+    .digest()
+    .subarray(0, SIGNATURE_BYTES)
+    .toString("base64url");
+}
+
+function sameSignature(expected: string, given: string): boolean {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

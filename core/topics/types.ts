@@ -1,0 +1,15 @@
+export const topicStatuses = ["proposed", "open", "closed", "covered"] as const;
+export type TopicStatus = (typeof topicStatuses)[number];
+
+/** A subject readers follow and patrons vote on; its id is an editor-chosen slug (`climate`). */
+export interface Topic {
+  id: string;
+  title: string;
+  description?: string;
+  status: TopicStatus;
+  articleIds: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const TOPIC_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
