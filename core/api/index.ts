@@ -1,5 +1,5 @@
-import { Hono } from "hono";
+import { createApp } from "./app";
 
-// Placeholder while the API is being written; replaced by the OpenAPI app.
-export const app = new Hono();
-app.get("/healthz", (c) => c.json({ ok: true }));
+export { createApp } from "./app";
+/** The app, built once per process (a Lambda cold start, or `npm start`). */
+export const app = createApp();

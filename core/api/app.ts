@@ -1,0 +1,52 @@
+/**
+ * The one Hono app: every route, on Lambda (`functions/api.ts`) and locally (`npm start`), and in tests through
+ * `app.request()`. Routes are grouped by audience and described in the OpenAPI document they are served with.
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { swaggerUI } from "@hono/swagger-ui";
+import { bodyLimit } from "hono/body-limit";
+import { secureHeaders } from "hono/secure-headers";
+import { VisibleError } from "../errors";
+import { invalidRequest, notFound, onError } from "./errors";
+import { publicRoutes } from "./routes/public";
+import { subscriberPages } from "./routes/subscriber-pages";
+
+/** Request bodies above this are refused with 413 before they are read further. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export function createApp() {
+  const app = new OpenAPIHono({
+    defaultHook: (result) => {
+      if (!result.success) throw invalidRequest(result.error);
+    },
+  });
+
+  app.use(secureHeaders({ crossOriginResourcePolicy: "same-origin" }));
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new VisibleError("too_large", "too_large", `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+      },
+    }),
+  );
+
+  app.route("/", publicRoutes);
+  app.route("/", subscriberPages);
+
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Tidings",
+      version: "0.1.0",
+      description: "Newsletter and membership backend of a reader-funded newsroom.",
+    },
+  });
+  app.get("/docs", swaggerUI({ url: "/openapi.json" }));
+
+  app.onError(onError);
+  app.notFound(notFound);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,60 @@
+/**
+ * The one place errors become answers. A `VisibleError` or bad input is the caller's to fix (4xx, saying what);
+ * anything else is our fault: logged with its details, answered with a generic 500 that leaks nothing.
+ * Pages (everything outside `/api`, `/webhooks`, `/healthz`) get an HTML page; the rest get the JSON error shape.
+ */
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { ZodError } from "zod";
+import { VisibleError } from "../errors";
+import { log } from "../log";
+import { ErrorPage } from "./pages/error";
+
+export function fieldsOf(error: ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) fields[issue.path.join(".") || "body"] ??= issue.message;
+  return fields;
+}
+
+export function invalidRequest(error: ZodError): VisibleError {
+  return new VisibleError("invalid", "invalid_request", "The request is not valid; see the fields.", {
+    fields: fieldsOf(error),
+  });
+}
+
+function toVisible(error: unknown): VisibleError | undefined {
+  if (error instanceof VisibleError) return error;
+  if (error instanceof ZodError) return invalidRequest(error);
+  if (error instanceof HTTPException) {
+    if (error.status === 413) return new VisibleError("too_large", "too_large", "The request body is too large.");
+    if (error.status === 415) {
+      return new VisibleError("unsupported", "unsupported_media_type", "Send JSON or a form (see /openapi.json).");
+    }
+    if (error.status === 400) return new VisibleError("invalid", "invalid_request", "The request body is malformed.");
+    if (error.status === 401) return new VisibleError("unauthorized", "unauthorized", "Missing or invalid credentials.");
+    if (error.status === 404) return new VisibleError("not_found", "not_found", "Nothing is here.");
+  }
+  return undefined;
+}
+
+const wantsJson = (path: string) => path.startsWith("/api/") || path.startsWith("/webhooks/") || path === "/healthz";
+
+export function onError(error: unknown, c: Context) {
+  const visible = toVisible(error);
+  if (!visible) {
+    log.error({ err: error, method: c.req.method, path: c.req.path }, "request failed");
+  }
+  const answer = visible ?? new VisibleError("invalid", "internal", "Something went wrong on our side. Please try again.");
+  const status = (visible ? visible.status : 500) as ContentfulStatusCode;
+  if (visible?.details?.retryAfterSeconds !== undefined) c.header("Retry-After", String(visible.details.retryAfterSeconds));
+  if (wantsJson(c.req.path)) {
+    const fields = answer.details?.fields;
+    return c.json({ error: { code: answer.code, message: answer.message, ...(fields && { fields }) } }, status);
+  }
+  return c.html(ErrorPage({ status, code: answer.code, message: answer.message }), status);
+}
+
+export function notFound(c: Context) {
+  return onError(new VisibleError("not_found", "not_found", "There is nothing at this address."), c);
+}

@@ -1,0 +1,29 @@
+/** Small helpers for describing routes in the OpenAPI document. */
+import { z } from "@hono/zod-openapi";
+
+export const errorBody = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: "invalid_request" }),
+      message: z.string(),
+      fields: z.record(z.string(), z.string()).optional(),
+    }),
+  })
+  .openapi("Error");
+
+export const jsonError = (description: string) => ({
+  description,
+  content: { "application/json": { schema: errorBody } },
+});
+
+export const htmlPage = (description: string) => ({
+  description,
+  content: { "text/html": { schema: z.string() } },
+});
+
+export const form = <T extends z.ZodType>(schema: T) => ({
+  content: { "application/x-www-form-urlencoded": { schema } },
+  required: true,
+});
+
+export const tokenQuery = z.object({ token: z.string().max(400).openapi({ description: "Link token from an email" }) });

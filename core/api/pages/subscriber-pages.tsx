@@ -1,0 +1,120 @@
+/** The pages of the subscriber lifecycle. Every button POSTs: opening a link never changes anything. */
+import type { Subscriber } from "../../subscribers";
+import type { Topic } from "../../topics/types";
+import { Layout, MessagePage } from "./layout";
+
+export function ConfirmPage(props: { token: string }) {
+  return (
+    <MessagePage title="Confirm your subscription">
+      <p>One last step: confirm that you want to receive our digests at this address.</p>
+      <form method="post" action="/confirm">
+        <input type="hidden" name="token" value={props.token} />
+        <button type="submit">Yes, subscribe me</button>
+      </form>
+      <p class="note">If you didn't sign up, close this page: nothing will be sent.</p>
+    </MessagePage>
+  );
+}
+
+export function ConfirmedPage(props: { alreadyActive: boolean; manageUrl: string }) {
+  return (
+    <MessagePage title={props.alreadyActive ? "You're already subscribed" : "You're subscribed"}>
+      <p>
+        {props.alreadyActive
+          ? "Your subscription was confirmed before; nothing else is needed."
+          : "Thank you! Your first digest arrives with the next edition. We've sent you a welcome email."}
+      </p>
+      <p>
+        <a href={props.manageUrl}>Choose your topics and how often you hear from us</a>.
+      </p>
+    </MessagePage>
+  );
+}
+
+export function UnsubscribePage(props: { token: string }) {
+  return (
+    <MessagePage title="Unsubscribe">
+      <p>Press the button to stop all digests to this address.</p>
+      <form method="post" action={`/unsubscribe?token=${encodeURIComponent(props.token)}`}>
+        <button type="submit">Unsubscribe me</button>
+      </form>
+      <p class="note">Changed your mind? Just close this page.</p>
+    </MessagePage>
+  );
+}
+
+export function UnsubscribedPage() {
+  return (
+    <MessagePage title="You're unsubscribed">
+      <p>You won't receive any more digests from us. This took effect immediately.</p>
+      <p>
+        If this was a mistake, you can <a href="/">sign up again</a> at any time; we'll ask you to confirm by email.
+      </p>
+    </MessagePage>
+  );
+}
+
+export function PreferencesPage(props: {
+  subscriber: Subscriber;
+  topics: Topic[];
+  token: string;
+  unsubscribeToken: string;
+  saved?: boolean;
+}) {
+  const { subscriber, topics, token } = props;
+  const follows = new Set(subscriber.topics);
+  const active = subscriber.status === "active" || subscriber.status === "pending";
+  return (
+    <Layout title="Your preferences">
+      <h1>Your preferences</h1>
+      {props.saved && (
+        <p role="status">
+          <strong>Saved.</strong> Your next digest follows these choices.
+        </p>
+      )}
+      {!active && (
+        <p class="note">
+          This address is not subscribed at the moment, so nothing is being sent to it. To receive digests again,
+          sign up again and confirm by email.
+        </p>
+      )}
+      <form method="post" action="/preferences">
+        <input type="hidden" name="token" value={token} />
+        <label for="name">Name (optional)</label>
+        <input type="text" id="name" name="name" value={subscriber.name ?? ""} maxlength={100} autocomplete="name" />
+        <fieldset>
+          <legend>Topics (choose none to get everything)</legend>
+          {topics.map((topic) => (
+            <div class="check">
+              <input type="checkbox" id={`topic-${topic.id}`} name="topics" value={topic.id} checked={follows.has(topic.id)} />{" "}
+              <label for={`topic-${topic.id}`}>{topic.title}</label>
+            </div>
+          ))}
+        </fieldset>
+        <label for="frequency">How often</label>
+        <select id="frequency" name="frequency">
+          <option value="daily" selected={subscriber.frequency === "daily"}>
+            Daily
+          </option>
+          <option value="weekly" selected={subscriber.frequency === "weekly"}>
+            Weekly
+          </option>
+        </select>
+        <label for="pausedUntil">Pause digests until (optional)</label>
+        <input type="date" id="pausedUntil" name="pausedUntil" value={subscriber.pausedUntil ?? ""} />
+        <p>
+          <button type="submit">Save preferences</button>
+        </p>
+      </form>
+      {active && (
+        <form method="post" action={`/unsubscribe?token=${encodeURIComponent(props.unsubscribeToken)}`}>
+          <p>
+            <button type="submit" class="secondary">
+              Unsubscribe from everything
+            </button>
+          </p>
+        </form>
+      )}
+    </Layout>
+  );
+}

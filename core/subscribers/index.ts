@@ -1,0 +1,11 @@
+/**
+ * Subscribers: double opt-in sign-up, confirmation, preferences and unsubscribing (see `product.md` → Subscribers).
+ */
+export { signup, type SignupContext } from "./signup";
+export { confirm } from "./confirm";
+export { fromManageToken, updatePreferences } from "./preferences";
+export { unsubscribe } from "./unsubscribe";
+export { confirmUrl, manageUrl, unsubscribeUrl } from "./links";
+export * as Input from "./input";
+export { LIMITS } from "./rules";
+export type { Subscriber, Status, Frequency } from "./types";

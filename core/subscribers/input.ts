@@ -1,0 +1,42 @@
+/** The shapes a subscriber's input must have, shared by the HTTP routes and the domain. */
+import { z } from "zod";
+import { TOPIC_ID } from "../topics/types";
+import { frequencies } from "./types";
+
+/** A name as people write it: no control characters (so never a CR/LF into a header), at most 100 characters. */
+export const name = z
+  .string()
+  .trim()
+  .max(100)
+  .refine((value) => !/[\p{Cc}\p{Cf}\u2028\u2029]/u.test(value), "must not contain control characters");
+
+export const email = z
+  .string()
+  .trim()
+  .max(254)
+  .pipe(z.email("must be a valid email address"))
+  .transform((value) => value.toLowerCase());
+
+const topicList = z.array(z.string().regex(TOPIC_ID, "must be a topic id")).max(50);
+/** Forms send one value or several under the same field name. */
+const oneOrMany = z.preprocess((value) => (value === undefined || Array.isArray(value) ? value : [value]), topicList);
+
+export const signup = z.object({
+  email,
+  name: name.optional(),
+  topics: oneOrMany.optional(),
+  frequency: z.enum(frequencies).optional(),
+});
+export type SignupInput = z.output<typeof signup>;
+
+export const preferences = z.object({
+  name: name.optional(),
+  topics: oneOrMany.default([]),
+  frequency: z.enum(frequencies),
+  /** ISO date; empty clears the pause. */
+  pausedUntil: z
+    .union([z.literal(""), z.iso.date()])
+    .optional()
+    .transform((value) => value || undefined),
+});
+export type PreferencesInput = z.output<typeof preferences>;

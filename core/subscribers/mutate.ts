@@ -1,0 +1,25 @@
+import * as Db from "../db";
+import type { Subscriber } from "./types";
+
+/**
+ * Reads a subscriber, applies `change` and writes the result only if nobody wrote in between; on a lost race it
+ * reads again and re-applies, so concurrent requests compose instead of overwriting each other. `change` returns
+ * the next state, or `undefined` for "nothing to write". Resolves to what was stored and what was read.
+ */
+export async function mutate(
+  id: string,
+  change: (current: Subscriber | undefined) => Subscriber | undefined,
+): Promise<{ before: Subscriber | undefined; after: Subscriber | undefined; written: boolean }> {
+  for (let attempt = 0; ; attempt++) {
+    const before = await Db.Subscribers.get(id);
+    const next = change(before);
+    if (!next || !before) return { before, after: before, written: false };
+    const after = { ...next, version: before.version + 1, updatedAt: new Date().toISOString() };
+    try {
+      await Db.Subscribers.save(after, before);
+      return { before, after, written: true };
+    } catch (error) {
+      if (!(error instanceof Db.WriteConflictError) || attempt >= 9) throw error;
+    }
+  }
+}

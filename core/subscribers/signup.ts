@@ -1,0 +1,139 @@
+/**
+ * Double opt-in sign-up. Whatever the address's state, the caller learns nothing: the route answers the same 202.
+ * What happens underneath depends on the state:
+ * - unknown, or an unconfirmed sign-up that expired → a `pending` subscriber holding the opt-in, and a confirmation;
+ * - `pending` → the opt-in is refreshed and the confirmation sent again;
+ * - `unsubscribed` / `bounced` / `complained` → the status stays until the new opt-in is confirmed;
+ * - `active` → nothing changes (a stranger must not rewrite someone's preferences); an "already subscribed"
+ *   email with a manage link is sent instead.
+ * Every email of this flow counts against the per-address limit: one per 10 minutes, five per 24 hours.
+ */
+import { createHmac } from "node:crypto";
+import { ulid } from "ulid";
+import * as Config from "../config";
+import * as Db from "../db";
+import { VisibleError } from "../errors";
+import { log } from "../log";
+import { CONSENT_TEXT_VERSION, LIMITS } from "./rules";
+import type { SignupInput } from "./input";
+import { sendSignupEmail } from "./notify";
+import { assertFollowable } from "./topics";
+import type { Subscriber } from "./types";
+
+export interface SignupContext {
+  ip: string;
+  userAgent?: string;
+  /** Where the sign-up came from: `api` or `form`. */
+  source: string;
+}
+
+export type SignupEmail = "confirmation" | "already-subscribed";
+
+export async function signup(input: SignupInput, context: SignupContext, now = new Date()): Promise<void> {
+  const ipHash = hashIp(context.ip);
+  const perIp = await Db.RateLimits.hit("signup-ip", ipHash, LIMITS.signupsPerIp, LIMITS.signupsPerIpWindowSeconds, now);
+  if (!perIp.allowed) {
+    throw new VisibleError("rate_limited", "rate_limited", "Too many sign-ups from this network. Try again later.", {
+      retryAfterSeconds: perIp.retryAfterSeconds,
+    });
+  }
+  await assertFollowable(input.topics ?? []);
+
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const existing = await Db.Subscribers.getByEmail(input.email);
+    const plan = decide(existing, input, { ...context, ipHash }, now);
+    if (!plan.next) return;
+    try {
+      await Db.Subscribers.save(plan.next, existing);
+    } catch (error) {
+      if (error instanceof Db.WriteConflictError) continue;
+      throw error;
+    }
+    if (plan.email) await sendOrRelease(plan.email, plan.next, existing);
+    return;
+  }
+  log.info({ event: "signup.contended" }, "sign-up lost every race; a concurrent one has done it");
+}
+
+/** What a sign-up changes and which email it sends, given what is stored (pure, so it is easy to test). */
+export function decide(
+  existing: Subscriber | undefined,
+  input: SignupInput,
+  context: Omit<SignupContext, "ip"> & { ipHash: string },
+  now: Date,
+): { next?: Subscriber; email?: SignupEmail } {
+  const at = now.toISOString();
+  const mayEmail = emailAllowed(existing?.confirmationsSentAt ?? [], now);
+  const confirmationsSentAt = mayEmail
+    ? [...(existing?.confirmationsSentAt ?? []), at].slice(-LIMITS.emailsPerDay)
+    : (existing?.confirmationsSentAt ?? []);
+
+  if (existing?.status === "active") {
+    if (!mayEmail) return {};
+    return { next: { ...existing, confirmationsSentAt, version: existing.version + 1 }, email: "already-subscribed" };
+  }
+
+  const optIn = {
+    requestedAt: at,
+    name: input.name || undefined,
+    topics: input.topics ?? [],
+    frequency: input.frequency ?? "weekly",
+    consent: {
+      requestedAt: at,
+      source: context.source,
+      ipHash: context.ipHash,
+      userAgent: context.userAgent?.slice(0, 300),
+      textVersion: CONSENT_TEXT_VERSION,
+    },
+  } satisfies Subscriber["optIn"];
+  const expired = existing?.expiresAt !== undefined && existing.expiresAt * 1000 <= now.getTime();
+  const pending = !existing || existing.status === "pending" || expired;
+  const expiresAt = Math.floor(now.getTime() / 1000) + LIMITS.pendingDays * 24 * 60 * 60;
+
+  const next: Subscriber = existing
+    ? {
+        ...existing,
+        ...(pending && { status: "pending", expiresAt, topics: optIn.topics, frequency: optIn.frequency }),
+        optIn,
+        confirmationsSentAt,
+        updatedAt: at,
+        version: existing.version + 1,
+      }
+    : {
+        id: `sub_${ulid(now.getTime())}`,
+        email: input.email,
+        status: "pending",
+        topics: optIn.topics,
+        frequency: optIn.frequency,
+        createdAt: at,
+        updatedAt: at,
+        optIn,
+        confirmationsSentAt,
+        version: 1,
+        expiresAt,
+      };
+  return { next, email: mayEmail ? "confirmation" : undefined };
+}
+
+function emailAllowed(sentAt: readonly string[], now: Date): boolean {
+  const ago = (iso: string) => now.getTime() - Date.parse(iso);
+  const lastDay = sentAt.filter((at) => ago(at) < 24 * 60 * 60 * 1000);
+  const recent = sentAt.some((at) => ago(at) < LIMITS.minutesBetweenEmails * 60 * 1000);
+  return !recent && lastDay.length < LIMITS.emailsPerDay;
+}
+
+/** Sends the planned email; if SES refuses, gives the per-address slot back so a retry can send it. */
+async function sendOrRelease(kind: SignupEmail, next: Subscriber, previous: Subscriber | undefined) {
+  try {
+    await sendSignupEmail(kind, next);
+  } catch (error) {
+    const released = { ...next, confirmationsSentAt: previous?.confirmationsSentAt ?? [], version: next.version + 1 };
+    await Db.Subscribers.save(released, next).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** A keyed hash of an IP address: enough to count and to evidence consent, without keeping the address. */
+export function hashIp(ip: string): string {
+  return createHmac("sha256", Config.get().SIGNING_SECRET).update(`ip:${ip}`).digest("base64url").slice(0, 22);
+}

@@ -1,0 +1,5 @@
+import { handle } from "hono/aws-lambda";
+import { app } from "../core/api";
+
+/** API Gateway v2 / function URL events → the Hono app. */
+export const handler = handle(app);
