@@ -6,6 +6,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { swaggerUI } from "@hono/swagger-ui";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
+import * as Config from "../config";
 import { VisibleError } from "../errors";
 import { invalidRequest, notFound, onError } from "./errors";
 import { publicRoutes } from "./routes/public";
@@ -21,6 +22,12 @@ export function createApp() {
     },
   });
 
+  // Fail every request, naming the setting, rather than half-work with a missing one.
+  app.use(async (_c, next) => {
+    Config.get();
+    Config.requireEditorTokens();
+    await next();
+  });
   app.use(secureHeaders({ crossOriginResourcePolicy: "same-origin" }));
   app.use(
     bodyLimit({

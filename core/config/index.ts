@@ -33,13 +33,14 @@ const list = (value: string | undefined) =>
     .filter(Boolean);
 const positive = (fallback: number) => z.coerce.number().positive().default(fallback);
 
+/** Required only where editor routes run (the API): `requireEditorTokens()` checks it there. */
 const editorTokens = z
   .string()
+  .default("")
   .transform(list)
   .pipe(
     z
       .array(z.string().regex(/^[\w.-]+:.{16,}$/, "each entry is name:token, the token at least 16 characters"))
-      .min(1),
   )
   .transform((entries) =>
     entries.map((entry) => {
@@ -103,6 +104,13 @@ let cached: Config | undefined;
 export function get(): Config {
   cached ??= load(process.env);
   return cached;
+}
+
+/** The editor tokens; fails naming the setting where editor routes run without any configured. */
+export function requireEditorTokens(): Config["EDITOR_TOKENS"] {
+  const tokens = get().EDITOR_TOKENS;
+  if (tokens.length === 0) throw new ConfigError("Tidings is not configured: EDITOR_TOKENS is required (name:token,...)");
+  return tokens;
 }
 
 /** Forgets the resolved settings, so the next `get()` reads them again (tests that change a setting). */

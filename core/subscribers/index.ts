@@ -9,3 +9,4 @@ export { confirmUrl, manageUrl, unsubscribeUrl } from "./links";
 export * as Input from "./input";
 export { LIMITS } from "./rules";
 export type { Subscriber, Status, Frequency } from "./types";
+export { signupMessage, welcomeMessage } from "./notify";

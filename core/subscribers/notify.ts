@@ -1,4 +1,7 @@
-/** The emails of the subscriber lifecycle: confirmation, "already subscribed", welcome. */
+/**
+ * The emails of the subscriber lifecycle: confirmation, "already subscribed", welcome. Each is built as a
+ * `Message` first (so tests can inspect its MIME) and then sent.
+ */
 import * as Templates from "../../templates";
 import * as Config from "../config";
 import * as Db from "../db";
@@ -6,17 +9,20 @@ import * as Email from "../email";
 import { confirmUrl, manageUrl, unsubscribeUrl } from "./links";
 import type { Subscriber } from "./types";
 
+export type SignupEmail = "confirmation" | "already-subscribed";
+
 /** Sign-up emails never carry the subscriber's name: a stranger may have typed it (list-bombing defence). */
-export async function sendSignupEmail(kind: "confirmation" | "already-subscribed", subscriber: Subscriber) {
+export function signupMessage(kind: SignupEmail, subscriber: Subscriber): Email.Message {
   const { OUTLET_NAME: outletName, POSTAL_ADDRESS: postalAddress } = Config.get();
   const rendered =
     kind === "confirmation"
       ? Templates.confirmation({ outletName, postalAddress, confirmUrl: confirmUrl(subscriber.id) })
       : Templates.alreadySubscribed({ outletName, postalAddress, manageUrl: manageUrl(subscriber.id) });
-  return Email.send({ to: subscriber.email, ...rendered });
+  return { to: subscriber.email, ...rendered };
 }
 
-export async function sendWelcome(subscriber: Subscriber) {
+/** The welcome is the first marketing email: it carries the one-click unsubscribe headers. */
+export async function welcomeMessage(subscriber: Subscriber): Promise<Email.Message> {
   const { OUTLET_NAME: outletName, POSTAL_ADDRESS: postalAddress } = Config.get();
   const titles = new Map((await Db.Topics.byStatus()).map((topic) => [topic.id, topic.title]));
   const unsubscribe = unsubscribeUrl(subscriber.id);
@@ -29,5 +35,8 @@ export async function sendWelcome(subscriber: Subscriber) {
     topics: subscriber.topics.map((id) => titles.get(id) ?? id),
     frequency: subscriber.frequency,
   });
-  return Email.send({ to: subscriber.email, ...rendered, marketing: { unsubscribeUrl: unsubscribe } });
+  return { to: subscriber.email, ...rendered, marketing: { unsubscribeUrl: unsubscribe } };
 }
+
+export const sendSignupEmail = (kind: SignupEmail, subscriber: Subscriber) => Email.send(signupMessage(kind, subscriber));
+export const sendWelcome = async (subscriber: Subscriber) => Email.send(await welcomeMessage(subscriber));

@@ -16,7 +16,7 @@ import { VisibleError } from "../errors";
 import { log } from "../log";
 import { CONSENT_TEXT_VERSION, LIMITS } from "./rules";
 import type { SignupInput } from "./input";
-import { sendSignupEmail } from "./notify";
+import { sendSignupEmail, type SignupEmail } from "./notify";
 import { assertFollowable } from "./topics";
 import type { Subscriber } from "./types";
 
@@ -27,7 +27,7 @@ export interface SignupContext {
   source: string;
 }
 
-export type SignupEmail = "confirmation" | "already-subscribed";
+
 
 export async function signup(input: SignupInput, context: SignupContext, now = new Date()): Promise<void> {
   const ipHash = hashIp(context.ip);
