@@ -1,0 +1,28 @@
+/** Reading what the SES emulator received: every sent email, as its `/store` keeps it. */
+import { randomUUID } from "node:crypto";
+
+export interface StoredEmail {
+  messageId: string;
+  from: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { text?: string; html?: string };
+  at: number;
+}
+
+/** A fresh address no other test uses (tests share one SES emulator and run in parallel). */
+export const uniqueEmail = (label = "reader") => `${label}-${randomUUID().slice(0, 8)}@example.com`;
+
+/** Every email sent to `address`, oldest first. */
+export async function mailTo(address: string): Promise<StoredEmail[]> {
+  const response = await fetch(`${process.env.SES_ENDPOINT}/store`);
+  const { emails } = (await response.json()) as { emails: StoredEmail[] };
+  return emails.filter((email) => email.destination.to.some((to) => to.toLowerCase().includes(address.toLowerCase())));
+}
+
+/** The token of the first `path?token=` link in an email's text part. */
+export function tokenFrom(email: StoredEmail, path: string): string {
+  const match = email.body.text?.match(new RegExp(`${path}\\?token=([^\\s>"&]+)`));
+  if (!match?.[1]) throw new Error(`no ${path} link in "${email.subject}"`);
+  return decodeURIComponent(match[1]);
+}

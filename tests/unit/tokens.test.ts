@@ -1,0 +1,83 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import * as Config from "../../core/config";
+import * as Tokens from "../../core/tokens";
+
+const secret = "a".repeat(40);
+const settings = {
+  PUBLIC_URL: "http://127.0.0.1:3000",
+  EDITOR_TOKENS: "editor:test-editor-token-123",
+  MAIL_FROM: "Tidings <news@tidings.local>",
+  POSTAL_ADDRESS: "1 Main Street, Springfield",
+  TABLE_NAME: "unused",
+};
+
+function configure(current: string, previous?: string) {
+  Object.assign(process.env, settings, { SIGNING_SECRET: current, SIGNING_SECRET_PREVIOUS: previous ?? "" });
+  Config.reset();
+}
+
+const refusal = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (error) {
+    return (error as { code?: string }).code;
+  }
+  return "accepted";
+};
+
+describe("link tokens", () => {
+  beforeEach(() => configure(secret));
+  afterEach(() => Config.reset());
+
+  it("verifies a token for its own purpose and subject", () => {
+    const token = Tokens.sign("confirm", "sub_01ABC");
+    expect(Tokens.verify(token, "confirm")).toMatchObject({ purpose: "confirm", subject: "sub_01ABC" });
+  });
+
+  it("refuses a token of another purpose, even with the purpose label rewritten", () => {
+    const token = Tokens.sign("unsubscribe", "sub_01ABC");
+    expect(refusal(() => Tokens.verify(token, "confirm"))).toBe("invalid_token");
+    const relabelled = token.replace(/^unsubscribe\./, "manage.");
+    expect(refusal(() => Tokens.verify(relabelled, "manage"))).toBe("invalid_token");
+  });
+
+  it("refuses altered subjects, expiries and signatures, and forgeries", () => {
+    const token = Tokens.sign("signin", "sub_01ABC");
+    const [purpose, subject, expiry, signature] = token.split(".") as [string, string, string, string];
+    expect(refusal(() => Tokens.verify([purpose, "sub_01ABD", expiry, signature].join("."), "signin"))).toBe("invalid_token");
+    expect(refusal(() => Tokens.verify([purpose, subject, "zzzzzz", signature].join("."), "signin"))).toBe("invalid_token");
+    const flipped = signature.slice(0, -1) + (signature.endsWith("A") ? "B" : "A");
+    expect(refusal(() => Tokens.verify([purpose, subject, expiry, flipped].join("."), "signin"))).toBe("invalid_token");
+    expect(refusal(() => Tokens.verify(`${purpose}.${subject}.${expiry}.`, "signin"))).toBe("invalid_token");
+    expect(refusal(() => Tokens.verify("garbage", "signin"))).toBe("invalid_token");
+    expect(refusal(() => Tokens.verify(undefined, "signin"))).toBe("invalid_token");
+    expect(refusal(() => Tokens.verify("x".repeat(5000), "signin"))).toBe("invalid_token");
+  });
+
+  it("expires a token when its purpose's lifetime is over, and never for unsubscribe", () => {
+    const issued = new Date("2026-01-01T00:00:00Z");
+    const confirm = Tokens.sign("confirm", "sub_01ABC", issued);
+    const sixDays = new Date(issued.getTime() + 6 * 86_400_000);
+    const eightDays = new Date(issued.getTime() + 8 * 86_400_000);
+    expect(Tokens.verify(confirm, "confirm", sixDays).subject).toBe("sub_01ABC");
+    expect(refusal(() => Tokens.verify(confirm, "confirm", eightDays))).toBe("expired_token");
+
+    const unsubscribe = Tokens.sign("unsubscribe", "sub_01ABC", issued);
+    const tenYears = new Date(issued.getTime() + 3650 * 86_400_000);
+    expect(Tokens.verify(unsubscribe, "unsubscribe", tenYears).expiresAt).toBeNull();
+  });
+
+  it("keeps old links working through a secret rotation, and drops them once the old secret is retired", () => {
+    const old = Tokens.sign("manage", "sub_01ABC");
+    configure("b".repeat(40), secret);
+    expect(Tokens.verify(old, "manage").subject).toBe("sub_01ABC");
+    expect(Tokens.sign("manage", "sub_01ABC")).not.toBe(old);
+    configure("b".repeat(40));
+    expect(refusal(() => Tokens.verify(old, "manage"))).toBe("invalid_token");
+  });
+
+  it("refuses to sign a subject that could smuggle separators", () => {
+    expect(() => Tokens.sign("vote", "sub.1")).toThrow();
+    expect(() => Tokens.sign("vote", "sub 1")).toThrow();
+  });
+});
