@@ -1,6 +1,7 @@
 import {
   CreateTableCommand,
   DescribeTableCommand,
+  DescribeTimeToLiveCommand,
   ResourceInUseException,
   UpdateTimeToLiveCommand,
   type CreateTableCommandInput,
@@ -37,6 +38,9 @@ export async function ensureTable(client: DynamoDBClient, name: string): Promise
   }
   const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
   if (Table?.TableStatus !== "ACTIVE") throw new Error(`table ${name} is ${Table?.TableStatus}, not ACTIVE`);
+  // Enabling TTL twice is a ValidationException, so look first.
+  const { TimeToLiveDescription } = await client.send(new DescribeTimeToLiveCommand({ TableName: name }));
+  if (TimeToLiveDescription?.TimeToLiveStatus === "ENABLED") return;
   await client.send(
     new UpdateTimeToLiveCommand({
       TableName: name,

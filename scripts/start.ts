@@ -1,0 +1,112 @@
+/**
+ * `npm start`: the local stack, the table with demo data, and the API on http://127.0.0.1:$PORT. Ctrl-C (or
+ * SIGTERM) stops everything it started, Java included.
+ */
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import type { Server } from "node:http";
+import { serve } from "@hono/node-server";
+import { applyDefaults, claimPort, demoSettings, ensureLocalTable, startLocalStack, type LocalStack } from "./local-stack";
+
+const port = Number(process.env.PORT || 3000);
+let stack: LocalStack | undefined;
+let server: Server | undefined;
+let stopping = false;
+
+async function shutdown(exitCode: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  server?.closeAllConnections();
+  server?.close();
+  await stack?.stop();
+  process.exit(exitCode);
+}
+
+// `once`: a second Ctrl-C kills at once if stopping hangs (the stack's watchdog still ends Java).
+process.once("SIGINT", () => void shutdown(0));
+process.once("SIGTERM", () => void shutdown(0));
+// `npm start` runs us under npm and a shell, which cannot pass on a SIGKILL: once either is gone, stop rather
+// than keep holding the ports and Java.
+const launchers = [process.ppid, parentOf(process.ppid)].filter((pid): pid is number => pid !== undefined && pid > 1);
+setInterval(() => launchers.some((pid) => !isAlive(pid)) && void shutdown(0), 1000).unref();
+
+try {
+  await main();
+} catch (error) {
+  console.error(`\nnpm start failed: ${error instanceof Error ? error.message : String(error)}`);
+  await shutdown(1);
+}
+
+async function main(): Promise<void> {
+  await claimPort(port, "set PORT to another port");
+  stack = await startLocalStack({
+    dynamoPort: Number(process.env.DYNAMO_PORT || 8000),
+    sesPort: Number(process.env.SES_PORT || 8005),
+    sqsPort: Number(process.env.SQS_PORT || 9324),
+  });
+  Object.assign(process.env, stack.env);
+
+  const editorToken = randomBytes(12).toString("hex");
+  const defaulted = applyDefaults({
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    SIGNING_SECRET: randomBytes(32).toString("hex"),
+    EDITOR_TOKENS: `editor:${editorToken}`,
+    TABLE_NAME: "tidings-local",
+    ...demoSettings,
+  });
+  const tableName = process.env.TABLE_NAME as string;
+  await ensureLocalTable(stack.env, tableName);
+
+  // Imported only now: the app and the seed read their configuration from the environment set above.
+  const { seed } = await import("./seed");
+  const seeded = await seed();
+  const { app } = await import("../core/api/index");
+  server = await new Promise<Server>((resolve, reject) => {
+    const listening = serve({ fetch: app.fetch, port, hostname: "127.0.0.1" }, () => resolve(listening as Server));
+    listening.once("error", reject);
+  });
+
+  const url = `http://127.0.0.1:${port}`;
+  const mail = stack.env.SES_ENDPOINT;
+  const bearer = defaulted.includes("EDITOR_TOKENS") ? editorToken : "<a token from EDITOR_TOKENS>";
+  console.log(`
+Tidings is running on the local stack.
+
+  API          ${url}
+  health       ${url}/healthz
+  API docs     ${url}/docs
+  OpenAPI      ${url}/openapi.json
+  mail viewer  ${mail}/   (every email the app sends lands here)
+  DynamoDB     ${stack.env.DYNAMODB_ENDPOINT}   table ${tableName}
+  SQS          ${stack.env.SQS_ENDPOINT}   queue ${stack.env.SEND_QUEUE_URL}
+${defaulted.length ? `\nDev defaults (set these variables to override): ${defaulted.join(", ")}` : ""}${
+    defaulted.includes("EDITOR_TOKENS") ? `\nEDITOR_TOKENS for this run: editor:${editorToken} (send the part after the colon as a Bearer token)` : ""
+  }${seeded.length ? `\n\nDemo data:\n${seeded.map((line) => `  ${line}`).join("\n")}` : ""}
+
+Try:
+  curl ${url}/healthz
+  curl -X POST ${url}/api/subscribe -H 'content-type: application/json' -d '{"email":"reader@example.com","topics":["climate"],"frequency":"weekly"}'
+  curl ${mail}/store
+  curl -H 'authorization: Bearer ${bearer}' ${url}/api/subscribers
+
+Ctrl-C stops everything.`);
+}
+
+function parentOf(pid: number): number | undefined {
+  try {
+    // Linux only; elsewhere just the direct parent is watched. The name in parentheses may contain spaces.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * For integration tests against the local stack that `tests/global-setup.ts` started. Test files run in
+ * parallel against the same stand-ins, so each file gets its own table, and nothing here clears shared stores.
+ */
+import { randomBytes } from "node:crypto";
+import { DeleteTableCommand } from "@aws-sdk/client-dynamodb";
+import { afterAll, beforeAll, inject } from "vitest";
+import { applyDefaults, demoSettings, dynamoDbClient, ensureLocalTable, type LocalEnv } from "../../scripts/local-stack";
+
+/** Test values for the settings the app requires; a variable already set wins. */
+export const testSettings = {
+  PUBLIC_URL: "http://127.0.0.1:3000",
+  SIGNING_SECRET: "test-signing-secret-0123456789abcdef",
+  EDITOR_TOKENS: "editor:test-editor-token",
+  ...demoSettings,
+};
+
+/** The stack's endpoints, copied into `process.env` along with `testSettings`. */
+export function useLocalEnv(): LocalEnv {
+  const env = inject("localStack");
+  Object.assign(process.env, env);
+  applyDefaults(testSettings);
+  return env;
+}
+
+/**
+ * Call at the top of an integration test file: in `beforeAll` it applies `useLocalEnv()` and creates the
+ * file's own table (`tidings-test-<random>`, set as `TABLE_NAME`); `afterAll` deletes the table.
+ */
+export function useLocalStack(): { readonly tableName: string } {
+  const name = `tidings-test-${randomBytes(6).toString("hex")}`;
+  let env: LocalEnv | undefined;
+  beforeAll(async () => {
+    env = useLocalEnv();
+    process.env.TABLE_NAME = name;
+    await ensureLocalTable(env, name);
+  });
+  afterAll(async () => {
+    if (!env) return;
+    const client = dynamoDbClient(env);
+    await client.send(new DeleteTableCommand({ TableName: name })).finally(() => client.destroy());
+  });
+  return { tableName: name };
+}
