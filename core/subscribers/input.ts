@@ -19,19 +19,21 @@ export const email = z
 
 const topicList = z.array(z.string().regex(TOPIC_ID, "must be a topic id")).max(50);
 /** Forms send one value or several under the same field name. */
-const oneOrMany = z.preprocess((value) => (value === undefined || Array.isArray(value) ? value : [value]), topicList);
+const formTopics = z.preprocess((value) => (value === undefined || Array.isArray(value) ? value : [value]), topicList);
 
 export const signup = z.object({
   email,
   name: name.optional(),
-  topics: oneOrMany.optional(),
+  topics: topicList.optional(),
   frequency: z.enum(frequencies).optional(),
 });
+/** The same sign-up from an HTML form. */
+export const signupForm = signup.extend({ topics: formTopics.optional() });
 export type SignupInput = z.output<typeof signup>;
 
 export const preferences = z.object({
   name: name.optional(),
-  topics: oneOrMany.default([]),
+  topics: formTopics.default([]),
   frequency: z.enum(frequencies),
   /** ISO date; empty clears the pause. */
   pausedUntil: z

@@ -27,7 +27,7 @@ publicRoutes.openapi(
       body: {
         content: {
           "application/json": { schema: Subscribers.Input.signup },
-          "application/x-www-form-urlencoded": { schema: Subscribers.Input.signup },
+          "application/x-www-form-urlencoded": { schema: Subscribers.Input.signupForm },
         },
         required: false,
       },
@@ -46,7 +46,9 @@ publicRoutes.openapi(
   async (c) => {
     const isJson = /json/i.test(c.req.header("content-type") ?? "");
     // Both body shapes are declared optional so either may come; validate whichever did (or the missing one).
-    const input = Subscribers.Input.signup.parse(isJson ? c.req.valid("json") : c.req.valid("form"));
+    const input = isJson
+      ? Subscribers.Input.signup.parse(c.req.valid("json"))
+      : Subscribers.Input.signupForm.parse(c.req.valid("form"));
     await Subscribers.signup(input, {
       ip: clientIp(c),
       userAgent: c.req.header("user-agent"),
