@@ -76,6 +76,8 @@ const schema = z.object({
     })
     .pipe(z.array(tierSchema)),
   SES_MAX_SEND_RATE: positive(14),
+  /** Send workers running at once; each paces itself at SES_MAX_SEND_RATE / SEND_CONCURRENCY. */
+  SEND_CONCURRENCY: z.coerce.number().int().positive().default(2),
   SES_CONFIGURATION_SET: optional,
   GRACE_DAYS: positive(7),
   MAX_VOTES_PER_PATRON: z.coerce.number().int().positive().default(3),
