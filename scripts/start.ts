@@ -68,7 +68,6 @@ async function main(): Promise<void> {
 
   const url = `http://127.0.0.1:${port}`;
   const mail = stack.env.SES_ENDPOINT;
-  const bearer = defaulted.includes("EDITOR_TOKENS") ? editorToken : "<a token from EDITOR_TOKENS>";
   console.log(`
 Tidings is running on the local stack.
 
@@ -86,8 +85,7 @@ ${defaulted.length ? `\nDev defaults (set these variables to override): ${defaul
 Try:
   curl ${url}/healthz
   curl -X POST ${url}/api/subscribe -H 'content-type: application/json' -d '{"email":"reader@example.com","topics":["climate"],"frequency":"weekly"}'
-  curl ${mail}/store
-  curl -H 'authorization: Bearer ${bearer}' ${url}/api/subscribers
+  curl ${mail}/store          # the confirmation email: open its link, press the button
 
 Ctrl-C stops everything.`);
 }
