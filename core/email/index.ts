@@ -1,0 +1,12 @@
+/**
+ * Email: the MIME (built by nodemailer's MailComposer) and its sending through SES. The only code that knows
+ * about SES or MIME headers.
+ *
+ * ```ts
+ * import * as Email from "../email";
+ * await Email.send({ to, ...Templates.confirmation(data) });
+ * ```
+ */
+export { compose } from "./compose";
+export { send, isThrottled, resetClient } from "./ses";
+export { UnsafeHeaderError, type Message, type Recipient } from "./message";

@@ -1,0 +1,69 @@
+/**
+ * The SES (v1 API) client and the one call Tidings makes through it: SendRawEmail with the bytes from `compose()`.
+ */
+import { SESClient, SendRawEmailCommand } from "@aws-sdk/client-ses";
+import * as Config from "../config";
+import { log, maskEmail } from "../log";
+import { compose } from "./compose";
+import type { Message } from "./message";
+
+let client: SESClient | undefined;
+
+/** Created on first use. Locally (`SES_ENDPOINT` set) it gets dummy credentials so the SDK never looks for real ones. */
+function ses(): SESClient {
+  if (client) return client;
+  const config = Config.get();
+  client = new SESClient({
+    region: config.AWS_REGION,
+    // SendRawEmail is not idempotent: a retried timeout or 5xx may send twice. Retrying is the delivery
+    // layer's decision (it owns the delivery record), so the SDK makes exactly one attempt.
+    maxAttempts: 1,
+    // The emulator hangs on some calls; SES itself answers in well under a second. Without
+    // `throwOnRequestTimeout` this SDK only logs a warning when the timeout passes and keeps waiting.
+    requestHandler: { requestTimeout: 10_000, connectionTimeout: 3_000, throwOnRequestTimeout: true },
+    ...(config.SES_ENDPOINT
+      ? { endpoint: config.SES_ENDPOINT, credentials: { accessKeyId: "local", secretAccessKey: "local" } }
+      : {}),
+  });
+  return client;
+}
+
+/** Forgets the client, so the next send builds one from the current settings (tests that change SES_ENDPOINT). */
+export function resetClient(): void {
+  client?.destroy();
+  client = undefined;
+}
+
+/**
+ * Sends one email through SES and returns SES's message id. Throws `UnsafeHeaderError` before sending anything
+ * if a header value is unsafe; SES errors are thrown as they come (see `isThrottled`).
+ */
+export async function send(message: Message): Promise<{ messageId: string }> {
+  const raw = await compose(message);
+  const { SES_CONFIGURATION_SET } = Config.get();
+  const result = await ses().send(
+    new SendRawEmailCommand({
+      RawMessage: { Data: raw },
+      ...(SES_CONFIGURATION_SET ? { ConfigurationSetName: SES_CONFIGURATION_SET } : {}),
+    }),
+  );
+  if (!result.MessageId) throw new Error("SES accepted the email but returned no message id");
+  const to = typeof message.to === "string" ? message.to : message.to.address;
+  log.debug({ messageId: result.MessageId, to: maskEmail(to), marketing: Boolean(message.marketing) }, "email sent");
+  return { messageId: result.MessageId };
+}
+
+/**
+ * Whether an SES error is throttling (maximum send rate exceeded): back-pressure to wait on and retry, never a
+ * failed delivery. Note that SES uses the same code when the daily quota is exhausted.
+ */
+export function isThrottled(error: unknown): boolean {
+  if (!error || typeof error !== "object") return false;
+  const e = error as { name?: string; $retryable?: { throttling?: boolean }; $metadata?: { httpStatusCode?: number } };
+  return (
+    e.name === "Throttling" ||
+    e.name === "ThrottlingException" ||
+    e.$retryable?.throttling === true ||
+    e.$metadata?.httpStatusCode === 429
+  );
+}

@@ -1,0 +1,24 @@
+/**
+ * Email templates: pure functions of their data, each returning `{ subject, html, text }`, with preview data
+ * beside it. Everything interpolated is HTML-escaped; links must be absolute http(s) or mailto URLs.
+ *
+ * ```ts
+ * import * as Templates from "../../templates";
+ * await Email.send({ to, ...Templates.confirmation({ outletName, confirmUrl, postalAddress }) });
+ * ```
+ */
+import { preview as alreadySubscribedPreview } from "./already-subscribed";
+import { preview as confirmationPreview } from "./confirmation";
+import { preview as welcomePreview } from "./welcome";
+
+export { alreadySubscribed, type AlreadySubscribedData } from "./already-subscribed";
+export { confirmation, type ConfirmationData } from "./confirmation";
+export { welcome, type WelcomeData } from "./welcome";
+export type { Rendered } from "./html";
+
+/** Preview data for every template, by template name (for an editor's preview page). */
+export const previews = {
+  confirmation: confirmationPreview,
+  welcome: welcomePreview,
+  alreadySubscribed: alreadySubscribedPreview,
+};
