@@ -10,6 +10,8 @@ export function db(): DynamoDBDocumentClient {
     const { DYNAMODB_ENDPOINT, AWS_REGION } = Config.get();
     const raw = new DynamoDBClient({
       region: AWS_REGION,
+      // Without throwOnRequestTimeout the SDK only warns and keeps waiting on a hung connection.
+      requestHandler: { requestTimeout: 5_000, connectionTimeout: 3_000, throwOnRequestTimeout: true },
       ...(DYNAMODB_ENDPOINT && {
         endpoint: DYNAMODB_ENDPOINT,
         credentials: { accessKeyId: "local", secretAccessKey: "local" },
