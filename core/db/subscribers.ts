@@ -7,6 +7,7 @@ import type { Status, Subscriber } from "../subscribers/types";
 import { db, tableName } from "./client";
 import { WriteConflictError, isConditionFailure } from "./errors";
 import * as keys from "./keys";
+import { queryAll } from "./query";
 
 type Write = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>[number];
 
@@ -111,23 +112,15 @@ export async function followers(topic: string, status: Status, cursor?: Record<s
 /** Every subscriber of a status and frequency ("active weekly subscribers", for sending), across all shards. */
 export async function* byStatus(status: Status, frequency: string): AsyncGenerator<Subscriber> {
   for (let shard = 0; shard < keys.SUBSCRIBER_SHARDS; shard++) {
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await db().send(
-        new QueryCommand({
-          TableName: tableName(),
-          IndexName: "gsi1",
-          KeyConditionExpression: "gsi1pk = :pk",
-          ExpressionAttributeValues: { ":pk": keys.subscriber.statusPartition(status, frequency, shard) },
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const subscriber = live(strip(item));
-        if (subscriber) yield subscriber;
-      }
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
+    const items = queryAll({
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :pk",
+      ExpressionAttributeValues: { ":pk": keys.subscriber.statusPartition(status, frequency, shard) },
+    });
+    for await (const item of items) {
+      const subscriber = live(strip(item));
+      if (subscriber) yield subscriber;
+    }
   }
 }
 

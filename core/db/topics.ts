@@ -1,7 +1,8 @@
-import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { topicStatuses, type Topic } from "../topics/types";
 import { db, tableName } from "./client";
 import * as keys from "./keys";
+import { queryAll } from "./query";
 
 export async function put(topic: Topic): Promise<void> {
   await db().send(
@@ -14,25 +15,17 @@ export async function put(topic: Topic): Promise<void> {
 
 /** Every topic of the given statuses ("open and covered topics"), ordered by id within each status. */
 export async function byStatus(statuses: readonly string[] = topicStatuses): Promise<Topic[]> {
-  const pages = await Promise.all(
+  const lists = await Promise.all(
     statuses.map(async (status) => {
       const topics: Topic[] = [];
-      let cursor: Record<string, unknown> | undefined;
-      do {
-        const page = await db().send(
-          new QueryCommand({
-            TableName: tableName(),
-            IndexName: "gsi1",
-            KeyConditionExpression: "gsi1pk = :pk",
-            ExpressionAttributeValues: { ":pk": keys.topic.statusPartition(status) },
-            ExclusiveStartKey: cursor,
-          }),
-        );
-        for (const { pk, sk, gsi1pk, gsi1sk, entity, ...topic } of page.Items ?? []) topics.push(topic as Topic);
-        cursor = page.LastEvaluatedKey;
-      } while (cursor);
+      const items = queryAll({
+        IndexName: "gsi1",
+        KeyConditionExpression: "gsi1pk = :pk",
+        ExpressionAttributeValues: { ":pk": keys.topic.statusPartition(status) },
+      });
+      for await (const { pk, sk, gsi1pk, gsi1sk, entity, ...topic } of items) topics.push(topic as Topic);
       return topics;
     }),
   );
-  return pages.flat();
+  return lists.flat();
 }

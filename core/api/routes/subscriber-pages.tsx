@@ -3,6 +3,7 @@
  * links); the one state change without a page is the RFC 8058 one-click POST to the unsubscribe URL.
  */
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import type { JSX } from "hono/jsx/jsx-runtime";
 import * as Db from "../../db";
 import * as Subscribers from "../../subscribers";
 import * as Tokens from "../../tokens";
@@ -20,20 +21,26 @@ export const subscriberPages = new OpenAPIHono();
 const tokenForm = z.object({ token: z.string().max(400) });
 const pageErrors = { 400: htmlPage("Invalid or expired link"), 404: htmlPage("No longer subscribed") };
 
-subscriberPages.openapi(
-  createRoute({
-    method: "get",
-    path: "/confirm",
-    summary: "Confirmation page (button POSTs)",
-    request: { query: tokenQuery },
-    responses: { 200: htmlPage("Page with a confirm button"), ...pageErrors },
-  }),
-  (c) => {
-    const { token } = c.req.valid("query");
-    Tokens.verify(token, "confirm");
-    return c.html(<ConfirmPage token={token} />, 200);
-  },
-);
+/** A GET that only checks its link token and shows a page whose button POSTs. */
+function buttonPage(path: string, purpose: Tokens.Purpose, summary: string, Page: (props: { token: string }) => JSX.Element) {
+  subscriberPages.openapi(
+    createRoute({
+      method: "get",
+      path,
+      summary,
+      request: { query: tokenQuery },
+      responses: { 200: htmlPage("Page with a button that POSTs"), ...pageErrors },
+    }),
+    (c) => {
+      const { token } = c.req.valid("query");
+      Tokens.verify(token, purpose);
+      return c.html(<Page token={token} />, 200);
+    },
+  );
+}
+
+buttonPage("/confirm", "confirm", "Confirmation page (button POSTs)", ConfirmPage);
+buttonPage("/unsubscribe", "unsubscribe", "Unsubscribe page (button POSTs)", UnsubscribePage);
 
 subscriberPages.openapi(
   createRoute({
@@ -84,21 +91,6 @@ subscriberPages.openapi(
     const { token, ...input } = c.req.valid("form");
     const subscriber = await Subscribers.updatePreferences(token, input);
     return c.html(await preferencesPage(token, subscriber, true), 200);
-  },
-);
-
-subscriberPages.openapi(
-  createRoute({
-    method: "get",
-    path: "/unsubscribe",
-    summary: "Unsubscribe page (button POSTs)",
-    request: { query: tokenQuery },
-    responses: { 200: htmlPage("Page with an unsubscribe button"), ...pageErrors },
-  }),
-  (c) => {
-    const { token } = c.req.valid("query");
-    Tokens.verify(token, "unsubscribe");
-    return c.html(<UnsubscribePage token={token} />, 200);
   },
 );
 
