@@ -50,6 +50,7 @@ export async function signup(input: SignupInput, context: SignupContext, now = n
       throw error;
     }
     if (plan.email) await sendOrRelease(plan.email, plan.next, existing);
+    log.info({ event: "subscriber.signup", subscriberId: plan.next.id, status: plan.next.status, sent: plan.email ?? "nothing" }, "sign-up");
     return;
   }
   log.info({ event: "signup.contended" }, "sign-up lost every race; a concurrent one has done it");
