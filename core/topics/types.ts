@@ -13,3 +13,9 @@ export interface Topic {
 }
 
 export const TOPIC_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** A topic as readers see it: with its score (sum of eligible patrons' vote weights) and number of voters. */
+export interface ScoredTopic extends Pick<Topic, "id" | "title" | "description" | "status"> {
+  score: number;
+  voters: number;
+}
