@@ -9,7 +9,10 @@ import { secureHeaders } from "hono/secure-headers";
 import * as Config from "../config";
 import { VisibleError } from "../errors";
 import { invalidRequest, notFound, onError } from "./errors";
+import { articleRoutes } from "./routes/articles";
+import { digestRoutes } from "./routes/digests";
 import { publicRoutes } from "./routes/public";
+import { topicRoutes } from "./routes/topics";
 import { subscriberPages } from "./routes/subscriber-pages";
 
 /** Request bodies above this are refused with 413 before they are read further. */
@@ -40,6 +43,15 @@ export function createApp() {
 
   app.route("/", publicRoutes);
   app.route("/", subscriberPages);
+  app.route("/", topicRoutes);
+  app.route("/", articleRoutes);
+  app.route("/", digestRoutes);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "editorToken", {
+    type: "http",
+    scheme: "bearer",
+    description: "An editor token from EDITOR_TOKENS",
+  });
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

@@ -27,3 +27,15 @@ export const form = <T extends z.ZodType>(schema: T) => ({
 });
 
 export const tokenQuery = z.object({ token: z.string().max(400).openapi({ description: "Link token from an email" }) });
+
+export const json = <T extends z.ZodType>(description: string, schema: T) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+/** The errors every editor route may answer. */
+export const editorErrors = {
+  400: jsonError("Invalid input; `fields` says which"),
+  401: jsonError("Missing or wrong editor token"),
+  404: jsonError("Not found"),
+};

@@ -1,5 +1,7 @@
 export * as Subscribers from "./subscribers";
 export * as Topics from "./topics";
 export * as RateLimits from "./rate-limits";
+export * as Articles from "./articles";
+export * as Digests from "./digests";
 export { WriteConflictError } from "./errors";
 export { db, tableName, resetClient } from "./client";

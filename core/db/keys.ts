@@ -11,7 +11,7 @@
  * | tally      | TOPIC#<id>          | TALLY#<shard>     |                                               |                                     |
  * | vote       | TOPIC#<id>          | VOTE#<subscriber> | SUB#<subscriber>#VOTES / TOPIC#<id>           |                                     |
  * | article    | ARTICLE#<id>        | ARTICLE           | ARTICLES / <publishedAt>#<id>                 |                                     |
- * | digest     | DIGEST#<id>         | DIGEST            | DIGESTS / <createdAt>#<id>                    | DIGESTS#<frequency>#<status> / <period> |
+ * | digest     | DIGEST#<id>         | DIGEST            | DIGESTS / <createdAt>#<id>                    | DIGESTS#<frequency>#<status> / <coversTo>#<id> |
  * | delivery   | DIGEST#<id>         | DELIVERY#<sub>    | DELIVERIES#<digest>#<status> / <sub>          | SUB#<sub>#DELIVERIES / <at>#<digest> |
  * | event      | EVENT#<stripe id>   | EVENT             | (TTL)                                         |                                     |
  * | rate limit | LIMIT#<name>#<key>  | <window start>    | (TTL)                                         |                                     |
@@ -56,4 +56,25 @@ export const topic = {
 
 export const rateLimit = {
   key: (name: string, key: string, windowStart: string) => ({ pk: `LIMIT#${name}#${key}`, sk: windowStart }),
+};
+
+export const article = {
+  key: (id: string) => ({ pk: `ARTICLE#${id}`, sk: "ARTICLE" }),
+  byTime: (publishedAt: string, id: string) => ({ gsi1pk: article.partition, gsi1sk: `${publishedAt}#${id}` }),
+  partition: "ARTICLES",
+};
+
+export const digest = {
+  key: (id: string) => ({ pk: `DIGEST#${id}`, sk: "DIGEST" }),
+  byCreation: (createdAt: string, id: string) => ({ gsi1pk: digest.partition, gsi1sk: `${createdAt}#${id}` }),
+  byFrequencyAndStatus: (frequency: string, status: string, coversTo: string, id: string) => ({
+    gsi2pk: digest.statusPartition(frequency, status),
+    gsi2sk: `${coversTo}#${id}`,
+  }),
+  partition: "DIGESTS",
+  statusPartition: (frequency: string, status: string) => `DIGESTS#${frequency}#${status}`,
+};
+
+export const tally = {
+  prefix: "TALLY#",
 };

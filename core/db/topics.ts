@@ -1,4 +1,4 @@
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { topicStatuses, type Topic } from "../topics/types";
 import { db, tableName } from "./client";
 import * as keys from "./keys";
@@ -28,4 +28,30 @@ export async function byStatus(statuses: readonly string[] = topicStatuses): Pro
     }),
   );
   return lists.flat();
+}
+
+export async function get(id: string): Promise<Topic | undefined> {
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.topic.key(id), ConsistentRead: true }));
+  if (!Item) return undefined;
+  const { pk, sk, gsi1pk, gsi1sk, entity, ...topic } = Item;
+  return topic as Topic;
+}
+
+/**
+ * A topic's score and voter count: the sum over its tally shards (votes keep the tallies; a topic nobody
+ * voted for has none and scores 0).
+ */
+export async function tally(id: string): Promise<{ score: number; voters: number }> {
+  const { Items = [] } = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :tally)",
+      ExpressionAttributeValues: { ":pk": keys.topic.key(id).pk, ":tally": keys.tally.prefix },
+      ConsistentRead: true,
+    }),
+  );
+  return Items.reduce<{ score: number; voters: number }>(
+    (sum, shard) => ({ score: sum.score + Number(shard.score ?? 0), voters: sum.voters + Number(shard.voters ?? 0) }),
+    { score: 0, voters: 0 },
+  );
 }

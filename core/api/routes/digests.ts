@@ -1,0 +1,96 @@
+import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import * as Digests from "../../digests";
+import { frequencies } from "../../subscribers/types";
+import { editorSecurity, type EditorEnv } from "../editor-auth";
+import { editorErrors, json } from "../openapi";
+
+export const digestRoutes = new OpenAPIHono<EditorEnv>();
+
+export const digestSchema = z
+  .object({
+    id: z.string(),
+    frequency: z.enum(frequencies),
+    period: z.string(),
+    subject: z.string(),
+    intro: z.string().optional(),
+    status: z.enum(Digests.digestStatuses),
+    articleIds: z.array(z.string()),
+    coversFrom: z.string(),
+    coversTo: z.string(),
+    createdAt: z.string(),
+    sentAt: z.string().optional(),
+    pauseReason: z.string().optional(),
+    counts: z.object({ recipients: z.number() }).catchall(z.number()),
+  })
+  .openapi("Digest");
+export const digestId = z.object({ id: z.string().regex(/^(daily|weekly)-[0-9W-]{7,10}$/, "a digest id") });
+
+const noControl = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), "must not contain control characters");
+
+digestRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/digests",
+    summary: "Create the digest of a frequency and period (idempotent)",
+    ...editorSecurity,
+    request: {
+      body: {
+        content: {
+          "application/json": {
+            schema: z.object({
+              frequency: z.enum(frequencies),
+              period: z.string().max(10).optional().openapi({ description: "2026-11-30 (daily) or 2026-W48 (weekly)" }),
+              subject: noControl(200).optional(),
+              intro: z.string().trim().max(5000).optional(),
+            }),
+          },
+        },
+        required: true,
+      },
+    },
+    responses: {
+      201: json("Created", z.object({ digest: digestSchema })),
+      200: json("It existed already", z.object({ digest: digestSchema })),
+      ...editorErrors,
+    },
+  }),
+  async (c) => {
+    const { digest, created } = await Digests.create(c.req.valid("json"));
+    return c.json({ digest }, created ? 201 : 200);
+  },
+);
+
+digestRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/digests",
+    summary: "List digests, newest first",
+    ...editorSecurity,
+    request: {
+      query: z.object({ status: z.enum(Digests.digestStatuses).optional(), cursor: z.string().max(2000).optional() }),
+    },
+    responses: {
+      200: json("A page of digests", z.object({ digests: z.array(digestSchema), cursor: z.string().nullable() })),
+      ...editorErrors,
+    },
+  }),
+  async (c) => c.json(await Digests.list(c.req.valid("query")), 200),
+);
+
+digestRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/digests/{id}",
+    summary: "One digest, with its delivery counts",
+    ...editorSecurity,
+    request: { params: digestId },
+    responses: { 200: json("The digest", z.object({ digest: digestSchema })), ...editorErrors },
+  }),
+  async (c) => c.json({ digest: await Digests.get(c.req.valid("param").id) }, 200),
+);
