@@ -2,6 +2,7 @@
  * Demo data for `npm start`: the topics readers follow and a few subscribers in different states, so every page
  * has something to show. Idempotent: what exists already is left alone.
  */
+import * as Articles from "../core/articles";
 import * as Db from "../core/db";
 import * as Subscribers from "../core/subscribers";
 import type { Subscriber } from "../core/subscribers";
@@ -20,12 +21,39 @@ const subscribers: Array<Pick<Subscriber, "email" | "name" | "status" | "topics"
   { email: "cy@example.com", status: "unsubscribed", topics: ["city-hall"], frequency: "weekly" },
 ];
 
+const HOUR = 3_600_000;
+const articles = [
+  ["heatwave-hospitals", "Hospitals prepare for a hotter summer", ["climate"], 3, "Mina Okafor"],
+  ["rent-cap-vote", "Council votes on a rent cap — what it would change", ["housing", "city-hall"], 8, "Jonas Berg"],
+  ["river-cleanup", "Volunteers pulled two tonnes of plastic from the river", ["climate"], 20, "Mina Okafor"],
+  ["budget-gap", "The city's €14m budget gap, line by line", ["city-hall"], 30, "Ana Lima"],
+  ["tiny-homes", "Tiny homes on empty lots: a pilot begins", ["housing"], 44, "Jonas Berg"],
+  ["bus-lanes", "New bus lanes cut commutes by nine minutes", ["city-hall", "climate"], 60, "Ana Lima"],
+  ["festival-returns", "The harbour festival returns after four years", ["culture"], 72, "Lea Novak"],
+  ["solar-schools", "Every school roof gets solar panels by 2028", ["climate"], 90, "Mina Okafor"],
+  ["landlord-registry", "A public registry of landlords goes live", ["housing"], 110, "Jonas Berg"],
+  ["library-hours", "Libraries open late again on Thursdays", ["culture", "city-hall"], 130, "Lea Novak"],
+  ["flood-maps", "New flood maps put 3,000 homes in the risk zone", ["climate", "housing"], 150, "Mina Okafor"],
+  ["mayor-interview", "Ten questions for the mayor, answered", ["city-hall"], 160, "Ana Lima"],
+] as const;
+
 /** Seeds the table; returns lines worth printing (links to try). */
 export async function seed(now = new Date()): Promise<string[]> {
   const at = now.toISOString();
   for (const topic of topics) await Db.Topics.put({ ...topic, articleIds: [], createdAt: at, updatedAt: at });
 
-  const lines: string[] = [];
+  for (const [id, title, topicIds, hoursAgo, author] of articles) {
+    await Articles.upsert(id, {
+      title,
+      url: `https://news.example.org/${id}`,
+      summary: `${title}. Our reporting from the past week, with the documents and the people behind them.`,
+      topics: [...topicIds],
+      author,
+      publishedAt: new Date(now.getTime() - hoursAgo * HOUR).toISOString(),
+    });
+  }
+
+  const lines: string[] = [`${articles.length} articles from the past week, on ${topics.length} topics`];
   for (const [index, demo] of subscribers.entries()) {
     const existing = await Db.Subscribers.getByEmail(demo.email);
     const id = existing?.id ?? `sub_demo${String(index).padStart(22, "0")}`;
