@@ -12,7 +12,7 @@
  * | vote       | TOPIC#<id>          | VOTE#<subscriber> | SUB#<subscriber>#VOTES / TOPIC#<id>           |                                     |
  * | article    | ARTICLE#<id>        | ARTICLE           | ARTICLES / <publishedAt>#<id>                 |                                     |
  * | digest     | DIGEST#<id>         | DIGEST            | DIGESTS / <createdAt>#<id>                    | DIGESTS#<frequency>#<status> / <coversTo>#<id> |
- * | delivery   | DIGEST#<id>         | DELIVERY#<sub>    | DELIVERIES#<digest>#<status> / <sub>          | SUB#<sub>#DELIVERIES / <at>#<digest> |
+ * | delivery   | DIGEST#<id>         | DELIVERY#<sub>    | DELIVERIES#<digest>#<status>#<shard> / <sub>  | SUB#<sub>#DELIVERIES / <at>#<digest> |
  * | event      | EVENT#<stripe id>   | EVENT             | (TTL)                                         |                                     |
  * | rate limit | LIMIT#<name>#<key>  | <window start>    | (TTL)                                         |                                     |
  */
@@ -77,4 +77,21 @@ export const digest = {
 
 export const tally = {
   prefix: "TALLY#",
+};
+
+/** Deliveries of one digest change status hundreds of times a second while it sends: spread them over shards. */
+export const DELIVERY_SHARDS = 4;
+
+export const delivery = {
+  key: (digestId: string, subscriberId: string) => ({ pk: `DIGEST#${digestId}`, sk: `DELIVERY#${subscriberId}` }),
+  prefix: "DELIVERY#",
+  byStatus: (digestId: string, status: string, subscriberId: string) => ({
+    gsi1pk: delivery.statusPartition(digestId, status, shardOf(subscriberId, DELIVERY_SHARDS)),
+    gsi1sk: subscriberId,
+  }),
+  statusPartition: (digestId: string, status: string, shard: number) => `DELIVERIES#${digestId}#${status}#${shard}`,
+  bySubscriber: (subscriberId: string, createdAt: string, digestId: string) => ({
+    gsi2pk: `SUB#${subscriberId}#DELIVERIES`,
+    gsi2sk: `${createdAt}#${digestId}`,
+  }),
 };
