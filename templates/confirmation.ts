@@ -2,8 +2,9 @@
  * The double opt-in email, sent on sign-up. It never contains the subscriber's name (or anything else the
  * sign-up form supplied): anyone can type someone else's address, so this email must carry nothing of theirs.
  */
-import { html, type Rendered } from "./html";
-import { button, layout, paragraph } from "./layout";
+import template from "./compiled/confirmation";
+import { safeUrl, type Rendered } from "./html";
+import { renderMessage } from "./message";
 
 export interface ConfirmationData {
   outletName: string;
@@ -14,16 +15,13 @@ export interface ConfirmationData {
 export function confirmation(data: ConfirmationData): Rendered {
   // Pick the fields by name: extra data passed by mistake (a name) must not reach the email.
   const { outletName, confirmUrl, postalAddress } = data;
-  const body = html`${paragraph(html`Please confirm that you want to receive ${outletName} by email.`)}
-${button(confirmUrl, "Confirm my subscription")}
-${paragraph("This link is valid for 7 days.")}
-${paragraph(`If you didn't sign up, you can ignore this email: you won't be subscribed and won't hear from us again.`)}`;
-  return layout({
+  return renderMessage(template, {
     outletName,
     postalAddress,
     subject: `Confirm your subscription to ${outletName}`,
     preheader: "One click to confirm, and you're in.",
-    body,
+    heading: "Confirm your subscription",
+    values: { confirm_url: safeUrl(confirmUrl) },
   });
 }
 

@@ -1,26 +1,14 @@
 /**
- * The escaping and text conversion every template uses. `html` is hono's tagged template (each interpolated
- * value is HTML-escaped unless it is itself `html`/`raw` output), narrowed to the synchronous case.
+ * What every template shares besides Liquid: the shape of a rendered email, link and subject checks, and the
+ * plain-text part, made from the HTML so both always say the same.
  */
-import { html as honoHtml, raw } from "hono/html";
-import { convert } from "html-to-text";
-
-export { raw };
-
-/** Escaped HTML: safe to interpolate into another `html` template as is. */
-export type Html = ReturnType<typeof raw>;
+import { compile } from "html-to-text";
 
 /** What every template returns. */
 export interface Rendered {
   subject: string;
   html: string;
   text: string;
-}
-
-export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
-  const out = honoHtml(strings, ...values);
-  if (out instanceof Promise) throw new Error("templates are synchronous: a Promise was interpolated");
-  return out;
 }
 
 /** A link target from outside: only absolute http(s) or mailto URLs, in canonical (percent-encoded) form. */
@@ -35,16 +23,31 @@ export function oneLine(text: string): string {
   return text.replace(/[\s\0]+/g, " ").trim();
 }
 
-/** The plain-text part, from the same HTML: links as URLs, the hidden preheader left out. */
-export function toText(document: string): string {
-  return convert(document, {
-    wordwrap: 78,
-    selectors: [
-      { selector: ".preheader", format: "skip" },
-      { selector: "h1", options: { uppercase: false } },
-      { selector: "h2", options: { uppercase: false } },
-      { selector: "a", options: { hideLinkHrefIfSameAsText: true, linkBrackets: ["<", ">"] } },
-      { selector: "img", format: "skip" },
-    ],
-  });
+// Every block is separated by exactly one blank line (all blocks 2/2, runs of more collapsed by `tidy`). Besides
+// reading well, that makes the conversion compositional: the text of an email assembled from parts equals the
+// parts' texts joined by a blank line, which core/digests/render relies on. No word wrap, for the same reason
+// (and clients wrap plain text themselves).
+const block = { leadingLineBreaks: 2, trailingLineBreaks: 2 };
+const convert = compile({
+  wordwrap: false,
+  selectors: [
+    { selector: ".preheader", format: "skip" },
+    ...["h1", "h2", "h3"].map((selector) => ({ selector, options: { ...block, uppercase: false } })),
+    ...["div", "p", "table", "ul", "section"].map((selector) => ({ selector, options: block })),
+    { selector: "a", options: { hideLinkHrefIfSameAsText: true, linkBrackets: ["<", ">"] } },
+    { selector: "img", format: "skip" },
+  ],
+});
+
+/** Trailing spaces go, runs of blank lines become one, and the ends are trimmed. */
+export function tidy(text: string): string {
+  return text
+    .replace(/[ \t]+$/gm, "")
+    .replace(/\n{3,}/g, "\n\n")
+    .replace(/^\n+|\n+$/g, "");
+}
+
+/** The plain-text part of an HTML email (or of a piece of one): links as `label <URL>`, the preheader left out. */
+export function toText(html: string): string {
+  return tidy(convert(html));
 }

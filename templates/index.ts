@@ -2,6 +2,11 @@
  * Email templates: pure functions of their data, each returning `{ subject, html, text }`, with preview data
  * beside it. Everything interpolated is HTML-escaped; links must be absolute http(s) or mailto URLs.
  *
+ * The sources are MJML with Liquid (`templates/mjml/`, partials in `templates/mjml/partials/`), compiled at build
+ * time by `npm run build:templates` into `templates/compiled/` (committed; a unit test fails when it is stale).
+ * At run time only LiquidJS renders them (`engine.ts`), and the text part comes from the HTML (`html.ts`).
+ * Digests are rendered once per digest and variant and assembled per reader by core/digests/render.
+ *
  * ```ts
  * import * as Templates from "../../templates";
  * await Email.send({ to, ...Templates.confirmation({ outletName, confirmUrl, postalAddress }) });
