@@ -94,3 +94,60 @@ digestRoutes.openapi(
   }),
   async (c) => c.json({ digest: await Digests.get(c.req.valid("param").id) }, 200),
 );
+
+const variant = z.enum(["free", "patron"]);
+const readerEmail = z.email().max(254).transform((value) => value.toLowerCase());
+
+digestRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/digests/{id}/preview",
+    summary: "Preview exactly what a reader would receive",
+    description: "As the sample reader of a variant (follows every topic), or as one subscriber (`email`).",
+    ...editorSecurity,
+    request: {
+      params: digestId,
+      query: z.object({ variant: variant.optional(), format: z.enum(["html", "text"]).optional(), email: readerEmail.optional() }),
+    },
+    responses: {
+      200: {
+        description: "The reader's copy",
+        content: { "text/html": { schema: z.string() }, "text/plain": { schema: z.string() } },
+      },
+      ...editorErrors,
+    },
+  }),
+  async (c) => {
+    const { variant, format, email } = c.req.valid("query");
+    const digest = await Digests.get(c.req.valid("param").id);
+    const message = await Digests.messageFor(digest, await Digests.resolveReader({ email, variant }));
+    return format === "text" ? c.text(message.text, 200) : c.html(message.html, 200);
+  },
+);
+
+digestRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/digests/{id}/test",
+    summary: "Send [TEST] copies to given addresses",
+    ...editorSecurity,
+    request: {
+      params: digestId,
+      body: {
+        content: {
+          "application/json": {
+            schema: z.object({ to: z.array(readerEmail).min(1).max(10), variant: variant.optional(), email: readerEmail.optional() }),
+          },
+        },
+        required: true,
+      },
+    },
+    responses: { 202: json("Sent", z.object({ sent: z.number() })), ...editorErrors },
+  }),
+  async (c) => {
+    const { to, variant, email } = c.req.valid("json");
+    const digest = await Digests.get(c.req.valid("param").id);
+    const sent = await Digests.sendTestCopies(digest, await Digests.resolveReader({ email, variant }), to);
+    return c.json({ sent }, 202);
+  },
+);

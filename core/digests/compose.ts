@@ -1,0 +1,78 @@
+/**
+ * A digest as its readers get it: the data a digest is rendered from (loaded once per digest and variant) and
+ * the reader a copy is for. Shared by editors' previews and test copies and by the sender, so a preview is
+ * exactly what that reader receives.
+ */
+import * as Config from "../config";
+import * as Db from "../db";
+import * as Email from "../email";
+import { VisibleError } from "../errors";
+import type { Subscriber } from "../subscribers/types";
+import * as Topics from "../topics";
+import * as Render from "./render";
+import type { Digest, Variant } from "./types";
+
+/** Renders the digest once for a variant (the template engine runs here, never per reader). */
+export async function prepare(digest: Digest, variant: Variant, now = new Date()): Promise<Render.Prepared> {
+  const [articles, topics, openTopics] = await Promise.all([
+    Db.Articles.many(digest.articleIds),
+    Db.Topics.byStatus(),
+    variant === "patron" ? Topics.listPublic() : Promise.resolve(undefined),
+  ]);
+  return Render.prepare({
+    digest,
+    articles,
+    topics,
+    variant,
+    openTopics: openTopics?.filter((topic) => topic.status === "open"),
+    tiers: Config.get().TIERS,
+    outlet: Render.outletFromConfig(),
+    now,
+  });
+}
+
+export type Reader = Render.MessageRecipient & { variant: Variant };
+
+/** A subscriber as a digest reader. Patrons read the patron variant once memberships exist; until then, free. */
+export function readerOf(subscriber: Subscriber, deliveryId?: string): Reader {
+  return {
+    subscriberId: subscriber.id,
+    email: subscriber.email,
+    name: subscriber.name,
+    topics: subscriber.topics,
+    deliveryId,
+    variant: "free",
+  };
+}
+
+/** The sample reader of previews and test copies: follows everything, has no name, holds links that act on nobody. */
+export const sampleReader = (variant: Variant, email = "preview@example.com"): Reader => ({
+  subscriberId: "sub_preview",
+  email,
+  topics: [],
+  variant,
+});
+
+/** The reader a preview or test copy is for: a given subscriber (as they would get it), or the sample reader. */
+export async function resolveReader(options: { email?: string; variant?: Variant }): Promise<Reader> {
+  if (!options.email) return sampleReader(options.variant ?? "free");
+  const subscriber = await Db.Subscribers.getByEmail(options.email);
+  if (!subscriber) throw new VisibleError("not_found", "not_found", "No subscriber has this address.");
+  return readerOf(subscriber);
+}
+
+/** The email `reader` gets of `digest`; a 404 when they would get none (nothing they follow is in it). */
+export async function messageFor(digest: Digest, reader: Reader): Promise<Email.Message> {
+  const message = Render.digestMessage(await prepare(digest, reader.variant), reader);
+  if (!message) {
+    throw new VisibleError("not_found", "nothing_to_read", "This reader would get no email: nothing in this digest is on a topic they follow.");
+  }
+  return message;
+}
+
+/** Sends `[TEST]` copies of a reader's email to each address. */
+export async function sendTestCopies(digest: Digest, reader: Reader, to: readonly string[]): Promise<number> {
+  const message = Render.testCopy(await messageFor(digest, reader));
+  for (const address of to) await Email.send({ ...message, to: address });
+  return to.length;
+}

@@ -1,0 +1,129 @@
+/** Editors' previews and test copies against the real local stack: exactly what a reader gets, and nothing else. */
+import { simpleParser } from "mailparser";
+import { beforeAll, describe, expect, it } from "vitest";
+import * as Db from "../../core/db";
+import * as Digests from "../../core/digests";
+import * as Email from "../../core/email";
+import type { Subscriber } from "../../core/subscribers";
+import { editor, publish } from "../helpers/editor";
+import { request } from "../helpers/http";
+import { useLocalStack } from "../helpers/local";
+import { mailTo, uniqueEmail } from "../helpers/mail";
+
+useLocalStack();
+
+let digestId: string;
+const hostile = `<script>alert("x")</script> "Quotes" & ‘more’ — مرحبا 🌍`;
+
+async function subscriber(topics: string[], name?: string): Promise<Subscriber> {
+  const at = new Date().toISOString();
+  const email = uniqueEmail("reader");
+  const record: Subscriber = {
+    id: `sub_${Math.random().toString(36).slice(2, 14)}`,
+    email,
+    name,
+    status: "active",
+    topics,
+    frequency: "weekly",
+    createdAt: at,
+    updatedAt: at,
+    confirmationsSentAt: [],
+    version: 1,
+  };
+  await Db.Subscribers.save(record);
+  return record;
+}
+
+beforeAll(async () => {
+  await publish({ climate: "Climate", housing: "Housing", culture: "Culture" }, [
+    { id: "heat", title: "Heat records fall", topics: ["climate"] },
+    { id: "rents", title: hostile, topics: ["housing"], summary: hostile, author: hostile },
+    { id: "floods", title: "Flood maps redrawn", topics: ["climate", "housing"] },
+  ]);
+  const created = await editor("POST", "/api/digests", { frequency: "weekly", period: "2030-W10" });
+  digestId = ((await created.json()) as { digest: { id: string } }).digest.id;
+});
+
+describe("digest preview", () => {
+  it("shows the sample free reader every article, escaped, with the invitation and the text part's URLs", async () => {
+    const html = await (await editor("GET", `/api/digests/${digestId}/preview`)).text();
+    expect(html).toContain("Heat records fall");
+    expect(html).toContain("Flood maps redrawn");
+    expect(html).not.toContain("<script>alert");
+    expect(html).toContain("&lt;script&gt;alert(");
+    expect(html).toContain("مرحبا 🌍");
+    const text = await (await editor("GET", `/api/digests/${digestId}/preview?format=text`)).text();
+    for (const id of ["heat", "rents", "floods"]) expect(text).toContain(`https://news.example.org/${id}`);
+  });
+
+  it("shows a patron the vote block with vote links, and a free reader none", async () => {
+    const patron = await (await editor("GET", `/api/digests/${digestId}/preview?variant=patron`)).text();
+    const free = await (await editor("GET", `/api/digests/${digestId}/preview?variant=free`)).text();
+    expect(patron).not.toEqual(free);
+    expect(free).not.toContain("/vote?token=");
+    expect(patron).toContain("/vote?token=vote.sub_preview~");
+  });
+
+  it("shows one subscriber only the articles on topics they follow, and 404 when nothing is", async () => {
+    const reader = await subscriber(["climate"], "Ada");
+    const response = await editor("GET", `/api/digests/${digestId}/preview?email=${encodeURIComponent(reader.email)}`);
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain("Heat records fall");
+    expect(html).toContain("Flood maps redrawn");
+    expect(html).not.toContain("&lt;script&gt;");
+
+    const bored = await subscriber(["culture"]);
+    const none = await editor("GET", `/api/digests/${digestId}/preview?email=${encodeURIComponent(bored.email)}`);
+    expect(none.status).toBe(404);
+    expect(((await none.json()) as { error: { code: string } }).error.code).toBe("nothing_to_read");
+    expect((await editor("GET", `/api/digests/${digestId}/preview?email=nobody@example.com`)).status).toBe(404);
+  });
+
+  it("previews exactly the message that reader is sent", async () => {
+    const reader = await subscriber([], "Bo");
+    const preview = await (await editor("GET", `/api/digests/${digestId}/preview?email=${encodeURIComponent(reader.email)}`)).text();
+    const previewText = await (
+      await editor("GET", `/api/digests/${digestId}/preview?format=text&email=${encodeURIComponent(reader.email)}`)
+    ).text();
+    const message = await Digests.messageFor(await Digests.get(digestId), Digests.readerOf(reader));
+    expect(message.html).toBe(preview);
+    expect(message.text).toBe(previewText);
+
+    const parsed = await simpleParser(await Email.compose(message));
+    expect(parsed.html).toBe(preview);
+    expect(parsed.text?.trim()).toBe(previewText.trim());
+    const listUnsubscribe = parsed.headerLines.find((line) => line.key === "list-unsubscribe")?.line ?? "";
+    expect(listUnsubscribe.replace(/\r?\n\s+/g, " ")).toMatch(/<http:\/\/127\.0\.0\.1:3000\/unsubscribe\?token=unsubscribe\.[^>]+>/);
+  });
+});
+
+describe("test copies", () => {
+  it("sends [TEST] copies of a reader's email to each address through SES", async () => {
+    const reader = await subscriber(["housing"]);
+    const to = [uniqueEmail("editor"), uniqueEmail("editor")];
+    const response = await editor("POST", `/api/digests/${digestId}/test`, { to, email: reader.email });
+    expect(response.status).toBe(202);
+    const preview = await (await editor("GET", `/api/digests/${digestId}/preview?email=${encodeURIComponent(reader.email)}`)).text();
+    for (const address of to) {
+      const [copy] = await mailTo(address);
+      expect(copy?.subject).toMatch(/^\[TEST\] /);
+      expect(copy?.body.html).toBe(preview);
+    }
+    expect(await mailTo(reader.email)).toHaveLength(0);
+  });
+
+  it("refuses bad addresses and unknown digests, and needs an editor token", async () => {
+    expect((await editor("POST", `/api/digests/${digestId}/test`, { to: [] })).status).toBe(400);
+    expect((await editor("POST", `/api/digests/${digestId}/test`, { to: ["not-an-address"] })).status).toBe(400);
+    expect((await editor("POST", `/api/digests/${digestId}/test`, { to: ["a@example.com\r\nBcc: b@example.com"] })).status).toBe(400);
+    expect((await editor("POST", "/api/digests/weekly-2031-W01/test", { to: ["a@example.com"] })).status).toBe(404);
+    const anonymous = await request(`/api/digests/${digestId}/test`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ to: [uniqueEmail()] }),
+    });
+    expect(anonymous.status).toBe(401);
+    expect((await request(`/api/digests/${digestId}/preview`)).status).toBe(401);
+  });
+});
