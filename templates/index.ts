@@ -27,3 +27,5 @@ export const previews = {
   welcome: welcomePreview,
   alreadySubscribed: alreadySubscribedPreview,
 };
+
+export { digestPreview, digestPreviewReader } from "./digest-preview";

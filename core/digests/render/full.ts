@@ -1,0 +1,34 @@
+/**
+ * The reference path: the whole digest template rendered with Liquid from scratch, for one reader. Slow (the
+ * engine and the text conversion run per call); what `personalise(prepare(…))` must equal, byte for byte.
+ */
+import digestTemplate from "../../../templates/compiled/digest";
+import { renderLayout } from "../../../templates/engine";
+import { toText } from "../../../templates/html";
+import { personal } from "./personal";
+import { select } from "./select";
+import type { Personalised, PrepareInput, Recipient } from "./types";
+import { view } from "./view";
+
+/** The reader's copy rendered in full, or null when they have nothing to read. */
+export function renderFull(input: PrepareInput, recipient: Recipient): Personalised | null {
+  const v = view(input);
+  const selection = select(v.plan, recipient);
+  if (!selection) return null;
+  const values = personal(recipient, selection, v.plan, v.voteTopics.map((topic) => topic.id), v.issuedAt);
+  const topic = (id: string) => ({ title: v.topicTitles.get(id) ?? id });
+  const groups = (list: typeof selection.sections) =>
+    list.map((group) => ({ topic: topic(group.topicId), articles: group.articleIds.map((id) => v.cards.get(id)) }));
+
+  const html = renderLayout(digestTemplate, {
+    ...v.shared,
+    name: values.name,
+    preheader: values.preheader,
+    links: { manage: values.manageUrl, unsubscribe: values.unsubscribeUrl },
+    vote_links: values.voteUrls,
+    delivery_comment: values.deliveryComment,
+    asked: groups(selection.asked),
+    sections: groups(selection.sections),
+  });
+  return { subject: v.subject, html, text: toText(html), preheader: values.preheader };
+}

@@ -1,0 +1,23 @@
+/**
+ * Digest rendering: render once per digest and variant, personalise per reader.
+ *
+ * ```ts
+ * import * as Render from "./render";
+ * const prepared = Render.prepare({ digest, articles, topics, variant: "patron", openTopics, tiers });
+ * for (const reader of readers) {
+ *   const message = Render.digestMessage(prepared, reader); // null: nothing to read, skip them
+ * }
+ * ```
+ *
+ * `prepare` runs the template engine and the text conversion (once); `personalise` and `digestMessage` only
+ * assemble pre-rendered parts and substitute the reader's name, links and delivery id (cheap, per reader);
+ * `renderFull` renders everything from scratch for one reader, and is what the fast path must equal.
+ */
+export { prepare } from "./prepare";
+export { personalise } from "./personalise";
+export { renderFull } from "./full";
+export { digestMessage, testCopy, type MessageRecipient } from "./message";
+export { select, type Selection } from "./select";
+export { price, VOTE_TOPICS } from "./patron-blocks";
+export { outletFromConfig } from "./view";
+export type { Outlet, Personalised, Prepared, PrepareInput, Recipient } from "./types";

@@ -1,0 +1,36 @@
+/** A reader's copy as an email to send: what sending and test sends use. */
+import type * as Email from "../../email";
+import { assemble } from "./personalise";
+import type { Prepared, Recipient } from "./types";
+
+export interface MessageRecipient extends Recipient {
+  email: string;
+}
+
+/**
+ * The reader's digest as a marketing email (RFC 8058 one-click unsubscribe for this reader), traceable by the
+ * `X-Tidings-Digest` and `X-Tidings-Delivery` headers; null when they have nothing to read.
+ */
+export function digestMessage(prepared: Prepared, recipient: MessageRecipient): Email.Message | null {
+  const assembled = assemble(prepared, recipient);
+  if (!assembled) return null;
+  const { copy, personal } = assembled;
+  const headers: Record<string, string> = { "X-Tidings-Digest": prepared.digestId };
+  if (recipient.deliveryId !== undefined) headers["X-Tidings-Delivery"] = recipient.deliveryId;
+  // The display name is the one-line name the greeting shows, so no CR or LF can reach the To header.
+  const to = personal.name ? { name: personal.name, address: recipient.email } : recipient.email;
+  return {
+    to,
+    subject: copy.subject,
+    html: copy.html,
+    text: copy.text,
+    marketing: { unsubscribeUrl: personal.unsubscribeUrl },
+    headers,
+  };
+}
+
+/** An editor's test copy: the same email, its subject marked `[TEST]`. */
+export function testCopy(message: Email.Message): Email.Message {
+  return { ...message, subject: `[TEST] ${message.subject}` };
+}
+

@@ -1,0 +1,76 @@
+/**
+ * The personal values of one reader's copy: computed the same way whether the copy is assembled or rendered in
+ * full, so both agree to the byte.
+ */
+import * as Config from "../../config";
+import { manageUrl, unsubscribeUrl } from "../../subscribers/links";
+import * as Tokens from "../../tokens";
+import type { Plan, Recipient } from "./types";
+import type { Selection } from "./select";
+
+const PREHEADER_TITLES = 3;
+const PREHEADER_LENGTH = 140;
+
+export interface Personal {
+  /** The name as shown: whitespace (CR/LF included) collapsed to single spaces; "" for none. */
+  name: string;
+  preheader: string;
+  manageUrl: string;
+  unsubscribeUrl: string;
+  /** By topic id, for the topics of the vote block. */
+  voteUrls: Record<string, string>;
+  /** An HTML comment naming the delivery (for tracing a forwarded email), or "". */
+  deliveryComment: string;
+}
+
+export function personal(
+  recipient: Recipient,
+  selection: Selection,
+  plan: Plan,
+  voteTopicIds: string[],
+  issuedAt: Date,
+): Personal {
+  const voteUrls: Record<string, string> = {};
+  for (const topicId of voteTopicIds) voteUrls[topicId] = voteUrl(recipient.subscriberId, topicId, issuedAt);
+  return {
+    name: normalName(recipient.name),
+    preheader: preheader(plan, selection),
+    manageUrl: manageUrl(recipient.subscriberId),
+    unsubscribeUrl: unsubscribeUrl(recipient.subscriberId),
+    voteUrls,
+    deliveryComment: deliveryComment(recipient.deliveryId),
+  };
+}
+
+/**
+ * One line, no control or zero-width characters, no space at either end. Besides keeping names out of trouble,
+ * this is exactly what survives the HTML-to-text conversion unchanged, so substituting it gives the same text.
+ */
+export function normalName(name: string | undefined): string {
+  return (name ?? "").replace(/[\s\u0000-\u001f\u007f-\u009f\u200b]+/g, " ").trim();
+}
+
+/** A one-click vote link: signed for this patron and topic, valid for the vote purpose's lifetime. */
+export function voteUrl(subscriberId: string, topicId: string, issuedAt: Date): string {
+  const token = Tokens.sign("vote", `${subscriberId}~${topicId}`, issuedAt);
+  return `${Config.get().PUBLIC_URL}/vote?token=${encodeURIComponent(token)}`;
+}
+
+/** The preview line: the titles of the reader's first articles. */
+function preheader(plan: Plan, selection: Selection): string {
+  const titles = new Map(plan.articles.map((article) => [article.id, article.title]));
+  const line = selection.articleIds
+    .slice(0, PREHEADER_TITLES)
+    .map((id) => normalName(titles.get(id)))
+    .join(" · ");
+  const chars = Array.from(line); // by code point, so an emoji is never cut in half
+  return chars.length > PREHEADER_LENGTH ? `${chars.slice(0, PREHEADER_LENGTH - 1).join("").trimEnd()}…` : line;
+}
+
+const DELIVERY_ID = /^[A-Za-z0-9_.:~-]{1,200}$/;
+
+function deliveryComment(deliveryId: string | undefined): string {
+  if (deliveryId === undefined) return "";
+  if (!DELIVERY_ID.test(deliveryId)) throw new Error("invalid delivery id");
+  return `<!-- tidings-delivery ${deliveryId} -->`;
+}

@@ -1,0 +1,96 @@
+import type { Article } from "../../articles/types";
+import type { Tier } from "../../config";
+import type { ScoredTopic, Topic } from "../../topics/types";
+import type { Digest, Variant } from "../types";
+
+/** Who the email is from, as its header and footer show it (by default from the configuration). */
+export interface Outlet {
+  name: string;
+  postalAddress: string;
+}
+
+/** Everything one digest's emails are made of; what is the same for every reader of one variant. */
+export interface PrepareInput {
+  digest: Pick<Digest, "id" | "frequency" | "period" | "subject" | "intro">;
+  /** The covered articles, in any order (they are shown newest first). */
+  articles: Article[];
+  /** The topics, for their titles and for which articles cover a topic (`articleIds`); unknown ids show as is. */
+  topics: Pick<Topic, "id" | "title" | "articleIds">[];
+  variant: Variant;
+  /** Patron variant: the topics open for voting (the vote block shows the top ones by score). */
+  openTopics?: ScoredTopic[];
+  /** Free variant: the membership tiers the patron invitation offers. */
+  tiers?: Tier[];
+  outlet?: Outlet;
+  /** When the vote links are issued (their 30 days run from here); by default, now. */
+  now?: Date;
+}
+
+/** One reader of a digest: what personalises their copy. */
+export interface Recipient {
+  subscriberId: string;
+  name?: string;
+  /** Topic ids followed; none means all topics. */
+  topics: string[];
+  deliveryId?: string;
+  /** Patrons: the topics they voted for (for "You asked, we covered it"). */
+  votedTopicIds?: string[];
+}
+
+/** A reader's copy of a digest. */
+export interface Personalised {
+  subject: string;
+  html: string;
+  text: string;
+  preheader: string;
+}
+
+/** A part rendered once: its HTML and its plain text. */
+export interface Part {
+  html: string;
+  text: string;
+}
+
+/** A rendered string cut at its markers: `literals[0] + value(keys[0]) + literals[1] + …`. */
+export interface Segments {
+  literals: string[];
+  keys: string[];
+}
+
+/** An article as selection needs it: newest first in `Plan.articles`. */
+export interface PlannedArticle {
+  id: string;
+  title: string;
+  /** Its topics, primary first: the section it appears in is the first of these the reader follows. */
+  topics: string[];
+  /** The topics it covers for "You asked, we covered it": its own, and those whose `articleIds` name it. */
+  covers: string[];
+}
+
+export interface Plan {
+  variant: Variant;
+  articles: PlannedArticle[];
+}
+
+/**
+ * A digest rendered once for one variant, ready to be personalised per reader by `personalise`. Plain data (it
+ * survives JSON), so a sender may prepare once and reuse it for every batch of readers.
+ */
+export interface Prepared {
+  digestId: string;
+  variant: Variant;
+  subject: string;
+  /** ISO time the vote links are issued at. */
+  issuedAt: string;
+  plan: Plan;
+  /** The whole email around the reader's articles, with markers for the personal values and the parts. */
+  frame: { html: Segments; text: Segments };
+  greeting: { named: { html: Segments; text: Segments }; anonymous: Part };
+  /** By article id. */
+  cards: Record<string, Part>;
+  /** Headings of topic sections and of "You asked, we covered it" blocks, by topic id. */
+  sectionHeads: Record<string, Part>;
+  askedHeads: Record<string, Part>;
+  /** The topics of the vote block, each needing a vote link per reader. */
+  voteTopicIds: string[];
+}
