@@ -136,3 +136,35 @@ describe("hostile values in links", () => {
     expect(() => Render.personalise(prepared, { subscriberId: "sub_1", topics: [], deliveryId: "x --><script>" })).toThrow();
   });
 });
+
+describe("fast path equals full path for random hostile content", () => {
+  // Seeded, so a failure reproduces: strings built from whitespace of every kind, markup, entities, Liquid,
+  // RTL marks, emoji and marker look-alikes, in every field and in the reader's name.
+  const atoms = ["a", " ", "  ", "\n", "\r\n", "\t", "\u200b", "\u00a0", "\u2028", "\f", "<", ">", "&", `"`, "'", "&amp;",
+    "<b>", "</p>", "<!--", "-->", "{{ x }}", "{% if %}", "é", "📰", "👨‍👩‍👧", "مرحبا", "\u202e", "\u200f", "x".repeat(50),
+    "·", "…", " * ", "1.", "#", "[", "]", "\\", "⟦", "⟧", ":"];
+
+  it("200 digests and readers", () => {
+    let seed = 20261130;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const text = (max: number) => Array.from({ length: Math.floor(random() * max) }, () => atoms[Math.floor(random() * atoms.length)]).join("");
+    const topicIds = ["t1", "t2", "t3"];
+    const some = (chance: number) => topicIds.filter(() => random() < chance);
+
+    for (let i = 0; i < 200; i++) {
+      const articles = Array.from({ length: 1 + Math.floor(random() * 5) }, (_, j) =>
+        makeArticle({ id: `a${j}`, title: text(8) || "x", summary: random() < 0.3 ? undefined : text(8), author: random() < 0.3 ? undefined : text(5), topics: [...some(0.6), "t1"].slice(0, 2) }),
+      );
+      const input = makeInput({
+        variant: random() < 0.5 ? "free" : "patron",
+        articles,
+        topics: topicIds.map((id) => makeTopic(id, { title: text(4) })),
+        openTopics: [{ id: "o1", title: text(5) || "o", status: "open", score: 1, voters: 1 }],
+        digest: { id: "daily-2026-11-30", frequency: "daily", period: "2026-11-30", subject: text(5), intro: text(10) },
+      });
+      const reader = { subscriberId: "sub_1", name: random() < 0.3 ? undefined : text(6), topics: some(0.4), votedTopicIds: some(0.3) };
+
+      expect(Render.personalise(Render.prepare(input), reader), `case ${i}`).toEqual(Render.renderFull(input, reader));
+    }
+  });
+});
