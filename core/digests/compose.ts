@@ -33,14 +33,18 @@ export async function prepare(digest: Digest, variant: Variant, now = new Date()
 
 export type Reader = Render.MessageRecipient & { variant: Variant };
 
-/** A subscriber as a digest reader. Patrons read the patron variant once memberships exist; until then, free. */
-export function readerOf(subscriber: Subscriber, deliveryId?: string): Reader {
+/**
+ * A subscriber as a digest reader. Their delivery of a digest is known by their id (with the digest's), so a
+ * preview carries the same delivery id as the email sent. Patrons read the patron variant once memberships
+ * exist; until then, everyone reads the free one.
+ */
+export function readerOf(subscriber: Subscriber): Reader {
   return {
     subscriberId: subscriber.id,
     email: subscriber.email,
     name: subscriber.name,
     topics: subscriber.topics,
-    deliveryId,
+    deliveryId: subscriber.id,
     variant: "free",
   };
 }
