@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Digest, DigestStatus } from "../digests/types";
 import { db, tableName } from "./client";
 import { decodeCursor, encodeCursor } from "./cursor";
@@ -63,4 +63,91 @@ export async function lastSent(frequency: string): Promise<Digest | undefined> {
     }),
   );
   return Items[0] && strip(Items[0]);
+}
+
+/**
+ * Moves a digest from one of the statuses `from` to `to`, with `changes`; answers the updated digest, or
+ * undefined when it was not in one of those statuses (someone else moved it first).
+ */
+export async function transition(
+  digest: Pick<Digest, "id" | "frequency" | "coversTo">,
+  from: readonly DigestStatus[],
+  to: DigestStatus,
+  changes: Partial<Digest> & { remove?: Array<keyof Digest> } = {},
+): Promise<Digest | undefined> {
+  const { remove = [], ...set } = changes;
+  const names: Record<string, string> = { "#status": "status" };
+  const values: Record<string, unknown> = {
+    ":to": to,
+    ":gsi2pk": keys.digest.statusPartition(digest.frequency, to),
+  };
+  const assignments = ["#status = :to", "gsi2pk = :gsi2pk"];
+  for (const [field, value] of Object.entries(set)) {
+    names[`#${field}`] = field;
+    values[`:${field}`] = value;
+    assignments.push(`#${field} = :${field}`);
+  }
+  for (const field of remove) names[`#${field}`] = field;
+  const conditions = from.map((status, i) => {
+    values[`:from${i}`] = status;
+    return `#status = :from${i}`;
+  });
+  try {
+    const { Attributes } = await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.digest.key(digest.id),
+        UpdateExpression: `SET ${assignments.join(", ")}${remove.length ? ` REMOVE ${remove.map((f) => `#${f}`).join(", ")}` : ""}`,
+        ConditionExpression: `attribute_exists(pk) AND (${conditions.join(" OR ")})`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: "ALL_NEW",
+      }),
+    );
+    return Attributes && strip(Attributes);
+  } catch (error) {
+    if (isConditionFailure(error)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Records how far planning of one shard got (`next`: a cursor, or "done"), only if it still stood at `expected`:
+ * a duplicated plan message can never move progress backwards. Answers whether it recorded.
+ */
+export async function recordPlanned(id: string, shard: number, expected: string | undefined, next: string): Promise<boolean> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.digest.key(id),
+        UpdateExpression: "SET planned.#shard = :next",
+        ConditionExpression: expected === undefined ? "attribute_not_exists(planned.#shard)" : "planned.#shard = :expected",
+        ExpressionAttributeNames: { "#shard": String(shard) },
+        ExpressionAttributeValues: { ":next": next, ...(expected !== undefined && { ":expected": expected }) },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** Digests of a status, any frequency ("digests sending now", for recovery). */
+export async function withStatus(status: DigestStatus): Promise<Digest[]> {
+  const found = await Promise.all(
+    ["daily", "weekly"].map(async (frequency) => {
+      const { Items = [] } = await db().send(
+        new QueryCommand({
+          TableName: tableName(),
+          IndexName: "gsi2",
+          KeyConditionExpression: "gsi2pk = :pk",
+          ExpressionAttributeValues: { ":pk": keys.digest.statusPartition(frequency, status) },
+        }),
+      );
+      return Items.map(strip);
+    }),
+  );
+  return found.flat();
 }

@@ -8,6 +8,7 @@ import { db, tableName } from "./client";
 import { WriteConflictError, isConditionFailure } from "./errors";
 import * as keys from "./keys";
 import { queryAll } from "./query";
+import { decodeCursor, encodeCursor } from "./cursor";
 
 type Write = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>[number];
 
@@ -107,6 +108,22 @@ export async function followers(topic: string, status: Status, cursor?: Record<s
     subscriberIds: Items.filter((item) => !(item.expiresAt && item.expiresAt <= now())).map((item) => item.subscriberId as string),
     cursor: LastEvaluatedKey,
   };
+}
+
+/** One page of one shard of the subscribers of a status and frequency (planning a send walks these). */
+export async function pageByStatus(status: Status, frequency: string, shard: number, cursor?: string, limit = 100) {
+  const { Items = [], LastEvaluatedKey } = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :pk",
+      ExpressionAttributeValues: { ":pk": keys.subscriber.statusPartition(status, frequency, shard) },
+      ExclusiveStartKey: decodeCursor(cursor),
+      Limit: limit,
+    }),
+  );
+  const subscribers = Items.map((item) => live(strip(item))).filter((s): s is Subscriber => s !== undefined);
+  return { subscribers, cursor: encodeCursor(LastEvaluatedKey) ?? undefined };
 }
 
 /** Every subscriber of a status and frequency ("active weekly subscribers", for sending), across all shards. */

@@ -35,6 +35,10 @@ export interface Digest {
   sentAt?: string;
   pauseReason?: string;
   counts: DigestCounts;
+  /** When sending began. */
+  sendStartedAt?: string;
+  /** Planning progress by subscriber shard: a cursor to go on from, or "done". */
+  planned?: Record<string, string>;
 }
 
 export type Variant = "free" | "patron";

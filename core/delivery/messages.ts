@@ -1,0 +1,34 @@
+/** What travels on the send queue. Every message is safe to process twice. */
+import { z } from "zod";
+
+/** Plan one page of one subscriber shard of a digest, from `cursor`. */
+export const planMessage = z.object({
+  kind: z.literal("plan"),
+  digestId: z.string(),
+  shard: z.number().int().nonnegative(),
+  cursor: z.string().optional(),
+});
+
+/** Send the digest to these subscribers (their deliveries are already written). */
+export const sendMessage = z.object({
+  kind: z.literal("send"),
+  digestId: z.string(),
+  subscriberIds: z.array(z.string()).min(1).max(50),
+});
+
+export const queueMessage = z.discriminatedUnion("kind", [planMessage, sendMessage]);
+
+export type PlanMessage = z.output<typeof planMessage>;
+export type SendMessage = z.output<typeof sendMessage>;
+export type QueueMessage = z.output<typeof queueMessage>;
+
+/** Recipients per send message: a Lambda batch of 5 messages is then 50 emails. */
+export const RECIPIENTS_PER_MESSAGE = 10;
+
+export function sendMessages(digestId: string, subscriberIds: readonly string[]): SendMessage[] {
+  const messages: SendMessage[] = [];
+  for (let i = 0; i < subscriberIds.length; i += RECIPIENTS_PER_MESSAGE) {
+    messages.push({ kind: "send", digestId, subscriberIds: subscriberIds.slice(i, i + RECIPIENTS_PER_MESSAGE) });
+  }
+  return messages;
+}

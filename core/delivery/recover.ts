@@ -1,0 +1,63 @@
+/**
+ * Recovery: what makes a send finish after any crash. SQS redelivers a message whose worker died, so most
+ * recovery is automatic; this sweep covers the rest: plan messages lost between marking a digest `sending` and
+ * enqueueing them, claims whose lease ran out and whose message is gone (moved to the dead-letter queue), and,
+ * when a paused send resumes, everything still queued. Safe to run any time, as often as wanted.
+ */
+import * as Db from "../db";
+import { SUBSCRIBER_SHARDS } from "../db/keys";
+import type { Digest } from "../digests/types";
+import { log } from "../log";
+import * as Queue from "../queue";
+import { finishIfDone } from "./finish";
+import { sendMessages, type PlanMessage } from "./messages";
+import type { DeliveryStatus } from "./types";
+
+/** Claims live this long; a worker that has not finished by then is presumed dead. */
+export const LEASE_MS = 5 * 60_000;
+/** Planning that has not moved for this long is presumed lost and enqueued again. */
+const PLAN_STALL_MS = 2 * 60_000;
+
+export async function recover(digest: Digest, now = new Date(), options: { staleQueuedAfterMs?: number } = {}) {
+  if (digest.status !== "sending") return { replanned: 0, requeued: 0 };
+  let replanned = 0;
+  if (now.getTime() - Date.parse(digest.sendStartedAt ?? digest.createdAt) > PLAN_STALL_MS || options.staleQueuedAfterMs === 0) {
+    const plans: PlanMessage[] = [];
+    for (let shard = 0; shard < SUBSCRIBER_SHARDS; shard++) {
+      const progress = digest.planned?.[shard];
+      if (progress !== "done") plans.push({ kind: "plan", digestId: digest.id, shard, ...(progress && { cursor: progress }) });
+    }
+    await Queue.enqueue(plans);
+    replanned = plans.length;
+  }
+  let requeued = await requeue(digest.id, "sending", (d) => (d.leaseUntil ?? 0) < now.getTime());
+  if (options.staleQueuedAfterMs !== undefined) {
+    const before = now.getTime() - options.staleQueuedAfterMs;
+    requeued += await requeue(digest.id, "queued", (d) => Date.parse(d.updatedAt) <= before);
+  }
+  await finishIfDone(digest.id, now);
+  if (replanned || requeued) log.info({ event: "digest.recovered", digestId: digest.id, replanned, requeued }, "recovery");
+  return { replanned, requeued };
+}
+
+/** Runs recovery for every digest that is sending (the scheduled sweep). */
+export async function recoverAll(now = new Date()) {
+  for (const digest of await Db.Digests.withStatus("sending")) await recover(digest, now);
+}
+
+async function requeue(
+  digestId: string,
+  status: DeliveryStatus,
+  stale: (delivery: { leaseUntil?: number; updatedAt: string }) => boolean,
+): Promise<number> {
+  let count = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await Db.Deliveries.page(digestId, status, { cursor, limit: 500 });
+    const ids = page.deliveries.filter(stale).map((delivery) => delivery.subscriberId);
+    await Queue.enqueue(sendMessages(digestId, ids));
+    count += ids.length;
+    cursor = page.cursor ?? undefined;
+  } while (cursor);
+  return count;
+}

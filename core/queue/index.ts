@@ -1,0 +1,39 @@
+/**
+ * The send queue (SQS): batches of work for the send worker. Messages are JSON; every consumer is idempotent, so
+ * SQS's at-least-once delivery (duplicates, redelivery after a crash) is harmless.
+ */
+import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
+import * as Config from "../config";
+
+let client: SQSClient | undefined;
+
+export function sqs(): SQSClient {
+  if (!client) {
+    const { SQS_ENDPOINT, AWS_REGION } = Config.get();
+    client = new SQSClient({
+      region: AWS_REGION,
+      requestHandler: { requestTimeout: 10_000, connectionTimeout: 3_000, throwOnRequestTimeout: true },
+      ...(SQS_ENDPOINT && { endpoint: SQS_ENDPOINT, credentials: { accessKeyId: "local", secretAccessKey: "local" } }),
+    });
+  }
+  return client;
+}
+
+export function queueUrl(): string {
+  const url = Config.get().SEND_QUEUE_URL;
+  if (!url) throw new Config.ConfigError("Tidings is not configured: SEND_QUEUE_URL is required to send digests");
+  return url;
+}
+
+/** Puts messages on the send queue, ten per request (SQS's maximum), retrying any the batch call did not take. */
+export async function enqueue(messages: readonly unknown[]): Promise<void> {
+  for (let start = 0; start < messages.length; start += 10) {
+    let entries = messages.slice(start, start + 10).map((message, i) => ({ Id: String(i), MessageBody: JSON.stringify(message) }));
+    for (let attempt = 0; entries.length > 0; attempt++) {
+      const { Failed = [] } = await sqs().send(new SendMessageBatchCommand({ QueueUrl: queueUrl(), Entries: entries }));
+      if (Failed.length > 0 && attempt >= 4) throw new Error(`SQS refused ${Failed.length} messages: ${Failed[0]?.Code}`);
+      const failed = new Set(Failed.map((failure) => failure.Id));
+      entries = entries.filter((entry) => failed.has(entry.Id));
+    }
+  }
+}
