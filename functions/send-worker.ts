@@ -1,6 +1,8 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { handleRecords } from "../core/delivery/worker";
 
-/** Sends one SQS batch of queued deliveries through SES; throwing makes SQS retry the whole batch. */
-export async function handler(_event: SQSEvent): Promise<SQSBatchResponse> {
-  throw new Error("The send worker arrives with issue #4");
+/** Send queue → plan pages and send batches; failed messages are retried by SQS (partial batch responses). */
+export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+  const retry = await handleRecords(event.Records.map((record) => ({ id: record.messageId, body: record.body })));
+  return { batchItemFailures: retry.map((itemIdentifier) => ({ itemIdentifier })) };
 }

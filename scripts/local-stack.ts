@@ -245,19 +245,22 @@ async function startSqs(port: number): Promise<StandIn> {
   return { endpoint: `http://127.0.0.1:${server.port}`, stop: () => server.stop() };
 }
 
-/** The send queue, with a dead-letter queue as deployed; creating an existing queue is a no-op. */
-async function createSendQueue(env: Omit<LocalEnv, "SEND_QUEUE_URL">): Promise<string> {
+/**
+ * A send queue, with a dead-letter queue after 10 receives as deployed; creating an existing queue is a no-op.
+ * Tests give each file a queue of its own (`name`), since a worker takes whatever its queue holds.
+ */
+export async function createSendQueue(env: Omit<LocalEnv, "SEND_QUEUE_URL">, name = SEND_QUEUE): Promise<string> {
   const sqs = new SQSClient(clientConfig(env, env.SQS_ENDPOINT));
   try {
-    const deadLetter = await sqs.send(new CreateQueueCommand({ QueueName: SEND_DEAD_LETTER_QUEUE }));
+    const deadLetter = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
     const { Attributes } = await sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: deadLetter.QueueUrl, AttributeNames: ["QueueArn"] }),
     );
-    const redrivePolicy = { deadLetterTargetArn: Attributes?.QueueArn, maxReceiveCount: 3 };
+    const redrivePolicy = { deadLetterTargetArn: Attributes?.QueueArn, maxReceiveCount: 10 };
     const queue = await sqs.send(
-      new CreateQueueCommand({ QueueName: SEND_QUEUE, Attributes: { RedrivePolicy: JSON.stringify(redrivePolicy) } }),
+      new CreateQueueCommand({ QueueName: name, Attributes: { RedrivePolicy: JSON.stringify(redrivePolicy) } }),
     );
-    if (!queue.QueueUrl) throw new Error(`SQS at ${env.SQS_ENDPOINT} returned no URL for ${SEND_QUEUE}`);
+    if (!queue.QueueUrl) throw new Error(`SQS at ${env.SQS_ENDPOINT} returned no URL for ${name}`);
     return queue.QueueUrl;
   } finally {
     sqs.destroy();

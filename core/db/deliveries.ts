@@ -51,9 +51,12 @@ export async function transition(
   subscriberId: string,
   expect: { from: readonly DeliveryStatus[]; claimId?: string; leaseExpiredBefore?: number },
   to: DeliveryStatus,
-  changes: Partial<Omit<Delivery, "digestId" | "subscriberId" | "status">> & { remove?: Array<keyof Delivery> },
+  changes: Partial<Omit<Delivery, "digestId" | "subscriberId" | "status">> & {
+    remove?: Array<keyof Delivery>;
+    add?: Partial<Record<"attempts", number>>;
+  },
 ): Promise<Delivery | undefined> {
-  const { remove = [], ...set } = changes;
+  const { remove = [], add = {}, ...set } = changes;
   const values: Record<string, unknown> = { ":to": to, ":gsi1pk": keys.delivery.byStatus(digestId, to, subscriberId).gsi1pk };
   const names: Record<string, string> = { "#status": "status" };
   const assignments = ["#status = :to", "gsi1pk = :gsi1pk"];
@@ -63,6 +66,11 @@ export async function transition(
     assignments.push(`#${field} = :${field}`);
   }
   for (const field of remove) names[`#${field}`] = field;
+  const additions = Object.entries(add).map(([field, amount]) => {
+    names[`#${field}`] = field;
+    values[`:add_${field}`] = amount;
+    return `#${field} :add_${field}`;
+  });
 
   const conditions = expect.from.map((status, i) => {
     values[`:from${i}`] = status;
@@ -84,7 +92,11 @@ export async function transition(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.delivery.key(digestId, subscriberId),
-        UpdateExpression: `SET ${assignments.join(", ")}${remove.length ? ` REMOVE ${remove.map((f) => `#${f}`).join(", ")}` : ""}`,
+        UpdateExpression: [
+          `SET ${assignments.join(", ")}`,
+          remove.length ? `REMOVE ${remove.map((f) => `#${f}`).join(", ")}` : "",
+          additions.length ? `ADD ${additions.join(", ")}` : "",
+        ].join(" "),
         ConditionExpression: `attribute_exists(pk) AND ${condition}`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
@@ -124,6 +136,20 @@ export async function page(digestId: string, status: DeliveryStatus, options: { 
   }
   const next = shard < keys.DELIVERY_SHARDS ? `${shard}.${encodeCursor(cursor) ?? ""}` : null;
   return { deliveries, cursor: next };
+}
+
+/** Every delivery of a digest, in subscriber order, a page at a time. */
+export async function pageAll(digestId: string, options: { cursor?: string; limit?: number } = {}) {
+  const { Items = [], LastEvaluatedKey } = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+      ExpressionAttributeValues: { ":pk": keys.digest.key(digestId).pk, ":prefix": keys.delivery.prefix },
+      Limit: options.limit ?? 100,
+      ExclusiveStartKey: decodeCursor(options.cursor),
+    }),
+  );
+  return { deliveries: Items.map(strip), cursor: encodeCursor(LastEvaluatedKey) };
 }
 
 /** How many deliveries of a digest are in each status. */

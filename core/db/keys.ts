@@ -13,7 +13,7 @@
  * | article    | ARTICLE#<id>        | ARTICLE           | ARTICLES / <publishedAt>#<id>                 |                                     |
  * | digest     | DIGEST#<id>         | DIGEST            | DIGESTS / <createdAt>#<id>                    | DIGESTS#<frequency>#<status> / <coversTo>#<id> |
  * | delivery   | DIGEST#<id>         | DELIVERY#<sub>    | DELIVERIES#<digest>#<status>#<shard> / <sub>  | SUB#<sub>#DELIVERIES / <at>#<digest> |
- * | event      | EVENT#<stripe id>   | EVENT             | (TTL)                                         |                                     |
+ * | event      | EVENT#<source>#<id> | EVENT             | (TTL)                                         |                                     |
  * | rate limit | LIMIT#<name>#<key>  | <window start>    | (TTL)                                         |                                     |
  */
 import { createHash } from "node:crypto";
@@ -94,4 +94,9 @@ export const delivery = {
     gsi2pk: `SUB#${subscriberId}#DELIVERIES`,
     gsi2sk: `${createdAt}#${digestId}`,
   }),
+};
+
+/** A processed event of an outside source (`ses`: an SNS message id; `stripe`: an event id), kept to refuse replays. */
+export const event = {
+  key: (source: string, id: string) => ({ pk: `EVENT#${source}#${id}`, sk: "EVENT" }),
 };

@@ -45,6 +45,9 @@ export async function recoverAll(now = new Date()) {
   for (const digest of await Db.Digests.withStatus("sending")) await recover(digest, now);
 }
 
+/** Puts every still-queued delivery of a digest back on the queue (after a pause, so workers settle them). */
+export const requeueQueued = (digestId: string) => requeue(digestId, "queued", () => true);
+
 async function requeue(
   digestId: string,
   status: DeliveryStatus,

@@ -25,10 +25,17 @@ export function queueUrl(): string {
   return url;
 }
 
-/** Puts messages on the send queue, ten per request (SQS's maximum), retrying any the batch call did not take. */
-export async function enqueue(messages: readonly unknown[]): Promise<void> {
+/**
+ * Puts messages on the send queue, ten per request (SQS's maximum), retrying any the batch call did not take;
+ * `delaySeconds` (up to 900) keeps them invisible for a while.
+ */
+export async function enqueue(messages: readonly unknown[], delaySeconds = 0): Promise<void> {
   for (let start = 0; start < messages.length; start += 10) {
-    let entries = messages.slice(start, start + 10).map((message, i) => ({ Id: String(i), MessageBody: JSON.stringify(message) }));
+    let entries = messages.slice(start, start + 10).map((message, i) => ({
+      Id: String(i),
+      MessageBody: JSON.stringify(message),
+      ...(delaySeconds > 0 && { DelaySeconds: Math.min(900, Math.ceil(delaySeconds)) }),
+    }));
     for (let attempt = 0; entries.length > 0; attempt++) {
       const { Failed = [] } = await sqs().send(new SendMessageBatchCommand({ QueueUrl: queueUrl(), Entries: entries }));
       if (Failed.length > 0 && attempt >= 4) throw new Error(`SQS refused ${Failed.length} messages: ${Failed[0]?.Code}`);

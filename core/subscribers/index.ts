@@ -5,6 +5,7 @@ export { signup, type SignupContext } from "./signup";
 export { confirm } from "./confirm";
 export { fromManageToken, updatePreferences } from "./preferences";
 export { unsubscribe } from "./unsubscribe";
+export { markBounced, markComplained, recordTransientBounce, recordDelivered, TRANSIENT_BOUNCES_TO_SUPPRESS } from "./suppress";
 export { confirmUrl, manageUrl, unsubscribeUrl } from "./links";
 export * as Input from "./input";
 export { LIMITS } from "./rules";

@@ -48,6 +48,15 @@ export interface Subscriber {
   optIn?: OptIn;
   /** When confirmation emails were sent, newest last, at most the last five: the per-address limit. */
   confirmationsSentAt: string[];
+  /**
+   * Transient (soft) bounces in a row since the last delivery SES reported; absent means none. The third in a
+   * row suppresses the subscriber (`bounced`); a delivery resets the count.
+   */
+  transientBounces?: number;
+  /** When a bounce or complaint stopped email to this subscriber (status `bounced` or `complained`). */
+  suppressedAt?: string;
+  /** Why, in words an editor can read: "permanent bounce (General): …", "3 transient bounces in a row", "complaint (abuse)". */
+  suppressedReason?: string;
   /** Optimistic-concurrency counter: every write checks the version it read. */
   version: number;
   /** Epoch seconds after which an unconfirmed sign-up is gone (DynamoDB TTL; filtered in code too). */

@@ -5,7 +5,14 @@
 import { randomBytes } from "node:crypto";
 import { DeleteTableCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, inject } from "vitest";
-import { applyDefaults, demoSettings, dynamoDbClient, ensureLocalTable, type LocalEnv } from "../../scripts/local-stack";
+import {
+  applyDefaults,
+  createSendQueue,
+  demoSettings,
+  dynamoDbClient,
+  ensureLocalTable,
+  type LocalEnv,
+} from "../../scripts/local-stack";
 
 /** Test values for the settings the app requires; a variable already set wins. */
 export const testSettings = {
@@ -25,7 +32,8 @@ export function useLocalEnv(): LocalEnv {
 
 /**
  * Call at the top of an integration test file: in `beforeAll` it applies `useLocalEnv()` and creates the
- * file's own table (`tidings-test-<random>`, set as `TABLE_NAME`); `afterAll` deletes the table.
+ * file's own table (`tidings-test-<random>`, set as `TABLE_NAME`) and send queue (`SEND_QUEUE_URL`);
+ * `afterAll` deletes the table.
  */
 export function useLocalStack(): { readonly tableName: string } {
   const name = `tidings-test-${randomBytes(6).toString("hex")}`;
@@ -34,6 +42,8 @@ export function useLocalStack(): { readonly tableName: string } {
     env = useLocalEnv();
     process.env.TABLE_NAME = name;
     await ensureLocalTable(env, name);
+    // A queue of the file's own: a worker takes whatever its queue holds.
+    process.env.SEND_QUEUE_URL = await createSendQueue(env, name);
   });
   afterAll(async () => {
     if (!env) return;

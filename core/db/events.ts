@@ -1,0 +1,43 @@
+/**
+ * Processed events of outside sources (SES notifications through SNS; Stripe webhooks), each remembered for a
+ * while so that a replay of the same event is recognised and changes nothing.
+ */
+import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { db, tableName } from "./client";
+import { isConditionFailure } from "./errors";
+import * as keys from "./keys";
+
+/**
+ * "An outside event processed once": records that `source` event `id` is being processed, kept `ttlSeconds`.
+ * Answers true the first time and false for a duplicate. One conditional put, so two concurrent deliveries of the
+ * same event can't both answer true. An expired record counts as absent (TTL deletes late, DynamoDB Local never).
+ */
+export async function once(source: string, id: string, ttlSeconds: number, now = new Date()): Promise<boolean> {
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  try {
+    await db().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: {
+          ...keys.event.key(source, id),
+          entity: "event",
+          source,
+          eventId: id,
+          receivedAt: now.toISOString(),
+          expiresAt: nowSeconds + ttlSeconds,
+        },
+        ConditionExpression: "attribute_not_exists(pk) OR expiresAt < :now",
+        ExpressionAttributeValues: { ":now": nowSeconds },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** Forgets a recorded event, so a retry after a failure processes it again. */
+export async function release(source: string, id: string): Promise<void> {
+  await db().send(new DeleteCommand({ TableName: tableName(), Key: keys.event.key(source, id) }));
+}

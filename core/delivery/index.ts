@@ -1,0 +1,11 @@
+/**
+ * Delivery: every subscriber gets a digest exactly once, as fast as SES allows (see README.md here).
+ */
+export { start } from "./start";
+export { cancel } from "./cancel";
+export { recover, recoverAll, LEASE_MS } from "./recover";
+export { finishIfDone } from "./finish";
+export { withCounts, deliveries } from "./progress";
+export { handleRecords, type QueueRecord } from "./worker";
+export { TokenBucket, workerRate } from "./pacing";
+export type { Delivery, SkipReason } from "./types";

@@ -1,0 +1,160 @@
+/**
+ * Sending one queue message's recipients. For each: claim the delivery (a conditional write: only one worker can
+ * hold it), re-check the subscriber, render their copy, wait for the pacing bucket, send with SendRawEmail and
+ * record the SES message id. A worker that dies at any point leaves a record the next attempt finishes: before
+ * SES accepted, the claim simply expires and is taken over; after SES accepted but before recording, the
+ * recipient is the one in-flight duplicate a crash can cause.
+ */
+import { randomUUID } from "node:crypto";
+import * as Db from "../db";
+import * as Digests from "../digests";
+import { digestMessage } from "../digests/render";
+import * as Email from "../email";
+import { log } from "../log";
+import { finishIfDone } from "./finish";
+import * as Queue from "../queue";
+import { sendMessages, type SendMessage } from "./messages";
+import type { TokenBucket } from "./pacing";
+import { preparedFor } from "./prepared";
+import { LEASE_MS } from "./recover";
+import { skipReason } from "./plan";
+import { classify } from "./ses-errors";
+import type { Delivery, SkipReason } from "./types";
+
+export type Step = "claim" | "render" | "accepted" | "record";
+
+export interface SendOptions {
+  bucket: TokenBucket;
+  now?: () => Date;
+  /** Called after each step; tests throw from it to simulate a worker dying there. */
+  after?: (step: Step, subscriberId: string) => void;
+  /** How long SES throttling is waited out before the rest of the message is handed back to the queue. */
+  throttleBudgetMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** How long recipients handed back under throttling wait before they are tried again. */
+export const HANDBACK_DELAY_SECONDS = 5;
+
+/**
+ * Sends the message's recipients. When SES throttles past the budget, the recipients not yet sent go back on the
+ * queue in a new, delayed message (so throttling never counts towards the dead-letter queue's receive limit).
+ */
+export async function sendBatch(message: SendMessage, options: SendOptions): Promise<void> {
+  const now = options.now ?? (() => new Date());
+  const digest = await Db.Digests.get(message.digestId);
+  if (!digest || digest.status === "draft" || digest.status === "paused") return;
+  for (const [i, subscriberId] of message.subscriberIds.entries()) {
+    if (digest.status === "cancelled") {
+      await settle(digest.id, subscriberId, ["queued"], "skipped", { reason: "cancelled" }, now());
+      continue;
+    }
+    if ((await sendOne(digest, subscriberId, options, now)) === "retry") {
+      await Queue.enqueue(sendMessages(digest.id, message.subscriberIds.slice(i)), HANDBACK_DELAY_SECONDS);
+      return;
+    }
+  }
+  await finishIfDone(digest.id, now());
+}
+
+async function sendOne(digest: Digests.Digest, subscriberId: string, options: SendOptions, now: () => Date) {
+  const claimId = randomUUID();
+  const claimed = await Db.Deliveries.transition(
+    digest.id,
+    subscriberId,
+    { from: ["queued", "sending"], leaseExpiredBefore: now().getTime() },
+    "sending",
+    { claimId, leaseUntil: now().getTime() + LEASE_MS, updatedAt: now().toISOString(), add: { attempts: 1 } },
+  );
+  if (!claimed) return "done"; // sent, settled, or held by a live claim elsewhere
+  const held = { from: ["sending"] as const, claimId };
+  options.after?.("claim", subscriberId);
+
+  const subscriber = await Db.Subscribers.get(subscriberId);
+  const suppressed: SkipReason | undefined = !subscriber ? "erased" : subscriber.status !== "active" ? subscriber.status : undefined;
+  if (suppressed) return settle(digest.id, subscriberId, held.from, "suppressed", { reason: suppressed, claimId }, now());
+  const reader = Digests.readerOf(subscriber!);
+  const skipped = await skipReason(digest, subscriber!, reader, now());
+  if (skipped) return settle(digest.id, subscriberId, held.from, "skipped", { reason: skipped, claimId }, now());
+  const email = digestMessage(await preparedFor(digest, reader.variant), reader)!;
+  options.after?.("render", subscriberId);
+
+  const outcome = await sendPaced(email, options);
+  if (outcome.kind === "throttled" || outcome.kind === "account") {
+    // Hand the recipient back: not a failure, just not now.
+    await settle(digest.id, subscriberId, held.from, "queued", { claimId }, now());
+    if (outcome.kind === "account") await pauseForAccount(digest, outcome.error);
+    return "retry";
+  }
+  if (outcome.kind !== "sent") {
+    log.warn({ event: "delivery.failed", digestId: digest.id, subscriberId, error: outcome.error }, "delivery failed");
+    return settle(digest.id, subscriberId, held.from, "failed", { error: outcome.error, claimId }, now());
+  }
+  options.after?.("accepted", subscriberId);
+  const at = now().toISOString();
+  const recorded = await Db.Deliveries.transition(digest.id, subscriberId, held, "sent", {
+    messageId: outcome.messageId,
+    sentAt: at,
+    updatedAt: at,
+    remove: ["claimId", "leaseUntil"],
+  });
+  if (!recorded) log.warn({ event: "delivery.claim_lost", digestId: digest.id, subscriberId }, "sent after the claim expired");
+  options.after?.("record", subscriberId);
+  return "done";
+}
+
+type Outcome =
+  | { kind: "sent"; messageId: string }
+  | { kind: "throttled" }
+  | { kind: "failed" | "account"; error: string };
+
+/** Sends at the bucket's pace, waiting out throttling within the budget. Transient faults throw (SQS retries). */
+async function sendPaced(message: Email.Message, options: SendOptions): Promise<Outcome> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
+  const budget = options.throttleBudgetMs ?? 20_000;
+  let waited = 0;
+  for (let attempt = 0; ; attempt++) {
+    await options.bucket.take();
+    try {
+      return { kind: "sent", ...(await Email.send(message)) };
+    } catch (error) {
+      const kind = classify(error);
+      if (kind === "permanent") return { kind: "failed", error: describe(error) };
+      if (kind === "account") return { kind: "account", error: describe(error) };
+      if (kind === "transient") throw error;
+      const pause = Math.min(200 * 2 ** attempt, 5_000);
+      if (isQuota(error) || waited + pause > budget) return { kind: "throttled" };
+      waited += pause;
+      await sleep(pause);
+    }
+  }
+}
+
+const describe = (error: unknown) => {
+  const { name, message } = error as { name?: string; message?: string };
+  return `${name ?? "Error"}: ${message ?? ""}`.slice(0, 500);
+};
+const isQuota = (error: unknown) => /quota/i.test((error as { message?: string }).message ?? "");
+
+/** SES refuses the account itself: every other recipient would fail alike, so the send pauses and says why. */
+async function pauseForAccount(digest: Digests.Digest, error: string) {
+  const paused = await Db.Digests.transition(digest, ["sending"], "paused", { pauseReason: `SES refused sending: ${error}` });
+  if (paused) log.error({ event: "digest.paused", digestId: digest.id, reason: paused.pauseReason }, "send paused");
+}
+
+async function settle(
+  digestId: string,
+  subscriberId: string,
+  from: readonly Delivery["status"][],
+  to: Delivery["status"],
+  changes: { reason?: SkipReason; error?: string; claimId?: string },
+  at: Date,
+) {
+  const { claimId, ...rest } = changes;
+  await Db.Deliveries.transition(digestId, subscriberId, { from, claimId }, to, {
+    ...rest,
+    updatedAt: at.toISOString(),
+    remove: claimId ? ["claimId", "leaseUntil"] : [],
+  });
+  return "done" as const;
+}
