@@ -204,6 +204,14 @@ export default $config({
         link: [...fn.link, sendQueue],
       },
     });
+    // Sends finish after any crash: lost plan messages and expired claims are put back on the queue.
+    new sst.aws.CronV2("RecoverSends", {
+      schedule: "rate(5 minutes)",
+      timezone,
+      retries: 1,
+      function: { ...fn, handler: "functions/cron/recover-sends.handler", timeout: "5 minutes", link: [...fn.link, sendQueue] },
+    });
+
     new sst.aws.CronV2("Reconcile", {
       schedule: "cron(30 3 * * ? *)",
       timezone,

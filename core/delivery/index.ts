@@ -2,6 +2,7 @@
  * Delivery: every subscriber gets a digest exactly once, as fast as SES allows (see README.md here).
  */
 export { start } from "./start";
+export { sendScheduled } from "./scheduled";
 export { cancel } from "./cancel";
 export { recover, recoverAll, LEASE_MS } from "./recover";
 export { finishIfDone } from "./finish";

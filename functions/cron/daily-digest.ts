@@ -1,4 +1,6 @@
+import { sendScheduled } from "../../core/delivery";
+
 /** Creates and sends the daily digest. Its event is CronV2's input ({}), not an EventBridge ScheduledEvent. */
 export async function handler(_event: Record<string, unknown>): Promise<void> {
-  throw new Error("Scheduled daily digests arrive with issue #4");
+  await sendScheduled("daily");
 }

@@ -310,13 +310,14 @@ describe("sst.config.ts, evaluated offline", () => {
     expect(crons).toEqual({
       DailyDigest: ["cron(0 6 * * ? *)", "functions/cron/daily-digest.handler", true],
       WeeklyDigest: ["cron(0 6 ? * MON *)", "functions/cron/weekly-digest.handler", true],
+      RecoverSends: ["rate(5 minutes)", "functions/cron/recover-sends.handler", undefined],
       Reconcile: ["cron(30 3 * * ? *)", "functions/cron/reconcile.handler", undefined],
       ExpireComps: ["rate(1 hour)", "functions/cron/expire-comps.handler", undefined],
     });
   });
 
   it("sets nodejs20.x explicitly on every function (SST's default is nodejs24.x)", () => {
-    expect(production.functions).toHaveLength(7);
+    expect(production.functions).toHaveLength(8);
     for (const { via, def } of production.functions) {
       expect(typeof def, `${via} is defined by its args, not a bare handler path`).toBe("object");
       expect(def.runtime, via).toBe("nodejs20.x");
@@ -342,7 +343,11 @@ describe("sst.config.ts, evaluated offline", () => {
     expect(worker).not.toContain("StripeSecretKey");
     expect(worker).not.toContain("StripeWebhookSecret");
     expect(worker).not.toContain("EditorTokens");
-    for (const digest of ["functions/cron/daily-digest.handler", "functions/cron/weekly-digest.handler"]) {
+    for (const digest of [
+      "functions/cron/daily-digest.handler",
+      "functions/cron/weekly-digest.handler",
+      "functions/cron/recover-sends.handler",
+    ]) {
       expect(links(byHandler(digest)), digest).toContain("SendQueue");
     }
     expect(links(byHandler("functions/cron/reconcile.handler"))).toEqual(
@@ -426,6 +431,7 @@ describe("handlers named in sst.config.ts", () => {
       "functions/cron/daily-digest.handler",
       "functions/cron/expire-comps.handler",
       "functions/cron/reconcile.handler",
+      "functions/cron/recover-sends.handler",
       "functions/cron/weekly-digest.handler",
       "functions/send-worker.handler",
       "functions/ses-events.handler",
