@@ -10,16 +10,20 @@ import type { SendOptions } from "../core/delivery/send";
 import { log } from "../core/log";
 import * as Queue from "../core/queue";
 
-const VISIBILITY_SECONDS = 30;
+export interface PollOptions extends Partial<SendOptions> {
+  waitSeconds?: number;
+  /** How long a received message stays hidden before SQS hands it out again (a dead worker's message). */
+  visibilitySeconds?: number;
+}
 
 /** Receives one batch and handles it; answers how many messages it received. */
-export async function pollOnce(options: Partial<SendOptions> & { waitSeconds?: number } = {}): Promise<number> {
+export async function pollOnce(options: PollOptions = {}): Promise<number> {
   const { Messages = [] } = await Queue.sqs().send(
     new ReceiveMessageCommand({
       QueueUrl: Queue.queueUrl(),
       MaxNumberOfMessages: 5,
       WaitTimeSeconds: options.waitSeconds ?? 1,
-      VisibilityTimeout: VISIBILITY_SECONDS,
+      VisibilityTimeout: options.visibilitySeconds ?? 30,
     }),
   );
   if (Messages.length === 0) return 0;
@@ -48,7 +52,7 @@ export async function pending(): Promise<number> {
 }
 
 /** Works the queue with `workers` pollers until it is empty (for tests and scripts): answers messages handled. */
-export async function drain(options: Partial<SendOptions> & { workers?: number } = {}): Promise<number> {
+export async function drain(options: PollOptions & { workers?: number } = {}): Promise<number> {
   let handled = 0;
   const worker = async () => {
     for (;;) {

@@ -11,6 +11,7 @@ import { applyDefaults, claimPort, demoSettings, ensureLocalTable, startLocalSta
 const port = Number(process.env.PORT || 3000);
 let stack: LocalStack | undefined;
 let server: Server | undefined;
+let worker: { stop(): Promise<void> } | undefined;
 let stopping = false;
 
 async function shutdown(exitCode: number): Promise<void> {
@@ -18,6 +19,7 @@ async function shutdown(exitCode: number): Promise<void> {
   stopping = true;
   server?.closeAllConnections();
   server?.close();
+  await worker?.stop();
   await stack?.stop();
   process.exit(exitCode);
 }
@@ -65,6 +67,9 @@ async function main(): Promise<void> {
     const listening = serve({ fetch: app.fetch, port, hostname: "127.0.0.1" }, () => resolve(listening as Server));
     listening.once("error", reject);
   });
+  // The send worker, as Lambda runs it from the queue when deployed.
+  const { startLocalWorker } = await import("./local-worker");
+  worker = startLocalWorker();
 
   const url = `http://127.0.0.1:${port}`;
   const mail = stack.env.SES_ENDPOINT;
@@ -77,7 +82,7 @@ Tidings is running on the local stack.
   OpenAPI      ${url}/openapi.json
   mail viewer  ${mail}/   (every email the app sends lands here)
   DynamoDB     ${stack.env.DYNAMODB_ENDPOINT}   table ${tableName}
-  SQS          ${stack.env.SQS_ENDPOINT}   queue ${stack.env.SEND_QUEUE_URL}
+  SQS          ${stack.env.SQS_ENDPOINT}   queue ${stack.env.SEND_QUEUE_URL} (a local worker sends from it)
 ${defaulted.length ? `\nDev defaults (set these variables to override): ${defaulted.join(", ")}` : ""}${
     defaulted.includes("EDITOR_TOKENS") ? `\nEDITOR_TOKENS for this run: editor:${editorToken} (send the part after the colon as a Bearer token)` : ""
   }${seeded.length ? `\n\nDemo data:\n${seeded.map((line) => `  ${line}`).join("\n")}` : ""}

@@ -24,6 +24,9 @@ export const digestSchema = z
     counts: z.object({ recipients: z.number() }).catchall(z.number()),
   })
   .openapi("Digest");
+/** A digest as the API shows it: the schema's fields only (planning progress and the like stay inside). */
+const present = (digest: Digests.Digest) => digestSchema.parse(digest);
+
 export const digestId = z.object({ id: z.string().regex(/^(daily|weekly)-[0-9W-]{7,10}$/, "a digest id") });
 
 const noControl = (max: number) =>
@@ -63,7 +66,7 @@ digestRoutes.openapi(
   }),
   async (c) => {
     const { digest, created } = await Digests.create(c.req.valid("json"));
-    return c.json({ digest }, created ? 201 : 200);
+    return c.json({ digest: present(digest) }, created ? 201 : 200);
   },
 );
 
@@ -81,7 +84,10 @@ digestRoutes.openapi(
       ...editorErrors,
     },
   }),
-  async (c) => c.json(await Digests.list(c.req.valid("query")), 200),
+  async (c) => {
+    const page = await Digests.list(c.req.valid("query"));
+    return c.json({ digests: page.digests.map(present), cursor: page.cursor }, 200);
+  },
 );
 
 digestRoutes.openapi(
@@ -93,7 +99,7 @@ digestRoutes.openapi(
     request: { params: digestId },
     responses: { 200: json("The digest", z.object({ digest: digestSchema })), ...editorErrors },
   }),
-  async (c) => c.json({ digest: await Delivery.withCounts(await Digests.get(c.req.valid("param").id)) }, 200),
+  async (c) => c.json({ digest: present(await Delivery.withCounts(await Digests.get(c.req.valid("param").id))) }, 200),
 );
 
 digestRoutes.openapi(
@@ -105,7 +111,7 @@ digestRoutes.openapi(
     request: { params: digestId },
     responses: { 202: json("Sending", z.object({ digest: digestSchema })), 409: jsonError("Cancelled"), ...editorErrors },
   }),
-  async (c) => c.json({ digest: await Delivery.withCounts(await Delivery.start(c.req.valid("param").id)) }, 202),
+  async (c) => c.json({ digest: present(await Delivery.withCounts(await Delivery.start(c.req.valid("param").id))) }, 202),
 );
 
 digestRoutes.openapi(
@@ -117,7 +123,7 @@ digestRoutes.openapi(
     request: { params: digestId },
     responses: { 200: json("Cancelled", z.object({ digest: digestSchema })), 409: jsonError("Sent already"), ...editorErrors },
   }),
-  async (c) => c.json({ digest: await Delivery.withCounts(await Delivery.cancel(c.req.valid("param").id)) }, 200),
+  async (c) => c.json({ digest: present(await Delivery.withCounts(await Delivery.cancel(c.req.valid("param").id))) }, 200),
 );
 
 const deliverySchema = z

@@ -1,0 +1,115 @@
+/**
+ * Crash safety of sending: a worker that dies at any step leaves records the next attempt finishes. Nobody is
+ * lost; the only possible duplicate is a recipient whose email SES had accepted when the worker died.
+ * A "crash" here throws out of the worker at that step: nothing after it runs, and the queue message is not
+ * deleted, so SQS hands it out again (after a 1 s visibility timeout); the clock is moved past the claim's lease.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import * as Db from "../../core/db";
+import * as Delivery from "../../core/delivery";
+import type { Step } from "../../core/delivery/send";
+import type { Subscriber } from "../../core/subscribers";
+import { drain } from "../../scripts/local-worker";
+import { editor, publish } from "../helpers/editor";
+import { saveSubscribers } from "../helpers/factories";
+import { useLocalStack } from "../helpers/local";
+import { mailTo } from "../helpers/mail";
+
+useLocalStack();
+
+class CrashError extends Error {}
+let period = 40;
+
+beforeAll(async () => {
+  await publish({ climate: "Climate" }, []);
+});
+
+/** A new digest with a story of its own (a digest covers what was published since the last one was sent). */
+async function newDigest(): Promise<string> {
+  const id = `story-${period}`;
+  const published = await editor("PUT", `/api/articles/${id}`, {
+    title: `Story ${period}`,
+    url: `https://news.example.org/${id}`,
+    topics: ["climate"],
+    publishedAt: new Date().toISOString(),
+  });
+  expect(published.status).toBe(201);
+  const created = await editor("POST", "/api/digests", { frequency: "weekly", period: `2030-W${period++}` });
+  return ((await created.json()) as { digest: { id: string } }).digest.id;
+}
+
+/** Sends a new digest to `count` fresh subscribers while `crash` decides where workers die. */
+async function sendWithCrashes(count: number, crash: (step: Step, subscriberId: string) => boolean) {
+  const subscribers = await saveSubscribers(Array.from({ length: count }, () => ({})));
+  const digestId = await newDigest();
+  expect((await editor("POST", `/api/digests/${digestId}/send`)).status).toBe(202);
+
+  let skew = 0;
+  const crashed = new Map<string, Step>();
+  await drain({
+    workers: 2,
+    visibilitySeconds: 1,
+    bucket: new Delivery.TokenBucket(1000),
+    now: () => new Date(Date.now() + skew),
+    after: (step, subscriberId) => {
+      if (crashed.has(subscriberId) || !crash(step, subscriberId)) return;
+      crashed.set(subscriberId, step);
+      skew += Delivery.LEASE_MS + 1000; // by the time the message reappears, the dead worker's claim has expired
+      throw new CrashError(`worker died after ${step}`);
+    },
+  });
+  return { subscribers, digestId, crashed };
+}
+
+async function expectNobodyLost(subscribers: Subscriber[], digestId: string, crashed: Map<string, Step>) {
+  for (const subscriber of subscribers) {
+    const received = (await mailTo(subscriber.email)).length;
+    const inFlight = crashed.get(subscriber.id) === "accepted";
+    expect(received, `${subscriber.id} crashed after ${crashed.get(subscriber.id) ?? "nothing"}`).toBe(inFlight ? 2 : 1);
+    expect(await Db.Deliveries.get(digestId, subscriber.id)).toMatchObject({ status: "sent", messageId: expect.any(String) });
+  }
+  // Subscribers of earlier tests in this file are planned too: every planned delivery ends `sent`.
+  const counts = await Db.Deliveries.countByStatus(digestId);
+  const recipients = Object.values(counts).reduce((sum, n) => sum + n, 0);
+  expect(recipients).toBeGreaterThanOrEqual(subscribers.length);
+  expect(counts).toMatchObject({ sent: recipients, queued: 0, sending: 0, failed: 0 });
+  expect((await Db.Digests.get(digestId))?.status).toBe("sent");
+}
+
+describe("a worker dying while it sends", () => {
+  for (const step of ["claim", "render", "accepted", "record"] as const) {
+    it(`loses nobody when it dies after ${step}`, async () => {
+      let victims = 0;
+      const { subscribers, digestId, crashed } = await sendWithCrashes(12, (at) => at === step && victims++ < 3);
+      expect(crashed.size).toBe(3);
+      await expectNobodyLost(subscribers, digestId, crashed);
+    });
+  }
+
+  it("loses nobody when it dies at random points", async () => {
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const { subscribers, digestId, crashed } = await sendWithCrashes(30, () => random() < 0.15);
+    expect(crashed.size).toBeGreaterThan(0);
+    await expectNobodyLost(subscribers, digestId, crashed);
+  });
+});
+
+describe("impatient editors and duplicate messages", () => {
+  it("sends nothing twice when the send is triggered again while it runs and queue messages are duplicated", async () => {
+    const subscribers = await saveSubscribers(Array.from({ length: 25 }, () => ({})));
+    const digestId = await newDigest();
+    const triggers = await Promise.all(Array.from({ length: 5 }, () => editor("POST", `/api/digests/${digestId}/send`)));
+    expect(triggers.map((r) => r.status)).toEqual([202, 202, 202, 202, 202]);
+    await drain({ workers: 2, bucket: new Delivery.TokenBucket(1000) });
+    // Duplicates of every send message, and a recovery sweep as if the digest were still sending.
+    const { handleRecords } = Delivery;
+    const ids = subscribers.map((s) => s.id);
+    await handleRecords([{ id: "dup", body: JSON.stringify({ kind: "send", digestId, subscriberIds: ids.slice(0, 10) }) }], {
+      bucket: new Delivery.TokenBucket(1000),
+    });
+    expect((await editor("POST", `/api/digests/${digestId}/send`)).status).toBe(202);
+    await drain({ workers: 1, bucket: new Delivery.TokenBucket(1000) });
+    for (const subscriber of subscribers) expect(await mailTo(subscriber.email)).toHaveLength(1);
+  });
+});
