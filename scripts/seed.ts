@@ -19,6 +19,9 @@ const subscribers: Array<Pick<Subscriber, "email" | "name" | "status" | "topics"
   { email: "ada@example.com", name: "Ada", status: "active", topics: ["climate", "housing"], frequency: "weekly" },
   { email: "bo@example.com", name: "Bo", status: "active", topics: [], frequency: "daily" },
   { email: "cy@example.com", status: "unsubscribed", topics: ["city-hall"], frequency: "weekly" },
+  { email: "dee@example.com", name: "Dee", status: "active", topics: ["city-hall"], frequency: "weekly" },
+  { email: "eli@example.com", status: "active", topics: [], frequency: "weekly" },
+  { email: "fay@example.com", name: "Fay", status: "active", topics: ["culture"], frequency: "weekly" },
 ];
 
 const HOUR = 3_600_000;
