@@ -100,3 +100,11 @@ export const delivery = {
 export const event = {
   key: (source: string, id: string) => ({ pk: `EVENT#${source}#${id}`, sk: "EVENT" }),
 };
+
+export const patron = {
+  key: (subscriberId: string) => ({ pk: `SUB#${subscriberId}`, sk: "PATRON" }),
+  byCustomer: (customerId: string) => ({ gsi1pk: patron.customerPartition(customerId), gsi1sk: "PATRON" }),
+  customerPartition: (customerId: string) => `CUSTOMER#${customerId}`,
+  byStatus: (status: string, subscriberId: string) => ({ gsi2pk: patron.statusPartition(status), gsi2sk: subscriberId }),
+  statusPartition: (status: string) => `PATRONS#${status}`,
+};
