@@ -1,6 +1,7 @@
 import type { SNSEvent } from "aws-lambda";
+import { handleSesEvents } from "../core/delivery/ses-events";
 
 /** Applies SES bounce, complaint and delivery events (SES configuration set → SNS) to subscribers and sends. */
-export async function handler(_event: SNSEvent): Promise<void> {
-  throw new Error("SES event handling arrives with issue #4");
+export async function handler(event: SNSEvent): Promise<void> {
+  await handleSesEvents(event);
 }
