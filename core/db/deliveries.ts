@@ -2,13 +2,14 @@
  * Delivery records. Every change of status is a conditional write on the status (and the claim) it expects, so
  * duplicated queue messages, overlapping workers and re-planning can never move a record backwards or send twice.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { Delivery, DeliveryStatus } from "../delivery/types";
 import { deliveryStatuses } from "../digests/types";
 import { db, tableName } from "./client";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { isConditionFailure } from "./errors";
 import * as keys from "./keys";
+import { transition as conditionally } from "./transition";
 
 const strip = ({ pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, entity, ...delivery }: Record<string, any>) => delivery as Delivery;
 
@@ -56,58 +57,30 @@ export async function transition(
     add?: Partial<Record<"attempts", number>>;
   },
 ): Promise<Delivery | undefined> {
-  const { remove = [], add = {}, ...set } = changes;
-  const values: Record<string, unknown> = { ":to": to, ":gsi1pk": keys.delivery.byStatus(digestId, to, subscriberId).gsi1pk };
-  const names: Record<string, string> = { "#status": "status" };
-  const assignments = ["#status = :to", "gsi1pk = :gsi1pk"];
-  for (const [field, value] of Object.entries(set)) {
-    names[`#${field}`] = field;
-    values[`:${field}`] = value;
-    assignments.push(`#${field} = :${field}`);
-  }
-  for (const field of remove) names[`#${field}`] = field;
-  const additions = Object.entries(add).map(([field, amount]) => {
-    names[`#${field}`] = field;
-    values[`:add_${field}`] = amount;
-    return `#${field} :add_${field}`;
-  });
-
-  const conditions = expect.from.map((status, i) => {
-    values[`:from${i}`] = status;
-    return `#status = :from${i}`;
-  });
-  let condition = `(${conditions.join(" OR ")})`;
+  const { remove = [], add, ...set } = changes;
+  const also: string[] = [];
+  const values: Record<string, unknown> = {};
   if (expect.claimId) {
     values[":claim"] = expect.claimId;
-    condition += " AND claimId = :claim";
+    also.push("claimId = :claim");
   }
   if (expect.leaseExpiredBefore !== undefined) {
     // Only a claim whose lease has run out may be taken over.
     values[":now"] = expect.leaseExpiredBefore;
     values[":sending"] = "sending";
-    condition = `(${condition} AND (#status <> :sending OR leaseUntil < :now))`;
+    also.push("#status <> :sending OR leaseUntil < :now");
   }
-  try {
-    const { Attributes } = await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.delivery.key(digestId, subscriberId),
-        UpdateExpression: [
-          `SET ${assignments.join(", ")}`,
-          remove.length ? `REMOVE ${remove.map((f) => `#${f}`).join(", ")}` : "",
-          additions.length ? `ADD ${additions.join(", ")}` : "",
-        ].join(" "),
-        ConditionExpression: `attribute_exists(pk) AND ${condition}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ReturnValues: "ALL_NEW",
-      }),
-    );
-    return Attributes && strip(Attributes);
-  } catch (error) {
-    if (isConditionFailure(error)) return undefined;
-    throw error;
-  }
+  const updated = await conditionally({
+    key: keys.delivery.key(digestId, subscriberId),
+    from: expect.from,
+    to,
+    indexKeys: { gsi1pk: keys.delivery.byStatus(digestId, to, subscriberId).gsi1pk },
+    set,
+    remove,
+    add,
+    ...(also.length && { also: { expressions: also, values } }),
+  });
+  return updated && strip(updated);
 }
 
 /** Deliveries of a digest in one status ("queued deliveries of weekly-2026-W48"), a page at a time per shard. */

@@ -4,6 +4,7 @@ import { db, tableName } from "./client";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { isConditionFailure } from "./errors";
 import * as keys from "./keys";
+import { transition as conditionally } from "./transition";
 
 const strip = ({ pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, entity, ...digest }: Record<string, any>) => digest as Digest;
 
@@ -76,39 +77,15 @@ export async function transition(
   changes: Partial<Digest> & { remove?: Array<keyof Digest> } = {},
 ): Promise<Digest | undefined> {
   const { remove = [], ...set } = changes;
-  const names: Record<string, string> = { "#status": "status" };
-  const values: Record<string, unknown> = {
-    ":to": to,
-    ":gsi2pk": keys.digest.statusPartition(digest.frequency, to),
-  };
-  const assignments = ["#status = :to", "gsi2pk = :gsi2pk"];
-  for (const [field, value] of Object.entries(set)) {
-    names[`#${field}`] = field;
-    values[`:${field}`] = value;
-    assignments.push(`#${field} = :${field}`);
-  }
-  for (const field of remove) names[`#${field}`] = field;
-  const conditions = from.map((status, i) => {
-    values[`:from${i}`] = status;
-    return `#status = :from${i}`;
+  const updated = await conditionally({
+    key: keys.digest.key(digest.id),
+    from,
+    to,
+    indexKeys: { gsi2pk: keys.digest.statusPartition(digest.frequency, to) },
+    set,
+    remove,
   });
-  try {
-    const { Attributes } = await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.digest.key(digest.id),
-        UpdateExpression: `SET ${assignments.join(", ")}${remove.length ? ` REMOVE ${remove.map((f) => `#${f}`).join(", ")}` : ""}`,
-        ConditionExpression: `attribute_exists(pk) AND (${conditions.join(" OR ")})`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ReturnValues: "ALL_NEW",
-      }),
-    );
-    return Attributes && strip(Attributes);
-  } catch (error) {
-    if (isConditionFailure(error)) return undefined;
-    throw error;
-  }
+  return updated && strip(updated);
 }
 
 /**
