@@ -11,6 +11,7 @@ import { VisibleError } from "../errors";
 import { invalidRequest, notFound, onError } from "./errors";
 import { articleRoutes } from "./routes/articles";
 import { digestRoutes } from "./routes/digests";
+import { sendingRoutes } from "./routes/sending";
 import { publicRoutes } from "./routes/public";
 import { topicRoutes } from "./routes/topics";
 import { subscriberPages } from "./routes/subscriber-pages";
@@ -46,6 +47,7 @@ export function createApp() {
   app.route("/", topicRoutes);
   app.route("/", articleRoutes);
   app.route("/", digestRoutes);
+  app.route("/", sendingRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "editorToken", {
     type: "http",

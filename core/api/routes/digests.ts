@@ -25,7 +25,7 @@ export const digestSchema = z
   })
   .openapi("Digest");
 /** A digest as the API shows it: the schema's fields only (planning progress and the like stay inside). */
-const present = (digest: Digests.Digest) => digestSchema.parse(digest);
+export const present = (digest: Digests.Digest) => digestSchema.parse(digest);
 
 export const digestId = z.object({ id: z.string().regex(/^(daily|weekly)-[0-9W-]{7,10}$/, "a digest id") });
 
@@ -100,75 +100,6 @@ digestRoutes.openapi(
     responses: { 200: json("The digest", z.object({ digest: digestSchema })), ...editorErrors },
   }),
   async (c) => c.json({ digest: present(await Delivery.withCounts(await Digests.get(c.req.valid("param").id))) }, 200),
-);
-
-digestRoutes.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/digests/{id}/send",
-    summary: "Send the digest (idempotent; resumes a paused send)",
-    ...editorSecurity,
-    request: { params: digestId },
-    responses: { 202: json("Sending", z.object({ digest: digestSchema })), 409: jsonError("Cancelled"), ...editorErrors },
-  }),
-  async (c) => c.json({ digest: present(await Delivery.withCounts(await Delivery.start(c.req.valid("param").id))) }, 202),
-);
-
-digestRoutes.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/digests/{id}/cancel",
-    summary: "Cancel: nothing more is sent",
-    ...editorSecurity,
-    request: { params: digestId },
-    responses: { 200: json("Cancelled", z.object({ digest: digestSchema })), 409: jsonError("Sent already"), ...editorErrors },
-  }),
-  async (c) => c.json({ digest: present(await Delivery.withCounts(await Delivery.cancel(c.req.valid("param").id))) }, 200),
-);
-
-const deliverySchema = z
-  .object({
-    email: z.string(),
-    status: z.enum(Digests.deliveryStatuses),
-    reason: z.string().optional(),
-    messageId: z.string().optional(),
-    error: z.string().optional(),
-    updatedAt: z.string(),
-  })
-  .openapi("Delivery");
-
-digestRoutes.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/digests/{id}/deliveries",
-    summary: "The digest's deliveries, by status",
-    ...editorSecurity,
-    request: {
-      params: digestId,
-      query: z.object({
-        status: z.enum(Digests.deliveryStatuses).optional(),
-        cursor: z.string().max(2000).optional(),
-        limit: z.coerce.number().int().min(1).max(500).optional(),
-      }),
-    },
-    responses: {
-      200: json("A page of deliveries", z.object({ deliveries: z.array(deliverySchema), cursor: z.string().nullable() })),
-      ...editorErrors,
-    },
-  }),
-  async (c) => {
-    const digest = await Digests.get(c.req.valid("param").id);
-    const page = await Delivery.deliveries(digest.id, c.req.valid("query"));
-    const deliveries = page.deliveries.map(({ email, status, reason, messageId, error, updatedAt }) => ({
-      email,
-      status,
-      reason,
-      messageId,
-      error,
-      updatedAt,
-    }));
-    return c.json({ deliveries, cursor: page.cursor }, 200);
-  },
 );
 
 const variant = z.enum(["free", "patron"]);
