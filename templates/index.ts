@@ -15,10 +15,19 @@
 import { preview as alreadySubscribedPreview } from "./already-subscribed";
 import { preview as confirmationPreview } from "./confirmation";
 import { preview as welcomePreview } from "./welcome";
+import { previews as patronPreviews } from "./patron-emails";
 
 export { alreadySubscribed, type AlreadySubscribedData } from "./already-subscribed";
 export { confirmation, type ConfirmationData } from "./confirmation";
 export { welcome, type WelcomeData } from "./welcome";
+export {
+  patronWelcome,
+  paymentFailed,
+  patronLapsed,
+  type PatronWelcomeData,
+  type PaymentFailedData,
+  type PatronLapsedData,
+} from "./patron-emails";
 export type { Rendered } from "./html";
 
 /** Preview data for every template, by template name (for an editor's preview page). */
@@ -26,6 +35,7 @@ export const previews = {
   confirmation: confirmationPreview,
   welcome: welcomePreview,
   alreadySubscribed: alreadySubscribedPreview,
+  ...patronPreviews,
 };
 
 export { digestPreview, digestPreviewReader } from "./digest-preview";

@@ -11,6 +11,7 @@ import { VisibleError } from "../errors";
 import { invalidRequest, notFound, onError } from "./errors";
 import { articleRoutes } from "./routes/articles";
 import { digestRoutes } from "./routes/digests";
+import { MAX_WEBHOOK_BYTES, STRIPE_WEBHOOK_PATH, stripeWebhookRoutes } from "./routes/stripe-webhook";
 import { sendingRoutes } from "./routes/sending";
 import { publicRoutes } from "./routes/public";
 import { topicRoutes } from "./routes/topics";
@@ -33,20 +34,22 @@ export function createApp() {
     await next();
   });
   app.use(secureHeaders({ crossOriginResourcePolicy: "same-origin" }));
-  app.use(
+  const limit = (maxSize: number) =>
     bodyLimit({
-      maxSize: MAX_BODY_BYTES,
+      maxSize,
       onError: () => {
-        throw new VisibleError("too_large", "too_large", `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+        throw new VisibleError("too_large", "too_large", `The request body is larger than ${maxSize} bytes.`);
       },
-    }),
-  );
+    });
+  const [apiLimit, webhookLimit] = [limit(MAX_BODY_BYTES), limit(MAX_WEBHOOK_BYTES)];
+  app.use((c, next) => (c.req.path === STRIPE_WEBHOOK_PATH ? webhookLimit : apiLimit)(c, next));
 
   app.route("/", publicRoutes);
   app.route("/", subscriberPages);
   app.route("/", topicRoutes);
   app.route("/", articleRoutes);
   app.route("/", digestRoutes);
+  app.route("/", stripeWebhookRoutes);
   app.route("/", sendingRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "editorToken", {

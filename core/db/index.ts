@@ -5,5 +5,8 @@ export * as Articles from "./articles";
 export * as Digests from "./digests";
 export * as Deliveries from "./deliveries";
 export * as Events from "./events";
+export * as Patrons from "./patrons";
+export * as SubscriberEmail from "./subscriber-email";
+export * as EventLeases from "./event-leases";
 export { WriteConflictError } from "./errors";
 export { db, tableName, resetClient } from "./client";

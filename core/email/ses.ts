@@ -41,16 +41,30 @@ export function resetClient(): void {
 export async function send(message: Message): Promise<{ messageId: string }> {
   const raw = await compose(message);
   const { SES_CONFIGURATION_SET } = Config.get();
+  const tags = traceTags(message.headers ?? {});
   const result = await ses().send(
     new SendRawEmailCommand({
       RawMessage: { Data: raw },
       ...(SES_CONFIGURATION_SET ? { ConfigurationSetName: SES_CONFIGURATION_SET } : {}),
+      ...(tags.length ? { Tags: tags } : {}),
     }),
   );
   if (!result.MessageId) throw new Error("SES accepted the email but returned no message id");
   const to = typeof message.to === "string" ? message.to : message.to.address;
   log.debug({ messageId: result.MessageId, to: maskEmail(to), marketing: Boolean(message.marketing) }, "email sent");
   return { messageId: result.MessageId };
+}
+
+/**
+ * The trace headers again as SES message tags: SES events carry the tags even when it truncates the headers, so
+ * a bounce can always be traced to its digest and delivery. Tag values allow only letters, digits, `-` and `_`.
+ */
+function traceTags(headers: Record<string, string>) {
+  const tags = [
+    { Name: "tidings-digest", Value: headers["X-Tidings-Digest"] },
+    { Name: "tidings-delivery", Value: headers["X-Tidings-Delivery"] },
+  ];
+  return tags.filter((tag): tag is { Name: string; Value: string } => /^[\w-]{1,256}$/.test(tag.Value ?? ""));
 }
 
 /**

@@ -16,6 +16,8 @@ export interface Patron {
   stripePriceId?: string;
   /** Stripe's own subscription status, as last seen (`active`, `past_due`, `canceled`, ...). */
   subscriptionStatus?: string;
+  /** When the paid period began (a failed renewal: the grace period counts from here), ISO. */
+  currentPeriodStart?: string;
   /** When the paid period ends (renewal date), ISO. */
   currentPeriodEnd?: string;
   cancelAtPeriodEnd?: boolean;
@@ -23,9 +25,27 @@ export interface Patron {
   graceUntil?: string;
   /** `comped`: granted by an editor until then. */
   compedUntil?: string;
+  /** The tier an editor granted, kept apart from the paid one so a comp outlives a lapsed subscription. */
+  compTierId?: string;
+  /** Who granted the comp (an editor token's name). */
+  compedBy?: string;
+  /** When the membership last became `lapsed`. */
+  lapsedAt?: string;
+  /** The email owed for the last status change, until it is sent (see core/patrons/notify.ts). */
+  notice?: Notice;
   createdAt: string;
   updatedAt: string;
   /** Optimistic-concurrency counter. */
+  version: number;
+}
+
+/** The patron emails, one per kind of status change. */
+export const noticeKinds = ["welcome", "payment_failed", "lapsed"] as const;
+export type NoticeKind = (typeof noticeKinds)[number];
+
+/** An email owed: its kind and the patron version whose write made it owed (its identity for sending once). */
+export interface Notice {
+  kind: NoticeKind;
   version: number;
 }
 

@@ -1,4 +1,9 @@
-/** Lapses comped memberships past their end. Its event is CronV2's input ({}), not an EventBridge ScheduledEvent. */
-export async function handler(_event: Record<string, unknown>): Promise<void> {
-  throw new Error("Comp expiry arrives with issue #5");
+import { expire, type ExpiryReport } from "../../core/patrons/expire";
+
+/**
+ * Lapses comped memberships past their end (and grace periods past theirs). Its event is CronV2's input ({}),
+ * not an EventBridge ScheduledEvent. No Stripe here: it applies the rules to what is stored.
+ */
+export async function handler(_event: Record<string, unknown>): Promise<ExpiryReport> {
+  return expire();
 }

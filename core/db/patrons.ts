@@ -1,0 +1,121 @@
+/**
+ * Patrons in the table: one item per patron on the subscriber's partition (`SUB#<id>` / `PATRON`), found by
+ * Stripe customer through gsi1 and by status through gsi2. Writes are optimistic, like subscribers': each checks
+ * the version it read.
+ */
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { Patron, PatronStatus } from "../patrons/types";
+import { db, tableName } from "./client";
+import { WriteConflictError, isConditionFailure } from "./errors";
+import * as keys from "./keys";
+import { queryAll } from "./query";
+
+/** A patron by subscriber id (strongly consistent). */
+export async function get(subscriberId: string): Promise<Patron | undefined> {
+  const { Item } = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.patron.key(subscriberId), ConsistentRead: true }),
+  );
+  return strip(Item);
+}
+
+/**
+ * The patron who pays through a Stripe customer ("whose customer is cus_…"). An index read, so it may lag a write
+ * by a moment: callers re-read the patron by subscriber id (`get`) before deciding anything.
+ */
+export async function byCustomer(customerId: string): Promise<Patron | undefined> {
+  const { Items = [] } = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :pk",
+      ExpressionAttributeValues: { ":pk": keys.patron.customerPartition(customerId) },
+      Limit: 1,
+    }),
+  );
+  return strip(Items[0]);
+}
+
+/**
+ * Writes a patron: a new one when `previous` is absent (none may exist), else only if nobody wrote since
+ * `previous` was read. Throws `WriteConflictError` when another write got there first.
+ */
+export async function save(next: Patron, previous?: Patron): Promise<void> {
+  try {
+    await db().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: {
+          ...keys.patron.key(next.subscriberId),
+          ...(next.stripeCustomerId && keys.patron.byCustomer(next.stripeCustomerId)),
+          ...keys.patron.byStatus(next.status, next.subscriberId),
+          entity: "patron",
+          ...next,
+        },
+        ...(previous
+          ? { ConditionExpression: "version = :version", ExpressionAttributeValues: { ":version": previous.version } }
+          : { ConditionExpression: "attribute_not_exists(pk)" }),
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailure(error)) throw new WriteConflictError(`patron ${next.subscriberId}`);
+    throw error;
+  }
+}
+
+/**
+ * Records that a patron was checked against Stripe and found right: only the version moves, so any write still
+ * based on what was read before (a slower, staler check) now fails its version check and starts again.
+ */
+export async function touch(patron: Patron, at: string): Promise<Patron> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.patron.key(patron.subscriberId),
+        UpdateExpression: "SET version = :next, syncedAt = :at",
+        ConditionExpression: "version = :version",
+        ExpressionAttributeValues: { ":version": patron.version, ":next": patron.version + 1, ":at": at },
+      }),
+    );
+    return { ...patron, version: patron.version + 1 };
+  } catch (error) {
+    if (isConditionFailure(error)) throw new WriteConflictError(`patron ${patron.subscriberId}`);
+    throw error;
+  }
+}
+
+/** Forgets an owed email once it is sent, unless a newer one replaced it meanwhile. */
+export async function clearNotice(subscriberId: string, noticeVersion: number): Promise<void> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.patron.key(subscriberId),
+        UpdateExpression: "REMOVE notice",
+        ConditionExpression: "notice.version = :version",
+        ExpressionAttributeValues: { ":version": noticeVersion },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
+
+/** Every patron of a status ("comped patrons", for expiry; for reconciliation and stats). */
+export async function* byStatus(status: PatronStatus): AsyncGenerator<Patron> {
+  const items = queryAll({
+    IndexName: "gsi2",
+    KeyConditionExpression: "gsi2pk = :pk",
+    ExpressionAttributeValues: { ":pk": keys.patron.statusPartition(status) },
+  });
+  for await (const item of items) {
+    const patron = strip(item);
+    if (patron) yield patron;
+  }
+}
+
+function strip(item: Record<string, any> | undefined): Patron | undefined {
+  if (!item) return undefined;
+  const { pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, entity, syncedAt, ...patron } = item;
+  return patron as Patron;
+}

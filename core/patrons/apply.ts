@@ -1,0 +1,64 @@
+/**
+ * The one way a patron is written: read it (its version) → learn the memberships that decide it → derive the
+ * patron → write only if the version is still the one read; a lost race starts again from the read. When nothing
+ * differs, only the version moves (`touch`), so a slower attempt holding older news can never overwrite a newer
+ * one: its write fails and it reads and asks again. Then the email the change owes is sent (`notify.ts`).
+ *
+ * Where the memberships come from is the caller's: Stripe's API (`sync.ts`), or what is stored (expiry, comps),
+ * which keeps Stripe out of the functions that don't talk to it.
+ */
+import * as Config from "../config";
+import * as Db from "../db";
+import { log } from "../log";
+import { deliverNotice } from "./notify";
+import { choose, derive, sameMembership, type Comp, type PaidMembership } from "./rules";
+import type { Patron } from "./types";
+
+export interface Applied {
+  subscriberId: string;
+  before?: Patron;
+  after?: Patron;
+  /** Whether the membership changed (not just its version). */
+  changed: boolean;
+}
+
+const MAX_ATTEMPTS = 10;
+
+/**
+ * Applies the membership rules to one subscriber's patron. `memberships` is called after each read of the patron
+ * (never before: see above); `grant` is a comp being granted now.
+ */
+export async function applyMembership(
+  subscriberId: string,
+  memberships: (before: Patron | undefined) => Promise<PaidMembership[]> | PaidMembership[],
+  now = new Date(),
+  grant?: Comp,
+): Promise<Applied> {
+  const { GRACE_DAYS } = Config.get();
+  for (let attempt = 1; ; attempt++) {
+    const before = await Db.Patrons.get(subscriberId);
+    const derived = derive(before, choose(await memberships(before)), subscriberId, now, GRACE_DAYS, grant);
+    if (!derived) return { subscriberId, before, after: before, changed: false };
+    const changed = !before || !sameMembership(before, derived);
+    let after: Patron;
+    try {
+      if (changed) {
+        after = { ...derived, version: (before?.version ?? 0) + 1, updatedAt: now.toISOString() };
+        await Db.Patrons.save(after, before);
+      } else {
+        after = await Db.Patrons.touch(before!, now.toISOString());
+      }
+    } catch (error) {
+      if (error instanceof Db.WriteConflictError && attempt < MAX_ATTEMPTS) continue;
+      throw error;
+    }
+    if (changed) {
+      log.info(
+        { event: "patron.changed", subscriberId, from: before?.status ?? null, to: after.status, tier: after.tierId },
+        `patron ${before?.status ?? "none"} → ${after.status}`,
+      );
+    }
+    await deliverNotice(after);
+    return { subscriberId, before, after, changed };
+  }
+}

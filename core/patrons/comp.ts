@@ -1,0 +1,41 @@
+/** Memberships granted by an editor ("comped"): a tier until a date, for a subscriber. */
+import * as Config from "../config";
+import * as Db from "../db";
+import { VisibleError } from "../errors";
+import { applyMembership } from "./apply";
+import { storedMembership } from "./rules";
+import type { Patron } from "./types";
+
+export interface CompInput {
+  email: string;
+  tierId: string;
+  /** ISO time the comp ends. */
+  until: string;
+  /** The editor granting it (token name). */
+  by: string;
+}
+
+/**
+ * Grants a comp, or replaces the one running (another tier, another end). A paid active membership still decides
+ * the status (`active`); the comp takes over if that lapses before `until`. A new patron gets the welcome email.
+ */
+export async function comp(input: CompInput, now = new Date()): Promise<Patron> {
+  const { TIERS } = Config.get();
+  if (!TIERS.some((tier) => tier.id === input.tierId)) {
+    throw new VisibleError("invalid", "invalid_request", "There is no such tier.", {
+      fields: { tier: `must be one of: ${TIERS.map((t) => t.id).join(", ")}` },
+    });
+  }
+  if (!(input.until > now.toISOString())) {
+    throw new VisibleError("invalid", "invalid_request", "A comp must end in the future.", { fields: { until: "must be in the future" } });
+  }
+  const found = await Db.Subscribers.getByEmail(input.email);
+  const subscriber = found && (await Db.Subscribers.get(found.id)); // an expired sign-up counts as nobody
+  if (!subscriber) throw new VisibleError("not_found", "not_found", "No subscriber has this address: they need to sign up first.");
+  const stored = (before: Patron | undefined) => {
+    const membership = before && storedMembership(before, TIERS);
+    return membership ? [membership] : [];
+  };
+  const { after } = await applyMembership(subscriber.id, stored, now, { tierId: input.tierId, until: input.until, by: input.by });
+  return after!;
+}

@@ -1,0 +1,28 @@
+/**
+ * A patron changed their email in Stripe (the billing portal): their subscriber address follows, so digests and
+ * patron emails go where they now read. The customer is fetched again (the event may be older than another
+ * change), and an address that belongs to another subscriber is left alone: two people can't share one.
+ */
+import * as Db from "../db";
+import { log } from "../log";
+import * as StripeApi from "../stripe";
+import * as Input from "../subscribers/input";
+
+export async function syncEmail(customerId: string, now = new Date()): Promise<"changed" | "unchanged" | "taken" | "not_patron"> {
+  const patron = await Db.Patrons.byCustomer(customerId);
+  if (!patron || patron.stripeCustomerId !== customerId) return "not_patron";
+  for (let attempt = 1; ; attempt++) {
+    // Read before fetching, so a write based on an older fetch fails its version check (as in sync.ts).
+    const subscriber = await Db.Subscribers.get(patron.subscriberId);
+    const customer = await StripeApi.stripe().customers.retrieve(customerId);
+    const email = customer.deleted ? undefined : Input.email.safeParse(customer.email ?? "").data;
+    if (!email || !subscriber || subscriber.email === email) return "unchanged";
+    try {
+      const outcome = await Db.SubscriberEmail.changeEmail(subscriber, email, now.toISOString());
+      log.info({ event: "subscriber.email_from_stripe", subscriberId: subscriber.id, outcome }, "patron changed their email in Stripe");
+      return outcome;
+    } catch (error) {
+      if (!(error instanceof Db.WriteConflictError) || attempt >= 10) throw error;
+    }
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Patron emails, each sent once per change of status. The write that changes the status also records the email
+ * it owes (`notice`, with that write's version); whoever holds the patron afterwards (the same request, or a
+ * redelivery after a failure) sends it. Sending is claimed once per notice (`Events.once`), so duplicated and
+ * concurrent webhooks send one email; a failed send gives the claim back and fails the request, so Stripe's
+ * redelivery sends it.
+ */
+import * as Templates from "../../templates";
+import * as Config from "../config";
+import * as Db from "../db";
+import * as Email from "../email";
+import { log } from "../log";
+import type { Subscriber } from "../subscribers/types";
+import { noticeFits } from "./rules";
+import type { Patron } from "./types";
+
+/** Claims are kept long after any redelivery could come. */
+const CLAIM_SECONDS = 30 * 24 * 60 * 60;
+
+/** Sends the email `patron` owes, if any (once per notice), then forgets it. */
+export async function deliverNotice(patron: Patron): Promise<void> {
+  const notice = patron.notice;
+  if (!notice) return;
+  if (noticeFits(notice.kind, patron.status)) {
+    const claim = `${patron.subscriberId}:${notice.version}:${notice.kind}`;
+    if (await Db.Events.once("patron-email", claim, CLAIM_SECONDS)) {
+      try {
+        await send(patron);
+      } catch (error) {
+        await Db.Events.release("patron-email", claim).catch(() => undefined);
+        throw error;
+      }
+    }
+  }
+  await Db.Patrons.clearNotice(patron.subscriberId, notice.version);
+}
+
+async function send(patron: Patron): Promise<void> {
+  const subscriber = await Db.Subscribers.get(patron.subscriberId);
+  // A bounced or complained address gets nothing more from us; an erased subscriber is gone.
+  if (!subscriber || subscriber.status === "bounced" || subscriber.status === "complained") return;
+  const message = patronMessage(patron, subscriber);
+  if (!message) return;
+  await Email.send(message);
+  log.info({ event: "patron.email", subscriberId: patron.subscriberId, kind: patron.notice?.kind }, "patron email sent");
+}
+
+/** The email a patron's notice owes, as it is sent (undefined: none, or a tier no longer configured). */
+export function patronMessage(patron: Patron, subscriber: Subscriber): Email.Message | undefined {
+  const config = Config.get();
+  const tier = config.TIERS.find((t) => t.id === patron.tierId);
+  if (!tier || !patron.notice) return undefined;
+  const data = {
+    outletName: config.OUTLET_NAME,
+    postalAddress: config.POSTAL_ADDRESS,
+    name: subscriber.name,
+    tierName: tier.name,
+    price: priceInWords(tier),
+    accountUrl: `${config.PUBLIC_URL}/account`,
+  };
+  const rendered =
+    patron.notice.kind === "welcome"
+      ? Templates.patronWelcome({
+          ...data,
+          ...(patron.status === "comped"
+            ? { compedUntil: dateInWords(patron.compedUntil) }
+            : { renewsOn: patron.cancelAtPeriodEnd ? undefined : dateInWords(patron.currentPeriodEnd) }),
+        })
+      : patron.notice.kind === "payment_failed"
+        ? Templates.paymentFailed({ ...data, graceUntil: dateInWords(patron.graceUntil) ?? "the end of the grace period" })
+        : Templates.patronLapsed(data);
+  return { to: subscriber.email, ...rendered };
+}
+
+/** "€5 a month", "€50 a year". */
+export function priceInWords(tier: Config.Tier): string {
+  const amount = new Intl.NumberFormat("en-GB", {
+    style: "currency",
+    currency: tier.currency.toUpperCase(),
+    minimumFractionDigits: tier.amount % 100 === 0 ? 0 : 2,
+  }).format(tier.amount / 100);
+  return `${amount} a ${tier.interval}`;
+}
+
+/** "31 December 2026" (UTC), or undefined. */
+export function dateInWords(iso: string | undefined): string | undefined {
+  if (!iso) return undefined;
+  return new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: "UTC" }).format(new Date(iso));
+}

@@ -1,0 +1,95 @@
+/**
+ * Whose membership a Stripe customer pays for, when no patron holds that customer yet (a first event, in any
+ * order): the subscriber named by the checkout (`client_reference_id`), or by the subscription's metadata (set
+ * at checkout, so it arrives with subscription events that beat the checkout event), or the customer's own
+ * metadata, or else the subscriber with the customer's email address. Someone who paid without being a
+ * subscriber becomes one: active, with consent source `stripe`.
+ */
+import { ulid } from "ulid";
+import * as Db from "../db";
+import { log } from "../log";
+import * as StripeApi from "../stripe";
+import type { Stripe } from "../stripe";
+import * as Input from "../subscribers/input";
+import { CONSENT_TEXT_VERSION } from "../subscribers/rules";
+import type { Subscriber } from "../subscribers/types";
+
+const { metadataValue } = StripeApi.Objects;
+
+/** The metadata key naming the subscriber, on checkout sessions, subscriptions and customers Tidings creates. */
+export const SUBSCRIBER_KEY = "subscriberId";
+
+export async function subscriberForCustomer(
+  customerId: string,
+  hint: { subscriberId?: string },
+  subscriptions: readonly Stripe.Subscription[],
+  now: Date,
+): Promise<string | undefined> {
+  const named = [hint.subscriberId, ...subscriptions.map((s) => metadataValue(s, SUBSCRIBER_KEY))];
+  for (const id of named) {
+    if (id && (await Db.Subscribers.get(id))) return id;
+  }
+  const customer = await StripeApi.stripe().customers.retrieve(customerId);
+  if (customer.deleted) {
+    log.warn({ event: "patron.customer_deleted", customerId }, "a membership's customer is deleted; nobody to give it to");
+    return undefined;
+  }
+  const byMetadata = metadataValue(customer, SUBSCRIBER_KEY);
+  if (byMetadata && (await Db.Subscribers.get(byMetadata))) return byMetadata;
+  const email = Input.email.safeParse(customer.email ?? "");
+  if (!email.success) {
+    log.warn({ event: "patron.customer_without_email", customerId }, "a membership's customer has no usable email");
+    return undefined;
+  }
+  return (await ensureSubscriber(email.data, customer.name ?? undefined, now)).id;
+}
+
+/**
+ * The subscriber with this address, made active if they were only a pending (or expired) sign-up, since a
+ * patron's record must not expire; created (active, consent source `stripe`) if there is none. Unsubscribed,
+ * bounced and complained subscribers stay so: paying is not asking for digests again.
+ */
+export async function ensureSubscriber(email: string, name: string | undefined, now: Date): Promise<Subscriber> {
+  const at = now.toISOString();
+  const consent = { requestedAt: at, confirmedAt: at, source: "stripe", textVersion: CONSENT_TEXT_VERSION };
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const existing = await Db.Subscribers.getByEmail(email);
+    if (existing && existing.status !== "pending") return existing;
+    const next: Subscriber = existing
+      ? {
+          ...existing,
+          status: "active",
+          name: existing.optIn?.name ?? existing.name,
+          topics: existing.optIn?.topics ?? existing.topics,
+          frequency: existing.optIn?.frequency ?? existing.frequency,
+          consent,
+          confirmedAt: at,
+          optIn: undefined,
+          expiresAt: undefined,
+          updatedAt: at,
+          version: existing.version + 1,
+        }
+      : {
+          id: `sub_${ulid(now.getTime())}`,
+          email,
+          name: Input.name.safeParse(name ?? "").data || undefined,
+          status: "active",
+          topics: [],
+          frequency: "weekly",
+          createdAt: at,
+          updatedAt: at,
+          confirmedAt: at,
+          consent,
+          confirmationsSentAt: [],
+          version: 1,
+        };
+    try {
+      await Db.Subscribers.save(next, existing);
+      log.info({ event: "subscriber.from_stripe", subscriberId: next.id, created: !existing }, "a patron became a subscriber");
+      return next;
+    } catch (error) {
+      if (!(error instanceof Db.WriteConflictError)) throw error;
+    }
+  }
+  throw new Db.WriteConflictError(`subscriber by email`);
+}

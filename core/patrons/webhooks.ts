@@ -1,0 +1,73 @@
+/**
+ * Stripe's webhook events and what each means for patrons: a dispatch table keyed by event type. Every handler
+ * only says *whose* membership to look at again; what it is now comes from Stripe's API (`sync.ts`), so a
+ * duplicated, late or out-of-order event does no harm. Types not in the table are acknowledged and ignored.
+ */
+import * as Db from "../db";
+import { log } from "../log";
+import * as StripeApi from "../stripe";
+import type { Stripe } from "../stripe";
+import { syncEmail } from "./email-change";
+import { SUBSCRIBER_KEY } from "./resolve";
+import { syncCustomer } from "./sync";
+
+const { customerOf, idOf, metadataValue, subscriptionOfInvoice } = StripeApi.Objects;
+
+/** How long an event is held by the one processing it before a redelivery may take it over. */
+const LEASE_SECONDS = 120;
+/** How long a processed event id is remembered (Stripe retries for up to three days). */
+const REMEMBER_SECONDS = 30 * 24 * 60 * 60;
+
+type Handler = (event: Stripe.Event) => Promise<unknown>;
+
+const onSubscription: Handler = async (event) => {
+  const subscription = event.data.object as Stripe.Subscription;
+  const customer = customerOf(subscription);
+  if (customer) await syncCustomer(customer, { subscriberId: metadataValue(subscription, SUBSCRIBER_KEY) });
+};
+
+const onInvoice: Handler = async (event) => {
+  const invoice = event.data.object as Stripe.Invoice;
+  const customer = customerOf(invoice);
+  // One-off invoices are not memberships.
+  if (customer && subscriptionOfInvoice(invoice)) await syncCustomer(customer);
+};
+
+export const handlers: Record<string, Handler> = {
+  "checkout.session.completed": async (event) => {
+    const session = event.data.object as Stripe.Checkout.Session;
+    const customer = idOf(session.customer);
+    if (session.mode !== "subscription" || !customer) return;
+    await syncCustomer(customer, { subscriberId: session.client_reference_id ?? metadataValue(session, SUBSCRIBER_KEY) });
+  },
+  "customer.subscription.created": onSubscription,
+  "customer.subscription.updated": onSubscription,
+  "customer.subscription.deleted": onSubscription,
+  "invoice.paid": onInvoice,
+  "invoice.payment_failed": onInvoice,
+  "customer.updated": async (event) => syncEmail((event.data.object as Stripe.Customer).id),
+};
+
+export type Outcome = "processed" | "duplicate" | "ignored";
+
+/**
+ * Processes a verified event once: unknown types are ignored; a known one is claimed by its id (a conditional
+ * put), handled, and remembered. If handling fails the claim is given back and the error thrown, so the caller
+ * answers 5xx and Stripe's redelivery is processed.
+ */
+export async function receive(event: Stripe.Event, now = new Date()): Promise<Outcome> {
+  const handle = handlers[event.type];
+  if (!handle) return "ignored";
+  if (!(await Db.Events.once("stripe", event.id, LEASE_SECONDS, now))) return "duplicate";
+  try {
+    await handle(event);
+  } catch (error) {
+    await Db.Events.release("stripe", event.id).catch((releaseError) =>
+      log.error({ err: releaseError, event: "stripe.release_failed", eventId: event.id }, "could not release a failed event"),
+    );
+    throw error;
+  }
+  await Db.EventLeases.keep("stripe", event.id, REMEMBER_SECONDS, now);
+  log.info({ event: "stripe.event", type: event.type, eventId: event.id }, "stripe event processed");
+  return "processed";
+}

@@ -1,0 +1,180 @@
+/**
+ * A small fake of Stripe's API on localhost, for the few routes Tidings calls: subscriptions (retrieve, list by
+ * customer and status, paginated), customers (create, retrieve), Checkout sessions (create) and Billing Portal
+ * sessions (create). Its state is in memory and the test owns it: put subscriptions and customers in, read the
+ * sessions and requests out, and make the next matching call fail. Objects are shaped from Stripe's own examples
+ * (`stripe-objects.ts`). The app reaches it through STRIPE_API_BASE, with the real `stripe` package.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type Stripe from "stripe";
+import { checkoutSession, customer as makeCustomer, newId, portalSession } from "./stripe-objects";
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, unknown>;
+  body: Record<string, unknown>;
+}
+
+interface Failure {
+  method?: string;
+  path: RegExp;
+  status: number;
+  times: number;
+}
+
+export interface FakeStripe {
+  /** `http://127.0.0.1:<port>`, for STRIPE_API_BASE. */
+  url: string;
+  subscriptions: Map<string, Stripe.Subscription>;
+  customers: Map<string, Stripe.Customer | Stripe.DeletedCustomer>;
+  checkoutSessions: Array<{ params: Record<string, any>; session: Stripe.Checkout.Session }>;
+  portalSessions: Array<{ params: Record<string, any>; session: Stripe.BillingPortal.Session }>;
+  requests: RecordedRequest[];
+  /** The next `times` calls matching make Stripe answer `status` (an API error; 5xx by default). */
+  failNext(match: { method?: string; path: RegExp }, status?: number, times?: number): void;
+  /** Puts (or replaces) a subscription, as Stripe holds it now. */
+  put(subscription: Stripe.Subscription): void;
+  close(): Promise<void>;
+}
+
+export async function startFakeStripe(): Promise<FakeStripe> {
+  const failures: Failure[] = [];
+  const fake: Omit<FakeStripe, "url" | "close"> = {
+    subscriptions: new Map(),
+    customers: new Map(),
+    checkoutSessions: [],
+    portalSessions: [],
+    requests: [],
+    failNext: (match, status = 500, times = 1) => failures.push({ ...match, status, times }),
+    put: (subscription) => void fake.subscriptions.set(subscription.id, structuredClone(subscription)),
+  };
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((error) => send(res, 500, apiError("api_error", String(error))));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? "/", "http://fake");
+    const method = req.method ?? "GET";
+    const body = method === "POST" ? parseForm(await readBody(req)) : {};
+    const query = parseForm(url.search.slice(1));
+    fake.requests.push({ method, path: url.pathname, query, body });
+
+    const failure = failures.find((f) => f.times > 0 && (!f.method || f.method === method) && f.path.test(url.pathname));
+    if (failure) {
+      failure.times--;
+      return send(res, failure.status, apiError(failure.status >= 500 ? "api_error" : "invalid_request_error", "Injected failure"));
+    }
+
+    const route = `${method} ${url.pathname}`;
+    let match: RegExpExecArray | null;
+    if ((match = /^GET \/v1\/subscriptions\/([^/]+)$/.exec(route))) {
+      const found = fake.subscriptions.get(match[1]!);
+      return found ? send(res, 200, found) : send(res, 404, missing("subscription", match[1]!));
+    }
+    if (route === "GET /v1/subscriptions") {
+      const status = (query.status as string | undefined) ?? "active";
+      const all = [...fake.subscriptions.values()]
+        .filter((s) => !query.customer || s.customer === query.customer)
+        // Without `status`, Stripe lists every subscription that isn't canceled.
+        .filter((s) => (status === "all" ? true : query.status ? s.status === status : s.status !== "canceled"))
+        .sort((a, b) => b.created - a.created || b.id.localeCompare(a.id));
+      return send(res, 200, page(all, query, "/v1/subscriptions"));
+    }
+    if ((match = /^GET \/v1\/customers\/([^/]+)$/.exec(route))) {
+      const found = fake.customers.get(match[1]!);
+      return found ? send(res, 200, found) : send(res, 404, missing("customer", match[1]!));
+    }
+    if (route === "POST /v1/customers") {
+      const created = makeCustomer({
+        id: newId("cus"),
+        email: (body.email as string) ?? null,
+        name: (body.name as string) ?? null,
+        metadata: (body.metadata as Record<string, string>) ?? {},
+      });
+      fake.customers.set(created.id, created);
+      return send(res, 200, created);
+    }
+    if (route === "POST /v1/checkout/sessions") {
+      if (body.customer && !fake.customers.has(body.customer as string)) return send(res, 400, missing("customer", body.customer as string));
+      const session = checkoutSession({
+        customer: (body.customer as string) ?? null,
+        subscription: null,
+        clientReferenceId: (body.client_reference_id as string) ?? null,
+        metadata: (body.metadata as Record<string, string>) ?? {},
+        email: body.customer_email as string | undefined,
+        mode: body.mode as Stripe.Checkout.Session.Mode,
+      });
+      Object.assign(session, {
+        status: "open",
+        payment_status: "unpaid",
+        customer_email: body.customer_email ?? null,
+        success_url: body.success_url,
+        cancel_url: body.cancel_url,
+        url: `https://checkout.stripe.com/c/pay/${session.id}`,
+      });
+      fake.checkoutSessions.push({ params: body, session });
+      return send(res, 200, session);
+    }
+    if (route === "POST /v1/billing_portal/sessions") {
+      const customer = body.customer as string;
+      if (!fake.customers.has(customer)) return send(res, 400, missing("customer", customer));
+      const session = portalSession({ customer, returnUrl: body.return_url as string });
+      fake.portalSessions.push({ params: body, session });
+      return send(res, 200, session);
+    }
+    return send(res, 404, apiError("invalid_request_error", `Unrecognized request URL (${route}) in the fake Stripe`));
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    ...fake,
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  } as FakeStripe;
+}
+
+/** One page of a list, the way Stripe paginates (`limit`, `starting_after`, `has_more`). */
+function page<T extends { id: string }>(all: T[], query: Record<string, unknown>, url: string) {
+  const limit = Math.min(Number(query.limit ?? 10), 100);
+  const after = query.starting_after as string | undefined;
+  const from = after ? all.findIndex((item) => item.id === after) + 1 : 0;
+  const data = all.slice(from, from + limit);
+  return { object: "list", url, has_more: from + limit < all.length, data };
+}
+
+function apiError(type: string, message: string, extra: Record<string, unknown> = {}) {
+  return { error: { type, message, ...extra } };
+}
+
+const missing = (what: string, id: string) =>
+  apiError("invalid_request_error", `No such ${what}: '${id}'`, { code: "resource_missing", param: "id" });
+
+function send(res: ServerResponse, status: number, body: unknown) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "request-id": `req_${newId("fake")}` });
+  res.end(text);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Stripe's form encoding (`a[b][0][c]=v`) back into objects and arrays. */
+export function parseForm(text: string): Record<string, unknown> {
+  const root: Record<string, any> = {};
+  for (const [key, value] of new URLSearchParams(text)) {
+    const path = key.split(/\[|\]\[|\]/).filter((part) => part !== "");
+    let node: any = root;
+    path.forEach((part, i) => {
+      if (i === path.length - 1) node[part] = value;
+      else node = node[part] ??= /^\d+$/.test(path[i + 1]!) ? [] : {};
+    });
+  }
+  return root;
+}
