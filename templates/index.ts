@@ -14,11 +14,13 @@
  */
 import { preview as alreadySubscribedPreview } from "./already-subscribed";
 import { preview as confirmationPreview } from "./confirmation";
+import { preview as signinPreview } from "./signin";
 import { preview as welcomePreview } from "./welcome";
 import { previews as patronPreviews } from "./patron-emails";
 
 export { alreadySubscribed, type AlreadySubscribedData } from "./already-subscribed";
 export { confirmation, type ConfirmationData } from "./confirmation";
+export { signin, type SigninData } from "./signin";
 export { welcome, type WelcomeData } from "./welcome";
 export {
   patronWelcome,
@@ -36,6 +38,7 @@ export const previews = {
   welcome: welcomePreview,
   alreadySubscribed: alreadySubscribedPreview,
   ...patronPreviews,
+  signin: signinPreview,
 };
 
 export { digestPreview, digestPreviewReader } from "./digest-preview";

@@ -9,11 +9,13 @@ import { secureHeaders } from "hono/secure-headers";
 import * as Config from "../config";
 import { VisibleError } from "../errors";
 import { invalidRequest, notFound, onError } from "./errors";
+import { accountPages } from "./routes/account";
 import { articleRoutes } from "./routes/articles";
 import { digestRoutes } from "./routes/digests";
 import { MAX_WEBHOOK_BYTES, STRIPE_WEBHOOK_PATH, stripeWebhookRoutes } from "./routes/stripe-webhook";
 import { sendingRoutes } from "./routes/sending";
 import { publicRoutes } from "./routes/public";
+import { signinRoutes } from "./routes/signin";
 import { topicRoutes } from "./routes/topics";
 import { subscriberPages } from "./routes/subscriber-pages";
 
@@ -46,6 +48,8 @@ export function createApp() {
 
   app.route("/", publicRoutes);
   app.route("/", subscriberPages);
+  app.route("/", signinRoutes);
+  app.route("/", accountPages);
   app.route("/", topicRoutes);
   app.route("/", articleRoutes);
   app.route("/", digestRoutes);

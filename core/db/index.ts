@@ -8,5 +8,7 @@ export * as Events from "./events";
 export * as Patrons from "./patrons";
 export * as SubscriberEmail from "./subscriber-email";
 export * as EventLeases from "./event-leases";
+export * as SignIn from "./signin";
+export * as Sessions from "./sessions";
 export { WriteConflictError } from "./errors";
 export { db, tableName, resetClient } from "./client";

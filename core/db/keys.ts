@@ -7,6 +7,9 @@
  * | email      | EMAIL#<email>       | EMAIL             |                                               |                                     |
  * | follow     | SUB#<id>            | FOLLOWS#<topic>   |                                               | TOPIC#<topic>#FOLLOWERS / <status>#<id> |
  * | patron     | SUB#<id>            | PATRON            | CUSTOMER#<stripe customer id> / PATRON        | PATRONS#<status> / <id>             |
+ * | links sent | SUB#<id>            | SIGNIN_LINKS      | (TTL)                                         |                                     |
+ * | link use   | SUB#<id>            | SIGNIN#<nonce>    | (TTL)                                         |                                     |
+ * | session    | SUB#<id>            | SESSION#<session> | (TTL)                                         |                                     |
  * | topic      | TOPIC#<id>          | TOPIC             | TOPICS#<status> / <id>                        |                                     |
  * | tally      | TOPIC#<id>          | TALLY#<shard>     |                                               |                                     |
  * | vote       | TOPIC#<id>          | VOTE#<subscriber> | SUB#<subscriber>#VOTES / TOPIC#<id>           |                                     |
@@ -107,4 +110,19 @@ export const patron = {
   customerPartition: (customerId: string) => `CUSTOMER#${customerId}`,
   byStatus: (status: string, subscriberId: string) => ({ gsi2pk: patron.statusPartition(status), gsi2sk: subscriberId }),
   statusPartition: (status: string) => `PATRONS#${status}`,
+};
+
+/**
+ * Signing in, all under the subscriber's partition: the times links were sent (the per-address limit), each
+ * link's first use (single use with a reuse window), and sessions (so "sign out everywhere" is one query).
+ */
+export const signin = {
+  links: (subscriberId: string) => ({ pk: `SUB#${subscriberId}`, sk: "SIGNIN_LINKS" }),
+  use: (subscriberId: string, nonce: string) => ({ pk: `SUB#${subscriberId}`, sk: `SIGNIN#${nonce}` }),
+};
+
+export const session = {
+  key: (subscriberId: string, sessionId: string) => ({ pk: `SUB#${subscriberId}`, sk: `SESSION#${sessionId}` }),
+  partition: (subscriberId: string) => `SUB#${subscriberId}`,
+  prefix: "SESSION#",
 };

@@ -1,11 +1,11 @@
 /**
- * Link tokens: the signed, purpose-bound values inside emailed links.
+ * Link tokens: the signed, purpose-bound values inside emailed links (and the session cookie's value).
  *
  * A token is `<purpose>.<subject>.<expiry>.<signature>`: the subject is what it acts on (a subscriber id, or
- * `sub_…~topic` for a vote), the expiry is epoch seconds in base 36 (`0` for never), and the signature is an
- * HMAC-SHA256 over all of it *and* the purpose, so a token of one purpose never verifies as another. Tokens are
- * checked against the current signing secret and then the previous one, so secrets can be rotated without
- * breaking the links already sent.
+ * `sub_…~topic` for a vote, `sub_…~nonce` for a sign-in link), the expiry is epoch seconds in base 36 (`0` for
+ * never), and the signature is an HMAC-SHA256 over all of it *and* the purpose, so a token of one purpose never
+ * verifies as another. Tokens are checked against the current signing secret and then the previous one, so
+ * secrets can be rotated without breaking the links already sent.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import * as Config from "../config";
@@ -20,6 +20,8 @@ export const lifetimes = {
   unsubscribe: null,
   vote: 30 * DAY,
   signin: 1 * DAY,
+  /** Not a link: the value of the session cookie (`sub_…~ses_…`), checked against its stored record too. */
+  session: 30 * DAY,
 } as const satisfies Record<string, number | null>;
 
 export type Purpose = keyof typeof lifetimes;

@@ -1,0 +1,25 @@
+/** The signed-in reader's pages. */
+import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import * as Subscribers from "../../subscribers";
+import { htmlPage } from "../openapi";
+import { AccountPage } from "../pages/account";
+import { requireSession } from "../session";
+
+export const accountPages = new OpenAPIHono();
+
+accountPages.openapi(
+  createRoute({
+    method: "get",
+    path: "/account",
+    summary: "The signed-in reader's account page",
+    middleware: [requireSession] as const,
+    responses: {
+      200: htmlPage("Who is signed in, their subscription, sign out"),
+      303: { description: "Not signed in; to the sign-in page", headers: z.object({ location: z.string() }) },
+    },
+  }),
+  (c) => {
+    const { subscriber } = c.var;
+    return c.html(<AccountPage subscriber={subscriber} manageUrl={Subscribers.manageUrl(subscriber.id)} />, 200);
+  },
+);

@@ -1,0 +1,100 @@
+/**
+ * Sessions over HTTP: the cookie, and the middleware every signed-in route uses.
+ *
+ * - `optionalSession` sets `c.var.subscriber` and `c.var.session` when the request carries a valid session
+ *   cookie, and leaves them undefined otherwise.
+ * - `requireSession` sets them or refuses: 401 `unauthorized` on `/api/…` routes, a 303 to `/login` on pages.
+ * - `checkOrigin` refuses (403 `forbidden`) a POST/PUT/PATCH/DELETE that carries the session cookie without an
+ *   `Origin` (or else `Referer`) of PUBLIC_URL's origin: the CSRF defence behind SameSite=Lax. Both session
+ *   middlewares run it first, so a route can't read the session of a cross-site request by forgetting it.
+ *
+ * ```ts
+ * createRoute({ method: "post", path: "/api/membership/portal", middleware: [requireSession] as const, … })
+ * // in the handler: c.var.subscriber (a Subscriber), c.var.session ({ id, subscriberId, createdAt, expiresAt })
+ * ```
+ */
+import type { Context } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { createMiddleware } from "hono/factory";
+import * as Config from "../config";
+import { VisibleError } from "../errors";
+import * as SignIn from "../signin";
+import type { Subscriber } from "../subscribers";
+
+/** What `requireSession` puts on the context. */
+export type SignedIn = { Variables: { subscriber: Subscriber; session: SignIn.Session } };
+/** What `optionalSession` puts on the context. */
+export type MaybeSignedIn = { Variables: { subscriber?: Subscriber; session?: SignIn.Session } };
+
+const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/** The page a signed-out reader is sent to. */
+export const SIGN_IN_PAGE = "/login";
+
+/** True when the request names PUBLIC_URL's origin in `Origin` (or, lacking it, `Referer`); undefined when neither. */
+export function fromOwnOrigin(c: Context): boolean | undefined {
+  const own = new URL(Config.get().PUBLIC_URL).origin;
+  const origin = c.req.header("origin");
+  if (origin !== undefined) return origin === own; // "null" (a sandboxed or privacy-stripped origin) never matches
+  const referer = c.req.header("referer");
+  if (referer === undefined) return undefined;
+  try {
+    return new URL(referer).origin === own;
+  } catch {
+    return false;
+  }
+}
+
+function assertOrigin(c: Context) {
+  if (!UNSAFE.has(c.req.method) || getCookie(c, SignIn.COOKIE) === undefined) return;
+  if (fromOwnOrigin(c) !== true) {
+    throw new VisibleError("forbidden", "forbidden", "This request did not come from our own pages, so it was refused.");
+  }
+}
+
+export const checkOrigin = createMiddleware(async (c, next) => {
+  assertOrigin(c);
+  await next();
+});
+
+export const optionalSession = createMiddleware<MaybeSignedIn>(async (c, next) => {
+  assertOrigin(c);
+  const signedIn = await SignIn.Sessions.resume(getCookie(c, SignIn.COOKIE));
+  if (signedIn) {
+    c.set("subscriber", signedIn.subscriber);
+    c.set("session", signedIn.session);
+  }
+  await next();
+});
+
+export const requireSession = createMiddleware<SignedIn>(async (c, next) => {
+  assertOrigin(c);
+  const signedIn = await SignIn.Sessions.resume(getCookie(c, SignIn.COOKIE));
+  if (!signedIn) {
+    if (c.req.path.startsWith("/api/")) throw new VisibleError("unauthorized", "unauthorized", "Sign in first.");
+    return c.redirect(SIGN_IN_PAGE, 303);
+  }
+  c.set("subscriber", signedIn.subscriber);
+  c.set("session", signedIn.session);
+  c.header("Cache-Control", "no-store"); // what a signed-in reader sees is theirs alone
+  await next();
+});
+
+const cookieOptions = () => ({
+  httpOnly: true,
+  secure: Config.get().STAGE !== "local",
+  sameSite: "Lax" as const,
+  path: "/",
+});
+
+/** Sets the session cookie (the value from `SignIn.redeem`) for the session's whole life. */
+export function setSessionCookie(c: Context, value: string) {
+  setCookie(c, SignIn.COOKIE, value, { ...cookieOptions(), maxAge: SignIn.Sessions.SESSION_SECONDS });
+}
+
+/** The session cookie's value, if the request has one (signed or not: `SignIn.Sessions.resume` decides). */
+export const sessionCookie = (c: Context) => getCookie(c, SignIn.COOKIE);
+
+export function clearSessionCookie(c: Context) {
+  deleteCookie(c, SignIn.COOKIE, cookieOptions());
+}

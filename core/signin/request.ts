@@ -1,0 +1,93 @@
+/**
+ * Asking for a sign-in link. The caller learns nothing about the address: the route answers the same 202
+ * whether it belongs to a subscriber or not, and whether or not a link was sent. Only a per-IP limit is visible
+ * (429), and it counts every request alike.
+ */
+import { randomBytes } from "node:crypto";
+import * as Templates from "../../templates";
+import * as Config from "../config";
+import * as Db from "../db";
+import * as Email from "../email";
+import { VisibleError } from "../errors";
+import { log } from "../log";
+import { hashIp } from "../subscribers/signup";
+import * as Tokens from "../tokens";
+import { SIGNIN } from "./rules";
+import { allowed } from "./subscriber";
+
+const HOUR_MS = 60 * 60 * 1000;
+
+export type RequestOutcome = "sent" | "unknown" | "limited";
+
+/**
+ * Emails a sign-in link to `email` if it belongs to a subscriber who may sign in, within the per-address limit
+ * (one a minute, five an hour; beyond it nothing is sent, silently). Throws a 429 `VisibleError` past the per-IP
+ * limit. Answers what happened, for logs and tests only: the route never tells the caller.
+ */
+export async function requestLink(email: string, context: { ip: string }, now = new Date()): Promise<RequestOutcome> {
+  const perIp = await Db.RateLimits.hit("signin-ip", hashIp(context.ip), SIGNIN.requestsPerIp, SIGNIN.requestsPerIpWindowSeconds, now);
+  if (!perIp.allowed) {
+    throw new VisibleError("rate_limited", "rate_limited", "Too many sign-in requests from this network. Try again later.", {
+      retryAfterSeconds: perIp.retryAfterSeconds,
+    });
+  }
+
+  const subscriber = allowed(await Db.Subscribers.getByEmail(email), now);
+  if (!subscriber) {
+    log.info({ event: "signin.requested", outcome: "unknown" }, "sign-in link requested");
+    return "unknown";
+  }
+  const claim = await claimSlot(subscriber.id, now);
+  if (!claim) {
+    log.info({ event: "signin.requested", outcome: "limited", subscriberId: subscriber.id }, "sign-in link requested");
+    return "limited";
+  }
+  try {
+    await Email.send(signinMessage(subscriber.email, linkToken(subscriber.id, now)));
+  } catch (error) {
+    await claim.release().catch(() => undefined);
+    throw error;
+  }
+  log.info({ event: "signin.requested", outcome: "sent", subscriberId: subscriber.id }, "sign-in link requested");
+  return "sent";
+}
+
+/** A fresh link token: its own random nonce makes it single use (see `redeem`). */
+export function linkToken(subscriberId: string, now = new Date()): string {
+  return Tokens.sign("signin", `${subscriberId}~${randomBytes(16).toString("base64url")}`, now);
+}
+
+export function signinUrl(token: string): string {
+  return `${Config.get().PUBLIC_URL}/login?token=${encodeURIComponent(token)}`;
+}
+
+/** The sign-in email: the link and nothing of the subscriber's (no name: anyone can ask for any address). */
+export function signinMessage(to: string, token: string): Email.Message {
+  const { OUTLET_NAME: outletName, POSTAL_ADDRESS: postalAddress } = Config.get();
+  return { to, ...Templates.signin({ outletName, postalAddress, signinUrl: signinUrl(token) }) };
+}
+
+/**
+ * Takes a slot of the per-address limit (sliding windows: none in the last minute, fewer than five in the last
+ * hour), or answers undefined. A concurrent request that wins the race takes it instead: one of them sends.
+ * `release` gives the slot back when the email could not be sent, so a retry can send it.
+ */
+async function claimSlot(subscriberId: string, now: Date) {
+  const previous = await Db.SignIn.linksSent(subscriberId);
+  const ago = (at: string) => now.getTime() - Date.parse(at);
+  const lastHour = (previous?.sentAt ?? []).filter((at) => ago(at) < HOUR_MS);
+  if (lastHour.some((at) => ago(at) < SIGNIN.secondsBetweenLinks * 1000) || lastHour.length >= SIGNIN.linksPerHour) {
+    return undefined;
+  }
+  const expiresAt = Math.floor(now.getTime() / 1000) + HOUR_MS / 1000;
+  let written: Db.SignIn.LinksSent;
+  try {
+    written = await Db.SignIn.recordLinksSent(subscriberId, [...lastHour, now.toISOString()], previous, expiresAt);
+  } catch (error) {
+    if (error instanceof Db.WriteConflictError) return undefined;
+    throw error;
+  }
+  return {
+    release: () => Db.SignIn.recordLinksSent(subscriberId, lastHour, written, expiresAt),
+  };
+}
