@@ -12,6 +12,8 @@ import { invalidRequest, notFound, onError } from "./errors";
 import { accountPages } from "./routes/account";
 import { articleRoutes } from "./routes/articles";
 import { digestRoutes } from "./routes/digests";
+import { membershipRoutes } from "./routes/membership";
+import { membershipPages } from "./routes/membership-pages";
 import { MAX_WEBHOOK_BYTES, STRIPE_WEBHOOK_PATH, stripeWebhookRoutes } from "./routes/stripe-webhook";
 import { sendingRoutes } from "./routes/sending";
 import { publicRoutes } from "./routes/public";
@@ -53,6 +55,8 @@ export function createApp() {
   app.route("/", topicRoutes);
   app.route("/", articleRoutes);
   app.route("/", digestRoutes);
+  app.route("/", membershipRoutes);
+  app.route("/", membershipPages);
   app.route("/", stripeWebhookRoutes);
   app.route("/", sendingRoutes);
 

@@ -38,7 +38,7 @@ export async function planPage(message: PlanMessage, now = new Date()): Promise<
 
 /** Writes the subscriber's delivery unless it exists; answers the record as it stands. */
 async function planOne(digest: Digests.Digest, subscriber: Subscriber, now: Date): Promise<Delivery> {
-  const reader = Digests.readerOf(subscriber);
+  const reader = await Digests.readerFor(subscriber, now);
   const reason = await skipReason(digest, subscriber, reader, now);
   const at = now.toISOString();
   const delivery: Delivery = {

@@ -73,7 +73,7 @@ async function sendOne(digest: Digests.Digest, subscriberId: string, options: Se
   const subscriber = await Db.Subscribers.get(subscriberId);
   const suppressed: SkipReason | undefined = !subscriber ? "erased" : subscriber.status !== "active" ? subscriber.status : undefined;
   if (suppressed) return settle(digest.id, subscriberId, held.from, "suppressed", { reason: suppressed, claimId }, now());
-  const reader = Digests.readerOf(subscriber!);
+  const reader = await Digests.readerFor(subscriber!, now());
   const skipped = await skipReason(digest, subscriber!, reader, now());
   if (skipped) return settle(digest.id, subscriberId, held.from, "skipped", { reason: skipped, claimId }, now());
   const email = digestMessage(await preparedFor(digest, reader.variant), reader)!;

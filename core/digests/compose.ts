@@ -7,6 +7,8 @@ import * as Config from "../config";
 import * as Db from "../db";
 import * as Email from "../email";
 import { VisibleError } from "../errors";
+import { readsAsPatron } from "../patrons/rules";
+import type { Patron } from "../patrons/types";
 import type { Subscriber } from "../subscribers/types";
 import * as Topics from "../topics";
 import * as Render from "./render";
@@ -35,18 +37,23 @@ export type Reader = Render.MessageRecipient & { variant: Variant };
 
 /**
  * A subscriber as a digest reader. Their delivery of a digest is known by their id (with the digest's), so a
- * preview carries the same delivery id as the email sent. Patrons read the patron variant once memberships
- * exist; until then, everyone reads the free one.
+ * preview carries the same delivery id as the email sent. Patrons (active, comped, in grace: `readsAsPatron`)
+ * read the patron variant; everyone else the free one, with its invitation.
  */
-export function readerOf(subscriber: Subscriber): Reader {
+export function readerOf(subscriber: Subscriber, patron?: Patron, now = new Date()): Reader {
   return {
     subscriberId: subscriber.id,
     email: subscriber.email,
     name: subscriber.name,
     topics: subscriber.topics,
     deliveryId: subscriber.id,
-    variant: "free",
+    variant: readsAsPatron(patron, now) ? "patron" : "free",
   };
+}
+
+/** `readerOf` with the subscriber's patron record loaded (what sending and previews use). */
+export async function readerFor(subscriber: Subscriber, now = new Date()): Promise<Reader> {
+  return readerOf(subscriber, await Db.Patrons.get(subscriber.id), now);
 }
 
 /** The sample reader of previews and test copies: follows everything, has no name, holds links that act on nobody. */
@@ -62,7 +69,7 @@ export async function resolveReader(options: { email?: string; variant?: Variant
   if (!options.email) return sampleReader(options.variant ?? "free");
   const subscriber = await Db.Subscribers.getByEmail(options.email);
   if (!subscriber) throw new VisibleError("not_found", "not_found", "No subscriber has this address.");
-  return readerOf(subscriber);
+  return readerFor(subscriber);
 }
 
 /** The email `reader` gets of `digest`; a 404 when they would get none (nothing they follow is in it). */

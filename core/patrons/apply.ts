@@ -22,7 +22,7 @@ export interface Applied {
   changed: boolean;
 }
 
-const MAX_ATTEMPTS = 10;
+const MAX_ATTEMPTS = 12;
 
 /**
  * Applies the membership rules to one subscriber's patron. `memberships` is called after each read of the patron
@@ -49,8 +49,10 @@ export async function applyMembership(
         after = await Db.Patrons.touch(before!, now.toISOString());
       }
     } catch (error) {
-      if (error instanceof Db.WriteConflictError && attempt < MAX_ATTEMPTS) continue;
-      throw error;
+      if (!(error instanceof Db.WriteConflictError) || attempt >= MAX_ATTEMPTS) throw error;
+      // Many events about one patron arrive at once: back off a random while, so they take turns.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1000, 20 * 2 ** attempt)));
+      continue;
     }
     if (changed) {
       log.info(

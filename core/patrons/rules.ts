@@ -59,7 +59,8 @@ export function paidStatus(
 }
 
 /** Stripe statuses that never had a paid period: they make nobody a patron. */
-const neverPaid = new Set(["incomplete", "incomplete_expired"]);
+export const NEVER_PAID: ReadonlySet<string> = new Set(["incomplete", "incomplete_expired"]);
+const neverPaid = NEVER_PAID;
 
 const rank = (status: string) =>
   status === "active" || status === "trialing" ? 4 : status === "past_due" ? 3 : neverPaid.has(status) ? (status === "incomplete" ? 0 : 1) : 2;

@@ -7,6 +7,7 @@ import * as Db from "../db";
 import { applyMembership, type Applied } from "./apply";
 import { membershipsOf } from "./memberships";
 import { subscriberForCustomer } from "./resolve";
+import { NEVER_PAID } from "./rules";
 
 export interface SyncResult extends Partial<Applied> {
   changed: boolean;
@@ -22,7 +23,8 @@ export interface SyncResult extends Partial<Applied> {
 export async function syncCustomer(customerId: string, hint: { subscriberId?: string } = {}, now = new Date()): Promise<SyncResult> {
   let subscriberId = (await Db.Patrons.byCustomer(customerId))?.subscriberId;
   if (!subscriberId) {
-    const found = await membershipsOf([customerId]);
+    // Someone who never paid (incomplete, incomplete_expired) is not a patron, nor made a subscriber.
+    const found = (await membershipsOf([customerId])).filter((f) => !NEVER_PAID.has(f.membership.status));
     if (found.length === 0) return { changed: false, skipped: "no_membership" };
     subscriberId = await subscriberForCustomer(customerId, hint, found.map((f) => f.subscription), now);
     if (!subscriberId) return { changed: false, skipped: "no_subscriber" };

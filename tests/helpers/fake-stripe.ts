@@ -17,6 +17,13 @@ export interface RecordedRequest {
   body: Record<string, unknown>;
 }
 
+interface Hold {
+  method?: string;
+  path: RegExp;
+  arrived(): void;
+  released: Promise<void>;
+}
+
 interface Failure {
   method?: string;
   path: RegExp;
@@ -36,11 +43,19 @@ export interface FakeStripe {
   failNext(match: { method?: string; path: RegExp }, status?: number, times?: number): void;
   /** Puts (or replaces) a subscription, as Stripe holds it now. */
   put(subscription: Stripe.Subscription): void;
+  /**
+   * Holds the answer to the next matching call: taken from the state when the call arrives, written only on
+   * `release()`. `reached` resolves when the call has arrived. (A slow response carrying old news.)
+   */
+  holdNext(match: { method?: string; path: RegExp }): { reached: Promise<void>; release(): void };
+  /** Each answer waits a random time up to this many milliseconds (widens the races a test wants to see). */
+  latencyMs: number;
   close(): Promise<void>;
 }
 
 export async function startFakeStripe(): Promise<FakeStripe> {
   const failures: Failure[] = [];
+  const holds: Hold[] = [];
   const fake: Omit<FakeStripe, "url" | "close"> = {
     subscriptions: new Map(),
     customers: new Map(),
@@ -49,6 +64,24 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     requests: [],
     failNext: (match, status = 500, times = 1) => failures.push({ ...match, status, times }),
     put: (subscription) => void fake.subscriptions.set(subscription.id, structuredClone(subscription)),
+    latencyMs: 0,
+    holdNext: (match) => {
+      let arrived!: () => void;
+      let release!: () => void;
+      const reached = new Promise<void>((resolve) => (arrived = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      holds.push({ ...match, arrived, released });
+      return { reached, release };
+    },
+  };
+
+  /** The answer is taken from the state now and written after the latency: what a slow network does. */
+  const send = (res: ServerResponse, status: number, body: unknown, held?: Promise<void>) => {
+    const text = JSON.stringify(body);
+    if (held) return void held.then(() => write(res, status, text));
+    const delay = Math.random() * fake.latencyMs;
+    if (delay < 1) write(res, status, text);
+    else setTimeout(() => write(res, status, text), delay);
   };
 
   const server = createServer((req, res) => {
@@ -68,6 +101,10 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       return send(res, failure.status, apiError(failure.status >= 500 ? "api_error" : "invalid_request_error", "Injected failure"));
     }
 
+    const holdAt = holds.findIndex((h) => (!h.method || h.method === method) && h.path.test(url.pathname));
+    const hold = holdAt >= 0 ? holds.splice(holdAt, 1)[0] : undefined;
+    hold?.arrived();
+    const answer = (res: ServerResponse, status: number, body: unknown) => send(res, status, body, hold?.released);
     const route = `${method} ${url.pathname}`;
     let match: RegExpExecArray | null;
     if ((match = /^GET \/v1\/subscriptions\/([^/]+)$/.exec(route))) {
@@ -81,7 +118,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
         // Without `status`, Stripe lists every subscription that isn't canceled.
         .filter((s) => (status === "all" ? true : query.status ? s.status === status : s.status !== "canceled"))
         .sort((a, b) => b.created - a.created || b.id.localeCompare(a.id));
-      return send(res, 200, page(all, query, "/v1/subscriptions"));
+      return answer(res, 200, page(all, query, "/v1/subscriptions"));
     }
     if ((match = /^GET \/v1\/customers\/([^/]+)$/.exec(route))) {
       const found = fake.customers.get(match[1]!);
@@ -95,10 +132,10 @@ export async function startFakeStripe(): Promise<FakeStripe> {
         metadata: (body.metadata as Record<string, string>) ?? {},
       });
       fake.customers.set(created.id, created);
-      return send(res, 200, created);
+      return answer(res, 200, created);
     }
     if (route === "POST /v1/checkout/sessions") {
-      if (body.customer && !fake.customers.has(body.customer as string)) return send(res, 400, missing("customer", body.customer as string));
+      if (body.customer && !fake.customers.has(body.customer as string)) return answer(res, 400, missing("customer", body.customer as string));
       const session = checkoutSession({
         customer: (body.customer as string) ?? null,
         subscription: null,
@@ -116,25 +153,24 @@ export async function startFakeStripe(): Promise<FakeStripe> {
         url: `https://checkout.stripe.com/c/pay/${session.id}`,
       });
       fake.checkoutSessions.push({ params: body, session });
-      return send(res, 200, session);
+      return answer(res, 200, session);
     }
     if (route === "POST /v1/billing_portal/sessions") {
       const customer = body.customer as string;
-      if (!fake.customers.has(customer)) return send(res, 400, missing("customer", customer));
+      if (!fake.customers.has(customer)) return answer(res, 400, missing("customer", customer));
       const session = portalSession({ customer, returnUrl: body.return_url as string });
       fake.portalSessions.push({ params: body, session });
-      return send(res, 200, session);
+      return answer(res, 200, session);
     }
-    return send(res, 404, apiError("invalid_request_error", `Unrecognized request URL (${route}) in the fake Stripe`));
+    return answer(res, 404, apiError("invalid_request_error", `Unrecognized request URL (${route}) in the fake Stripe`));
   }
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  return {
-    ...fake,
+  return Object.assign(fake, {
     url: `http://127.0.0.1:${port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  } as FakeStripe;
+  });
 }
 
 /** One page of a list, the way Stripe paginates (`limit`, `starting_after`, `has_more`). */
@@ -153,8 +189,7 @@ function apiError(type: string, message: string, extra: Record<string, unknown> 
 const missing = (what: string, id: string) =>
   apiError("invalid_request_error", `No such ${what}: '${id}'`, { code: "resource_missing", param: "id" });
 
-function send(res: ServerResponse, status: number, body: unknown) {
-  const text = JSON.stringify(body);
+function write(res: ServerResponse, status: number, text: string) {
   res.writeHead(status, { "content-type": "application/json", "request-id": `req_${newId("fake")}` });
   res.end(text);
 }

@@ -126,7 +126,7 @@ export function portalSession(fields: { customer: string; returnUrl: string }): 
 }
 
 /** An event of `type` about `object`, as Stripe sends it to a webhook endpoint. */
-export function event(type: string, object: { object?: string }, fields: { id?: string; created?: number } = {}): Stripe.Event {
+export function event(type: string, object: object, fields: { id?: string; created?: number } = {}): Stripe.Event {
   const base = clone(objects.event) as unknown as Stripe.Event;
   return Object.assign(base, {
     id: fields.id ?? newId("evt"),

@@ -207,6 +207,24 @@ describe("events", () => {
     expect((await mailTo(email)).map((m) => m.subject)).toEqual(["Welcome, patron of Tidings"]);
   });
 
+  it("a slow delivery holding older news never overwrites a newer one, even when the newer one changed nothing", async () => {
+    const email = uniqueEmail("race");
+    const { customer: cus, subscription: sub } = stripeMember(stripe.fake, { email, subscription: { status: "active", priceId: "price_coffee" } });
+    await deliver(event("customer.subscription.created", sub));
+    // A renewal fails; its event is processed slowly: Stripe's answer (past due) is held on the way.
+    stripe.fake.put({ ...sub, status: "past_due" });
+    const held = stripe.fake.holdNext({ method: "GET", path: /^\/v1\/subscriptions$/ });
+    const slow = deliver(event("invoice.payment_failed", invoice({ customer: cus.id, subscription: sub.id, status: "open" })));
+    await held.reached;
+    // Meanwhile the patron pays: Stripe is active again, as the stored patron already is.
+    stripe.fake.put({ ...sub, status: "active" });
+    expect((await deliver(event("invoice.paid", invoice({ customer: cus.id, subscription: sub.id })))).status).toBe(200);
+    held.release();
+    expect((await slow).status).toBe(200);
+    expect((await patronByEmail(email)).patron?.status).toBe("active");
+    expect((await mailTo(email)).map((m) => m.subject)).toEqual(["Welcome, patron of Tidings"]);
+  });
+
   it("customer.updated moves the subscriber to the customer's new address, unless another subscriber has it", async () => {
     const email = uniqueEmail("old");
     const { customer: cus, subscription: sub } = stripeMember(stripe.fake, { email, subscription: { status: "active", priceId: "price_coffee" } });

@@ -1,0 +1,96 @@
+/**
+ * Membership on the pages: joining (`/join`, the digests' "Become a patron" links land here) and the account
+ * page's membership section, whose "Manage billing" button opens Stripe's Billing Portal.
+ */
+import type { Tier } from "../../config";
+import * as Patrons from "../../patrons";
+import { Layout } from "./layout";
+
+const fieldStyle = "font:inherit;width:100%;box-sizing:border-box;padding:.5rem;border:1px solid #767676;border-radius:4px";
+
+const date = (iso: string | undefined) =>
+  iso ? new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: "UTC" }).format(new Date(iso)) : "";
+
+/** `/join`: choose a tier (the one the link named, preselected) and continue to Stripe Checkout. */
+export function JoinPage(props: { tiers: readonly Tier[]; selected?: string; email?: string }) {
+  const selected = props.tiers.some((t) => t.id === props.selected) ? props.selected : props.tiers[0]?.id;
+  return (
+    <Layout title="Become a patron">
+      <h1>Become a patron</h1>
+      <p>Patrons keep our reporting free for everyone, and vote on the topics we cover next.</p>
+      <form method="post" action="/join">
+        <fieldset>
+          <legend>Your tier</legend>
+          {props.tiers.map((tier) => (
+            <div class="check">
+              <input type="radio" id={`tier-${tier.id}`} name="tier" value={tier.id} checked={tier.id === selected} required />{" "}
+              <label for={`tier-${tier.id}`}>
+                <strong>{tier.name}</strong>: {Patrons.priceInWords(tier)}
+              </label>
+            </div>
+          ))}
+        </fieldset>
+        {props.email ? (
+          <p>
+            Joining as <strong>{props.email}</strong>.
+          </p>
+        ) : (
+          <>
+            <label for="email">Your email address</label>
+            <input type="email" id="email" name="email" required maxlength={254} autocomplete="email" style={fieldStyle} />
+            <p class="note">
+              Already a subscriber or patron? <a href="/login">Sign in</a> first, so your membership joins your account.
+            </p>
+          </>
+        )}
+        <p>
+          <button type="submit">Continue to payment</button>
+        </p>
+        <p class="note">Payment is handled by Stripe. You can change tier or cancel at any time from your account.</p>
+      </form>
+    </Layout>
+  );
+}
+
+/** The account page's membership section. */
+export function MembershipSection(props: { patron?: Patrons.Patron; tiers: readonly Tier[]; now?: Date }) {
+  const { patron } = props;
+  const tier = props.tiers.find((t) => t.id === patron?.tierId);
+  const holding = patron && tier && patron.status !== "lapsed";
+  return (
+    <section>
+      <h2>Membership</h2>
+      {holding ? (
+        <>
+          <p>
+            You're a <strong>{tier.name}</strong> patron{patron.status === "comped" ? "" : ` (${Patrons.priceInWords(tier)})`}. Thank you!
+          </p>
+          {patron.status === "active" && patron.cancelAtPeriodEnd && <p>Your membership ends on {date(patron.currentPeriodEnd)}.</p>}
+          {patron.status === "active" && !patron.cancelAtPeriodEnd && patron.currentPeriodEnd && (
+            <p>It renews on {date(patron.currentPeriodEnd)}.</p>
+          )}
+          {patron.status === "grace" && (
+            <p class="error">
+              Your last payment didn't go through. Your membership carries on until {date(patron.graceUntil)}: update your payment
+              method to keep it.
+            </p>
+          )}
+          {patron.status === "comped" && <p>Your membership was given to you, until {date(patron.compedUntil)}.</p>}
+        </>
+      ) : (
+        <p>
+          {patron?.status === "lapsed" ? `Your membership ended on ${date(patron.lapsedAt)}. ` : ""}
+          <a href="/join">Become a patron</a>: vote on what we cover next.
+        </p>
+      )}
+      {patron?.stripeCustomerId && (
+        <form method="post" action="/account/billing">
+          <p>
+            <button type="submit">Manage billing</button>
+          </p>
+          <p class="note">Change tier, update your card, see invoices or cancel, on Stripe.</p>
+        </form>
+      )}
+    </section>
+  );
+}

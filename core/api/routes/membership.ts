@@ -1,0 +1,152 @@
+/**
+ * Memberships over HTTP: the tiers (public), joining through Stripe Checkout and managing through Stripe's
+ * Billing Portal (signed in; joining also works with just an email), and editors' comps. Without
+ * STRIPE_SECRET_KEY the Stripe routes answer 503 saying so, before anything else.
+ */
+import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import type { Env, MiddlewareHandler } from "hono";
+import { createMiddleware } from "hono/factory";
+import * as Patrons from "../../patrons";
+import * as StripeApi from "../../stripe";
+import * as Subscribers from "../../subscribers";
+import { VisibleError } from "../../errors";
+import { editorSecurity, type EditorEnv } from "../editor-auth";
+import { editorErrors, json, jsonError } from "../openapi";
+import { optionalSession, requireSession } from "../session";
+
+export const membershipRoutes = new OpenAPIHono<EditorEnv>();
+
+/** `middleware`, preceded by the 503 for a stage without Stripe keys (one middleware, so its types carry through). */
+const withStripe = <E extends Env>(middleware: MiddlewareHandler<E>) =>
+  createMiddleware<E>(async (c, next) => {
+    if (!StripeApi.isConfigured()) throw StripeApi.notConfigured();
+    return middleware(c, next);
+  });
+
+const tierSchema = z
+  .object({
+    id: z.string().openapi({ example: "coffee" }),
+    name: z.string().openapi({ example: "Coffee" }),
+    amount: z.number().int().openapi({ description: "In the currency's minor unit", example: 500 }),
+    currency: z.string().openapi({ example: "eur" }),
+    interval: z.enum(["month", "year"]),
+    voteWeight: z.number().int(),
+  })
+  .openapi("Tier");
+
+const patronSchema = z
+  .object({
+    subscriberId: z.string(),
+    status: z.enum(Patrons.patronStatuses),
+    tierId: z.string(),
+    currentPeriodEnd: z.string().optional(),
+    cancelAtPeriodEnd: z.boolean().optional(),
+    graceUntil: z.string().optional(),
+    compedUntil: z.string().optional(),
+    compTierId: z.string().optional(),
+    subscriptionStatus: z.string().optional(),
+    stripeCustomerId: z.string().optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Patron");
+
+const url = z.object({ url: z.string().openapi({ description: "Where to send the reader's browser" }) });
+const unavailable = jsonError("Stripe is not configured here (no STRIPE_SECRET_KEY)");
+
+membershipRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/tiers",
+    summary: "The membership tiers",
+    responses: { 200: json("Tiers, as configured", z.object({ tiers: z.array(tierSchema) })) },
+  }),
+  (c) => c.json({ tiers: Patrons.tiers() }, 200),
+);
+
+membershipRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/membership/checkout",
+    summary: "Start joining: a Stripe Checkout session for a tier",
+    description:
+      "Signed in: `{tier}`; the patron's Stripe customer is reused, and a running membership gets 409 " +
+      "`already_patron` (change tier from the billing portal). Not signed in: `{tier, email}`, answered alike " +
+      "whatever the address's state.",
+    middleware: withStripe(optionalSession),
+    request: {
+      body: {
+        content: {
+          "application/json": {
+            schema: z.object({ tier: z.string().max(64), email: Subscribers.Input.email.optional() }),
+          },
+        },
+        required: true,
+      },
+    },
+    responses: {
+      200: json("The Checkout URL", url),
+      400: jsonError("Unknown tier, or no email without a session"),
+      403: jsonError("A cookie-authenticated request from another origin"),
+      409: jsonError("Already a patron: use the billing portal"),
+      503: unavailable,
+    },
+  }),
+  async (c) => {
+    const { tier, email } = c.req.valid("json");
+    const subscriber = c.var.subscriber;
+    if (subscriber) return c.json(await Patrons.checkout({ tierId: tier, subscriber }), 200);
+    if (!email) {
+      throw new VisibleError("invalid", "invalid_request", "Sign in, or give the email address to join with.", {
+        fields: { email: "required without a session" },
+      });
+    }
+    return c.json(await Patrons.checkout({ tierId: tier, email }), 200);
+  },
+);
+
+membershipRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/membership/portal",
+    summary: "Manage a membership: a Stripe Billing Portal session (change tier, card, invoices, cancel)",
+    middleware: withStripe(requireSession),
+    responses: {
+      200: json("The Billing Portal URL", url),
+      401: jsonError("Not signed in"),
+      403: jsonError("A cookie-authenticated request from another origin"),
+      404: jsonError("Not a paying patron"),
+      503: unavailable,
+    },
+  }),
+  async (c) => c.json(await Patrons.portal(c.var.subscriber), 200),
+);
+
+/** A date means to the end of that day (UTC); a time is taken as it is. */
+const until = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date()])
+  .transform((value) => (value.length === 10 ? `${value}T23:59:59.999Z` : new Date(value).toISOString()))
+  .openapi({ description: "When the comp ends: a date (to the end of that day, UTC) or an ISO time", example: "2027-06-30" });
+
+membershipRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/patrons/comp",
+    summary: "Grant a membership of a tier until a date (comped)",
+    ...editorSecurity,
+    request: {
+      body: {
+        content: {
+          "application/json": { schema: z.object({ email: Subscribers.Input.email, tier: z.string().max(64), until }) },
+        },
+        required: true,
+      },
+    },
+    responses: { 200: json("The patron", z.object({ patron: patronSchema })), ...editorErrors },
+  }),
+  async (c) => {
+    const { email, tier, until } = c.req.valid("json");
+    const patron = await Patrons.comp({ email, tierId: tier, until, by: c.var.editor });
+    return c.json({ patron: patronSchema.parse(patron) }, 200);
+  },
+);
