@@ -83,6 +83,7 @@ Tidings is running on the local stack.
   mail viewer  ${mail}/   (every email the app sends lands here)
   DynamoDB     ${stack.env.DYNAMODB_ENDPOINT}   table ${tableName}
   SQS          ${stack.env.SQS_ENDPOINT}   queue ${stack.env.SEND_QUEUE_URL} (a local worker sends from it)
+  Stripe       ${stripeStatus(url)}
 ${defaulted.length ? `\nDev defaults (set these variables to override): ${defaulted.join(", ")}` : ""}${
     defaulted.includes("EDITOR_TOKENS") ? `\nEDITOR_TOKENS for this run: editor:${editorToken} (send the part after the colon as a Bearer token)` : ""
   }${seeded.length ? `\n\nDemo data:\n${seeded.map((line) => `  ${line}`).join("\n")}` : ""}
@@ -93,6 +94,17 @@ Try:
   curl ${mail}/store          # the confirmation email: open its link, press the button
 
 Ctrl-C stops everything.`);
+}
+
+/** Memberships need Stripe keys; without them everything else works and the membership routes say why. */
+function stripeStatus(url: string): string {
+  if (!process.env.STRIPE_SECRET_KEY) {
+    return 'not configured: memberships answer 503 (README, "Memberships with Stripe", adds test keys)';
+  }
+  const webhooks = `stripe listen --forward-to ${url}/webhooks/stripe`;
+  return process.env.STRIPE_WEBHOOK_SECRET
+    ? `keys set; webhooks at ${url}/webhooks/stripe (${webhooks})`
+    : `key set, but no STRIPE_WEBHOOK_SECRET: run \`${webhooks}\` and set the whsec_… it prints`;
 }
 
 function parentOf(pid: number): number | undefined {

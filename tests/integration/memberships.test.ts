@@ -180,6 +180,29 @@ describe("billing portal", () => {
   });
 });
 
+describe("account page", () => {
+  const page = async (subscriberId: string) => {
+    const { cookie } = await SignIn.Sessions.start(subscriberId);
+    const response = await request("/account", { headers: { cookie: `${SignIn.COOKIE}=${cookie}` } });
+    expect(response.status).toBe(200);
+    return response.text();
+  };
+
+  it("shows a patron their membership and the Manage billing button; others the way to join", async () => {
+    const failing = await saveSubscriber({ email: uniqueEmail("acct") });
+    await savePatron(failing.id, { status: "grace", tierId: "yearly", stripeCustomerId: "cus_a", graceUntil: "2030-03-04T00:00:00.000Z" });
+    const html = await page(failing.id);
+    expect(html).toContain("You&#39;re a <strong>Yearly</strong> patron (€50 a year)");
+    expect(html).toContain("until 4 March 2030");
+    expect(html).toMatch(/<form method="post" action="\/account\/billing">/);
+
+    const reader = await saveSubscriber({ email: uniqueEmail("acct2") });
+    const plain = await page(reader.id);
+    expect(plain).toContain('<a href="/join">Become a patron</a>');
+    expect(plain).not.toContain("/account/billing");
+  });
+});
+
 describe("without Stripe keys", () => {
   const saved: Record<string, string | undefined> = {};
   beforeAll(() => {

@@ -2,6 +2,7 @@
  * The signed-in reader's page. Small for now: who they are, their subscription and a way out. Membership and
  * votes join it as further `<section>`s.
  */
+import type { Child } from "hono/jsx";
 import type { Subscriber } from "../../subscribers";
 import { Layout } from "./layout";
 
@@ -13,7 +14,7 @@ const statusWords: Record<Subscriber["status"], string> = {
   complained: "We've stopped emailing you: a message to this address was marked as spam.",
 };
 
-export function AccountPage(props: { subscriber: Subscriber; manageUrl: string }) {
+export function AccountPage(props: { subscriber: Subscriber; manageUrl: string; membership?: Child }) {
   const { subscriber } = props;
   return (
     <Layout title="Your account">
@@ -28,6 +29,7 @@ export function AccountPage(props: { subscriber: Subscriber; manageUrl: string }
           <a href={props.manageUrl}>Your preferences</a>: topics, how often, a pause.
         </p>
       </section>
+      {props.membership}
       <form method="post" action="/logout">
         <p>
           <button type="submit" class="secondary">

@@ -1,8 +1,11 @@
 /** The signed-in reader's pages. */
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import * as Config from "../../config";
+import * as Patrons from "../../patrons";
 import * as Subscribers from "../../subscribers";
 import { htmlPage } from "../openapi";
 import { AccountPage } from "../pages/account";
+import { MembershipSection } from "../pages/membership";
 import { requireSession } from "../session";
 
 export const accountPages = new OpenAPIHono();
@@ -18,8 +21,9 @@ accountPages.openapi(
       303: { description: "Not signed in; to the sign-in page", headers: z.object({ location: z.string() }) },
     },
   }),
-  (c) => {
+  async (c) => {
     const { subscriber } = c.var;
-    return c.html(<AccountPage subscriber={subscriber} manageUrl={Subscribers.manageUrl(subscriber.id)} />, 200);
+    const membership = <MembershipSection patron={await Patrons.get(subscriber.id)} tiers={Config.get().TIERS} />;
+    return c.html(<AccountPage subscriber={subscriber} manageUrl={Subscribers.manageUrl(subscriber.id)} membership={membership} />, 200);
   },
 );
