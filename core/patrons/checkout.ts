@@ -32,7 +32,8 @@ export async function checkout(input: CheckoutInput): Promise<{ url: string }> {
   const stripe = StripeApi.stripe(); // 503 without keys, before anything else is looked at
 
   const signedIn = "subscriber" in input ? input.subscriber : undefined;
-  const subscriber = signedIn ?? (await Db.Subscribers.getByEmail((input as { email: string }).email));
+  const email = "subscriber" in input ? input.subscriber.email : input.email;
+  const subscriber = signedIn ?? (await Db.Subscribers.getByEmail(email));
   const patron = signedIn ? await Db.Patrons.get(signedIn.id) : undefined;
   if (patron?.stripeSubscriptionId && (patron.status === "active" || patron.status === "grace")) {
     throw new VisibleError(
@@ -48,9 +49,7 @@ export async function checkout(input: CheckoutInput): Promise<{ url: string }> {
     ...(subscriber && { client_reference_id: subscriber.id }),
     metadata,
     subscription_data: { metadata },
-    ...(patron?.stripeCustomerId
-      ? { customer: patron.stripeCustomerId }
-      : { customer_email: signedIn?.email ?? (input as { email: string }).email }),
+    ...(patron?.stripeCustomerId ? { customer: patron.stripeCustomerId } : { customer_email: email }),
     success_url: `${config.PUBLIC_URL}/account?membership=welcome`,
     cancel_url: `${config.PUBLIC_URL}/account?membership=cancelled`,
   };
