@@ -2,7 +2,7 @@
  * Processed events of outside sources (SES notifications through SNS; Stripe webhooks), each remembered for a
  * while so that a replay of the same event is recognised and changes nothing.
  */
-import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { db, tableName } from "./client";
 import { isConditionFailure } from "./errors";
 import * as keys from "./keys";
@@ -40,4 +40,21 @@ export async function once(source: string, id: string, ttlSeconds: number, now =
 /** Forgets a recorded event, so a retry after a failure processes it again. */
 export async function release(source: string, id: string): Promise<void> {
   await db().send(new DeleteCommand({ TableName: tableName(), Key: keys.event.key(source, id) }));
+}
+
+/**
+ * Events processed under a lease: `once` with a short TTL claims the event while it is processed, and `keep`
+ * makes the claim last once it succeeded. A process that dies mid-event leaves only the lease, which expires, so
+ * the sender's retry is processed instead of refused as a duplicate.
+ */
+/** Keeps the record of a processed `source` event `id` for `ttlSeconds` from `now`. */
+export async function keep(source: string, id: string, ttlSeconds: number, now = new Date()): Promise<void> {
+  await db().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: keys.event.key(source, id),
+      UpdateExpression: "SET expiresAt = :expiresAt, processedAt = :at",
+      ExpressionAttributeValues: { ":expiresAt": Math.floor(now.getTime() / 1000) + ttlSeconds, ":at": now.toISOString() },
+    }),
+  );
 }

@@ -7,7 +7,6 @@ export * as Deliveries from "./deliveries";
 export * as Events from "./events";
 export * as Patrons from "./patrons";
 export * as SubscriberEmail from "./subscriber-email";
-export * as EventLeases from "./event-leases";
 export * as SignIn from "./signin";
 export * as Sessions from "./sessions";
 export { WriteConflictError } from "./errors";

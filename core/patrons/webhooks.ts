@@ -67,7 +67,7 @@ export async function receive(event: Stripe.Event, now = new Date()): Promise<Ou
     );
     throw error;
   }
-  await Db.EventLeases.keep("stripe", event.id, REMEMBER_SECONDS, now);
+  await Db.Events.keep("stripe", event.id, REMEMBER_SECONDS, now);
   log.info({ event: "stripe.event", type: event.type, eventId: event.id }, "stripe event processed");
   return "processed";
 }
