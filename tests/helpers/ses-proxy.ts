@@ -1,0 +1,160 @@
+/**
+ * A small HTTP proxy in front of the SES emulator, for tests of what the SES client actually sends and of how
+ * sending copes with SES throttling. While it runs, the app's SES client talks to it (`SES_ENDPOINT`); it
+ * forwards every request to the emulator, except that it can answer a share of SendRawEmail calls (chosen by a
+ * seeded random, so a run is reproducible) with SES's own throttling error, and one call with the daily-quota
+ * variant of it. Every raw MIME message the client sent is kept, whatever the answer was.
+ *
+ * ```ts
+ * const proxy = await startSesProxy({ throttle: 0.1, seed: 7 });
+ * try { ...send... } finally { await proxy.stop(); }
+ * proxy.counts; // { calls, forwarded, throttled }
+ * ```
+ */
+import { randomUUID } from "node:crypto";
+import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import * as Config from "../../core/config";
+import * as Email from "../../core/email";
+
+export interface SesProxyOptions {
+  /** Where to forward: the emulator (default: the `SES_ENDPOINT` in effect when the proxy starts). */
+  target?: string;
+  /** The share (0 to 1) of SendRawEmail calls answered with "Maximum sending rate exceeded." instead of sent. */
+  throttle?: number;
+  /** Seeds the random that picks the throttled calls. */
+  seed?: number;
+  /** The SendRawEmail call (1 for the first) answered with "Daily message quota exceeded." instead of sent. */
+  quotaExceededAt?: number;
+}
+
+/** One SendRawEmail call as the SES client made it, and what the proxy did with it. */
+export interface CapturedCall {
+  /** 1 for the first SendRawEmail call. */
+  call: number;
+  /** The raw MIME message, decoded from `RawMessage.Data`. */
+  raw: Buffer;
+  outcome: "forwarded" | "throttled" | "quota";
+}
+
+export interface SesProxy {
+  url: string;
+  target: string;
+  /** SendRawEmail calls received, forwarded to the emulator, and answered with a throttling error (quota included). */
+  readonly counts: { calls: number; forwarded: number; throttled: number };
+  /** Every SendRawEmail call, in order. */
+  readonly calls: readonly CapturedCall[];
+  /** The raw messages that were forwarded (what the emulator, standing in for SES, accepted or refused). */
+  forwarded(): Buffer[];
+  /** Stops the proxy and points the SES client back at the target. */
+  stop(): Promise<void>;
+}
+
+export const THROTTLED_MESSAGE = "Maximum sending rate exceeded.";
+export const QUOTA_MESSAGE = "Daily message quota exceeded.";
+
+/** Starts the proxy on a free port and points the app's SES client at it. */
+export async function startSesProxy(options: SesProxyOptions = {}): Promise<SesProxy> {
+  const target = (options.target ?? process.env.SES_ENDPOINT ?? "").replace(/\/+$/, "");
+  if (!target) throw new Error("startSesProxy: no SES_ENDPOINT to forward to");
+  const targetUrl = new URL(target);
+  const random = mulberry32(options.seed ?? 1);
+  const agent = new Agent({ keepAlive: true, maxSockets: 32 });
+  const counts = { calls: 0, forwarded: 0, throttled: 0 };
+  const calls: CapturedCall[] = [];
+
+  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+    const upstream = request(
+      {
+        agent,
+        protocol: targetUrl.protocol,
+        hostname: targetUrl.hostname,
+        port: targetUrl.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: targetUrl.host, "content-length": String(body.length) },
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on("error", (error) => {
+      if (!res.headersSent) res.writeHead(502, { "content-type": "text/plain" });
+      res.end(`ses-proxy: ${error.message}`);
+    });
+    upstream.end(body);
+  };
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      const form = req.method === "POST" ? new URLSearchParams(body.toString("utf8")) : undefined;
+      if (form?.get("Action") !== "SendRawEmail") return forward(req, res, body);
+
+      const call = ++counts.calls;
+      const raw = Buffer.from(form.get("RawMessage.Data") ?? "", "base64");
+      // The random is drawn for every call, so the quota error does not shift which other calls are throttled.
+      const throttled = random() < (options.throttle ?? 0);
+      const outcome = call === options.quotaExceededAt ? "quota" : throttled ? "throttled" : "forwarded";
+      calls.push({ call, raw, outcome });
+      if (outcome === "forwarded") {
+        counts.forwarded++;
+        return forward(req, res, body);
+      }
+      counts.throttled++;
+      throttle(res, outcome === "quota" ? QUOTA_MESSAGE : THROTTLED_MESSAGE);
+    });
+  });
+  server.listen(0, "127.0.0.1");
+  await new Promise<void>((resolve, reject) => server.once("listening", resolve).once("error", reject));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const previous = process.env.SES_ENDPOINT;
+  pointSesAt(url);
+  return {
+    url,
+    target,
+    counts,
+    calls,
+    forwarded: () => calls.filter((c) => c.outcome === "forwarded").map((c) => c.raw),
+    async stop() {
+      pointSesAt(previous);
+      agent.destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** SES's throttling answer in the query protocol (the v1 API's SendRawEmail), as AWS documents and sends it. */
+function throttle(res: ServerResponse, message: string) {
+  const requestId = randomUUID();
+  res.writeHead(400, { "content-type": "text/xml", "x-amzn-requestid": requestId });
+  res.end(
+    `<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type><Code>Throttling</Code>` +
+      `<Message>${message}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+  );
+}
+
+/** Points the app's SES client at `endpoint` (unset: the environment's default). */
+function pointSesAt(endpoint: string | undefined) {
+  if (endpoint === undefined) delete process.env.SES_ENDPOINT;
+  else process.env.SES_ENDPOINT = endpoint;
+  Config.reset();
+  Email.resetClient();
+}
+
+/** A small seeded PRNG (mulberry32): the same seed picks the same calls. */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
