@@ -11,3 +11,4 @@ export * as SignIn from "./signin";
 export * as Sessions from "./sessions";
 export { WriteConflictError } from "./errors";
 export { db, tableName, resetClient } from "./client";
+export * as Votes from "./votes";

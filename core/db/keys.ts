@@ -13,6 +13,7 @@
  * | topic      | TOPIC#<id>          | TOPIC             | TOPICS#<status> / <id>                        |                                     |
  * | tally      | TOPIC#<id>          | TALLY#<shard>     |                                               |                                     |
  * | vote       | TOPIC#<id>          | VOTE#<subscriber> | SUB#<subscriber>#VOTES / TOPIC#<id>           |                                     |
+ * | ballot     | SUB#<id>            | BALLOT            |                                               |                                     |
  * | article    | ARTICLE#<id>        | ARTICLE           | ARTICLES / <publishedAt>#<id>                 |                                     |
  * | digest     | DIGEST#<id>         | DIGEST            | DIGESTS / <createdAt>#<id>                    | DIGESTS#<frequency>#<status> / <coversTo>#<id> |
  * | delivery   | DIGEST#<id>         | DELIVERY#<sub>    | DELIVERIES#<digest>#<status>#<shard> / <sub>  | SUB#<sub>#DELIVERIES / <at>#<digest> |
@@ -78,8 +79,26 @@ export const digest = {
   statusPartition: (frequency: string, status: string) => `DIGESTS#${frequency}#${status}`,
 };
 
+/** A topic's score is kept on this many tally shards, so a hot topic spreads its writes over several items. */
+export const TALLY_SHARDS = 8;
+
 export const tally = {
+  key: (topicId: string, shard: number) => ({ pk: `TOPIC#${topicId}`, sk: `TALLY#${shard}` }),
   prefix: "TALLY#",
+};
+
+export const vote = {
+  key: (topicId: string, subscriberId: string) => ({ pk: `TOPIC#${topicId}`, sk: `VOTE#${subscriberId}` }),
+  prefix: "VOTE#",
+  bySubscriber: (subscriberId: string, topicId: string) => ({ gsi1pk: `SUB#${subscriberId}#VOTES`, gsi1sk: `TOPIC#${topicId}` }),
+};
+
+/**
+ * A patron's ballot: the topics they vote for, read consistently (a GSI can lag) and versioned, so a patron's
+ * votes are cast one at a time (the limit holds under concurrency) and a re-count never misses a fresh vote.
+ */
+export const ballot = {
+  key: (subscriberId: string) => ({ pk: `SUB#${subscriberId}`, sk: "BALLOT" }),
 };
 
 /** Deliveries of one digest change status hundreds of times a second while it sends: spread them over shards. */
