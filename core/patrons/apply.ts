@@ -10,6 +10,7 @@
 import * as Config from "../config";
 import * as Db from "../db";
 import { log } from "../log";
+import { recount } from "../votes/recount";
 import { deliverNotice } from "./notify";
 import { choose, derive, sameMembership, type Comp, type PaidMembership } from "./rules";
 import type { Patron } from "./types";
@@ -60,6 +61,9 @@ export async function applyMembership(
         `patron ${before?.status ?? "none"} → ${after.status}`,
       );
     }
+    // Votes follow the membership (lapse, rejoin, tier). Idempotent, so run on every apply: a re-count a crash
+    // interrupted is finished by the next webhook or the daily reconciliation.
+    await recount(subscriberId, now);
     await deliverNotice(after);
     return { subscriberId, before, after, changed };
   }

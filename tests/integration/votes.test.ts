@@ -1,0 +1,199 @@
+/**
+ * Topic votes against DynamoDB Local: the limits (not eligible, over the limit, none new in grace), and a property
+ * test of seeded random interleavings — votes, unvotes, tier changes, lapses, rejoins and duplicate re-counts, many
+ * at once — after which every topic's score is the sum recomputed from the votes of patrons whose votes count.
+ * Seeded: a failure names the seed that replays it (VOTES_SEED=<n>).
+ */
+import { describe, expect, it } from "vitest";
+import * as Db from "../../core/db";
+import { VisibleError } from "../../core/errors";
+import type { Patron, PatronStatus } from "../../core/patrons";
+import * as Topics from "../../core/topics";
+import * as Votes from "../../core/votes";
+import { saveSubscriber } from "../helpers/factories";
+import { useLocalStack } from "../helpers/local";
+
+useLocalStack();
+
+/** A small seeded generator (mulberry32), so a failing run can be replayed. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { next, pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!, chance: (p: number) => next() < p };
+}
+
+const TIER_IDS = ["coffee", "co-creator", "yearly"] as const;
+const STATUSES: PatronStatus[] = ["active", "grace", "lapsed", "comped"];
+let topicCounter = 0;
+
+async function openTopics(n: number, status: Topics.TopicStatus = "open"): Promise<string[]> {
+  const ids = Array.from({ length: n }, () => `vote-topic-${(topicCounter++).toString(36)}-${Math.random().toString(36).slice(2, 6)}`);
+  await Promise.all(ids.map((id) => Topics.upsert(id, { title: `Topic ${id}`, status })));
+  return ids;
+}
+
+async function makePatron(fields: Partial<Patron> = {}): Promise<Patron> {
+  const { id } = await saveSubscriber();
+  const at = new Date().toISOString();
+  const patron: Patron = { subscriberId: id, status: "active", tierId: "coffee", createdAt: at, updatedAt: at, version: 1, ...fields };
+  await Db.Patrons.save(patron);
+  return patron;
+}
+
+/** What the membership code does on a webhook: write the patron (versioned, retrying a lost race), then re-count. */
+async function changeMembership(subscriberId: string, change: Partial<Pick<Patron, "status" | "tierId">>, recounts = 1) {
+  for (;;) {
+    const before = (await Db.Patrons.get(subscriberId))!;
+    try {
+      await Db.Patrons.save({ ...before, ...change, version: before.version + 1 }, before);
+      break;
+    } catch (error) {
+      if (!(error instanceof Db.WriteConflictError)) throw error;
+    }
+  }
+  await Promise.all(Array.from({ length: recounts }, () => Votes.recount(subscriberId)));
+}
+
+async function refusal(promise: Promise<unknown>): Promise<{ status: number; code: string } | undefined> {
+  try {
+    await promise;
+    return undefined;
+  } catch (error) {
+    if (error instanceof VisibleError) return { status: error.status, code: error.code };
+    throw error;
+  }
+}
+
+/** The scores recomputed from the vote records and each voter's membership now. */
+async function expectedScores(topicIds: string[]) {
+  const patrons = new Map<string, Patron | undefined>();
+  return Promise.all(
+    topicIds.map(async (topicId) => {
+      let score = 0;
+      let voters = 0;
+      for (const vote of await Db.Votes.byTopic(topicId)) {
+        if (!patrons.has(vote.subscriberId)) patrons.set(vote.subscriberId, await Db.Patrons.get(vote.subscriberId));
+        const patron = patrons.get(vote.subscriberId);
+        if (!Votes.votesCount(patron)) continue;
+        score += Votes.weightOf(patron!.tierId);
+        voters += 1;
+      }
+      return { topicId, score, voters };
+    }),
+  );
+}
+
+describe("voting", () => {
+  it("counts an active patron's vote with their tier's weight, once however often they vote", async () => {
+    const [topic] = await openTopics(1);
+    const patron = await makePatron({ tierId: "co-creator" });
+    await Promise.all([Votes.vote(patron.subscriberId, topic!), Votes.vote(patron.subscriberId, topic!)]);
+    const again = await Votes.vote(patron.subscriberId, topic!);
+    expect(again).toMatchObject({ id: topic, score: 3, voters: 1 });
+    const record = await Db.Votes.get(topic!, patron.subscriberId);
+    expect(record).toMatchObject({ weight: 3, counted: true, tierId: "co-creator" });
+    expect(await Votes.unvote(patron.subscriberId, topic!)).toMatchObject({ score: 0, voters: 0 });
+    expect(await Votes.unvote(patron.subscriberId, topic!)).toMatchObject({ score: 0, voters: 0 });
+  });
+
+  it("refuses readers who aren't patrons, lapsed patrons and patrons in grace (403 not_eligible); comped patrons vote", async () => {
+    const [topic] = await openTopics(1);
+    const reader = await saveSubscriber();
+    expect(await refusal(Votes.vote(reader.id, topic!))).toEqual({ status: 403, code: "not_eligible" });
+    const lapsed = await makePatron({ status: "lapsed" });
+    expect(await refusal(Votes.vote(lapsed.subscriberId, topic!))).toEqual({ status: 403, code: "not_eligible" });
+    const grace = await makePatron({ status: "grace" });
+    expect(await refusal(Votes.vote(grace.subscriberId, topic!))).toEqual({ status: 403, code: "not_eligible" });
+    const comped = await makePatron({ status: "comped", tierId: "yearly" });
+    expect(await Votes.vote(comped.subscriberId, topic!)).toMatchObject({ score: 3, voters: 1 });
+  });
+
+  it("keeps a patron's votes counting in grace but takes no new ones", async () => {
+    const [kept, fresh] = await openTopics(2);
+    const patron = await makePatron();
+    await Votes.vote(patron.subscriberId, kept!);
+    await changeMembership(patron.subscriberId, { status: "grace" });
+    expect(await Db.Topics.tally(kept!)).toEqual({ score: 1, voters: 1 });
+    expect(await refusal(Votes.vote(patron.subscriberId, fresh!))).toEqual({ status: 403, code: "not_eligible" });
+    expect(await Db.Topics.tally(fresh!)).toEqual({ score: 0, voters: 0 });
+  });
+
+  it("allows MAX_VOTES_PER_PATRON open topics (3), even voting for many at once; the 4th is 409 vote_limit", async () => {
+    const topics = await openTopics(6);
+    const patron = await makePatron();
+    const outcomes = await Promise.all(topics.map((topic) => refusal(Votes.vote(patron.subscriberId, topic))));
+    expect(outcomes.filter((o) => o === undefined)).toHaveLength(3);
+    expect(outcomes.filter((o) => o !== undefined)).toEqual(Array(3).fill({ status: 409, code: "vote_limit" }));
+    // A closed topic no longer takes a place; a topic not open takes no vote.
+    const voted = (await Db.Votes.ballot(patron.subscriberId)).topicIds;
+    await Topics.upsert(voted[0]!, { title: "Closed", status: "closed" });
+    const free = topics.find((t) => !voted.includes(t))!;
+    expect(await Votes.vote(patron.subscriberId, free)).toMatchObject({ voters: 1 });
+    expect(await refusal(Votes.vote(patron.subscriberId, voted[0]!))).toBeUndefined(); // already voted: unchanged
+    const [closed] = await openTopics(1, "closed");
+    const other = await makePatron();
+    expect(await refusal(Votes.vote(other.subscriberId, closed!))).toEqual({ status: 409, code: "topic_not_open" });
+  });
+
+  it("stops a lapsed patron's votes at once, keeps them as history, restores them on rejoining and re-weights them on a tier change", async () => {
+    const [topic] = await openTopics(1);
+    const patron = await makePatron({ tierId: "coffee" });
+    await Votes.vote(patron.subscriberId, topic!);
+    await changeMembership(patron.subscriberId, { status: "lapsed" }, 3); // a webhook processed three times
+    expect(await Db.Topics.tally(topic!)).toEqual({ score: 0, voters: 0 });
+    expect(await Db.Votes.get(topic!, patron.subscriberId)).toMatchObject({ counted: false, weight: 1 });
+    await changeMembership(patron.subscriberId, { status: "active", tierId: "co-creator" }, 2);
+    expect(await Db.Topics.tally(topic!)).toEqual({ score: 3, voters: 1 });
+    await changeMembership(patron.subscriberId, { tierId: "coffee" }, 2);
+    expect(await Db.Topics.tally(topic!)).toEqual({ score: 1, voters: 1 });
+    expect((await Votes.results(topic!)).byTier).toEqual([{ tierId: "coffee", score: 1, voters: 1 }]);
+  });
+});
+
+describe("scores under any interleaving (property)", () => {
+  const seeds = process.env.VOTES_SEED ? [Number(process.env.VOTES_SEED)] : [1, 2, 3];
+
+  it.each(seeds)("seed %i: every score equals the sum recomputed from the votes of patrons whose votes count", async (seed) => {
+    const rnd = random(seed);
+    const topics = await openTopics(5);
+    const patrons = await Promise.all(
+      Array.from({ length: 12 }, () => makePatron({ status: rnd.pick(STATUSES), tierId: rnd.pick(TIER_IDS) })),
+    );
+    const tally = { ops: 0, refused: 0 };
+    for (let round = 0; round < 8; round++) {
+      const ops = Array.from({ length: 30 }, () => {
+        const { subscriberId } = rnd.pick(patrons);
+        const topicId = rnd.pick(topics);
+        const roll = rnd.next();
+        if (roll < 0.45) return refusal(Votes.vote(subscriberId, topicId)).then((r) => r && tally.refused++);
+        if (roll < 0.6) return Votes.unvote(subscriberId, topicId);
+        if (roll < 0.7) return changeMembership(subscriberId, { tierId: rnd.pick(TIER_IDS) }, 1 + Math.floor(rnd.next() * 3));
+        if (roll < 0.8) return changeMembership(subscriberId, { status: rnd.pick(["lapsed", "grace"] as const) }, 2);
+        if (roll < 0.9) return changeMembership(subscriberId, { status: rnd.pick(["active", "comped"] as const) }, 2);
+        return Votes.recount(subscriberId); // a duplicate webhook: nothing changed, nothing moves
+      });
+      tally.ops += ops.length;
+      await Promise.all(ops);
+    }
+    const actual = await Promise.all(topics.map(async (topicId) => ({ topicId, ...(await Db.Topics.tally(topicId)) })));
+    expect({ seed, scores: actual }).toEqual({ seed, scores: await expectedScores(topics) });
+    for (const { subscriberId } of patrons) {
+      const patron = await Db.Patrons.get(subscriberId);
+      const ballot = await Db.Votes.ballot(subscriberId);
+      expect(ballot.topicIds.length).toBeLessThanOrEqual(3);
+      for (const topicId of ballot.topicIds) {
+        expect({ seed, vote: await Db.Votes.get(topicId, subscriberId) }).toMatchObject({
+          seed,
+          vote: { counted: Votes.votesCount(patron), ...(Votes.votesCount(patron) && { weight: Votes.weightOf(patron!.tierId) }) },
+        });
+      }
+    }
+    expect(actual.some((t) => t.score > 0)).toBe(true);
+    console.log(`votes seed ${seed}: ${tally.ops} operations (${tally.refused} votes refused), scores ${actual.map((t) => t.score).join(" ")}`);
+  }, 120_000);
+});
