@@ -6,9 +6,10 @@ export default defineConfig({
     globalSetup: ["tests/global-setup.ts"],
     // Separate processes, so each test file's `process.env` (its TABLE_NAME) stays its own.
     pool: "forks",
-    // Generous: integration tests talk to a JVM on a 2-core CI machine.
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Generous: integration tests talk to a JVM on a 2-core CI machine, and DynamoDB Local slows down as a run
+    // writes more (a safety net against hangs, not a speed check).
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     reporters: ["default", "./tests/helpers/summary-reporter.ts"],
   },
 });

@@ -50,7 +50,7 @@ describe("sending a digest", () => {
     const started = await editor("POST", `/api/digests/${digestId}/send`);
     expect(started.status).toBe(202);
     expect((await editor("POST", `/api/digests/${digestId}/send`)).status).toBe(202);
-    await drain({ workers: 2 });
+    await drain({ workers: 2, bucket: new Delivery.TokenBucket(1000) });
 
     const planned = subscribers.filter((s) => s.status === "active" && s.frequency === "weekly");
     for (const subscriber of subscribers) {
@@ -89,7 +89,7 @@ describe("sending a digest", () => {
 
     // Sending again after it is sent changes nothing.
     expect((await editor("POST", `/api/digests/${digestId}/send`)).status).toBe(202);
-    await drain({ workers: 1 });
+    await drain({ workers: 1, bucket: new Delivery.TokenBucket(1000) });
     for (const subscriber of planned) expect((await mailTo(subscriber.email)).length).toBeLessThanOrEqual(1);
   });
 
@@ -98,7 +98,7 @@ describe("sending a digest", () => {
     const digestId = await createDigest("2030-W31");
     await editor("POST", `/api/digests/${digestId}/send`);
     expect((await editor("POST", `/api/digests/${digestId}/cancel`)).status).toBe(200);
-    await drain({ workers: 1 });
+    await drain({ workers: 1, bucket: new Delivery.TokenBucket(1000) });
     const { digest } = (await (await editor("GET", `/api/digests/${digestId}`)).json()) as {
       digest: { status: string; counts: Record<string, number> };
     };
