@@ -20,6 +20,7 @@ import { publicRoutes } from "./routes/public";
 import { signinRoutes } from "./routes/signin";
 import { topicRoutes } from "./routes/topics";
 import { subscriberPages } from "./routes/subscriber-pages";
+import { voteRoutes } from "./routes/votes";
 
 /** Request bodies above this are refused with 413 before they are read further. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -53,6 +54,7 @@ export function createApp() {
   app.route("/", signinRoutes);
   app.route("/", accountPages);
   app.route("/", topicRoutes);
+  app.route("/", voteRoutes);
   app.route("/", articleRoutes);
   app.route("/", digestRoutes);
   app.route("/", membershipRoutes);

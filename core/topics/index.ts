@@ -23,6 +23,7 @@ export async function upsert(id: string, input: TopicInput, now = new Date()) {
     description: input.description ?? existing?.description,
     status: input.status ?? existing?.status ?? "open",
     articleIds: input.articleIds ?? existing?.articleIds ?? [],
+    ...(existing?.proposedBy && { proposedBy: existing.proposedBy }),
     createdAt: existing?.createdAt ?? now.toISOString(),
     updatedAt: existing?.updatedAt ?? now.toISOString(),
   };

@@ -8,6 +8,8 @@ export interface Topic {
   description?: string;
   status: TopicStatus;
   articleIds: string[];
+  /** The patron who proposed it (a `proposed` topic, until an editor opens it). */
+  proposedBy?: string;
   createdAt: string;
   updatedAt: string;
 }

@@ -5,18 +5,19 @@ import { editorErrors, json } from "../openapi";
 
 export const topicRoutes = new OpenAPIHono<EditorEnv>();
 
-const topicSchema = z
+export const topicSchema = z
   .object({
     id: z.string(),
     title: z.string(),
     description: z.string().optional(),
     status: z.enum(Topics.topicStatuses),
     articleIds: z.array(z.string()),
+    proposedBy: z.string().optional().openapi({ description: "The patron who proposed it" }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
   .openapi("Topic");
-const scoredSchema = z
+export const scoredSchema = z
   .object({
     id: z.string(),
     title: z.string(),
