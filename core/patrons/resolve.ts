@@ -11,6 +11,7 @@ import { log } from "../log";
 import * as StripeApi from "../stripe";
 import type { Stripe } from "../stripe";
 import * as Input from "../subscribers/input";
+import { activated } from "../subscribers/activate";
 import { CONSENT_TEXT_VERSION } from "../subscribers/rules";
 import type { Subscriber } from "../subscribers/types";
 
@@ -56,19 +57,7 @@ export async function ensureSubscriber(email: string, name: string | undefined, 
     const existing = await Db.Subscribers.getByEmail(email);
     if (existing && existing.status !== "pending") return existing;
     const next: Subscriber = existing
-      ? {
-          ...existing,
-          status: "active",
-          name: existing.optIn?.name ?? existing.name,
-          topics: existing.optIn?.topics ?? existing.topics,
-          frequency: existing.optIn?.frequency ?? existing.frequency,
-          consent,
-          confirmedAt: at,
-          optIn: undefined,
-          expiresAt: undefined,
-          updatedAt: at,
-          version: existing.version + 1,
-        }
+      ? { ...activated(existing, consent, at), updatedAt: at, version: existing.version + 1 }
       : {
           id: `sub_${ulid(now.getTime())}`,
           email,

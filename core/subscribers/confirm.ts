@@ -1,6 +1,7 @@
 import * as Tokens from "../tokens";
 import { VisibleError } from "../errors";
 import { log } from "../log";
+import { activated } from "./activate";
 import { mutate } from "./mutate";
 import { sendWelcome } from "./notify";
 import { LIMITS } from "./rules";
@@ -21,18 +22,7 @@ export async function confirm(token: string, now = new Date()): Promise<{ subscr
     const optIn = current?.optIn;
     if (!current || current.status === "active" || !optIn) return undefined;
     if (now.getTime() - Date.parse(optIn.requestedAt) > LIMITS.pendingDays * 24 * 60 * 60 * 1000) return undefined;
-    return {
-      ...current,
-      status: "active",
-      name: optIn.name ?? current.name,
-      topics: optIn.topics,
-      frequency: optIn.frequency,
-      consent: { ...optIn.consent, confirmedAt: at },
-      confirmedAt: at,
-      optIn: undefined,
-      unsubscribedAt: undefined,
-      expiresAt: undefined,
-    };
+    return activated(current, { ...optIn.consent, confirmedAt: at }, at);
   });
   if (!written) {
     if (before?.status === "active") return { subscriber: before, alreadyActive: true };

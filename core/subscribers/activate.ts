@@ -1,0 +1,21 @@
+import type { Consent, Subscriber } from "./types";
+
+/**
+ * A subscriber made `active` with this consent: their pending opt-in (if any) becomes the subscription (its
+ * name, topics and frequency), and nothing of the sign-up is left to expire.
+ */
+export function activated(current: Subscriber, consent: Consent, at: string): Subscriber {
+  const { optIn } = current;
+  return {
+    ...current,
+    status: "active",
+    name: optIn?.name ?? current.name,
+    topics: optIn?.topics ?? current.topics,
+    frequency: optIn?.frequency ?? current.frequency,
+    consent,
+    confirmedAt: at,
+    optIn: undefined,
+    unsubscribedAt: undefined,
+    expiresAt: undefined,
+  };
+}
