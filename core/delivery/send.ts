@@ -76,7 +76,8 @@ async function sendOne(digest: Digests.Digest, subscriberId: string, options: Se
   const reader = await Digests.readerFor(subscriber!, now());
   const skipped = await skipReason(digest, subscriber!, reader, now());
   if (skipped) return settle(digest.id, subscriberId, held.from, "skipped", { reason: skipped, claimId }, now());
-  const email = digestMessage(await preparedFor(digest, reader.variant), reader)!;
+  const prepared = await preparedFor(digest, reader.variant);
+  const email = digestMessage(prepared, reader)!;
   options.after?.("render", subscriberId);
 
   const outcome = await sendPaced(email, options);
@@ -99,6 +100,10 @@ async function sendOne(digest: Digests.Digest, subscriberId: string, options: Se
     remove: ["claimId", "leaseUntil"],
   });
   if (!recorded) log.warn({ event: "delivery.claim_lost", digestId: digest.id, subscriberId }, "sent after the claim expired");
+  // Sent: "You asked, we covered it" is not repeated in a later digest (a failure here only risks a repeat).
+  await Digests.recordAskedShown(digest.id, prepared, reader).catch((error: unknown) =>
+    log.warn({ event: "votes.covered_not_recorded", digestId: digest.id, subscriberId, error: String(error) }, "covered topics not recorded"),
+  );
   options.after?.("record", subscriberId);
   return "done";
 }

@@ -51,9 +51,39 @@ export function readerOf(subscriber: Subscriber, patron?: Patron, now = new Date
   };
 }
 
-/** `readerOf` with the subscriber's patron record loaded (what sending and previews use). */
+/**
+ * `readerOf` with the subscriber's patron record loaded (what sending and previews use); a patron's reader also
+ * carries `votedTopicIds`, the topics they voted for that are now `covered`, for "You asked, we covered it".
+ */
 export async function readerFor(subscriber: Subscriber, now = new Date()): Promise<Reader> {
-  return readerOf(subscriber, await Db.Patrons.get(subscriber.id), now);
+  const reader = readerOf(subscriber, await Db.Patrons.get(subscriber.id), now);
+  if (reader.variant !== "patron") return reader;
+  const votedTopicIds = await coveredSinceVoting(subscriber.id);
+  return votedTopicIds.length > 0 ? { ...reader, votedTopicIds } : reader;
+}
+
+/**
+ * The topics a patron voted for that are `covered` and that no digest has told them about yet. Once only: after
+ * a digest is sent with a "You asked, we covered it" block for a topic, its vote records that digest
+ * (`recordAskedShown`) and later digests leave the topic out. A covered topic whose article is in no digest yet
+ * stays here until one carries it.
+ */
+async function coveredSinceVoting(subscriberId: string): Promise<string[]> {
+  const { topicIds } = await Db.Votes.ballot(subscriberId);
+  const found = await Promise.all(
+    topicIds.map(async (topicId) => {
+      const [topic, vote] = await Promise.all([Db.Topics.get(topicId), Db.Votes.get(topicId, subscriberId)]);
+      return topic?.status === "covered" && vote && !vote.coveredShownIn ? topicId : undefined;
+    }),
+  );
+  return found.filter((id): id is string => id !== undefined);
+}
+
+/** After a digest is sent to a reader: the topics it told them "You asked, we covered it" about are not told again. */
+export async function recordAskedShown(digestId: string, prepared: Render.Prepared, reader: Reader): Promise<void> {
+  if (!reader.votedTopicIds?.length) return;
+  const asked = Render.select(prepared.plan, reader)?.asked ?? [];
+  await Promise.all(asked.map((group) => Db.Votes.markCoveredShown(group.topicId, reader.subscriberId, digestId)));
 }
 
 /** The sample reader of previews and test copies: follows everything, has no name, holds links that act on nobody. */

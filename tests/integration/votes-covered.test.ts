@@ -1,0 +1,77 @@
+/**
+ * Closing the loop: when a topic a patron voted for is `covered`, their next digest opens with "You asked, we
+ * covered it" and the article — once, for voters only (not other patrons, not free readers).
+ */
+import { describe, expect, it } from "vitest";
+import * as Db from "../../core/db";
+import * as Delivery from "../../core/delivery";
+import type { Patron } from "../../core/patrons";
+import * as Votes from "../../core/votes";
+import { drain } from "../../scripts/local-worker";
+import { editor, publish } from "../helpers/editor";
+import { saveSubscriber } from "../helpers/factories";
+import { useLocalStack } from "../helpers/local";
+import { mailTo } from "../helpers/mail";
+
+useLocalStack();
+
+const ASKED = "You asked, we covered it";
+
+async function patronReading(topics: string[], patron = true) {
+  const subscriber = await saveSubscriber({ topics });
+  if (patron) {
+    const at = new Date().toISOString();
+    const record: Patron = { subscriberId: subscriber.id, status: "active", tierId: "coffee", createdAt: at, updatedAt: at, version: 1 };
+    await Db.Patrons.save(record);
+  }
+  return subscriber;
+}
+
+async function sendDigest(period: string) {
+  const created = await editor("POST", "/api/digests", { frequency: "weekly", period });
+  const { digest } = (await created.json()) as { digest: { id: string } };
+  expect((await editor("POST", `/api/digests/${digest.id}/send`)).status).toBe(202);
+  await drain({ workers: 1, bucket: new Delivery.TokenBucket(1000) });
+  return digest.id;
+}
+
+describe("You asked, we covered it", () => {
+  it("opens the voter's next digest with the covering article, once; other patrons and free readers never see it", async () => {
+    await publish({ trains: "Night trains", culture: "Culture" }, [{ id: "a-culture-1", title: "Culture one", topics: ["culture"] }]);
+    const voter = await patronReading(["culture"]);
+    const otherPatron = await patronReading(["culture"]);
+    const reader = await patronReading(["culture"], false);
+    await Votes.vote(voter.id, "trains");
+
+    await publish({}, [{ id: "a-trains-1", title: "Where the night trains went", topics: ["trains"] }]);
+    const covered = await editor("PUT", "/api/topics/trains", { title: "Night trains", status: "covered", articleIds: ["a-trains-1"] });
+    expect(covered.status).toBe(200);
+    const first = await sendDigest("2030-W40");
+
+    const [voterMail] = await mailTo(voter.email);
+    expect(voterMail!.body.html).toContain(ASKED);
+    expect(voterMail!.body.html!.indexOf("a-trains-1")).toBeLessThan(voterMail!.body.html!.indexOf("a-culture-1"));
+    expect(voterMail!.body.text).toContain("https://news.example.org/a-trains-1");
+    for (const other of [otherPatron, reader]) {
+      const mail = await mailTo(other.email);
+      expect(mail).toHaveLength(1);
+      expect(mail[0]!.body.html).not.toContain(ASKED);
+      expect(mail[0]!.body.text).not.toContain("a-trains-1");
+    }
+    expect(await Db.Votes.get("trains", voter.id)).toMatchObject({ coveredShownIn: first });
+
+    // The next digest, with more on the covered topic: the voter is not told again.
+    // Published after the first digest was sent, so the next one covers them.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const [id, topic] of [["a-trains-2", "trains"], ["a-culture-2", "culture"]] as const) {
+      const body = { title: id, url: `https://news.example.org/${id}`, topics: [topic], publishedAt: new Date().toISOString() };
+      expect((await editor("PUT", `/api/articles/${id}`, body)).status).toBe(201);
+    }
+    await sendDigest("2030-W41");
+    const voterMails = await mailTo(voter.email);
+    expect(voterMails).toHaveLength(2);
+    const second = voterMails.find((m) => m !== voterMail && m.body.text!.includes("a-culture-2"))!;
+    expect(second.body.html).not.toContain(ASKED);
+    expect(second.body.text).not.toContain("a-trains-2");
+  }, 60_000);
+});
