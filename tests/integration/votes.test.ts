@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import * as Db from "../../core/db";
 import { VisibleError } from "../../core/errors";
+import * as Patrons from "../../core/patrons";
 import type { Patron, PatronStatus } from "../../core/patrons";
 import * as Topics from "../../core/topics";
 import * as Votes from "../../core/votes";
@@ -152,6 +153,31 @@ describe("voting", () => {
     await changeMembership(patron.subscriberId, { tierId: "coffee" }, 2);
     expect(await Db.Topics.tally(topic!)).toEqual({ score: 1, voters: 1 });
     expect((await Votes.results(topic!)).byTier).toEqual([{ tierId: "coffee", score: 1, voters: 1 }]);
+  });
+});
+
+describe("re-counting where memberships change (comps and their expiry)", () => {
+  it("re-weights on a new comp tier, stops counting when the comp expires (run twice: once), restores on a new comp", async () => {
+    const DAY = 24 * 60 * 60 * 1000;
+    const [topic] = await openTopics(1);
+    const { id, email } = await saveSubscriber();
+    const now = new Date();
+    const until = new Date(now.getTime() + DAY).toISOString();
+    await Patrons.comp({ email, tierId: "co-creator", until, by: "test" }, now);
+    await Votes.vote(id, topic!);
+    expect(await Db.Topics.tally(topic!)).toEqual({ score: 3, voters: 1 });
+
+    await Patrons.comp({ email, tierId: "coffee", until, by: "test" }, now);
+    expect(await Db.Topics.tally(topic!)).toEqual({ score: 1, voters: 1 });
+
+    const later = new Date(now.getTime() + 2 * DAY);
+    await Promise.all([Patrons.expire(later), Patrons.expire(later)]);
+    expect((await Db.Patrons.get(id))?.status).toBe("lapsed");
+    expect(await Db.Topics.tally(topic!)).toEqual({ score: 0, voters: 0 });
+    expect(await Db.Votes.get(topic!, id)).toMatchObject({ counted: false });
+
+    await Patrons.comp({ email, tierId: "yearly", until: new Date(later.getTime() + DAY).toISOString(), by: "test" }, later);
+    expect(await Db.Topics.tally(topic!)).toEqual({ score: 3, voters: 1 });
   });
 });
 
