@@ -11,7 +11,8 @@ import { drain } from "../../scripts/local-worker";
 import { editor, publish } from "../helpers/editor";
 import { saveSubscriber } from "../helpers/factories";
 import { useLocalStack } from "../helpers/local";
-import { mailTo } from "../helpers/mail";
+import { postForm, request } from "../helpers/http";
+import { mailTo, tokenFrom } from "../helpers/mail";
 
 useLocalStack();
 
@@ -33,6 +34,13 @@ async function sendDigest(period: string) {
   expect((await editor("POST", `/api/digests/${digest.id}/send`)).status).toBe(202);
   await drain({ workers: 1, bucket: new Delivery.TokenBucket(1000) });
   return digest.id;
+}
+
+/** An article published now (after any digest sent so far), so the next digest covers it. */
+async function publishNow(id: string, topic: string) {
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const body = { title: id, url: `https://news.example.org/${id}`, topics: [topic], publishedAt: new Date().toISOString() };
+  expect((await editor("PUT", `/api/articles/${id}`, body)).status).toBe(201);
 }
 
 describe("You asked, we covered it", () => {
@@ -62,16 +70,36 @@ describe("You asked, we covered it", () => {
 
     // The next digest, with more on the covered topic: the voter is not told again.
     // Published after the first digest was sent, so the next one covers them.
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    for (const [id, topic] of [["a-trains-2", "trains"], ["a-culture-2", "culture"]] as const) {
-      const body = { title: id, url: `https://news.example.org/${id}`, topics: [topic], publishedAt: new Date().toISOString() };
-      expect((await editor("PUT", `/api/articles/${id}`, body)).status).toBe(201);
-    }
+    await publishNow("a-trains-2", "trains");
+    await publishNow("a-culture-2", "culture");
     await sendDigest("2030-W41");
     const voterMails = await mailTo(voter.email);
     expect(voterMails).toHaveLength(2);
     const second = voterMails.find((m) => m !== voterMail && m.body.text!.includes("a-culture-2"))!;
     expect(second.body.html).not.toContain(ASKED);
     expect(second.body.text).not.toContain("a-trains-2");
+  }, 60_000);
+});
+
+describe("the vote link in a patron's digest", () => {
+  it("opens a page that changes nothing; its button's POST counts the vote", async () => {
+    await publish({ ferries: "Ferries" }, []);
+    await publishNow("a-ferries-1", "ferries"); // after the digests above were sent
+    const patron = await patronReading(["ferries"]);
+    await sendDigest("2030-W45");
+    const [mail] = await mailTo(patron.email);
+    const token = tokenFrom(mail!, "/vote");
+    const { topicId } = Votes.fromVoteToken(token);
+    const before = await Db.Topics.tally(topicId);
+
+    const page = await request(`/vote?token=${encodeURIComponent(token)}`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Vote for it");
+    expect(await Db.Topics.tally(topicId)).toEqual(before);
+
+    const counted = await postForm("/vote", { token });
+    expect(counted.status).toBe(200);
+    expect(await Db.Topics.tally(topicId)).toEqual({ score: before.score + 1, voters: before.voters + 1 });
+    expect(await Db.Votes.get(topicId, patron.id)).toMatchObject({ counted: true, weight: 1 });
   }, 60_000);
 });
