@@ -16,6 +16,7 @@ import { Agent, createServer, request, type IncomingMessage, type ServerResponse
 import type { AddressInfo } from "node:net";
 import * as Config from "../../core/config";
 import * as Email from "../../core/email";
+import { random } from "./random";
 
 export interface SesProxyOptions {
   /** Where to forward: the emulator (default: the `SES_ENDPOINT` in effect when the proxy starts). */
@@ -58,7 +59,7 @@ export async function startSesProxy(options: SesProxyOptions = {}): Promise<SesP
   const target = (options.target ?? process.env.SES_ENDPOINT ?? "").replace(/\/+$/, "");
   if (!target) throw new Error("startSesProxy: no SES_ENDPOINT to forward to");
   const targetUrl = new URL(target);
-  const random = mulberry32(options.seed ?? 1);
+  const rng = random(options.seed ?? 1);
   const agent = new Agent({ keepAlive: true, maxSockets: 32 });
   const counts = { calls: 0, forwarded: 0, throttled: 0 };
   const calls: CapturedCall[] = [];
@@ -97,7 +98,7 @@ export async function startSesProxy(options: SesProxyOptions = {}): Promise<SesP
       const call = ++counts.calls;
       const raw = Buffer.from(form.get("RawMessage.Data") ?? "", "base64");
       // The random is drawn for every call, so the quota error does not shift which other calls are throttled.
-      const throttled = random() < (options.throttle ?? 0);
+      const throttled = rng.next() < (options.throttle ?? 0);
       const outcome = call === options.quotaExceededAt ? "quota" : throttled ? "throttled" : "forwarded";
       calls.push({ call, raw, outcome });
       if (outcome === "forwarded") {
@@ -147,14 +148,3 @@ function pointSesAt(endpoint: string | undefined) {
   Email.resetClient();
 }
 
-/** A small seeded PRNG (mulberry32): the same seed picks the same calls. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -14,6 +14,7 @@ import { editor, publish } from "../helpers/editor";
 import { saveSubscribers } from "../helpers/factories";
 import { useLocalStack } from "../helpers/local";
 import { mailTo } from "../helpers/mail";
+import { random } from "../helpers/random";
 
 useLocalStack();
 
@@ -87,9 +88,8 @@ describe("a worker dying while it sends", () => {
   }
 
   it("loses nobody when it dies at random points", async () => {
-    let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const { subscribers, digestId, crashed } = await sendWithCrashes(30, () => random() < 0.15);
+    const rng = random(42);
+    const { subscribers, digestId, crashed } = await sendWithCrashes(30, () => rng.chance(0.15));
     expect(crashed.size).toBeGreaterThan(0);
     await expectNobodyLost(subscribers, digestId, crashed);
   });

@@ -13,6 +13,7 @@ import { useLocalStack } from "../helpers/local";
 import { uniqueEmail } from "../helpers/mail";
 import { body, deliver, useFakeStripe } from "../helpers/stripe";
 import { checkoutSession, customer, event, invoice, newId, subscription } from "../helpers/stripe-objects";
+import { random, type Random } from "../helpers/random";
 
 useLocalStack();
 const stripe = useFakeStripe();
@@ -21,18 +22,6 @@ const PRICES = { coffee: "price_coffee", "co-creator": "price_cocreator", yearly
 type TierId = keyof typeof PRICES;
 const TIER_IDS = Object.keys(PRICES) as TierId[];
 
-/** A small seeded generator (mulberry32), so a failing history can be replayed. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!, chance: (p: number) => next() < p };
-}
-type Random = ReturnType<typeof random>;
 
 type Step = "create" | "pay" | "fail" | "recover" | "change_tier" | "cancel_at_period_end" | "delete" | "rejoin";
 
