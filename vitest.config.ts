@@ -8,8 +8,9 @@ export default defineConfig({
     pool: "forks",
     // Generous: integration tests talk to a JVM on a 2-core CI machine, and DynamoDB Local slows down as a run
     // writes more (a safety net against hangs, not a speed check).
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
+    // `npm run test:long` (TIDINGS_LONG=1) runs the adversarial suites at full size: minutes, not seconds.
+    testTimeout: process.env.TIDINGS_LONG === "1" ? 3_600_000 : 120_000,
+    hookTimeout: process.env.TIDINGS_LONG === "1" ? 600_000 : 120_000,
     reporters: ["default", "./tests/helpers/summary-reporter.ts"],
   },
 });

@@ -1,0 +1,89 @@
+/**
+ * `npm start` as a reader, an editor or a load generator meets it: the real script in a child process on free
+ * ports, with its own DynamoDB Local, SES emulator, fauxqs and send worker. Used by the browser tests, the load
+ * tests and the benchmarks. `stop()` ends it with SIGTERM, as Ctrl-C would, and waits until it has gone.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { once } from "node:events";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
+
+export interface NpmStart {
+  /** The API, `http://127.0.0.1:<port>`. */
+  url: string;
+  /** The SES emulator: `GET <mailUrl>/store` lists every email sent. */
+  mailUrl: string;
+  /** The bearer token editor routes take. */
+  editorToken: string;
+  /** The child's process id (for memory and CPU readings). */
+  pid: number;
+  /** Everything it printed so far. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export interface NpmStartOptions {
+  /** Extra environment for the app (e.g. STRIPE_API_BASE, STRIPE_WEBHOOK_SECRET, SES_MAX_SEND_RATE). */
+  env?: Record<string, string>;
+  /** How long to wait for "Tidings is running" (a cold JVM on a busy 2-core machine can take a while). */
+  timeoutMs?: number;
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export async function startNpmStart(options: NpmStartOptions = {}): Promise<NpmStart> {
+  const [port, dynamoPort, sesPort, sqsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const editorToken = randomBytes(12).toString("hex");
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    PORT: String(port),
+    DYNAMO_PORT: String(dynamoPort),
+    SES_PORT: String(sesPort),
+    SQS_PORT: String(sqsPort),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    EDITOR_TOKENS: `editor:${editorToken}`,
+    TABLE_NAME: "tidings-local",
+    ...options.env,
+  };
+  // The test run's own stand-ins must not leak in: this stack starts its own.
+  for (const name of ["DYNAMODB_ENDPOINT", "SES_ENDPOINT", "SQS_ENDPOINT", "SEND_QUEUE_URL"]) {
+    if (!options.env?.[name]) delete env[name];
+  }
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+    cwd: process.cwd(),
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => (output += chunk));
+
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, "exit");
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  const deadline = Date.now() + (options.timeoutMs ?? 90_000);
+  while (!output.includes("Tidings is running")) {
+    if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${output}`);
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`npm start did not come up in time:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const mailUrl = /mail viewer\s+(\S+?)\/?\s/.exec(output)?.[1] ?? `http://127.0.0.1:${sesPort}`;
+  return { url: `http://127.0.0.1:${port}`, mailUrl, editorToken, pid: child.pid!, output: () => output, stop };
+}
