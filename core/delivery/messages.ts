@@ -16,7 +16,13 @@ export const sendMessage = z.object({
   subscriberIds: z.array(z.string()).min(1).max(50),
 });
 
-export const queueMessage = z.discriminatedUnion("kind", [planMessage, sendMessage]);
+/** Email a sign-in link to this address if it is a subscriber's (`SignIn.sendLink`): off the request path. */
+export const signinMessage = z.object({
+  kind: z.literal("signin"),
+  email: z.string().min(3).max(254),
+});
+
+export const queueMessage = z.discriminatedUnion("kind", [planMessage, sendMessage, signinMessage]);
 
 export type PlanMessage = z.output<typeof planMessage>;
 export type SendMessage = z.output<typeof sendMessage>;

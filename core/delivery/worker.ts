@@ -1,10 +1,11 @@
 /**
  * The send worker: what `functions/send-worker.ts` runs for each SQS batch, and the local poller for fauxqs.
- * Each message is a plan page or a send batch (see messages.ts); a message that must be retried is reported as a
- * batch item failure, so SQS delivers it again after its visibility timeout.
+ * Each message is a plan page, a send batch or a sign-in link to email (see messages.ts); a message that must be
+ * retried is reported as a batch item failure, so SQS delivers it again after its visibility timeout.
  */
 import * as Config from "../config";
 import { log } from "../log";
+import * as SignIn from "../signin";
 import { queueMessage } from "./messages";
 import { TokenBucket, workerRate } from "./pacing";
 import { planPage } from "./plan";
@@ -38,6 +39,7 @@ export async function handleRecords(records: readonly QueueRecord[], options: Pa
     }
     try {
       if (message.kind === "plan") await planPage(message, options.now?.());
+      else if (message.kind === "signin") await SignIn.sendLink(message.email, options.now?.());
       else await sendBatch(message, { bucket: processBucket(), ...options });
     } catch (error) {
       log.error({ err: error, event: "queue.failed", messageId: record.id, kind: message.kind }, "queue message failed");

@@ -3,13 +3,14 @@
  * reuse window, which starts a session kept in a signed cookie and a stored, revocable record.
  *
  * ```ts
- * await SignIn.requestLink(email, { ip });           // POST /api/login: emails a link to a known subscriber
+ * await SignIn.requestLink(email, { ip });           // POST /api/login: per-IP limit, then the send queue
+ * await SignIn.sendLink(email);                      // the send worker: emails a link to a known subscriber
  * const { cookie } = await SignIn.redeem(token);     // POST /login: the link's button
  * const signedIn = await SignIn.Sessions.resume(cookie); // each request: the session and subscriber, or undefined
  * ```
  * The HTTP side (cookie attributes, `requireSession`, the Origin check) is in `core/api/session.ts`.
  */
-export { requestLink, linkToken, signinMessage, signinUrl, type RequestOutcome } from "./request";
+export { requestLink, sendLink, linkToken, signinMessage, signinUrl, type RequestOutcome, type SigninLinkMessage } from "./request";
 export { checkLink, redeem } from "./redeem";
 export * as Sessions from "./sessions";
 export type { Session } from "./sessions";
