@@ -1,7 +1,9 @@
 /**
  * The one place errors become answers. A `VisibleError` or bad input is the caller's to fix (4xx, saying what);
  * anything else is our fault: logged with its details, answered with a generic 500 that leaks nothing.
- * Pages (everything outside `/api`, `/webhooks`, `/healthz`) get an HTML page; the rest get the JSON error shape.
+ * Pages (everything outside `/api`, `/webhooks`, `/healthz`) get an HTML page; the rest get the JSON error shape,
+ * except a browser's own request to `/api` (a no-JavaScript form posting to `/api/subscribe` or `/api/login`), which
+ * gets the page too: a reader must never be left looking at JSON.
  */
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
@@ -38,7 +40,14 @@ function toVisible(error: unknown): VisibleError | undefined {
   return undefined;
 }
 
-const wantsJson = (path: string) => path.startsWith("/api/") || path.startsWith("/webhooks/") || path === "/healthz";
+/** A browser navigating (or posting a form) asks for HTML first; API clients and `fetch` don't. */
+export const browserAsks = (c: Context) => /^\s*text\/html/i.test(c.req.header("accept") ?? "");
+
+function wantsJson(c: Context): boolean {
+  const path = c.req.path;
+  if (path.startsWith("/webhooks/") || path === "/healthz") return true;
+  return path.startsWith("/api/") && !browserAsks(c);
+}
 
 export function onError(error: unknown, c: Context) {
   const visible = toVisible(error);
@@ -48,11 +57,18 @@ export function onError(error: unknown, c: Context) {
   const answer = visible ?? new VisibleError("invalid", "internal", "Something went wrong on our side. Please try again.");
   const status = (visible ? visible.status : 500) as ContentfulStatusCode;
   if (visible?.details?.retryAfterSeconds !== undefined) c.header("Retry-After", String(visible.details.retryAfterSeconds));
-  if (wantsJson(c.req.path)) {
+  if (wantsJson(c)) {
     const fields = answer.details?.fields;
     return c.json({ error: { code: answer.code, message: answer.message, ...(fields && { fields }) } }, status);
   }
-  return c.html(ErrorPage({ status, code: answer.code, message: answer.message }), status);
+  const page = ErrorPage({
+    status,
+    code: answer.code,
+    message: answer.message,
+    fields: answer.details?.fields,
+    retryAfterSeconds: answer.details?.retryAfterSeconds,
+  });
+  return c.html(page, status);
 }
 
 export function notFound(c: Context) {

@@ -6,6 +6,7 @@
  */
 import { Resource } from "sst/resource";
 import { z } from "zod";
+import { brandColor } from "./brand";
 import { tierSchema, type Tier } from "./tiers";
 
 export type { Tier };
@@ -60,6 +61,8 @@ const schema = z.object({
   UNSUBSCRIBE_MAILTO: optional,
   POSTAL_ADDRESS: z.string().min(5),
   OUTLET_NAME: z.string().default("Tidings"),
+  /** The pages' brand colour (`#rrggbb`, dark enough for white text on it). */
+  BRAND_COLOR: brandColor,
   STRIPE_SECRET_KEY: optional,
   STRIPE_WEBHOOK_SECRET: optional.transform(list),
   STRIPE_API_BASE: z.url().optional(),

@@ -1,43 +1,85 @@
-/** The pages' shared layout: the outlet's name, readable on a phone, no JavaScript. */
+/**
+ * The pages' shared layout: the outlet's name and brand colour from configuration, readable on a phone, no
+ * JavaScript. Every page is a header (name, navigation), one `<main>` and a footer with the postal address.
+ */
+import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import * as Config from "../../config";
 
-const css = `
+// Colours are chosen for WCAG AA contrast on their backgrounds (the brand colour is checked when configured).
+const css = (brand: string) => `
+:root{--brand:${brand}}
 body{margin:0;background:#f6f5f2;color:#1f1f1f;font:17px/1.55 -apple-system,BlinkMacSystemFont,"Segoe UI",Helvetica,Arial,sans-serif}
-header,main,footer{max-width:36rem;margin:0 auto;padding:1rem 1.25rem}
-header{font-weight:700;font-size:1.1rem;border-bottom:1px solid #ddd}
-main{background:#fff;border-radius:6px;margin-top:1.5rem}
+.top{background:var(--brand);color:#fff}
+.bar,main,footer{max-width:36rem;margin:0 auto;padding:1rem 1.25rem}
+.bar{display:flex;flex-wrap:wrap;align-items:baseline;justify-content:space-between;gap:.4rem 1.25rem;padding-top:.8rem;padding-bottom:.8rem}
+.top a{color:#fff}
+.outlet{font-weight:700;font-size:1.15rem;text-decoration:none}
+.top ul{display:flex;flex-wrap:wrap;gap:.2rem 1.1rem;list-style:none;margin:0;padding:0}
+main{background:#fff;border-radius:6px;margin-top:1.5rem;overflow-wrap:anywhere}
+a{color:var(--brand)}
 h1{font-size:1.5rem;line-height:1.25;margin:.5rem 0 1rem}
-button{font:inherit;font-weight:600;background:#1a4d8f;color:#fff;border:0;border-radius:4px;padding:.7rem 1.3rem;cursor:pointer}
-button.secondary{background:#fff;color:#1a4d8f;border:2px solid #1a4d8f}
-button:focus-visible,input:focus-visible,select:focus-visible{outline:3px solid #e8a317;outline-offset:2px}
+h2{font-size:1.2rem;margin:1.6rem 0 .5rem}
+button{font:inherit;font-weight:600;background:var(--brand);color:#fff;border:2px solid var(--brand);border-radius:4px;padding:.6rem 1.2rem;cursor:pointer;min-height:44px}
+button.secondary{background:#fff;color:var(--brand)}
+a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible{outline:3px solid #e8a317;outline-offset:2px}
 label{display:block;font-weight:600;margin:1rem 0 .3rem}
-input[type=text],input[type=date],select{font:inherit;width:100%;box-sizing:border-box;padding:.5rem;border:1px solid #767676;border-radius:4px}
+input[type=text],input[type=email],input[type=date],select{font:inherit;width:100%;box-sizing:border-box;padding:.5rem;border:1px solid #767676;border-radius:4px}
+input[type=checkbox],input[type=radio]{width:1.1rem;height:1.1rem;vertical-align:-.15rem}
 fieldset{border:1px solid #ccc;border-radius:4px;margin:1rem 0;padding:.5rem 1rem}
+legend{font-weight:600;padding:0 .3rem}
 fieldset label{display:inline;font-weight:400;margin:0}
-.check{margin:.3rem 0}
+.check{margin:.4rem 0}
 .note{color:#555;font-size:.95rem}
 .error{color:#a40000}
+.status{background:#eef5ee;border-left:4px solid #2e6b34;padding:.6rem .9rem}
+.topics{list-style:none;margin:0;padding:0}
+.topics>li{border-top:1px solid #ddd;padding:.9rem 0}
+.topics>li:first-child{border-top:0}
+.topics form{margin:.5rem 0 0}
+.score{font-weight:600}
+.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 footer{color:#555;font-size:.9rem}
 `;
 
+/** A page in the layout; `title` is the document's title (the page's `<h1>` is up to the page). */
 export function Layout(props: { title: string; children: Child }) {
-  const { OUTLET_NAME, POSTAL_ADDRESS } = Config.get();
+  const { OUTLET_NAME, POSTAL_ADDRESS, BRAND_COLOR } = Config.get();
   return (
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="robots" content="noindex" />
-        <title>{`${props.title} · ${OUTLET_NAME}`}</title>
-        <style>{css}</style>
-      </head>
-      <body>
-        <header>{OUTLET_NAME}</header>
-        <main>{props.children}</main>
-        <footer>{POSTAL_ADDRESS}</footer>
-      </body>
-    </html>
+    <>
+      {raw("<!DOCTYPE html>")}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="robots" content="noindex" />
+          <title>{`${props.title} · ${OUTLET_NAME}`}</title>
+          {/* Raw: our own CSS, whose quotes and `>` must survive (the colour is validated as #rrggbb). */}
+          <style dangerouslySetInnerHTML={{ __html: css(BRAND_COLOR) }} />
+        </head>
+        <body>
+          <header class="top">
+            <div class="bar">
+              <a class="outlet" href="/">
+                {OUTLET_NAME}
+              </a>
+              <nav aria-label="Site">
+                <ul>
+                  <li>
+                    <a href="/topics">Topics</a>
+                  </li>
+                  <li>
+                    <a href="/account">Your account</a>
+                  </li>
+                </ul>
+              </nav>
+            </div>
+          </header>
+          <main>{props.children}</main>
+          <footer>{POSTAL_ADDRESS}</footer>
+        </body>
+      </html>
+    </>
   );
 }
 
