@@ -20,6 +20,8 @@ import { publicRoutes } from "./routes/public";
 import { signinRoutes } from "./routes/signin";
 import { topicRoutes } from "./routes/topics";
 import { subscriberPages } from "./routes/subscriber-pages";
+import { subscribePages } from "./routes/subscribe-pages";
+import { topicPages } from "./routes/topic-pages";
 import { voteRoutes } from "./routes/votes";
 
 /** Request bodies above this are refused with 413 before they are read further. */
@@ -51,10 +53,12 @@ export function createApp() {
 
   app.route("/", publicRoutes);
   app.route("/", subscriberPages);
+  app.route("/", subscribePages);
   app.route("/", signinRoutes);
   app.route("/", accountPages);
   app.route("/", topicRoutes);
   app.route("/", voteRoutes);
+  app.route("/", topicPages);
   app.route("/", articleRoutes);
   app.route("/", digestRoutes);
   app.route("/", membershipRoutes);

@@ -1,7 +1,8 @@
 /**
  * Subscribers: double opt-in sign-up, confirmation, preferences and unsubscribing (see `product.md` → Subscribers).
  */
-export { signup, type SignupContext } from "./signup";
+export { signup, type SignupContext, type SignupOutcome } from "./signup";
+export { resubscribe, type ResubscribeOutcome } from "./resubscribe";
 export { confirm } from "./confirm";
 export { fromManageToken, updatePreferences } from "./preferences";
 export { unsubscribe } from "./unsubscribe";

@@ -29,7 +29,14 @@ export interface SignupContext {
 
 
 
-export async function signup(input: SignupInput, context: SignupContext, now = new Date()): Promise<void> {
+/** What a sign-up did, for the caller's logs and for pages that may say it (`POST /api/subscribe` never does). */
+export type SignupOutcome = SignupEmail | "nothing";
+
+/**
+ * Records a sign-up as the rules above say and sends its email. Throws a 429 `VisibleError` past the per-IP limit
+ * and a 400 for topics nobody can follow. Resolves to the email it sent, or `"nothing"` (the per-address limit).
+ */
+export async function signup(input: SignupInput, context: SignupContext, now = new Date()): Promise<SignupOutcome> {
   const ipHash = hashIp(context.ip);
   const perIp = await Db.RateLimits.hit("signup-ip", ipHash, LIMITS.signupsPerIp, LIMITS.signupsPerIpWindowSeconds, now);
   if (!perIp.allowed) {
@@ -42,7 +49,7 @@ export async function signup(input: SignupInput, context: SignupContext, now = n
   for (let attempt = 0; attempt < 5; attempt++) {
     const existing = await Db.Subscribers.getByEmail(input.email);
     const plan = decide(existing, input, { ...context, ipHash }, now);
-    if (!plan.next) return;
+    if (!plan.next) return "nothing";
     try {
       await Db.Subscribers.save(plan.next, existing);
     } catch (error) {
@@ -51,9 +58,10 @@ export async function signup(input: SignupInput, context: SignupContext, now = n
     }
     if (plan.email) await sendOrRelease(plan.email, plan.next, existing);
     log.info({ event: "subscriber.signup", subscriberId: plan.next.id, status: plan.next.status, sent: plan.email ?? "nothing" }, "sign-up");
-    return;
+    return plan.email ?? "nothing";
   }
   log.info({ event: "signup.contended" }, "sign-up lost every race; a concurrent one has done it");
+  return "nothing";
 }
 
 /** What a sign-up changes and which email it sends, given what is stored (pure, so it is easy to test). */

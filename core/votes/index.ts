@@ -15,6 +15,7 @@ import { backoff, weightOf } from "./weight";
 export { CAN_VOTE, votesCount, type Ballot, type Vote } from "./types";
 export { recount, type RecountReport } from "./recount";
 export { weightOf } from "./weight";
+export { votesOf, type PatronVote } from "./patron-votes";
 
 const MAX_ATTEMPTS = 20;
 

@@ -1,10 +1,13 @@
 /**
- * The signed-in reader's page. Small for now: who they are, their subscription and a way out. Membership and
- * votes join it as further `<section>`s.
+ * The signed-in reader's page: their subscription and preferences, their membership (tier, renewal, Manage
+ * billing), their votes, and a way out. Sections other than the subscription are passed in as children-like
+ * props, so each stays with its own route code.
  */
 import type { Child } from "hono/jsx";
 import type { Subscriber } from "../../subscribers";
+import type { PatronVote } from "../../votes";
 import { Layout } from "./layout";
+import { ScoreLine, WithdrawButton } from "./topics";
 
 const statusWords: Record<Subscriber["status"], string> = {
   active: "You're subscribed to our digests.",
@@ -14,7 +17,72 @@ const statusWords: Record<Subscriber["status"], string> = {
   complained: "We've stopped emailing you: a message to this address was marked as spam.",
 };
 
-export function AccountPage(props: { subscriber: Subscriber; manageUrl: string; membership?: Child }) {
+const day = (isoDate: string) =>
+  new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${isoDate}T00:00:00Z`));
+
+/** The subscription and its preferences, with the way to change them. */
+function SubscriptionSection(props: { subscriber: Subscriber; manageUrl: string; topicTitles: Record<string, string> }) {
+  const { subscriber } = props;
+  const subscribed = subscriber.status === "active";
+  const topics = subscriber.topics.map((id) => props.topicTitles[id] ?? id);
+  return (
+    <section aria-labelledby="subscription">
+      <h2 id="subscription">Subscription</h2>
+      <p>{statusWords[subscriber.status] ?? ""}</p>
+      {subscribed && (
+        <ul>
+          <li>Topics: {topics.length ? topics.join(", ") : "all topics"}</li>
+          <li>How often: {subscriber.frequency === "daily" ? "daily" : "weekly"}</li>
+          {subscriber.pausedUntil && <li>Paused until {day(subscriber.pausedUntil)}</li>}
+          <li>Name in our emails: {subscriber.name || "none"}</li>
+        </ul>
+      )}
+      <p>
+        <a href={props.manageUrl}>Change your preferences</a>: topics, how often, a pause, your name, or unsubscribe.
+      </p>
+      {!subscribed && subscriber.status !== "pending" && (
+        <p>
+          Want our digests again? <a href="/">Sign up again</a>; we'll ask you to confirm by email.
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** "Your votes": the topics the patron holds a vote for, each with its score and a withdraw button while open. */
+export function VotesSection(props: { votes: PatronVote[] }) {
+  return (
+    <section aria-labelledby="your-votes">
+      <h2 id="your-votes">Your votes</h2>
+      {props.votes.length === 0 ? (
+        <p>You haven't voted for any topic yet.</p>
+      ) : (
+        <ul class="topics">
+          {props.votes.map((vote) => (
+            <li>
+              <h3>{vote.title}</h3>
+              <ScoreLine topic={vote} />
+              {!vote.counted && <p class="note">Your vote doesn't count while your membership has lapsed.</p>}
+              {vote.status === "open" ? <WithdrawButton topic={vote} /> : <p class="note">Voting on this topic has closed.</p>}
+            </li>
+          ))}
+        </ul>
+      )}
+      <p>
+        <a href="/topics">See every open topic and vote</a>
+      </p>
+    </section>
+  );
+}
+
+export function AccountPage(props: {
+  subscriber: Subscriber;
+  manageUrl: string;
+  topicTitles: Record<string, string>;
+  membership?: Child;
+  votes?: Child;
+  privacy?: Child;
+}) {
   const { subscriber } = props;
   return (
     <Layout title="Your account">
@@ -22,14 +90,10 @@ export function AccountPage(props: { subscriber: Subscriber; manageUrl: string; 
       <p>
         Signed in as <strong>{subscriber.email}</strong>
       </p>
-      <section>
-        <h2>Subscription</h2>
-        <p>{statusWords[subscriber.status] ?? ""}</p>
-        <p>
-          <a href={props.manageUrl}>Your preferences</a>: topics, how often, a pause.
-        </p>
-      </section>
+      <SubscriptionSection subscriber={subscriber} manageUrl={props.manageUrl} topicTitles={props.topicTitles} />
       {props.membership}
+      {props.votes}
+      {props.privacy}
       <form method="post" action="/logout">
         <p>
           <button type="submit" class="secondary">

@@ -43,13 +43,21 @@ export function UnsubscribePage(props: { token: string }) {
   );
 }
 
-export function UnsubscribedPage() {
+/** After unsubscribing; its undo is a new opt-in (a confirmation email), never a silent resubscribe. */
+export function UnsubscribedPage(props: { token: string }) {
   return (
     <MessagePage title="You're unsubscribed">
       <p>You won't receive any more digests from us. This took effect immediately.</p>
-      <p>
-        If this was a mistake, you can <a href="/">sign up again</a> at any time; we'll ask you to confirm by email.
-      </p>
+      <form method="post" action="/resubscribe">
+        <input type="hidden" name="token" value={props.token} />
+        <p>Was this a mistake?</p>
+        <p>
+          <button type="submit" class="secondary">
+            Undo: subscribe me again
+          </button>
+        </p>
+        <p class="note">We'll email you a link to confirm first; your digests start again once you press its button.</p>
+      </form>
     </MessagePage>
   );
 }

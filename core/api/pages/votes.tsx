@@ -1,6 +1,7 @@
 /** The one-click vote pages: opening the link shows the topic and a button; only the button's POST votes. */
 import type { ScoredTopic, Topic } from "../../topics/types";
 import { MessagePage } from "./layout";
+import { OnwardLinks } from "./topics";
 
 export function VotePage(props: { token: string; topic: Topic }) {
   return (
@@ -25,15 +26,31 @@ export function VotedPage(props: { topic: ScoredTopic }) {
         Thank you! <strong>{props.topic.title}</strong> now has a score of {props.topic.score} from {props.topic.voters}{" "}
         {props.topic.voters === 1 ? "patron" : "patrons"}.
       </p>
-      <p class="note">We'll tell you in your digest when we cover it.</p>
+      <p class="note">We'll tell you in your digest when we cover it. Changed your mind? You can withdraw your vote on the topics page.</p>
+      <OnwardLinks />
     </MessagePage>
   );
 }
 
-export function VoteRefusedPage(props: { message: string }) {
+/** What the reader can do about each refusal (`not_eligible`, `vote_limit`, `topic_not_open`). */
+function NextStep(props: { code?: string }) {
+  if (props.code === "not_eligible") {
+    return (
+      <p>
+        <a href="/join">Become a patron</a>, or see your membership in <a href="/account">your account</a>.
+      </p>
+    );
+  }
+  if (props.code === "vote_limit") return <p>Withdraw one of your votes on the topics page, then vote for this one.</p>;
+  return <p>Voting on this topic has closed. Other topics may still be open.</p>;
+}
+
+export function VoteRefusedPage(props: { message: string; code?: string }) {
   return (
     <MessagePage title="Your vote was not counted">
       <p>{props.message}</p>
+      <NextStep code={props.code} />
+      <OnwardLinks />
     </MessagePage>
   );
 }

@@ -1,10 +1,12 @@
 /** The signed-in reader's pages. */
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import * as Config from "../../config";
+import * as Db from "../../db";
 import * as Patrons from "../../patrons";
 import * as Subscribers from "../../subscribers";
+import * as Votes from "../../votes";
 import { htmlPage } from "../openapi";
-import { AccountPage } from "../pages/account";
+import { AccountPage, VotesSection } from "../pages/account";
 import { MembershipSection } from "../pages/membership";
 import { requireSession } from "../session";
 
@@ -17,13 +19,29 @@ accountPages.openapi(
     summary: "The signed-in reader's account page",
     middleware: [requireSession] as const,
     responses: {
-      200: htmlPage("Who is signed in, their subscription, sign out"),
+      200: htmlPage("Who is signed in: subscription and preferences, membership (tier, renewal, Manage billing), votes; sign out"),
       303: { description: "Not signed in; to the sign-in page", headers: z.object({ location: z.string() }) },
     },
   }),
   async (c) => {
     const { subscriber } = c.var;
-    const membership = <MembershipSection patron={await Patrons.get(subscriber.id)} tiers={Config.get().TIERS} />;
-    return c.html(<AccountPage subscriber={subscriber} manageUrl={Subscribers.manageUrl(subscriber.id)} membership={membership} />, 200);
+    const [patron, votes, topics] = await Promise.all([
+      Patrons.get(subscriber.id),
+      Votes.votesOf(subscriber.id),
+      Db.Topics.byStatus(),
+    ]);
+    const membership = <MembershipSection patron={patron} tiers={Config.get().TIERS} />;
+    // Patrons see their votes (none yet, too); a reader who never was one has no votes to show.
+    const votesSection = (patron || votes.length > 0) && <VotesSection votes={votes} />;
+    const page = (
+      <AccountPage
+        subscriber={subscriber}
+        manageUrl={Subscribers.manageUrl(subscriber.id)}
+        topicTitles={Object.fromEntries(topics.map((topic) => [topic.id, topic.title]))}
+        membership={membership}
+        votes={votesSection}
+      />
+    );
+    return c.html(page, 200);
   },
 );

@@ -1,7 +1,9 @@
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import * as Subscribers from "../../subscribers";
 import { clientIp } from "../client-ip";
+import { browserAsks } from "../errors";
 import { jsonError } from "../openapi";
+import { CheckInboxPage } from "../pages/subscribe";
 
 export const publicRoutes = new OpenAPIHono();
 
@@ -22,7 +24,8 @@ publicRoutes.openapi(
     summary: "Sign up (double opt-in)",
     description:
       "Records a pending sign-up and emails a confirmation link. Answers the same 202 whatever the address's " +
-      "state, so it reveals nothing about who is subscribed.",
+      "state, so it reveals nothing about who is subscribed. A browser's form post (Accept: text/html) gets a page " +
+      "saying to check the inbox, and its errors as pages.",
     request: {
       body: {
         content: {
@@ -35,7 +38,10 @@ publicRoutes.openapi(
     responses: {
       202: {
         description: "Accepted",
-        content: { "application/json": { schema: z.object({ status: z.literal("pending") }) } },
+        content: {
+          "application/json": { schema: z.object({ status: z.literal("pending") }) },
+          "text/html": { schema: z.string() },
+        },
       },
       400: jsonError("Invalid address, name or topics"),
       413: jsonError("Body too large"),
@@ -54,6 +60,8 @@ publicRoutes.openapi(
       userAgent: c.req.header("user-agent"),
       source: isJson ? "api" : "form",
     });
+    // A no-JavaScript form (the home page's, or one on the outlet's site) gets a page, not JSON.
+    if (!isJson && browserAsks(c)) return c.html(CheckInboxPage(), 202);
     return c.json({ status: "pending" as const }, 202);
   },
 );

@@ -115,7 +115,8 @@ subscriberPages.openapi(
   async (c) => {
     const body = c.req.valid("form");
     const oneClick = body["List-Unsubscribe"] === "One-Click";
-    await Subscribers.unsubscribe(c.req.valid("query").token ?? body.token ?? "", oneClick ? "one-click" : "page");
-    return oneClick ? c.text("Unsubscribed.", 200) : c.html(<UnsubscribedPage />, 200);
+    const token = c.req.valid("query").token ?? body.token ?? "";
+    await Subscribers.unsubscribe(token, oneClick ? "one-click" : "page");
+    return oneClick ? c.text("Unsubscribed.", 200) : c.html(<UnsubscribedPage token={token} />, 200);
   },
 );

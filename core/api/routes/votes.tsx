@@ -131,7 +131,7 @@ voteRoutes.openapi(
       return c.html(<VotedPage topic={await Votes.vote(subscriberId, topicId)} />, 200);
     } catch (error) {
       if (!(error instanceof VisibleError) || (error.status !== 403 && error.status !== 409)) throw error;
-      return c.html(<VoteRefusedPage message={error.message} />, error.status);
+      return c.html(<VoteRefusedPage message={error.message} code={error.code} />, error.status);
     }
   },
 );

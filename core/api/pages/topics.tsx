@@ -1,0 +1,146 @@
+/**
+ * The topics page: open topics with their scores, and for a signed-in eligible patron a vote (or withdraw) button
+ * on each; the covered ones below. Plus the pages a vote button answers with.
+ */
+import type { PatronVote } from "../../votes";
+import type { ScoredTopic } from "../../topics/types";
+import { Layout, MessagePage } from "./layout";
+
+/** Who is looking: signed out, a reader who can't vote, a patron in grace (withdraw only), or an eligible patron. */
+export type Voter =
+  | { kind: "signed-out" }
+  | { kind: "not-patron" }
+  | { kind: "grace"; votes: PatronVote[] }
+  | { kind: "eligible"; votes: PatronVote[]; max: number };
+
+const voters = (n: number) => `${n} ${n === 1 ? "patron" : "patrons"}`;
+
+/** "Score 4 from 2 patrons": the topic's weighted score and how many patrons it comes from. */
+export const ScoreLine = (props: { topic: ScoredTopic }) => (
+  <p class="score">
+    Score {props.topic.score} from {voters(props.topic.voters)}
+  </p>
+);
+
+/** The button that withdraws a patron's vote; its accessible name says which topic. */
+export const WithdrawButton = (props: { topic: Pick<ScoredTopic, "id" | "title"> }) => (
+  <form method="post" action={`/topics/${props.topic.id}/unvote`}>
+    <button type="submit" class="secondary">
+      Withdraw my vote<span class="vh"> for {props.topic.title}</span>
+    </button>
+  </form>
+);
+
+function Intro(props: { voter: Voter; votesLeft: number }) {
+  const { voter } = props;
+  if (voter.kind === "signed-out") {
+    return (
+      <p>
+        Patrons vote on what we cover next. A patron already? <a href="/login">Sign in</a> to vote. Not yet?{" "}
+        <a href="/join">Become a patron</a>.
+      </p>
+    );
+  }
+  if (voter.kind === "not-patron") {
+    return (
+      <p>
+        Patrons vote on what we cover next. <a href="/join">Become a patron</a> to have your say.
+      </p>
+    );
+  }
+  if (voter.kind === "grace") {
+    return (
+      <p class="error">
+        Your membership's payment is overdue: your votes still count, but you can cast new ones only once it is settled (
+        <a href="/account">your account</a> has the way to do it).
+      </p>
+    );
+  }
+  return (
+    <p>
+      You have <strong>{props.votesLeft}</strong> of {voter.max} votes left. Your vote counts with your tier's weight.
+    </p>
+  );
+}
+
+function OpenTopic(props: { topic: ScoredTopic; voter: Voter; votesLeft: number }) {
+  const { topic, voter } = props;
+  const voted = (voter.kind === "eligible" || voter.kind === "grace") && voter.votes.some((v) => v.id === topic.id);
+  return (
+    <li>
+      <h3>{topic.title}</h3>
+      {topic.description && <p>{topic.description}</p>}
+      <ScoreLine topic={topic} />
+      {voted && <p>You voted for this topic.</p>}
+      {voted && <WithdrawButton topic={topic} />}
+      {!voted && voter.kind === "eligible" && props.votesLeft > 0 && (
+        <form method="post" action={`/topics/${topic.id}/vote`}>
+          <button type="submit">
+            Vote<span class="vh"> for {topic.title}</span>
+          </button>
+        </form>
+      )}
+      {!voted && voter.kind === "eligible" && props.votesLeft === 0 && (
+        <p class="note">Withdraw one of your votes to vote for this topic.</p>
+      )}
+    </li>
+  );
+}
+
+export function TopicsPage(props: { topics: ScoredTopic[]; voter: Voter }) {
+  const { voter } = props;
+  const open = props.topics.filter((topic) => topic.status === "open");
+  const covered = props.topics.filter((topic) => topic.status === "covered");
+  const openVotes = voter.kind === "eligible" ? voter.votes.filter((v) => v.status === "open").length : 0;
+  const votesLeft = voter.kind === "eligible" ? Math.max(0, voter.max - openVotes) : 0;
+  return (
+    <Layout title="Topics">
+      <h1>What should we cover next?</h1>
+      <Intro voter={voter} votesLeft={votesLeft} />
+      <h2>Open for votes</h2>
+      {open.length === 0 ? (
+        <p>No topics are open for votes right now. Come back soon.</p>
+      ) : (
+        <ul class="topics">
+          {open.map((topic) => (
+            <OpenTopic topic={topic} voter={voter} votesLeft={votesLeft} />
+          ))}
+        </ul>
+      )}
+      {covered.length > 0 && (
+        <>
+          <h2>Covered</h2>
+          <ul class="topics">
+            {covered.map((topic) => (
+              <li>
+                <h3>{topic.title}</h3>
+                <ScoreLine topic={topic} />
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </Layout>
+  );
+}
+
+/** The way on from a vote's answer. */
+const OnwardLinks = () => (
+  <p>
+    <a href="/topics">Back to the topics</a> · <a href="/account">Your account</a>
+  </p>
+);
+
+export function VoteWithdrawnPage(props: { topic: ScoredTopic }) {
+  return (
+    <MessagePage title="Your vote is withdrawn">
+      <p>
+        You no longer vote for <strong>{props.topic.title}</strong>. Its score is now {props.topic.score} from{" "}
+        {voters(props.topic.voters)}, and you have that vote to give to another topic.
+      </p>
+      <OnwardLinks />
+    </MessagePage>
+  );
+}
+
+export { OnwardLinks };

@@ -1,0 +1,25 @@
+import * as Db from "../db";
+import type { ScoredTopic } from "../topics/types";
+
+/** A topic a patron holds a vote for, as their account and the topics page show it. */
+export interface PatronVote extends ScoredTopic {
+  /** Whether the vote counts now (it stops while the membership has lapsed, and counts again on rejoining). */
+  counted: boolean;
+}
+
+/**
+ * The topics a patron holds a vote for (their ballot), with each topic's score and whether the patron's vote
+ * counts now; highest score first. Topics gone from the table are left out.
+ */
+export async function votesOf(subscriberId: string): Promise<PatronVote[]> {
+  const { topicIds } = await Db.Votes.ballot(subscriberId);
+  const found = await Promise.all(
+    topicIds.map(async (topicId): Promise<PatronVote | undefined> => {
+      const [topic, vote, tally] = await Promise.all([Db.Topics.get(topicId), Db.Votes.get(topicId, subscriberId), Db.Topics.tally(topicId)]);
+      if (!topic || !vote) return undefined;
+      const { id, title, description, status } = topic;
+      return { id, title, description, status, ...tally, counted: vote.counted };
+    }),
+  );
+  return found.filter((vote) => vote !== undefined).sort((a, b) => b.score - a.score || a.title.localeCompare(b.title));
+}
