@@ -8,126 +8,14 @@ import { describe, expect, it } from "vitest";
 import type Stripe from "stripe";
 import * as Db from "../../core/db";
 import { saveSubscriber } from "../helpers/factories";
-import type { FakeStripe } from "../helpers/fake-stripe";
 import { useLocalStack } from "../helpers/local";
 import { uniqueEmail } from "../helpers/mail";
 import { body, deliver, useFakeStripe } from "../helpers/stripe";
-import { checkoutSession, customer, event, invoice, newId, subscription } from "../helpers/stripe-objects";
-import { random, type Random } from "../helpers/random";
+import { History, shuffle } from "../helpers/stripe-history";
+import { random } from "../helpers/random";
 
 useLocalStack();
 const stripe = useFakeStripe();
-
-const PRICES = { coffee: "price_coffee", "co-creator": "price_cocreator", yearly: "price_yearly" } as const;
-type TierId = keyof typeof PRICES;
-const TIER_IDS = Object.keys(PRICES) as TierId[];
-
-
-type Step = "create" | "pay" | "fail" | "recover" | "change_tier" | "cancel_at_period_end" | "delete" | "rejoin";
-
-/** One customer's life at Stripe: it changes the fake's state and answers the events Stripe would send. */
-class History {
-  readonly steps: Step[] = [];
-  readonly customer: Stripe.Customer;
-  current?: Stripe.Subscription;
-  private clock = Math.floor(Date.now() / 1000) - 40 * 86400;
-
-  constructor(
-    private readonly fake: FakeStripe,
-    readonly email: string,
-    /** The subscriber who checks out (named in metadata), or none: Stripe's customer is all we learn. */
-    readonly subscriberId: string | undefined,
-  ) {
-    this.customer = customer({ email });
-    fake.customers.set(this.customer.id, this.customer);
-  }
-
-  /** The steps possible now. */
-  next(): Step[] {
-    const s = this.current;
-    if (!s) return ["create"];
-    if (s.status === "canceled") return ["rejoin"];
-    if (s.status === "past_due") return ["recover", "fail", "delete", "change_tier"];
-    return s.cancel_at_period_end ? ["delete", "pay", "change_tier"] : ["pay", "fail", "change_tier", "cancel_at_period_end", "delete"];
-  }
-
-  apply(step: Step, rnd: Random): Stripe.Event[] {
-    this.steps.push(step);
-    this.clock += 3600; // each step a little later than the last
-    const cus = this.customer.id;
-    const metadata: Record<string, string> = this.subscriberId ? { subscriberId: this.subscriberId } : {};
-    const update = (changes: Partial<Stripe.Subscription>, period?: "renew") => {
-      const s = structuredClone(this.current!);
-      Object.assign(s, changes);
-      if (period) {
-        // Renewals move the period to now, so a failed renewal's grace period is still running.
-        const item = s.items.data[0]!;
-        item.current_period_start = Math.floor(Date.now() / 1000) - 3600;
-        item.current_period_end = item.current_period_start + 30 * 86400;
-      }
-      this.current = s;
-      this.fake.put(s);
-      return s;
-    };
-    const inv = (status: Stripe.Invoice.Status) => invoice({ customer: cus, subscription: this.current!.id, status });
-    switch (step) {
-      case "create":
-      case "rejoin": {
-        const tier = rnd.pick(TIER_IDS);
-        const incomplete = subscription({
-          id: newId("sub"),
-          customer: cus,
-          status: "incomplete",
-          priceId: PRICES[tier],
-          metadata: { ...metadata, tierId: tier },
-          created: this.clock,
-          periodStart: Date.now() - 3600_000,
-        });
-        this.current = incomplete;
-        this.fake.put(incomplete);
-        const created = event("customer.subscription.created", incomplete);
-        const active = update({ status: "active" });
-        const session = checkoutSession({ customer: cus, subscription: active.id, clientReferenceId: this.subscriberId ?? null, metadata });
-        return [created, event("invoice.paid", inv("paid")), event("customer.subscription.updated", active), event("checkout.session.completed", session)];
-      }
-      case "pay":
-        return [event("invoice.paid", inv("paid")), event("customer.subscription.updated", update({ status: "active" }, "renew"))];
-      case "fail":
-        return [event("invoice.payment_failed", inv("open")), event("customer.subscription.updated", update({ status: "past_due" }, "renew"))];
-      case "recover":
-        return [event("invoice.paid", inv("paid")), event("customer.subscription.updated", update({ status: "active" }))];
-      case "change_tier": {
-        const s = structuredClone(this.current!);
-        const now = s.items.data[0]!.price.id;
-        const price = rnd.pick(Object.values(PRICES).filter((p) => p !== now));
-        s.items.data[0]!.price = { ...s.items.data[0]!.price, id: price };
-        this.current = s;
-        this.fake.put(s);
-        return [event("customer.subscription.updated", s)];
-      }
-      case "cancel_at_period_end":
-        return [event("customer.subscription.updated", update({ cancel_at_period_end: true }))];
-      case "delete":
-        return [event("customer.subscription.deleted", update({ status: "canceled", cancel_at_period_end: false }))];
-    }
-  }
-
-  /** The patron the last step means. */
-  expected() {
-    const s = this.current!;
-    const status = s.status === "active" ? "active" : s.status === "past_due" ? "grace" : "lapsed";
-    const tierId = TIER_IDS.find((t) => PRICES[t] === s.items.data[0]!.price.id)!;
-    return { status, tierId, stripeSubscriptionId: s.id, stripeCustomerId: this.customer.id, cancelAtPeriodEnd: s.cancel_at_period_end };
-  }
-}
-
-function shuffle<T>(items: T[], rnd: Random): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(rnd.next() * (i + 1));
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
-  return items;
-}
 
 /**
  * Delivers events concurrently, in batches, as Stripe does: a 5xx (the patron too contended to write, say) is

@@ -1,0 +1,39 @@
+/**
+ * `useLocalStack()`, optionally with a DynamoDB Local of the file's own. DynamoDB Local slows down for good after
+ * many writes (even to tables since deleted): a long adversarial run would slow every other test file sharing it.
+ */
+import { randomBytes } from "node:crypto";
+import { DeleteTableCommand } from "@aws-sdk/client-dynamodb";
+import { afterAll, beforeAll } from "vitest";
+import * as Config from "../../core/config";
+import * as Db from "../../core/db";
+import { createSendQueue, dynamoDbClient, ensureLocalTable, startLocalStack, type LocalEnv, type LocalStack } from "../../scripts/local-stack";
+import { useLocalEnv } from "./local";
+
+/** Call at the top of a test file: a table and a send queue of its own, on its own DynamoDB Local if `own`. */
+export function useLocalStackWith(options: { ownDynamoDb: boolean }): { readonly tableName: string; readonly env: LocalEnv } {
+  const holder = { tableName: `tidings-test-${randomBytes(6).toString("hex")}`, env: undefined as unknown as LocalEnv };
+  let own: LocalStack | undefined;
+  beforeAll(async () => {
+    holder.env = useLocalEnv();
+    if (options.ownDynamoDb) {
+      // Unset, DynamoDB Local is started; SES, SQS and the queue URL are set, so the shared ones are kept.
+      delete process.env.DYNAMODB_ENDPOINT;
+      own = await startLocalStack({ dynamoPort: 0 });
+      holder.env = { ...holder.env, DYNAMODB_ENDPOINT: own.env.DYNAMODB_ENDPOINT };
+      process.env.DYNAMODB_ENDPOINT = own.env.DYNAMODB_ENDPOINT;
+    }
+    process.env.TABLE_NAME = holder.tableName;
+    Config.reset();
+    Db.resetClient();
+    await ensureLocalTable(holder.env, holder.tableName);
+    process.env.SEND_QUEUE_URL = await createSendQueue(holder.env, holder.tableName);
+  });
+  afterAll(async () => {
+    if (own) return own.stop();
+    if (!holder.env) return;
+    const client = dynamoDbClient(holder.env);
+    await client.send(new DeleteTableCommand({ TableName: holder.tableName })).finally(() => client.destroy());
+  });
+  return holder;
+}
