@@ -1,0 +1,134 @@
+/**
+ * A reader's journey in a real browser (Debian's Chromium) against `npm start`, on a phone and a desktop: sign up
+ * on the home page → the confirmation email's link → confirm → change preferences → a digest arrives → unsubscribe
+ * from its link → undo (a new opt-in) → confirm again. Every page passes axe-core (no serious or critical
+ * violations), fits the viewport, and is kept as a screenshot in test-results/screenshots/.
+ */
+import { randomUUID } from "node:crypto";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, viewports } from "../helpers/browser";
+import { uniqueEmail } from "../helpers/mail";
+import { startNpmStart, type NpmStart } from "../helpers/npm-start";
+import { checkPage, linkIn, waitForEmail } from "../helpers/pages";
+
+let stack: NpmStart;
+let browser: Browser;
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([startNpmStart(), launchBrowser()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function editor(method: string, path: string, body?: unknown): Promise<any> {
+  const response = await fetch(`${stack.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${stack.editorToken}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+/** Publishes an article on `topic` and sends a weekly digest of its own period; resolves to the article's title. */
+async function publishAndSend(topic: string, period: string): Promise<string> {
+  const id = `e2e-${randomUUID().slice(0, 8)}`;
+  const title = `Reporting on ${topic} (${id})`;
+  await editor("PUT", `/api/articles/${id}`, { title, url: `https://news.example.org/${id}`, topics: [topic], publishedAt: new Date().toISOString() });
+  const { digest } = await editor("POST", "/api/digests", { frequency: "weekly", period });
+  await editor("POST", `/api/digests/${digest.id}/send`);
+  return title;
+}
+
+const heading = (page: Page, name: string | RegExp) => page.getByRole("heading", { level: 1, name }).waitFor();
+
+describe("a reader's journey", () => {
+  for (const [index, viewport] of viewports.entries()) {
+    it(`signs up, confirms, chooses topics, unsubscribes from a digest and undoes it (${viewport.width} px)`, async () => {
+      const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
+      const page = await context.newPage();
+      const email = uniqueEmail(`reader-${viewport.name}`);
+
+      // Sign up on the home page: the form posts without JavaScript and answers with a page.
+      await page.goto(`${stack.url}/`);
+      await checkPage(page, "home");
+      await page.getByLabel("Email address").fill(email);
+      await page.getByLabel("Climate").check();
+      await page.getByRole("button", { name: "Subscribe" }).click();
+      await heading(page, "Check your inbox");
+      await checkPage(page, "check-inbox");
+
+      // The confirmation email's link opens a page; only its button confirms.
+      const confirmation = await waitForEmail(stack.mailUrl, email, /^Confirm your subscription/);
+      const confirmLink = linkIn(confirmation, "/confirm");
+      await page.goto(confirmLink);
+      await heading(page, "Confirm your subscription");
+      await checkPage(page, "confirm");
+      await page.getByRole("button", { name: "Yes, subscribe me" }).click();
+      await heading(page, "You're subscribed");
+      await checkPage(page, "confirmed");
+
+      // Preferences: a name, one more topic; saved and shown as saved.
+      await page.getByRole("link", { name: /Choose your topics/ }).click();
+      await heading(page, "Your preferences");
+      expect(await page.getByLabel("Climate").isChecked()).toBe(true);
+      await checkPage(page, "preferences");
+      await page.getByLabel("Name (optional)").fill("Robin");
+      await page.getByLabel("Housing").check();
+      await page.getByRole("button", { name: "Save preferences" }).click();
+      await page.getByRole("status").getByText("Saved.").waitFor();
+      expect(await page.getByLabel("Housing").isChecked()).toBe(true);
+      expect(await page.getByLabel("Name (optional)").inputValue()).toBe("Robin");
+      await checkPage(page, "preferences-saved");
+
+      // A digest on a topic the reader added arrives; its unsubscribe link opens a page with a button.
+      const title = await publishAndSend("housing", `2031-W${10 + index}`);
+      const digest = await waitForEmail(stack.mailUrl, email, /weekly digest/);
+      expect(digest.body.text).toContain(title);
+      await page.goto(linkIn(digest, "/unsubscribe"));
+      await heading(page, "Unsubscribe");
+      await checkPage(page, "unsubscribe");
+      await page.getByRole("button", { name: "Unsubscribe me" }).click();
+      await heading(page, "You're unsubscribed");
+      await checkPage(page, "unsubscribed");
+
+      // The manage link (from the welcome email) now says nothing is being sent.
+      const welcome = await waitForEmail(stack.mailUrl, email, /^Welcome/);
+      const manage = await context.newPage();
+      await manage.goto(linkIn(welcome, "/preferences"));
+      await manage.getByText("This address is not subscribed at the moment").waitFor();
+      await manage.close();
+
+      // Undo is a new opt-in: the confirmation sent minutes ago is not sent again, but confirming it now works.
+      await page.getByRole("button", { name: "Undo: subscribe me again" }).click();
+      await heading(page, "Check your inbox");
+      await page.getByText("We emailed you a confirmation link a few minutes ago").waitFor();
+      await checkPage(page, "resubscribe");
+      await page.goto(confirmLink);
+      await page.getByRole("button", { name: "Yes, subscribe me" }).click();
+      await heading(page, "You're subscribed");
+      await context.close();
+    });
+  }
+
+  for (const viewport of viewports) {
+    it(`answers a bad link with a friendly 400 page and an unknown address with a 404 page (${viewport.width} px)`, async () => {
+      const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
+      const page = await context.newPage();
+      const bad = await page.goto(`${stack.url}/confirm?token=confirm.sub_x.0.forged`);
+      expect(bad?.status()).toBe(400);
+      await heading(page, "This didn't work");
+      await page.getByText("copy the whole link").waitFor();
+      await checkPage(page, "error-400");
+      const missing = await page.goto(`${stack.url}/no-such-page`);
+      expect(missing?.status()).toBe(404);
+      await heading(page, "Not found");
+      await checkPage(page, "error-404");
+      await context.close();
+    });
+  }
+});

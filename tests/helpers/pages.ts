@@ -1,0 +1,62 @@
+/**
+ * For browser tests of the reader pages against `npm start`: every page checked with axe-core (no serious or
+ * critical violations), for horizontal overflow, and kept as a screenshot; and emails awaited in the SES
+ * emulator's store of that stack.
+ */
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { expect } from "vitest";
+import { SCREENSHOTS } from "./browser";
+import type { StoredEmail } from "./mail";
+
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: unknown[]; failureSummary?: string }>;
+}
+
+/** Runs axe-core in the page; fails listing every violation of serious or critical impact. */
+export async function expectAccessible(page: Page, label: string): Promise<void> {
+  await page.addScriptTag({ path: AXE });
+  const violations = (await page.evaluate("axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)")) as AxeViolation[];
+  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  const listed = serious.map(
+    (v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${JSON.stringify(n.target)} ${n.failureSummary ?? ""}`).join("\n")}`,
+  );
+  expect(listed, `axe-core on ${label} at ${page.url()}`).toEqual([]);
+}
+
+/** Checks the page (accessible, nothing wider than the viewport) and keeps its screenshot as `<name>-<width>.png`. */
+export async function checkPage(page: Page, name: string): Promise<void> {
+  const width = page.viewportSize()!.width;
+  const overflow = Number(await page.evaluate("document.documentElement.scrollWidth - window.innerWidth"));
+  expect(overflow, `${name} is wider than ${width} px`).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
+  await expectAccessible(page, name);
+}
+
+/** Waits (polling the emulator's store) for the first email to `address` whose subject matches; fails after `timeoutMs`. */
+export async function waitForEmail(mailUrl: string, address: string, subject: RegExp, timeoutMs = 60_000): Promise<StoredEmail> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { emails } = (await (await fetch(`${mailUrl}/store`)).json()) as { emails: StoredEmail[] };
+    const found = emails.find((email) => email.destination.to.some((to) => to.toLowerCase().includes(address)) && subject.test(email.subject));
+    if (found) return found;
+    if (Date.now() > deadline) {
+      const seen = emails.filter((email) => email.destination.to.some((to) => to.toLowerCase().includes(address))).map((e) => e.subject);
+      throw new Error(`no email to ${address} matching ${subject} (it has: ${JSON.stringify(seen)})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** The first `<path>?token=…` link of an email's text part, as a full URL. */
+export function linkIn(email: StoredEmail, path: string): string {
+  const match = email.body.text?.match(new RegExp(`https?://[^\\s>"]+${path.replace(/\//g, "\\/")}\\?token=[^\\s>"]+`));
+  if (!match) throw new Error(`no ${path} link in "${email.subject}"`);
+  return match[0];
+}
