@@ -2,7 +2,8 @@
  * Processed events of outside sources (SES notifications through SNS; Stripe webhooks), each remembered for a
  * while so that a replay of the same event is recognised and changes nothing.
  */
-import { DeleteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { randomUUID } from "node:crypto";
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { db, tableName } from "./client";
 import { isConditionFailure } from "./errors";
 import * as keys from "./keys";
@@ -11,9 +12,12 @@ import * as keys from "./keys";
  * "An outside event processed once": records that `source` event `id` is being processed, kept `ttlSeconds`.
  * Answers true the first time and false for a duplicate. One conditional put, so two concurrent deliveries of the
  * same event can't both answer true. An expired record counts as absent (TTL deletes late, DynamoDB Local never).
+ * Each claim carries a token of its own: when the put was written but its answer lost (a dropped connection), the
+ * SDK's retry fails the condition on that very write, and the token shows the claim is ours, not a duplicate's.
  */
 export async function once(source: string, id: string, ttlSeconds: number, now = new Date()): Promise<boolean> {
   const nowSeconds = Math.floor(now.getTime() / 1000);
+  const claim = randomUUID();
   try {
     await db().send(
       new PutCommand({
@@ -25,6 +29,7 @@ export async function once(source: string, id: string, ttlSeconds: number, now =
           eventId: id,
           receivedAt: now.toISOString(),
           expiresAt: nowSeconds + ttlSeconds,
+          claim,
         },
         ConditionExpression: "attribute_not_exists(pk) OR expiresAt < :now",
         ExpressionAttributeValues: { ":now": nowSeconds },
@@ -32,8 +37,9 @@ export async function once(source: string, id: string, ttlSeconds: number, now =
     );
     return true;
   } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
+    if (!isConditionFailure(error)) throw error;
+    const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.event.key(source, id), ConsistentRead: true }));
+    return Item?.claim === claim;
   }
 }
 

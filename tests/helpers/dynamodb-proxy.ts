@@ -44,6 +44,8 @@ export interface DynamoDbProxy {
   /** The share of requests that fail from now on. */
   rate: number;
   readonly counts: { requests: number; forwarded: number; injected: Record<DynamoDbFault, number> };
+  /** The next request for an operation matching `operation` gets `fault`, whatever the rate (for one exact case). */
+  failNext(fault: DynamoDbFault, operation?: RegExp): void;
   /** Stops the proxy and points the app back at the target. */
   stop(): Promise<void>;
 }
@@ -57,6 +59,7 @@ export async function startDynamoDbProxy(options: DynamoDbProxyOptions = {}): Pr
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const counts = { requests: 0, forwarded: 0, injected: Object.fromEntries(DYNAMODB_FAULTS.map((f) => [f, 0])) as Record<DynamoDbFault, number> };
   const sockets = new Set<Socket>();
+  const planned: Array<{ fault: DynamoDbFault; operation?: RegExp }> = [];
 
   const forward = (req: IncomingMessage, body: Buffer, answer: (status: number, headers: Record<string, any>, body: Buffer) => void, fail: (error: Error) => void) => {
     const upstream = request(
@@ -89,7 +92,13 @@ export async function startDynamoDbProxy(options: DynamoDbProxyOptions = {}): Pr
       // Both draws are made for every request, so the mix does not shift with `operations` or the rate.
       const fails = rng.next() < proxy.rate;
       const fault = faults[Math.floor(rng.next() * faults.length)]!;
-      const injected = fails && (!options.operations || options.operations.test(operation)) ? fault : undefined;
+      const plannedAt = planned.findIndex((p) => !p.operation || p.operation.test(operation));
+      const injected =
+        plannedAt >= 0
+          ? planned.splice(plannedAt, 1)[0]!.fault
+          : fails && (!options.operations || options.operations.test(operation))
+            ? fault
+            : undefined;
       if (injected) counts.injected[injected]++;
       else counts.forwarded++;
       if (injected === "drop-before") return void req.socket.destroy();
@@ -126,6 +135,7 @@ export async function startDynamoDbProxy(options: DynamoDbProxyOptions = {}): Pr
     url,
     rate: options.rate ?? 0,
     counts,
+    failNext: (fault, operation) => void planned.push({ fault, operation }),
     async stop() {
       pointDynamoDbAt(previous);
       agent.destroy();

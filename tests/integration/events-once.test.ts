@@ -1,0 +1,49 @@
+/**
+ * Claiming an outside event once, when DynamoDB's answer is lost: the put happened, the caller saw a dropped
+ * connection, and the SDK's retry met the first attempt's own write. That claim is still the caller's, not a
+ * duplicate (else the event would be acknowledged and never processed). Faults come from a proxy in front of
+ * DynamoDB Local (`helpers/dynamodb-proxy.ts`).
+ */
+import { randomUUID } from "node:crypto";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import * as Db from "../../core/db";
+import { startDynamoDbProxy, type DynamoDbProxy } from "../helpers/dynamodb-proxy";
+import { saveSubscriber } from "../helpers/factories";
+import { useLocalStack } from "../helpers/local";
+import { deliver, stripeMember, useFakeStripe } from "../helpers/stripe";
+import { event } from "../helpers/stripe-objects";
+
+useLocalStack();
+const stripe = useFakeStripe();
+
+let proxy: DynamoDbProxy;
+beforeEach(async () => {
+  proxy = await startDynamoDbProxy();
+});
+afterEach(async () => {
+  await proxy.stop();
+});
+
+describe("claiming an event once when DynamoDB's answer is lost", () => {
+  it("answers true to the claimant whose put was written but whose answer was dropped, false to a duplicate", async () => {
+    const id = `evt_${randomUUID()}`;
+    proxy.failNext("drop-after", /^PutItem$/);
+    expect(await Db.Events.once("stripe", id, 120)).toBe(true);
+    expect(proxy.counts.injected["drop-after"]).toBe(1);
+    expect(await Db.Events.once("stripe", id, 120)).toBe(false);
+  });
+
+  it("processes a webhook whose claim's answer was lost, instead of acknowledging it as a duplicate", async () => {
+    const subscriber = await saveSubscriber();
+    const { subscription } = stripeMember(stripe.fake, {
+      email: subscriber.email,
+      subscription: { status: "active", priceId: "price_coffee", metadata: { subscriberId: subscriber.id } },
+    });
+    proxy.failNext("drop-after", /^PutItem$/); // the first write of a webhook is its claim
+    const answer = await deliver(event("customer.subscription.created", subscription));
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({ received: true, outcome: "processed" });
+    expect(proxy.counts.injected["drop-after"]).toBe(1);
+    expect(await Db.Patrons.get(subscriber.id)).toMatchObject({ status: "active", tierId: "coffee" });
+  });
+});
