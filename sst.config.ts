@@ -32,6 +32,8 @@ export default $config({
   async run() {
     // SST forbids top-level imports here; this is the same definition DynamoDB Local's CreateTable is built from.
     const { table: tableDefinition } = await import("./core/db/table");
+    // How functions are bundled; tests/unit/bundle-size.test.ts builds with the same settings and holds the budgets.
+    const { nodejs } = await import("./scripts/bundle");
     const production = $app.stage === "production";
     const domain = process.env.TIDINGS_DOMAIN || "tidings.example";
 
@@ -147,6 +149,8 @@ export default $config({
     // What every function holds; each adds only what it uses (Stripe only where Stripe is called).
     const fn = {
       runtime: "nodejs20.x" as const,
+      // The AWS SDK comes from the runtime (its version, not package-lock's); code splitting; see scripts/bundle.ts.
+      nodejs,
       architecture: "arm64" as const,
       logging: { retention: "1 month" as const },
       environment,

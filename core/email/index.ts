@@ -7,6 +7,6 @@
  * await Email.send({ to, ...Templates.confirmation(data) });
  * ```
  */
-export { compose } from "./compose";
+export { compose } from "./mime";
 export { send, isThrottled, resetClient } from "./ses";
 export { UnsafeHeaderError, type Message, type Recipient } from "./message";

@@ -4,7 +4,7 @@
 import { SESClient, SendRawEmailCommand } from "@aws-sdk/client-ses";
 import * as Config from "../config";
 import { log, maskEmail } from "../log";
-import { compose } from "./compose";
+import { compose } from "./mime";
 import type { Message } from "./message";
 
 let client: SESClient | undefined;

@@ -29,7 +29,7 @@ export async function checkout(input: CheckoutInput): Promise<{ url: string }> {
       fields: { tier: `must be one of: ${config.TIERS.map((t) => t.id).join(", ") || "(no tiers configured)"}` },
     });
   }
-  const stripe = StripeApi.stripe(); // 503 without keys, before anything else is looked at
+  const stripe = await StripeApi.stripe(); // 503 without keys, before anything else is looked at
 
   const signedIn = "subscriber" in input ? input.subscriber : undefined;
   const email = "subscriber" in input ? input.subscriber.email : input.email;
@@ -60,7 +60,7 @@ export async function checkout(input: CheckoutInput): Promise<{ url: string }> {
 
 /** A Billing Portal session's URL for a signed-in patron; 404 for someone who pays nothing through Stripe. */
 export async function portal(subscriber: Subscriber): Promise<{ url: string }> {
-  const stripe = StripeApi.stripe();
+  const stripe = await StripeApi.stripe();
   const patron = await Db.Patrons.get(subscriber.id);
   if (!patron?.stripeCustomerId) {
     throw new VisibleError("not_found", "not_found", "You have no paid membership to manage.");

@@ -14,7 +14,7 @@ export async function syncEmail(customerId: string, now = new Date()): Promise<"
   for (let attempt = 1; ; attempt++) {
     // Read before fetching, so a write based on an older fetch fails its version check (as in sync.ts).
     const subscriber = await Db.Subscribers.get(patron.subscriberId);
-    const customer = await StripeApi.stripe().customers.retrieve(customerId);
+    const customer = await (await StripeApi.stripe()).customers.retrieve(customerId);
     const email = customer.deleted ? undefined : Input.email.safeParse(customer.email ?? "").data;
     if (!email || !subscriber || subscriber.email === email) return "unchanged";
     try {

@@ -32,8 +32,9 @@ export function membershipOf(subscription: Stripe.Subscription): PaidMembership 
 /** Every subscription (any status) of the customers, as Stripe has them now, that is a membership. */
 export async function membershipsOf(customerIds: readonly string[]): Promise<Array<{ subscription: Stripe.Subscription; membership: PaidMembership }>> {
   const found: Array<{ subscription: Stripe.Subscription; membership: PaidMembership }> = [];
+  const stripe = await StripeApi.stripe();
   for (const customer of new Set(customerIds)) {
-    for await (const subscription of StripeApi.stripe().subscriptions.list({ customer, status: "all", limit: 100 })) {
+    for await (const subscription of stripe.subscriptions.list({ customer, status: "all", limit: 100 })) {
       const membership = membershipOf(subscription);
       if (membership) found.push({ subscription, membership });
     }

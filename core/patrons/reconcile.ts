@@ -36,7 +36,7 @@ export async function reconcile(now = new Date()): Promise<ReconcileReport> {
   const byCustomer = new Map<string, PaidMembership[]>();
   let startingAfter: string | undefined;
   do {
-    const page = await StripeApi.stripe().subscriptions.list({
+    const page = await (await StripeApi.stripe()).subscriptions.list({
       status: "all",
       limit: PAGE_SIZE,
       ...(startingAfter && { starting_after: startingAfter }),

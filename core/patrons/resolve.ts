@@ -30,7 +30,7 @@ export async function subscriberForCustomer(
   for (const id of named) {
     if (id && (await Db.Subscribers.get(id))) return id;
   }
-  const customer = await StripeApi.stripe().customers.retrieve(customerId);
+  const customer = await (await StripeApi.stripe()).customers.retrieve(customerId);
   if (customer.deleted) {
     log.warn({ event: "patron.customer_deleted", customerId }, "a membership's customer is deleted; nobody to give it to");
     return undefined;

@@ -4,7 +4,7 @@
  * endpoint's secret can be rolled (Stripe signs with both during the overlap, and we accept either), and a
  * timestamp more than `TOLERANCE_SECONDS` away from now is refused, so a captured request can't be replayed later.
  */
-import Stripe from "stripe";
+import type Stripe from "stripe";
 import * as Config from "../config";
 import { VisibleError } from "../errors";
 import { notConfigured } from "./client";
@@ -17,7 +17,7 @@ const invalid = (message: string) => new VisibleError("invalid", "invalid_signat
  * Verifies a webhook request and answers its event. Throws a 400 `invalid_signature` for a missing, malformed,
  * wrong or stale signature, and the 503 `notConfigured()` when no webhook secret is configured.
  */
-export function verify(rawBody: Uint8Array, signature: string | undefined, now = new Date()): Stripe.Event {
+export async function verify(rawBody: Uint8Array, signature: string | undefined, now = new Date()): Promise<Stripe.Event> {
   const secrets = Config.get().STRIPE_WEBHOOK_SECRET;
   if (secrets.length === 0) throw notConfigured();
   if (!signature) throw invalid("The Stripe-Signature header is missing.");
@@ -26,6 +26,7 @@ export function verify(rawBody: Uint8Array, signature: string | undefined, now =
   if (!(timestamp * 1000 - now.getTime() <= TOLERANCE_SECONDS * 1000)) {
     throw invalid("The Stripe-Signature header has no timestamp, or one too far ahead.");
   }
+  const { default: Stripe } = await import("stripe"); // on first use only: see client.ts
   for (const secret of secrets) {
     try {
       return Stripe.webhooks.constructEvent(rawBody, signature, secret, TOLERANCE_SECONDS, undefined, now.getTime());

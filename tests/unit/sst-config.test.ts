@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createTableInput } from "../../core/db/create-table";
 import { table } from "../../core/db/table";
+import { nodejs } from "../../scripts/bundle";
 
 /** SST's args are checked by shape here, not by type. */
 type Loose = any;
@@ -321,6 +322,15 @@ describe("sst.config.ts, evaluated offline", () => {
     for (const { via, def } of production.functions) {
       expect(typeof def, `${via} is defined by its args, not a bare handler path`).toBe("object");
       expect(def.runtime, via).toBe("nodejs20.x");
+    }
+  });
+
+  it("bundles every function as the bundle-size test builds it: ESM, minified, split, the AWS SDK external", () => {
+    expect(nodejs).toMatchObject({ format: "esm", minify: true, splitting: true });
+    expect(nodejs.esbuild.external).toEqual(["@aws-sdk/*"]);
+    expect(existsSync(`${root}${nodejs.plugins}`)).toBe(true);
+    for (const { via, def } of production.functions) {
+      expect(def.nodejs, via).toEqual(nodejs);
     }
   });
 

@@ -33,7 +33,7 @@ stripeWebhookRoutes.openapi(
   }),
   async (c) => {
     const raw = new Uint8Array(await c.req.arrayBuffer());
-    const event = StripeApi.verify(raw, c.req.header("stripe-signature"));
+    const event = await StripeApi.verify(raw, c.req.header("stripe-signature"));
     if (!StripeApi.isConfigured()) throw StripeApi.notConfigured(); // handlers ask Stripe's API
     const outcome = await Patrons.receive(event);
     return c.json({ received: true as const, outcome }, 200);
