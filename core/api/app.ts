@@ -40,7 +40,10 @@ export function createApp() {
     Config.requireEditorTokens();
     await next();
   });
-  app.use(secureHeaders({ crossOriginResourcePolicy: "same-origin" }));
+  // Referrer-Policy `same-origin`, not the default `no-referrer`: under `no-referrer` browsers send `Origin: null`
+  // with a form's POST, which the session's Origin check must refuse (sign-in, votes, sign out would all fail).
+  // `same-origin` still keeps the link tokens in our URLs from leaking to other sites.
+  app.use(secureHeaders({ crossOriginResourcePolicy: "same-origin", referrerPolicy: "same-origin" }));
   const limit = (maxSize: number) =>
     bodyLimit({
       maxSize,
