@@ -1,0 +1,123 @@
+/**
+ * A patron's journey in a real browser (Debian's Chromium) against `npm start`, on a phone and a desktop: a
+ * confirmed reader made a patron by an editor's comp (no Stripe needed) signs in by magic link → account → topics
+ * → vote → account lists the vote → withdraw it → sign out. Every page passes axe-core (no serious or critical
+ * violations), fits the viewport, and is kept as a screenshot in test-results/screenshots/.
+ */
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, viewports } from "../helpers/browser";
+import { uniqueEmail } from "../helpers/mail";
+import { startNpmStart, type NpmStart } from "../helpers/npm-start";
+import { checkPage, expectAccessible, linkIn, waitForEmail } from "../helpers/pages";
+
+let stack: NpmStart;
+let browser: Browser;
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([startNpmStart(), launchBrowser()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<any> {
+  const response = await fetch(`${stack.url}${path}`, {
+    method,
+    headers: { "content-type": "application/json", ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+/** A confirmed subscriber (sign-up and the confirmation link's POST over HTTP), made a Co-creator patron by comp. */
+async function compedPatron(email: string): Promise<void> {
+  await call("POST", "/api/subscribe", { email });
+  const confirmation = await waitForEmail(stack.mailUrl, email, /^Confirm your subscription/);
+  const token = new URL(linkIn(confirmation, "/confirm")).searchParams.get("token")!;
+  const confirmed = await fetch(`${stack.url}/confirm`, { method: "POST", body: new URLSearchParams({ token }) });
+  expect(confirmed.status).toBe(200);
+  const auth = { authorization: `Bearer ${stack.editorToken}` };
+  await call("POST", "/api/patrons/comp", { email, tier: "co-creator", until: "2031-12-31" }, auth);
+}
+
+const climateScore = async () =>
+  ((await call("GET", "/api/topics")) as { topics: Array<{ id: string; score: number; voters: number }> }).topics.find((t) => t.id === "climate")!;
+
+const heading = (page: Page, name: string | RegExp) => page.getByRole("heading", { level: 1, name }).waitFor();
+
+describe("a patron's journey", () => {
+  for (const viewport of viewports) {
+    it(`signs in by magic link, votes and withdraws the vote (${viewport.width} px)`, async () => {
+      const email = uniqueEmail(`patron-${viewport.name}`);
+      await compedPatron(email);
+      const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
+      const page = await context.newPage();
+
+      // Signed out, the topics page shows scores and says how to vote.
+      await page.goto(`${stack.url}/topics`);
+      await heading(page, "What should we cover next?");
+      expect(await page.getByRole("button", { name: /^Vote for/ }).count()).toBe(0);
+      await checkPage(page, "topics-signed-out");
+
+      // Ask for a sign-in link; open it from the email; press its button.
+      await page.goto(`${stack.url}/login`);
+      await checkPage(page, "signin");
+      await page.getByLabel("Email address").fill(email);
+      await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+      await heading(page, "Check your email");
+      await checkPage(page, "signin-sent");
+      const signin = await waitForEmail(stack.mailUrl, email, /^Sign in to/);
+      await page.goto(linkIn(signin, "/login"));
+      await checkPage(page, "signin-button");
+      await page.getByRole("button", { name: "Sign me in" }).click();
+
+      // The account: membership and tier, preferences, no votes yet.
+      await heading(page, "Your account");
+      await page.getByText("You're a Co-creator patron").waitFor();
+      await page.getByText("You haven't voted for any topic yet.").waitFor();
+      await page.getByRole("link", { name: "Change your preferences" }).waitFor();
+      await checkPage(page, "account");
+
+      // Vote for Climate from the topics page: the score grows by the tier's weight (3).
+      const before = await climateScore();
+      await page.getByRole("link", { name: "See every open topic and vote" }).click();
+      await heading(page, "What should we cover next?");
+      await page.getByText("You have 3 of 3 votes left").waitFor();
+      await checkPage(page, "topics");
+      await page.getByRole("button", { name: "Vote for Climate" }).click();
+      await heading(page, "Your vote is counted");
+      await page.getByText(`now has a score of ${before.score + 3}`).waitFor();
+      await checkPage(page, "voted");
+      expect(await climateScore()).toMatchObject({ score: before.score + 3, voters: before.voters + 1 });
+
+      // The account lists the vote; withdrawing it there restores the score.
+      await page.getByRole("link", { name: "Your account" }).first().click();
+      await heading(page, "Your account");
+      const votes = page.getByRole("region", { name: "Your votes" });
+      await votes.getByRole("heading", { name: "Climate" }).waitFor();
+      await checkPage(page, "account-voted");
+      await votes.getByRole("button", { name: "Withdraw my vote for Climate" }).click();
+      await heading(page, "Your vote is withdrawn");
+      await checkPage(page, "vote-withdrawn");
+      expect(await climateScore()).toMatchObject({ score: before.score, voters: before.voters });
+
+      // Signing out ends the session: the account page sends to sign in again.
+      await page.goto(`${stack.url}/account`);
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.goto(`${stack.url}/account`);
+      await heading(page, "Sign in");
+      await context.close();
+    });
+  }
+
+  it("the accessibility check fails a page with a serious violation", async () => {
+    const page = await browser.newPage();
+    await page.setContent('<!DOCTYPE html><html lang="en"><title>t</title><main><input type="text"></main></html>');
+    await expect(expectAccessible(page, "an unlabelled input")).rejects.toThrow(/label/);
+    await page.close();
+  });
+});
