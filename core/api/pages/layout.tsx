@@ -20,6 +20,7 @@ main{background:#fff;border-radius:6px;margin-top:1.5rem;overflow-wrap:anywhere}
 a{color:var(--brand)}
 h1{font-size:1.5rem;line-height:1.25;margin:.5rem 0 1rem}
 h2{font-size:1.2rem;margin:1.6rem 0 .5rem}
+h3{font-size:1.05rem;margin:.1rem 0 .3rem}
 button{font:inherit;font-weight:600;background:var(--brand);color:#fff;border:2px solid var(--brand);border-radius:4px;padding:.6rem 1.2rem;cursor:pointer;min-height:44px}
 button.secondary{background:#fff;color:var(--brand)}
 a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible{outline:3px solid #e8a317;outline-offset:2px}
@@ -36,7 +37,8 @@ fieldset label{display:inline;font-weight:400;margin:0}
 .topics{list-style:none;margin:0;padding:0}
 .topics>li{border-top:1px solid #ddd;padding:.9rem 0}
 .topics>li:first-child{border-top:0}
-.topics form{margin:.5rem 0 0}
+.topics p{margin:.3rem 0}
+.topics form{margin:.6rem 0 .2rem}
 .score{font-weight:600}
 .vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 footer{color:#555;font-size:.9rem}

@@ -76,7 +76,7 @@ export function PreferencesPage(props: {
     <Layout title="Your preferences">
       <h1>Your preferences</h1>
       {props.saved && (
-        <p role="status">
+        <p role="status" class="status">
           <strong>Saved.</strong> Your next digest follows these choices.
         </p>
       )}
