@@ -152,23 +152,24 @@ export async function countByStatus(digestId: string): Promise<Record<DeliverySt
   return counts;
 }
 
-/** Whether any delivery of the digest is still in one of `statuses` (cheap: one item per shard at most). */
+/**
+ * Whether any delivery of the digest is still in one of `statuses`: one item per shard at most, shard after shard,
+ * stopping at the first found (while a digest sends, that is the first query; workers ask after every batch).
+ */
 export async function anyIn(digestId: string, statuses: readonly DeliveryStatus[]): Promise<boolean> {
-  const found = await Promise.all(
-    statuses.flatMap((status) =>
-      Array.from({ length: keys.DELIVERY_SHARDS }, async (_, shard) => {
-        const { Items = [] } = await db().send(
-          new QueryCommand({
-            TableName: tableName(),
-            IndexName: "gsi1",
-            KeyConditionExpression: "gsi1pk = :pk",
-            ExpressionAttributeValues: { ":pk": keys.delivery.statusPartition(digestId, status, shard) },
-            Limit: 1,
-          }),
-        );
-        return Items.length > 0;
-      }),
-    ),
-  );
-  return found.some(Boolean);
+  for (const status of statuses) {
+    for (let shard = 0; shard < keys.DELIVERY_SHARDS; shard++) {
+      const { Items = [] } = await db().send(
+        new QueryCommand({
+          TableName: tableName(),
+          IndexName: "gsi1",
+          KeyConditionExpression: "gsi1pk = :pk",
+          ExpressionAttributeValues: { ":pk": keys.delivery.statusPartition(digestId, status, shard) },
+          Limit: 1,
+        }),
+      );
+      if (Items.length > 0) return true;
+    }
+  }
+  return false;
 }

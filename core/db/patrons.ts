@@ -8,7 +8,7 @@ import type { Patron, PatronStatus } from "../patrons/types";
 import { db, tableName } from "./client";
 import { WriteConflictError, isConditionFailure } from "./errors";
 import * as keys from "./keys";
-import { queryAll } from "./query";
+import { getMany, queryAll } from "./query";
 
 /** A patron by subscriber id (strongly consistent). */
 export async function get(subscriberId: string): Promise<Patron | undefined> {
@@ -16,6 +16,12 @@ export async function get(subscriberId: string): Promise<Patron | undefined> {
     new GetCommand({ TableName: tableName(), Key: keys.patron.key(subscriberId), ConsistentRead: true }),
   );
   return strip(Item);
+}
+
+/** Patrons by subscriber id, many at once (strongly consistent): subscribers who are no patron are left out. */
+export async function many(subscriberIds: readonly string[]): Promise<Map<string, Patron>> {
+  const items = await getMany(subscriberIds.map((id) => keys.patron.key(id)));
+  return new Map(items.map((item) => strip(item)!).map((patron) => [patron.subscriberId, patron]));
 }
 
 /**

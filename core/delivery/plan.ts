@@ -23,9 +23,13 @@ export async function planPage(message: PlanMessage, now = new Date()): Promise<
   if (progress === "done" || progress !== message.cursor) return;
 
   const page = await Db.Subscribers.pageByStatus("active", digest.frequency, message.shard, message.cursor, PLAN_PAGE_SIZE);
+  // The page's patron records in one batch read, not one request per subscriber.
+  const readers = await Digests.readersFor(page.subscribers, now);
   const queued: string[] = [];
   for (let i = 0; i < page.subscribers.length; i += 25) {
-    const planned = await Promise.all(page.subscribers.slice(i, i + 25).map((subscriber) => planOne(digest, subscriber, now)));
+    const planned = await Promise.all(
+      page.subscribers.slice(i, i + 25).map((subscriber, j) => planOne(digest, subscriber, readers[i + j]!, now)),
+    );
     for (const delivery of planned) if (delivery.status === "queued") queued.push(delivery.subscriberId);
   }
   await Queue.enqueue(sendMessages(digest.id, queued));
@@ -37,8 +41,7 @@ export async function planPage(message: PlanMessage, now = new Date()): Promise<
 }
 
 /** Writes the subscriber's delivery unless it exists; answers the record as it stands. */
-async function planOne(digest: Digests.Digest, subscriber: Subscriber, now: Date): Promise<Delivery> {
-  const reader = await Digests.readerFor(subscriber, now);
+async function planOne(digest: Digests.Digest, subscriber: Subscriber, reader: Digests.Reader, now: Date): Promise<Delivery> {
   const reason = await skipReason(digest, subscriber, reader, now);
   const at = now.toISOString();
   const delivery: Delivery = {

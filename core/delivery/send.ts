@@ -1,6 +1,6 @@
 /**
  * Sending one queue message's recipients. For each: claim the delivery (a conditional write: only one worker can
- * hold it), re-check the subscriber, render their copy, wait for the pacing bucket, send with SendRawEmail and
+ * hold it), re-check the subscriber (as read when the message was picked up), render their copy, wait for the pacing bucket, send with SendRawEmail and
  * record the SES message id. A worker that dies at any point leaves a record the next attempt finishes: before
  * SES accepted, the claim simply expires and is taken over; after SES accepted but before recording, the
  * recipient is the one in-flight duplicate a crash can cause.
@@ -19,6 +19,7 @@ import { preparedFor } from "./prepared";
 import { LEASE_MS } from "./recover";
 import { skipReason } from "./plan";
 import { classify } from "./ses-errors";
+import type { Subscriber } from "../subscribers/types";
 import type { Delivery, SkipReason } from "./types";
 
 export type Step = "claim" | "render" | "accepted" | "record";
@@ -44,12 +45,13 @@ export async function sendBatch(message: SendMessage, options: SendOptions): Pro
   const now = options.now ?? (() => new Date());
   const digest = await Db.Digests.get(message.digestId);
   if (!digest || digest.status === "draft" || digest.status === "paused") return;
+  const found = digest.status === "cancelled" ? new Map<string, Recipient>() : await recipients(message.subscriberIds, now());
   for (const [i, subscriberId] of message.subscriberIds.entries()) {
     if (digest.status === "cancelled") {
       await settle(digest.id, subscriberId, ["queued"], "skipped", { reason: "cancelled" }, now());
       continue;
     }
-    if ((await sendOne(digest, subscriberId, options, now)) === "retry") {
+    if ((await sendOne(digest, subscriberId, found.get(subscriberId) ?? {}, options, now)) === "retry") {
       await Queue.enqueue(sendMessages(digest.id, message.subscriberIds.slice(i)), HANDBACK_DELAY_SECONDS);
       return;
     }
@@ -57,7 +59,26 @@ export async function sendBatch(message: SendMessage, options: SendOptions): Pro
   await finishIfDone(digest.id, now());
 }
 
-async function sendOne(digest: Digests.Digest, subscriberId: string, options: SendOptions, now: () => Date) {
+interface Recipient {
+  subscriber?: Subscriber;
+  reader?: Digests.Reader;
+}
+
+/**
+ * The message's recipients as they stand when it is picked up: profiles and patron records in one batch read
+ * each, not two reads per recipient. So a change lands at most one message (10 emails) late, as it would if it
+ * came a moment later.
+ */
+async function recipients(ids: readonly string[], now: Date): Promise<Map<string, Recipient>> {
+  const subscribers = await Db.Subscribers.many(ids);
+  const active = [...subscribers.values()].filter((subscriber) => subscriber.status === "active");
+  const readers = await Digests.readersFor(active, now);
+  const found = new Map<string, Recipient>([...subscribers].map(([id, subscriber]) => [id, { subscriber }]));
+  active.forEach((subscriber, i) => found.set(subscriber.id, { subscriber, reader: readers[i] }));
+  return found;
+}
+
+async function sendOne(digest: Digests.Digest, subscriberId: string, recipient: Recipient, options: SendOptions, now: () => Date) {
   const claimId = randomUUID();
   const claimed = await Db.Deliveries.transition(
     digest.id,
@@ -70,14 +91,13 @@ async function sendOne(digest: Digests.Digest, subscriberId: string, options: Se
   const held = { from: ["sending"] as const, claimId };
   options.after?.("claim", subscriberId);
 
-  const subscriber = await Db.Subscribers.get(subscriberId);
+  const { subscriber, reader } = recipient;
   const suppressed: SkipReason | undefined = !subscriber ? "erased" : subscriber.status !== "active" ? subscriber.status : undefined;
   if (suppressed) return settle(digest.id, subscriberId, held.from, "suppressed", { reason: suppressed, claimId }, now());
-  const reader = await Digests.readerFor(subscriber!, now());
-  const skipped = await skipReason(digest, subscriber!, reader, now());
+  const skipped = await skipReason(digest, subscriber!, reader!, now());
   if (skipped) return settle(digest.id, subscriberId, held.from, "skipped", { reason: skipped, claimId }, now());
-  const prepared = await preparedFor(digest, reader.variant);
-  const email = digestMessage(prepared, reader)!;
+  const prepared = await preparedFor(digest, reader!.variant);
+  const email = digestMessage(prepared, reader!)!;
   options.after?.("render", subscriberId);
 
   const outcome = await sendPaced(email, options);
@@ -101,7 +121,7 @@ async function sendOne(digest: Digests.Digest, subscriberId: string, options: Se
   });
   if (!recorded) log.warn({ event: "delivery.claim_lost", digestId: digest.id, subscriberId }, "sent after the claim expired");
   // Sent: "You asked, we covered it" is not repeated in a later digest (a failure here only risks a repeat).
-  await Digests.recordAskedShown(digest.id, prepared, reader).catch((error: unknown) =>
+  await Digests.recordAskedShown(digest.id, prepared, reader!).catch((error: unknown) =>
     log.warn({ event: "votes.covered_not_recorded", digestId: digest.id, subscriberId, error: String(error) }, "covered topics not recorded"),
   );
   options.after?.("record", subscriberId);

@@ -56,9 +56,18 @@ export function readerOf(subscriber: Subscriber, patron?: Patron, now = new Date
  * carries `votedTopicIds`, the topics they voted for that are now `covered`, for "You asked, we covered it".
  */
 export async function readerFor(subscriber: Subscriber, now = new Date()): Promise<Reader> {
-  const reader = readerOf(subscriber, await Db.Patrons.get(subscriber.id), now);
+  return withVotes(readerOf(subscriber, await Db.Patrons.get(subscriber.id), now));
+}
+
+/** `readerFor` for many subscribers at once (sending): their patron records in one batch read, not one each. */
+export async function readersFor(subscribers: readonly Subscriber[], now = new Date()): Promise<Reader[]> {
+  const patrons = await Db.Patrons.many(subscribers.map((subscriber) => subscriber.id));
+  return Promise.all(subscribers.map((subscriber) => withVotes(readerOf(subscriber, patrons.get(subscriber.id), now))));
+}
+
+async function withVotes(reader: Reader): Promise<Reader> {
   if (reader.variant !== "patron") return reader;
-  const votedTopicIds = await coveredSinceVoting(subscriber.id);
+  const votedTopicIds = await coveredSinceVoting(reader.subscriberId);
   return votedTopicIds.length > 0 ? { ...reader, votedTopicIds } : reader;
 }
 

@@ -19,6 +19,12 @@ export function sqs(): SQSClient {
   return client;
 }
 
+/** Forgets the client, so the next call builds one from the current settings (a new local stack). */
+export function resetClient(): void {
+  client?.destroy();
+  client = undefined;
+}
+
 export function queueUrl(): string {
   const url = Config.get().SEND_QUEUE_URL;
   if (!url) throw new Config.ConfigError("Tidings is not configured: SEND_QUEUE_URL is required to send digests");
