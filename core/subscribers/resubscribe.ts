@@ -26,6 +26,6 @@ export async function resubscribe(token: string, context: Omit<SignupContext, "s
     topics: subscriber.topics.filter((id) => followable.has(id)),
     frequency: subscriber.frequency,
   };
-  const sent = await signup(input, { ...context, source: "undo" }, now);
+  const sent = await signup(input, { ...context, source: "undo", holdsLink: true }, now);
   return sent === "confirmation" ? "confirmation-sent" : "recently-sent";
 }

@@ -7,6 +7,7 @@
  * - `active` → nothing changes (a stranger must not rewrite someone's preferences); an "already subscribed"
  *   email with a manage link is sent instead.
  * Every email of this flow counts against the per-address limit: one per 10 minutes, five per 24 hours.
+ * A sign-up that limit keeps from emailing changes nothing at all (but the unsubscribed page's undo: `holdsLink`).
  */
 import { createHmac } from "node:crypto";
 import { ulid } from "ulid";
@@ -25,6 +26,11 @@ export interface SignupContext {
   userAgent?: string;
   /** Where the sign-up came from: `api` or `form`. */
   source: string;
+  /**
+   * The caller followed a link emailed to this address (the unsubscribed page's undo). Only then may a sign-up
+   * that can't send an email still refresh the opt-in, for the confirmation already in that inbox to confirm.
+   */
+  holdsLink?: boolean;
 }
 
 
@@ -81,6 +87,9 @@ export function decide(
     if (!mayEmail) return {};
     return { next: { ...existing, confirmationsSentAt, version: existing.version + 1 }, email: "already-subscribed" };
   }
+  // No email to send: a stranger's sign-up changes nothing. Else a list-bomber would rewrite the pending opt-in
+  // (name, topics, consent) that the owner's confirmation link, already in their inbox, then confirms.
+  if (existing && !mayEmail && !context.holdsLink) return {};
 
   const optIn = {
     requestedAt: at,

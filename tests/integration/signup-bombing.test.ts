@@ -1,0 +1,60 @@
+/**
+ * A list-bomber signing up someone else's address while the per-address limit holds back the email: nothing they
+ * send may change what the owner's confirmation link confirms (found by the load test, where one address signed
+ * up thousands of times rewrote its pending opt-in each time).
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import * as Db from "../../core/db";
+import { hashIp } from "../../core/subscribers/signup";
+import { postForm, postJson, randomIp } from "../helpers/http";
+import { useLocalStack } from "../helpers/local";
+import { mailTo, tokenFrom, uniqueEmail } from "../helpers/mail";
+
+useLocalStack();
+
+beforeAll(async () => {
+  const at = new Date().toISOString();
+  for (const id of ["climate", "housing"]) {
+    await Db.Topics.put({ id, title: id, status: "open", articleIds: [], createdAt: at, updatedAt: at });
+  }
+});
+
+describe("a sign-up the per-address limit keeps from emailing", () => {
+  it("changes nothing: the owner's confirmation confirms the owner's opt-in, not a stranger's", async () => {
+    const email = uniqueEmail("bombed");
+    const owner = randomIp();
+    const ownerSignup = await postJson("/api/subscribe", { email, name: "Ada", topics: ["climate"] }, owner);
+    expect(ownerSignup.status).toBe(202);
+    const before = await Db.Subscribers.getByEmail(email);
+
+    // Minutes later (inside the 10-minute limit) a stranger signs the same address up with their own choices.
+    for (const name of ["Mallory", "Eve"]) {
+      const stranger = await postJson("/api/subscribe", { email, name, topics: ["housing"], frequency: "daily" }, randomIp());
+      expect(stranger.status).toBe(202);
+      expect(await stranger.json()).toEqual({ status: "pending" });
+    }
+    expect(await Db.Subscribers.getByEmail(email)).toEqual(before);
+
+    const mail = await mailTo(email);
+    expect(mail).toHaveLength(1);
+    const confirmed = await postForm("/confirm", { token: tokenFrom(mail[0]!, "/confirm") });
+    expect(confirmed.status).toBe(200);
+    const subscriber = await Db.Subscribers.getByEmail(email);
+    expect(subscriber).toMatchObject({ status: "active", name: "Ada", topics: ["climate"], frequency: "weekly" });
+    expect(subscriber!.consent).toMatchObject({ ipHash: hashIp(owner) });
+  });
+
+  it("leaves an unsubscribed reader's record alone too", async () => {
+    const email = uniqueEmail("gone");
+    await postJson("/api/subscribe", { email }, randomIp());
+    const [confirmation] = await mailTo(email);
+    await postForm("/confirm", { token: tokenFrom(confirmation!, "/confirm") });
+    const active = (await Db.Subscribers.getByEmail(email))!;
+    await Db.Subscribers.save({ ...active, status: "unsubscribed", version: active.version + 1 }, active);
+    const before = await Db.Subscribers.getByEmail(email);
+
+    const stranger = await postJson("/api/subscribe", { email, name: "Mallory", topics: ["housing"] }, randomIp());
+    expect(stranger.status).toBe(202);
+    expect(await Db.Subscribers.getByEmail(email)).toEqual(before);
+  });
+});
