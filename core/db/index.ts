@@ -12,3 +12,5 @@ export * as Sessions from "./sessions";
 export { WriteConflictError } from "./errors";
 export { db, tableName, resetClient } from "./client";
 export * as Votes from "./votes";
+export * as Erasure from "./erasure";
+export * as SubscriberLists from "./subscriber-lists";

@@ -19,6 +19,10 @@
  * | delivery   | DIGEST#<id>         | DELIVERY#<sub>    | DELIVERIES#<digest>#<status>#<shard> / <sub>  | SUB#<sub>#DELIVERIES / <at>#<digest> |
  * | event      | EVENT#<source>#<id> | EVENT             | (TTL)                                         |                                     |
  * | rate limit | LIMIT#<name>#<key>  | <window start>    | (TTL)                                         |                                     |
+ * | erased customer | ERASED#CUSTOMER#<sha256 of the Stripe customer id> | ERASED |                              |                                     |
+ *
+ * An erased subscriber's deliveries and votes stay, anonymous, under a random `anon_…` id in place of theirs (so
+ * digest counts and topic tallies stay right): without the `SUB#<id>#…` index keys that found them by subscriber.
  */
 import { createHash } from "node:crypto";
 
@@ -31,6 +35,8 @@ export function shardOf(id: string, shards = SUBSCRIBER_SHARDS): number {
 
 export const subscriber = {
   key: (id: string) => ({ pk: `SUB#${id}`, sk: "PROFILE" }),
+  /** Everything kept under a subscriber's partition: profile, follows, patron, ballot, sign-in records, sessions. */
+  partition: (id: string) => `SUB#${id}`,
   byStatus: (status: string, frequency: string, id: string) => ({
     gsi1pk: subscriber.statusPartition(status, frequency, shardOf(id)),
     gsi1sk: id,
@@ -90,7 +96,8 @@ export const tally = {
 export const vote = {
   key: (topicId: string, subscriberId: string) => ({ pk: `TOPIC#${topicId}`, sk: `VOTE#${subscriberId}` }),
   prefix: "VOTE#",
-  bySubscriber: (subscriberId: string, topicId: string) => ({ gsi1pk: `SUB#${subscriberId}#VOTES`, gsi1sk: `TOPIC#${topicId}` }),
+  bySubscriber: (subscriberId: string, topicId: string) => ({ gsi1pk: vote.subscriberPartition(subscriberId), gsi1sk: `TOPIC#${topicId}` }),
+  subscriberPartition: (subscriberId: string) => `SUB#${subscriberId}#VOTES`,
 };
 
 /**
@@ -113,9 +120,10 @@ export const delivery = {
   }),
   statusPartition: (digestId: string, status: string, shard: number) => `DELIVERIES#${digestId}#${status}#${shard}`,
   bySubscriber: (subscriberId: string, createdAt: string, digestId: string) => ({
-    gsi2pk: `SUB#${subscriberId}#DELIVERIES`,
+    gsi2pk: delivery.subscriberPartition(subscriberId),
     gsi2sk: `${createdAt}#${digestId}`,
   }),
+  subscriberPartition: (subscriberId: string) => `SUB#${subscriberId}#DELIVERIES`,
 };
 
 /** A processed event of an outside source (`ses`: an SNS message id; `stripe`: an event id), kept to refuse replays. */
@@ -144,4 +152,15 @@ export const session = {
   key: (subscriberId: string, sessionId: string) => ({ pk: `SUB#${subscriberId}`, sk: `SESSION#${sessionId}` }),
   partition: (subscriberId: string) => `SUB#${subscriberId}`,
   prefix: "SESSION#",
+};
+
+/**
+ * A Stripe customer whose subscriber erased their data: only a hash of its id is kept, so that its later
+ * webhooks (and the daily reconciliation) recognise it and bring nobody back, without keeping a way back to them.
+ */
+export const erasedCustomer = {
+  key: (customerId: string) => ({
+    pk: `ERASED#CUSTOMER#${createHash("sha256").update(customerId).digest("base64url")}`,
+    sk: "ERASED",
+  }),
 };

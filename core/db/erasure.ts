@@ -1,0 +1,226 @@
+/**
+ * Erasing a subscriber, in the table: what their partition holds, their deliveries and votes made anonymous
+ * (moved to a random `anon_…` id, so digest counts and topic tallies stay right), the tombstone of an erased Stripe
+ * customer, and the profile with its unique email item. Each write is safe to repeat; the domain's order is in
+ * `core/privacy/erase.ts`.
+ */
+import { randomBytes } from "node:crypto";
+import { BatchWriteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { Delivery, DeliveryStatus, SkipReason } from "../delivery/types";
+import type { Subscriber } from "../subscribers/types";
+import type { Vote } from "../votes/types";
+import { db, tableName } from "./client";
+import { isConditionFailure } from "./errors";
+import * as keys from "./keys";
+import { queryAll } from "./query";
+import * as Votes from "./votes";
+
+type Key = { pk: string; sk: string };
+
+/** An id that stands for nobody: what an erased subscriber's deliveries and votes are kept under. */
+export const anonymousId = () => `anon_${randomBytes(12).toString("base64url")}`;
+
+/** "Everything under a subscriber's partition" (profile, follows, patron, ballot, sign-in records, sessions), as stored. */
+export async function partition(subscriberId: string): Promise<Array<Key & Record<string, unknown>>> {
+  const found: Array<Key & Record<string, unknown>> = [];
+  const items = queryAll({
+    KeyConditionExpression: "pk = :pk",
+    ExpressionAttributeValues: { ":pk": keys.subscriber.partition(subscriberId) },
+    ConsistentRead: true,
+  });
+  for await (const item of items) found.push(item as Key & Record<string, unknown>);
+  return found;
+}
+
+/** Deletes items by key, 25 a request, retrying what DynamoDB leaves unprocessed. Deleting what is gone is harmless. */
+export async function deleteAll(items: readonly Key[]): Promise<void> {
+  for (let i = 0; i < items.length; i += 25) {
+    let requests = items.slice(i, i + 25).map(({ pk, sk }) => ({ DeleteRequest: { Key: { pk, sk } } }));
+    for (let attempt = 0; requests.length; attempt++) {
+      if (attempt) await new Promise((wait) => setTimeout(wait, Math.min(50 * 2 ** attempt, 2_000)));
+      const { UnprocessedItems } = await db().send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests } }));
+      requests = (UnprocessedItems?.[tableName()] ?? []) as typeof requests;
+    }
+  }
+}
+
+const stripDelivery = ({ pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, entity, ...delivery }: Record<string, any>) => delivery as Delivery;
+
+/** "A subscriber's deliveries" (index gsi2, which may lag a write by a moment), each re-read consistently. */
+export async function deliveriesOf(subscriberId: string): Promise<Delivery[]> {
+  const found: Delivery[] = [];
+  const items = queryAll({
+    IndexName: "gsi2",
+    KeyConditionExpression: "gsi2pk = :pk",
+    ExpressionAttributeValues: { ":pk": keys.delivery.subscriberPartition(subscriberId) },
+    ProjectionExpression: "digestId",
+  });
+  for await (const { digestId } of items) {
+    const { Item } = await db().send(
+      new GetCommand({ TableName: tableName(), Key: keys.delivery.key(digestId, subscriberId), ConsistentRead: true }),
+    );
+    if (Item) found.push(stripDelivery(Item));
+  }
+  return found;
+}
+
+/**
+ * Replaces a delivery, as read, by an anonymous one in status `to`: no address, SES message id or error text, no
+ * index key back to the subscriber. Conditioned on the status read (a worker may be moving it): answers false
+ * when it moved, so the caller reads it again.
+ */
+export async function anonymizeDelivery(delivery: Delivery, to: { status: DeliveryStatus; reason?: SkipReason }, at: string): Promise<boolean> {
+  const id = anonymousId();
+  const { digestId, variant, attempts, createdAt, sentAt } = delivery;
+  const reason = to.reason ?? delivery.reason;
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Delete: {
+              TableName: tableName(),
+              Key: keys.delivery.key(digestId, delivery.subscriberId),
+              ConditionExpression: "#status = :status",
+              ExpressionAttributeNames: { "#status": "status" },
+              ExpressionAttributeValues: { ":status": delivery.status },
+            },
+          },
+          {
+            Put: {
+              TableName: tableName(),
+              Item: {
+                ...keys.delivery.key(digestId, id),
+                ...keys.delivery.byStatus(digestId, to.status, id),
+                entity: "delivery",
+                digestId,
+                subscriberId: id,
+                email: "",
+                status: to.status,
+                variant,
+                attempts,
+                createdAt,
+                updatedAt: at,
+                ...(reason && { reason }),
+                ...(sentAt && { sentAt }),
+              },
+            },
+          },
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** "A patron's votes": the topics on their ballot and those the vote index knows (it may lag), each read consistently. */
+export async function votesOf(subscriberId: string): Promise<Vote[]> {
+  const topicIds = new Set((await Votes.ballot(subscriberId)).topicIds);
+  const indexed = queryAll({
+    IndexName: "gsi1",
+    KeyConditionExpression: "gsi1pk = :pk",
+    ExpressionAttributeValues: { ":pk": keys.vote.subscriberPartition(subscriberId) },
+    ProjectionExpression: "topicId",
+  });
+  for await (const { topicId } of indexed) topicIds.add(topicId as string);
+  const votes = await Promise.all([...topicIds].map((topicId) => Votes.get(topicId, subscriberId)));
+  return votes.filter((vote): vote is Vote => vote !== undefined);
+}
+
+/**
+ * Replaces a vote, as read, by an anonymous one that counts the same (its tally is untouched, and still the sum of
+ * its topic's counted votes). Answers false when the vote changed meanwhile (a re-count), so the caller reads again.
+ */
+export async function anonymizeVote(vote: Vote, at: string): Promise<boolean> {
+  const id = anonymousId();
+  const { topicId, tierId, weight, counted, createdAt } = vote;
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Delete: {
+              TableName: tableName(),
+              Key: keys.vote.key(topicId, vote.subscriberId),
+              ConditionExpression: "counted = :counted AND weight = :weight",
+              ExpressionAttributeValues: { ":counted": counted, ":weight": weight },
+            },
+          },
+          {
+            Put: {
+              TableName: tableName(),
+              Item: { ...keys.vote.key(topicId, id), entity: "vote", subscriberId: id, topicId, tierId, weight, counted, createdAt, updatedAt: at },
+            },
+          },
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error) || (error as { name?: string })?.name === "TransactionConflictException") return false;
+    throw error;
+  }
+}
+
+/** Remembers that a Stripe customer's subscriber was erased (by a hash of the customer id only). */
+export async function rememberErasedCustomer(customerId: string, at: string): Promise<void> {
+  await db().send(
+    new PutCommand({ TableName: tableName(), Item: { ...keys.erasedCustomer.key(customerId), entity: "erased-customer", erasedAt: at } }),
+  );
+}
+
+/** Whether a Stripe customer's subscriber was erased (strongly consistent). */
+export async function isErasedCustomer(customerId: string): Promise<boolean> {
+  const { Item } = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.erasedCustomer.key(customerId), ConsistentRead: true }),
+  );
+  return Item !== undefined;
+}
+
+/** Forgets who proposed topics: the topics stay, their proposer does not. */
+export async function forgetProposer(topicIds: readonly string[], subscriberId: string): Promise<void> {
+  for (const topicId of topicIds) {
+    try {
+      await db().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: keys.topic.key(topicId),
+          UpdateExpression: "REMOVE proposedBy",
+          ConditionExpression: "proposedBy = :id",
+          ExpressionAttributeValues: { ":id": subscriberId },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+}
+
+/** Deletes processed-event records by their ids (those whose id names the subscriber). */
+export const forgetEvents = (source: string, ids: readonly string[]) => deleteAll(ids.map((id) => keys.event.key(source, id)));
+
+/**
+ * Deletes the profile and the unique email item together; the email item only if it is still this subscriber's
+ * (an address is never freed for someone else's sake). Harmless when they are gone already.
+ */
+export async function removeProfile(subscriber: Pick<Subscriber, "id" | "email">): Promise<void> {
+  await db().send(
+    new TransactWriteCommand({
+      TransactItems: [
+        { Delete: { TableName: tableName(), Key: keys.subscriber.key(subscriber.id) } },
+        {
+          Delete: {
+            TableName: tableName(),
+            Key: keys.email.key(subscriber.email),
+            ConditionExpression: "attribute_not_exists(pk) OR subscriberId = :id",
+            ExpressionAttributeValues: { ":id": subscriber.id },
+          },
+        },
+      ],
+    }),
+  );
+}
+

@@ -1,0 +1,125 @@
+/**
+ * The editors' views of the subscriber list, from the indexes sending already keeps (no index of their own):
+ * subscribers of a status walk the status × frequency × shard partitions of gsi1; followers of a topic come from
+ * the follow items on gsi2. Both skip expired sign-ups, which TTL deletes only some time later.
+ */
+import { BatchGetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { frequencies, statuses, type Status, type Subscriber } from "../subscribers/types";
+import { VisibleError } from "../errors";
+import { db, tableName } from "./client";
+import { decodeCursor, encodeCursor } from "./cursor";
+import * as keys from "./keys";
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+const live = (item: Record<string, any>) => !(item.expiresAt && item.expiresAt <= nowSeconds());
+const strip = ({ pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, entity, ...subscriber }: Record<string, any>) => subscriber as Subscriber;
+
+/** The gsi1 partitions holding subscribers of these statuses, in a fixed order (a cursor names a place in it). */
+const partitionsOf = (of: readonly Status[]) =>
+  of.flatMap((status) =>
+    frequencies.flatMap((frequency) =>
+      Array.from({ length: keys.SUBSCRIBER_SHARDS }, (_, shard) => keys.subscriber.statusPartition(status, frequency, shard)),
+    ),
+  );
+
+/**
+ * "Subscribers of a status" (every status when none is given), a page at a time. The cursor is
+ * `<partition index>.<key in it>`, so paging walks the partitions in turn and never repeats or misses one.
+ */
+export async function page(options: { status?: Status; cursor?: string; limit?: number } = {}) {
+  const partitions = partitionsOf(options.status ? [options.status] : statuses);
+  const limit = options.limit ?? 100;
+  const [at, inner] = (options.cursor ?? "0.").split(".", 2) as [string, string | undefined];
+  let index = Number(at);
+  if (!/^\d+$/.test(at) || index >= partitions.length) {
+    throw new VisibleError("invalid", "invalid_request", "The cursor is not valid.", { fields: { cursor: "not a cursor this API returned" } });
+  }
+  let key = inner ? decodeCursor(inner) : undefined;
+  const subscribers: Subscriber[] = [];
+  while (index < partitions.length && subscribers.length < limit) {
+    const { Items = [], LastEvaluatedKey } = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: "gsi1",
+        KeyConditionExpression: "gsi1pk = :pk",
+        ExpressionAttributeValues: { ":pk": partitions[index] },
+        Limit: limit - subscribers.length,
+        ExclusiveStartKey: key,
+      }),
+    );
+    subscribers.push(...Items.filter(live).map(strip));
+    key = LastEvaluatedKey;
+    if (!key) index++;
+  }
+  return { subscribers, cursor: index < partitions.length ? `${index}.${encodeCursor(key) ?? ""}` : null };
+}
+
+/** "Subscribers who follow a topic" (of a status, when given), a page at a time, each profile read in one batch. */
+export async function followersPage(topic: string, options: { status?: Status; cursor?: string; limit?: number } = {}) {
+  const { Items = [], LastEvaluatedKey } = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: "gsi2",
+      KeyConditionExpression: options.status ? "gsi2pk = :pk AND begins_with(gsi2sk, :status)" : "gsi2pk = :pk",
+      ExpressionAttributeValues: {
+        ":pk": keys.follow.topicPartition(topic),
+        ...(options.status && { ":status": `${options.status}#` }),
+      },
+      Limit: options.limit ?? 100,
+      ExclusiveStartKey: decodeCursor(options.cursor),
+    }),
+  );
+  const ids = Items.filter(live).map((item) => item.subscriberId as string);
+  const found = await profiles(ids);
+  const subscribers = ids.map((id) => found.get(id)).filter((s): s is Subscriber => s !== undefined && live(s));
+  return { subscribers, cursor: encodeCursor(LastEvaluatedKey) };
+}
+
+/** Profiles by id, 100 a request (strongly consistent), retrying what DynamoDB leaves unprocessed. */
+async function profiles(ids: readonly string[]): Promise<Map<string, Subscriber>> {
+  const found = new Map<string, Subscriber>();
+  for (let i = 0; i < ids.length; i += 100) {
+    let request: Record<string, any> | undefined = {
+      [tableName()]: { Keys: ids.slice(i, i + 100).map((id) => keys.subscriber.key(id)), ConsistentRead: true },
+    };
+    for (let attempt = 0; request && Object.keys(request).length; attempt++) {
+      if (attempt) await new Promise((wait) => setTimeout(wait, Math.min(50 * 2 ** attempt, 2_000)));
+      const { Responses, UnprocessedKeys }: { Responses?: Record<string, any[]>; UnprocessedKeys?: Record<string, any> } =
+        await db().send(new BatchGetCommand({ RequestItems: request }));
+      for (const item of Responses?.[tableName()] ?? []) found.set(item.id, strip(item));
+      request = UnprocessedKeys;
+    }
+  }
+  return found;
+}
+
+/**
+ * "How many subscribers of each status", counted on read: every status partition, in parallel, with `COUNT`
+ * (DynamoDB still reads the items: about one read unit per 8 KB of subscribers, eventually consistent).
+ */
+export async function countByStatus(): Promise<Record<Status, number>> {
+  const counts = Object.fromEntries(statuses.map((status) => [status, 0])) as Record<Status, number>;
+  await Promise.all(
+    statuses.flatMap((status) =>
+      partitionsOf([status]).map(async (partition) => {
+        let cursor: Record<string, unknown> | undefined;
+        do {
+          const page = await db().send(
+            new QueryCommand({
+              TableName: tableName(),
+              IndexName: "gsi1",
+              KeyConditionExpression: "gsi1pk = :pk",
+              FilterExpression: "attribute_not_exists(expiresAt) OR expiresAt > :now",
+              ExpressionAttributeValues: { ":pk": partition, ":now": nowSeconds() },
+              Select: "COUNT",
+              ExclusiveStartKey: cursor,
+            }),
+          );
+          counts[status] += page.Count ?? 0;
+          cursor = page.LastEvaluatedKey;
+        } while (cursor);
+      }),
+    ),
+  );
+  return counts;
+}
