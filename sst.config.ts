@@ -13,7 +13,7 @@
  *   SEND_CONCURRENCY      concurrent send workers (default 2, the least SQS allows)
  *   and the app's own settings, passed through to every function: PUBLIC_URL, MAIL_FROM, POSTAL_ADDRESS
  *   (required in production), TIERS, SES_MAX_SEND_RATE, GRACE_DAYS, MAX_VOTES_PER_PATRON, SES_CONFIGURATION_SET,
- *   OUTLET_NAME, MAIL_REPLY_TO, UNSUBSCRIBE_MAILTO.
+ *   OUTLET_NAME, BRAND_COLOR, MAIL_REPLY_TO, UNSUBSCRIBE_MAILTO.
  * Secrets: `sst secret set SigningSecret …`, `EditorTokens`, and optionally `SigningSecretPrevious`,
  * `StripeSecretKey`, `StripeWebhookSecret`.
  */
@@ -143,6 +143,7 @@ export default $config({
       MAX_VOTES_PER_PATRON: process.env.MAX_VOTES_PER_PATRON || "3",
       SES_CONFIGURATION_SET: process.env.SES_CONFIGURATION_SET || email.configSet,
       ...optional("OUTLET_NAME"),
+      ...optional("BRAND_COLOR"),
       ...optional("MAIL_REPLY_TO"),
       ...optional("UNSUBSCRIBE_MAILTO"),
     };
