@@ -115,6 +115,36 @@ describe("a reader's journey", () => {
     });
   }
 
+  it("moves keyboard focus in reading order, visibly, starting with a skip link", async () => {
+    const page = await browser.newPage({ viewport: { width: 375, height: 812 } });
+    await page.goto(`${stack.url}/`);
+    const topics = await page.locator("fieldset label").allInnerTexts();
+    const expected = ["Skip to the content", "Tidings", "Topics", "Your account", "Email address", "Your name (optional)", ...topics];
+    expected.push("How often", "Subscribe", "Sign in", "Become a patron");
+    const focused: string[] = [];
+    for (let i = 0; i < expected.length; i++) {
+      await page.keyboard.press("Tab");
+      const { name, outline } = (await page.evaluate(`(() => {
+        const el = document.activeElement;
+        const style = getComputedStyle(el);
+        const name = (el.labels && el.labels[0] ? el.labels[0].innerText : el.innerText).trim();
+        return { name, outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2 };
+      })()`)) as { name: string; outline: boolean };
+      focused.push(name);
+      expect(outline, `no visible focus on "${name}"`).toBe(true);
+    }
+    expect(focused).toEqual(expected);
+
+    // The skip link, once focused, is on screen and takes focus past the navigation.
+    await page.goto(`${stack.url}/`);
+    await page.keyboard.press("Tab");
+    const box = await page.getByRole("link", { name: "Skip to the content" }).boundingBox();
+    expect(box!.x).toBeGreaterThanOrEqual(0);
+    await page.keyboard.press("Enter");
+    expect(await page.evaluate("document.activeElement.id")).toBe("main");
+    await page.close();
+  });
+
   for (const viewport of viewports) {
     it(`answers a bad link with a friendly 400 page and an unknown address with a 404 page (${viewport.width} px)`, async () => {
       const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });

@@ -40,6 +40,9 @@ fieldset label{display:inline;font-weight:400;margin:0}
 .topics p{margin:.3rem 0}
 .topics form{margin:.6rem 0 .2rem}
 .score{font-weight:600}
+.skip{position:absolute;left:-9999px;top:.5rem;background:#fff;color:var(--brand);padding:.5rem .8rem;border-radius:4px;z-index:1}
+.skip:focus{left:.5rem}
+main:focus{outline:none}
 .vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 footer{color:#555;font-size:.9rem}
 `;
@@ -60,6 +63,9 @@ export function Layout(props: { title: string; children: Child }) {
           <style dangerouslySetInnerHTML={{ __html: css(BRAND_COLOR) }} />
         </head>
         <body>
+          <a class="skip" href="#main">
+            Skip to the content
+          </a>
           <header class="top">
             <div class="bar">
               <a class="outlet" href="/">
@@ -77,7 +83,9 @@ export function Layout(props: { title: string; children: Child }) {
               </nav>
             </div>
           </header>
-          <main>{props.children}</main>
+          <main id="main" tabindex={-1}>
+            {props.children}
+          </main>
           <footer>{POSTAL_ADDRESS}</footer>
         </body>
       </html>

@@ -123,6 +123,11 @@ export function PreferencesPage(props: {
           </p>
         </form>
       )}
+      <h2>Membership</h2>
+      <p>
+        Patrons keep our reporting free and vote on what we cover next: <a href="/join">become a patron</a>. A patron
+        already? <a href="/account">Your account</a> has your membership, billing and votes.
+      </p>
     </Layout>
   );
 }
