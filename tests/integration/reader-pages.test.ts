@@ -11,6 +11,7 @@ import * as Subscribers from "../../core/subscribers";
 import { hashIp } from "../../core/subscribers/signup";
 import * as Tokens from "../../core/tokens";
 import * as Topics from "../../core/topics";
+import * as Votes from "../../core/votes";
 import { saveSubscriber } from "../helpers/factories";
 import { postForm, randomIp, request } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
@@ -43,7 +44,7 @@ async function topic(status: Topics.TopicStatus = "open", title?: string): Promi
   return id;
 }
 
-async function patron(tierId = "co-creator", status: "active" | "comped" = "active") {
+async function patron(tierId = "co-creator", status: "active" | "comped" | "grace" = "active") {
   const subscriber = await saveSubscriber();
   const at = new Date().toISOString();
   const comped = status === "comped" && { compedUntil: "2031-06-30T23:59:59.999Z", compTierId: tierId };
@@ -247,6 +248,26 @@ describe("the topics page and its vote buttons", () => {
     expect(malformed.headers.get("content-type")).toMatch(/text\/html/);
     expect(await Db.Topics.tally(open)).toEqual({ score: 0, voters: 0 });
     expect(await Db.Topics.tally(closed)).toEqual({ score: 0, voters: 0 });
+  });
+
+  it("offers no more vote buttons past the limit, and only withdrawing to a patron in grace", async () => {
+    const member = await patron("coffee");
+    const ids = [await topic(), await topic(), await topic(), await topic()];
+    for (const id of ids.slice(0, 3)) await Votes.vote(member.id, id);
+    const full = await readPage(await request("/topics", { headers: { cookie: await sessionCookie(member.id) } }));
+    expect(full).toContain("You have <strong>0</strong> of 3 votes left");
+    expect(full).not.toContain(`action="/topics/${ids[3]}/vote"`);
+    expect(full).toContain("Withdraw one of your votes to vote for this topic.");
+    for (const id of ids.slice(0, 3)) expect(full).toContain(`action="/topics/${id}/unvote"`);
+
+    const late = await patron("coffee");
+    await Votes.vote(late.id, ids[0]!);
+    const current = (await Db.Patrons.get(late.id))!;
+    await Db.Patrons.save({ ...current, status: "grace", version: current.version + 1 }, current);
+    const grace = await readPage(await request("/topics", { headers: { cookie: await sessionCookie(late.id) } }));
+    expect(grace).toContain("payment is overdue");
+    expect(grace).toContain(`action="/topics/${ids[0]}/unvote"`);
+    expect(grace).not.toMatch(/action="\/topics\/[^"]+\/vote"/);
   });
 
   it("sends a signed-out vote to the sign-in page", async () => {
