@@ -5,7 +5,7 @@
  * `core/privacy/erase.ts`.
  */
 import { randomBytes } from "node:crypto";
-import { BatchWriteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Delivery, DeliveryStatus, SkipReason } from "../delivery/types";
 import type { Subscriber } from "../subscribers/types";
 import type { Vote } from "../votes/types";
@@ -180,22 +180,37 @@ export async function isErasedCustomer(customerId: string): Promise<boolean> {
   return Item !== undefined;
 }
 
-/** Forgets who proposed topics: the topics stay, their proposer does not. */
-export async function forgetProposer(topicIds: readonly string[], subscriberId: string): Promise<void> {
-  for (const topicId of topicIds) {
-    try {
-      await db().send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: keys.topic.key(topicId),
-          UpdateExpression: "REMOVE proposedBy",
-          ConditionExpression: "proposedBy = :id",
-          ExpressionAttributeValues: { ":id": subscriberId },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+/**
+ * A topic the subscriber proposed: still `proposed` (no editor took it up), it was only theirs and goes; taken up,
+ * it is the newsroom's now and only forgets who proposed it.
+ */
+export async function forgetProposal(topicId: string, subscriberId: string): Promise<void> {
+  try {
+    await db().send(
+      new DeleteCommand({
+        TableName: tableName(),
+        Key: keys.topic.key(topicId),
+        ConditionExpression: "proposedBy = :id AND #status = :proposed",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":id": subscriberId, ":proposed": "proposed" },
+      }),
+    );
+    return;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.topic.key(topicId),
+        UpdateExpression: "REMOVE proposedBy",
+        ConditionExpression: "proposedBy = :id",
+        ExpressionAttributeValues: { ":id": subscriberId },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
   }
 }
 

@@ -12,15 +12,17 @@ import { NEVER_PAID } from "./rules";
 export interface SyncResult extends Partial<Applied> {
   changed: boolean;
   /** Why nothing was done, when nothing was. */
-  skipped?: "no_membership" | "no_subscriber";
+  skipped?: "no_membership" | "no_subscriber" | "erased";
 }
 
 /**
  * Syncs the patron who pays through `customerId`, finding (or making) the subscriber if no patron holds that
  * customer yet. A customer without a subscription at a configured tier's price changes nothing at all: a shared
- * Stripe account's other products make no phantom patrons.
+ * Stripe account's other products make no phantom patrons. Nor does a customer whose subscriber was erased.
  */
 export async function syncCustomer(customerId: string, hint: { subscriberId?: string } = {}, now = new Date()): Promise<SyncResult> {
+  // The customer's subscriber erased their data: its events must not make them a subscriber (or a patron) again.
+  if (await Db.Erasure.isErasedCustomer(customerId)) return { changed: false, skipped: "erased" };
   let subscriberId = (await Db.Patrons.byCustomer(customerId))?.subscriberId;
   if (!subscriberId) {
     // Someone who never paid (incomplete, incomplete_expired) is not a patron, nor made a subscriber.

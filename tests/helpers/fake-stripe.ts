@@ -1,6 +1,6 @@
 /**
  * A small fake of Stripe's API on localhost, for the few routes Tidings calls: subscriptions (retrieve, list by
- * customer and status, paginated), customers (create, retrieve), Checkout sessions (create) and Billing Portal
+ * customer and status, paginated, cancel), customers (create, retrieve), Checkout sessions (create) and Billing Portal
  * sessions (create). Its state is in memory and the test owns it: put subscriptions and customers in, read the
  * sessions and requests out, and make the next matching call fail. Objects are shaped from Stripe's own examples
  * (`stripe-objects.ts`). The app reaches it through STRIPE_API_BASE, with the real `stripe` package.
@@ -110,6 +110,17 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     if ((match = /^GET \/v1\/subscriptions\/([^/]+)$/.exec(route))) {
       const found = fake.subscriptions.get(match[1]!);
       return found ? send(res, 200, found) : send(res, 404, missing("subscription", match[1]!));
+    }
+    if ((match = /^DELETE \/v1\/subscriptions\/([^/]+)$/.exec(route))) {
+      // Cancelling at once, as Stripe does: a subscription already ended can't be cancelled again.
+      const found = fake.subscriptions.get(match[1]!);
+      if (!found) return send(res, 404, missing("subscription", match[1]!));
+      if (found.status === "canceled" || found.status === "incomplete_expired") {
+        return send(res, 400, apiError("invalid_request_error", `This subscription is already ${found.status}.`));
+      }
+      const at = Math.floor(Date.now() / 1000);
+      Object.assign(found, { status: "canceled", canceled_at: at, ended_at: at, cancel_at_period_end: false });
+      return answer(res, 200, found);
     }
     if (route === "GET /v1/subscriptions") {
       const status = (query.status as string | undefined) ?? "active";

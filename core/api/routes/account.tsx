@@ -8,6 +8,7 @@ import * as Votes from "../../votes";
 import { htmlPage } from "../openapi";
 import { AccountPage, VotesSection } from "../pages/account";
 import { MembershipSection } from "../pages/membership";
+import { PrivacySection } from "../pages/privacy";
 import { requireSession } from "../session";
 
 export const accountPages = new OpenAPIHono();
@@ -19,7 +20,7 @@ accountPages.openapi(
     summary: "The signed-in reader's account page",
     middleware: [requireSession] as const,
     responses: {
-      200: htmlPage("Who is signed in: subscription and preferences, membership (tier, renewal, Manage billing), votes; sign out"),
+      200: htmlPage("Who is signed in: subscription and preferences, membership (tier, renewal, Manage billing), votes, your data (download, erase); sign out"),
       303: { description: "Not signed in; to the sign-in page", headers: z.object({ location: z.string() }) },
     },
   }),
@@ -40,6 +41,7 @@ accountPages.openapi(
         topicTitles={Object.fromEntries(topics.map((topic) => [topic.id, topic.title]))}
         membership={membership}
         votes={votesSection}
+        privacy={<PrivacySection patron={patron?.status === "active" || patron?.status === "grace"} />}
       />
     );
     return c.html(page, 200);

@@ -1,0 +1,107 @@
+/**
+ * Erasure (`product.md` → Subscribers → Privacy): personal data goes, anonymous aggregates stay right, email stops
+ * at once. In this order, each step safe to repeat, so a retry after a crash finishes the job:
+ * 1. **Email stops**: the subscriber becomes `unsubscribed`; the send worker and patron emails re-check before
+ *    sending, so nothing queued goes out from here on.
+ * 2. **Stripe**: the customer id is remembered only as a hash (`isErasedCustomer`), so its later webhooks and the
+ *    daily reconciliation bring nobody back; then every live membership subscription of that customer is cancelled
+ *    at once (the reader asked for everything to go: no further charge). Stripe keeps its own billing records.
+ * 3. **Deliveries and votes** move to random `anon_…` ids without address, SES message id or index back to the
+ *    reader: digest counts and topic tallies do not change. Queued ones become `suppressed` (`erased`).
+ * 4. **Proposals** no editor took up go (their words may name them); those taken up forget their proposer.
+ *    Patron-email claims naming the subscriber are deleted.
+ * 5. **Their partition** (follows, patron, ballot, sign-in records) goes; then the profile and the unique email
+ *    item; then whatever is left under the partition (sessions: until here a crash leaves the reader signed in,
+ *    able to ask again).
+ */
+import * as Db from "../db";
+import { forEachLimit } from "../concurrency";
+import type { DeliveryStatus } from "../delivery/types";
+import { log } from "../log";
+import { membershipsOf } from "../patrons/memberships";
+import { noticeKinds, type Patron } from "../patrons/types";
+import * as StripeApi from "../stripe";
+import { mutate } from "../subscribers/mutate";
+
+export interface ErasureReport {
+  /** Deliveries and votes kept anonymous. */
+  deliveries: number;
+  votes: number;
+  /** Live Stripe subscriptions cancelled. */
+  cancelledSubscriptions: number;
+}
+
+/** Stripe statuses that may still charge: a subscription in one of them is cancelled. */
+const LIVE = new Set(["active", "trialing", "past_due", "unpaid", "paused", "incomplete"]);
+/** Patron-email claims are looked for up to this patron version (each write moves it by one). */
+const MAX_CLAIM_VERSIONS = 2_000;
+
+/** Erases a subscriber (see above). Erasing someone already erased changes nothing and succeeds. */
+export async function erase(subscriberId: string, now = new Date()): Promise<ErasureReport> {
+  const at = now.toISOString();
+  await mutate(subscriberId, (current) =>
+    current && (current.status === "active" || current.status === "pending")
+      ? { ...current, status: "unsubscribed", unsubscribedAt: at, optIn: undefined }
+      : undefined,
+  );
+  const patron = await Db.Patrons.get(subscriberId);
+  const cancelledSubscriptions = await endMembership(patron, at);
+
+  let deliveries = 0;
+  await forEachLimit(await Db.Erasure.deliveriesOf(subscriberId), 16, async (delivery) => {
+    for (let current = delivery; current; current = (await Db.Deliveries.get(current.digestId, subscriberId))!) {
+      const stopped = current.status === "queued" || current.status === "sending";
+      const to = stopped ? { status: "suppressed" as DeliveryStatus, reason: "erased" as const } : { status: current.status };
+      if (await Db.Erasure.anonymizeDelivery(current, to, at)) return void deliveries++;
+    }
+  });
+  let votes = 0;
+  await forEachLimit(await Db.Erasure.votesOf(subscriberId), 8, async (vote) => {
+    for (let current = vote; current; current = (await Db.Votes.get(current.topicId, subscriberId))!) {
+      if (await Db.Erasure.anonymizeVote(current, at)) return void votes++;
+    }
+  });
+
+  const proposed = (await Db.Topics.byStatus()).filter((topic) => topic.proposedBy === subscriberId);
+  for (const topic of proposed) await Db.Erasure.forgetProposal(topic.id, subscriberId);
+  await forgetPatronEmailClaims(subscriberId, patron);
+
+  const items = await Db.Erasure.partition(subscriberId);
+  const profile = items.find((item) => item.entity === "subscriber");
+  await Db.Erasure.deleteAll(items.filter((item) => item.entity !== "subscriber" && item.entity !== "session"));
+  if (profile) await Db.Erasure.removeProfile({ id: subscriberId, email: profile.email as string });
+  // Anything written under the partition meanwhile (a sign-in, a webhook mid-flight) goes too.
+  await Db.Erasure.deleteAll(await Db.Erasure.partition(subscriberId));
+
+  log.info({ event: "subscriber.erased", subscriberId, deliveries, votes, cancelledSubscriptions }, "subscriber erased");
+  return { deliveries, votes, cancelledSubscriptions };
+}
+
+/** Remembers the customer as erased, then cancels its live membership subscriptions (at configured tiers' prices only). */
+async function endMembership(patron: Patron | undefined, at: string): Promise<number> {
+  const customerId = patron?.stripeCustomerId;
+  if (!customerId) return 0;
+  await Db.Erasure.rememberErasedCustomer(customerId, at);
+  if (!StripeApi.isConfigured()) {
+    // Nothing can be cancelled here: refuse rather than erase someone Stripe would go on charging.
+    if (LIVE.has(patron.subscriptionStatus ?? "")) throw StripeApi.notConfigured();
+    return 0;
+  }
+  const stripe = await StripeApi.stripe();
+  let cancelled = 0;
+  for (const { subscription } of await membershipsOf([customerId])) {
+    if (!LIVE.has(subscription.status)) continue;
+    await stripe.subscriptions.cancel(subscription.id);
+    cancelled++;
+  }
+  return cancelled;
+}
+
+/** The claims of patron emails (`subscriber:version:kind`, see core/patrons/notify.ts) name the subscriber: delete them. */
+async function forgetPatronEmailClaims(subscriberId: string, patron: Patron | undefined): Promise<void> {
+  if (!patron) return;
+  const versions = Math.min(patron.version, MAX_CLAIM_VERSIONS);
+  const ids = Array.from({ length: versions }, (_, i) => noticeKinds.map((kind) => `${subscriberId}:${i + 1}:${kind}`)).flat();
+  const chunks = Array.from({ length: Math.ceil(ids.length / 100) }, (_, i) => ids.slice(i * 100, (i + 1) * 100));
+  await forEachLimit(chunks, 8, (chunk) => Db.Erasure.forgetEvents("patron-email", chunk));
+}

@@ -1,0 +1,64 @@
+/**
+ * "Download your data" (`product.md` → Subscribers → Privacy): everything held about a subscriber, as JSON they can
+ * read: the profile with its consent record, membership (Stripe ids included), deliveries, votes, topics they
+ * proposed, and their sign-in records and sessions (times only: a session's id is a credential).
+ */
+import * as Db from "../db";
+import type { Delivery } from "../delivery/types";
+import { VisibleError } from "../errors";
+
+export interface PersonalData {
+  exportedAt: string;
+  subscriber: Record<string, unknown>;
+  consent: { subscription: unknown; pendingSignUp: unknown };
+  patron: Record<string, unknown> | null;
+  deliveries: Array<Omit<Delivery, "claimId" | "leaseUntil">>;
+  votes: Array<{ topicId: string; topicTitle?: string; tierId: string; weight: number; counted: boolean; createdAt: string }>;
+  proposedTopics: Array<{ id: string; title: string; status: string; createdAt: string }>;
+  signIn: { linksSentAt: string[]; sessions: Array<{ createdAt: string; expiresAt: string }> };
+}
+
+const iso = (epochSeconds: unknown) => new Date(Number(epochSeconds) * 1000).toISOString();
+/** Table bookkeeping, not data about anyone. */
+const withoutKeys = ({ pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, entity, version, ...rest }: Record<string, unknown>) => rest;
+
+/** Everything held about the subscriber (404 when there is nobody by that id). */
+export async function exportData(subscriberId: string, now = new Date()): Promise<PersonalData> {
+  const subscriber = await Db.Subscribers.get(subscriberId);
+  if (!subscriber) throw new VisibleError("not_found", "not_found", "We hold nothing about you.");
+  const [items, deliveries, votes, topics] = await Promise.all([
+    Db.Erasure.partition(subscriberId),
+    Db.Erasure.deliveriesOf(subscriberId),
+    Db.Erasure.votesOf(subscriberId),
+    Db.Topics.byStatus(),
+  ]);
+  const of = (entity: string) => items.filter((item) => item.entity === entity);
+  const patron = of("patron")[0];
+  const titles = new Map(topics.map((topic) => [topic.id, topic.title]));
+  return {
+    exportedAt: now.toISOString(),
+    subscriber: withoutKeys({ ...subscriber }),
+    consent: { subscription: subscriber.consent ?? null, pendingSignUp: subscriber.optIn?.consent ?? null },
+    patron: patron ? withoutKeys(patron) : null,
+    deliveries: deliveries
+      .map(({ claimId, leaseUntil, ...delivery }) => delivery)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
+    votes: votes.map(({ topicId, tierId, weight, counted, createdAt }) => ({
+      topicId,
+      topicTitle: titles.get(topicId),
+      tierId,
+      weight,
+      counted,
+      createdAt,
+    })),
+    proposedTopics: topics
+      .filter((topic) => topic.proposedBy === subscriberId)
+      .map(({ id, title, status, createdAt }) => ({ id, title, status, createdAt })),
+    signIn: {
+      linksSentAt: of("signin-links").flatMap((item) => (item.sentAt as string[] | undefined) ?? []),
+      sessions: of("session")
+        .filter((item) => Number(item.expiresAt) * 1000 > now.getTime())
+        .map((item) => ({ createdAt: item.createdAt as string, expiresAt: iso(item.expiresAt) })),
+    },
+  };
+}

@@ -1,0 +1,230 @@
+/**
+ * A reader's privacy against the real local stack and the fake Stripe: the export holds everything; erasure leaves
+ * nothing that leads to them (a scan of the whole table for their address, name and ids, in any case), keeps topic
+ * tallies and digest counts as they were, cancels a live membership, ends the session, stops a queued delivery,
+ * and Stripe's later webhooks (and the reconciliation) bring nobody back.
+ */
+import { ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { beforeAll, describe, expect, it } from "vitest";
+import * as Db from "../../core/db";
+import * as Delivery from "../../core/delivery";
+import { planPage } from "../../core/delivery/plan";
+import * as Patrons from "../../core/patrons";
+import * as Privacy from "../../core/privacy";
+import * as SignIn from "../../core/signin";
+import { drain } from "../../scripts/local-worker";
+import { editor, publish } from "../helpers/editor";
+import { postForm, postJson, randomIp, request } from "../helpers/http";
+import { useLocalStack } from "../helpers/local";
+import { mailTo, tokenFrom, uniqueEmail } from "../helpers/mail";
+import { deliver, stripeMember, useFakeStripe } from "../helpers/stripe";
+import { event } from "../helpers/stripe-objects";
+
+const { tableName } = useLocalStack();
+const stripe = useFakeStripe();
+const ORIGIN = "http://127.0.0.1:3000";
+let period = 10;
+
+beforeAll(async () => {
+  await publish({ "pv-climate": "Climate", "pv-housing": "Housing" }, [{ id: "pv-a1", title: "Climate story", topics: ["pv-climate"] }]);
+  for (const id of ["pv-climate", "pv-housing"]) expect((await editor("PUT", `/api/topics/${id}`, { title: id, status: "open" })).status).toBe(200);
+});
+
+/** A reader who signed up and confirmed through the API (name, topics, consent), signed in, with sign-in records. */
+async function reader(label: string) {
+  const email = uniqueEmail(label).replace(/^./, (c) => c.toUpperCase());
+  const name = `Zoë ${label} ${Math.random().toString(36).slice(2, 8)}`;
+  expect((await postJson("/api/subscribe", { email, name, topics: ["pv-climate"] }, randomIp())).status).toBe(202);
+  expect((await postForm("/confirm", { token: tokenFrom((await mailTo(email))[0]!, "/confirm") })).status).toBe(200);
+  const subscriber = (await Db.Subscribers.getByEmail(email.toLowerCase()))!;
+  expect(subscriber.status).toBe("active");
+  const { cookie } = await SignIn.Sessions.start(subscriber.id);
+  const expires = Math.floor(Date.now() / 1000) + 3600;
+  await Db.SignIn.recordLinksSent(subscriber.id, [new Date().toISOString()], undefined, expires);
+  await Db.SignIn.markUsed(subscriber.id, "nonce-1", new Date(), expires);
+  const call = (method: string, path: string, init: { json?: unknown; origin?: string; cookie?: string } = {}) =>
+    request(path, {
+      method,
+      headers: {
+        cookie: `${SignIn.COOKIE}=${init.cookie ?? cookie}`,
+        origin: init.origin ?? ORIGIN,
+        ...(init.json !== undefined && { "content-type": "application/json" }),
+      },
+      body: init.json === undefined ? undefined : JSON.stringify(init.json),
+    });
+  return { email, name, id: subscriber.id, cookie, call };
+}
+
+/** The reader becomes a paying patron through a Stripe webhook, votes, and proposes a topic. */
+async function patron(r: Awaited<ReturnType<typeof reader>>) {
+  const member = stripeMember(stripe.fake, {
+    email: r.email.toLowerCase(),
+    subscription: { status: "active", priceId: "price_coffee", metadata: { subscriberId: r.id } },
+  });
+  expect((await deliver(event("customer.subscription.created", member.subscription))).status).toBe(200);
+  expect((await Db.Patrons.get(r.id))?.stripeCustomerId).toBe(member.customer.id);
+  expect((await r.call("POST", "/api/topics/pv-climate/vote")).status).toBe(200);
+  const proposal = await r.call("POST", "/api/topics/proposals", { json: { title: `Proposed by ${r.name}`, description: "Please" } });
+  expect(proposal.status).toBe(201);
+  return member;
+}
+
+/** A digest with an article published just now (so it has something to read), created. */
+async function createDigest() {
+  const article = `pv-article-${period}`;
+  const put = await editor("PUT", `/api/articles/${article}`, {
+    title: `Story ${article}`,
+    url: `https://news.example.org/${article}`,
+    topics: ["pv-climate"],
+    publishedAt: new Date().toISOString(),
+  });
+  expect(put.status).toBe(201);
+  const created = await editor("POST", "/api/digests", { frequency: "weekly", period: `2031-W${period++}` });
+  return ((await created.json()) as { digest: { id: string } }).digest.id;
+}
+
+/** A digest sent to everyone it has (the reader gets a `sent` delivery). */
+async function sendDigest() {
+  const id = await createDigest();
+  expect((await editor("POST", `/api/digests/${id}/send`)).status).toBe(202);
+  await drain({ workers: 1, bucket: new Delivery.TokenBucket(1000) });
+  return id;
+}
+
+/** Every item of the table that mentions any of `needles`, case-insensitively. */
+async function itemsMentioning(needles: string[]): Promise<unknown[]> {
+  const lower = needles.map((needle) => needle.toLowerCase());
+  const found: unknown[] = [];
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await Db.db().send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: cursor }));
+    for (const item of page.Items ?? []) {
+      const text = JSON.stringify(item).toLowerCase();
+      if (lower.some((needle) => text.includes(needle))) found.push(item);
+    }
+    cursor = page.LastEvaluatedKey;
+  } while (cursor);
+  return found;
+}
+
+const counts = async (digestId: string) =>
+  ((await (await editor("GET", `/api/digests/${digestId}`)).json()) as { digest: { counts: Record<string, number> } }).digest.counts;
+
+describe("GET /api/account/export", () => {
+  it("answers everything held about the signed-in reader, as a download; 401 without a session", async () => {
+    const r = await reader("export");
+    const member = await patron(r);
+    const digestId = await sendDigest();
+
+    const response = await r.call("GET", "/api/account/export");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="your-data-\d{4}-\d\d-\d\d\.json"$/);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    const data = (await response.json()) as any;
+    expect(data.subscriber).toMatchObject({ id: r.id, email: r.email.toLowerCase(), name: r.name, status: "active", topics: ["pv-climate"] });
+    expect(data.consent.subscription).toMatchObject({ source: "api", ipHash: expect.any(String), confirmedAt: expect.any(String) });
+    expect(data.patron).toMatchObject({
+      status: "active",
+      tierId: "coffee",
+      stripeCustomerId: member.customer.id,
+      stripeSubscriptionId: member.subscription.id,
+    });
+    expect(data.deliveries).toEqual([expect.objectContaining({ digestId, status: "sent", email: r.email.toLowerCase(), messageId: expect.any(String) })]);
+    expect(data.votes).toEqual([expect.objectContaining({ topicId: "pv-climate", topicTitle: "pv-climate", weight: 1, counted: true })]);
+    expect(data.proposedTopics).toEqual([expect.objectContaining({ title: `Proposed by ${r.name}`, status: "proposed" })]);
+    expect(data.signIn.linksSentAt).toHaveLength(1);
+    expect(data.signIn.sessions).toEqual([{ createdAt: expect.any(String), expiresAt: expect.any(String) }]);
+    expect(JSON.stringify(data)).not.toContain("ses_"); // a session's id is a credential, never exported
+
+    expect((await request("/api/account/export")).status).toBe(401);
+  });
+});
+
+describe("erasure", () => {
+  it("leaves nothing personal in the table, keeps tallies and digest counts, cancels the membership, ends the session", async () => {
+    const r = await reader("erase");
+    const member = await patron(r);
+    const other = await reader("other");
+    await patron(other);
+    const digestId = await sendDigest();
+    const [tallyBefore, countsBefore] = [await Db.Topics.tally("pv-climate"), await counts(digestId)];
+    const needles = [r.email, r.name, r.id, member.customer.id, member.subscription.id];
+    expect((await itemsMentioning(needles)).length).toBeGreaterThan(10); // the scan does find them while they are there
+
+    const response = await r.call("POST", "/api/account/delete");
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ erased: true, deliveries: 1, votes: 1, cancelledSubscriptions: 1 });
+    expect(response.headers.getSetCookie().join()).toMatch(new RegExp(`${SignIn.COOKIE}=;.*Max-Age=0`));
+
+    expect(await itemsMentioning(needles)).toEqual([]);
+    expect(stripe.fake.subscriptions.get(member.subscription.id)?.status).toBe("canceled");
+    expect(await Db.Topics.tally("pv-climate")).toEqual(tallyBefore);
+    const votes = await Db.Votes.byTopic("pv-climate");
+    expect(votes.filter((v) => v.counted).reduce((sum, v) => sum + v.weight, 0)).toBe(tallyBefore.score);
+    expect(await counts(digestId)).toEqual(countsBefore);
+    expect((await r.call("GET", "/api/account/export")).status).toBe(401);
+    const account = await r.call("GET", "/account");
+    expect([account.status, account.headers.get("location")]).toEqual([303, "/login"]);
+
+    // The other reader is untouched.
+    expect((await Db.Subscribers.get(other.id))?.name).toBe(other.name);
+    expect(await Db.Votes.get("pv-climate", other.id)).toMatchObject({ counted: true });
+
+    // Stripe's news of the cancellation, a late checkout event and the reconciliation bring nobody back.
+    const cancelled = stripe.fake.subscriptions.get(member.subscription.id)!;
+    for (const type of ["customer.subscription.deleted", "customer.subscription.updated"]) {
+      expect(await (await deliver(event(type, cancelled))).json()).toMatchObject({ received: true });
+    }
+    await Patrons.reconcile();
+    // Erasing again (a retried request) changes nothing either.
+    expect(await Privacy.erase(r.id)).toEqual({ deliveries: 0, votes: 0, cancelledSubscriptions: 0 });
+    expect(await itemsMentioning(needles)).toEqual([]);
+    expect(await Db.Subscribers.getByEmail(r.email.toLowerCase())).toBeUndefined();
+  });
+
+  it("stops a queued delivery: the worker that takes its message sends nothing and the count stays", async () => {
+    const r = await reader("queued");
+    const control = await reader("control");
+    const digest = { id: await createDigest() };
+    expect((await editor("POST", `/api/digests/${digest.id}/send`)).status).toBe(202);
+    for (let shard = 0; shard < 8; shard++) await planPage({ kind: "plan", digestId: digest.id, shard });
+    expect(await Db.Deliveries.get(digest.id, r.id)).toMatchObject({ status: "queued" });
+    const mailBefore = (await mailTo(r.email)).length;
+    const before = await counts(digest.id);
+
+    expect((await r.call("POST", "/api/account/delete")).status).toBe(200);
+    await drain({ workers: 1, bucket: new Delivery.TokenBucket(1000) });
+
+    expect(await mailTo(r.email)).toHaveLength(mailBefore);
+    expect((await mailTo(control.email)).some((mail) => mail.body.text?.includes(`/pv-article-${period - 1}`))).toBe(true);
+    const after = await counts(digest.id);
+    expect(after).toMatchObject({ recipients: before.recipients, queued: 0, suppressed: before.suppressed! + 1, sent: before.queued! - 1 });
+    expect(await Db.Deliveries.get(digest.id, control.id)).toMatchObject({ status: "sent" });
+    expect(await itemsMentioning([r.email, r.name, r.id])).toEqual([]);
+  });
+
+  it("refuses without a session (401) and from another origin (403), changing nothing; the account page's form asks for a tick", async () => {
+    const r = await reader("refuse");
+    expect((await request("/api/account/delete", { method: "POST" })).status).toBe(401);
+    expect((await r.call("POST", "/api/account/delete", { origin: "https://evil.example" })).status).toBe(403);
+    const form = (fields: Record<string, string>) =>
+      request("/account/delete", {
+        method: "POST",
+        headers: { cookie: `${SignIn.COOKIE}=${r.cookie}`, origin: ORIGIN, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams(fields),
+      });
+    const unticked = await form({});
+    expect(unticked.status).toBe(400);
+    expect(await unticked.text()).toMatch(/<html/);
+    expect((await Db.Subscribers.get(r.id))?.status).toBe("active");
+
+    const page = await (await r.call("GET", "/account")).text();
+    expect(page).toContain('href="/api/account/export"');
+    expect(page).toMatch(/<form method="post" action="\/account\/delete">/);
+
+    const erased = await form({ confirm: "yes" });
+    expect(erased.status).toBe(200);
+    expect(await erased.text()).toContain("Your data is erased");
+    expect(await itemsMentioning([r.email, r.name, r.id])).toEqual([]);
+  });
+});
