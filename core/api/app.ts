@@ -23,6 +23,8 @@ import { subscriberPages } from "./routes/subscriber-pages";
 import { subscribePages } from "./routes/subscribe-pages";
 import { topicPages } from "./routes/topic-pages";
 import { voteRoutes } from "./routes/votes";
+import { privacyRoutes } from "./routes/privacy";
+import { IMPORT_PATH, MAX_IMPORT_BYTES, subscriberRoutes } from "./routes/subscribers";
 
 /** Request bodies above this are refused with 413 before they are read further. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -51,8 +53,9 @@ export function createApp() {
         throw new VisibleError("too_large", "too_large", `The request body is larger than ${maxSize} bytes.`);
       },
     });
-  const [apiLimit, webhookLimit] = [limit(MAX_BODY_BYTES), limit(MAX_WEBHOOK_BYTES)];
-  app.use((c, next) => (c.req.path === STRIPE_WEBHOOK_PATH ? webhookLimit : apiLimit)(c, next));
+  const [apiLimit, webhookLimit, importLimit] = [limit(MAX_BODY_BYTES), limit(MAX_WEBHOOK_BYTES), limit(MAX_IMPORT_BYTES)];
+  const limitFor = (path: string) => (path === STRIPE_WEBHOOK_PATH ? webhookLimit : path === IMPORT_PATH ? importLimit : apiLimit);
+  app.use((c, next) => limitFor(c.req.path)(c, next));
 
   app.route("/", publicRoutes);
   app.route("/", subscriberPages);
@@ -68,6 +71,8 @@ export function createApp() {
   app.route("/", membershipPages);
   app.route("/", stripeWebhookRoutes);
   app.route("/", sendingRoutes);
+  app.route("/", privacyRoutes);
+  app.route("/", subscriberRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "editorToken", {
     type: "http",

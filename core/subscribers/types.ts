@@ -17,6 +17,9 @@ export interface Consent {
   userAgent?: string;
   /** Version of the consent text shown at sign-up. */
   textVersion: string;
+  /** An imported subscriber (`source: import`): when, and by which editor (token name), the list was imported. */
+  importedAt?: string;
+  importedBy?: string;
 }
 
 /** A sign-up waiting for its confirmation: what will apply once the link is followed. */

@@ -1,0 +1,180 @@
+/**
+ * Editors' list tools: subscribers by status or topic, one subscriber with their membership, import and export
+ * as CSV, and the numbers (`GET /api/stats`).
+ */
+import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import { stream } from "hono/streaming";
+import { VisibleError } from "../../errors";
+import * as Subscribers from "../../subscribers";
+import { exportCsv } from "../../subscribers/export-csv";
+import { importSubscribers } from "../../subscribers/import";
+import { EXPORT_COLUMNS, IMPORT_COLUMNS, MAX_LINES, TOPIC_SEPARATOR } from "../../subscribers/import-csv";
+import { byEmail, list } from "../../subscribers/list";
+import { stats } from "../../subscribers/stats";
+import { statuses } from "../../subscribers/types";
+import { TOPIC_ID } from "../../topics";
+import { editorSecurity, type EditorEnv } from "../editor-auth";
+import { editorErrors, json, jsonError } from "../openapi";
+
+export const subscriberRoutes = new OpenAPIHono<EditorEnv>();
+
+/** The import's path, and its own body limit: 25,000 lines of CSV fit, and stay well under Lambda's 6 MB payload. */
+export const IMPORT_PATH = "/api/subscribers/import";
+export const MAX_IMPORT_BYTES = 4 * 1024 * 1024;
+
+const consentSchema = z.object({ requestedAt: z.string(), confirmedAt: z.string().optional(), source: z.string() }).passthrough();
+const subscriberSchema = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string().optional(),
+    status: z.enum(statuses),
+    topics: z.array(z.string()).openapi({ description: "Topic ids followed; none means every topic" }),
+    frequency: z.enum(["daily", "weekly"]),
+    pausedUntil: z.string().optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    confirmedAt: z.string().optional(),
+    unsubscribedAt: z.string().optional(),
+    suppressedAt: z.string().optional(),
+    suppressedReason: z.string().optional(),
+    consent: consentSchema.optional(),
+  })
+  .openapi("Subscriber");
+const lineProblem = z.object({ line: z.number().int(), message: z.string() });
+
+subscriberRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/subscribers",
+    summary: "List subscribers, by status or topic",
+    description:
+      "`status` alone: subscribers of that status (every status without it). `topic`: subscribers who chose that " +
+      "topic (of `status`, when given); those who follow no topic get every topic and are not listed under each.",
+    ...editorSecurity,
+    request: {
+      query: z.object({
+        status: z.enum(statuses).optional(),
+        topic: z.string().regex(TOPIC_ID, "must be a topic id").optional(),
+        cursor: z.string().max(2000).optional(),
+        limit: z.coerce.number().int().min(1).max(500).optional(),
+      }),
+    },
+    responses: {
+      200: json("A page of subscribers", z.object({ subscribers: z.array(subscriberSchema), cursor: z.string().nullable() })),
+      ...editorErrors,
+    },
+  }),
+  async (c) => c.json(await list(c.req.valid("query")), 200),
+);
+
+subscriberRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/subscribers/export",
+    summary: "Export subscribers as CSV (streamed)",
+    description:
+      `Columns: ${EXPORT_COLUMNS.join(", ")}; topics separated by \`${TOPIC_SEPARATOR}\`. The file imports back as it is ` +
+      "(only `active` lines are imported). A cell starting with =, +, - or @ is written with a leading ' so that " +
+      "spreadsheets show it as text; an import takes it off.",
+    ...editorSecurity,
+    request: { query: z.object({ status: z.enum(statuses).optional() }) },
+    responses: { 200: { description: "The list", content: { "text/csv": { schema: z.string() } } }, ...editorErrors },
+  }),
+  (c) => {
+    const { status } = c.req.valid("query");
+    c.header("Content-Type", "text/csv; charset=utf-8");
+    c.header("Content-Disposition", `attachment; filename="subscribers-${new Date().toISOString().slice(0, 10)}.csv"`);
+    return stream(c, async (out) => {
+      for await (const chunk of exportCsv(status)) await out.write(chunk);
+    });
+  },
+);
+
+subscriberRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: IMPORT_PATH,
+    summary: "Import subscribers from CSV",
+    description:
+      `A \`text/csv\` body (UTF-8, at most ${MAX_LINES} lines and ${MAX_IMPORT_BYTES / 1024 / 1024} MB) whose header names ` +
+      `its columns, in any order: ${IMPORT_COLUMNS.join(", ")} (\`email\` and \`consented_at\` required; the export's ` +
+      `other columns are accepted too). \`topics\`: topic ids separated by \`${TOPIC_SEPARATOR}\`; \`frequency\`: daily ` +
+      "or weekly (default weekly); `consented_at`: when the person agreed, a date or ISO time. Each good line makes an " +
+      "active subscriber with that consent (source `import`), without any email. Existing subscribers are updated " +
+      "(empty cells keep what is stored), never duplicated; unsubscribed, bounced and complained ones are skipped with " +
+      "the reason, as are repeated addresses and `status` other than active. Bad lines are reported by line number; " +
+      "the rest are imported. Importing the same file again changes nothing.",
+    ...editorSecurity,
+    request: { body: { content: { "text/csv": { schema: z.string() } }, required: true } },
+    responses: {
+      200: json(
+        "What each line did",
+        z.object({
+          imported: z.number().int(),
+          created: z.number().int(),
+          updated: z.number().int(),
+          unchanged: z.number().int(),
+          skipped: z.number().int(),
+          skips: z.array(lineProblem),
+          errors: z.array(lineProblem),
+        }),
+      ),
+      ...editorErrors,
+      413: jsonError("Larger than the limits above"),
+      415: jsonError("Not text/csv"),
+    },
+  }),
+  async (c) => {
+    const type = c.req.header("content-type") ?? "";
+    if (!/^text\/csv\s*(;|$)/i.test(type) || /charset=(?!"?utf-8"?\s*(;|$))/i.test(type)) {
+      throw new VisibleError("unsupported", "unsupported_media_type", "Send the file as text/csv (UTF-8).");
+    }
+    return c.json(await importSubscribers(await c.req.text(), c.var.editor), 200);
+  },
+);
+
+subscriberRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/subscribers/{email}",
+    summary: "One subscriber, with their membership",
+    ...editorSecurity,
+    request: { params: z.object({ email: Subscribers.Input.email }) },
+    responses: {
+      200: json("The subscriber", z.object({ subscriber: subscriberSchema.extend({ patron: z.object({}).passthrough().nullable() }) })),
+      ...editorErrors,
+    },
+  }),
+  async (c) => c.json({ subscriber: await byEmail(c.req.valid("param").email) }, 200),
+);
+
+const countsBy = <T extends readonly [string, ...string[]]>(names: T) => z.object(Object.fromEntries(names.map((n) => [n, z.number().int()])));
+
+subscriberRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/stats",
+    summary: "Subscribers by status, patrons by status and tier, monthly recurring revenue",
+    description:
+      "Counted on read (no counters to keep in step). Revenue: active and grace patrons paying through Stripe, at " +
+      "their tier's price (a yearly one as a twelfth), by currency in minor units; comped patrons pay nothing.",
+    ...editorSecurity,
+    responses: {
+      200: json(
+        "The numbers",
+        z.object({
+          subscribers: z.object({ byStatus: countsBy(statuses), total: z.number().int() }),
+          patrons: z.object({
+            byStatus: z.record(z.string(), z.number().int()),
+            byTier: z.record(z.string(), z.record(z.string(), z.number().int())),
+            total: z.number().int(),
+          }),
+          monthlyRecurringRevenue: z.record(z.string(), z.number().int()).openapi({ example: { eur: 1250 } }),
+        }),
+      ),
+      ...editorErrors,
+    },
+  }),
+  async (c) => c.json(await stats(), 200),
+);

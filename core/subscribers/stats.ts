@@ -1,0 +1,50 @@
+/**
+ * The editors' numbers: subscribers by status, patrons by status and by tier, and monthly recurring revenue.
+ * Counted on read, not kept in counters: no write anywhere pays for them, and editors ask rarely. The cost is a
+ * read of every subscriber item (`Db.SubscriberLists.countByStatus`) and of every patron item.
+ */
+import * as Config from "../config";
+import * as Db from "../db";
+import { patronStatuses, type Patron, type PatronStatus } from "../patrons/types";
+
+const zeros = <K extends string>(names: readonly K[]) => Object.fromEntries(names.map((name) => [name, 0])) as Record<K, number>;
+
+/**
+ * Revenue counts paying patrons (`active`, and `grace`: Stripe still bills them) at their tier's price, a yearly
+ * price as a twelfth; comped patrons pay nothing. In each currency's minor unit.
+ */
+function monthlyRecurringRevenue(patrons: readonly Patron[]): Record<string, number> {
+  const tiers = new Map(Config.get().TIERS.map((tier) => [tier.id, tier]));
+  const yearly: Record<string, number> = {};
+  for (const patron of patrons) {
+    const tier = tiers.get(patron.tierId);
+    if (!tier || !patron.stripeSubscriptionId || (patron.status !== "active" && patron.status !== "grace")) continue;
+    yearly[tier.currency] = (yearly[tier.currency] ?? 0) + tier.amount * (tier.interval === "year" ? 1 : 12);
+  }
+  return Object.fromEntries(Object.entries(yearly).map(([currency, amount]) => [currency, Math.round(amount / 12)]));
+}
+
+async function patronsOf(status: PatronStatus): Promise<Patron[]> {
+  const patrons: Patron[] = [];
+  for await (const patron of Db.Patrons.byStatus(status)) patrons.push(patron);
+  return patrons;
+}
+
+/** Subscribers by status, patrons by status and tier, monthly recurring revenue by currency (minor units). */
+export async function stats() {
+  const [subscribers, patrons] = await Promise.all([
+    Db.SubscriberLists.countByStatus(),
+    Promise.all(patronStatuses.map(patronsOf)).then((lists) => lists.flat()),
+  ]);
+  const byStatus = zeros<PatronStatus>(patronStatuses);
+  const byTier: Record<string, Record<PatronStatus, number>> = {};
+  for (const patron of patrons) {
+    byStatus[patron.status]++;
+    (byTier[patron.tierId] ??= zeros<PatronStatus>(patronStatuses))[patron.status]++;
+  }
+  return {
+    subscribers: { byStatus: subscribers, total: Object.values(subscribers).reduce((a, b) => a + b, 0) },
+    patrons: { byStatus, byTier, total: patrons.length },
+    monthlyRecurringRevenue: monthlyRecurringRevenue(patrons),
+  };
+}
