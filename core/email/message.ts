@@ -34,9 +34,19 @@ const headerName = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
 const address = /^[^\s@<>,;:"()[\]\\]+@[^\s@<>,;:"()[\]\\]+$/;
 const dotAtom = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)+$/;
 
-/** Throws unless `value` is free of CR, LF and NUL. `what` names the header (never echo the value: it may be personal). */
+/**
+ * An RFC 2047 encoded word (`=?UTF-8?B?…?=`). nodemailer writes these itself; one in a caller's value would be
+ * decoded by mail clients into whatever it hides, CR and LF included, so callers' values may not carry one.
+ */
+export const ENCODED_WORD = /=\?[^?\s]+\?[bq]\?[^?\s]*\?=/i;
+
+/**
+ * Throws unless `value` is free of CR, LF and NUL, and of encoded words that could smuggle them in. `what` names
+ * the header (never echo the value: it may be personal).
+ */
 export function assertHeaderSafe(what: string, value: string): void {
   if (/[\r\n\0]/.test(value)) throw new UnsafeHeaderError(`Refusing to send: ${what} contains CR, LF or NUL`);
+  if (ENCODED_WORD.test(value)) throw new UnsafeHeaderError(`Refusing to send: ${what} contains an encoded word`);
 }
 
 export function assertAddress(what: string, value: string): void {

@@ -3,19 +3,33 @@ import { z } from "zod";
 import { TOPIC_ID } from "../topics/types";
 import { frequencies } from "./types";
 
-/** A name as people write it: no control characters (so never a CR/LF into a header), at most 100 characters. */
+/**
+ * A name as people write it: no control characters (so never a CR/LF into a header), no MIME encoded word (which
+ * a mail client would decode, CR/LF and all, from a digest's To header), at most 100 characters.
+ */
 export const name = z
   .string()
   .trim()
   .max(100)
-  .refine((value) => !/[\p{Cc}\p{Cf}\u2028\u2029]/u.test(value), "must not contain control characters");
+  .refine((value) => !/[\p{Cc}\p{Cf}\u2028\u2029]/u.test(value), "must not contain control characters")
+  .refine((value) => !/=\?[^?\s]+\?[bq]\?[^?\s]*\?=/i.test(value), "must not contain MIME encoded words (=?…?=)");
 
+/**
+ * An address SES will take: the practical syntax (ASCII only, so no look-alike letters or raw IDN; punycode
+ * domains pass), at most 254 characters, a local part of at most 64 and domain labels of at most 63 (RFC 5321).
+ */
 export const email = z
   .string()
   .trim()
   .max(254)
   .pipe(z.email("must be a valid email address"))
+  .refine((value) => fitsRfc5321(value), "must be a valid email address (too long a part)")
   .transform((value) => value.toLowerCase());
+
+function fitsRfc5321(address: string): boolean {
+  const at = address.lastIndexOf("@");
+  return at <= 64 && address.slice(at + 1).split(".").every((label) => label.length <= 63);
+}
 
 const topicList = z.array(z.string().regex(TOPIC_ID, "must be a topic id")).max(50);
 /** Forms send one value or several under the same field name. */

@@ -173,6 +173,15 @@ describe("compose refuses unsafe headers", () => {
     ).rejects.toThrow(Email.UnsafeHeaderError);
   });
 
+  // Found by tests/adversarial/fuzz.test.ts: an encoded word has no CR/LF as typed, but mail clients decode it.
+  it("an encoded word hiding CR/LF, in the subject or the recipient's name", async () => {
+    const hidden = "=?UTF-8?B?RXZlDQpCY2M6IHhAZXZpbC5leGFtcGxl?="; // "Eve\r\nBcc: x@evil.example"
+    await expect(Email.compose(makeMessage({ subject: `News ${hidden}` }))).rejects.toThrow(Email.UnsafeHeaderError);
+    const to = { name: hidden, address: "ada@example.com" };
+    await expect(Email.compose(makeMessage({ to }))).rejects.toThrow(Email.UnsafeHeaderError);
+    await expect(Email.compose(makeMessage({ subject: "Prices = ? and ?= signs" }))).resolves.toBeInstanceOf(Buffer);
+  });
+
   it("send() throws before contacting SES", async () => {
     await expect(Email.send(makeMessage({ subject: "Hi\r\nBcc: x@example.com" }))).rejects.toThrow(
       Email.UnsafeHeaderError,

@@ -1,6 +1,8 @@
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import * as Delivery from "../../delivery";
 import * as Digests from "../../digests";
+import { ENCODED_WORD } from "../../email/message";
+import * as Subscribers from "../../subscribers";
 import { frequencies } from "../../subscribers/types";
 import { editorSecurity, type EditorEnv } from "../editor-auth";
 import { editorErrors, json, jsonError } from "../openapi";
@@ -35,7 +37,8 @@ const noControl = (max: number) =>
     .trim()
     .min(1)
     .max(max)
-    .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), "must not contain control characters");
+    .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), "must not contain control characters")
+    .refine((value) => !ENCODED_WORD.test(value), "must not contain MIME encoded words (=?…?=)");
 
 digestRoutes.openapi(
   createRoute({
@@ -103,7 +106,7 @@ digestRoutes.openapi(
 );
 
 const variant = z.enum(["free", "patron"]);
-const readerEmail = z.email().max(254).transform((value) => value.toLowerCase());
+const readerEmail = Subscribers.Input.email;
 
 digestRoutes.openapi(
   createRoute({
