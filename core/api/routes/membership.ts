@@ -4,7 +4,7 @@
  * STRIPE_SECRET_KEY the Stripe routes answer 503 saying so, before anything else.
  */
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
-import type { Env, MiddlewareHandler } from "hono";
+import type { Env } from "hono";
 import { createMiddleware } from "hono/factory";
 import * as Patrons from "../../patrons";
 import * as StripeApi from "../../stripe";
@@ -12,15 +12,18 @@ import * as Subscribers from "../../subscribers";
 import { VisibleError } from "../../errors";
 import { editorSecurity, type EditorEnv } from "../editor-auth";
 import { editorErrors, json, jsonError } from "../openapi";
-import { optionalSession, requireSession } from "../session";
+import { optionalSession, requireSession, type MaybeSignedIn, type SignedIn } from "../session";
 
 export const membershipRoutes = new OpenAPIHono<EditorEnv>();
 
-/** `middleware`, preceded by the 503 for a stage without Stripe keys (one middleware, so its types carry through). */
-const withStripe = <E extends Env>(middleware: MiddlewareHandler<E>) =>
-  createMiddleware<E>(async (c, next) => {
+/**
+ * The 503 for a stage without Stripe keys. It goes before the session middleware rather than wrapping it, so the
+ * route's middleware is `requireSession` itself and the authorisation tests can see which routes need a session.
+ */
+const stripeRequired = <E extends Env>() =>
+  createMiddleware<E>(async (_c, next) => {
     if (!StripeApi.isConfigured()) throw StripeApi.notConfigured();
-    return middleware(c, next);
+    await next();
   });
 
 const tierSchema = z
@@ -73,7 +76,7 @@ membershipRoutes.openapi(
       "Signed in: `{tier}`; the patron's Stripe customer is reused, and a running membership gets 409 " +
       "`already_patron` (change tier from the billing portal). Not signed in: `{tier, email}`, answered alike " +
       "whatever the address's state.",
-    middleware: withStripe(optionalSession),
+    middleware: [stripeRequired<MaybeSignedIn>(), optionalSession] as const,
     request: {
       body: {
         content: {
@@ -110,7 +113,7 @@ membershipRoutes.openapi(
     method: "post",
     path: "/api/membership/portal",
     summary: "Manage a membership: a Stripe Billing Portal session (change tier, card, invoices, cancel)",
-    middleware: withStripe(requireSession),
+    middleware: [stripeRequired<SignedIn>(), requireSession] as const,
     responses: {
       200: json("The Billing Portal URL", url),
       401: jsonError("Not signed in"),
