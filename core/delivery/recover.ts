@@ -40,9 +40,16 @@ export async function recover(digest: Digest, now = new Date(), options: { stale
   return { replanned, requeued };
 }
 
-/** Runs recovery for every digest that is sending (the scheduled sweep). */
+/**
+ * Runs recovery for every digest that is sending (the scheduled sweep). When the send queue is empty, recipients
+ * still `queued` have no message left to send them (theirs went to the dead-letter queue after repeated crashes),
+ * so they are enqueued again too; while the queue holds anything, they may simply be waiting their turn.
+ */
 export async function recoverAll(now = new Date()) {
-  for (const digest of await Db.Digests.withStatus("sending")) await recover(digest, now);
+  const sending = await Db.Digests.withStatus("sending");
+  if (sending.length === 0) return;
+  const idle = (await Queue.depth()) === 0;
+  for (const digest of sending) await recover(digest, now, idle ? { staleQueuedAfterMs: 0 } : {});
 }
 
 /** Puts every still-queued delivery of a digest back on the queue (after a pause, so workers settle them). */

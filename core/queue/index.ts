@@ -2,7 +2,7 @@
  * The send queue (SQS): batches of work for the send worker. Messages are JSON; every consumer is idempotent, so
  * SQS's at-least-once delivery (duplicates, redelivery after a crash) is harmless.
  */
-import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import * as Config from "../config";
 
 let client: SQSClient | undefined;
@@ -49,4 +49,15 @@ export async function enqueue(messages: readonly unknown[], delaySeconds = 0): P
       entries = entries.filter((entry) => failed.has(entry.Id));
     }
   }
+}
+
+/** Messages on the send queue: visible, in flight or delayed (SQS's approximate counts). */
+export async function depth(): Promise<number> {
+  const { Attributes = {} } = await sqs().send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl(),
+      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"],
+    }),
+  );
+  return Object.values(Attributes).reduce((sum, count) => sum + Number(count), 0);
 }
