@@ -33,7 +33,6 @@ const fieldNames: Record<string, string> = {
   frequency: "How often",
   pausedUntil: "Pause until",
   tier: "Tier",
-  token: "The link",
   body: "The form",
 };
 
@@ -45,7 +44,7 @@ function waitInWords(seconds: number | undefined): string {
 
 function nextStep(status: number, fields: Array<[string, string]>, retryAfterSeconds: number | undefined): string {
   if (status === 429) return `Too many requests came from your network. Wait ${waitInWords(retryAfterSeconds)} and try again.`;
-  if (status === 400 && fields.length > 0 && !fields.some(([field]) => field === "token")) {
+  if (status === 400 && fields.length > 0) {
     return "Nothing was saved. Go back with your browser's back button, correct it and send it again.";
   }
   return advice[status] ?? advice[400]!;
@@ -58,9 +57,15 @@ export function ErrorPage(props: {
   fields?: Record<string, string>;
   retryAfterSeconds?: number;
 }) {
-  const fields = Object.entries(props.fields ?? {});
+  // A missing or malformed link token is a broken link to the reader, not a form field to correct.
+  const brokenLink = props.fields?.token !== undefined;
+  const fields = Object.entries(props.fields ?? {}).filter(([field]) => field !== "token");
   // The API's "see the fields" means nothing on a page: the fields are listed below it in words.
-  const message = props.code === "invalid_request" && fields.length > 0 ? "Something you sent needs correcting:" : props.message;
+  const message = brokenLink
+    ? "This link is not valid. It may be incomplete."
+    : props.code === "invalid_request" && fields.length > 0
+      ? "Something you sent needs correcting:"
+      : props.message;
   return (
     <MessagePage title={titles[props.status] ?? titles[400]!}>
       <p class="error">{message}</p>
@@ -73,7 +78,7 @@ export function ErrorPage(props: {
           ))}
         </ul>
       )}
-      <p>{nextStep(props.status, fields, props.retryAfterSeconds)}</p>
+      <p>{nextStep(props.status, brokenLink ? [] : fields, props.retryAfterSeconds)}</p>
       <p>
         <a href="/">Go to the home page</a> · <a href="/login">Sign in</a>
       </p>
