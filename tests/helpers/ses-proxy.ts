@@ -27,6 +27,8 @@ export interface SesProxyOptions {
   seed?: number;
   /** The SendRawEmail call (1 for the first) answered with "Daily message quota exceeded." instead of sent. */
   quotaExceededAt?: number;
+  /** Keep each call's raw MIME (default true); false keeps only its trace headers (sends of thousands). */
+  keepRaw?: boolean;
 }
 
 /** One SendRawEmail call as the SES client made it, and what the proxy did with it. */
@@ -36,6 +38,11 @@ export interface CapturedCall {
   /** The raw MIME message, decoded from `RawMessage.Data`. */
   raw: Buffer;
   outcome: "forwarded" | "throttled" | "quota";
+  /** The `X-Tidings-Digest` and `X-Tidings-Delivery` headers (digest and subscriber), when the message has them. */
+  digestId?: string;
+  subscriberId?: string;
+  /** Forwarded and answered 200 by the emulator: SES accepted it (the emulator's message id). */
+  accepted?: string;
 }
 
 export interface SesProxy {
@@ -64,7 +71,7 @@ export async function startSesProxy(options: SesProxyOptions = {}): Promise<SesP
   const counts = { calls: 0, forwarded: 0, throttled: 0 };
   const calls: CapturedCall[] = [];
 
-  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, call?: CapturedCall) => {
     const upstream = request(
       {
         agent,
@@ -77,6 +84,11 @@ export async function startSesProxy(options: SesProxyOptions = {}): Promise<SesP
       },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
+        if (call && answer.statusCode === 200) {
+          const chunks: Buffer[] = [];
+          answer.on("data", (chunk: Buffer) => chunks.push(chunk));
+          answer.on("end", () => (call.accepted = /<MessageId>([^<]+)</.exec(Buffer.concat(chunks).toString())?.[1] ?? "accepted"));
+        }
         answer.pipe(res);
       },
     );
@@ -100,10 +112,11 @@ export async function startSesProxy(options: SesProxyOptions = {}): Promise<SesP
       // The random is drawn for every call, so the quota error does not shift which other calls are throttled.
       const throttled = rng.next() < (options.throttle ?? 0);
       const outcome = call === options.quotaExceededAt ? "quota" : throttled ? "throttled" : "forwarded";
-      calls.push({ call, raw, outcome });
+      const captured: CapturedCall = { call, raw: options.keepRaw === false ? Buffer.alloc(0) : raw, outcome, ...traceHeaders(raw) };
+      calls.push(captured);
       if (outcome === "forwarded") {
         counts.forwarded++;
-        return forward(req, res, body);
+        return forward(req, res, body, captured);
       }
       counts.throttled++;
       throttle(res, outcome === "quota" ? QUOTA_MESSAGE : THROTTLED_MESSAGE);
@@ -138,6 +151,14 @@ function throttle(res: ServerResponse, message: string) {
     `<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type><Code>Throttling</Code>` +
       `<Message>${message}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
   );
+}
+
+/** The trace headers of a raw message (its header block only). */
+function traceHeaders(raw: Buffer): { digestId?: string; subscriberId?: string } {
+  const end = raw.indexOf("\r\n\r\n");
+  const head = raw.toString("latin1", 0, end < 0 ? raw.length : end);
+  const header = (name: string) => new RegExp(`^${name}:[ \\t]*(\\S+)`, "mi").exec(head)?.[1];
+  return { digestId: header("X-Tidings-Digest"), subscriberId: header("X-Tidings-Delivery") };
 }
 
 /** Points the app's SES client at `endpoint` (unset: the environment's default). */
