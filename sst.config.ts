@@ -150,7 +150,7 @@ export default $config({
     // What every function holds; each adds only what it uses (Stripe only where Stripe is called).
     const fn = {
       runtime: "nodejs20.x" as const,
-      // The AWS SDK comes from the runtime (its version, not package-lock's); code splitting; see scripts/bundle.ts.
+      // ESM, minified, code splitting (Stripe and the email templates load on first use); see scripts/bundle.ts.
       nodejs,
       architecture: "arm64" as const,
       logging: { retention: "1 month" as const },

@@ -5,7 +5,7 @@
  */
 import * as Db from "../db";
 import * as Digests from "../digests";
-import { select } from "../digests/render";
+import { select } from "../digests/render/select"; // not the renderer: planning needs no template engine
 import type { Subscriber } from "../subscribers/types";
 import * as Queue from "../queue";
 import { finishIfDone } from "./finish";

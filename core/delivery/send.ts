@@ -8,7 +8,6 @@
 import { randomUUID } from "node:crypto";
 import * as Db from "../db";
 import * as Digests from "../digests";
-import { digestMessage } from "../digests/render";
 import * as Email from "../email";
 import { log } from "../log";
 import { finishIfDone } from "./finish";
@@ -97,7 +96,7 @@ async function sendOne(digest: Digests.Digest, subscriberId: string, recipient: 
   const skipped = await skipReason(digest, subscriber!, reader!, now());
   if (skipped) return settle(digest.id, subscriberId, held.from, "skipped", { reason: skipped, claimId }, now());
   const prepared = await preparedFor(digest, reader!.variant);
-  const email = digestMessage(prepared, reader!)!;
+  const email = (await import("../digests/render")).digestMessage(prepared, reader!)!; // see prepared.ts
   options.after?.("render", subscriberId);
 
   const outcome = await sendPaced(email, options);

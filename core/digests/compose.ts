@@ -11,12 +11,13 @@ import { readsAsPatron } from "../patrons/rules";
 import type { Patron } from "../patrons/types";
 import type { Subscriber } from "../subscribers/types";
 import * as Topics from "../topics";
-import * as Render from "./render";
+import type * as Render from "./render";
 import type { Digest, Variant } from "./types";
 
 /** Renders the digest once for a variant (the template engine runs here, never per reader). */
 export async function prepare(digest: Digest, variant: Variant, now = new Date()): Promise<Render.Prepared> {
-  const [articles, topics, openTopics] = await Promise.all([
+  const [Render, articles, topics, openTopics] = await Promise.all([
+    loadRender(),
     Db.Articles.many(digest.articleIds),
     Db.Topics.byStatus(),
     variant === "patron" ? Topics.listPublic() : Promise.resolve(undefined),
@@ -32,6 +33,12 @@ export async function prepare(digest: Digest, variant: Variant, now = new Date()
     now,
   });
 }
+
+/**
+ * The renderer, loaded on first use: it brings the template engine with it, which an API cold start need not
+ * parse (previews and test copies are rare; see templates/load.ts).
+ */
+const loadRender = () => import("./render");
 
 export type Reader = Render.MessageRecipient & { variant: Variant };
 
@@ -91,7 +98,7 @@ async function coveredSinceVoting(subscriberId: string): Promise<string[]> {
 /** After a digest is sent to a reader: the topics it told them "You asked, we covered it" about are not told again. */
 export async function recordAskedShown(digestId: string, prepared: Render.Prepared, reader: Reader): Promise<void> {
   if (!reader.votedTopicIds?.length) return;
-  const asked = Render.select(prepared.plan, reader)?.asked ?? [];
+  const asked = (await loadRender()).select(prepared.plan, reader)?.asked ?? [];
   await Promise.all(asked.map((group) => Db.Votes.markCoveredShown(group.topicId, reader.subscriberId, digestId)));
 }
 
@@ -113,6 +120,7 @@ export async function resolveReader(options: { email?: string; variant?: Variant
 
 /** The email `reader` gets of `digest`; a 404 when they would get none (nothing they follow is in it). */
 export async function messageFor(digest: Digest, reader: Reader): Promise<Email.Message> {
+  const Render = await loadRender();
   const message = Render.digestMessage(await prepare(digest, reader.variant), reader);
   if (!message) {
     throw new VisibleError("not_found", "nothing_to_read", "This reader would get no email: nothing in this digest is on a topic they follow.");
@@ -122,7 +130,7 @@ export async function messageFor(digest: Digest, reader: Reader): Promise<Email.
 
 /** Sends `[TEST]` copies of a reader's email to each address. */
 export async function sendTestCopies(digest: Digest, reader: Reader, to: readonly string[]): Promise<number> {
-  const message = Render.testCopy(await messageFor(digest, reader));
+  const message = (await loadRender()).testCopy(await messageFor(digest, reader));
   for (const address of to) await Email.send({ ...message, to: address });
   return to.length;
 }

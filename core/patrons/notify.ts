@@ -5,7 +5,7 @@
  * concurrent webhooks send one email; a failed send gives the claim back and fails the request, so Stripe's
  * redelivery sends it.
  */
-import * as Templates from "../../templates";
+import { loadTemplates } from "../../templates/load";
 import * as Config from "../config";
 import * as Db from "../db";
 import * as Email from "../email";
@@ -39,17 +39,18 @@ async function send(patron: Patron): Promise<void> {
   const subscriber = await Db.Subscribers.get(patron.subscriberId);
   // A bounced or complained address gets nothing more from us; an erased subscriber is gone.
   if (!subscriber || subscriber.status === "bounced" || subscriber.status === "complained") return;
-  const message = patronMessage(patron, subscriber);
+  const message = await patronMessage(patron, subscriber);
   if (!message) return;
   await Email.send(message);
   log.info({ event: "patron.email", subscriberId: patron.subscriberId, kind: patron.notice?.kind }, "patron email sent");
 }
 
 /** The email a patron's notice owes, as it is sent (undefined: none, or a tier no longer configured). */
-export function patronMessage(patron: Patron, subscriber: Subscriber): Email.Message | undefined {
+export async function patronMessage(patron: Patron, subscriber: Subscriber): Promise<Email.Message | undefined> {
   const config = Config.get();
   const tier = config.TIERS.find((t) => t.id === patron.tierId);
   if (!tier || !patron.notice) return undefined;
+  const Templates = await loadTemplates();
   const data = {
     outletName: config.OUTLET_NAME,
     postalAddress: config.POSTAL_ADDRESS,

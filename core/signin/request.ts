@@ -9,7 +9,7 @@
  * only. The send worker does the rest (`sendLink`).
  */
 import { randomBytes } from "node:crypto";
-import * as Templates from "../../templates";
+import { loadTemplates } from "../../templates/load";
 import * as Config from "../config";
 import * as Db from "../db";
 import * as Email from "../email";
@@ -62,7 +62,7 @@ export async function sendLink(email: string, now = new Date()): Promise<Request
     return "limited";
   }
   try {
-    await Email.send(signinMessage(subscriber.email, linkToken(subscriber.id, now)));
+    await Email.send(await signinMessage(subscriber.email, linkToken(subscriber.id, now)));
   } catch (error) {
     await claim.release().catch(() => undefined);
     throw error;
@@ -81,7 +81,8 @@ export function signinUrl(token: string): string {
 }
 
 /** The sign-in email: the link and nothing of the subscriber's (no name: anyone can ask for any address). */
-export function signinMessage(to: string, token: string): Email.Message {
+export async function signinMessage(to: string, token: string): Promise<Email.Message> {
+  const Templates = await loadTemplates();
   const { OUTLET_NAME: outletName, POSTAL_ADDRESS: postalAddress } = Config.get();
   return { to, ...Templates.signin({ outletName, postalAddress, signinUrl: signinUrl(token) }) };
 }

@@ -2,7 +2,7 @@
  * The emails of the subscriber lifecycle: confirmation, "already subscribed", welcome. Each is built as a
  * `Message` first (so tests can inspect its MIME) and then sent.
  */
-import * as Templates from "../../templates";
+import { loadTemplates } from "../../templates/load";
 import * as Config from "../config";
 import * as Db from "../db";
 import * as Email from "../email";
@@ -12,7 +12,8 @@ import type { Subscriber } from "./types";
 export type SignupEmail = "confirmation" | "already-subscribed";
 
 /** Sign-up emails never carry the subscriber's name: a stranger may have typed it (list-bombing defence). */
-export function signupMessage(kind: SignupEmail, subscriber: Subscriber): Email.Message {
+export async function signupMessage(kind: SignupEmail, subscriber: Subscriber): Promise<Email.Message> {
+  const Templates = await loadTemplates();
   const { OUTLET_NAME: outletName, POSTAL_ADDRESS: postalAddress } = Config.get();
   const rendered =
     kind === "confirmation"
@@ -25,6 +26,7 @@ export function signupMessage(kind: SignupEmail, subscriber: Subscriber): Email.
 export async function welcomeMessage(subscriber: Subscriber): Promise<Email.Message> {
   const { OUTLET_NAME: outletName, POSTAL_ADDRESS: postalAddress } = Config.get();
   const titles = new Map((await Db.Topics.byStatus()).map((topic) => [topic.id, topic.title]));
+  const Templates = await loadTemplates();
   const unsubscribe = unsubscribeUrl(subscriber.id);
   const rendered = Templates.welcome({
     outletName,
@@ -38,5 +40,5 @@ export async function welcomeMessage(subscriber: Subscriber): Promise<Email.Mess
   return { to: subscriber.email, ...rendered, marketing: { unsubscribeUrl: unsubscribe } };
 }
 
-export const sendSignupEmail = (kind: SignupEmail, subscriber: Subscriber) => Email.send(signupMessage(kind, subscriber));
+export const sendSignupEmail = async (kind: SignupEmail, subscriber: Subscriber) => Email.send(await signupMessage(kind, subscriber));
 export const sendWelcome = async (subscriber: Subscriber) => Email.send(await welcomeMessage(subscriber));
