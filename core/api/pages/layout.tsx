@@ -30,6 +30,7 @@ input[type=checkbox],input[type=radio]{width:1.1rem;height:1.1rem;vertical-align
 fieldset{border:1px solid #ccc;border-radius:4px;margin:1rem 0;padding:.5rem 1rem}
 legend{font-weight:600;padding:0 .3rem}
 fieldset label{display:inline;font-weight:400;margin:0}
+.check label{display:inline;margin:0}
 .check{margin:.4rem 0}
 .note{color:#555;font-size:.95rem}
 .error{color:#a40000}
