@@ -2,9 +2,10 @@
  * Fuzzing every operation of `/openapi.json` (and every method on every path) with hostile input, in process
  * against the real local stack, with fast-check. For every request:
  * - no 5xx, and no unhandled rejection or exception anywhere in the process;
- * - a refused request (4xx) changes nothing stored: the table (rate-limit counters aside) is scanned after it and
- *   compared with the scan before. A request that succeeds with an unsafe method is a legitimate change and
- *   starts a new baseline; a GET, HEAD or OPTIONS never changes anything, whatever its answer;
+ * - a refused request (4xx), and any GET, HEAD or OPTIONS, changes nothing stored: the process's DynamoDB client
+ *   must make no accepted write while answering it (rate-limit counters aside: counting refused requests is their
+ *   job), and every few cases a scan of the whole table must equal the previous scan, unless an unsafe request
+ *   succeeded in between (a legitimate change, which starts a new baseline);
  * - a JSON error answer has the `{error: {code, message}}` shape and no stack trace.
  * Afterwards every email the run produced (sign-up confirmations, sign-in links, test copies, as SES received
  * them and as the SES emulator stored them) is checked for CR, LF or NUL in its headers.
