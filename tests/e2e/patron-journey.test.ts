@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, viewports } from "../helpers/browser";
 import { uniqueEmail } from "../helpers/mail";
 import { startNpmStart, type NpmStart } from "../helpers/npm-start";
-import { checkPage, expectAccessible, linkIn, waitForEmail } from "../helpers/pages";
+import { checkPage, expectAccessible, linkIn, openPage, waitForEmail } from "../helpers/pages";
 
 let stack: NpmStart;
 let browser: Browser;
@@ -54,8 +54,7 @@ describe("a patron's journey", () => {
     it(`signs in by magic link, votes and withdraws the vote (${viewport.width} px)`, async () => {
       const email = uniqueEmail(`patron-${viewport.name}`);
       await compedPatron(email);
-      const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
-      const page = await context.newPage();
+      const { context, page } = await openPage(browser, viewport);
 
       // Signed out, the topics page shows scores and says how to vote.
       await page.goto(`${stack.url}/topics`);

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, viewports } from "../helpers/browser";
 import { uniqueEmail } from "../helpers/mail";
 import { startNpmStart, type NpmStart } from "../helpers/npm-start";
-import { checkPage, linkIn, waitForEmail } from "../helpers/pages";
+import { checkPage, linkIn, openPage, waitForEmail } from "../helpers/pages";
 
 let stack: NpmStart;
 let browser: Browser;
@@ -49,8 +49,7 @@ const heading = (page: Page, name: string | RegExp) => page.getByRole("heading",
 describe("a reader's journey", () => {
   for (const [index, viewport] of viewports.entries()) {
     it(`signs up, confirms, chooses topics, unsubscribes from a digest and undoes it (${viewport.width} px)`, async () => {
-      const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
-      const page = await context.newPage();
+      const { context, page } = await openPage(browser, viewport);
       const email = uniqueEmail(`reader-${viewport.name}`);
 
       // Sign up on the home page: the form posts without JavaScript and answers with a page.
@@ -116,7 +115,7 @@ describe("a reader's journey", () => {
   }
 
   it("moves keyboard focus in reading order, visibly, starting with a skip link", async () => {
-    const page = await browser.newPage({ viewport: { width: 375, height: 812 } });
+    const { context, page } = await openPage(browser, { width: 375, height: 812 });
     await page.goto(`${stack.url}/`);
     const topics = await page.locator("fieldset label").allInnerTexts();
     const expected = ["Skip to the content", "Tidings", "Topics", "Your account", "Email address", "Your name (optional)", ...topics];
@@ -142,13 +141,12 @@ describe("a reader's journey", () => {
     expect(box!.x).toBeGreaterThanOrEqual(0);
     await page.keyboard.press("Enter");
     expect(await page.evaluate("document.activeElement.id")).toBe("main");
-    await page.close();
+    await context.close();
   });
 
   for (const viewport of viewports) {
     it(`answers a bad link with a friendly 400 page and an unknown address with a 404 page (${viewport.width} px)`, async () => {
-      const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
-      const page = await context.newPage();
+      const { context, page } = await openPage(browser, viewport);
       const bad = await page.goto(`${stack.url}/confirm?token=confirm.sub_x.0.forged`);
       expect(bad?.status()).toBe(400);
       await heading(page, "This didn't work");

@@ -5,12 +5,22 @@
  */
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import type { Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { expect } from "vitest";
 import { SCREENSHOTS } from "./browser";
 import type { StoredEmail } from "./mail";
 
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+/**
+ * A fresh browser context (no cookies) at a viewport, its page, and a generous timeout for each step: npm start
+ * shares two cores with the rest of the test run (a safety net against hangs, not a speed check).
+ */
+export async function openPage(browser: Browser, viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
+  context.setDefaultTimeout(60_000);
+  return { context, page: await context.newPage() };
+}
 
 interface AxeViolation {
   id: string;
