@@ -51,12 +51,20 @@ export async function pending(): Promise<number> {
   return Object.values(Attributes).reduce((sum, count) => sum + Number(count), 0);
 }
 
+/**
+ * One pacing bucket for all of this process's pollers, at the whole SES_MAX_SEND_RATE: together they stand for the
+ * SEND_CONCURRENCY Lambdas that each take their share when deployed (each alone on `processBucket()` would hold the
+ * process to one share).
+ */
+const localBucket = () => new Delivery.TokenBucket(Config.get().SES_MAX_SEND_RATE);
+
 /** Works the queue with `workers` pollers until it is empty (for tests and scripts): answers messages handled. */
 export async function drain(options: PollOptions & { workers?: number } = {}): Promise<number> {
   let handled = 0;
+  const bucket = options.bucket ?? localBucket();
   const worker = async () => {
     for (;;) {
-      const received = await pollOnce({ ...options, waitSeconds: 0 });
+      const received = await pollOnce({ ...options, bucket, waitSeconds: 0 });
       handled += received;
       if (received === 0) {
         if ((await pending()) === 0) return;
@@ -71,9 +79,10 @@ export async function drain(options: PollOptions & { workers?: number } = {}): P
 /** Keeps polling in the background (npm start): SEND_CONCURRENCY pollers and the recovery sweep. */
 export function startLocalWorker(options: { recoverEveryMs?: number } = {}) {
   let running = true;
+  const bucket = localBucket();
   const loop = async () => {
     while (running) {
-      await pollOnce().catch((error) => {
+      await pollOnce({ bucket }).catch((error) => {
         log.error({ err: error, event: "local_worker.failed" }, "local worker poll failed");
         return new Promise((resolve) => setTimeout(resolve, 1000));
       });

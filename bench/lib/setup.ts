@@ -1,6 +1,7 @@
 /**
  * Points Tidings (this process) at a fresh benchmark stack: settings, clients and request counting.
  */
+import "./quiet";
 import * as Config from "../../core/config";
 import * as Db from "../../core/db";
 import * as Digests from "../../core/digests";
@@ -10,8 +11,6 @@ import { demoSettings } from "../../scripts/local-stack";
 import * as Requests from "./requests";
 import { publish } from "./seed";
 import { startStack, type BenchStack } from "./stack";
-
-process.env.LOG_LEVEL ??= "warn";
 
 const settings = {
   PUBLIC_URL: "https://tidings.example.net",
