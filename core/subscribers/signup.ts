@@ -18,6 +18,7 @@ import { log } from "../log";
 import { CONSENT_TEXT_VERSION, LIMITS } from "./rules";
 import type { SignupInput } from "./input";
 import { sendSignupEmail, type SignupEmail } from "./notify";
+import { ipNetwork } from "./ip-network";
 import { assertFollowable } from "./topics";
 import type { Subscriber } from "./types";
 
@@ -151,7 +152,10 @@ async function sendOrRelease(kind: SignupEmail, next: Subscriber, previous: Subs
   }
 }
 
-/** A keyed hash of an IP address: enough to count and to evidence consent, without keeping the address. */
+/**
+ * A keyed hash of an IP address's network (`ipNetwork`: IPv4 itself, an IPv6 /64): enough to count and to evidence
+ * consent, without keeping the address.
+ */
 export function hashIp(ip: string): string {
-  return createHmac("sha256", Config.get().SIGNING_SECRET).update(`ip:${ip}`).digest("base64url").slice(0, 22);
+  return createHmac("sha256", Config.get().SIGNING_SECRET).update(`ip:${ipNetwork(ip)}`).digest("base64url").slice(0, 22);
 }

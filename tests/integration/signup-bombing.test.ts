@@ -1,10 +1,12 @@
 /**
- * A list-bomber signing up someone else's address while the per-address limit holds back the email: nothing they
- * send may change what the owner's confirmation link confirms (found by the load test, where one address signed
- * up thousands of times rewrote its pending opt-in each time).
+ * Sign-up abuse the load test led to. A list-bomber signing up someone else's address while the per-address limit
+ * holds back the email: nothing they send may change what the owner's confirmation link confirms (one address
+ * signed up thousands of times rewrote its pending opt-in each time). And a flood from one IPv6 host, moving
+ * through the addresses of its /64, meets the per-IP limit like one address does.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import * as Db from "../../core/db";
+import { LIMITS } from "../../core/subscribers/rules";
 import { hashIp } from "../../core/subscribers/signup";
 import { postForm, postJson, randomIp } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
@@ -56,5 +58,23 @@ describe("a sign-up the per-address limit keeps from emailing", () => {
     const stranger = await postJson("/api/subscribe", { email, name: "Mallory", topics: ["housing"] }, randomIp());
     expect(stranger.status).toBe(202);
     expect(await Db.Subscribers.getByEmail(email)).toEqual(before);
+  });
+});
+
+describe("the per-IP sign-up limit", () => {
+  it("counts an IPv6 host's whole /64, so moving to the next address does not escape it", async () => {
+    const prefix = `2001:db8:${Math.floor(Math.random() * 0xffff).toString(16)}:7`;
+    const statuses: number[] = [];
+    for (let i = 1; i <= LIMITS.signupsPerIp + 2; i++) {
+      const response = await postJson("/api/subscribe", { email: uniqueEmail("v6") }, `${prefix}::${i.toString(16)}`);
+      statuses.push(response.status);
+      if (response.status === 429) expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+    }
+    expect(statuses.filter((status) => status === 202)).toHaveLength(LIMITS.signupsPerIp);
+    expect(statuses.slice(LIMITS.signupsPerIp)).toEqual([429, 429]);
+
+    // Another /64 is another network.
+    const neighbour = await postJson("/api/subscribe", { email: uniqueEmail("v6") }, `${prefix.replace(/:7$/, ":8")}::1`);
+    expect(neighbour.status).toBe(202);
   });
 });
