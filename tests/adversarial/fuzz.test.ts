@@ -185,7 +185,9 @@ describe("fuzzing the HTTP surface", () => {
         const figures = await fuzz(op, SEED + i);
         total += figures.cases;
         const statuses = [...figures.byStatus].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(" ");
-        rows.push(`  ${`${op.method} ${op.path}`.padEnd(42)} ${String(figures.cases).padStart(6)} cases  ${statuses}  (${figures.legitimateChanges} accepted writes, ${figures.scans} scans)`);
+        const row = `  ${`${op.method} ${op.path}`.padEnd(42)} ${String(figures.cases).padStart(6)} cases  ${statuses}  (${figures.legitimateChanges} accepted writes, ${figures.scans} scans)`;
+        rows.push(row);
+        if (LONG) console.log(`fuzz ${i + 1}/${ops.length}:${row}`); // a long run shows its progress
       } catch (error) {
         const cause = (error as Error).cause as Error | undefined;
         failures.push(`${op.method} ${op.path}: ${(error as Error).message}${cause ? `\nCaused by: ${cause.message}` : ""}`);

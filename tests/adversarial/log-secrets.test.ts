@@ -1,0 +1,102 @@
+/**
+ * Secret leakage in logs (`product.md` → Security: "No secret, token or full email address is ever logged"):
+ * every log line the app writes at debug level while it runs the flows that handle secrets — sign-up and
+ * confirmation, a sign-in link and its session, editor actions, a failing SES, forged webhooks, refused
+ * tokens — is captured from the logger's own stream and searched for every secret, token and address involved.
+ */
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as Config from "../../core/config";
+import { log } from "../../core/log";
+import { drain } from "../../scripts/local-worker";
+import { editor, EDITOR_TOKEN } from "../helpers/editor";
+import { saveSubscriber } from "../helpers/factories";
+import { postForm, postJson, randomIp, request } from "../helpers/http";
+import { useLocalStack } from "../helpers/local";
+import { mailTo, tokenFrom, uniqueEmail } from "../helpers/mail";
+import { startSesProxy } from "../helpers/ses-proxy";
+import { useFakeStripe } from "../helpers/stripe";
+import { SECRET_KEY, WEBHOOK_SECRETS } from "../helpers/stripe-objects";
+
+useLocalStack();
+useFakeStripe();
+
+const lines: string[] = [];
+let restore: () => void;
+
+beforeAll(() => {
+  const stream = (log as unknown as Record<symbol, { write(chunk: string): boolean }>)[pino.symbols.streamSym]!;
+  const write = stream.write;
+  const level = log.level;
+  stream.write = (chunk: string) => {
+    lines.push(String(chunk));
+    return true;
+  };
+  log.level = "debug";
+  restore = () => {
+    stream.write = write;
+    log.level = level;
+  };
+});
+
+afterAll(() => restore());
+
+describe("logs", () => {
+  it("never carry a secret, a token, a cookie or a full email address", async () => {
+    const secrets: Record<string, string> = {
+      SIGNING_SECRET: Config.get().SIGNING_SECRET,
+      "the editor token": EDITOR_TOKEN,
+      STRIPE_SECRET_KEY: SECRET_KEY,
+      "a webhook secret": WEBHOOK_SECRETS[0],
+    };
+    const reader = uniqueEmail("log-reader");
+    const patron = uniqueEmail("log-patron");
+    await saveSubscriber({ email: patron, name: "Pat Ron" });
+
+    // Sign-up and confirmation, with the welcome email.
+    expect((await postJson("/api/subscribe", { email: reader, name: "Rea Der" }, randomIp())).status).toBe(202);
+    const confirm = tokenFrom((await mailTo(reader))[0]!, "/confirm");
+    expect((await postForm("/confirm", { token: confirm })).status).toBe(200);
+    // A sign-in link through the send worker, and the session it starts.
+    expect((await postJson("/api/login", { email: patron }, randomIp())).status).toBe(202);
+    await drain({ workers: 1 });
+    const signin = tokenFrom((await mailTo(patron)).at(-1)!, "/login");
+    const session = await postForm("/login", { token: signin });
+    expect(session.status).toBe(303);
+    const cookie = session.headers.getSetCookie()[0]!.split(";")[0]!;
+    expect((await request("/account", { headers: { cookie } })).status).toBe(200);
+    // Editor actions, and a refused editor token.
+    expect((await editor("GET", `/api/subscribers/${encodeURIComponent(patron)}`)).status).toBe(200);
+    expect((await request("/api/stats", { headers: { authorization: "Bearer almost-the-editor-token-0123" } })).status).toBe(401);
+    // Refused and tampered tokens, a forged webhook.
+    expect((await request(`/confirm?token=${encodeURIComponent(confirm.slice(0, -2))}AA`)).status).toBe(400);
+    const forged = await request("/webhooks/stripe", { method: "POST", headers: { "stripe-signature": `t=${Math.floor(Date.now() / 1000)},v1=00` }, body: "{}" });
+    expect(forged.status).toBe(400);
+    // SES failing while a confirmation is sent: the fault is logged with its error.
+    const proxy = await startSesProxy({ quotaExceededAt: 1 });
+    try {
+      const failing = uniqueEmail("log-failing");
+      expect((await postJson("/api/subscribe", { email: failing }, randomIp())).status).toBe(500);
+      secrets["an address whose email failed"] = failing;
+    } finally {
+      await proxy.stop();
+    }
+
+    Object.assign(secrets, {
+      "a confirm token": confirm,
+      "a sign-in token": signin,
+      "the session cookie": cookie.split("=")[1]!,
+      "a subscriber's address": reader,
+      "a patron's address": patron,
+      "a patron's name": "Pat Ron",
+    });
+    const text = lines.join("");
+    expect(lines.length, "the flows logged nothing: the check would prove nothing").toBeGreaterThan(5);
+    expect(text).toContain('"editor":"editor"'); // editor actions are logged, by the token's name
+    expect(text).toContain('"level":50'); // and the SES fault was logged as an error
+    const leaked = Object.entries(secrets).filter(([, value]) => text.includes(value) || text.includes(encodeURIComponent(value)));
+    expect(leaked.map(([what]) => what)).toEqual([]);
+    const addresses = [...text.matchAll(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g)].map((m) => m[0]).filter((a) => !/^\w\*\*\*@/.test(a));
+    expect(addresses, "full addresses in the logs").toEqual([]);
+  });
+});
