@@ -217,7 +217,7 @@ describe("sending under SES faults", () => {
     console.log(`throttling: ${proxy.counts.calls} SendRawEmail calls, ${proxy.counts.throttled} throttled, ${handedBack} recipients handed back`);
   }, 90_000);
 
-  it("hands recipients back when the daily quota is exceeded mid-send: nobody lost, nobody doubled", async () => {
+  it("pauses the send when the daily quota is exceeded (saying why), and resumed it loses nobody and doubles nobody", async () => {
     await publish(TOPICS, ARTICLES);
     const subscribers = await saveSubscribers(Array.from({ length: 60 }, () => ({ topics: [] })));
     const digestId = await createDigest("2030-W42");
@@ -225,6 +225,14 @@ describe("sending under SES faults", () => {
 
     const proxy = await startSesProxy({ quotaExceededAt: 25 });
     try {
+      expect((await editor("POST", `/api/digests/${digestId}/send`)).status).toBe(202);
+      await drain({ workers: 2, bucket: fastBucket() });
+      // Not handed back every few seconds until the quota frees up (hours): paused, with the reason.
+      const paused = await digestWithCounts(digestId);
+      expect(paused).toMatchObject({ status: "paused", pauseReason: expect.stringContaining("Daily message quota exceeded") });
+      expect(paused.counts.sent).toBeLessThan(subscribers.length);
+      expect(proxy.counts.calls).toBeLessThanOrEqual((paused.counts.sent ?? 0) + 2); // the refused call, and one in flight
+      // The editor sends again once the quota allows: the rest go out.
       expect((await editor("POST", `/api/digests/${digestId}/send`)).status).toBe(202);
       await drain({ workers: 2, bucket: fastBucket() });
     } finally {
