@@ -3,12 +3,13 @@
  * subscribers of a status walk the status × frequency × shard partitions of gsi1; followers of a topic come from
  * the follow items on gsi2. Both skip expired sign-ups, which TTL deletes only some time later.
  */
-import { BatchGetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { frequencies, statuses, type Status, type Subscriber } from "../subscribers/types";
 import { VisibleError } from "../errors";
 import { db, tableName } from "./client";
 import { decodeCursor, encodeCursor } from "./cursor";
 import * as keys from "./keys";
+import { getMany } from "./query";
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const live = (item: Record<string, any>) => !(item.expiresAt && item.expiresAt <= nowSeconds());
@@ -75,22 +76,20 @@ export async function followersPage(topic: string, options: { status?: Status; c
   return { subscribers, cursor: encodeCursor(LastEvaluatedKey) };
 }
 
-/** Profiles by id, 100 a request (strongly consistent), retrying what DynamoDB leaves unprocessed. */
+/** Profiles by id, 100 a request (strongly consistent), expired sign-ups included. */
 async function profiles(ids: readonly string[]): Promise<Map<string, Subscriber>> {
-  const found = new Map<string, Subscriber>();
-  for (let i = 0; i < ids.length; i += 100) {
-    let request: Record<string, any> | undefined = {
-      [tableName()]: { Keys: ids.slice(i, i + 100).map((id) => keys.subscriber.key(id)), ConsistentRead: true },
-    };
-    for (let attempt = 0; request && Object.keys(request).length; attempt++) {
-      if (attempt) await new Promise((wait) => setTimeout(wait, Math.min(50 * 2 ** attempt, 2_000)));
-      const { Responses, UnprocessedKeys }: { Responses?: Record<string, any[]>; UnprocessedKeys?: Record<string, any> } =
-        await db().send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of Responses?.[tableName()] ?? []) found.set(item.id, strip(item));
-      request = UnprocessedKeys;
-    }
-  }
-  return found;
+  const items = await getMany(ids.map((id) => keys.subscriber.key(id)));
+  return new Map(items.map((item) => [item.id as string, strip(item)]));
+}
+
+/**
+ * "Subscribers by email address", many at once (an import's page of lines): the email items, then their profiles,
+ * two batch reads per 100 addresses, strongly consistent. Expired sign-ups are included (they may be reused).
+ */
+export async function byEmails(emails: readonly string[]): Promise<Map<string, Subscriber>> {
+  const owners = await getMany(emails.map((email) => keys.email.key(email)));
+  const found = await profiles(owners.map((item) => item.subscriberId as string));
+  return new Map([...found.values()].map((subscriber) => [subscriber.email, subscriber]));
 }
 
 /**
