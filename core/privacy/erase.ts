@@ -39,12 +39,17 @@ const MAX_CLAIM_VERSIONS = 2_000;
 /** Erases a subscriber (see above). Erasing someone already erased changes nothing and succeeds. */
 export async function erase(subscriberId: string, now = new Date()): Promise<ErasureReport> {
   const at = now.toISOString();
+  const patron = await Db.Patrons.get(subscriberId);
+  // Nothing could cancel a live membership here: refuse before changing anything, rather than erase someone
+  // Stripe would go on charging.
+  if (patron?.stripeCustomerId && !StripeApi.isConfigured() && LIVE.has(patron.subscriptionStatus ?? "")) {
+    throw StripeApi.notConfigured();
+  }
   await mutate(subscriberId, (current) =>
     current && (current.status === "active" || current.status === "pending")
       ? { ...current, status: "unsubscribed", unsubscribedAt: at, optIn: undefined }
       : undefined,
   );
-  const patron = await Db.Patrons.get(subscriberId);
   const cancelledSubscriptions = await endMembership(patron, at);
 
   let deliveries = 0;
@@ -82,11 +87,7 @@ async function endMembership(patron: Patron | undefined, at: string): Promise<nu
   const customerId = patron?.stripeCustomerId;
   if (!customerId) return 0;
   await Db.Erasure.rememberErasedCustomer(customerId, at);
-  if (!StripeApi.isConfigured()) {
-    // Nothing can be cancelled here: refuse rather than erase someone Stripe would go on charging.
-    if (LIVE.has(patron.subscriptionStatus ?? "")) throw StripeApi.notConfigured();
-    return 0;
-  }
+  if (!StripeApi.isConfigured()) return 0; // and nothing live, as `erase` checked
   const stripe = await StripeApi.stripe();
   let cancelled = 0;
   for (const { subscription } of await membershipsOf([customerId])) {

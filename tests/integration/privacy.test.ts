@@ -6,6 +6,7 @@
  */
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
+import * as Config from "../../core/config";
 import * as Db from "../../core/db";
 import * as Delivery from "../../core/delivery";
 import { planPage } from "../../core/delivery/plan";
@@ -201,6 +202,35 @@ describe("erasure", () => {
     expect(after).toMatchObject({ recipients: before.recipients, queued: 0, suppressed: before.suppressed! + 1, sent: before.queued! - 1 });
     expect(await Db.Deliveries.get(digest.id, control.id)).toMatchObject({ status: "sent" });
     expect(await itemsMentioning([r.email, r.name, r.id])).toEqual([]);
+  });
+
+  it("refuses (503) to erase a patron with a live membership where Stripe is not configured, changing nothing", async () => {
+    const r = await reader("no-stripe");
+    const at = new Date().toISOString();
+    await Db.Patrons.save({
+      subscriberId: r.id,
+      status: "active",
+      tierId: "coffee",
+      stripeCustomerId: "cus_nostripe",
+      stripeSubscriptionId: "sub_nostripe",
+      subscriptionStatus: "active",
+      createdAt: at,
+      updatedAt: at,
+      version: 1,
+    });
+    const key = process.env.STRIPE_SECRET_KEY;
+    delete process.env.STRIPE_SECRET_KEY;
+    Config.reset();
+    try {
+      const response = await r.call("POST", "/api/account/delete");
+      expect([response.status, ((await response.json()) as any).error.code]).toEqual([503, "stripe_not_configured"]);
+    } finally {
+      process.env.STRIPE_SECRET_KEY = key;
+      Config.reset();
+    }
+    expect(await Db.Subscribers.get(r.id)).toMatchObject({ status: "active", name: r.name });
+    expect(await Db.Patrons.get(r.id)).toMatchObject({ stripeCustomerId: "cus_nostripe" });
+    expect(await Db.Erasure.isErasedCustomer("cus_nostripe")).toBe(false);
   });
 
   it("refuses without a session (401) and from another origin (403), changing nothing; the account page's form asks for a tick", async () => {
