@@ -211,7 +211,7 @@ describe("npm start under a steady load", () => {
     // Memory: the second half's peak stays within a generous factor of the first half's (no growth without bound).
     expect(readings.length).toBeGreaterThan(10);
     expect(rss.second).toBeLessThan(rss.first * 1.5);
-  });
+  }, byRun(300_000, 3_600_000)); // a busy 2-core machine falls behind the schedule: the load then lasts longer
 });
 
 function form(fields: Record<string, string>) {
