@@ -126,8 +126,11 @@ export function watchWrites(): { take(): string[] } {
     db().middlewareStack.add(
       (next, context) => async (args) => {
         const result = await next(args);
-        const input = args.input as { TableName?: string; Key?: unknown; Item?: unknown; ExpressionAttributeValues?: Record<string, { S?: string }> };
-        if (WRITES.has(context.commandName ?? "") && input.ExpressionAttributeValues?.[":entity"]?.S !== "rate-limit") {
+        const input = args.input as { Key?: unknown; Item?: unknown; ExpressionAttributeValues?: Record<string, unknown> };
+        // The document client's input (plain values) or, below it, the marshalled one (`{ S: … }`).
+        const entity = input.ExpressionAttributeValues?.[":entity"] as string | { S?: string } | undefined;
+        const rateLimit = entity === "rate-limit" || (typeof entity === "object" && entity?.S === "rate-limit");
+        if (WRITES.has(context.commandName ?? "") && !rateLimit) {
           watched!.push(`${context.commandName} ${JSON.stringify(input.Key ?? input.Item ?? input).slice(0, 200)}`);
         }
         return result;
