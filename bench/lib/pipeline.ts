@@ -53,6 +53,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       console.log(`  ${elapsed.toFixed(0)} s: ${emails.toLocaleString("en-US")} emails (${(emails / elapsed).toFixed(0)}/s)`);
     }, 10_000);
     started = performance.now();
+    const sentFrom = Date.now();
     // One bucket for every in-process worker: the whole send is held to SES_MAX_SEND_RATE, as deployed, where
     // each of SEND_CONCURRENCY Lambdas takes its share.
     const bucket = new Delivery.TokenBucket(Number(rate));
@@ -65,11 +66,12 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     const after = stack.usage();
     const tidingsPeak = memory.stop();
 
-    // The last delivery recorded (the digest turns `sent` in the same batch, after it).
     const digest = await Db.Digests.get(digestId);
     const counts = await Db.Deliveries.countByStatus(digestId);
     const mail = await stack.mail();
-    const seconds = (finished - started) / 1000;
+    // Until the last delivery was recorded: the digest turns `sent` right after it, in the same batch (the
+    // workers' last idle polls come later).
+    const seconds = digest?.sentAt ? (Date.parse(digest.sentAt) - sentFrom) / 1000 : (finished - started) / 1000;
     const delta = (key: "dynamoDb" | "emulators") => after[key].cpuSeconds - before[key].cpuSeconds;
     const peak = (usage: Usage) => usage.peakRssMiB;
     if (mail.emails !== expected || mail.doubles > 0 || counts.sent !== expected || digest?.status !== "sent") {

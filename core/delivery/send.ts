@@ -33,6 +33,10 @@ export interface SendOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+let rendering: Promise<typeof import("../digests/render")> | undefined;
+/** The renderer, loaded with the first email rendered (see prepared.ts), once per process rather than per email. */
+const renderer = () => (rendering ??= import("../digests/render"));
+
 /** How long recipients handed back under throttling wait before they are tried again. */
 export const HANDBACK_DELAY_SECONDS = 5;
 
@@ -96,7 +100,7 @@ async function sendOne(digest: Digests.Digest, subscriberId: string, recipient: 
   const skipped = await skipReason(digest, subscriber!, reader!, now());
   if (skipped) return settle(digest.id, subscriberId, held.from, "skipped", { reason: skipped, claimId }, now());
   const prepared = await preparedFor(digest, reader!.variant);
-  const email = (await import("../digests/render")).digestMessage(prepared, reader!)!; // see prepared.ts
+  const email = (await renderer()).digestMessage(prepared, reader!)!;
   options.after?.("render", subscriberId);
 
   const outcome = await sendPaced(email, options);

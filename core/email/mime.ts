@@ -4,7 +4,11 @@
  */
 import type { Message } from "./message";
 
+let composer: Promise<typeof import("./compose")> | undefined;
+
 /** The raw RFC 5322 message, exactly as it would be handed to SES (see compose.ts). */
 export async function compose(message: Message): Promise<Buffer> {
-  return (await import("./compose")).compose(message);
+  // One import() per process, not per email: each call would go through the module loader again.
+  composer ??= import("./compose");
+  return (await composer).compose(message);
 }
