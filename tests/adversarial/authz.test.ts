@@ -64,7 +64,8 @@ const DAY = 86_400_000;
 const UNKNOWN_SECRET = "a-secret-this-deployment-never-had-0123456789";
 
 const key = (op: Operation) => `${op.method} ${op.path}`;
-const takesToken = (op: Operation) => op.params.some((p) => p.name === "token") || "token" in (op.bodySchema?.properties ?? {});
+const takesToken = (op: Operation) =>
+  op.params.some((p) => p.name === "token") || "token" in (op.bodySchema?.properties ?? {});
 
 let ops: Operation[];
 let alice: { id: string; email: string; cookie: string; sessionId: string };
@@ -107,14 +108,18 @@ beforeAll(async () => {
   await publish({}, []);
   expect((await editor("PUT", "/api/topics/authz-topic", { title: "Authz", status: "open" })).status).toBeLessThan(300);
   await publish({}, [{ id: "authz-article", title: "An article", topics: ["authz-topic"] }]);
-  digestId = ((await (await editor("POST", "/api/digests", { frequency: "weekly" })).json()) as { digest: { id: string } }).digest.id;
+  digestId = (
+    (await (await editor("POST", "/api/digests", { frequency: "weekly" })).json()) as { digest: { id: string } }
+  ).digest.id;
   alice = await signedIn(uniqueEmail("alice"));
   bob = await signedIn(uniqueEmail("bob"));
   ended = await signedIn(uniqueEmail("signed-out"));
   await SignIn.Sessions.end(ended.cookie);
   const tier = ((await (await app.request("/api/tiers")).json()) as { tiers: Array<{ id: string }> }).tiers[0]!.id;
   for (const who of [alice, bob]) {
-    expect((await editor("POST", "/api/patrons/comp", { email: who.email, tier, until: "2030-01-01" })).status).toBe(200);
+    expect((await editor("POST", "/api/patrons/comp", { email: who.email, tier, until: "2030-01-01" })).status).toBe(
+      200,
+    );
   }
 });
 
@@ -155,7 +160,12 @@ function requestFor(op: Operation, headers: Record<string, string>, token?: stri
 const EXAMPLE_BODIES: Record<string, unknown> = {
   "PUT /api/topics/{id}": { title: "Renamed by an intruder", status: "closed" },
   "POST /api/topics/proposals": { title: "A proposal", description: "From an intruder" },
-  "PUT /api/articles/{id}": { title: "Changed", url: "https://evil.example/x", topics: ["authz-topic"], publishedAt: new Date().toISOString() },
+  "PUT /api/articles/{id}": {
+    title: "Changed",
+    url: "https://evil.example/x",
+    topics: ["authz-topic"],
+    publishedAt: new Date().toISOString(),
+  },
   "POST /api/digests": { frequency: "daily" },
   "POST /api/digests/{id}/test": { to: ["intruder@example.com"] },
   "POST /api/patrons/comp": { email: "intruder@example.com", tier: "coffee", until: "2030-01-01" },
@@ -166,11 +176,15 @@ const send = (req: Request) => app.request(req, undefined, { incoming: { socket:
 describe("the authorisation matrix", () => {
   it("knows every route: each is public, an editor route, a session route or a link-token route", () => {
     const unclassified = ops.filter(
-      (op) => !PUBLIC.has(key(op)) && !op.guards.has("editor") && !op.guards.has("session") && !(key(op) in TOKEN_PURPOSE),
+      (op) =>
+        !PUBLIC.has(key(op)) && !op.guards.has("editor") && !op.guards.has("session") && !(key(op) in TOKEN_PURPOSE),
     );
     expect(unclassified.map(key), "say who may call these: add them to PUBLIC or guard them").toEqual([]);
     const tokenRoutes = ops.filter(takesToken).map(key);
-    expect(tokenRoutes.filter((route) => !(route in TOKEN_PURPOSE)), "link-token routes without a purpose here").toEqual([]);
+    expect(
+      tokenRoutes.filter((route) => !(route in TOKEN_PURPOSE)),
+      "link-token routes without a purpose here",
+    ).toEqual([]);
     expect(ops.filter((op) => op.guards.has("editor")).length).toBeGreaterThan(10);
     expect(ops.filter((op) => op.guards.has("session")).length).toBeGreaterThan(5);
   });
@@ -181,7 +195,12 @@ describe("the authorisation matrix", () => {
     writes.take();
     const refusals: string[] = [];
     let cases = 0;
-    const expectRefused = async (op: Operation, what: string, req: Request, check: (response: Response, text: string) => void) => {
+    const expectRefused = async (
+      op: Operation,
+      what: string,
+      req: Request,
+      check: (response: Response, text: string) => void,
+    ) => {
       const response = await send(req);
       const text = await response.text();
       cases++;
@@ -189,7 +208,9 @@ describe("the authorisation matrix", () => {
         check(response, text);
         expect(writes.take(), "accepted writes").toEqual([]);
       } catch (error) {
-        refusals.push(`${key(op)} with ${what}: ${response.status} ${text.slice(0, 160)} — ${(error as Error).message.split("\n")[0]}`);
+        refusals.push(
+          `${key(op)} with ${what}: ${response.status} ${text.slice(0, 160)} — ${(error as Error).message.split("\n")[0]}`,
+        );
       }
     };
 
@@ -222,12 +243,21 @@ describe("the authorisation matrix", () => {
       "no cookie": {},
       "a forged cookie": cookie("session.sub_x~ses_x.0.AAAAAAAAAAAAAAAAAAAAAA"),
       "Alice's cookie naming Bob": cookie(`${purpose}.${subject.replace(alice.id, bob.id)}.${expiry}.${signature}`),
-      "a signed cookie joining Bob's id to Alice's session": cookie(Tokens.sign("session", `${bob.id}~${alice.sessionId}`)),
+      "a signed cookie joining Bob's id to Alice's session": cookie(
+        Tokens.sign("session", `${bob.id}~${alice.sessionId}`),
+      ),
       "a signed-out session": cookie(ended.cookie),
-      "an expired session": cookie(Tokens.sign("session", `${alice.id}~${alice.sessionId}`, new Date(Date.now() - 31 * DAY))),
-      "a session signed by an unknown secret": cookie(withSecrets(UNKNOWN_SECRET, undefined, () => Tokens.sign("session", `${alice.id}~${alice.sessionId}`))),
+      "an expired session": cookie(
+        Tokens.sign("session", `${alice.id}~${alice.sessionId}`, new Date(Date.now() - 31 * DAY)),
+      ),
+      "a session signed by an unknown secret": cookie(
+        withSecrets(UNKNOWN_SECRET, undefined, () => Tokens.sign("session", `${alice.id}~${alice.sessionId}`)),
+      ),
       ...Object.fromEntries(
-        PURPOSES.filter((p) => p !== "session").map((p) => [`a ${p} link token as the cookie`, cookie(Tokens.sign(p, `${alice.id}~${alice.sessionId}`))]),
+        PURPOSES.filter((p) => p !== "session").map((p) => [
+          `a ${p} link token as the cookie`,
+          cookie(Tokens.sign(p, `${alice.id}~${alice.sessionId}`)),
+        ]),
       ),
     };
     const sessionRoutes = ops.filter((op) => op.guards.has("session"));
@@ -244,12 +274,22 @@ describe("the authorisation matrix", () => {
         });
       }
       if (op.method !== "GET") {
-        const foreign: Array<Record<string, string>> = [{}, { origin: "https://evil.example" }, { origin: "null" }, { referer: "https://evil.example/page" }];
+        const foreign: Array<Record<string, string>> = [
+          {},
+          { origin: "https://evil.example" },
+          { origin: "null" },
+          { referer: "https://evil.example/page" },
+        ];
         for (const origin of foreign) {
           const headers = { cookie: `${SignIn.COOKIE}=${alice.cookie}`, ...origin };
-          await expectRefused(op, `Alice's cookie from ${JSON.stringify(origin)}`, requestFor(op, headers), (response) => {
-            expect(response.status).toBe(403);
-          });
+          await expectRefused(
+            op,
+            `Alice's cookie from ${JSON.stringify(origin)}`,
+            requestFor(op, headers),
+            (response) => {
+              expect(response.status).toBe(403);
+            },
+          );
         }
       }
     }
@@ -258,13 +298,25 @@ describe("the authorisation matrix", () => {
     const tokenRoutes = ops.filter((op) => key(op) in TOKEN_PURPOSE);
     for (const op of tokenRoutes) {
       const right = TOKEN_PURPOSE[key(op)]!;
-      const subjectFor = (p: Tokens.Purpose) => (p === "vote" ? `${alice.id}~authz-topic` : p === "signin" || p === "session" ? `${alice.id}~${alice.sessionId}` : alice.id);
+      const subjectFor = (p: Tokens.Purpose) =>
+        p === "vote"
+          ? `${alice.id}~authz-topic`
+          : p === "signin" || p === "session"
+            ? `${alice.id}~${alice.sessionId}`
+            : alice.id;
       const wrong: Record<string, string> = Object.fromEntries(
         PURPOSES.filter((p) => p !== right).map((p) => [`a ${p} token`, Tokens.sign(p, subjectFor(right))]),
       );
       const lifetime = Tokens.lifetimes[right];
-      if (lifetime !== null) wrong[`an expired ${right} token`] = Tokens.sign(right, subjectFor(right), new Date(Date.now() - lifetime * 1000 - DAY));
-      wrong[`a ${right} token signed by an unknown secret`] = withSecrets(UNKNOWN_SECRET, undefined, () => Tokens.sign(right, subjectFor(right)));
+      if (lifetime !== null)
+        wrong[`an expired ${right} token`] = Tokens.sign(
+          right,
+          subjectFor(right),
+          new Date(Date.now() - lifetime * 1000 - DAY),
+        );
+      wrong[`a ${right} token signed by an unknown secret`] = withSecrets(UNKNOWN_SECRET, undefined, () =>
+        Tokens.sign(right, subjectFor(right)),
+      );
       const valid = Tokens.sign(right, subjectFor(right));
       wrong[`a forged ${right} signature`] = valid.replace(/\.[^.]+$/, ".AAAAAAAAAAAAAAAAAAAAAA");
       wrong[`a ${right} token for Bob with Alice's signature`] = valid.replace(alice.id, bob.id);
@@ -299,19 +351,28 @@ describe("rotation", () => {
       expect(response.status, key(op)).toBe(401);
     }
     expect(changes(before, await snapshot())).toEqual([]);
-    const stats = await send(new Request("http://localhost/api/stats", { headers: { authorization: "Bearer rotated-editor-token-0123456789" } }));
+    const stats = await send(
+      new Request("http://localhost/api/stats", {
+        headers: { authorization: "Bearer rotated-editor-token-0123456789" },
+      }),
+    );
     expect(stats.status).toBe(200);
   });
 
   it("SIGNING_SECRET rotation: links and sessions under the previous secret still work, under one rotated out they don't", async () => {
-    const [first, second, third] = ["first-signing-secret-0123456789abcdef", "second-signing-secret-0123456789abcd", "third-signing-secret-0123456789abcdef"];
+    const [first, second, third] = [
+      "first-signing-secret-0123456789abcdef",
+      "second-signing-secret-0123456789abcd",
+      "third-signing-secret-0123456789abcdef",
+    ];
     const carol = await saveSubscriber({ email: uniqueEmail("carol"), status: "pending" });
     const { confirm, cookie } = await withSecrets(first, undefined, async () => ({
       confirm: Tokens.sign("confirm", carol.id),
       cookie: (await SignIn.Sessions.start(carol.id)).cookie,
     }));
     const page = () => send(new Request(`http://localhost/confirm?token=${encodeURIComponent(confirm)}`));
-    const account = () => send(new Request("http://localhost/account", { headers: { cookie: `${SignIn.COOKIE}=${cookie}` } }));
+    const account = () =>
+      send(new Request("http://localhost/account", { headers: { cookie: `${SignIn.COOKIE}=${cookie}` } }));
 
     // Rolled once: the first secret is the previous one, and still verifies.
     await withSecrets(second, first, async () => {
@@ -335,9 +396,14 @@ describe("positive controls: the right credential gets through the same requests
     const expectThrough = async (op: Operation, req: Request) => {
       const response = await send(req);
       const text = await response.text();
-      const refusedByGuard = response.status === 401 || response.status === 403 || (response.status === 303 && response.headers.get("location") === "/login");
+      const refusedByGuard =
+        response.status === 401 ||
+        response.status === 403 ||
+        (response.status === 303 && response.headers.get("location") === "/login");
       const refusedToken = response.status === 400 && /link (is not valid|has expired)|no longer valid/i.test(text);
-      (refusedByGuard || refusedToken || response.status >= 500 ? failed : passed).push(`${key(op)} → ${response.status} ${refusedByGuard || refusedToken ? text.slice(0, 120) : ""}`);
+      (refusedByGuard || refusedToken || response.status >= 500 ? failed : passed).push(
+        `${key(op)} → ${response.status} ${refusedByGuard || refusedToken ? text.slice(0, 120) : ""}`,
+      );
     };
     // Read-only first, then the ones that change things; the account deletions last.
     const order = (op: Operation) => (op.method === "GET" ? 0 : op.path.includes("delete") ? 2 : 1);
@@ -347,11 +413,14 @@ describe("positive controls: the right credential gets through the same requests
         // Each erasure route erases its own reader.
         const who = op.path.includes("delete") ? await signedIn(uniqueEmail("erased")) : bob;
         await expectThrough(op, requestFor(op, { cookie: `${SignIn.COOKIE}=${who.cookie}`, origin: ownOrigin }));
-      }
-      else if (key(op) in TOKEN_PURPOSE) {
+      } else if (key(op) in TOKEN_PURPOSE) {
         const purpose = TOKEN_PURPOSE[key(op)]!;
-        const subject = purpose === "vote" ? `${bob.id}~authz-topic` : purpose === "signin" ? SignIn.linkToken(bob.id) : bob.id;
-        await expectThrough(op, requestFor(op, { origin: ownOrigin }, purpose === "signin" ? subject : Tokens.sign(purpose, subject)));
+        const subject =
+          purpose === "vote" ? `${bob.id}~authz-topic` : purpose === "signin" ? SignIn.linkToken(bob.id) : bob.id;
+        await expectThrough(
+          op,
+          requestFor(op, { origin: ownOrigin }, purpose === "signin" ? subject : Tokens.sign(purpose, subject)),
+        );
       }
     }
     console.log(`authz: positive controls passed on ${passed.length} routes`);

@@ -26,7 +26,17 @@ import { startSesProxy, type SesProxy } from "../helpers/ses-proxy";
 import { useFakeStripe } from "../helpers/stripe";
 import { badAddress, fuzzRequest, type FuzzRequest, type World } from "./fuzz-inputs";
 import { byRun, LONG } from "./scale";
-import { changes, headerProblems, METHODS, operations, snapshot, UNDOCUMENTED, watchWrites, type Operation, type Snapshot } from "./surface";
+import {
+  changes,
+  headerProblems,
+  METHODS,
+  operations,
+  snapshot,
+  UNDOCUMENTED,
+  watchWrites,
+  type Operation,
+  type Snapshot,
+} from "./surface";
 
 useLocalStack();
 useFakeStripe();
@@ -123,7 +133,9 @@ function checkAnswer(req: FuzzRequest, answer: Awaited<ReturnType<typeof send>>)
   expect(answer.status, `${req.label}\n→ ${answer.body.slice(0, 300)}`).toBeLessThan(500);
   expect(answer.body, req.label).not.toMatch(/\bat [\w.<>]+ \(.*\.[jt]sx?:\d+|ZodError|DynamoDB|ValidationException/);
   if (answer.status >= 400 && answer.type.includes("application/json") && req.method !== "HEAD") {
-    expect(JSON.parse(answer.body), req.label).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+    expect(JSON.parse(answer.body), req.label).toMatchObject({
+      error: { code: expect.any(String), message: expect.any(String) },
+    });
   }
 }
 
@@ -188,16 +200,23 @@ describe("fuzzing the HTTP surface", () => {
       try {
         const figures = await fuzz(op, SEED + i);
         total += figures.cases;
-        const statuses = [...figures.byStatus].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(" ");
+        const statuses = [...figures.byStatus]
+          .sort(([a], [b]) => a - b)
+          .map(([s, n]) => `${s}×${n}`)
+          .join(" ");
         const row = `  ${`${op.method} ${op.path}`.padEnd(42)} ${String(figures.cases).padStart(6)} cases  ${statuses}  (${figures.legitimateChanges} accepted writes, ${figures.scans} scans)`;
         rows.push(row);
         if (LONG) console.log(`fuzz ${i + 1}/${all.length}:${row}`); // a long run shows its progress
       } catch (error) {
         const cause = (error as Error).cause as Error | undefined;
-        failures.push(`${op.method} ${op.path}: ${(error as Error).message}${cause ? `\nCaused by: ${cause.message}` : ""}`);
+        failures.push(
+          `${op.method} ${op.path}: ${(error as Error).message}${cause ? `\nCaused by: ${cause.message}` : ""}`,
+        );
       }
     }
-    console.log(`fuzz: ${ops.length} operations, ${CASES_PER_OPERATION} cases per operation, ${total} requests in all\n${rows.join("\n")}`);
+    console.log(
+      `fuzz: ${ops.length} operations, ${CASES_PER_OPERATION} cases per operation, ${total} requests in all\n${rows.join("\n")}`,
+    );
     expect(failures).toEqual([]);
     expect(unhandled).toEqual([]);
   });
@@ -209,7 +228,11 @@ describe("fuzzing the HTTP surface", () => {
     for (const path of paths) {
       const concrete = path.replace(/\{[^}]+\}/g, "%00..%2f");
       for (const method of [...METHODS, "PROPFIND", "X-UNKNOWN"]) {
-        const credentials = { authorization: `Bearer ${world.editorToken}`, cookie: world.sessionCookie, origin: world.ownOrigin };
+        const credentials = {
+          authorization: `Bearer ${world.editorToken}`,
+          cookie: world.sessionCookie,
+          origin: world.ownOrigin,
+        };
         for (const headers of [{}, credentials] as Array<Record<string, string>>) {
           const req = { method, path: concrete, headers, label: `${method} ${concrete}` };
           checkAnswer(req, await send(req));
@@ -224,12 +247,14 @@ describe("fuzzing the HTTP surface", () => {
 
   it("refuses look-alike, IDN, injected and overlong addresses with 400 wherever an address is taken", async () => {
     const editorAuth = { authorization: `Bearer ${world.editorToken}` };
-    const json = (path: string, body: (email: string) => unknown, headers: Record<string, string> = {}) => (email: string) => ({
-      method: "POST",
-      path,
-      headers: { "content-type": "application/json", ...headers },
-      body: JSON.stringify(body(email)),
-    });
+    const json =
+      (path: string, body: (email: string) => unknown, headers: Record<string, string> = {}) =>
+      (email: string) => ({
+        method: "POST",
+        path,
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify(body(email)),
+      });
     const form = (path: string, fields: (email: string) => Record<string, string>) => (email: string) => ({
       method: "POST",
       path,
@@ -242,8 +267,16 @@ describe("fuzzing the HTTP surface", () => {
       "POST /api/login": json("/api/login", (email) => ({ email })),
       "POST /api/membership/checkout": json("/api/membership/checkout", (email) => ({ tier: world.tierId, email })),
       "POST /join": form("/join", (email) => ({ tier: world.tierId, email })),
-      "POST /api/patrons/comp": json("/api/patrons/comp", (email) => ({ email, tier: world.tierId, until: "2030-01-01" }), editorAuth),
-      "POST /api/digests/{id}/test": json(`/api/digests/${world.digestId}/test`, (email) => ({ to: [email] }), editorAuth),
+      "POST /api/patrons/comp": json(
+        "/api/patrons/comp",
+        (email) => ({ email, tier: world.tierId, until: "2030-01-01" }),
+        editorAuth,
+      ),
+      "POST /api/digests/{id}/test": json(
+        `/api/digests/${world.digestId}/test`,
+        (email) => ({ to: [email] }),
+        editorAuth,
+      ),
       "GET /api/digests/{id}/preview": (email: string) => ({
         method: "GET",
         path: `/api/digests/${world.digestId}/preview?email=${encodeURIComponent(email)}`,
@@ -310,13 +343,21 @@ describe("fuzzing the HTTP surface", () => {
     const { emails } = (await (await fetch(`${proxy.target}/store?since=${Math.floor(startedAt / 1000)}`)).json()) as {
       emails: Array<{ messageId: string; destination: { to: string[] } }>;
     };
-    const ours = new Set(raws.flatMap((raw) => [...raw.toString("latin1").matchAll(/^To: (.+)$/gim)].map((m) => m[1]!.trim().toLowerCase())));
+    const ours = new Set(
+      raws.flatMap((raw) =>
+        [...raw.toString("latin1").matchAll(/^To: (.+)$/gim)].map((m) => m[1]!.trim().toLowerCase()),
+      ),
+    );
     const stored = emails.filter((email) => email.destination.to.some((to) => ours.has(to.toLowerCase())));
     for (const email of stored) {
-      const eml = Buffer.from(await (await fetch(`${proxy.target}/get-emlContent?messageId=${email.messageId}`)).arrayBuffer());
+      const eml = Buffer.from(
+        await (await fetch(`${proxy.target}/get-emlContent?messageId=${email.messageId}`)).arrayBuffer(),
+      );
       problems.push(...(await headerProblems(eml)).map((p) => `stored ${email.messageId}: ${p}`));
     }
-    console.log(`fuzz: ${raws.length} emails sent and ${stored.length} stored by the SES emulator, checked for header injection`);
+    console.log(
+      `fuzz: ${raws.length} emails sent and ${stored.length} stored by the SES emulator, checked for header injection`,
+    );
     expect(problems).toEqual([]);
   });
 });

@@ -67,10 +67,16 @@ describe("logs", () => {
     expect((await request("/account", { headers: { cookie } })).status).toBe(200);
     // Editor actions, and a refused editor token.
     expect((await editor("GET", `/api/subscribers/${encodeURIComponent(patron)}`)).status).toBe(200);
-    expect((await request("/api/stats", { headers: { authorization: "Bearer almost-the-editor-token-0123" } })).status).toBe(401);
+    expect(
+      (await request("/api/stats", { headers: { authorization: "Bearer almost-the-editor-token-0123" } })).status,
+    ).toBe(401);
     // Refused and tampered tokens, a forged webhook.
     expect((await request(`/confirm?token=${encodeURIComponent(confirm.slice(0, -2))}AA`)).status).toBe(400);
-    const forged = await request("/webhooks/stripe", { method: "POST", headers: { "stripe-signature": `t=${Math.floor(Date.now() / 1000)},v1=00` }, body: "{}" });
+    const forged = await request("/webhooks/stripe", {
+      method: "POST",
+      headers: { "stripe-signature": `t=${Math.floor(Date.now() / 1000)},v1=00` },
+      body: "{}",
+    });
     expect(forged.status).toBe(400);
     // SES failing while a confirmation is sent: the fault is logged with its error.
     const proxy = await startSesProxy({ quotaExceededAt: 1 });
@@ -94,9 +100,13 @@ describe("logs", () => {
     expect(lines.length, "the flows logged nothing: the check would prove nothing").toBeGreaterThan(5);
     expect(text).toContain('"editor":"editor"'); // editor actions are logged, by the token's name
     expect(text).toContain('"level":50'); // and the SES fault was logged as an error
-    const leaked = Object.entries(secrets).filter(([, value]) => text.includes(value) || text.includes(encodeURIComponent(value)));
+    const leaked = Object.entries(secrets).filter(
+      ([, value]) => text.includes(value) || text.includes(encodeURIComponent(value)),
+    );
     expect(leaked.map(([what]) => what)).toEqual([]);
-    const addresses = [...text.matchAll(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g)].map((m) => m[0]).filter((a) => !/^\w\*\*\*@/.test(a));
+    const addresses = [...text.matchAll(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g)]
+      .map((m) => m[0])
+      .filter((a) => !/^\w\*\*\*@/.test(a));
     expect(addresses, "full addresses in the logs").toEqual([]);
   });
 });

@@ -76,7 +76,10 @@ export async function operations(): Promise<Operation[]> {
       found.push({
         method: method.toUpperCase(),
         path,
-        params: (op.parameters ?? []).map((p: { name: string; in: "path" | "query" | "header" }) => ({ name: p.name, in: p.in })),
+        params: (op.parameters ?? []).map((p: { name: string; in: "path" | "query" | "header" }) => ({
+          name: p.name,
+          in: p.in,
+        })),
         bodyTypes: Object.keys(content),
         bodySchema: Object.values(content)[0]?.schema,
         guards: registered,
@@ -111,7 +114,13 @@ export async function snapshot(): Promise<Snapshot> {
   return items;
 }
 
-const WRITES = new Set(["PutItemCommand", "UpdateItemCommand", "DeleteItemCommand", "TransactWriteItemsCommand", "BatchWriteItemCommand"]);
+const WRITES = new Set([
+  "PutItemCommand",
+  "UpdateItemCommand",
+  "DeleteItemCommand",
+  "TransactWriteItemsCommand",
+  "BatchWriteItemCommand",
+]);
 let watched: string[] | undefined;
 
 /**
@@ -126,7 +135,11 @@ export function watchWrites(): { take(): string[] } {
     db().middlewareStack.add(
       (next, context) => async (args) => {
         const result = await next(args);
-        const input = args.input as { Key?: unknown; Item?: unknown; ExpressionAttributeValues?: Record<string, unknown> };
+        const input = args.input as {
+          Key?: unknown;
+          Item?: unknown;
+          ExpressionAttributeValues?: Record<string, unknown>;
+        };
         // The document client's input (plain values) or, below it, the marshalled one (`{ S: … }`).
         const entity = input.ExpressionAttributeValues?.[":entity"] as string | { S?: string } | undefined;
         const rateLimit = entity === "rate-limit" || (typeof entity === "object" && entity?.S === "rate-limit");
@@ -165,7 +178,8 @@ export async function headerProblems(raw: Buffer): Promise<string[]> {
   for (const block of headerBlocks(text)) {
     const lines = block.split("\r\n");
     for (const line of lines) {
-      if (/[\r\n\0]/.test(line)) problems.push(`bare CR, LF or NUL in header line ${JSON.stringify(line.slice(0, 80))}`);
+      if (/[\r\n\0]/.test(line))
+        problems.push(`bare CR, LF or NUL in header line ${JSON.stringify(line.slice(0, 80))}`);
     }
     for (const [i, line] of lines.entries()) {
       if (i > 0 && line !== "" && !/^[\t ]/.test(line) && !/^[!-9;-~]+:/.test(line)) {
@@ -175,10 +189,9 @@ export async function headerProblems(raw: Buffer): Promise<string[]> {
   }
   const parsed = await simpleParser(raw);
   for (const [name, value] of parsed.headers) {
-    const flat = typeof value === "string" ? value : JSON.stringify(value);
-    if (/[\r\n\0]/.test(typeof value === "string" ? value : "") || /\\r|\\n|\\u0000/.test(typeof value === "string" ? "" : flat)) {
-      problems.push(`${name} carries CR, LF or NUL after parsing: ${flat.slice(0, 120)}`);
-    }
+    // A structured value (addresses, parameters) is checked in its JSON form, where CR, LF and NUL show escaped.
+    const bad = typeof value === "string" ? /[\r\n\0]/.test(value) : /\\[rn]|\\u0000/.test(JSON.stringify(value));
+    if (bad) problems.push(`${name} carries CR, LF or NUL after parsing: ${JSON.stringify(value).slice(0, 120)}`);
   }
   if (parsed.subject && /[\r\n]/.test(parsed.subject)) problems.push(`Subject carries CR/LF: ${parsed.subject}`);
   return problems;
