@@ -48,6 +48,32 @@ export async function getByEmail(email: string): Promise<Subscriber | undefined>
  * Throws `WriteConflictError` when another write got there first.
  */
 export async function save(next: Subscriber, previous?: Subscriber): Promise<void> {
+  try {
+    await db().send(new TransactWriteCommand({ TransactItems: writesFor(next, previous) }));
+  } catch (error) {
+    if (isConditionFailure(error)) throw new WriteConflictError(`subscriber ${next.id}`);
+    throw error;
+  }
+}
+
+/**
+ * Creates several new subscribers in one transaction (an import's new addresses): all of them, or none when any
+ * address is taken meanwhile (then `WriteConflictError`, and the caller writes them one by one). At most 100 items
+ * a transaction: each subscriber is 2 items and one per topic.
+ */
+export async function createMany(subscribers: readonly Subscriber[]): Promise<void> {
+  try {
+    await db().send(new TransactWriteCommand({ TransactItems: subscribers.flatMap((next) => writesFor(next)) }));
+  } catch (error) {
+    if (isConditionFailure(error) || (error as { name?: string })?.name === "TransactionConflictException") {
+      throw new WriteConflictError(`${subscribers.length} new subscribers`);
+    }
+    throw error;
+  }
+}
+
+/** The items a write of `next` puts and deletes (the profile, the email item when it changes, follow items). */
+function writesFor(next: Subscriber, previous?: Subscriber): Write[] {
   const TableName = tableName();
   const items: Write[] = [
     {
@@ -96,12 +122,7 @@ export async function save(next: Subscriber, previous?: Subscriber): Promise<voi
       },
     });
   }
-  try {
-    await db().send(new TransactWriteCommand({ TransactItems: items }));
-  } catch (error) {
-    if (isConditionFailure(error)) throw new WriteConflictError(`subscriber ${next.id}`);
-    throw error;
-  }
+  return items;
 }
 
 /** Subscribers who follow a topic, by status ("active subscribers who follow climate"): ids, a page at a time. */
