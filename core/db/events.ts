@@ -14,6 +14,8 @@ import * as keys from "./keys";
  * same event can't both answer true. An expired record counts as absent (TTL deletes late, DynamoDB Local never).
  * Each claim carries a token of its own: when the put was written but its answer lost (a dropped connection), the
  * SDK's retry fails the condition on that very write, and the token shows the claim is ours, not a duplicate's.
+ * When the claim cannot be settled (DynamoDB failing past the SDK's retries), it throws, having taken back
+ * whatever it may have written.
  */
 export async function once(source: string, id: string, ttlSeconds: number, now = new Date()): Promise<boolean> {
   const nowSeconds = Math.floor(now.getTime() / 1000);
@@ -37,9 +39,25 @@ export async function once(source: string, id: string, ttlSeconds: number, now =
     );
     return true;
   } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.event.key(source, id), ConsistentRead: true }));
-    return Item?.claim === claim;
+    try {
+      if (!isConditionFailure(error)) throw error;
+      const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.event.key(source, id), ConsistentRead: true }));
+      return Item?.claim === claim;
+    } catch (failure) {
+      // The put may have been written although the caller fails: take the claim back, or it would hold off the
+      // sender's retry (answered as a duplicate, never processed) until its lease ran out.
+      await db()
+        .send(
+          new DeleteCommand({
+            TableName: tableName(),
+            Key: keys.event.key(source, id),
+            ConditionExpression: "claim = :claim",
+            ExpressionAttributeValues: { ":claim": claim },
+          }),
+        )
+        .catch(() => undefined);
+      throw failure;
+    }
   }
 }
 

@@ -34,8 +34,8 @@ useLocalStackWith({ ownDynamoDb: LONG });
 const stripe = useFakeStripe();
 
 const SIZE = byRun(
-  { histories: 16, minSteps: 5, maxSteps: 9, faultRate: 0.15, concurrency: 8, topics: 5 },
-  { histories: 320, minSteps: 14, maxSteps: 24, faultRate: 0.1, concurrency: 16, topics: 8 },
+  { histories: 16, minSteps: 5, maxSteps: 9, faultRate: 0.08, concurrency: 8, topics: 5 },
+  { histories: 300, minSteps: 14, maxSteps: 22, faultRate: 0.05, concurrency: 24, topics: 8 },
 );
 const SEED = process.env.REPLAY_SEED ? Number(process.env.REPLAY_SEED) : Math.floor(Math.random() * 2 ** 31);
 

@@ -33,6 +33,14 @@ describe("claiming an event once when DynamoDB's answer is lost", () => {
     expect(await Db.Events.once("stripe", id, 120)).toBe(false);
   });
 
+  it("takes back a claim it wrote but could not confirm (every attempt's answer lost), so the retry can claim", async () => {
+    const id = `evt_${randomUUID()}`;
+    for (let i = 0; i < 4; i++) proxy.failNext("drop-after", /^PutItem$/); // every attempt the SDK makes for DynamoDB (4)
+    await expect(Db.Events.once("stripe", id, 120)).rejects.toThrow();
+    expect(proxy.counts.injected["drop-after"]).toBe(4);
+    expect(await Db.Events.once("stripe", id, 120)).toBe(true);
+  });
+
   it("processes a webhook whose claim's answer was lost, instead of acknowledging it as a duplicate", async () => {
     const subscriber = await saveSubscriber();
     const { subscription } = stripeMember(stripe.fake, {
