@@ -5,7 +5,7 @@
  * naming it, the first time configuration is read (at start: `npm start`, or a Lambda's first event).
  */
 import { Resource } from "sst/resource";
-import { z } from "zod";
+import * as z from "zod"; // a namespace import lets esbuild drop the parts of zod never used
 import { brandColor } from "./brand";
 import { tierSchema, type Tier } from "./tiers";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod"; // a namespace import lets esbuild drop the parts of zod never used
 
 /** A membership level, from the `TIERS` setting (JSON array). Amounts are in the currency's minor unit. */
 export const tierSchema = z.object({

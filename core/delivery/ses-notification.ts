@@ -3,7 +3,7 @@
  * publishing through a configuration set (`eventType`) and the older identity notifications (`notificationType`).
  * Unknown fields are ignored (SES reserves the right to add them); unknown event types parse as `other`.
  */
-import { z } from "zod";
+import * as z from "zod"; // a namespace import lets esbuild drop the parts of zod never used
 
 /** Headers and SES message tags that trace an email back to its digest and reader (set when sending). */
 export const TRACE = {

@@ -1,5 +1,5 @@
 /** Topics: what readers follow and patrons vote on (see `product.md` → Topic votes). */
-import { z } from "zod";
+import * as z from "zod"; // a namespace import lets esbuild drop the parts of zod never used
 import * as Db from "../db";
 import { VisibleError } from "../errors";
 import { topicStatuses, type ScoredTopic, type Topic } from "./types";
