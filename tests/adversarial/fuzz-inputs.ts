@@ -239,7 +239,7 @@ function encodeForm(value: unknown): string {
 function pathParam(world: World): fc.Arbitrary<string> {
   return fc.oneof(
     {
-      arbitrary: fc.constantFrom(world.topicId, world.articleId, world.digestId, "daily-2026-11-30", "weekly-2026-W48"),
+      arbitrary: fc.constantFrom(world.topicId, world.articleId, world.digestId, "daily-2026-01-01", "weekly-2026-W01"),
       weight: 3,
     },
     { arbitrary: text.map(percentEncode), weight: 3 },
