@@ -95,6 +95,12 @@ async function sendOne(digest: Digests.Digest, subscriberId: string, recipient: 
   options.after?.("claim", subscriberId);
 
   const { subscriber, reader } = recipient;
+  if (!subscriber) {
+    // Erased after this delivery was planned (from an index page that lagged the erasure): keep only the
+    // anonymous count, as erasure itself does, never the address.
+    await Db.Erasure.anonymizeDelivery(claimed, { status: "suppressed", reason: "erased" }, now().toISOString());
+    return "done";
+  }
   const suppressed: SkipReason | undefined = !subscriber ? "erased" : subscriber.status !== "active" ? subscriber.status : undefined;
   if (suppressed) return settle(digest.id, subscriberId, held.from, "suppressed", { reason: suppressed, claimId }, now());
   const skipped = await skipReason(digest, subscriber!, reader!, now());

@@ -204,6 +204,22 @@ describe("erasure", () => {
     expect(await itemsMentioning([r.email, r.name, r.id])).toEqual([]);
   });
 
+  it("a delivery planned after the erasure (an index that lagged it) is kept only as an anonymous count", async () => {
+    const r = await reader("lagged");
+    const digestId = await createDigest();
+    expect((await editor("POST", `/api/digests/${digestId}/send`)).status).toBe(202);
+    for (let shard = 0; shard < 8; shard++) await planPage({ kind: "plan", digestId, shard });
+    const before = await counts(digestId);
+    // The plan read the reader just before their erasure removed them: their delivery is queued, the profile gone.
+    await Db.Erasure.removeProfile({ id: r.id, email: r.email.toLowerCase() });
+    await drain({ workers: 1, bucket: new Delivery.TokenBucket(1000) });
+
+    expect(await Db.Deliveries.get(digestId, r.id)).toBeUndefined();
+    expect(await counts(digestId)).toMatchObject({ recipients: before.recipients, suppressed: before.suppressed! + 1 });
+    const left = await itemsMentioning([r.email]);
+    expect(left).toEqual([]);
+  });
+
   it("refuses (503) to erase a patron with a live membership where Stripe is not configured, changing nothing", async () => {
     const r = await reader("no-stripe");
     const at = new Date().toISOString();
