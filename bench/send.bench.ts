@@ -104,6 +104,7 @@ const operations = Object.entries(unlimited.requests)
 const cores = (await import("node:os")).cpus().length;
 const ceiling = (cores * 1000) / cpuMs(unlimited);
 const tidingsMs = (unlimited.cpuSeconds.tidings / unlimited.emails) * 1000;
+const emulatorMs = (unlimited.cpuSeconds.emulators / unlimited.emails) * 1000;
 const hundredThousand = (SUBSCRIBERS === 100_000 ? unlimited.seconds : (unlimited.seconds * 100_000) / SUBSCRIBERS) / 60;
 const limitedBy =
   paced.emailsPerSecond >= RATE * 0.9
@@ -111,8 +112,17 @@ const limitedBy =
     : `At ${n(RATE)}/s the send reached ${fmt(paced.emailsPerSecond, 0)}/s, short of the rate: on this machine the CPU limits it, ` +
       `not the pacing. Every email costs ${fmt(cpuMs(unlimited), 1)} ms of CPU across all processes ` +
       `(Tidings ${fmt(tidingsMs, 1)} ms, DynamoDB Local ${fmt((unlimited.cpuSeconds.dynamoDb / unlimited.emails) * 1000, 1)} ms, ` +
-      `the SES emulator and fauxqs ${fmt((unlimited.cpuSeconds.emulators / unlimited.emails) * 1000, 1)} ms), so ${cores} cores ` +
-      `cannot pass about ${fmt(ceiling, 0)} emails/s. Tidings' own share would allow ${fmt(1000 / tidingsMs, 0)} emails/s per core.`;
+      `the SES emulator and fauxqs ${fmt(emulatorMs, 1)} ms), so ${cores} cores ` +
+      `cannot pass about ${fmt(ceiling, 0)} emails/s. What would lift it: more cores, since each process then gets its ` +
+      `own; Tidings' share allows ${fmt(1000 / tidingsMs, 0)} emails/s per core (locally its workers share one Node ` +
+      `thread; deployed, each Lambda has its own), while the SES emulator (which parses every message) and fauxqs ` +
+      `share one Node thread, which caps them near ${fmt(1000 / emulatorMs, 0)} emails/s whatever the cores.`;
+
+const retried = unlimited.retried + paced.retried;
+const retriedNote = retried
+  ? `${n(retried)} recipient(s) met a transient SES fault (their claim left to the lease) and were sent by the recovery ` +
+    "sweep, run at once rather than after the 5-minute lease; still one email each. "
+  : "";
 
 writeResult({
   name: "send",
@@ -143,7 +153,7 @@ ${cost}
 
 DynamoDB and SQS requests per email, Tidings unlimited: ${operations}. SES: one SendRawEmail per email.
 
-${limitedBy} Deployed, DynamoDB, SQS and SES do their work on AWS's machines: only Tidings' share runs in Lambda.
+${retriedNote}${limitedBy} Deployed, DynamoDB, SQS and SES do their work on AWS's machines: only Tidings' share runs in Lambda.
 `,
 });
 // The AWS SDK's keep-alive sockets would hold the process open.

@@ -229,6 +229,10 @@ async function startSes(port: number): Promise<StandIn> {
   type Start = typeof module.default;
   const start: Start = typeof module.default === "function" ? module.default : (module.default as unknown as { default: Start }).default;
   const server = await start({ host: "127.0.0.1", port });
+  // Node closes an idle keep-alive socket after 5 s; the SES client may pick that socket for its next call and,
+  // making one attempt only (SendRawEmail is not idempotent), fail that delivery with "socket hang up". Keep idle
+  // sockets open longer than any lull in a send.
+  server.keepAliveTimeout = 120_000;
   return {
     endpoint: `http://127.0.0.1:${port}`,
     stop: () =>
