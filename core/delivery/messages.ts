@@ -17,12 +17,12 @@ export const sendMessage = z.object({
 });
 
 /** Email a sign-in link to this address if it is a subscriber's (`SignIn.sendLink`): off the request path. */
-export const signinMessage = z.object({
+export const signinLinkMessage = z.object({
   kind: z.literal("signin"),
   email: z.string().min(3).max(254),
 });
 
-export const queueMessage = z.discriminatedUnion("kind", [planMessage, sendMessage, signinMessage]);
+export const queueMessage = z.discriminatedUnion("kind", [planMessage, sendMessage, signinLinkMessage]);
 
 export type PlanMessage = z.output<typeof planMessage>;
 export type SendMessage = z.output<typeof sendMessage>;
