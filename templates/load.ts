@@ -3,4 +3,7 @@
  * HTML-to-text converter and the compiled templates (about 350 KB minified together); bundled with code splitting,
  * a Lambda loads them only when it first renders an email, not at every cold start (see scripts/bundle.ts).
  */
-export const loadTemplates = () => import("./index");
+let loaded: Promise<typeof import("./index")> | undefined;
+
+/** The templates module; imported once per process (each `import()` would go through the module loader again). */
+export const loadTemplates = () => (loaded ??= import("./index"));

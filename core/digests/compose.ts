@@ -38,7 +38,8 @@ export async function prepare(digest: Digest, variant: Variant, now = new Date()
  * The renderer, loaded on first use: it brings the template engine with it, which an API cold start need not
  * parse (previews and test copies are rare; see templates/load.ts).
  */
-const loadRender = () => import("./render");
+let rendering: Promise<typeof import("./render")> | undefined;
+const loadRender = () => (rendering ??= import("./render"));
 
 export type Reader = Render.MessageRecipient & { variant: Variant };
 

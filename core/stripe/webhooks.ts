@@ -11,6 +11,8 @@ import { notConfigured } from "./client";
 
 export const TOLERANCE_SECONDS = 300;
 
+let stripeModule: Promise<typeof import("stripe")> | undefined;
+
 const invalid = (message: string) => new VisibleError("invalid", "invalid_signature", message);
 
 /**
@@ -26,7 +28,7 @@ export async function verify(rawBody: Uint8Array, signature: string | undefined,
   if (!(timestamp * 1000 - now.getTime() <= TOLERANCE_SECONDS * 1000)) {
     throw invalid("The Stripe-Signature header has no timestamp, or one too far ahead.");
   }
-  const { default: Stripe } = await import("stripe"); // on first use only: see client.ts
+  const { default: Stripe } = await (stripeModule ??= import("stripe")); // on first use only: see client.ts
   for (const secret of secrets) {
     try {
       return Stripe.webhooks.constructEvent(rawBody, signature, secret, TOLERANCE_SECONDS, undefined, now.getTime());
