@@ -13,7 +13,13 @@
  * Seeded: CHAOS_SEED=<n> replays the throttling and the kill draws (which request each falls on depends on timing);
  * CHAOS_KILL_RATE=<share> kills more often (0.06 sends a few messages to the dead-letter queue in the short run).
  */
-import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+} from "@aws-sdk/client-sqs";
 import { describe, expect, it } from "vitest";
 import * as Db from "../../core/db";
 import * as Delivery from "../../core/delivery";
@@ -29,7 +35,10 @@ import { byRun, LONG } from "./scale";
 
 const stack = useLocalStackWith({ ownDynamoDb: LONG });
 
-const SIZE = byRun({ recipients: 250, killRate: Number(process.env.CHAOS_KILL_RATE ?? 0.012), workers: 3 }, { recipients: 10_000, killRate: 0.004, workers: 4 });
+const SIZE = byRun(
+  { recipients: 250, killRate: Number(process.env.CHAOS_KILL_RATE ?? 0.012), workers: 3 },
+  { recipients: 10_000, killRate: 0.004, workers: 4 },
+);
 const SEED = process.env.CHAOS_SEED ? Number(process.env.CHAOS_SEED) : Math.floor(Math.random() * 2 ** 31);
 
 class KilledError extends Error {
@@ -73,7 +82,12 @@ function killingWorkers(workers: number, kill: (step: Step, subscriberId: string
     };
     for (;;) {
       const { Messages = [] } = await Queue.sqs().send(
-        new ReceiveMessageCommand({ QueueUrl: Queue.queueUrl(), MaxNumberOfMessages: 5, WaitTimeSeconds: 0, VisibilityTimeout: 30 }),
+        new ReceiveMessageCommand({
+          QueueUrl: Queue.queueUrl(),
+          MaxNumberOfMessages: 5,
+          WaitTimeSeconds: 0,
+          VisibilityTimeout: 30,
+        }),
       );
       if (Messages.length === 0) {
         if ((await pending()) === 0) return;
@@ -83,13 +97,23 @@ function killingWorkers(workers: number, kill: (step: Step, subscriberId: string
       // A new worker (Lambda starts another): it works its batch until it is killed; the rest of the batch reappears.
       dead = false;
       for (const message of Messages) {
-        const retry = dead ? [message.MessageId] : await Delivery.handleRecords([{ id: message.MessageId!, body: message.Body ?? "" }], options);
+        const retry = dead
+          ? [message.MessageId]
+          : await Delivery.handleRecords([{ id: message.MessageId!, body: message.Body ?? "" }], options);
         if (dead) deadReturns.set(message.MessageId!, (deadReturns.get(message.MessageId!) ?? 0) + 1);
         if (retry.length === 0) {
-          await Queue.sqs().send(new DeleteMessageCommand({ QueueUrl: Queue.queueUrl(), ReceiptHandle: message.ReceiptHandle! }));
+          await Queue.sqs().send(
+            new DeleteMessageCommand({ QueueUrl: Queue.queueUrl(), ReceiptHandle: message.ReceiptHandle! }),
+          );
         } else {
           // A dead worker's messages (and any that failed) reappear a second later.
-          await Queue.sqs().send(new ChangeMessageVisibilityCommand({ QueueUrl: Queue.queueUrl(), ReceiptHandle: message.ReceiptHandle!, VisibilityTimeout: 1 }));
+          await Queue.sqs().send(
+            new ChangeMessageVisibilityCommand({
+              QueueUrl: Queue.queueUrl(),
+              ReceiptHandle: message.ReceiptHandle!,
+              VisibilityTimeout: 1,
+            }),
+          );
         }
       }
     }
@@ -107,7 +131,11 @@ async function messagesIn(queueUrl: string): Promise<number> {
   const { Attributes = {} } = await Queue.sqs().send(
     new GetQueueAttributesCommand({
       QueueUrl: queueUrl,
-      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"],
+      AttributeNames: [
+        "ApproximateNumberOfMessages",
+        "ApproximateNumberOfMessagesNotVisible",
+        "ApproximateNumberOfMessagesDelayed",
+      ],
     }),
   );
   return Object.values(Attributes).reduce((sum, n) => sum + Number(n), 0);
@@ -142,7 +170,12 @@ describe("sending while workers die and SES throttles", () => {
     expect(created.status).toBe(201);
     const digestId = ((await created.json()) as { digest: { id: string } }).digest.id;
 
-    const proxy = await startSesProxy({ throttle: 0.1, seed: SEED, quotaExceededAt: Math.ceil(eligible.length / 2), keepRaw: false });
+    const proxy = await startSesProxy({
+      throttle: 0.1,
+      seed: SEED,
+      quotaExceededAt: Math.ceil(eligible.length / 2),
+      keepRaw: false,
+    });
     const killsOf = new Map<string, number>();
     const unseen = new Set<Step>(["claim", "render", "accepted", "record"]); // the first of each step dies for sure
     const workers = killingWorkers(SIZE.workers, (step, subscriberId) => {
@@ -181,14 +214,19 @@ describe("sending while workers die and SES throttles", () => {
       accepted.set(call.subscriberId!, [...(accepted.get(call.subscriberId!) ?? []), call.accepted]);
     }
     const inFlight = new Map<string, number>(); // kills after SES accepted, before the record
-    for (const kill of kills) if (kill.step === "accepted") inFlight.set(kill.subscriberId, (inFlight.get(kill.subscriberId) ?? 0) + 1);
+    for (const kill of kills)
+      if (kill.step === "accepted") inFlight.set(kill.subscriberId, (inFlight.get(kill.subscriberId) ?? 0) + 1);
 
     const deliveries = await deliveriesOf(digestId);
-    const { QueueUrl: deadLetterUrl } = await Queue.sqs().send(new GetQueueUrlCommand({ QueueName: `${stack.tableName}-dlq` }));
+    const { QueueUrl: deadLetterUrl } = await Queue.sqs().send(
+      new GetQueueUrlCommand({ QueueName: `${stack.tableName}-dlq` }),
+    );
     // Only messages that came back from a dead worker at every receive the redrive policy allows (10) may be there.
     const deadLettered: string[] = [];
     for (;;) {
-      const { Messages = [] } = await Queue.sqs().send(new ReceiveMessageCommand({ QueueUrl: deadLetterUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 600 }));
+      const { Messages = [] } = await Queue.sqs().send(
+        new ReceiveMessageCommand({ QueueUrl: deadLetterUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 600 }),
+      );
       if (Messages.length === 0) break;
       deadLettered.push(...Messages.map((m) => m.MessageId!));
     }
@@ -207,13 +245,20 @@ describe("sending while workers die and SES throttles", () => {
       }
     }
     for (const subscriber of [...paused, ...subscribers.filter((s) => s.status !== "active")]) {
-      if (accepted.has(subscriber.id)) problems.push(`${subscriber.id} (${subscriber.status} ${subscriber.pausedUntil ?? ""}): got an email`);
+      if (accepted.has(subscriber.id))
+        problems.push(`${subscriber.id} (${subscriber.status} ${subscriber.pausedUntil ?? ""}): got an email`);
     }
     for (const subscriber of paused) {
       const delivery = deliveries.get(subscriber.id);
-      if (delivery?.status !== "skipped" || delivery.reason !== "paused") problems.push(`${subscriber.id}: ${delivery?.status}/${delivery?.reason}, not skipped/paused`);
+      if (delivery?.status !== "skipped" || delivery.reason !== "paused")
+        problems.push(`${subscriber.id}: ${delivery?.status}/${delivery?.reason}, not skipped/paused`);
     }
-    expect({ seed: SEED, problems: problems.slice(0, 20), count: problems.length, unexplained }).toEqual({ seed: SEED, problems: [], count: 0, unexplained: [] });
+    expect({ seed: SEED, problems: problems.slice(0, 20), count: problems.length, unexplained }).toEqual({
+      seed: SEED,
+      problems: [],
+      count: 0,
+      unexplained: [],
+    });
 
     // The quota error paused the send once, saying why, and lost nobody: its recipient was sent after the resume.
     const quota = proxy.calls.find((call) => call.outcome === "quota");
@@ -238,7 +283,12 @@ describe("sending while workers die and SES throttles", () => {
     expect(await messagesIn(Queue.queueUrl())).toBe(0);
 
     // The run really had the cases in it.
-    const byStep = Object.fromEntries((["claim", "render", "accepted", "record"] as const).map((step) => [step, kills.filter((k) => k.step === step).length]));
+    const byStep = Object.fromEntries(
+      (["claim", "render", "accepted", "record"] as const).map((step) => [
+        step,
+        kills.filter((k) => k.step === step).length,
+      ]),
+    );
     expect(kills.length).toBeGreaterThan(0);
     expect(inFlight.size).toBeGreaterThan(0);
     expect(proxy.counts.throttled).toBeGreaterThan(1);
@@ -246,7 +296,9 @@ describe("sending while workers die and SES throttles", () => {
     const doubled = [...accepted.values()].filter((ids) => ids.length > 1).length;
     console.log(
       `sender chaos (seed ${SEED}${LONG ? ", long" : ""}): ${subscribers.length} subscribers, ${eligible.length} sent, ` +
-        `${paused.length} skipped; ${kills.length} workers killed (after ${Object.entries(byStep).map(([k, v]) => `${k} ${v}`).join(", ")}), ` +
+        `${paused.length} skipped; ${kills.length} workers killed (after ${Object.entries(byStep)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ")}), ` +
         `${doubled} recipients emailed twice, all of them in flight at a kill; SES: ${proxy.counts.calls} calls, ` +
         `${proxy.counts.throttled} throttled (1 quota: paused, resumed); ${handedBack} deliveries took more than one attempt; ` +
         `${deadLettered.length} messages dead-lettered after 10 deaths, ${sweeps} recovery sweeps; clock moved ${workers.skewHours().toFixed(1)} h; ${((performance.now() - started) / 1000).toFixed(1)} s`,

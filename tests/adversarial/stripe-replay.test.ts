@@ -41,12 +41,19 @@ const SEED = process.env.REPLAY_SEED ? Number(process.env.REPLAY_SEED) : Math.fl
 
 /** What the spec says (product.md → Topic votes; the tests' TIERS): who counts, and with what weight. */
 const WEIGHTS: Record<string, number> = { coffee: 1, "co-creator": 3, yearly: 3 };
-const countsVotes = (patron: Patron | undefined) => patron?.status === "active" || patron?.status === "grace" || patron?.status === "comped";
+const countsVotes = (patron: Patron | undefined) =>
+  patron?.status === "active" || patron?.status === "grace" || patron?.status === "comped";
 
 type Kind = "welcome" | "payment_failed" | "lapsed";
 const KINDS: Kind[] = ["welcome", "payment_failed", "lapsed"];
 const kindOf = (subject: string): Kind | undefined =>
-  subject.startsWith("Welcome, patron of") ? "welcome" : /payment didn't go through/.test(subject) ? "payment_failed" : /membership has ended/.test(subject) ? "lapsed" : undefined;
+  subject.startsWith("Welcome, patron of")
+    ? "welcome"
+    : /payment didn't go through/.test(subject)
+      ? "payment_failed"
+      : /membership has ended/.test(subject)
+        ? "lapsed"
+        : undefined;
 
 /**
  * The patron emails a sequence of statuses implies (product.md → Memberships): welcome on becoming a patron or
@@ -68,9 +75,11 @@ function impliedEmails(trail: readonly string[]): Record<Kind, number> {
 /** Runs `work` over `items`, `concurrency` at a time. */
 async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>) {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
 }
 
 /** Stripe's side: delivers events, `concurrency` at a time, and delivers again whatever got a 5xx, until 200. */
@@ -94,7 +103,8 @@ class Sender {
           return;
         }
         const body = (await answer.json()) as { outcome?: "processed" | "duplicate" | "ignored" };
-        if (answer.status !== 200 || !body.outcome) throw new Error(`webhook answered ${answer.status}: ${JSON.stringify(body)}`);
+        if (answer.status !== 200 || !body.outcome)
+          throw new Error(`webhook answered ${answer.status}: ${JSON.stringify(body)}`);
         const seen = this.answers.get(event.id) ?? { processed: 0, duplicate: 0, ignored: 0 };
         seen[body.outcome]++;
         this.answers.set(event.id, seen);
@@ -105,7 +115,12 @@ class Sender {
 }
 
 /** A patron votes for or withdraws from a random topic (a refusal is an answer too; a 500 leaves it undecided). */
-async function voteOnce(history: History, topicId: string, withdraw: boolean, tally: { cast: number; refused: number; errors: number }) {
+async function voteOnce(
+  history: History,
+  topicId: string,
+  withdraw: boolean,
+  tally: { cast: number; refused: number; errors: number },
+) {
   try {
     const subscriberId = history.subscriberId ?? (await Db.Subscribers.getByEmail(history.email))?.id;
     if (!subscriberId) return;
@@ -141,7 +156,12 @@ describe("Stripe history replay at volume, with DynamoDB failing", () => {
     const topics = Array.from({ length: SIZE.topics }, (_, i) => `replay-topic-${i}`);
     for (const id of topics) await Topics.upsert(id, { title: `Topic ${id}`, status: "open" });
 
-    interface Played { history: History; address: string; settled: boolean; length: number }
+    interface Played {
+      history: History;
+      address: string;
+      settled: boolean;
+      length: number;
+    }
     const played: Played[] = [];
     for (let i = 0; i < SIZE.histories; i++) {
       const email = uniqueEmail(`replay${i}`);
@@ -175,7 +195,9 @@ describe("Stripe history replay at volume, with DynamoDB failing", () => {
         shuffle(racing, rnd);
         inFlight.push(sender.deliverAll(racing.splice(0, Math.floor(rnd.next() * racing.length)), SIZE.concurrency));
         // Settled histories: every event of this step answered before the next; patrons vote meanwhile.
-        const ballots = played.filter(() => rnd.chance(0.5)).map((p) => ({ history: p.history, topicId: rnd.pick(topics), withdraw: rnd.chance(0.2) }));
+        const ballots = played
+          .filter(() => rnd.chance(0.5))
+          .map((p) => ({ history: p.history, topicId: rnd.pick(topics), withdraw: rnd.chance(0.2) }));
         await Promise.all([
           sender.deliverAll(shuffle(settled, rnd), SIZE.concurrency),
           pool(ballots, 4, (b) => voteOnce(b.history, b.topicId, b.withdraw, votes)),
@@ -184,20 +206,27 @@ describe("Stripe history replay at volume, with DynamoDB failing", () => {
       inFlight.push(sender.deliverAll(shuffle(racing, rnd), SIZE.concurrency));
       await Promise.all(inFlight);
       // Late redeliveries of events already processed change nothing.
-      await sender.deliverAll(shuffle([...events.values()], rnd).slice(0, Math.ceil(events.size / 20)), SIZE.concurrency);
+      await sender.deliverAll(
+        shuffle([...events.values()], rnd).slice(0, Math.ceil(events.size / 20)),
+        SIZE.concurrency,
+      );
     } finally {
       await proxy.stop();
     }
 
     // Every event was processed at least once: a failure never made an event look like a duplicate of itself.
-    const swallowed = [...events.values()].filter((e) => !sender.answers.get(e.id)?.processed).map((e) => `${e.id} ${e.type} ${JSON.stringify(sender.answers.get(e.id))}`);
+    const swallowed = [...events.values()]
+      .filter((e) => !sender.answers.get(e.id)?.processed)
+      .map((e) => `${e.id} ${e.type} ${JSON.stringify(sender.answers.get(e.id))}`);
     expect({ seed: SEED, swallowed }).toEqual({ seed: SEED, swallowed: [] });
 
     // Every patron ends in the state of its history's last step.
     const wrongPatrons: unknown[] = [];
     const patrons = new Map<string, Patron | undefined>();
     for (const { history } of played) {
-      const subscriber = history.subscriberId ? await Db.Subscribers.get(history.subscriberId) : await Db.Subscribers.getByEmail(history.email);
+      const subscriber = history.subscriberId
+        ? await Db.Subscribers.get(history.subscriberId)
+        : await Db.Subscribers.getByEmail(history.email);
       const patron = subscriber && (await Db.Patrons.get(subscriber.id));
       if (subscriber) patrons.set(subscriber.id, patron);
       const actual = patron && {
@@ -207,7 +236,8 @@ describe("Stripe history replay at volume, with DynamoDB failing", () => {
         stripeCustomerId: patron.stripeCustomerId,
         cancelAtPeriodEnd: patron.cancelAtPeriodEnd,
       };
-      if (JSON.stringify(actual) !== JSON.stringify(history.expected())) wrongPatrons.push({ steps: history.steps, actual, expected: history.expected() });
+      if (JSON.stringify(actual) !== JSON.stringify(history.expected()))
+        wrongPatrons.push({ steps: history.steps, actual, expected: history.expected() });
     }
     expect({ seed: SEED, wrongPatrons }).toEqual({ seed: SEED, wrongPatrons: [] });
 
@@ -219,16 +249,20 @@ describe("Stripe history replay at volume, with DynamoDB failing", () => {
       let score = 0;
       let voters = 0;
       for (const vote of await Db.Votes.byTopic(topicId)) {
-        const patron = patrons.has(vote.subscriberId) ? patrons.get(vote.subscriberId) : await Db.Patrons.get(vote.subscriberId);
+        const patron = patrons.has(vote.subscriberId)
+          ? patrons.get(vote.subscriberId)
+          : await Db.Patrons.get(vote.subscriberId);
         const counts = countsVotes(patron);
-        if (vote.counted !== counts || (counts && vote.weight !== WEIGHTS[patron!.tierId])) wrongVotes.push({ vote, patron: patron && { status: patron.status, tierId: patron.tierId } });
+        if (vote.counted !== counts || (counts && vote.weight !== WEIGHTS[patron!.tierId]))
+          wrongVotes.push({ vote, patron: patron && { status: patron.status, tierId: patron.tierId } });
         if (!counts) continue;
         score += WEIGHTS[patron!.tierId]!;
         voters += 1;
       }
       counted += voters;
       const tally = await Db.Topics.tally(topicId);
-      if (tally.score !== score || tally.voters !== voters) wrongTallies.push({ topicId, tally, recomputed: { score, voters } });
+      if (tally.score !== score || tally.voters !== voters)
+        wrongTallies.push({ topicId, tally, recomputed: { score, voters } });
     }
     expect({ seed: SEED, wrongTallies, wrongVotes }).toEqual({ seed: SEED, wrongTallies: [], wrongVotes: [] });
 
@@ -260,7 +294,9 @@ describe("Stripe history replay at volume, with DynamoDB failing", () => {
       `stripe replay (seed ${SEED}${LONG ? ", long" : ""}): ${played.length} histories, ` +
         `${played.reduce((sum, p) => sum + p.history.steps.length, 0)} steps, ${events.size} events, ${sender.deliveries} deliveries ` +
         `(${duplicates} answered duplicate, ${sender.failed} answered 5xx and delivered again); DynamoDB: ${proxy.counts.requests} requests, ` +
-        `${injected} failed (${Object.entries(proxy.counts.injected).map(([k, v]) => `${k} ${v}`).join(", ")}); ` +
+        `${injected} failed (${Object.entries(proxy.counts.injected)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ")}); ` +
         `votes: ${votes.cast} cast or withdrawn, ${votes.refused} refused, ${votes.errors} failed; ${counted} counted at the end; ` +
         `${emails} patron emails; ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );

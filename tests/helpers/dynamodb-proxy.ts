@@ -52,16 +52,27 @@ export interface DynamoDbProxy {
 
 /** Starts the proxy on a free port and points the app's DynamoDB client at it. */
 export async function startDynamoDbProxy(options: DynamoDbProxyOptions = {}): Promise<DynamoDbProxy> {
-  const target = new URL((options.target ?? process.env.DYNAMODB_ENDPOINT ?? "").replace(/\/+$/, "") || "http://missing");
+  const target = new URL(
+    (options.target ?? process.env.DYNAMODB_ENDPOINT ?? "").replace(/\/+$/, "") || "http://missing",
+  );
   if (target.hostname === "missing") throw new Error("startDynamoDbProxy: no DYNAMODB_ENDPOINT to forward to");
   const rng = random(options.seed ?? 1);
   const faults = options.faults ?? DYNAMODB_FAULTS;
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const counts = { requests: 0, forwarded: 0, injected: Object.fromEntries(DYNAMODB_FAULTS.map((f) => [f, 0])) as Record<DynamoDbFault, number> };
+  const counts = {
+    requests: 0,
+    forwarded: 0,
+    injected: Object.fromEntries(DYNAMODB_FAULTS.map((f) => [f, 0])) as Record<DynamoDbFault, number>,
+  };
   const sockets = new Set<Socket>();
   const planned: Array<{ fault: DynamoDbFault; operation?: RegExp }> = [];
 
-  const forward = (req: IncomingMessage, body: Buffer, answer: (status: number, headers: Record<string, any>, body: Buffer) => void, fail: (error: Error) => void) => {
+  const forward = (
+    req: IncomingMessage,
+    body: Buffer,
+    answer: (status: number, headers: Record<string, any>, body: Buffer) => void,
+    fail: (error: Error) => void,
+  ) => {
     const upstream = request(
       {
         agent,
@@ -104,7 +115,12 @@ export async function startDynamoDbProxy(options: DynamoDbProxyOptions = {}): Pr
       if (injected === "drop-before") return void req.socket.destroy();
       if (injected === "500") return reply(res, 500, "InternalServerError", "Internal server error");
       if (injected === "throttled") {
-        return reply(res, 400, "ProvisionedThroughputExceededException", "The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.");
+        return reply(
+          res,
+          400,
+          "ProvisionedThroughputExceededException",
+          "The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.",
+        );
       }
       forward(
         req,

@@ -7,11 +7,21 @@ import { DeleteTableCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll } from "vitest";
 import * as Config from "../../core/config";
 import * as Db from "../../core/db";
-import { createSendQueue, dynamoDbClient, ensureLocalTable, startLocalStack, type LocalEnv, type LocalStack } from "../../scripts/local-stack";
+import {
+  createSendQueue,
+  dynamoDbClient,
+  ensureLocalTable,
+  startLocalStack,
+  type LocalEnv,
+  type LocalStack,
+} from "../../scripts/local-stack";
 import { useLocalEnv } from "./local";
 
 /** Call at the top of a test file: a table and a send queue of its own, on its own DynamoDB Local if `own`. */
-export function useLocalStackWith(options: { ownDynamoDb: boolean }): { readonly tableName: string; readonly env: LocalEnv } {
+export function useLocalStackWith(options: { ownDynamoDb: boolean }): {
+  readonly tableName: string;
+  readonly env: LocalEnv;
+} {
   const holder = { tableName: `tidings-test-${randomBytes(6).toString("hex")}`, env: undefined as unknown as LocalEnv };
   let own: LocalStack | undefined;
   beforeAll(async () => {

@@ -38,7 +38,9 @@ export class History {
     if (!s) return ["create"];
     if (s.status === "canceled") return ["rejoin"];
     if (s.status === "past_due") return ["recover", "fail", "delete", "change_tier"];
-    return s.cancel_at_period_end ? ["delete", "pay", "change_tier"] : ["pay", "fail", "change_tier", "cancel_at_period_end", "delete"];
+    return s.cancel_at_period_end
+      ? ["delete", "pay", "change_tier"]
+      : ["pay", "fail", "change_tier", "cancel_at_period_end", "delete"];
   }
 
   /** Takes `step` at Stripe (the fake's state changes at once) and answers the events Stripe sends for it. */
@@ -84,15 +86,34 @@ export class History {
         this.fake.put(incomplete);
         const created = event("customer.subscription.created", incomplete);
         const active = update({ status: "active" });
-        const session = checkoutSession({ customer: cus, subscription: active.id, clientReferenceId: this.subscriberId ?? null, metadata });
-        return [created, event("invoice.paid", inv("paid")), event("customer.subscription.updated", active), event("checkout.session.completed", session)];
+        const session = checkoutSession({
+          customer: cus,
+          subscription: active.id,
+          clientReferenceId: this.subscriberId ?? null,
+          metadata,
+        });
+        return [
+          created,
+          event("invoice.paid", inv("paid")),
+          event("customer.subscription.updated", active),
+          event("checkout.session.completed", session),
+        ];
       }
       case "pay":
-        return [event("invoice.paid", inv("paid")), event("customer.subscription.updated", update({ status: "active" }, "renew"))];
+        return [
+          event("invoice.paid", inv("paid")),
+          event("customer.subscription.updated", update({ status: "active" }, "renew")),
+        ];
       case "fail":
-        return [event("invoice.payment_failed", inv("open")), event("customer.subscription.updated", update({ status: "past_due" }, "renew"))];
+        return [
+          event("invoice.payment_failed", inv("open")),
+          event("customer.subscription.updated", update({ status: "past_due" }, "renew")),
+        ];
       case "recover":
-        return [event("invoice.paid", inv("paid")), event("customer.subscription.updated", update({ status: "active" }))];
+        return [
+          event("invoice.paid", inv("paid")),
+          event("customer.subscription.updated", update({ status: "active" })),
+        ];
       case "change_tier": {
         const s = structuredClone(this.current!);
         const now = s.items.data[0]!.price.id;
@@ -126,7 +147,13 @@ export class History {
     const s = this.current!;
     const status = this.status();
     const tierId = TIER_IDS.find((t) => PRICES[t] === s.items.data[0]!.price.id)!;
-    return { status, tierId, stripeSubscriptionId: s.id, stripeCustomerId: this.customer.id, cancelAtPeriodEnd: s.cancel_at_period_end };
+    return {
+      status,
+      tierId,
+      stripeSubscriptionId: s.id,
+      stripeCustomerId: this.customer.id,
+      cancelAtPeriodEnd: s.cancel_at_period_end,
+    };
   }
 }
 

@@ -32,7 +32,9 @@ describe("recovering recipients whose send message went to the dead-letter queue
     const bucket = new Delivery.TokenBucket(1000);
     let lostMessage: string[] | undefined;
     for (let polls = 0; polls < 100; polls++) {
-      const { Messages = [] } = await Queue.sqs().send(new ReceiveMessageCommand({ QueueUrl: Queue.queueUrl(), MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+      const { Messages = [] } = await Queue.sqs().send(
+        new ReceiveMessageCommand({ QueueUrl: Queue.queueUrl(), MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+      );
       if (Messages.length === 0) break;
       for (const message of Messages) {
         const body = JSON.parse(message.Body!) as { kind: string; subscriberIds?: string[] };
@@ -46,7 +48,9 @@ describe("recovering recipients whose send message went to the dead-letter queue
           },
         });
         expect(failed).toHaveLength(dies ? 1 : 0);
-        await Queue.sqs().send(new DeleteMessageCommand({ QueueUrl: Queue.queueUrl(), ReceiptHandle: message.ReceiptHandle! }));
+        await Queue.sqs().send(
+          new DeleteMessageCommand({ QueueUrl: Queue.queueUrl(), ReceiptHandle: message.ReceiptHandle! }),
+        );
       }
     }
     expect(lostMessage).toBeDefined();
