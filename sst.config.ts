@@ -149,7 +149,9 @@ export default $config({
     };
     // What every function holds; each adds only what it uses (Stripe only where Stripe is called).
     const fn = {
-      runtime: "nodejs20.x" as const,
+      // Node.js 20 on Lambda was deprecated on 30 April 2026; 22 is the nearest supported to the Node 20 the
+      // project is tested on locally (supported until 30 April 2027).
+      runtime: "nodejs22.x" as const,
       // ESM, minified, code splitting (Stripe and the email templates load on first use); see scripts/bundle.ts.
       nodejs,
       architecture: "arm64" as const,

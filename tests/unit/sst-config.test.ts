@@ -317,11 +317,11 @@ describe("sst.config.ts, evaluated offline", () => {
     });
   });
 
-  it("sets nodejs20.x explicitly on every function (SST's default is nodejs24.x)", () => {
+  it("sets nodejs22.x explicitly on every function (SST's default is nodejs24.x; Lambda deprecated nodejs20.x)", () => {
     expect(production.functions).toHaveLength(8);
     for (const { via, def } of production.functions) {
       expect(typeof def, `${via} is defined by its args, not a bare handler path`).toBe("object");
-      expect(def.runtime, via).toBe("nodejs20.x");
+      expect(def.runtime, via).toBe("nodejs22.x");
     }
   });
 
