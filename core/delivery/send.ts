@@ -157,7 +157,7 @@ async function sendPaced(message: Email.Message, options: SendOptions): Promise<
       if (kind === "account") return { kind: "account", error: describe(error) };
       if (kind === "transient") throw error;
       const pause = Math.min(200 * 2 ** attempt, 5_000);
-      if (isQuota(error) || waited + pause > budget) return { kind: "throttled" };
+      if (waited + pause > budget) return { kind: "throttled" };
       waited += pause;
       await sleep(pause);
     }
@@ -168,7 +168,6 @@ const describe = (error: unknown) => {
   const { name, message } = error as { name?: string; message?: string };
   return `${name ?? "Error"}: ${message ?? ""}`.slice(0, 500);
 };
-const isQuota = (error: unknown) => /quota/i.test((error as { message?: string }).message ?? "");
 
 /** SES refuses the account itself: every other recipient would fail alike, so the send pauses and says why. */
 async function pauseForAccount(digest: Digests.Digest, error: string) {
