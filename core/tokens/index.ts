@@ -59,7 +59,9 @@ export function verify(token: unknown, purpose: Purpose, now = new Date()): Veri
 
   const body = `${tokenPurpose}.${subject}.${expiry}`;
   const { SIGNING_SECRET, SIGNING_SECRET_PREVIOUS } = Config.get();
-  const secrets = SIGNING_SECRET_PREVIOUS ? [SIGNING_SECRET, SIGNING_SECRET_PREVIOUS] : [SIGNING_SECRET];
+  // Every previous secret still verifies (comma-separated): unsubscribe links must keep working in old emails.
+  const previous = (SIGNING_SECRET_PREVIOUS ?? "").split(",").filter(Boolean);
+  const secrets = [SIGNING_SECRET, ...previous];
   if (!secrets.some((secret) => sameSignature(mac(secret, body), signature))) throw invalid;
 
   const expiresAt = expiry === "0" ? null : parseInt(expiry, 36);

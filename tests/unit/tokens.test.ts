@@ -76,6 +76,18 @@ describe("link tokens", () => {
     expect(refusal(() => Tokens.verify(old, "manage"))).toBe("invalid_token");
   });
 
+  it("keeps links working through several rotations while their secrets stay listed as previous", () => {
+    const first = Tokens.sign("unsubscribe", "sub_01ABC");
+    configure("b".repeat(40), secret);
+    const second = Tokens.sign("unsubscribe", "sub_01ABC");
+    configure("c".repeat(40), `${"b".repeat(40)},${secret}`);
+    expect(Tokens.verify(first, "unsubscribe").subject).toBe("sub_01ABC");
+    expect(Tokens.verify(second, "unsubscribe").subject).toBe("sub_01ABC");
+    configure("c".repeat(40), "b".repeat(40));
+    expect(refusal(() => Tokens.verify(first, "unsubscribe"))).toBe("invalid_token");
+    expect(Tokens.verify(second, "unsubscribe").subject).toBe("sub_01ABC");
+  });
+
   it("refuses to sign a subject that could smuggle separators", () => {
     expect(() => Tokens.sign("vote", "sub.1")).toThrow();
     expect(() => Tokens.sign("vote", "sub 1")).toThrow();
