@@ -89,6 +89,8 @@ ${defaulted.length ? `\nDev defaults (set these variables to override): ${defaul
   }${seeded.length ? `\n\nDemo data:\n${seeded.map((line) => `  ${line}`).join("\n")}` : ""}
 
 Try:
+  open ${url}/ in a browser: sign up, then find the confirmation email in the mail viewer
+  ${url}/topics           what patrons vote on; ${url}/login to sign in by magic link
   curl ${url}/healthz
   curl -X POST ${url}/api/subscribe -H 'content-type: application/json' -d '{"email":"reader@example.com","topics":["climate"],"frequency":"weekly"}'
   curl ${mail}/store          # the confirmation email: open its link, press the button
