@@ -9,6 +9,7 @@ import { db, tableName } from "./client";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { isConditionFailure } from "./errors";
 import * as keys from "./keys";
+import { countPartition } from "./query";
 import { transition as conditionally } from "./transition";
 
 const strip = ({ pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, entity, ...delivery }: Record<string, any>) => delivery as Delivery;
@@ -131,21 +132,9 @@ export async function countByStatus(digestId: string): Promise<Record<DeliverySt
   await Promise.all(
     deliveryStatuses.flatMap((status) =>
       Array.from({ length: keys.DELIVERY_SHARDS }, async (_, shard) => {
-        let cursor: Record<string, unknown> | undefined;
-        do {
-          const page = await db().send(
-            new QueryCommand({
-              TableName: tableName(),
-              IndexName: "gsi1",
-              KeyConditionExpression: "gsi1pk = :pk",
-              ExpressionAttributeValues: { ":pk": keys.delivery.statusPartition(digestId, status, shard) },
-              Select: "COUNT",
-              ExclusiveStartKey: cursor,
-            }),
-          );
-          counts[status] += page.Count ?? 0;
-          cursor = page.LastEvaluatedKey;
-        } while (cursor);
+        // Awaited first: `counts[status] += await …` would read the total before the await and lose the other shards'.
+        const count = await countPartition(keys.delivery.statusPartition(digestId, status, shard));
+        counts[status] += count;
       }),
     ),
   );

@@ -9,7 +9,7 @@ import { VisibleError } from "../errors";
 import { db, tableName } from "./client";
 import { decodeCursor, encodeCursor } from "./cursor";
 import * as keys from "./keys";
-import { getMany } from "./query";
+import { countPartition, getMany } from "./query";
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const live = (item: Record<string, any>) => !(item.expiresAt && item.expiresAt <= nowSeconds());
@@ -101,22 +101,11 @@ export async function countByStatus(): Promise<Record<Status, number>> {
   await Promise.all(
     statuses.flatMap((status) =>
       partitionsOf([status]).map(async (partition) => {
-        let cursor: Record<string, unknown> | undefined;
-        do {
-          const page = await db().send(
-            new QueryCommand({
-              TableName: tableName(),
-              IndexName: "gsi1",
-              KeyConditionExpression: "gsi1pk = :pk",
-              FilterExpression: "attribute_not_exists(expiresAt) OR expiresAt > :now",
-              ExpressionAttributeValues: { ":pk": partition, ":now": nowSeconds() },
-              Select: "COUNT",
-              ExclusiveStartKey: cursor,
-            }),
-          );
-          counts[status] += page.Count ?? 0;
-          cursor = page.LastEvaluatedKey;
-        } while (cursor);
+        const count = await countPartition(partition, {
+          expression: "attribute_not_exists(expiresAt) OR expiresAt > :now",
+          values: { ":now": nowSeconds() },
+        });
+        counts[status] += count; // added after the await, so parallel partitions never overwrite each other
       }),
     ),
   );
