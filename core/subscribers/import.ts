@@ -69,14 +69,14 @@ export async function importSubscribers(text: string, editor: string, now = new 
   await forEachLimit(pages, PAGES_AT_ONCE, async (page) => {
     const stored = await Db.SubscriberLists.byEmails(page.map((row) => row.email));
     // New addresses are created a group per transaction (far fewer round trips); a group that meets an address
-    // taken meanwhile (a concurrent import) wrote nothing, and its lines go one by one like the others.
+    // taken meanwhile (a concurrent import) or a fault wrote nothing, and its lines go one by one like the others.
     const groups = groupsOf(page.filter((row) => !stored.has(row.email)));
     await forEachLimit(groups, WRITES_PER_PAGE, async (group) => {
       try {
         await Db.Subscribers.createMany(group.map((row) => newSubscriber(row, importConsent(row, editor, now), now.toISOString())));
         counts.created += group.length;
       } catch (error) {
-        if (!(error instanceof Db.WriteConflictError)) throw error;
+        if (!(error instanceof Db.WriteConflictError || isTransient(error))) throw error;
         for (const row of group) await one(row, undefined);
       }
     });
@@ -101,9 +101,18 @@ async function importRow(row: ImportRow, stored: Subscriber | undefined, editor:
       await Db.Subscribers.save(decision.next, existing);
       return existing ? "updated" : "created";
     } catch (error) {
-      if (!(error instanceof Db.WriteConflictError) || attempt >= MAX_ATTEMPTS) throw error;
+      if (!(error instanceof Db.WriteConflictError || isTransient(error)) || attempt >= MAX_ATTEMPTS) throw error;
+      // Jittered exponential back-off: transactions under load conflict (TransactionConflict) or meet a busy
+      // table; trying again at once, many lines at a time, would only meet the same again.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(25 * 2 ** attempt, 2_000)));
     }
   }
+}
+
+/** A fault DynamoDB answers for load, not for the request (the SDK's own retries were not enough). */
+function isTransient(error: unknown): boolean {
+  const { $retryable, $metadata } = error as { $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
+  return Boolean($retryable) || ($metadata?.httpStatusCode ?? 0) >= 500;
 }
 
 /** What one line does to what is stored (pure). */
