@@ -19,13 +19,13 @@ import type { Consent, Subscriber } from "./types";
 
 /**
  * Lines are read 100 at a time (two batch reads find who exists); new ones are created up to 10 per transaction, the
- * others written one by one; 4 pages at once, 12 writes in flight each. Bounded, so DynamoDB is never flooded, and
+ * others written one by one; 2 pages at once, 8 writes in flight each. Bounded, so DynamoDB is never flooded, and
  * enough to import 25,000 lines within API Gateway's 29 s.
  */
 const PAGE = 100;
-const PAGES_AT_ONCE = 4;
-/** Transactions (or single lines) in flight per page. */
-const WRITES_PER_PAGE = 12;
+const PAGES_AT_ONCE = 2;
+/** Transactions (or single lines) in flight per page: 16 in all, enough for DynamoDB, few enough that none waits long. */
+const WRITES_PER_PAGE = 8;
 const MAX_ATTEMPTS = 10;
 
 export interface ImportReport {
@@ -111,8 +111,8 @@ async function importRow(row: ImportRow, stored: Subscriber | undefined, editor:
 
 /** A fault DynamoDB answers for load, not for the request (the SDK's own retries were not enough). */
 function isTransient(error: unknown): boolean {
-  const { $retryable, $metadata } = error as { $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
-  return Boolean($retryable) || ($metadata?.httpStatusCode ?? 0) >= 500;
+  const { name, $retryable, $metadata } = error as { name?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
+  return name === "TimeoutError" || Boolean($retryable) || ($metadata?.httpStatusCode ?? 0) >= 500;
 }
 
 /** What one line does to what is stored (pure). */
