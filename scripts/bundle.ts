@@ -3,8 +3,9 @@
  * test and the bundles benchmark build with `build()`, which turns the same settings into the esbuild options
  * SST's Node runtime uses (sst/sst `pkg/runtime/node/build.go`): platform node, ESM (`.mjs`), target esnext,
  * `mainFields` module then main, `keepNames`, a banner that gives ESM a `require`, `__filename` and `__dirname`,
- * no source map when deployed, `sharp` and `pg-native` always external; minified unless `minify: false`. So what
- * the test holds to a budget is what is deployed.
+ * no source map when deployed, `sharp` and `pg-native` always external; minified unless `minify: false`; and the
+ * plugins of `nodejs.plugins` run through SST's own Node bridge (scripts/sst-plugin-bridge.ts), as `sst deploy`
+ * runs them. So what the test holds to a budget is what is deployed.
  *
  * No top-level import of esbuild: sst.config.ts imports this module for `nodejs` alone.
  */
@@ -126,7 +127,9 @@ export interface Bundle {
 /** Builds one function's bundle into `outdir` (emptied by the caller) and sorts its chunks into startup and on demand. */
 export async function build(name: string, entry: string, outdir: string, variant: Variant = "deployed"): Promise<Bundle> {
   const esbuild = await import("esbuild");
-  const plugins = variant === "sst-defaults" ? [] : (await import(join(ROOT, nodejs.plugins))).default;
+  // The plugins run as SST runs them: through its Node bridge, never handed to esbuild directly.
+  const { sstBridge } = await import("./sst-plugin-bridge");
+  const plugins = variant === "sst-defaults" ? [] : [sstBridge(nodejs.plugins)];
   const result = await esbuild.build({ ...esbuildOptions(entry, outdir, variant), plugins });
   const metafile = result.metafile!;
   const chunk = (file: string): Chunk => {
