@@ -61,6 +61,12 @@ export async function once(source: string, id: string, ttlSeconds: number, now =
   }
 }
 
+/** Whether `source` event `id` was processed to the end (`keep` ran), as opposed to claimed and still in flight. */
+export async function processed(source: string, id: string): Promise<boolean> {
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.event.key(source, id), ConsistentRead: true }));
+  return typeof Item?.processedAt === "string";
+}
+
 /** Forgets a recorded event, so a retry after a failure processes it again. */
 export async function release(source: string, id: string): Promise<void> {
   await db().send(new DeleteCommand({ TableName: tableName(), Key: keys.event.key(source, id) }));

@@ -10,9 +10,13 @@
  * Tracing: the digest from the `X-Tidings-Digest` header (or `tidings-digest` tag); the reader from the
  * `X-Tidings-Delivery` header (or `tidings-delivery` tag) when the email had one recipient, else by address.
  *
- * Each SNS message is applied once (`Db.Events.once`, kept 14 days); a delivery only moves from `sent`, so a
- * replay or a late event can never move a record backwards. A malformed message is logged and skipped; a failure
- * to apply (DynamoDB unavailable) forgets the message and throws, so Lambda retries it.
+ * Each SNS message is applied once, under a lease: `Db.Events.once` claims it for `LEASE_SECONDS`, longer than the
+ * function may run, and `Db.Events.keep` remembers it for 14 days once applied. An invocation killed or timed out
+ * mid-message leaves only the lease, which expires, so Lambda's retry applies the message instead of skipping it
+ * as a duplicate; a retry that meets a live lease throws (to be retried again) rather than skip a message that may
+ * never finish. A delivery only moves from `sent`, so a replay or a late event can never move a record backwards.
+ * A malformed message is logged and skipped; a failure to apply (DynamoDB unavailable) releases the claim and
+ * throws, so Lambda retries it, and after its retries the message waits in a dead-letter queue (sst.config.ts).
  */
 import type { SNSEvent, SNSEventRecord } from "aws-lambda";
 import * as Db from "../db";
@@ -21,8 +25,19 @@ import * as Subscribers from "../subscribers";
 import * as Breaker from "./breaker";
 import { parseSesMessage, type Mail, type SesEvent } from "./ses-notification";
 
-/** How long an SNS message id is remembered: SNS retries for hours at most, so two weeks is ample. */
+/** How long an applied SNS message id is remembered: Lambda retries for hours at most, so two weeks is ample. */
 export const REMEMBER_SECONDS = 14 * 24 * 60 * 60;
+
+/** How long a claim holds off others: longer than ses-events may run (sst.config.ts gives it 1 minute). */
+export const LEASE_SECONDS = 90;
+
+/** A message another invocation holds under a live lease: thrown so that Lambda tries it again later. */
+export class SesEventInFlightError extends Error {
+  constructor(snsMessageId: string) {
+    super(`SES event ${snsMessageId} is being applied elsewhere; to be retried`);
+    this.name = "SesEventInFlightError";
+  }
+}
 
 /** Applies every record of an SNS event; throws after trying them all if any failed to apply (to be retried). */
 export async function handleSesEvents(event: SNSEvent, now = new Date()): Promise<void> {
@@ -54,7 +69,11 @@ async function handleRecord(record: SNSEventRecord | undefined, now: Date): Prom
     log.debug({ event: "ses.ignored", snsMessageId, eventType: parsed.event.eventType }, "SES event ignored");
     return;
   }
-  if (!(await Db.Events.once("ses", snsMessageId, REMEMBER_SECONDS, now))) {
+  if (!(await Db.Events.once("ses", snsMessageId, LEASE_SECONDS, now))) {
+    if (!(await Db.Events.processed("ses", snsMessageId))) {
+      log.warn({ event: "ses.in-flight", snsMessageId }, "SES event claimed elsewhere; to be retried");
+      throw new SesEventInFlightError(snsMessageId);
+    }
     log.info({ event: "ses.duplicate", snsMessageId }, "SES event already applied");
     return;
   }
@@ -65,6 +84,10 @@ async function handleRecord(record: SNSEventRecord | undefined, now: Date): Prom
     log.error({ err: error, event: "ses.failed", snsMessageId }, "SES event not applied; to be retried");
     throw error;
   }
+  // Applied: a failure to remember it now is logged, not thrown, as a retry would apply it a second time.
+  await Db.Events.keep("ses", snsMessageId, REMEMBER_SECONDS, now).catch((error) =>
+    log.error({ err: error, event: "ses.unremembered", snsMessageId }, "SES event applied but not remembered"),
+  );
 }
 
 /** Applies one parsed SES event to each recipient it names. */

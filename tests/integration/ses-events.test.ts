@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import * as Db from "../../core/db";
-import { handleSesEvents } from "../../core/delivery/ses-events";
+import { handleSesEvents, LEASE_SECONDS, SesEventInFlightError } from "../../core/delivery/ses-events";
 import type { Digest } from "../../core/digests/types";
 import type { Subscriber } from "../../core/subscribers";
 import { handler } from "../../functions/ses-events";
@@ -343,6 +343,46 @@ describe("circuit breaker", () => {
     await handler(snsEvent(...subscribers.map((s) => aimed("event-bounce-permanent", s, digest.id))));
 
     expect(await Db.Digests.get(digest.id)).toMatchObject({ status: "sending" });
+  });
+});
+
+describe("an invocation killed or timed out mid-message", () => {
+  const later = (seconds: number) => new Date(Date.now() + seconds * 1000);
+
+  it("leaves a lease that runs out, so Lambda's retry applies the message (once) instead of skipping it", async () => {
+    const { subscriber, digest } = await readerWithDelivery();
+    const record = snsRecord(aimed("event-bounce-transient", subscriber, digest.id));
+    // What a killed invocation leaves: the claim, never kept, and nothing applied.
+    expect(await Db.Events.once("ses", record.Sns.MessageId, LEASE_SECONDS, new Date(Date.now() - LEASE_SECONDS * 1000 - 1000))).toBe(true);
+
+    await handler({ Records: [record] });
+    await handler({ Records: [record] });
+
+    expect((await status(subscriber)).transientBounces).toBe(1);
+    expect(await Db.Events.processed("ses", record.Sns.MessageId)).toBe(true);
+  });
+
+  it("makes a retry that meets a live lease fail (to be retried), changing nothing, then apply after it", async () => {
+    const { subscriber, digest } = await readerWithDelivery();
+    const record = snsRecord(aimed("event-bounce-permanent", subscriber, digest.id));
+    expect(await Db.Events.once("ses", record.Sns.MessageId, LEASE_SECONDS)).toBe(true);
+
+    await expect(handler({ Records: [record] })).rejects.toBeInstanceOf(SesEventInFlightError);
+    expect((await status(subscriber)).status).toBe("active");
+    expect((await Db.Deliveries.get(digest.id, subscriber.id))!.status).toBe("sent");
+
+    await handleSesEvents({ Records: [record] }, later(LEASE_SECONDS + 1));
+    expect((await status(subscriber)).status).toBe("bounced");
+    expect((await Db.Deliveries.get(digest.id, subscriber.id))!.status).toBe("bounced");
+  });
+
+  it("keeps an applied message for two weeks, not only for the lease", async () => {
+    const { subscriber, digest } = await readerWithDelivery();
+    const record = snsRecord(aimed("event-bounce-transient", subscriber, digest.id));
+    await handler({ Records: [record] });
+
+    await handleSesEvents({ Records: [record] }, later(LEASE_SECONDS * 10));
+    expect((await status(subscriber)).transientBounces).toBe(1);
   });
 });
 
