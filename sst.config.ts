@@ -3,28 +3,64 @@
 /**
  * The deployed shape of Tidings. Checked offline by tests/unit/sst-config.test.ts (the `sst` CLI cannot run in CI).
  *
+ * Every stage is a production stage (data retained and protected, scheduled digests on, a real postal address and
+ * sending domain required) unless it is named in TIDINGS_DEV_STAGES: `prod`, `live` and a typo alike are safe.
+ *
  * Deploy-time settings (process.env; `.env` / `.env.<stage>` beside this file are loaded by SST):
- *   TIDINGS_DOMAIN        sending domain verified in SES (default "tidings.example")
- *   TIDINGS_DNS           "manual" to add the SES DKIM/DMARC records yourself (default: Route 53)
+ *   TIDINGS_DOMAIN        the outlet's mail domain, in SES (required on production stages; "tidings.example" on
+ *                         development ones)
+ *   POSTAL_ADDRESS        the outlet's postal address, in every marketing email (required on production stages)
+ *   TIDINGS_DEV_STAGES    comma-separated stages that are development stages (default: none)
+ *   TIDINGS_SENDER_DOMAIN the SES identity this stage sends from (default: TIDINGS_DOMAIN on production stages,
+ *                         `<stage>.<TIDINGS_DOMAIN>` on development ones). One identity per stage: SES holds one
+ *                         identity per domain and account, so two stages on one domain need two names.
+ *   TIDINGS_DNS           "manual" to add the SES DKIM and DMARC records yourself (stack output `dnsRecords`;
+ *                         default: Route 53)
+ *   TIDINGS_DMARC         the DMARC policy published for the sender domain (default "v=DMARC1; p=none;"), or
+ *                         "existing" when the domain already publishes one (then none is created or listed)
+ *   TIDINGS_ALARM_EMAIL   optional address subscribed to the alarms (dead letters waiting); confirm it by email
  *   TIDINGS_API_DOMAIN    optional custom domain for the API (Route 53)
  *   TIDINGS_AWS_REGION    optional region (default: your AWS profile's)
  *   TIDINGS_TIMEZONE      timezone of the schedules (default "UTC")
- *   TIDINGS_SCHEDULED_DIGESTS  "on" | "off" (default: on in production, off elsewhere)
+ *   TIDINGS_SCHEDULED_DIGESTS  "on" | "off" (default: on on production stages, off on development ones)
  *   SEND_CONCURRENCY      concurrent send workers (default 2, the least SQS allows)
- *   and the app's own settings, passed through to every function: PUBLIC_URL, MAIL_FROM, POSTAL_ADDRESS
- *   (required in production), TIERS, SES_MAX_SEND_RATE, GRACE_DAYS, MAX_VOTES_PER_PATRON, SES_CONFIGURATION_SET,
- *   OUTLET_NAME, BRAND_COLOR, MAIL_REPLY_TO, UNSUBSCRIBE_MAILTO.
+ *   and the app's own settings, passed through to every function: PUBLIC_URL, MAIL_FROM, TIERS, SES_MAX_SEND_RATE,
+ *   GRACE_DAYS, MAX_VOTES_PER_PATRON, SES_CONFIGURATION_SET, OUTLET_NAME, BRAND_COLOR, MAIL_REPLY_TO,
+ *   UNSUBSCRIBE_MAILTO.
  * Secrets: `sst secret set SigningSecret …`, `EditorTokens`, and optionally `SigningSecretPrevious`,
  * `StripeSecretKey`, `StripeWebhookSecret`.
  */
+/** A development stage is one named in TIDINGS_DEV_STAGES; every other stage is treated as production. */
+function isDevelopment(stage: string | undefined): boolean {
+  const marked = (process.env.TIDINGS_DEV_STAGES ?? "").split(",").map((name) => name.trim());
+  return !!stage && marked.includes(stage);
+}
+
+/** Two weeks: SQS's longest retention, so a dead letter outlives a holiday. */
+const DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 60 * 60;
+
+/**
+ * SST's Route 53 adapter less the DMARC record, for a domain that already publishes one. The Email component
+ * creates TXT records only for DMARC (and for a custom MAIL FROM domain, which Tidings does not set), so leaving
+ * out TXT keeps the domain's own policy while SST still adds and waits for the DKIM records.
+ */
+function withoutDmarc<Dns extends { createRecord: (...args: any[]) => unknown }>(dns: Dns): Dns {
+  return {
+    ...dns,
+    createRecord: (namePrefix: string, record: { type: string }, opts?: unknown) =>
+      record.type === "TXT" ? undefined : dns.createRecord(namePrefix, record, opts),
+  };
+}
+
 export default $config({
   app(input) {
     const region = process.env.TIDINGS_AWS_REGION;
+    const production = !isDevelopment(input?.stage);
     return {
       name: "tidings",
       home: "aws",
-      removal: input?.stage === "production" ? "retain" : "remove",
-      protect: input?.stage === "production",
+      removal: production ? "retain" : "remove",
+      protect: production,
       ...(region ? { providers: { aws: { region } } } : {}),
     };
   },
@@ -34,8 +70,16 @@ export default $config({
     const { table: tableDefinition } = await import("./core/db/table");
     // How functions are bundled; tests/unit/bundle-size.test.ts builds with the same settings and holds the budgets.
     const { nodejs } = await import("./scripts/bundle");
-    const production = $app.stage === "production";
+    const production = !isDevelopment($app.stage);
+    const missing = ["POSTAL_ADDRESS", "TIDINGS_DOMAIN"].filter((name) => !process.env[name]?.trim());
+    if (production && missing.length) {
+      throw new Error(
+        `Set ${missing.join(" and ")} to deploy stage "${$app.stage}": every marketing email carries the postal ` +
+          `address and comes from the outlet's domain. A development stage needs neither: name it in TIDINGS_DEV_STAGES.`,
+      );
+    }
     const domain = process.env.TIDINGS_DOMAIN || "tidings.example";
+    const sender = process.env.TIDINGS_SENDER_DOMAIN || (production ? domain : `${$app.stage}.${domain}`);
 
     // ---- Data ------------------------------------------------------------------------------------------------
     const table = new sst.aws.Dynamo("Table", {
@@ -44,6 +88,12 @@ export default $config({
       globalIndexes: tableDefinition.globalIndexes,
       ttl: tableDefinition.ttl,
       stream: tableDefinition.stream,
+    });
+
+    // Subscriber exports: written here and handed out as short-lived presigned URLs (API Gateway buffers responses
+    // at 6 MB, about 48,000 subscribers); each file is deleted a day later.
+    const exportsBucket = new sst.aws.Bucket("Exports", {
+      lifecycle: [{ id: "ExpireExports", prefix: "exports/", expiresIn: "1 day" }],
     });
 
     // ---- Secrets (`sst secret set <Name> <value>`) -----------------------------------------------------------
@@ -55,12 +105,28 @@ export default $config({
     const stripeWebhookSecret = new sst.Secret("StripeWebhookSecret", "");
 
     // ---- Email: SES identity, its configuration set, and bounce/complaint/delivery events -------------------
+    // Each stage has an identity of its own (`sender`), so two stages never fight over one. With DNS in Route 53
+    // SST adds the DKIM records and a DMARC record; a domain that already publishes DMARC keeps its own record.
+    const manualDns = process.env.TIDINGS_DNS === "manual";
+    const keepDmarc = process.env.TIDINGS_DMARC === "existing";
+    const dmarc = keepDmarc ? undefined : process.env.TIDINGS_DMARC || "v=DMARC1; p=none;";
     const sesEvents = new sst.aws.SnsTopic("SesEvents");
     const email = new sst.aws.Email("Email", {
-      sender: domain,
-      ...(process.env.TIDINGS_DNS === "manual" ? { dns: false as const } : {}),
+      sender,
+      ...(manualDns ? { dns: false as const } : keepDmarc ? { dns: withoutDmarc(sst.aws.dns()) } : { dmarc }),
       events: [{ name: "SesEvents", types: ["bounce", "complaint", "delivery"], topic: sesEvents.arn }],
     });
+    // What to add by hand in manual-DNS mode: SES's three DKIM CNAMEs and, unless the domain has one, DMARC.
+    const dnsRecords = manualDns
+      ? email.nodes.identity.dkimSigningAttributes.apply((dkim) => [
+          ...(dkim?.tokens ?? []).map((token) => ({
+            type: "CNAME",
+            name: `${token}._domainkey.${sender}`,
+            value: `${token}.dkim.amazonses.com`,
+          })),
+          ...(dmarc ? [{ type: "TXT", name: `_dmarc.${sender}`, value: dmarc }] : []),
+        ])
+      : undefined;
     // SES may publish to the topic only from this account's configuration set (AWS requires the grant).
     new aws.sns.TopicPolicy("SesEventsPolicy", {
       arn: sesEvents.arn,
@@ -86,8 +152,17 @@ export default $config({
     });
 
     // ---- Send queue (fan-out of digest deliveries) -------------------------------------------------------------
-    const sendDeadLetters = new sst.aws.Queue("SendDeadLetters");
+    // Dead letters wait two weeks (SQS keeps four days by default) for a look and a redrive; an alarm says so.
+    const keepTwoWeeks = {
+      queue: (args: { messageRetentionSeconds?: unknown }) => {
+        args.messageRetentionSeconds = DEAD_LETTER_RETENTION_SECONDS;
+      },
+    };
+    const sendDeadLetters = new sst.aws.Queue("SendDeadLetters", { transform: keepTwoWeeks });
     const sendWorkerTimeout = "2 minutes";
+    // Under the lease ses-events holds on each SNS message (core/delivery/ses-events.ts, 90 s), so a retry after a
+    // timeout finds the lease expired and applies the event.
+    const sesEventsTimeout = "1 minute";
     const sendQueue = new sst.aws.Queue("SendQueue", {
       // Lambda's advice: at least 6x the consumer's timeout, so a slow batch is never handed to a second worker.
       visibilityTimeout: "12 minutes",
@@ -128,13 +203,12 @@ export default $config({
     // ---- Shared function settings ----------------------------------------------------------------------------
     const postalAddress =
       process.env.POSTAL_ADDRESS || (production ? "" : `Tidings (${$app.stage} stage), 1 Example Street, Example City`);
-    if (!postalAddress) throw new Error("Set POSTAL_ADDRESS to deploy production: every marketing email carries it.");
     const sendConcurrency = Math.max(2, Number(process.env.SEND_CONCURRENCY) || 2);
     const optional = (name: string) => (process.env[name] ? { [name]: process.env[name]! } : {});
     const environment = {
       STAGE: $app.stage,
       PUBLIC_URL: process.env.PUBLIC_URL || api.url,
-      MAIL_FROM: process.env.MAIL_FROM || `Tidings <news@${domain}>`,
+      MAIL_FROM: process.env.MAIL_FROM || `Tidings <news@${sender}>`,
       POSTAL_ADDRESS: postalAddress,
       TIERS: process.env.TIERS || "[]",
       SES_MAX_SEND_RATE: process.env.SES_MAX_SEND_RATE || "14",
@@ -165,7 +239,7 @@ export default $config({
       ...fn,
       handler: "functions/api.handler",
       timeout: "29 seconds", // the gateway gives up at 30
-      link: [...fn.link, sendQueue, editorTokens, ...stripe],
+      link: [...fn.link, sendQueue, editorTokens, exportsBucket, ...stripe],
     });
 
     // ---- Workers ---------------------------------------------------------------------------------------------
@@ -182,7 +256,51 @@ export default $config({
       },
     );
 
-    sesEvents.subscribe("SesEventsSubscriber", { ...fn, handler: "functions/ses-events.handler" });
+    // SNS invokes ses-events asynchronously: Lambda retries a failed event twice, then hands it to a dead-letter
+    // queue instead of dropping it (`sqs:SendMessage` comes with the link).
+    const sesEventsDeadLetters = new sst.aws.Queue("SesEventsDeadLetters", { transform: keepTwoWeeks });
+    sesEvents.subscribe("SesEventsSubscriber", {
+      ...fn,
+      handler: "functions/ses-events.handler",
+      timeout: sesEventsTimeout,
+      retries: 2,
+      link: [...fn.link, sesEventsDeadLetters],
+      transform: {
+        eventInvokeConfig: (args: { destinationConfig?: unknown }) => {
+          args.destinationConfig = { onFailure: { destination: sesEventsDeadLetters.arn } };
+        },
+      },
+    });
+
+    // ---- Alarms: nothing fails out of sight ------------------------------------------------------------------
+    // A message in a dead-letter queue is a send or an SES event that needs a look; an alarm says so at once.
+    const alarms = new sst.aws.SnsTopic("Alarms");
+    if (process.env.TIDINGS_ALARM_EMAIL) {
+      new aws.sns.TopicSubscription("AlarmsEmail", {
+        topic: alarms.arn,
+        protocol: "email",
+        endpoint: process.env.TIDINGS_ALARM_EMAIL,
+      });
+    }
+    for (const [name, queue] of [
+      ["SendDeadLetters", sendDeadLetters],
+      ["SesEventsDeadLetters", sesEventsDeadLetters],
+    ] as const) {
+      new aws.cloudwatch.MetricAlarm(`${name}Waiting`, {
+        alarmDescription: `Tidings ${$app.stage}: messages wait in ${name}; see core/delivery/README.md`,
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: queue.nodes.queue.name },
+        statistic: "Maximum",
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 0,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+        alarmActions: [alarms.arn],
+        okActions: [alarms.arn],
+      });
+    }
 
     // ---- Schedules (EventBridge Scheduler) -------------------------------------------------------------------
     const timezone = process.env.TIDINGS_TIMEZONE || "UTC";
@@ -241,9 +359,13 @@ export default $config({
       api: api.url,
       queue: sendQueue.url,
       deadLetters: sendDeadLetters.url,
+      sesEventsDeadLetters: sesEventsDeadLetters.url,
+      alarms: alarms.arn,
       table: table.name,
+      exports: exportsBucket.name,
       sender: email.sender,
       configurationSet: email.configSet,
+      ...(dnsRecords ? { dnsRecords } : {}),
     };
   },
 });

@@ -15,51 +15,51 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { Loader, Message, OnLoadResult, OnResolveResult, PartialMessage, Plugin } from "esbuild";
-
-const ROOT = resolve(import.meta.dirname, "..");
+import { embeddedText, ROOT } from "./sst-platform";
 
 /** The script as `sst install` writes it beside the app, when it has been run here. */
 const INSTALLED = join(ROOT, ".sst", "platform", "functions", "nodejs-runtime", "plugin.mjs");
 /** Where the script taken from the SST binary is written for Node to run. */
 const EXTRACTED = join(ROOT, "node_modules", ".cache", "sst-plugin-bridge", "plugin.mjs");
-const SCRIPT_START = 'import { createInterface } from "readline";';
-const SCRIPT_END = "\n  });\n});\n";
-const SCRIPT_SIGNATURE = "const plugins = await import(process.argv[2]);";
 
 /**
  * SST's `plugin.mjs`: from `.sst/platform` when `sst install` has run, else the copy embedded in the installed SST
- * CLI binary (`sst-<os>-<arch>`), which is the platform code the pinned SST version really runs.
+ * CLI binary, which is the platform code the pinned SST version really runs.
  */
 export function sstPluginScript(): string {
   if (existsSync(INSTALLED)) return INSTALLED;
-  const binary = sstBinary();
-  const bytes = readFileSync(binary);
-  const start = bytes.indexOf(SCRIPT_START);
-  const end = start < 0 ? -1 : bytes.indexOf(SCRIPT_END, bytes.indexOf('rl.on("line"', start));
-  if (start < 0 || end < 0) throw new Error(`SST's plugin.mjs was not found in ${binary}: has SST changed how it runs plugins?`);
-  const text = bytes.subarray(start, end + SCRIPT_END.length).toString("utf8");
-  if (!text.includes(SCRIPT_SIGNATURE) || text.split(SCRIPT_START).length !== 2) {
-    throw new Error(`${binary} holds something unexpected where SST's plugin.mjs should be`);
-  }
+  const text = embeddedText(
+    'import { createInterface } from "readline";',
+    "const plugins = await import(process.argv[2]);",
+    "\n  });\n});\n",
+  );
   mkdirSync(dirname(EXTRACTED), { recursive: true });
   if (!existsSync(EXTRACTED) || readFileSync(EXTRACTED, "utf8") !== text) writeFileSync(EXTRACTED, text);
   return EXTRACTED;
 }
 
-/** The SST CLI binary npm installed for this machine (the `sst` package's optional dependency). */
-export function sstBinary(): string {
-  const require = createRequire(join(ROOT, "package.json"));
-  const arch = { x64: "x64", arm64: "arm64" }[process.arch as string] ?? process.arch;
-  const pkg = require.resolve(`sst-${process.platform}-${arch}/package.json`);
-  return join(dirname(pkg), "bin", "sst");
-}
-
 /** Go's `loaderMap` (pkg/runtime/node): loader names an answer may give. */
-const LOADERS = new Set<string>(["base64", "binary", "copy", "css", "dataurl", "default", "empty", "file", "js", "json", "jsx", "local-css", "global-css", "text", "ts", "tsx"]);
+const LOADERS = new Set<string>([
+  "base64",
+  "binary",
+  "copy",
+  "css",
+  "dataurl",
+  "default",
+  "empty",
+  "file",
+  "js",
+  "json",
+  "jsx",
+  "local-css",
+  "global-css",
+  "text",
+  "ts",
+  "tsx",
+]);
 
 type Reply = Record<string, unknown>;
 
@@ -71,7 +71,10 @@ export function sstBridge(pluginsFile: string, script = sstPluginScript()): Plug
   return {
     name: "nodejs-plugin",
     setup(build) {
-      const child = spawn(process.execPath, [script, resolve(ROOT, pluginsFile)], { cwd: ROOT, stdio: ["pipe", "pipe", "pipe"] });
+      const child = spawn(process.execPath, [script, resolve(ROOT, pluginsFile)], {
+        cwd: ROOT,
+        stdio: ["pipe", "pipe", "pipe"],
+      });
       const pending = new Map<number, { resolve: (reply: Reply) => void; reject: (error: Error) => void }>();
       let stderr = "";
       let next = 0;
@@ -83,7 +86,8 @@ export function sstBridge(pluginsFile: string, script = sstPluginScript()): Plug
       });
       // SST would wait for ever on a script that died (an exception in a plugin's callback); here the build fails.
       child.on("exit", (code) => {
-        for (const { reject } of pending.values()) reject(new Error(`SST's plugin script exited (${code}): ${stderr.trim()}`));
+        for (const { reject } of pending.values())
+          reject(new Error(`SST's plugin script exited (${code}): ${stderr.trim()}`));
         pending.clear();
       });
       const request = (command: string, value: Reply) =>
@@ -169,4 +173,6 @@ function asGo(value: unknown, type: "string" | "boolean", name: string): unknown
 }
 
 const goPanic = (name: string, type: string) =>
-  new Error(`SST's build would panic: its Go bridge asserts the plugin's \`${name}\` to ${type}, which this answer is not`);
+  new Error(
+    `SST's build would panic: its Go bridge asserts the plugin's \`${name}\` to ${type}, which this answer is not`,
+  );

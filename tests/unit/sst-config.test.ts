@@ -1,169 +1,21 @@
 /**
  * sst.config.ts checked offline: the `sst` CLI cannot run here (it downloads Pulumi), so the config is evaluated
- * with stubbed SST globals whose components record what they were given. Asserts the deployed shape: the table
- * matches the local one, the wiring of queue, topic, email and schedules, links, settings, and that every handler
- * path exists and exports a handler.
+ * with stubbed SST globals whose components record what they were given and refuse any argument name the
+ * component does not document in the pinned SST version (helpers/sst-fakes.ts). Asserts the deployed shape: the
+ * table matches the local one, the wiring of queue, topic, email, alarms and schedules, links, settings, what
+ * makes a stage production, and that every handler path exists and exports a handler.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createTableInput } from "../../core/db/create-table";
 import { table } from "../../core/db/table";
+import { LEASE_SECONDS } from "../../core/delivery/ses-events";
 import { nodejs } from "../../scripts/bundle";
-
-/** SST's args are checked by shape here, not by type. */
-type Loose = any;
-
-interface Recorded {
-  kind: string;
-  name: string;
-  args: Loose;
-  /** The object the config got back (what it links and reads `.arn`/`.url` from). */
-  handle: Loose;
-}
-
-/** One Lambda function, wherever the config defined it (Function, route, subscriber, cron). */
-interface FunctionUse {
-  via: string;
-  def: Loose;
-}
+import { PULUMI_ARGS, SIGNATURES, undocumentedArgs } from "../helpers/sst-args";
+import { ACCOUNT, deploy, DKIM_TOKENS, type Loose, type Recorded } from "../helpers/sst-fakes";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const ACCOUNT = "123456789012";
-
-/** Deploy-time settings the config reads; cleared for every evaluation so the host's environment can't leak in. */
-const DEPLOY_ENV = [
-  "TIDINGS_DOMAIN",
-  "TIDINGS_DNS",
-  "TIDINGS_API_DOMAIN",
-  "TIDINGS_AWS_REGION",
-  "TIDINGS_TIMEZONE",
-  "TIDINGS_SCHEDULED_DIGESTS",
-  "SEND_CONCURRENCY",
-  "PUBLIC_URL",
-  "MAIL_FROM",
-  "POSTAL_ADDRESS",
-  "TIERS",
-  "SES_MAX_SEND_RATE",
-  "GRACE_DAYS",
-  "MAX_VOTES_PER_PATRON",
-  "SES_CONFIGURATION_SET",
-  "OUTLET_NAME",
-  "MAIL_REPLY_TO",
-  "UNSUBSCRIBE_MAILTO",
-];
-
-/** A fake `sst` + `aws` namespace whose constructors record their name and args. */
-function fakeProviders(recorded: Recorded[]) {
-  const component =
-    (kind: string, make: (name: string, args: Loose) => Loose) =>
-    // A `function` (not an arrow) so the config can call it with `new`; returning an object makes that the instance.
-    function (this: unknown, name: string, args: Loose) {
-      const handle = make(name, args ?? {});
-      recorded.push({ kind, name, args: args ?? {}, handle });
-      return handle;
-    };
-  const record = (kind: string, name: string, args: Loose, handle: Loose = {}) => {
-    recorded.push({ kind, name, args, handle });
-    return handle;
-  };
-  const arn = (service: string, resource: string) => `arn:aws:${service}:us-east-1:${ACCOUNT}:${resource}`;
-
-  const sst = {
-    Secret: function (this: unknown, name: string, placeholder?: string) {
-      return record("Secret", name, { placeholder }, { name, value: `secret-value-of-${name}` });
-    },
-    aws: {
-      Dynamo: component("Dynamo", (name) => ({ name: `${name}-table`, arn: arn("dynamodb", `table/${name}`) })),
-      SnsTopic: component("SnsTopic", (name) => ({
-        name,
-        arn: arn("sns", name),
-        subscribe: (subscription: string, subscriber: Loose, args: Loose = {}) =>
-          record("SnsTopic.subscribe", subscription, { topic: name, subscriber, ...args }),
-      })),
-      Queue: component("Queue", (name) => {
-        let subscribed = false;
-        return {
-          arn: arn("sqs", name),
-          url: `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/${name}`,
-          subscribe: (subscriber: Loose, args: Loose = {}) => {
-            // SST allows one subscriber per queue.
-            if (subscribed) throw new Error(`${name} subscribed twice`);
-            subscribed = true;
-            return record("Queue.subscribe", name, { subscriber, ...args });
-          },
-        };
-      }),
-      Email: component("Email", (name, args) => ({ sender: args.sender, configSet: `${name}-configuration-set` })),
-      ApiGatewayV2: component("ApiGatewayV2", (name) => ({
-        url: `https://${name.toLowerCase()}.execute-api.us-east-1.amazonaws.com`,
-        route: (route: string, handler: Loose, args: Loose = {}) =>
-          record("ApiGatewayV2.route", route, { api: name, handler, ...args }),
-      })),
-      Function: component("Function", (name, args) => ({
-        name,
-        arn: arn("lambda", `function:${name}`),
-        ...(args.url ? { url: `https://${name.toLowerCase()}.lambda-url.us-east-1.on.aws/` } : {}),
-      })),
-      CronV2: component("CronV2", () => ({})),
-    },
-  };
-  const aws = { sns: { TopicPolicy: component("aws.sns.TopicPolicy", () => ({})) } };
-  return { sst, aws };
-}
-
-/** Evaluates sst.config.ts for a stage, with the given deploy-time environment, and returns what it built. */
-async function deploy(stage: string, env: Record<string, string | undefined> = {}) {
-  const recorded: Recorded[] = [];
-  const saved = Object.fromEntries(DEPLOY_ENV.map((name) => [name, process.env[name]]));
-  for (const name of DEPLOY_ENV) delete process.env[name];
-  for (const [name, value] of Object.entries(env)) if (value !== undefined) process.env[name] = value;
-  const globals = globalThis as Loose;
-  Object.assign(globals, fakeProviders(recorded), {
-    $config: (config: Loose) => config,
-    $app: { name: "tidings", stage },
-    $dev: false,
-    $interpolate: (strings: TemplateStringsArray, ...values: unknown[]) => String.raw({ raw: strings }, ...values),
-    // The stubs' outputs are plain values, so resolving them is handing them over.
-    $resolve: (values: Loose) => ({ apply: (fn: (resolved: Loose) => unknown) => fn(values) }),
-  });
-  try {
-    const config = (await import(pathToFileURL(`${root}sst.config.ts`).href)).default;
-    const app = config.app({ stage });
-    const outputs = await config.run();
-    return { app, outputs, ...inspect(recorded) };
-  } finally {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  }
-}
-
-function inspect(recorded: Recorded[]) {
-  const all = (kind: string) => recorded.filter((r) => r.kind === kind);
-  const one = (kind: string, name?: string) => {
-    const found = all(kind).filter((r) => name === undefined || r.name === name);
-    expect(found, `${kind} ${name ?? ""}`).toHaveLength(1);
-    return found[0]!;
-  };
-  const nameOf = (handle: unknown) => recorded.find((r) => r.handle === handle)?.name ?? "(not a component)";
-
-  const functions: FunctionUse[] = [
-    ...all("Function").map((r) => ({ via: `Function ${r.name}`, def: r.args })),
-    ...all("ApiGatewayV2.route").map((r) => ({ via: `route ${r.args.api} ${r.name}`, def: r.args.handler })),
-    ...all("Queue.subscribe").map((r) => ({ via: `subscriber of ${r.name}`, def: r.args.subscriber })),
-    ...all("SnsTopic.subscribe").map((r) => ({ via: `subscriber of ${r.args.topic}`, def: r.args.subscriber })),
-    ...all("CronV2").map((r) => ({ via: `CronV2 ${r.name}`, def: r.args.function })),
-  ];
-  const byHandler = (handler: string) => {
-    const found = functions.filter((f) => f.def?.handler === handler);
-    expect(found, handler).toHaveLength(1);
-    return found[0]!.def;
-  };
-  const links = (def: Loose): string[] => (def.link ?? []).map(nameOf);
-  return { recorded, all, one, functions, byHandler, links };
-}
 
 /** Every `dir/file.handler` string anywhere in the recorded args. */
 function handlerStrings(recorded: Recorded[]): string[] {
@@ -188,7 +40,7 @@ const seconds = (duration: string) => {
   return Number(match[1]) * { second: 1, minute: 60, hour: 3600 }[match[2] as "second" | "minute" | "hour"];
 };
 
-const PRODUCTION_ENV = { POSTAL_ADDRESS: "Tidings, 1 Harbour Street, 1000 Lisbon" };
+const PRODUCTION_ENV = { POSTAL_ADDRESS: "Tidings, 1 Harbour Street, 1000 Lisbon", TIDINGS_DOMAIN: "harbour.example" };
 const production = await deploy("production", PRODUCTION_ENV);
 
 describe("sst.config.ts, evaluated offline", () => {
@@ -238,7 +90,7 @@ describe("sst.config.ts, evaluated offline", () => {
   it("publishes SES bounces, complaints and deliveries to the SesEvents topic, which SES may publish to", () => {
     const topic = production.one("SnsTopic", "SesEvents");
     const email = production.one("Email", "Email");
-    expect(email.args.sender).toBe("tidings.example");
+    expect(email.args.sender).toBe("harbour.example");
     expect(email.args.events).toEqual([
       { name: "SesEvents", types: ["bounce", "complaint", "delivery"], topic: topic.handle.arn },
     ]);
@@ -340,6 +192,7 @@ describe("sst.config.ts, evaluated offline", () => {
         "Table",
         "Email",
         "SendQueue",
+        "Exports",
         "SigningSecret",
         "SigningSecretPrevious",
         "EditorTokens",
@@ -378,7 +231,7 @@ describe("sst.config.ts, evaluated offline", () => {
       expect(def.environment, via).toEqual({
         STAGE: "production",
         PUBLIC_URL: api.handle.url,
-        MAIL_FROM: "Tidings <news@tidings.example>",
+        MAIL_FROM: "Tidings <news@harbour.example>",
         POSTAL_ADDRESS: PRODUCTION_ENV.POSTAL_ADDRESS,
         TIERS: "[]",
         SES_MAX_SEND_RATE: "14",
@@ -417,17 +270,172 @@ describe("sst.config.ts, evaluated offline", () => {
     expect(mapping.scalingConfig.maximumConcurrency).toBe(5);
   });
 
-  it("refuses to deploy production without a postal address", async () => {
-    await expect(deploy("production")).rejects.toThrow(/POSTAL_ADDRESS/);
+  it("keeps subscriber exports in a bucket that forgets them after a day, reachable from the API alone", () => {
+    const bucket = production.one("Bucket", "Exports");
+    expect(bucket.args.lifecycle).toEqual([{ id: "ExpireExports", prefix: "exports/", expiresIn: "1 day" }]);
+    expect(bucket.args.public ?? false).toBe(false);
+    const linked = production.functions.filter(({ def }) => production.links(def).includes("Exports"));
+    expect(linked.map(({ def }) => def.handler)).toEqual(["functions/api.handler"]);
+    expect(production.outputs.exports).toBe(bucket.handle.name);
+  });
+});
+
+describe("stages", () => {
+  const DEV = { TIDINGS_DEV_STAGES: "dev, alice" };
+
+  it.each(["production", "prod", "live", "staging", "prdo"])(
+    "treats %s as production unless marked for development: retained, protected, schedules on",
+    async (stage) => {
+      const deployed = await deploy(stage, PRODUCTION_ENV);
+      expect(deployed.app).toMatchObject({ removal: "retain", protect: true });
+      expect(deployed.one("CronV2", "DailyDigest").args.enabled).toBe(true);
+      expect(deployed.one("CronV2", "WeeklyDigest").args.enabled).toBe(true);
+      expect(deployed.one("Email").args.sender).toBe("harbour.example");
+    },
+  );
+
+  it("refuses to deploy a production stage without a postal address and a sending domain, naming what is missing", async () => {
+    await expect(deploy("prod")).rejects.toThrow(/Set POSTAL_ADDRESS and TIDINGS_DOMAIN to deploy stage "prod"/);
+    await expect(deploy("live", { TIDINGS_DOMAIN: "harbour.example" })).rejects.toThrow(/Set POSTAL_ADDRESS to deploy/);
+    await expect(deploy("live", { POSTAL_ADDRESS: PRODUCTION_ENV.POSTAL_ADDRESS })).rejects.toThrow(
+      /Set TIDINGS_DOMAIN to deploy/,
+    );
+    // A stage named like a development stage is production all the same until it is marked.
+    await expect(deploy("dev")).rejects.toThrow(/TIDINGS_DEV_STAGES/);
   });
 
-  it("leaves scheduled digests off outside production unless asked, and removes other stages' data", async () => {
-    const dev = await deploy("dev");
+  it("gives a stage marked for development removable data, schedules off unless asked, and stand-in settings", async () => {
+    const dev = await deploy("alice", DEV);
     expect(dev.app).toMatchObject({ removal: "remove", protect: false });
     expect(dev.one("CronV2", "DailyDigest").args.enabled).toBe(false);
     expect(dev.one("CronV2", "WeeklyDigest").args.enabled).toBe(false);
-    const on = await deploy("dev", { TIDINGS_SCHEDULED_DIGESTS: "on" });
+    expect(dev.byHandler("functions/api.handler").environment.POSTAL_ADDRESS).toMatch(/alice stage/);
+    const on = await deploy("dev", { ...DEV, TIDINGS_SCHEDULED_DIGESTS: "on" });
     expect(on.one("CronV2", "DailyDigest").args.enabled).toBe(true);
+  });
+
+  it("gives each stage an SES identity of its own, so two stages on one domain never collide", async () => {
+    const prod = await deploy("prod", PRODUCTION_ENV);
+    const dev = await deploy("dev", { ...DEV, TIDINGS_DOMAIN: "harbour.example" });
+    const alice = await deploy("alice", { ...DEV, TIDINGS_DOMAIN: "harbour.example" });
+    const eu = await deploy("live-eu", { ...PRODUCTION_ENV, TIDINGS_SENDER_DOMAIN: "eu.harbour.example" });
+    const senders = [prod, dev, alice, eu].map((stage) => stage.one("Email").args.sender);
+    expect(senders).toEqual(["harbour.example", "dev.harbour.example", "alice.harbour.example", "eu.harbour.example"]);
+    expect(new Set(senders).size).toBe(senders.length);
+    expect(eu.byHandler("functions/api.handler").environment.MAIL_FROM).toBe("Tidings <news@eu.harbour.example>");
+  });
+});
+
+describe("the sending domain's DNS", () => {
+  const dns = (stage: Awaited<ReturnType<typeof deploy>>) =>
+    (stage.one("Email").handle.dnsRecords as Loose[]).map((r) => [r.type, r.name, r.value].filter(Boolean).join(" "));
+  const cnames = DKIM_TOKENS.map((token) => `CNAME ${token}._domainkey.harbour.example`);
+
+  it("adds SES's DKIM records and a DMARC policy in Route 53 by default, or the policy given", async () => {
+    expect(dns(production)).toEqual([...cnames, "TXT _dmarc.harbour.example v=DMARC1; p=none;"]);
+    const strict = await deploy("prod", { ...PRODUCTION_ENV, TIDINGS_DMARC: "v=DMARC1; p=quarantine;" });
+    expect(dns(strict)).toEqual([...cnames, "TXT _dmarc.harbour.example v=DMARC1; p=quarantine;"]);
+  });
+
+  it("keeps a domain's own DMARC record: DKIM is still added, no DMARC record is created", async () => {
+    const existing = await deploy("prod", { ...PRODUCTION_ENV, TIDINGS_DMARC: "existing" });
+    expect(dns(existing)).toEqual(cnames);
+    expect(existing.outputs.dnsRecords).toBeUndefined();
+  });
+
+  it("in manual mode creates no record and outputs the DKIM and DMARC records to add", async () => {
+    const manual = await deploy("prod", { ...PRODUCTION_ENV, TIDINGS_DNS: "manual" });
+    expect(manual.one("Email").args.dns).toBe(false);
+    expect(dns(manual)).toEqual([]);
+    expect(manual.outputs.dnsRecords).toEqual([
+      ...DKIM_TOKENS.map((token) => ({
+        type: "CNAME",
+        name: `${token}._domainkey.harbour.example`,
+        value: `${token}.dkim.amazonses.com`,
+      })),
+      { type: "TXT", name: "_dmarc.harbour.example", value: "v=DMARC1; p=none;" },
+    ]);
+    const both = await deploy("prod", { ...PRODUCTION_ENV, TIDINGS_DNS: "manual", TIDINGS_DMARC: "existing" });
+    expect(both.outputs.dnsRecords.map((r: Loose) => r.type)).toEqual(["CNAME", "CNAME", "CNAME"]);
+  });
+});
+
+describe("nothing fails out of sight", () => {
+  const TWO_WEEKS = 14 * 24 * 60 * 60;
+
+  it("keeps dead letters two weeks and raises an alarm as soon as one waits", () => {
+    const alarms = production.one("SnsTopic", "Alarms");
+    for (const name of ["SendDeadLetters", "SesEventsDeadLetters"]) {
+      const queue = production.one("Queue", name);
+      const settings: Loose = {};
+      queue.args.transform.queue(settings);
+      expect(settings.messageRetentionSeconds, name).toBe(TWO_WEEKS);
+
+      const alarm = production.one("aws.cloudwatch.MetricAlarm", `${name}Waiting`);
+      expect(alarm.args).toMatchObject({
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: queue.handle.nodes.queue.name },
+        threshold: 0,
+        comparisonOperator: "GreaterThanThreshold",
+        alarmActions: [alarms.handle.arn],
+      });
+    }
+    expect(production.all("aws.sns.TopicSubscription")).toEqual([]);
+  });
+
+  it("mails the alarms to TIDINGS_ALARM_EMAIL when set", async () => {
+    const stage = await deploy("prod", { ...PRODUCTION_ENV, TIDINGS_ALARM_EMAIL: "desk@harbour.example" });
+    expect(stage.one("aws.sns.TopicSubscription", "AlarmsEmail").args).toEqual({
+      topic: stage.one("SnsTopic", "Alarms").handle.arn,
+      protocol: "email",
+      endpoint: "desk@harbour.example",
+    });
+  });
+
+  it("retries a failed SES event twice, then sends it to its dead-letter queue; its lease outlasts the function", () => {
+    const deadLetters = production.one("Queue", "SesEventsDeadLetters");
+    const sesEvents = production.byHandler("functions/ses-events.handler");
+    expect(sesEvents.retries).toBe(2);
+    const invokeConfig: Loose = {};
+    sesEvents.transform.eventInvokeConfig(invokeConfig);
+    expect(invokeConfig.destinationConfig).toEqual({ onFailure: { destination: deadLetters.handle.arn } });
+    expect(production.links(sesEvents)).toContain("SesEventsDeadLetters");
+    expect(seconds(sesEvents.timeout)).toBeLessThan(LEASE_SECONDS);
+  });
+});
+
+describe("argument names, against what the pinned SST documents", () => {
+  it("are known for every kind of component the config creates (each call above was checked as it was made)", () => {
+    const kinds = new Set(production.recorded.map((r: Recorded) => r.kind));
+    const known = new Set([...Object.keys(SIGNATURES), ...Object.keys(PULUMI_ARGS), "Secret"]);
+    expect([...kinds].filter((kind) => !known.has(kind))).toEqual([]);
+    expect(kinds.size).toBeGreaterThanOrEqual(10);
+  });
+
+  it.each([
+    ["Queue.subscribe", { batch: { sise: 5 } }, ["batch.sise"]],
+    ["Queue.subscribe", { transform: { eventSourceMaping: () => undefined } }, ["transform.eventSourceMaping"]],
+    ["Queue", { dlq: { queue: "arn", retries: 3 } }, ["dlq.retries"]],
+    ["CronV2", { schedule: "rate(1 hour)", function: { handler: "h", timout: "1 minute" } }, ["function.timout"]],
+    ["Function", { handler: "h", nodejs: { plugin: "x" }, logging: { retension: "1 week" } }, ["nodejs.plugin", "logging.retension"]],
+    ["Email", { sender: "a.example", events: [{ name: "e", types: [], topik: "arn" }] }, ["events[0].topik"]],
+    ["Bucket", { lifecycle: [{ expiresIn: "1 day", expires: "x" }] }, ["lifecycle[0].expires"]],
+    ["aws.cloudwatch.MetricAlarm", { metricName: "m", treshold: 0 }, ["treshold"]],
+  ])("finds a misspelt name: %s %j", (kind, args, expected) => {
+    expect(undocumentedArgs(kind, args)).toEqual(expected);
+  });
+
+  it("stop a config with a misspelt argument from evaluating", async () => {
+    const typo = ".sst-config-typo.ts";
+    const text = readFileSync(`${root}sst.config.ts`, "utf8");
+    expect(text).toContain("partialResponses: true");
+    writeFileSync(`${root}${typo}`, text.replace("partialResponses: true", "partialResponse: true"));
+    try {
+      await expect(deploy("prod", PRODUCTION_ENV, typo)).rejects.toThrow(/Queue.subscribe SendQueue: .*batch\.partialResponse\b/);
+    } finally {
+      rmSync(`${root}${typo}`, { force: true });
+    }
   });
 });
 
