@@ -101,9 +101,9 @@ async function sendOne(digest: Digests.Digest, subscriberId: string, recipient: 
     await Db.Erasure.anonymizeDelivery(claimed, { status: "suppressed", reason: "erased" }, now().toISOString());
     return "done";
   }
-  const suppressed: SkipReason | undefined = !subscriber ? "erased" : subscriber.status !== "active" ? subscriber.status : undefined;
+  const suppressed: SkipReason | undefined = subscriber.status !== "active" ? subscriber.status : undefined;
   if (suppressed) return settle(digest.id, subscriberId, held.from, "suppressed", { reason: suppressed, claimId }, now());
-  const skipped = await skipReason(digest, subscriber!, reader!, now());
+  const skipped = await skipReason(digest, subscriber, reader!, now());
   if (skipped) return settle(digest.id, subscriberId, held.from, "skipped", { reason: skipped, claimId }, now());
   const prepared = await preparedFor(digest, reader!.variant);
   const email = (await renderer()).digestMessage(prepared, reader!)!;
