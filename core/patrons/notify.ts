@@ -12,22 +12,33 @@ import * as Email from "../email";
 import { log } from "../log";
 import type { Subscriber } from "../subscribers/types";
 import { noticeFits } from "./rules";
-import type { Patron } from "./types";
+import type { NoticeKind, Patron } from "./types";
 
 /** Claims are kept long after any redelivery could come. */
 const CLAIM_SECONDS = 30 * 24 * 60 * 60;
+
+/** Where the claims of patron emails are kept (`Events.once`'s source). */
+export const PATRON_EMAIL_CLAIMS = "patron-email";
+
+/**
+ * The claim id of one patron email: the notice's identity (subscriber, version, kind). It names the subscriber, so
+ * erasure composes the same ids to delete them.
+ */
+export function patronEmailClaim(subscriberId: string, version: number, kind: NoticeKind): string {
+  return `${subscriberId}:${version}:${kind}`;
+}
 
 /** Sends the email `patron` owes, if any (once per notice), then forgets it. */
 export async function deliverNotice(patron: Patron): Promise<void> {
   const notice = patron.notice;
   if (!notice) return;
   if (noticeFits(notice.kind, patron.status)) {
-    const claim = `${patron.subscriberId}:${notice.version}:${notice.kind}`;
-    if (await Db.Events.once("patron-email", claim, CLAIM_SECONDS)) {
+    const claim = patronEmailClaim(patron.subscriberId, notice.version, notice.kind);
+    if (await Db.Events.once(PATRON_EMAIL_CLAIMS, claim, CLAIM_SECONDS)) {
       try {
         await send(patron);
       } catch (error) {
-        await Db.Events.release("patron-email", claim).catch(() => undefined);
+        await Db.Events.release(PATRON_EMAIL_CLAIMS, claim).catch(() => undefined);
         throw error;
       }
     }

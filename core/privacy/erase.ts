@@ -19,6 +19,7 @@ import { forEachLimit } from "../concurrency";
 import type { DeliveryStatus } from "../delivery/types";
 import { log } from "../log";
 import { membershipsOf } from "../patrons/memberships";
+import { PATRON_EMAIL_CLAIMS, patronEmailClaim } from "../patrons/notify";
 import { noticeKinds, type Patron } from "../patrons/types";
 import * as StripeApi from "../stripe";
 import { mutate } from "../subscribers/mutate";
@@ -98,11 +99,11 @@ async function endMembership(patron: Patron | undefined, at: string): Promise<nu
   return cancelled;
 }
 
-/** The claims of patron emails (`subscriber:version:kind`, see core/patrons/notify.ts) name the subscriber: delete them. */
+/** The claims of patron emails (`patronEmailClaim`) name the subscriber: delete them, for every version they may have. */
 async function forgetPatronEmailClaims(subscriberId: string, patron: Patron | undefined): Promise<void> {
   if (!patron) return;
   const versions = Math.min(patron.version, MAX_CLAIM_VERSIONS);
-  const ids = Array.from({ length: versions }, (_, i) => noticeKinds.map((kind) => `${subscriberId}:${i + 1}:${kind}`)).flat();
+  const ids = Array.from({ length: versions }, (_, i) => noticeKinds.map((kind) => patronEmailClaim(subscriberId, i + 1, kind))).flat();
   const chunks = Array.from({ length: Math.ceil(ids.length / 100) }, (_, i) => ids.slice(i * 100, (i + 1) * 100));
-  await forEachLimit(chunks, 8, (chunk) => Db.Erasure.forgetEvents("patron-email", chunk));
+  await forEachLimit(chunks, 8, (chunk) => Db.Erasure.forgetEvents(PATRON_EMAIL_CLAIMS, chunk));
 }
