@@ -10,8 +10,19 @@ import { select } from "./select";
 import type { Personalised, PrepareInput, Recipient } from "./types";
 import { view } from "./view";
 
-/** The reader's copy rendered in full, or null when they have nothing to read. */
-export function renderFull(input: PrepareInput, recipient: Recipient): Personalised | null {
+/** What the digest layout is rendered with for one reader, and the subject and preheader of their copy. */
+export interface LayoutData {
+  subject: string;
+  preheader: string;
+  /** The layout's whole scope: the variant's shared values, the reader's personal ones and their articles. */
+  data: Record<string, unknown>;
+}
+
+/**
+ * The layout's data for the reader's copy, or null when they have nothing to read. The one place it is built
+ * for a per-reader render, so whatever renders the layout per reader (here, and the benchmarks) renders the same.
+ */
+export function layoutData(input: PrepareInput, recipient: Recipient): LayoutData | null {
   const v = view(input);
   const selection = select(v.plan, recipient);
   if (!selection) return null;
@@ -19,8 +30,7 @@ export function renderFull(input: PrepareInput, recipient: Recipient): Personali
   const topic = (id: string) => ({ title: v.topicTitles.get(id) ?? id });
   const groups = (list: typeof selection.sections) =>
     list.map((group) => ({ topic: topic(group.topicId), articles: group.articleIds.map((id) => v.cards.get(id)) }));
-
-  const html = renderLayout(digestTemplate, {
+  const data = {
     ...v.shared,
     name: values.name,
     preheader: values.preheader,
@@ -29,6 +39,14 @@ export function renderFull(input: PrepareInput, recipient: Recipient): Personali
     delivery_comment: values.deliveryComment,
     asked: groups(selection.asked),
     sections: groups(selection.sections),
-  });
-  return { subject: v.subject, html, text: toText(html), preheader: values.preheader };
+  };
+  return { subject: v.subject, preheader: values.preheader, data };
+}
+
+/** The reader's copy rendered in full, or null when they have nothing to read. */
+export function renderFull(input: PrepareInput, recipient: Recipient): Personalised | null {
+  const layout = layoutData(input, recipient);
+  if (!layout) return null;
+  const html = renderLayout(digestTemplate, layout.data);
+  return { subject: layout.subject, html, text: toText(html), preheader: layout.preheader };
 }
