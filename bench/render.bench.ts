@@ -9,8 +9,8 @@
  */
 import { performance } from "node:perf_hooks";
 import { digestMessage, prepare, renderFull, type Prepared } from "../core/digests/render";
-import type { Variant } from "../core/digests/types";
-import { configure, digestInput, readers, type Reader } from "./lib/digest-fixture";
+import type { AddressedRecipient, Variant } from "../core/digests/types";
+import { configure, digestInput, readers } from "./lib/digest-fixture";
 import { renderWithMjml } from "./lib/mjml-digest";
 import { renderWithReactEmail } from "./lib/react-digest";
 import { fmt, table, writeResult } from "./lib/report";
@@ -19,7 +19,7 @@ interface Copy {
   html: string;
   text: string;
 }
-type Renderer = (reader: Reader) => Copy | null | Promise<Copy | null>;
+type Renderer = (reader: AddressedRecipient) => Copy | null | Promise<Copy | null>;
 
 configure();
 const inputs = { free: digestInput("free"), patron: digestInput("patron") } satisfies Record<Variant, unknown>;

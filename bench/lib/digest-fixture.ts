@@ -6,8 +6,8 @@
  */
 import type { Article } from "../../core/articles/types";
 import * as Config from "../../core/config";
-import type { PrepareInput, Recipient } from "../../core/digests/render";
-import type { Variant } from "../../core/digests/types";
+import type { PrepareInput } from "../../core/digests/render";
+import type { AddressedRecipient, Variant } from "../../core/digests/types";
 
 export const settings = {
   PUBLIC_URL: "https://news.example.org",
@@ -114,12 +114,10 @@ export function digestInput(variant: Variant): PrepareInput {
   };
 }
 
-export type Reader = Recipient & { email: string; variant: Variant };
-
 const NAMES = ["Ada", "Bo Lindqvist", "Chiara", "Dmitri", "Eun-ji Park", "Fatima", "Gus", "Hélène Dubois"];
 
 /** `count` readers: a third patrons; each follows 0 (everything), 1, 2 or 3 topics; some patrons asked for a covered topic. */
-export function readers(count: number, seed = 48): Reader[] {
+export function readers(count: number, seed = 48): AddressedRecipient[] {
   const random = seeded(seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
   return Array.from({ length: count }, (_, i) => {

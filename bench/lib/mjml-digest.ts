@@ -5,8 +5,9 @@
  * script's own (`compileFile`), so for the same reader the HTML must equal what render-once assembles.
  */
 import { join } from "node:path";
-import type { PrepareInput, Recipient } from "../../core/digests/render";
+import type { PrepareInput } from "../../core/digests/render";
 import { layoutData } from "../../core/digests/render/full";
+import type { Recipient } from "../../core/digests/types";
 import { compileFile } from "../../scripts/build-templates";
 import { renderLayout } from "../../templates/engine";
 import { toText } from "../../templates/html";

@@ -7,10 +7,11 @@
  */
 import { Body, Button, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text } from "@react-email/components";
 import { render, toPlainText } from "@react-email/render";
-import type { PrepareInput, Recipient } from "../../core/digests/render";
+import type { PrepareInput } from "../../core/digests/render";
 import { personal } from "../../core/digests/render/personal";
 import { select } from "../../core/digests/render/select";
 import { view, type Card } from "../../core/digests/render/view";
+import type { Recipient } from "../../core/digests/types";
 
 const font = "-apple-system, BlinkMacSystemFont, 'Segoe UI', Helvetica, Arial, sans-serif";
 const text = { fontSize: "16px", lineHeight: "24px", color: "#222222", margin: "0 0 12px 0" };

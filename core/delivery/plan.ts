@@ -41,7 +41,7 @@ export async function planPage(message: PlanMessage, now = new Date()): Promise<
 }
 
 /** Writes the subscriber's delivery unless it exists; answers the record as it stands. */
-async function planOne(digest: Digests.Digest, subscriber: Subscriber, reader: Digests.Reader, now: Date): Promise<Delivery> {
+async function planOne(digest: Digests.Digest, subscriber: Subscriber, reader: Digests.AddressedRecipient, now: Date): Promise<Delivery> {
   const reason = await skipReason(digest, subscriber, reader, now);
   const at = now.toISOString();
   const delivery: Delivery = {
@@ -63,7 +63,7 @@ async function planOne(digest: Digests.Digest, subscriber: Subscriber, reader: D
 export async function skipReason(
   digest: Digests.Digest,
   subscriber: Subscriber,
-  reader: Digests.Reader,
+  reader: Digests.AddressedRecipient,
   now: Date,
 ): Promise<SkipReason | undefined> {
   if (subscriber.pausedUntil && subscriber.pausedUntil >= now.toISOString().slice(0, 10)) return "paused";

@@ -48,7 +48,7 @@ export async function sendBatch(message: SendMessage, options: SendOptions): Pro
   const now = options.now ?? (() => new Date());
   const digest = await Db.Digests.get(message.digestId);
   if (!digest || digest.status === "draft" || digest.status === "paused") return;
-  const found = digest.status === "cancelled" ? new Map<string, Recipient>() : await recipients(message.subscriberIds, now());
+  const found = digest.status === "cancelled" ? new Map<string, Loaded>() : await recipients(message.subscriberIds, now());
   for (const [i, subscriberId] of message.subscriberIds.entries()) {
     if (digest.status === "cancelled") {
       await settle(digest.id, subscriberId, ["queued"], "skipped", { reason: "cancelled" }, now());
@@ -62,9 +62,10 @@ export async function sendBatch(message: SendMessage, options: SendOptions): Pro
   await finishIfDone(digest.id, now());
 }
 
-interface Recipient {
+/** One of the message's subscribers as loaded (none: erased) and, if active, their recipient view of the digest. */
+interface Loaded {
   subscriber?: Subscriber;
-  reader?: Digests.Reader;
+  recipient?: Digests.AddressedRecipient;
 }
 
 /**
@@ -72,16 +73,16 @@ interface Recipient {
  * each, not two reads per recipient. So a change lands at most one message (10 emails) late, as it would if it
  * came a moment later.
  */
-async function recipients(ids: readonly string[], now: Date): Promise<Map<string, Recipient>> {
+async function recipients(ids: readonly string[], now: Date): Promise<Map<string, Loaded>> {
   const subscribers = await Db.Subscribers.many(ids);
   const active = [...subscribers.values()].filter((subscriber) => subscriber.status === "active");
   const readers = await Digests.readersFor(active, now);
-  const found = new Map<string, Recipient>([...subscribers].map(([id, subscriber]) => [id, { subscriber }]));
-  active.forEach((subscriber, i) => found.set(subscriber.id, { subscriber, reader: readers[i] }));
+  const found = new Map<string, Loaded>([...subscribers].map(([id, subscriber]) => [id, { subscriber }]));
+  active.forEach((subscriber, i) => found.set(subscriber.id, { subscriber, recipient: readers[i] }));
   return found;
 }
 
-async function sendOne(digest: Digests.Digest, subscriberId: string, recipient: Recipient, options: SendOptions, now: () => Date) {
+async function sendOne(digest: Digests.Digest, subscriberId: string, loaded: Loaded, options: SendOptions, now: () => Date) {
   const claimId = randomUUID();
   const claimed = await Db.Deliveries.transition(
     digest.id,
@@ -94,7 +95,7 @@ async function sendOne(digest: Digests.Digest, subscriberId: string, recipient: 
   const held = { from: ["sending"] as const, claimId };
   options.after?.("claim", subscriberId);
 
-  const { subscriber, reader } = recipient;
+  const { subscriber, recipient } = loaded;
   if (!subscriber) {
     // Erased after this delivery was planned (from an index page that lagged the erasure): keep only the
     // anonymous count, as erasure itself does, never the address.
@@ -103,10 +104,10 @@ async function sendOne(digest: Digests.Digest, subscriberId: string, recipient: 
   }
   const suppressed: SkipReason | undefined = subscriber.status !== "active" ? subscriber.status : undefined;
   if (suppressed) return settle(digest.id, subscriberId, held.from, "suppressed", { reason: suppressed, claimId }, now());
-  const skipped = await skipReason(digest, subscriber, reader!, now());
+  const skipped = await skipReason(digest, subscriber, recipient!, now());
   if (skipped) return settle(digest.id, subscriberId, held.from, "skipped", { reason: skipped, claimId }, now());
-  const prepared = await preparedFor(digest, reader!.variant);
-  const email = (await renderer()).digestMessage(prepared, reader!)!;
+  const prepared = await preparedFor(digest, recipient!.variant);
+  const email = (await renderer()).digestMessage(prepared, recipient!)!;
   options.after?.("render", subscriberId);
 
   const outcome = await sendPaced(email, options);
@@ -130,7 +131,7 @@ async function sendOne(digest: Digests.Digest, subscriberId: string, recipient: 
   });
   if (!recorded) log.warn({ event: "delivery.claim_lost", digestId: digest.id, subscriberId }, "sent after the claim expired");
   // Sent: "You asked, we covered it" is not repeated in a later digest (a failure here only risks a repeat).
-  await Digests.recordAskedShown(digest.id, prepared, reader!).catch((error: unknown) =>
+  await Digests.recordAskedShown(digest.id, prepared, recipient!).catch((error: unknown) =>
     log.warn({ event: "votes.covered_not_recorded", digestId: digest.id, subscriberId, error: String(error) }, "covered topics not recorded"),
   );
   options.after?.("record", subscriberId);

@@ -12,7 +12,7 @@ import type { Patron } from "../patrons/types";
 import type { Subscriber } from "../subscribers/types";
 import * as Topics from "../topics";
 import type * as Render from "./render";
-import type { Digest, Variant } from "./types";
+import type { AddressedRecipient, Digest, Variant } from "./types";
 
 /** Renders the digest once for a variant (the template engine runs here, never per reader). */
 export async function prepare(digest: Digest, variant: Variant, now = new Date()): Promise<Render.Prepared> {
@@ -41,14 +41,12 @@ export async function prepare(digest: Digest, variant: Variant, now = new Date()
 let rendering: Promise<typeof import("./render")> | undefined;
 const loadRender = () => (rendering ??= import("./render"));
 
-export type Reader = Render.MessageRecipient & { variant: Variant };
-
 /**
  * A subscriber as a digest reader. Their delivery of a digest is known by their id (with the digest's), so a
  * preview carries the same delivery id as the email sent. Patrons (active, comped, in grace: `readsAsPatron`)
  * read the patron variant; everyone else the free one, with its invitation.
  */
-export function readerOf(subscriber: Subscriber, patron?: Patron, now = new Date()): Reader {
+export function readerOf(subscriber: Subscriber, patron?: Patron, now = new Date()): AddressedRecipient {
   return {
     subscriberId: subscriber.id,
     email: subscriber.email,
@@ -63,17 +61,17 @@ export function readerOf(subscriber: Subscriber, patron?: Patron, now = new Date
  * `readerOf` with the subscriber's patron record loaded (what sending and previews use); a patron's reader also
  * carries `votedTopicIds`, the topics they voted for that are now `covered`, for "You asked, we covered it".
  */
-export async function readerFor(subscriber: Subscriber, now = new Date()): Promise<Reader> {
+export async function readerFor(subscriber: Subscriber, now = new Date()): Promise<AddressedRecipient> {
   return withVotes(readerOf(subscriber, await Db.Patrons.get(subscriber.id), now));
 }
 
 /** `readerFor` for many subscribers at once (sending): their patron records in one batch read, not one each. */
-export async function readersFor(subscribers: readonly Subscriber[], now = new Date()): Promise<Reader[]> {
+export async function readersFor(subscribers: readonly Subscriber[], now = new Date()): Promise<AddressedRecipient[]> {
   const patrons = await Db.Patrons.many(subscribers.map((subscriber) => subscriber.id));
   return Promise.all(subscribers.map((subscriber) => withVotes(readerOf(subscriber, patrons.get(subscriber.id), now))));
 }
 
-async function withVotes(reader: Reader): Promise<Reader> {
+async function withVotes(reader: AddressedRecipient): Promise<AddressedRecipient> {
   if (reader.variant !== "patron") return reader;
   const votedTopicIds = await coveredSinceVoting(reader.subscriberId);
   return votedTopicIds.length > 0 ? { ...reader, votedTopicIds } : reader;
@@ -97,14 +95,14 @@ async function coveredSinceVoting(subscriberId: string): Promise<string[]> {
 }
 
 /** After a digest is sent to a reader: the topics it told them "You asked, we covered it" about are not told again. */
-export async function recordAskedShown(digestId: string, prepared: Render.Prepared, reader: Reader): Promise<void> {
+export async function recordAskedShown(digestId: string, prepared: Render.Prepared, reader: AddressedRecipient): Promise<void> {
   if (!reader.votedTopicIds?.length) return;
   const asked = (await loadRender()).select(prepared.plan, reader)?.asked ?? [];
   await Promise.all(asked.map((group) => Db.Votes.markCoveredShown(group.topicId, reader.subscriberId, digestId)));
 }
 
 /** The sample reader of previews and test copies: follows everything, has no name, holds links that act on nobody. */
-export const sampleReader = (variant: Variant, email = "preview@example.com"): Reader => ({
+export const sampleReader = (variant: Variant, email = "preview@example.com"): AddressedRecipient => ({
   subscriberId: "sub_preview",
   email,
   topics: [],
@@ -112,7 +110,7 @@ export const sampleReader = (variant: Variant, email = "preview@example.com"): R
 });
 
 /** The reader a preview or test copy is for: a given subscriber (as they would get it), or the sample reader. */
-export async function resolveReader(options: { email?: string; variant?: Variant }): Promise<Reader> {
+export async function resolveReader(options: { email?: string; variant?: Variant }): Promise<AddressedRecipient> {
   if (!options.email) return sampleReader(options.variant ?? "free");
   const subscriber = await Db.Subscribers.getByEmail(options.email);
   if (!subscriber) throw new VisibleError("not_found", "not_found", "No subscriber has this address.");
@@ -120,7 +118,7 @@ export async function resolveReader(options: { email?: string; variant?: Variant
 }
 
 /** The email `reader` gets of `digest`; a 404 when they would get none (nothing they follow is in it). */
-export async function messageFor(digest: Digest, reader: Reader): Promise<Email.Message> {
+export async function messageFor(digest: Digest, reader: AddressedRecipient): Promise<Email.Message> {
   const Render = await loadRender();
   const message = Render.digestMessage(await prepare(digest, reader.variant), reader);
   if (!message) {
@@ -130,7 +128,7 @@ export async function messageFor(digest: Digest, reader: Reader): Promise<Email.
 }
 
 /** Sends `[TEST]` copies of a reader's email to each address. */
-export async function sendTestCopies(digest: Digest, reader: Reader, to: readonly string[]): Promise<number> {
+export async function sendTestCopies(digest: Digest, reader: AddressedRecipient, to: readonly string[]): Promise<number> {
   const message = (await loadRender()).testCopy(await messageFor(digest, reader));
   for (const address of to) await Email.send({ ...message, to: address });
   return to.length;

@@ -4,7 +4,7 @@ import { VisibleError } from "../errors";
 import type { Digest } from "./types";
 
 export { create, type CreateInput } from "./create";
-export { messageFor, prepare, readerFor, readersFor, recordAskedShown, readerOf, resolveReader, sampleReader, sendTestCopies, type Reader } from "./compose";
+export { messageFor, prepare, readerFor, readersFor, recordAskedShown, readerOf, resolveReader, sampleReader, sendTestCopies } from "./compose";
 export { currentPeriod, isoWeek, isValidPeriod } from "./period";
 export * from "./types";
 

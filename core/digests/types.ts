@@ -42,3 +42,23 @@ export interface Digest {
 }
 
 export type Variant = "free" | "patron";
+
+/** The per-digest view of one subscriber: what personalises their copy of a digest. */
+export interface Recipient {
+  subscriberId: string;
+  name?: string;
+  /** Topic ids followed; none means all topics. */
+  topics: string[];
+  deliveryId?: string;
+  /** Patrons: the topics they voted for (for "You asked, we covered it"). */
+  votedTopicIds?: string[];
+}
+
+/**
+ * A recipient as sending, previews and test copies hold them: besides what personalises the copy, the address it
+ * goes to and the variant (free or patron) it is rendered from.
+ */
+export interface AddressedRecipient extends Recipient {
+  email: string;
+  variant: Variant;
+}

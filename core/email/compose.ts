@@ -14,8 +14,8 @@ import {
   assertListId,
   headerUrl,
   UnsafeHeaderError,
+  type Mailbox,
   type Message,
-  type Recipient,
 } from "./message";
 
 /** The raw RFC 5322 message, exactly as it would be handed to SES. Throws `UnsafeHeaderError` on unsafe input. */
@@ -36,7 +36,7 @@ export async function compose(message: Message): Promise<Buffer> {
   const composer = new MailComposer({
     from: config.MAIL_FROM,
     replyTo: config.MAIL_REPLY_TO,
-    to: recipient(message.to),
+    to: mailbox(message.to),
     subject: message.subject,
     text: message.text,
     html: message.html,
@@ -49,7 +49,7 @@ export async function compose(message: Message): Promise<Buffer> {
   return composer.compile().build();
 }
 
-function recipient(to: Recipient): Mail.Address {
+function mailbox(to: Mailbox): Mail.Address {
   const { name = "", address } = typeof to === "string" ? { address: to } : to;
   assertHeaderSafe("the recipient's name", name);
   assertAddress("To", address);

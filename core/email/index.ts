@@ -9,4 +9,4 @@
  */
 export { compose } from "./mime";
 export { send, isThrottled, resetClient } from "./ses";
-export { UnsafeHeaderError, type Message, type Recipient } from "./message";
+export { UnsafeHeaderError, type Mailbox, type Message } from "./message";

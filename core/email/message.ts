@@ -3,11 +3,11 @@
  * Callers validate their input too; this is the last line before bytes leave, so it refuses rather than repairs.
  */
 
-/** A recipient: a bare address, or an address with a display name. */
-export type Recipient = string | { name?: string; address: string };
+/** A mailbox (RFC 5322): a bare address, or an address with a display name. */
+export type Mailbox = string | { name?: string; address: string };
 
 export interface Message {
-  to: Recipient;
+  to: Mailbox;
   subject: string;
   html: string;
   text: string;

@@ -1,7 +1,7 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import * as Config from "../../core/config";
 import * as Render from "../../core/digests/render";
-import type { Recipient } from "../../core/digests/render";
+import type { Recipient } from "../../core/digests/types";
 import { escapeHtml } from "../../templates/engine";
 import { configure, makeArticle, makeInput, makeTopic, tokensOf } from "../helpers/digest-render";
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import * as Config from "../../core/config";
 import * as Render from "../../core/digests/render";
-import type { Recipient } from "../../core/digests/render";
+import type { Recipient } from "../../core/digests/types";
 import * as Tokens from "../../core/tokens";
 import { configure, hrefs, makeArticle, makeInput, makeTopic, tokensOf } from "../helpers/digest-render";
 

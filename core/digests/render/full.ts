@@ -7,7 +7,8 @@ import { renderLayout } from "../../../templates/engine";
 import { toText } from "../../../templates/html";
 import { personal } from "./personal";
 import { select } from "./select";
-import type { Personalised, PrepareInput, Recipient } from "./types";
+import type { Recipient } from "../types";
+import type { Personalised, PrepareInput } from "./types";
 import { view } from "./view";
 
 /** What the digest layout is rendered with for one reader, and the subject and preheader of their copy. */

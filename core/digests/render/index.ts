@@ -16,8 +16,8 @@
 export { prepare } from "./prepare";
 export { personalise } from "./personalise";
 export { renderFull } from "./full";
-export { digestMessage, testCopy, type MessageRecipient } from "./message";
+export { digestMessage, testCopy } from "./message";
 export { select, type Selection } from "./select";
 export { price, VOTE_TOPICS } from "./patron-blocks";
 export { outletFromConfig } from "./view";
-export type { Outlet, Personalised, Prepared, PrepareInput, Recipient } from "./types";
+export type { Outlet, Personalised, Prepared, PrepareInput } from "./types";

@@ -1,17 +1,15 @@
 /** A reader's copy as an email to send: what sending and test sends use. */
 import type * as Email from "../../email";
+import type { AddressedRecipient } from "../types";
 import { assemble } from "./personalise";
-import type { Prepared, Recipient } from "./types";
-
-export interface MessageRecipient extends Recipient {
-  email: string;
-}
+import type { Prepared } from "./types";
 
 /**
  * The reader's digest as a marketing email (RFC 8058 one-click unsubscribe for this reader), traceable by the
- * `X-Tidings-Digest` and `X-Tidings-Delivery` headers; null when they have nothing to read.
+ * `X-Tidings-Digest` and `X-Tidings-Delivery` headers; null when they have nothing to read. The variant is the
+ * prepared copy's, so the recipient's own is not needed here.
  */
-export function digestMessage(prepared: Prepared, recipient: MessageRecipient): Email.Message | null {
+export function digestMessage(prepared: Prepared, recipient: Omit<AddressedRecipient, "variant">): Email.Message | null {
   const assembled = assemble(prepared, recipient);
   if (!assembled) return null;
   const { copy, personal } = assembled;

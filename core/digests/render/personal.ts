@@ -5,7 +5,8 @@
 import * as Config from "../../config";
 import { manageUrl, unsubscribeUrl } from "../../subscribers/links";
 import * as Tokens from "../../tokens";
-import type { Plan, Recipient } from "./types";
+import type { Recipient } from "../types";
+import type { Plan } from "./types";
 import type { Selection } from "./select";
 
 const PREHEADER_TITLES = 3;

@@ -7,7 +7,8 @@ import { escapeHtml } from "../../../templates/engine";
 import { fill } from "./markers";
 import { personal, type Personal } from "./personal";
 import { select } from "./select";
-import type { Part, Personalised, Prepared, Recipient } from "./types";
+import type { Recipient } from "../types";
+import type { Part, Personalised, Prepared } from "./types";
 
 /** The reader's copy, or null when they have nothing to read (no covered article on a topic they follow). */
 export function personalise(prepared: Prepared, recipient: Recipient): Personalised | null {

@@ -9,7 +9,8 @@
  *   topics (the editor lists the primary one first) that the reader follows, and an article already shown under
  *   "You asked" is not repeated in a section.
  */
-import type { Plan, Recipient } from "./types";
+import type { Recipient } from "../types";
+import type { Plan } from "./types";
 
 export interface Group {
   topicId: string;

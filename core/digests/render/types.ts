@@ -26,17 +26,6 @@ export interface PrepareInput {
   now?: Date;
 }
 
-/** One reader of a digest: what personalises their copy. */
-export interface Recipient {
-  subscriberId: string;
-  name?: string;
-  /** Topic ids followed; none means all topics. */
-  topics: string[];
-  deliveryId?: string;
-  /** Patrons: the topics they voted for (for "You asked, we covered it"). */
-  votedTopicIds?: string[];
-}
-
 /** A reader's copy of a digest. */
 export interface Personalised {
   subject: string;
