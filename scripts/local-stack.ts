@@ -1,8 +1,8 @@
 /**
- * The local stand-ins for DynamoDB, SES and SQS, started by `npm start` and by the tests' global setup. The app
- * reaches them through its usual AWS SDK clients, only with other endpoints. An endpoint already set in the
- * environment (`DYNAMODB_ENDPOINT`, `SES_ENDPOINT`, `SQS_ENDPOINT`) is used as it is and its stand-in is not
- * started, so the same code can point at LocalStack or a real account.
+ * The local stand-ins for DynamoDB, SES, SQS and S3, started by `npm start` and by the tests' global setup. The
+ * app reaches them through its usual AWS SDK clients, only with other endpoints. An endpoint already set in the
+ * environment (`DYNAMODB_ENDPOINT`, `SES_ENDPOINT`, `SQS_ENDPOINT`, `S3_ENDPOINT`) is used as it is and its
+ * stand-in is not started, so the same code can point at LocalStack or a real account.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
@@ -13,12 +13,14 @@ import { dirname, join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { ensureTable } from "../core/db/create-table";
+import { EXPORT_BUCKET, ensureBucket, startS3 } from "./local-s3";
 
 /** Port 0 picks a free one (the tests); `npm start` passes fixed ones so its URLs stay the same between runs. */
 export interface LocalStackOptions {
   dynamoPort?: number;
   sesPort?: number;
   sqsPort?: number;
+  s3Port?: number;
 }
 
 /** What the app needs to reach the stack; `npm start` copies it into `process.env`, the tests inject it. */
@@ -27,6 +29,8 @@ export type LocalEnv = {
   SES_ENDPOINT: string;
   SQS_ENDPOINT: string;
   SEND_QUEUE_URL: string;
+  S3_ENDPOINT: string;
+  EXPORT_BUCKET: string;
   AWS_REGION: string;
   AWS_ACCESS_KEY_ID: string;
   AWS_SECRET_ACCESS_KEY: string;
@@ -75,6 +79,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     started.push(standIn.stop);
     return standIn.endpoint;
   };
+  const exportBucket = process.env.EXPORT_BUCKET || EXPORT_BUCKET;
   try {
     const partial = {
       // Explicit values keep the SDK from looking for real credentials; set them to reach a real account.
@@ -86,7 +91,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       DYNAMODB_ENDPOINT: await endpoint("DYNAMODB_ENDPOINT", "DYNAMO_PORT", options.dynamoPort, startDynamoDbLocal),
       SES_ENDPOINT: await endpoint("SES_ENDPOINT", "SES_PORT", options.sesPort, startSes),
       SQS_ENDPOINT: await endpoint("SQS_ENDPOINT", "SQS_PORT", options.sqsPort, startSqs),
+      S3_ENDPOINT: await endpoint("S3_ENDPOINT", "S3_PORT", options.s3Port, (port) => startS3(port, exportBucket)),
+      EXPORT_BUCKET: exportBucket,
     };
+    // A stand-in started here makes the bucket itself. At an endpoint given from outside it is made now, unless
+    // EXPORT_BUCKET names one (used as it is, as a given SEND_QUEUE_URL is).
+    if (process.env.S3_ENDPOINT && !process.env.EXPORT_BUCKET) await ensureBucket(partial, partial.S3_ENDPOINT, exportBucket);
     const env = { ...partial, SEND_QUEUE_URL: process.env.SEND_QUEUE_URL || (await createSendQueue(partial)) };
     return { env, stop };
   } catch (error) {

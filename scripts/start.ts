@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     dynamoPort: Number(process.env.DYNAMO_PORT || 8000),
     sesPort: Number(process.env.SES_PORT || 8005),
     sqsPort: Number(process.env.SQS_PORT || 9324),
+    s3Port: Number(process.env.S3_PORT || 4568),
   });
   Object.assign(process.env, stack.env);
 
@@ -83,6 +84,7 @@ Tidings is running on the local stack.
   mail viewer  ${mail}/   (every email the app sends lands here)
   DynamoDB     ${stack.env.DYNAMODB_ENDPOINT}   table ${tableName}
   SQS          ${stack.env.SQS_ENDPOINT}   queue ${stack.env.SEND_QUEUE_URL} (a local worker sends from it)
+  S3           ${stack.env.S3_ENDPOINT}   bucket ${stack.env.EXPORT_BUCKET} (subscriber exports)
   Stripe       ${stripeStatus(url)}
 ${defaulted.length ? `\nDev defaults (set these variables to override): ${defaulted.join(", ")}` : ""}${
     defaulted.includes("EDITOR_TOKENS") ? `\nEDITOR_TOKENS for this run: editor:${editorToken} (send the part after the colon as a Bearer token)` : ""

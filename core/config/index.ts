@@ -21,6 +21,7 @@ const linked: Record<string, (resource: Record<string, any>) => string | undefin
   STRIPE_SECRET_KEY: (r) => r.StripeSecretKey?.value,
   STRIPE_WEBHOOK_SECRET: (r) => r.StripeWebhookSecret?.value,
   SES_CONFIGURATION_SET: (r) => r.Email?.configSet,
+  EXPORT_BUCKET: (r) => r.Exports?.name,
 };
 
 const optional = z
@@ -86,10 +87,13 @@ const schema = z.object({
   MAX_VOTES_PER_PATRON: z.coerce.number().int().positive().default(3),
   TABLE_NAME: z.string().min(3),
   SEND_QUEUE_URL: optional,
+  /** The S3 bucket editors' exports are written to; without it the export answers 503. */
+  EXPORT_BUCKET: optional,
   AWS_REGION: z.string().default("us-east-1"),
   DYNAMODB_ENDPOINT: optional,
   SES_ENDPOINT: optional,
   SQS_ENDPOINT: optional,
+  S3_ENDPOINT: optional,
   /** `local` turns off what needs HTTPS (Secure cookies); anything else is treated as deployed. */
   STAGE: z.string().default("local"),
 });

@@ -72,6 +72,14 @@ export async function createMany(subscribers: readonly Subscriber[]): Promise<vo
   }
 }
 
+/**
+ * The items of a new subscriber (profile, email item, follow items), as `createMany` writes them, for loading
+ * test and benchmark data with BatchWriteItem. Without `createMany`'s conditions: fresh ids and addresses only.
+ */
+export function itemsOf(subscriber: Subscriber): Record<string, unknown>[] {
+  return writesFor(subscriber).flatMap((write) => (write.Put?.Item ? [write.Put.Item] : []));
+}
+
 /** The items a write of `next` puts and deletes (the profile, the email item when it changes, follow items). */
 function writesFor(next: Subscriber, previous?: Subscriber): Write[] {
   const TableName = tableName();

@@ -1,6 +1,7 @@
 /**
- * Editors' export of the list as CSV, streamed a page at a time (memory stays flat however long the list), in
- * the columns an import reads back (`import-csv.ts`): exporting and importing again changes nothing.
+ * Editors' export of the list as CSV, produced a page at a time (memory stays flat however long the list), in
+ * the columns an import reads back (`import-csv.ts`): exporting and importing again changes nothing. Written to
+ * a file by `export-file.ts`.
  */
 import { stringify } from "csv-stringify/sync";
 import * as Db from "../db";
@@ -23,12 +24,16 @@ function line(subscriber: Subscriber): string[] {
   ].map(defuse);
 }
 
-/** The subscribers (of one status, or all) as CSV text, header first, one chunk per page read. */
-export async function* exportCsv(status?: Status): AsyncGenerator<string> {
+/**
+ * The subscribers (of one status, or all) as CSV text, header first, one chunk per page read. `tally.rows` counts
+ * the subscribers written so far.
+ */
+export async function* exportCsv(status?: Status, tally = { rows: 0 }): AsyncGenerator<string> {
   yield stringify([[...EXPORT_COLUMNS]]);
   let cursor: string | undefined;
   do {
     const page = await Db.SubscriberLists.page({ status, cursor, limit: PAGE });
+    tally.rows += page.subscribers.length;
     if (page.subscribers.length) yield stringify(page.subscribers.map(line));
     cursor = page.cursor ?? undefined;
   } while (cursor);

@@ -58,13 +58,15 @@ function reason(error: unknown): string {
 export interface RequestOptions {
   query?: Record<string, string | undefined>;
   body?: unknown;
+  /** Answer a redirect as it is (its JSON, its `Location`) instead of following it. */
+  redirect?: "manual";
 }
 
 export interface Api {
   readonly base: string;
   /** The response of a 2xx answer; throws `ApiError` otherwise. */
   request(method: string, path: string, options?: RequestOptions): Promise<Response>;
-  /** The parsed JSON of a 2xx answer, with its status. */
+  /** The parsed JSON of a 2xx answer (or a 3xx with `redirect: "manual"`), with its status. */
   json<T>(method: string, path: string, options?: RequestOptions): Promise<{ status: number; data: T }>;
 }
 
@@ -72,7 +74,7 @@ export function connect(base: string, token: string | undefined): Api {
   const root = base.replace(/\/+$/, "");
   const api: Api = {
     base: root,
-    async request(method, path, { query = {}, body } = {}) {
+    async request(method, path, { query = {}, body, redirect } = {}) {
       const url = new URL(root + path);
       for (const [name, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(name, value);
       let response: Response;
@@ -84,11 +86,13 @@ export function connect(base: string, token: string | undefined): Api {
             ...(body !== undefined && { "content-type": "application/json" }),
           },
           body: body === undefined ? undefined : JSON.stringify(body),
+          redirect: redirect ?? "follow",
         });
       } catch (error) {
         throw new UnreachableError(root, error);
       }
-      if (!response.ok) throw await errorOf(response);
+      const redirected = redirect === "manual" && response.status >= 300 && response.status < 400;
+      if (!response.ok && !redirected) throw await errorOf(response);
       return response;
     },
     async json<T>(method: string, path: string, options?: RequestOptions) {
@@ -108,6 +112,18 @@ async function errorOf(response: Response): Promise<ApiError> {
     // Not the API's error shape (a proxy's page, say): report what came back.
   }
   return new ApiError(response.status, `http_${response.status}`, text.slice(0, 200) || response.statusText);
+}
+
+/** Fetches a link the API handed out (a presigned download), without the editor token; throws `ApiError` on failure. */
+export async function download(url: string): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new UnreachableError(new URL(url).origin, error);
+  }
+  if (!response.ok || !response.body) throw await errorOf(response);
+  return response;
 }
 
 /** `/api/digests/<id>` with the id escaped. */

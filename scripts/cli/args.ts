@@ -16,7 +16,7 @@ export const options = {
   variant: { type: "string", value: "free|patron", help: "the sample reader (default free)" },
   format: { type: "string", value: "html|text", help: "the HTML or the plain-text part (default html)" },
   email: { type: "string", value: "E", help: "as this subscriber would get it" },
-  out: { type: "string", value: "FILE", help: "where to write it (default <id>-<variant>.html|txt)" },
+  out: { type: "string", value: "FILE", help: "where to write it (preview: default <id>-<variant>.html|txt)" },
   to: { type: "string", multiple: true, value: "ADDRESS", help: "a recipient (repeat for more, at most 10)" },
   watch: { type: "boolean", help: "then follow the send with a progress bar" },
   cursor: { type: "string", value: "C", help: "go on from a page's cursor" },

@@ -1,12 +1,17 @@
 /** The editor CLI's commands: each is one or two API requests and what they answered, printed plainly. */
+import { createWriteStream } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { deliveryStatuses, digestPath, type Api, type Delivery, type Digest } from "./api";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ReadableStream } from "node:stream/web";
+import { deliveryStatuses, digestPath, download, type Api, type Delivery, type Digest } from "./api";
 import { oneOf, type Command } from "./args";
 import { articles, countsTable, table } from "./format";
 import { watch } from "./watch";
 
 const digestStatuses = ["draft", "sending", "paused", "sent", "cancelled"] as const;
+const subscriberStatuses = ["pending", "active", "unsubscribed", "bounced", "complained"] as const;
 
 const arg = (args: string[], i: number) => args[i] as string; // `check()` has counted them.
 
@@ -131,6 +136,26 @@ export const commands: Command[] = [
     async run({ api, args }) {
       const { digest } = (await api.json<{ digest: Digest }>("POST", digestPath(arg(args, 0), "/cancel"))).data;
       console.log(`${digest.id} ${digest.status}\n\n${countsTable(digest.counts)}`);
+    },
+  },
+  {
+    name: "subscribers export",
+    usage: "",
+    summary: "the list as CSV, downloaded from the link the API answers, to a file (--out - prints it)",
+    options: ["status", "out"],
+    async run({ api, options }) {
+      const status = oneOf("--status", options.status, subscriberStatuses);
+      const { data } = await api.json<{ url: string; rows: number }>("GET", "/api/subscribers/export", {
+        query: { status },
+        redirect: "manual",
+      });
+      const file = await download(data.url);
+      const named = file.headers.get("content-disposition")?.match(/filename="([^"/\\]+)"/)?.[1];
+      const path = options.out === "-" ? undefined : resolve(options.out ?? named ?? "subscribers.csv");
+      // Streamed to the file: a list of any length passes through in small pieces.
+      const csv = Readable.fromWeb(file.body as ReadableStream);
+      await (path ? pipeline(csv, createWriteStream(path)) : pipeline(csv, process.stdout, { end: false }));
+      if (path) console.log(`${data.rows} subscribers: ${path}`);
     },
   },
   {

@@ -1,7 +1,7 @@
 /**
  * `npm start` as a reader, an editor or a load generator meets it: the real script in a child process on free
- * ports, with its own DynamoDB Local, SES emulator, fauxqs and send worker. Used by the browser tests, the load
- * tests and the benchmarks. `stop()` ends it with SIGTERM, as Ctrl-C would, and waits until it has gone.
+ * ports, with its own DynamoDB Local, SES emulator, fauxqs, S3 stand-in and send worker. Used by the browser
+ * tests, the load tests and the benchmarks. `stop()` ends it with SIGTERM, as Ctrl-C would, and waits until it has gone.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -40,7 +40,13 @@ export async function freePort(): Promise<number> {
 }
 
 export async function startNpmStart(options: NpmStartOptions = {}): Promise<NpmStart> {
-  const [port, dynamoPort, sesPort, sqsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [port, dynamoPort, sesPort, sqsPort, s3Port] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const editorToken = randomBytes(12).toString("hex");
   const env: Record<string, string | undefined> = {
     ...process.env,
@@ -48,13 +54,14 @@ export async function startNpmStart(options: NpmStartOptions = {}): Promise<NpmS
     DYNAMO_PORT: String(dynamoPort),
     SES_PORT: String(sesPort),
     SQS_PORT: String(sqsPort),
+    S3_PORT: String(s3Port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     EDITOR_TOKENS: `editor:${editorToken}`,
     TABLE_NAME: "tidings-local",
     ...options.env,
   };
   // The test run's own stand-ins must not leak in: this stack starts its own.
-  for (const name of ["DYNAMODB_ENDPOINT", "SES_ENDPOINT", "SQS_ENDPOINT", "SEND_QUEUE_URL"]) {
+  for (const name of ["DYNAMODB_ENDPOINT", "SES_ENDPOINT", "SQS_ENDPOINT", "SEND_QUEUE_URL", "S3_ENDPOINT", "EXPORT_BUCKET"]) {
     if (!options.env?.[name]) delete env[name];
   }
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {

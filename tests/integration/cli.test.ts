@@ -17,6 +17,7 @@ import * as Db from "../../core/db";
 import type { Delivery } from "../../core/delivery/types";
 import { startLocalWorker } from "../../scripts/local-worker";
 import { EDITOR_TOKEN, publish } from "../helpers/editor";
+import { csvNow } from "../helpers/exports";
 import { saveSubscribers } from "../helpers/factories";
 import { useLocalStack } from "../helpers/local";
 import { mailTo, uniqueEmail } from "../helpers/mail";
@@ -140,6 +141,25 @@ describe("tidings (the editor CLI)", () => {
     expect(await readFile(text.stdout.trim(), "utf8")).toBe(await fromApi("format=text"));
     // A patron's copy carries vote links whose tokens expire, so two renders a second apart differ there only.
     expect(await readFile(patron.stdout.trim(), "utf8")).toContain("Vote on what we cover next");
+  });
+
+  it("exports the list to the file the API's link names, or prints it, exactly the file behind the link", async () => {
+    await saveSubscribers([{ name: "=formula" }, { status: "unsubscribed" }]);
+    const [saved, active, printed] = await Promise.all([
+      tidings(["subscribers", "export"]),
+      tidings(["subscribers", "export", "--status", "active", "--out", "active.csv"]),
+      tidings(["subscribers", "export", "--out", "-"]),
+    ]);
+    expect(saved.code, saved.stderr).toBe(0);
+    const path = join(workdir, `subscribers-${new Date().toISOString().slice(0, 10)}.csv`);
+    expect(saved.stdout.trim()).toMatch(new RegExp(`^\\d+ subscribers: ${path}$`));
+    expect(active.stdout.trim()).toMatch(new RegExp(`^\\d+ subscribers: ${join(workdir, "active.csv")}$`));
+    const all = await csvNow();
+    expect(await readFile(path, "utf8")).toBe(all);
+    expect(printed.stdout).toBe(all);
+    expect(all).toContain("'=formula");
+    expect(await readFile(join(workdir, "active.csv"), "utf8")).toBe(await csvNow("active"));
+    expect((await tidings(["subscribers", "export", "--status", "gone"])).code).toBe(2);
   });
 
   it("sends [TEST] copies to every --to address", async () => {

@@ -3,10 +3,9 @@
  * as CSV, and the numbers (`GET /api/stats`).
  */
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
-import { stream } from "hono/streaming";
 import { VisibleError } from "../../errors";
 import * as Subscribers from "../../subscribers";
-import { exportCsv } from "../../subscribers/export-csv";
+import { LINK_SECONDS, exportToFile } from "../../subscribers/export-file";
 import { importSubscribers } from "../../subscribers/import";
 import { EXPORT_COLUMNS, IMPORT_COLUMNS, MAX_LINES, TOPIC_SEPARATOR } from "../../subscribers/import-csv";
 import { byEmail, list } from "../../subscribers/list";
@@ -68,26 +67,40 @@ subscriberRoutes.openapi(
   async (c) => c.json(await list(c.req.valid("query")), 200),
 );
 
+const exportFile = z
+  .object({
+    url: z.url().openapi({ description: "The download URL (also in `Location`); anyone who has it can download the file" }),
+    expiresAt: z.string().openapi({ description: "When the URL stops working (ISO time)" }),
+    rows: z.number().int().openapi({ description: "Subscribers in the file" }),
+  })
+  .openapi("ExportFile");
+
 subscriberRoutes.openapi(
   createRoute({
     method: "get",
     path: "/api/subscribers/export",
-    summary: "Export subscribers as CSV (streamed)",
+    summary: "Export subscribers as CSV (a download link)",
     description:
+      `Writes the list (of \`status\`, or everyone) to a CSV file and answers \`303 See Other\` to a download URL ` +
+      `that works for ${LINK_SECONDS / 60} minutes: \`curl -L\` and browsers get the file, API clients may read the ` +
+      "JSON instead. Deployed, the file is deleted after a day. " +
       `Columns: ${EXPORT_COLUMNS.join(", ")}; topics separated by \`${TOPIC_SEPARATOR}\`. The file imports back as it is ` +
       "(only `active` lines are imported). A cell starting with =, +, - or @ is written with a leading ' so that " +
       "spreadsheets show it as text; an import takes it off.",
     ...editorSecurity,
     request: { query: z.object({ status: z.enum(statuses).optional() }) },
-    responses: { 200: { description: "The list", content: { "text/csv": { schema: z.string() } } }, ...editorErrors },
+    responses: {
+      303: {
+        ...json("The file is written; `Location` downloads it (text/csv)", exportFile),
+        headers: z.object({ Location: z.url().openapi({ description: "The download URL, the same as `url`" }) }),
+      },
+      ...editorErrors,
+      503: jsonError("No exports bucket is configured here"),
+    },
   }),
-  (c) => {
-    const { status } = c.req.valid("query");
-    c.header("Content-Type", "text/csv; charset=utf-8");
-    c.header("Content-Disposition", `attachment; filename="subscribers-${new Date().toISOString().slice(0, 10)}.csv"`);
-    return stream(c, async (out) => {
-      for await (const chunk of exportCsv(status)) await out.write(chunk);
-    });
+  async (c) => {
+    const file = await exportToFile(c.req.valid("query").status, c.var.editor);
+    return c.json(file, 303, { Location: file.url });
   },
 );
 
