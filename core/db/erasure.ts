@@ -10,9 +10,10 @@ import type { Delivery, DeliveryStatus, SkipReason } from "../delivery/types";
 import type { Subscriber } from "../subscribers/types";
 import type { Vote } from "../votes/types";
 import { db, tableName } from "./client";
-import { isConditionFailure } from "./errors";
+import { isConditionFailure, isRace } from "./errors";
 import * as keys from "./keys";
 import { queryAll } from "./query";
+import { untilProcessed } from "./retry";
 import * as Votes from "./votes";
 
 type Key = { pk: string; sk: string };
@@ -35,12 +36,11 @@ export async function partition(subscriberId: string): Promise<Array<Key & Recor
 /** Deletes items by key, 25 a request, retrying what DynamoDB leaves unprocessed. Deleting what is gone is harmless. */
 export async function deleteAll(items: readonly Key[]): Promise<void> {
   for (let i = 0; i < items.length; i += 25) {
-    let requests = items.slice(i, i + 25).map(({ pk, sk }) => ({ DeleteRequest: { Key: { pk, sk } } }));
-    for (let attempt = 0; requests.length; attempt++) {
-      if (attempt) await new Promise((wait) => setTimeout(wait, Math.min(50 * 2 ** attempt, 2_000)));
-      const { UnprocessedItems } = await db().send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests } }));
-      requests = (UnprocessedItems?.[tableName()] ?? []) as typeof requests;
-    }
+    const batch = items.slice(i, i + 25).map(({ pk, sk }) => ({ DeleteRequest: { Key: { pk, sk } } }));
+    await untilProcessed(`deleting ${batch.length} items`, batch, async (requests) => {
+      const { UnprocessedItems } = await db().send(new BatchWriteCommand({ RequestItems: { [tableName()]: [...requests] } }));
+      return (UnprocessedItems?.[tableName()] ?? []) as typeof batch;
+    });
   }
 }
 
@@ -111,7 +111,7 @@ export async function anonymizeDelivery(delivery: Delivery, to: { status: Delive
     );
     return true;
   } catch (error) {
-    if (isConditionFailure(error)) return false;
+    if (isRace(error)) return false;
     throw error;
   }
 }
@@ -160,7 +160,7 @@ export async function anonymizeVote(vote: Vote, at: string): Promise<boolean> {
     );
     return true;
   } catch (error) {
-    if (isConditionFailure(error) || (error as { name?: string })?.name === "TransactionConflictException") return false;
+    if (isRace(error)) return false;
     throw error;
   }
 }

@@ -6,7 +6,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Patron, PatronStatus } from "../patrons/types";
 import { db, tableName } from "./client";
-import { WriteConflictError, isConditionFailure } from "./errors";
+import { WriteConflictError, isConditionFailure, isRace } from "./errors";
 import * as keys from "./keys";
 import { getMany, queryAll } from "./query";
 
@@ -63,7 +63,7 @@ export async function save(next: Patron, previous?: Patron): Promise<void> {
       }),
     );
   } catch (error) {
-    if (isConditionFailure(error)) throw new WriteConflictError(`patron ${next.subscriberId}`);
+    if (isRace(error)) throw new WriteConflictError(`patron ${next.subscriberId}`);
     throw error;
   }
 }
@@ -85,7 +85,7 @@ export async function touch(patron: Patron, at: string): Promise<Patron> {
     );
     return { ...patron, version: patron.version + 1 };
   } catch (error) {
-    if (isConditionFailure(error)) throw new WriteConflictError(`patron ${patron.subscriberId}`);
+    if (isRace(error)) throw new WriteConflictError(`patron ${patron.subscriberId}`);
     throw error;
   }
 }

@@ -6,6 +6,7 @@ import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand } from "@aws-s
 import { db, tableName } from "./client";
 import * as keys from "./keys";
 import { queryAll } from "./query";
+import { untilProcessed } from "./retry";
 
 export interface Session {
   /** `ses_…`, random and unguessable. */
@@ -49,12 +50,11 @@ export async function removeAll(subscriberId: string): Promise<number> {
   let batch: Array<Record<string, unknown>> = [];
   let count = 0;
   const flush = async () => {
-    let requests = batch.map((Key) => ({ DeleteRequest: { Key } }));
-    for (let attempt = 0; requests.length; attempt++) {
-      if (attempt) await new Promise((wait) => setTimeout(wait, Math.min(50 * 2 ** attempt, 2_000)));
+    await untilProcessed(`deleting sessions of ${subscriberId}`, batch, async (keys) => {
+      const requests = keys.map((Key) => ({ DeleteRequest: { Key } }));
       const { UnprocessedItems } = await db().send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests } }));
-      requests = (UnprocessedItems?.[tableName()] ?? []) as typeof requests;
-    }
+      return (UnprocessedItems?.[tableName()] ?? []).map((request) => request.DeleteRequest!.Key!);
+    });
     batch = [];
   };
   for await (const item of items) {

@@ -4,7 +4,7 @@
  */
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { db, tableName } from "./client";
-import { WriteConflictError, isConditionFailure } from "./errors";
+import { WriteConflictError, isRace } from "./errors";
 import * as keys from "./keys";
 
 export interface LinksSent {
@@ -44,7 +44,7 @@ export async function recordLinksSent(
       }),
     );
   } catch (error) {
-    if (isConditionFailure(error)) throw new WriteConflictError(`sign-in links of ${subscriberId}`);
+    if (isRace(error)) throw new WriteConflictError(`sign-in links of ${subscriberId}`);
     throw error;
   }
   return { sentAt, version };

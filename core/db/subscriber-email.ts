@@ -5,7 +5,7 @@
 import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { Subscriber } from "../subscribers/types";
 import { db, tableName } from "./client";
-import { WriteConflictError, isConditionFailure } from "./errors";
+import { WriteConflictError, cancellationCodes, isRace } from "./errors";
 import * as keys from "./keys";
 
 /**
@@ -52,9 +52,10 @@ export async function changeEmail(subscriber: Subscriber, email: string, at: str
     );
     return "changed";
   } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
-    if (reasons[2]?.Code === "ConditionalCheckFailed" && reasons[0]?.Code !== "ConditionalCheckFailed") return "taken";
+    if (!isRace(error)) throw error;
+    // Only the new address's item failed (the third write), not the profile's version: someone else holds it.
+    const [profile, , claim] = cancellationCodes(error);
+    if (claim === "ConditionalCheckFailed" && profile !== "ConditionalCheckFailed") return "taken";
     throw new WriteConflictError(`subscriber ${subscriber.id}`);
   }
 }

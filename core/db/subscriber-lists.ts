@@ -4,6 +4,7 @@
  * the follow items on gsi2. Both skip expired sign-ups, which TTL deletes only some time later.
  */
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { signupExpired } from "../subscribers/rules";
 import { frequencies, statuses, type Status, type Subscriber } from "../subscribers/types";
 import { VisibleError } from "../errors";
 import { db, tableName } from "./client";
@@ -12,7 +13,7 @@ import * as keys from "./keys";
 import { countPartition, getMany } from "./query";
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
-const live = (item: Record<string, any>) => !(item.expiresAt && item.expiresAt <= nowSeconds());
+const live = (item: Record<string, any>) => !signupExpired(item);
 const strip = ({ pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, entity, ...subscriber }: Record<string, any>) => subscriber as Subscriber;
 
 /** The gsi1 partitions holding subscribers of these statuses, in a fixed order (a cursor names a place in it). */

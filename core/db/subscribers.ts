@@ -3,17 +3,17 @@
  * subscriber by it, and one follow item per topic followed (the "subscribers by topic" index).
  */
 import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { signupExpired } from "../subscribers/rules";
 import type { Status, Subscriber } from "../subscribers/types";
 import { db, tableName } from "./client";
-import { WriteConflictError, isConditionFailure } from "./errors";
+import { WriteConflictError, isRace } from "./errors";
 import * as keys from "./keys";
 import { getMany, queryAll } from "./query";
 import { decodeCursor, encodeCursor } from "./cursor";
 
 type Write = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>[number];
 
-const now = () => Math.floor(Date.now() / 1000);
-const live = (item: Subscriber | undefined) => (item && !(item.expiresAt && item.expiresAt <= now()) ? item : undefined);
+const live = (item: Subscriber | undefined) => (item && !signupExpired(item) ? item : undefined);
 
 /** A subscriber by id (strongly consistent); an expired unconfirmed sign-up counts as absent. */
 export async function get(id: string): Promise<Subscriber | undefined> {
@@ -51,7 +51,7 @@ export async function save(next: Subscriber, previous?: Subscriber): Promise<voi
   try {
     await db().send(new TransactWriteCommand({ TransactItems: writesFor(next, previous) }));
   } catch (error) {
-    if (isConditionFailure(error)) throw new WriteConflictError(`subscriber ${next.id}`);
+    if (isRace(error)) throw new WriteConflictError(`subscriber ${next.id}`);
     throw error;
   }
 }
@@ -65,9 +65,7 @@ export async function createMany(subscribers: readonly Subscriber[]): Promise<vo
   try {
     await db().send(new TransactWriteCommand({ TransactItems: subscribers.flatMap((next) => writesFor(next)) }));
   } catch (error) {
-    if (isConditionFailure(error) || (error as { name?: string })?.name === "TransactionConflictException") {
-      throw new WriteConflictError(`${subscribers.length} new subscribers`);
-    }
+    if (isRace(error)) throw new WriteConflictError(`${subscribers.length} new subscribers`);
     throw error;
   }
 }
@@ -145,7 +143,7 @@ export async function followers(topic: string, status: Status, cursor?: Record<s
     }),
   );
   return {
-    subscriberIds: Items.filter((item) => !(item.expiresAt && item.expiresAt <= now())).map((item) => item.subscriberId as string),
+    subscriberIds: Items.filter((item) => !signupExpired(item)).map((item) => item.subscriberId as string),
     cursor: LastEvaluatedKey,
   };
 }

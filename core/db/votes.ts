@@ -7,7 +7,7 @@ import { randomInt } from "node:crypto";
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Ballot, Vote } from "../votes/types";
 import { db, tableName } from "./client";
-import { WriteConflictError, isConditionFailure } from "./errors";
+import { WriteConflictError, isConditionFailure, isRace } from "./errors";
 import * as keys from "./keys";
 import { queryAll } from "./query";
 
@@ -76,9 +76,8 @@ async function transact(items: TransactItem[], what: string): Promise<void> {
     await db().send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {
     // A condition that no longer holds, or a transaction that met another on the same items: read again.
-    if (isConditionFailure(error) || (error as { name?: string })?.name === "TransactionConflictException") {
-      throw new WriteConflictError(what);
-    }
+    // (A transaction cancelled by throttling is no race: it goes up as it is, for the caller's retry to wait out.)
+    if (isRace(error)) throw new WriteConflictError(what);
     throw error;
   }
 }

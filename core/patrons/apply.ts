@@ -23,8 +23,6 @@ export interface Applied {
   changed: boolean;
 }
 
-const MAX_ATTEMPTS = 12;
-
 /**
  * Applies the membership rules to one subscriber's patron. `memberships` is called after each read of the patron
  * (never before: see above); `grant` is a comp being granted now.
@@ -36,35 +34,27 @@ export async function applyMembership(
   grant?: Comp,
 ): Promise<Applied> {
   const { GRACE_DAYS } = Config.get();
-  for (let attempt = 1; ; attempt++) {
+  // Many events about one patron arrive at once: a lost race waits a random while (so they take turns) and reads again.
+  const { before, after, changed } = await Db.retryWrite(`applying the membership of ${subscriberId}`, async () => {
     const before = await Db.Patrons.get(subscriberId);
     const derived = derive(before, choose(await memberships(before)), subscriberId, now, GRACE_DAYS, grant);
-    if (!derived) return { subscriberId, before, after: before, changed: false };
+    if (!derived) return { before, after: undefined, changed: false }; // nothing to write
     const changed = !before || !sameMembership(before, derived);
-    let after: Patron;
-    try {
-      if (changed) {
-        after = { ...derived, version: (before?.version ?? 0) + 1, updatedAt: now.toISOString() };
-        await Db.Patrons.save(after, before);
-      } else {
-        after = await Db.Patrons.touch(before!, now.toISOString());
-      }
-    } catch (error) {
-      if (!(error instanceof Db.WriteConflictError) || attempt >= MAX_ATTEMPTS) throw error;
-      // Many events about one patron arrive at once: back off a random while, so they take turns.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1000, 20 * 2 ** attempt)));
-      continue;
-    }
-    if (changed) {
-      log.info(
-        { event: "patron.changed", subscriberId, from: before?.status ?? null, to: after.status, tier: after.tierId },
-        `patron ${before?.status ?? "none"} → ${after.status}`,
-      );
-    }
-    // Votes follow the membership (lapse, rejoin, tier). Idempotent, so run on every apply: a re-count a crash
-    // interrupted is finished by the next webhook or the daily reconciliation.
-    await recount(subscriberId, now);
-    await deliverNotice(after);
-    return { subscriberId, before, after, changed };
+    if (!changed) return { before, after: await Db.Patrons.touch(before!, now.toISOString()), changed };
+    const after: Patron = { ...derived, version: (before?.version ?? 0) + 1, updatedAt: now.toISOString() };
+    await Db.Patrons.save(after, before);
+    return { before, after, changed };
+  });
+  if (!after) return { subscriberId, before, after: before, changed: false };
+  if (changed) {
+    log.info(
+      { event: "patron.changed", subscriberId, from: before?.status ?? null, to: after.status, tier: after.tierId },
+      `patron ${before?.status ?? "none"} → ${after.status}`,
+    );
   }
+  // Votes follow the membership (lapse, rejoin, tier). Idempotent, so run on every apply: a re-count a crash
+  // interrupted is finished by the next webhook or the daily reconciliation.
+  await recount(subscriberId, now);
+  await deliverNotice(after);
+  return { subscriberId, before, after, changed };
 }

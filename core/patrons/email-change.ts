@@ -11,18 +11,14 @@ import * as Input from "../subscribers/input";
 export async function syncEmail(customerId: string, now = new Date()): Promise<"changed" | "unchanged" | "taken" | "not_patron"> {
   const patron = await Db.Patrons.byCustomer(customerId);
   if (!patron || patron.stripeCustomerId !== customerId) return "not_patron";
-  for (let attempt = 1; ; attempt++) {
+  return Db.retryWrite(`changing the email of ${patron.subscriberId}`, async () => {
     // Read before fetching, so a write based on an older fetch fails its version check (as in sync.ts).
     const subscriber = await Db.Subscribers.get(patron.subscriberId);
     const customer = await (await StripeApi.stripe()).customers.retrieve(customerId);
     const email = customer.deleted ? undefined : Input.email.safeParse(customer.email ?? "").data;
     if (!email || !subscriber || subscriber.email === email) return "unchanged";
-    try {
-      const outcome = await Db.SubscriberEmail.changeEmail(subscriber, email, now.toISOString());
-      log.info({ event: "subscriber.email_from_stripe", subscriberId: subscriber.id, outcome }, "patron changed their email in Stripe");
-      return outcome;
-    } catch (error) {
-      if (!(error instanceof Db.WriteConflictError) || attempt >= 10) throw error;
-    }
-  }
+    const outcome = await Db.SubscriberEmail.changeEmail(subscriber, email, now.toISOString());
+    log.info({ event: "subscriber.email_from_stripe", subscriberId: subscriber.id, outcome }, "patron changed their email in Stripe");
+    return outcome;
+  });
 }

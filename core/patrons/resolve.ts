@@ -53,7 +53,7 @@ export async function subscriberForCustomer(
 export async function ensureSubscriber(email: string, name: string | undefined, now: Date): Promise<Subscriber> {
   const at = now.toISOString();
   const consent = { requestedAt: at, confirmedAt: at, source: "stripe", textVersion: CONSENT_TEXT_VERSION };
-  for (let attempt = 0; attempt < 10; attempt++) {
+  return Db.retryWrite("making a paying customer a subscriber", async () => {
     const existing = await Db.Subscribers.getByEmail(email);
     if (existing && existing.status !== "pending") return existing;
     const next: Subscriber = existing
@@ -72,13 +72,8 @@ export async function ensureSubscriber(email: string, name: string | undefined, 
           confirmationsSentAt: [],
           version: 1,
         };
-    try {
-      await Db.Subscribers.save(next, existing);
-      log.info({ event: "subscriber.from_stripe", subscriberId: next.id, created: !existing }, "a patron became a subscriber");
-      return next;
-    } catch (error) {
-      if (!(error instanceof Db.WriteConflictError)) throw error;
-    }
-  }
-  throw new Db.WriteConflictError(`subscriber by email`);
+    await Db.Subscribers.save(next, existing);
+    log.info({ event: "subscriber.from_stripe", subscriberId: next.id, created: !existing }, "a patron became a subscriber");
+    return next;
+  });
 }

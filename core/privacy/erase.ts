@@ -55,17 +55,25 @@ export async function erase(subscriberId: string, now = new Date()): Promise<Era
 
   let deliveries = 0;
   await forEachLimit(await Db.Erasure.deliveriesOf(subscriberId), 16, async (delivery) => {
-    for (let current = delivery; current; current = (await Db.Deliveries.get(current.digestId, subscriberId))!) {
+    // A worker may move the delivery meanwhile: then it is read again and made anonymous as it stands.
+    await Db.retryWrite(`erasing a delivery of ${subscriberId}`, async (attempt) => {
+      const current = attempt === 1 ? delivery : await Db.Deliveries.get(delivery.digestId, subscriberId);
+      if (!current) return;
       const stopped = current.status === "queued" || current.status === "sending";
       const to = stopped ? { status: "suppressed" as DeliveryStatus, reason: "erased" as const } : { status: current.status };
-      if (await Db.Erasure.anonymizeDelivery(current, to, at)) return void deliveries++;
-    }
+      if (!(await Db.Erasure.anonymizeDelivery(current, to, at))) throw new Db.WriteConflictError(`delivery ${delivery.digestId}`);
+      deliveries++;
+    });
   });
   let votes = 0;
   await forEachLimit(await Db.Erasure.votesOf(subscriberId), 8, async (vote) => {
-    for (let current = vote; current; current = (await Db.Votes.get(current.topicId, subscriberId))!) {
-      if (await Db.Erasure.anonymizeVote(current, at)) return void votes++;
-    }
+    // A re-count may move the vote meanwhile: then it is read again.
+    await Db.retryWrite(`erasing a vote of ${subscriberId}`, async (attempt) => {
+      const current = attempt === 1 ? vote : await Db.Votes.get(vote.topicId, subscriberId);
+      if (!current) return;
+      if (!(await Db.Erasure.anonymizeVote(current, at))) throw new Db.WriteConflictError(`vote for ${vote.topicId}`);
+      votes++;
+    });
   });
 
   const proposed = (await Db.Topics.byStatus()).filter((topic) => topic.proposedBy === subscriberId);

@@ -1,5 +1,6 @@
 import * as Db from "../db";
 import type { Subscriber } from "../subscribers";
+import { signupExpired } from "../subscribers/rules";
 import { cannotSignIn } from "./rules";
 
 /** The subscriber who may sign in as `id`, or undefined (unknown, an expired sign-up, erased). */
@@ -10,6 +11,6 @@ export async function signInable(id: string): Promise<Subscriber | undefined> {
 /** The same check for a subscriber already read (by email, which also answers expired sign-ups). */
 export function allowed(subscriber: Subscriber | undefined, now = new Date()): Subscriber | undefined {
   if (!subscriber || cannotSignIn.includes(subscriber.status)) return undefined;
-  if (subscriber.expiresAt !== undefined && subscriber.expiresAt * 1000 <= now.getTime()) return undefined;
+  if (signupExpired(subscriber, now)) return undefined;
   return subscriber;
 }

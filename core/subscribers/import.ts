@@ -15,6 +15,7 @@ import * as Db from "../db";
 import { log } from "../log";
 import { activated } from "./activate";
 import { parseImport, type ImportRow, type LineProblem } from "./import-csv";
+import { signupExpired } from "./rules";
 import type { Consent, Subscriber } from "./types";
 
 /**
@@ -26,7 +27,6 @@ const PAGE = 100;
 const PAGES_AT_ONCE = 2;
 /** Transactions (or single lines) in flight per page: 16 in all, enough for DynamoDB, few enough that none waits long. */
 const WRITES_PER_PAGE = 8;
-const MAX_ATTEMPTS = 10;
 
 export interface ImportReport {
   /** Lines whose subscriber now stands as the file says: created + updated + unchanged. */
@@ -76,7 +76,7 @@ export async function importSubscribers(text: string, editor: string, now = new 
         await Db.Subscribers.createMany(group.map((row) => newSubscriber(row, importConsent(row, editor, now), now.toISOString())));
         counts.created += group.length;
       } catch (error) {
-        if (!(error instanceof Db.WriteConflictError || isTransient(error))) throw error;
+        if (!(Db.isRace(error) || Db.isTransient(error))) throw error;
         for (const row of group) await one(row, undefined);
       }
     });
@@ -92,27 +92,14 @@ export async function importSubscribers(text: string, editor: string, now = new 
 async function importRow(row: ImportRow, stored: Subscriber | undefined, editor: string, now: Date): Promise<Outcome> {
   const at = now.toISOString();
   const consent = importConsent(row, editor, now);
-  for (let attempt = 1; ; attempt++) {
+  // Transactions under load conflict or meet a busy table: `retryWrite` reads again after a wait.
+  return Db.retryWrite(`importing line ${row.line}`, async (attempt) => {
     const existing = attempt === 1 ? stored : await Db.Subscribers.getByEmail(row.email);
-    const expired = existing?.expiresAt !== undefined && existing.expiresAt * 1000 <= now.getTime();
-    const decision = decide(existing, expired, row, consent, at);
+    const decision = decide(existing, signupExpired(existing, now), row, consent, at);
     if (typeof decision === "string" || "skip" in decision) return decision;
-    try {
-      await Db.Subscribers.save(decision.next, existing);
-      return existing ? "updated" : "created";
-    } catch (error) {
-      if (!(error instanceof Db.WriteConflictError || isTransient(error)) || attempt >= MAX_ATTEMPTS) throw error;
-      // Jittered exponential back-off: transactions under load conflict (TransactionConflict) or meet a busy
-      // table; trying again at once, many lines at a time, would only meet the same again.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(25 * 2 ** attempt, 2_000)));
-    }
-  }
-}
-
-/** A fault DynamoDB answers for load, not for the request (the SDK's own retries were not enough). */
-function isTransient(error: unknown): boolean {
-  const { name, $retryable, $metadata } = error as { name?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
-  return name === "TimeoutError" || Boolean($retryable) || ($metadata?.httpStatusCode ?? 0) >= 500;
+    await Db.Subscribers.save(decision.next, existing);
+    return existing ? "updated" : "created";
+  });
 }
 
 /** What one line does to what is stored (pure). */

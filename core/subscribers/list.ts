@@ -5,6 +5,7 @@
 import * as Db from "../db";
 import { VisibleError } from "../errors";
 import type { Patron } from "../patrons/types";
+import { signupExpired } from "./rules";
 import type { Status, Subscriber } from "./types";
 
 export type SubscriberView = ReturnType<typeof editorView>;
@@ -34,7 +35,7 @@ export async function list(options: { status?: Status; topic?: string; cursor?: 
 /** One subscriber by address, with their membership (`patron: null` for a reader who holds none); 404 for nobody. */
 export async function byEmail(email: string) {
   const subscriber = await Db.Subscribers.getByEmail(email);
-  if (!subscriber || (subscriber.expiresAt && subscriber.expiresAt * 1000 <= Date.now())) {
+  if (!subscriber || signupExpired(subscriber)) {
     throw new VisibleError("not_found", "not_found", "No subscriber has this address.");
   }
   const patron = await Db.Patrons.get(subscriber.id);

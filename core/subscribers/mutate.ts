@@ -10,16 +10,12 @@ export async function mutate(
   id: string,
   change: (current: Subscriber | undefined) => Subscriber | undefined,
 ): Promise<{ before: Subscriber | undefined; after: Subscriber | undefined; written: boolean }> {
-  for (let attempt = 0; ; attempt++) {
+  return Db.retryWrite(`changing subscriber ${id}`, async () => {
     const before = await Db.Subscribers.get(id);
     const next = change(before);
     if (!next || !before) return { before, after: before, written: false };
     const after = { ...next, version: before.version + 1, updatedAt: new Date().toISOString() };
-    try {
-      await Db.Subscribers.save(after, before);
-      return { before, after, written: true };
-    } catch (error) {
-      if (!(error instanceof Db.WriteConflictError) || attempt >= 9) throw error;
-    }
-  }
+    await Db.Subscribers.save(after, before);
+    return { before, after, written: true };
+  });
 }

@@ -13,3 +13,12 @@ export const LIMITS = {
 
 /** Version of the consent wording shown beside sign-up forms; stored with every consent record. */
 export const CONSENT_TEXT_VERSION = "2026-11";
+
+/**
+ * Whether a stored sign-up has expired: only an unconfirmed sign-up carries `expiresAt` (epoch seconds; confirming
+ * clears it), and TTL deletes it only some time after, so every read treats it as gone from that second on.
+ * Works on a subscriber or on any item written with it (its email and follow items carry the same `expiresAt`).
+ */
+export function signupExpired(item: { expiresAt?: number | null } | undefined, now: Date = new Date()): boolean {
+  return item?.expiresAt != null && item.expiresAt * 1000 <= now.getTime();
+}

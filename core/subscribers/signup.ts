@@ -15,7 +15,7 @@ import * as Config from "../config";
 import * as Db from "../db";
 import { VisibleError } from "../errors";
 import { log } from "../log";
-import { CONSENT_TEXT_VERSION, LIMITS } from "./rules";
+import { CONSENT_TEXT_VERSION, LIMITS, signupExpired } from "./rules";
 import type { SignupInput } from "./input";
 import { sendSignupEmail, type SignupEmail } from "./notify";
 import { ipNetwork } from "./ip-network";
@@ -53,22 +53,25 @@ export async function signup(input: SignupInput, context: SignupContext, now = n
   }
   await assertFollowable(input.topics ?? []);
 
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const existing = await Db.Subscribers.getByEmail(input.email);
-    const plan = decide(existing, input, { ...context, ipHash }, now);
-    if (!plan.next) return "nothing";
-    try {
-      await Db.Subscribers.save(plan.next, existing);
-    } catch (error) {
-      if (error instanceof Db.WriteConflictError) continue;
-      throw error;
-    }
-    if (plan.email) await sendOrRelease(plan.email, plan.next, existing);
-    log.info({ event: "subscriber.signup", subscriberId: plan.next.id, status: plan.next.status, sent: plan.email ?? "nothing" }, "sign-up");
-    return plan.email ?? "nothing";
+  let written: { next: Subscriber; email?: SignupEmail; existing?: Subscriber } | undefined;
+  try {
+    written = await Db.retryWrite("a sign-up", async () => {
+      const existing = await Db.Subscribers.getByEmail(input.email);
+      const { next, email } = decide(existing, input, { ...context, ipHash }, now);
+      if (next) await Db.Subscribers.save(next, existing);
+      return next && { next, email, existing };
+    });
+  } catch (error) {
+    // Every attempt lost to a concurrent sign-up of the same address: that one has done what this one would.
+    if (!(error instanceof Db.RetriesExhaustedError && Db.isRace(error.cause))) throw error;
+    log.info({ event: "signup.contended" }, "sign-up lost every race; a concurrent one has done it");
+    return "nothing";
   }
-  log.info({ event: "signup.contended" }, "sign-up lost every race; a concurrent one has done it");
-  return "nothing";
+  if (!written) return "nothing";
+  const { next, email, existing } = written;
+  if (email) await sendOrRelease(email, next, existing);
+  log.info({ event: "subscriber.signup", subscriberId: next.id, status: next.status, sent: email ?? "nothing" }, "sign-up");
+  return email ?? "nothing";
 }
 
 /** What a sign-up changes and which email it sends, given what is stored (pure, so it is easy to test). */
@@ -105,7 +108,7 @@ export function decide(
       textVersion: CONSENT_TEXT_VERSION,
     },
   } satisfies Subscriber["optIn"];
-  const expired = existing?.expiresAt !== undefined && existing.expiresAt * 1000 <= now.getTime();
+  const expired = signupExpired(existing, now);
   const pending = !existing || existing.status === "pending" || expired;
   const expiresAt = Math.floor(now.getTime() / 1000) + LIMITS.pendingDays * 24 * 60 * 60;
 

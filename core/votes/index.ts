@@ -10,14 +10,12 @@ import { log } from "../log";
 import { isEligible, type Patron } from "../patrons/types";
 import type { ScoredTopic, Topic } from "../topics/types";
 import { CAN_VOTE, type Vote } from "./types";
-import { backoff, weightOf } from "./weight";
+import { weightOf } from "./weight";
 
 export { CAN_VOTE, votesCount, type Ballot, type Vote } from "./types";
 export { recount, type RecountReport } from "./recount";
 export { weightOf } from "./weight";
 export { votesOf, type PatronVote } from "./patron-votes";
-
-const MAX_ATTEMPTS = 20;
 
 async function scored(topic: Topic): Promise<ScoredTopic> {
   const { id, title, description, status } = topic;
@@ -45,7 +43,8 @@ async function openTopic(topicId: string): Promise<Topic> {
  * not open for votes and (409 `vote_limit`) a vote past `MAX_VOTES_PER_PATRON` open topics.
  */
 export async function vote(subscriberId: string, topicId: string, now = new Date()): Promise<ScoredTopic> {
-  for (let attempt = 1; ; attempt++) {
+  // The patron, the topic or the ballot may change meanwhile: then the cast fails, and all is read and decided again.
+  return Db.retryWrite(`vote of ${subscriberId} for ${topicId}`, async () => {
     const topic = await openTopic(topicId);
     if (await Db.Votes.get(topicId, subscriberId)) return scored(topic);
     const patron = await Db.Patrons.get(subscriberId);
@@ -59,32 +58,22 @@ export async function vote(subscriberId: string, topicId: string, now = new Date
     }
     const at = now.toISOString();
     const record: Vote = { subscriberId, topicId, tierId: patron!.tierId, weight: weightOf(patron!.tierId), counted: true, createdAt: at, updatedAt: at };
-    try {
-      await Db.Votes.cast(record, ballot, CAN_VOTE);
-      log.info({ event: "vote.cast", subscriberId, topicId, weight: record.weight }, "vote cast");
-      return scored(topic);
-    } catch (error) {
-      if (!(error instanceof Db.WriteConflictError) || attempt >= MAX_ATTEMPTS) throw error;
-      await backoff(attempt); // the patron, the topic or the ballot changed meanwhile: read again and decide again
-    }
-  }
+    await Db.Votes.cast(record, ballot, CAN_VOTE);
+    log.info({ event: "vote.cast", subscriberId, topicId, weight: record.weight }, "vote cast");
+    return scored(topic);
+  });
 }
 
 /** Withdraws a patron's vote for a topic (whatever their membership); withdrawing a vote never cast changes nothing. */
 export async function unvote(subscriberId: string, topicId: string, now = new Date()): Promise<ScoredTopic> {
-  for (let attempt = 1; ; attempt++) {
+  return Db.retryWrite(`withdrawing the vote of ${subscriberId} for ${topicId}`, async () => {
     const topic = await openTopic(topicId);
     const existing = await Db.Votes.get(topicId, subscriberId);
     if (!existing) return scored(topic);
-    try {
-      await Db.Votes.retract(existing, await Db.Votes.ballot(subscriberId), now.toISOString());
-      log.info({ event: "vote.withdrawn", subscriberId, topicId }, "vote withdrawn");
-      return scored(topic);
-    } catch (error) {
-      if (!(error instanceof Db.WriteConflictError) || attempt >= MAX_ATTEMPTS) throw error;
-      await backoff(attempt);
-    }
-  }
+    await Db.Votes.retract(existing, await Db.Votes.ballot(subscriberId), now.toISOString());
+    log.info({ event: "vote.withdrawn", subscriberId, topicId }, "vote withdrawn");
+    return scored(topic);
+  });
 }
 
 /** An editor's view of a topic's votes: counted score and voters by tier, and every vote (history included). */

@@ -7,7 +7,7 @@
 import * as Db from "../db";
 import { log } from "../log";
 import { votesCount } from "./types";
-import { backoff, weightOf } from "./weight";
+import { weightOf } from "./weight";
 
 export interface RecountReport {
   subscriberId: string;
@@ -15,32 +15,26 @@ export interface RecountReport {
   changed: number;
 }
 
-const MAX_ATTEMPTS = 30;
-
 /** Brings every vote of one patron in line with their membership now (idempotent). */
 export async function recount(subscriberId: string, now = new Date()): Promise<RecountReport> {
+  // Votes moved before a lost race stay moved (and counted in `changed`); the next attempt starts from what is there now.
   let changed = 0;
-  for (let attempt = 1; ; attempt++) {
+  const counted = await Db.retryWrite(`re-counting the votes of ${subscriberId}`, async () => {
     const patron = await Db.Patrons.get(subscriberId);
     const ballot = await Db.Votes.ballot(subscriberId);
     const counted = votesCount(patron);
     const tierId = patron?.tierId ?? "";
     const weight = patron ? weightOf(patron.tierId) : 0;
-    try {
-      for (const topicId of ballot.topicIds) {
-        const vote = await Db.Votes.get(topicId, subscriberId);
-        if (!vote) continue;
-        const next = counted ? { counted, weight, tierId } : { counted, weight: vote.weight, tierId: vote.tierId };
-        if (vote.counted === next.counted && vote.weight === next.weight && vote.tierId === next.tierId) continue;
-        await Db.Votes.recount(vote, next, patron?.version, now.toISOString());
-        changed++;
-      }
-    } catch (error) {
-      if (!(error instanceof Db.WriteConflictError) || attempt >= MAX_ATTEMPTS) throw error;
-      await backoff(attempt); // the patron or a vote moved meanwhile: start again from what is there now
-      continue;
+    for (const topicId of ballot.topicIds) {
+      const vote = await Db.Votes.get(topicId, subscriberId);
+      if (!vote) continue;
+      const next = counted ? { counted, weight, tierId } : { counted, weight: vote.weight, tierId: vote.tierId };
+      if (vote.counted === next.counted && vote.weight === next.weight && vote.tierId === next.tierId) continue;
+      await Db.Votes.recount(vote, next, patron?.version, now.toISOString());
+      changed++;
     }
-    if (changed > 0) log.info({ event: "votes.recounted", subscriberId, changed, counted }, "votes re-counted");
-    return { subscriberId, changed };
-  }
+    return counted;
+  });
+  if (changed > 0) log.info({ event: "votes.recounted", subscriberId, changed, counted }, "votes re-counted");
+  return { subscriberId, changed };
 }

@@ -182,24 +182,40 @@ describe("events", () => {
     expect((await mailTo(email)).map((m) => m.subject)).toEqual(["Welcome, patron of Tidings", "Your Tidings payment didn't go through"]);
   });
 
-  it("a failed DynamoDB write answers 5xx; the redelivery writes the patron and sends the welcome once", async () => {
-    const email = uniqueEmail("dbfail");
-    const { subscription: sub } = stripeMember(stripe.fake, { email, subscription: { status: "active", priceId: "price_coffee" } });
-    const evt = event("customer.subscription.created", sub);
+  /** Makes DynamoDB refuse the next `times` patron writes with a transient fault; answers how many it refused. */
+  function failPatronWrites(times: number) {
     const client = Db.db();
     const send = client.send.bind(client);
-    let failedWrites = 0;
+    const failed = { writes: 0 };
     const spy = vi.spyOn(client, "send").mockImplementation(((command: any, ...rest: any[]) => {
       if (command instanceof PutCommand && command.input.Item?.entity === "patron") {
-        spy.mockRestore();
-        failedWrites++;
+        if (++failed.writes >= times) spy.mockRestore();
         return Promise.reject(Object.assign(new Error("Service unavailable"), { name: "ServiceUnavailable" }));
       }
       return (send as any)(command, ...rest);
     }) as any);
+    return failed;
+  }
+
+  it("a transient DynamoDB fault is waited out: the delivery writes the patron and sends the welcome once", async () => {
+    const email = uniqueEmail("dbblip");
+    const { subscription: sub } = stripeMember(stripe.fake, { email, subscription: { status: "active", priceId: "price_coffee" } });
+    const failed = failPatronWrites(1);
+    expect(await (await deliver(event("customer.subscription.created", sub))).json()).toEqual({ received: true, outcome: "processed" });
+    expect(failed.writes).toBe(1);
+    expect((await patronByEmail(email)).patron?.status).toBe("active");
+    expect((await mailTo(email)).map((m) => m.subject)).toEqual(["Welcome, patron of Tidings"]);
+  });
+
+  it("a failed DynamoDB write answers 5xx; the redelivery writes the patron and sends the welcome once", async () => {
+    const email = uniqueEmail("dbfail");
+    const { subscription: sub } = stripeMember(stripe.fake, { email, subscription: { status: "active", priceId: "price_coffee" } });
+    const evt = event("customer.subscription.created", sub);
+    // DynamoDB keeps failing past the SDK's retries and every one of the write's own attempts.
+    const failedWrites = failPatronWrites(Db.MAX_ATTEMPTS);
     const failed = await deliver(evt);
     expect(failed.status).toBe(500);
-    expect(failedWrites).toBe(1);
+    expect(failedWrites.writes).toBe(Db.MAX_ATTEMPTS);
     expect((await patronByEmail(email)).patron).toBeUndefined();
 
     expect(await (await deliver(evt)).json()).toEqual({ received: true, outcome: "processed" });
