@@ -48,3 +48,13 @@ export function componentSource(pulumiType: string): string {
     .toString("utf8")
     .replace(/\0/g, "\n");
 }
+
+/** The esbuild version compiled into the SST CLI (its Go module path names it), which bundles every function. */
+export function sstEsbuildVersion(): string {
+  const data = bytes();
+  const at = data.indexOf("github.com/evanw/esbuild@v");
+  if (at < 0) throw new Error(`no esbuild module path in ${sstBinary()}`);
+  const match = /^github\.com\/evanw\/esbuild@v(\d+\.\d+\.\d+)/.exec(data.subarray(at, at + 64).toString("latin1"));
+  if (!match) throw new Error(`unreadable esbuild version in ${sstBinary()}`);
+  return match[1]!;
+}

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { BuildOptions, Plugin } from "esbuild";
 import { afterAll, describe, expect, it } from "vitest";
 import { esbuildOptions, ROOT } from "../../scripts/bundle";
+import { sstEsbuildVersion } from "../../scripts/sst-platform";
 import { sstBridge, sstPluginScript } from "../../scripts/sst-plugin-bridge";
 
 const ENTRY = join(ROOT, "tests/fixtures/bundle/entry.ts");
@@ -32,6 +33,11 @@ describe("SST's plugin bridge", () => {
     expect(script).toContain("const plugins = await import(process.argv[2]);");
     // The quirk everything below follows from: filters are tested against a field the messages do not have.
     expect(script).toContain("new RegExp(options.filter).test(msg.path)");
+  });
+
+  it("bundles with the esbuild version the pinned SST CLI has compiled in", async () => {
+    const { version } = await import("esbuild");
+    expect(version).toBe(sstEsbuildVersion());
   });
 
   it("builds with the project's plugins and keeps only zod's English messages", async () => {
