@@ -94,6 +94,14 @@ export default $config({
     // at 6 MB, about 48,000 subscribers); each file is deleted a day later.
     const exportsBucket = new sst.aws.Bucket("Exports", {
       lifecycle: [{ id: "ExpireExports", prefix: "exports/", expiresIn: "1 day" }],
+      transform: {
+        // An upload cut short (a Lambda killed mid-export) leaves parts that expiry alone never removes.
+        lifecycle: (args: { rules: unknown }) => {
+          args.rules = $resolve([args.rules]).apply(([rules]) =>
+            (rules as object[]).map((rule) => ({ ...rule, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } })),
+          );
+        },
+      },
     });
 
     // ---- Secrets (`sst secret set <Name> <value>`) -----------------------------------------------------------

@@ -273,6 +273,11 @@ describe("sst.config.ts, evaluated offline", () => {
   it("keeps subscriber exports in a bucket that forgets them after a day, reachable from the API alone", () => {
     const bucket = production.one("Bucket", "Exports");
     expect(bucket.args.lifecycle).toEqual([{ id: "ExpireExports", prefix: "exports/", expiresIn: "1 day" }]);
+    const lifecycle: Loose = { rules: [{ id: "ExpireExports", expiration: { days: 1 } }] };
+    bucket.args.transform.lifecycle(lifecycle);
+    expect(lifecycle.rules).toEqual([
+      { id: "ExpireExports", expiration: { days: 1 }, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } },
+    ]);
     expect(bucket.args.public ?? false).toBe(false);
     const linked = production.functions.filter(({ def }) => production.links(def).includes("Exports"));
     expect(linked.map(({ def }) => def.handler)).toEqual(["functions/api.handler"]);
