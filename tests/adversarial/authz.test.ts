@@ -18,7 +18,7 @@ import * as Config from "../../core/config";
 import * as SignIn from "../../core/signin";
 import * as Tokens from "../../core/tokens";
 import { editor, EDITOR_TOKEN, publish } from "../helpers/editor";
-import { saveSubscriber } from "../helpers/factories";
+import { createDigest, saveSubscriber, signedIn } from "../helpers/factories/index";
 import { randomIp } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
 import { uniqueEmail } from "../helpers/mail";
@@ -96,24 +96,16 @@ function withSecrets<T>(current: string, previous: string | undefined, fn: () =>
   return result;
 }
 
-async function signedIn(email: string) {
-  const subscriber = await saveSubscriber({ email });
-  const { session, cookie } = await SignIn.Sessions.start(subscriber.id);
-  return { id: subscriber.id, email, cookie, sessionId: session.id };
-}
-
 beforeAll(async () => {
   ownOrigin = new URL(process.env.PUBLIC_URL!).origin;
   ops = await operations();
   await publish({}, []);
   expect((await editor("PUT", "/api/topics/authz-topic", { title: "Authz", status: "open" })).status).toBeLessThan(300);
   await publish({}, [{ id: "authz-article", title: "An article", topics: ["authz-topic"] }]);
-  digestId = (
-    (await (await editor("POST", "/api/digests", { frequency: "weekly" })).json()) as { digest: { id: string } }
-  ).digest.id;
-  alice = await signedIn(uniqueEmail("alice"));
-  bob = await signedIn(uniqueEmail("bob"));
-  ended = await signedIn(uniqueEmail("signed-out"));
+  digestId = (await createDigest()).id;
+  alice = await signedIn({ email: uniqueEmail("alice") });
+  bob = await signedIn({ email: uniqueEmail("bob") });
+  ended = await signedIn({ email: uniqueEmail("signed-out") });
   await SignIn.Sessions.end(ended.cookie);
   const tier = ((await (await app.request("/api/tiers")).json()) as { tiers: Array<{ id: string }> }).tiers[0]!.id;
   for (const who of [alice, bob]) {
@@ -411,7 +403,7 @@ describe("positive controls: the right credential gets through the same requests
       if (op.guards.has("editor")) await expectThrough(op, requestFor(op, { authorization: `Bearer ${EDITOR_TOKEN}` }));
       else if (op.guards.has("session")) {
         // Each erasure route erases its own reader.
-        const who = op.path.includes("delete") ? await signedIn(uniqueEmail("erased")) : bob;
+        const who = op.path.includes("delete") ? await signedIn({ email: uniqueEmail("erased") }) : bob;
         await expectThrough(op, requestFor(op, { cookie: `${SignIn.COOKIE}=${who.cookie}`, origin: ownOrigin }));
       } else if (key(op) in TOKEN_PURPOSE) {
         const purpose = TOKEN_PURPOSE[key(op)]!;

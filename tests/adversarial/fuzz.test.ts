@@ -19,7 +19,7 @@ import * as SignIn from "../../core/signin";
 import * as Tokens from "../../core/tokens";
 import { drain } from "../../scripts/local-worker";
 import { publish, editor, EDITOR_TOKEN } from "../helpers/editor";
-import { saveSubscriber } from "../helpers/factories";
+import { createDigest, saveSubscriber, signedIn } from "../helpers/factories/index";
 import { randomIp, request } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
 import { mailTo, uniqueEmail } from "../helpers/mail";
@@ -77,21 +77,19 @@ beforeAll(async () => {
   await publish({}, []);
   expect((await editor("PUT", "/api/topics/fuzz-topic", { title: "Fuzz", status: "open" })).status).toBeLessThan(300);
   await publish({}, [{ id: "fuzz-article", title: "An article", topics: ["fuzz-topic"] }]);
-  const digest = await editor("POST", "/api/digests", { frequency: "weekly", subject: "Fuzz weekly" });
-  const digestId = ((await digest.json()) as { digest: { id: string } }).digest.id;
+  const { id: digestId } = await createDigest({ subject: "Fuzz weekly" });
   // A digest the fuzz never learns the id of, for the names test to send.
-  const daily = await editor("POST", "/api/digests", { frequency: "daily", subject: "Fuzz daily" });
-  namesDigestId = ((await daily.json()) as { digest: { id: string } }).digest.id;
+  namesDigestId = (await createDigest({ frequency: "daily", subject: "Fuzz daily" })).id;
   const tierId = ((await (await request("/api/tiers")).json()) as { tiers: Array<{ id: string }> }).tiers[0]!.id;
 
   const patron = await saveSubscriber({ email: uniqueEmail("fuzz-patron"), topics: ["fuzz-topic"] });
   const comp = await editor("POST", "/api/patrons/comp", { email: patron.email, tier: tierId, until: "2030-01-01" });
   expect(comp.status).toBe(200);
-  const { cookie } = await SignIn.Sessions.start(patron.id);
+  const { cookie, header } = await signedIn(patron.id);
   const pending = await saveSubscriber({ email: uniqueEmail("fuzz-pending"), status: "pending" });
   world = {
     editorToken: EDITOR_TOKEN,
-    sessionCookie: `${SignIn.COOKIE}=${cookie}`,
+    sessionCookie: header,
     ownOrigin: new URL(process.env.PUBLIC_URL!).origin,
     tokens: [
       Tokens.sign("confirm", pending.id),

@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Config from "../../core/config";
 import { LIMITS } from "../../core/subscribers/rules";
-import * as Tokens from "../../core/tokens";
+import { signedLink } from "../helpers/factories/index";
 import { startFakeStripe, type FakeStripe } from "../helpers/fake-stripe";
 import { describe as line, figures, halves, loopbackAddresses, sampleMemory, steadyLoad, type LoadRequest, type Sample } from "../helpers/load";
 import type { StoredEmail } from "../helpers/mail";
@@ -109,10 +109,10 @@ describe("npm start under a steady load", () => {
       next: (i) => ({ kind: "confirm", method: "POST", path: "/confirm", ...form({ token: ids[i]!.token }), from: "127.0.9.1" }),
     });
     expect(figures(confirmed.samples).errors).toBe(0);
-    const preferences = (id: string) => fetch(`${app.url}/preferences?token=${encodeURIComponent(Tokens.sign("manage", id))}`).then((r) => r.text());
+    const preferences = (id: string) => fetch(`${app.url}${signedLink("manage", id).path}`).then((r) => r.text());
     const notSubscribed = /not subscribed at the moment/;
     expect(await preferences(ids[0]!.id)).not.toMatch(notSubscribed);
-    const unsubscribeLinks = ids.map(({ id }) => `/unsubscribe?token=${encodeURIComponent(Tokens.sign("unsubscribe", id))}`);
+    const unsubscribeLinks = ids.map(({ id }) => signedLink("unsubscribe", id).path);
 
     // The traffic, in a seeded order: fresh sign-ups, unsubscribes, webhooks, and the bombed address's sign-ups.
     const fresh = signups("fresh", Math.round(RATE.signup * SECONDS), 40);

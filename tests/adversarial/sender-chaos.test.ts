@@ -26,6 +26,7 @@ import * as Delivery from "../../core/delivery";
 import type { Step } from "../../core/delivery/send";
 import * as Queue from "../../core/queue";
 import { pending } from "../../scripts/local-worker";
+import { deliveriesOf } from "../helpers/deliveries";
 import { editor, publish } from "../helpers/editor";
 import { saveSubscribers } from "../helpers/factories";
 import { useLocalStackWith } from "../helpers/own-dynamodb";
@@ -139,18 +140,6 @@ async function messagesIn(queueUrl: string): Promise<number> {
     }),
   );
   return Object.values(Attributes).reduce((sum, n) => sum + Number(n), 0);
-}
-
-/** Every delivery record of a digest, by subscriber id. */
-async function deliveriesOf(digestId: string): Promise<Map<string, Delivery.Delivery>> {
-  const all = new Map<string, Delivery.Delivery>();
-  let cursor: string | undefined;
-  do {
-    const page = await Db.Deliveries.pageAll(digestId, { cursor, limit: 500 });
-    for (const delivery of page.deliveries) all.set(delivery.subscriberId, delivery);
-    cursor = page.cursor ?? undefined;
-  } while (cursor);
-  return all;
 }
 
 describe("sending while workers die and SES throttles", () => {

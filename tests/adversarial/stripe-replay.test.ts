@@ -18,12 +18,11 @@ import { describe, expect, it } from "vitest";
 import type Stripe from "stripe";
 import * as Db from "../../core/db";
 import type { Patron } from "../../core/patrons";
-import * as Topics from "../../core/topics";
 import * as Votes from "../../core/votes";
 import { VisibleError } from "../../core/errors";
 import { startDynamoDbProxy } from "../helpers/dynamodb-proxy";
-import { saveSubscriber } from "../helpers/factories";
-import { uniqueEmail, type StoredEmail } from "../helpers/mail";
+import { createTopic, saveSubscriber } from "../helpers/factories/index";
+import { mailboxes, uniqueEmail } from "../helpers/mail";
 import { useLocalStackWith } from "../helpers/own-dynamodb";
 import { random } from "../helpers/random";
 import { deliver, useFakeStripe } from "../helpers/stripe";
@@ -133,20 +132,6 @@ async function voteOnce(
   }
 }
 
-/** Every email the SES emulator stored since `since`, by recipient address. */
-async function mailboxes(since: number): Promise<Map<string, StoredEmail[]>> {
-  const response = await fetch(`${process.env.SES_ENDPOINT}/store?since=${Math.floor(since / 1000) - 1}`);
-  const { emails } = (await response.json()) as { emails: StoredEmail[] };
-  const byRecipient = new Map<string, StoredEmail[]>();
-  for (const email of emails) {
-    for (const to of email.destination.to) {
-      const address = (to.match(/<([^>]+)>/)?.[1] ?? to).trim().toLowerCase();
-      byRecipient.set(address, [...(byRecipient.get(address) ?? []), email]);
-    }
-  }
-  return byRecipient;
-}
-
 describe("Stripe history replay at volume, with DynamoDB failing", () => {
   it(`ends every patron, tally and inbox right (seed ${SEED})`, async () => {
     const started = performance.now();
@@ -154,7 +139,7 @@ describe("Stripe history replay at volume, with DynamoDB failing", () => {
     const rnd = random(SEED);
     stripe.fake.latencyMs = 10;
     const topics = Array.from({ length: SIZE.topics }, (_, i) => `replay-topic-${i}`);
-    for (const id of topics) await Topics.upsert(id, { title: `Topic ${id}`, status: "open" });
+    for (const id of topics) await createTopic({ id, status: "open" });
 
     interface Played {
       history: History;

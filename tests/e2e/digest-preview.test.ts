@@ -9,7 +9,8 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../core/api";
 import { launchBrowser, SCREENSHOTS, viewports } from "../helpers/browser";
-import { EDITOR_TOKEN, editor, publish } from "../helpers/editor";
+import { EDITOR_TOKEN, publish } from "../helpers/editor";
+import { createDigest } from "../helpers/factories/index";
 import { useLocalStack } from "../helpers/local";
 
 useLocalStack();
@@ -28,8 +29,7 @@ const articles = Array.from({ length: 20 }, (_, i) => ({
 
 beforeAll(async () => {
   await publish({ climate: "Climate", housing: "Housing", "city-hall": "City hall" }, articles);
-  const created = await editor("POST", "/api/digests", { frequency: "weekly", period: "2030-W20", intro: "This week in the city." });
-  digestId = ((await created.json()) as { digest: { id: string } }).digest.id;
+  digestId = (await createDigest({ period: "2030-W20", intro: "This week in the city." })).id;
   await new Promise<void>((ready) => {
     server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => ready());
   });

@@ -26,3 +26,20 @@ export function tokenFrom(email: StoredEmail, path: string): string {
   if (!match?.[1]) throw new Error(`no ${path} link in "${email.subject}"`);
   return decodeURIComponent(match[1]);
 }
+
+/**
+ * Every email the SES emulator stored since `since` (epoch ms), by recipient address (lower case). Fetched once
+ * per check: the store holds every email of every test file, bodies included.
+ */
+export async function mailboxes(since: number): Promise<Map<string, StoredEmail[]>> {
+  const response = await fetch(`${process.env.SES_ENDPOINT}/store?since=${Math.floor(since / 1000) - 1}`);
+  const { emails } = (await response.json()) as { emails: StoredEmail[] };
+  const byRecipient = new Map<string, StoredEmail[]>();
+  for (const email of emails) {
+    for (const to of email.destination.to) {
+      const address = (to.match(/<([^>]+)>/)?.[1] ?? to).trim().toLowerCase();
+      byRecipient.set(address, [...(byRecipient.get(address) ?? []), email]);
+    }
+  }
+  return byRecipient;
+}

@@ -1,11 +1,10 @@
 /** Editors' previews and test copies against the real local stack: exactly what a reader gets, and nothing else. */
 import { simpleParser } from "mailparser";
 import { beforeAll, describe, expect, it } from "vitest";
-import * as Db from "../../core/db";
 import * as Digests from "../../core/digests";
 import * as Email from "../../core/email";
-import type { Subscriber } from "../../core/subscribers";
 import { editor, publish } from "../helpers/editor";
+import { createDigest, saveSubscriber } from "../helpers/factories/index";
 import { request } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
 import { mailTo, uniqueEmail } from "../helpers/mail";
@@ -15,33 +14,13 @@ useLocalStack();
 let digestId: string;
 const hostile = `<script>alert("x")</script> "Quotes" & ‘more’ — مرحبا 🌍`;
 
-async function subscriber(topics: string[], name?: string): Promise<Subscriber> {
-  const at = new Date().toISOString();
-  const email = uniqueEmail("reader");
-  const record: Subscriber = {
-    id: `sub_${Math.random().toString(36).slice(2, 14)}`,
-    email,
-    name,
-    status: "active",
-    topics,
-    frequency: "weekly",
-    createdAt: at,
-    updatedAt: at,
-    confirmationsSentAt: [],
-    version: 1,
-  };
-  await Db.Subscribers.save(record);
-  return record;
-}
-
 beforeAll(async () => {
   await publish({ climate: "Climate", housing: "Housing", culture: "Culture" }, [
     { id: "heat", title: "Heat records fall", topics: ["climate"] },
     { id: "rents", title: hostile, topics: ["housing"], summary: hostile, author: hostile },
     { id: "floods", title: "Flood maps redrawn", topics: ["climate", "housing"] },
   ]);
-  const created = await editor("POST", "/api/digests", { frequency: "weekly", period: "2030-W10" });
-  digestId = ((await created.json()) as { digest: { id: string } }).digest.id;
+  digestId = (await createDigest({ period: "2030-W10" })).id;
 });
 
 describe("digest preview", () => {
@@ -65,7 +44,7 @@ describe("digest preview", () => {
   });
 
   it("shows one subscriber only the articles on topics they follow, and 404 when nothing is", async () => {
-    const reader = await subscriber(["climate"], "Ada");
+    const reader = await saveSubscriber({ topics: ["climate"], name: "Ada" });
     const response = await editor("GET", `/api/digests/${digestId}/preview?email=${encodeURIComponent(reader.email)}`);
     expect(response.status).toBe(200);
     const html = await response.text();
@@ -73,7 +52,7 @@ describe("digest preview", () => {
     expect(html).toContain("Flood maps redrawn");
     expect(html).not.toContain("&lt;script&gt;");
 
-    const bored = await subscriber(["culture"]);
+    const bored = await saveSubscriber({ topics: ["culture"] });
     const none = await editor("GET", `/api/digests/${digestId}/preview?email=${encodeURIComponent(bored.email)}`);
     expect(none.status).toBe(404);
     expect(((await none.json()) as { error: { code: string } }).error.code).toBe("nothing_to_read");
@@ -81,7 +60,7 @@ describe("digest preview", () => {
   });
 
   it("previews exactly the message that reader is sent", async () => {
-    const reader = await subscriber([], "Bo");
+    const reader = await saveSubscriber({ topics: [], name: "Bo" });
     const preview = await (await editor("GET", `/api/digests/${digestId}/preview?email=${encodeURIComponent(reader.email)}`)).text();
     const previewText = await (
       await editor("GET", `/api/digests/${digestId}/preview?format=text&email=${encodeURIComponent(reader.email)}`)
@@ -100,7 +79,7 @@ describe("digest preview", () => {
 
 describe("test copies", () => {
   it("sends [TEST] copies of a reader's email to each address through SES", async () => {
-    const reader = await subscriber(["housing"]);
+    const reader = await saveSubscriber({ topics: ["housing"] });
     const to = [uniqueEmail("editor"), uniqueEmail("editor")];
     const response = await editor("POST", `/api/digests/${digestId}/test`, { to, email: reader.email });
     expect(response.status).toBe(202);

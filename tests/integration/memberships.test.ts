@@ -9,11 +9,10 @@ import * as Db from "../../core/db";
 import * as Digests from "../../core/digests";
 import * as Patrons from "../../core/patrons";
 import type { Patron } from "../../core/patrons";
-import * as SignIn from "../../core/signin";
 import * as StripeApi from "../../core/stripe";
 import { handler as expireComps } from "../../functions/cron/expire-comps";
 import { editor } from "../helpers/editor";
-import { saveSubscriber } from "../helpers/factories";
+import { savePatron, saveSubscriber, signedIn as startSession } from "../helpers/factories/index";
 import { postJson, request } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
 import { mailTo, uniqueEmail } from "../helpers/mail";
@@ -27,22 +26,7 @@ const ORIGIN = "http://127.0.0.1:3000";
 const DAY = 24 * 60 * 60 * 1000;
 
 /** A signed-in POST: the session cookie and our own Origin. */
-async function signedIn(subscriberId: string) {
-  const { cookie } = await SignIn.Sessions.start(subscriberId);
-  return (path: string, json?: unknown) =>
-    request(path, {
-      method: "POST",
-      headers: { cookie: `${SignIn.COOKIE}=${cookie}`, origin: ORIGIN, ...(json !== undefined && { "content-type": "application/json" }) },
-      body: json === undefined ? undefined : JSON.stringify(json),
-    });
-}
-
-async function savePatron(subscriberId: string, fields: Partial<Patron>): Promise<Patron> {
-  const at = new Date().toISOString();
-  const patron: Patron = { subscriberId, status: "active", tierId: "coffee", createdAt: at, updatedAt: at, version: 1, ...fields };
-  await Db.Patrons.save(patron);
-  return patron;
-}
+const signedIn = async (subscriberId: string) => (await startSession(subscriberId)).post;
 
 const subjects = async (email: string) => (await mailTo(email)).map((m) => m.subject);
 
@@ -79,7 +63,7 @@ describe("checkout", () => {
 
   it("without a session, names a known subscriber for the webhook but never reuses (or reveals) their customer", async () => {
     const subscriber = await saveSubscriber({ email: uniqueEmail("known") });
-    await savePatron(subscriber.id, { status: "lapsed", stripeCustomerId: "cus_private" });
+    await savePatron({ subscriberId: subscriber.id, status: "lapsed", stripeCustomerId: "cus_private" });
     const response = await postJson("/api/membership/checkout", { tier: "coffee", email: subscriber.email.toUpperCase() });
     expect(response.status).toBe(200);
     expect(stripe.fake.checkoutSessions.at(-1)!.params).toMatchObject({
@@ -95,7 +79,7 @@ describe("checkout", () => {
     const subscriber = await saveSubscriber({ email: uniqueEmail("rejoin") });
     const cus = customer({ email: subscriber.email });
     stripe.fake.customers.set(cus.id, cus);
-    await savePatron(subscriber.id, { status: "lapsed", stripeCustomerId: cus.id, stripeSubscriptionId: "sub_old", subscriptionStatus: "canceled" });
+    await savePatron({ subscriberId: subscriber.id, status: "lapsed", stripeCustomerId: cus.id, stripeSubscriptionId: "sub_old", subscriptionStatus: "canceled" });
     const before = stripe.fake.requests.filter((r) => r.method === "POST" && r.path === "/v1/customers").length;
     const post = await signedIn(subscriber.id);
     const response = await post("/api/membership/checkout", { tier: "yearly" });
@@ -116,7 +100,7 @@ describe("checkout", () => {
 
   it("signed in: a running membership gets 409 (change tier in the portal instead)", async () => {
     const subscriber = await saveSubscriber({ email: uniqueEmail("twice") });
-    await savePatron(subscriber.id, { status: "active", stripeCustomerId: "cus_x", stripeSubscriptionId: "sub_x" });
+    await savePatron({ subscriberId: subscriber.id, status: "active", stripeCustomerId: "cus_x", stripeSubscriptionId: "sub_x" });
     const response = await (await signedIn(subscriber.id))("/api/membership/checkout", { tier: "coffee" });
     expect(response.status).toBe(409);
     expect((await body(response)).error.code).toBe("already_patron");
@@ -127,13 +111,8 @@ describe("checkout", () => {
     expect(unknown.status).toBe(400);
     expect((await body(unknown)).error.fields.tier).toContain("coffee");
     expect((await postJson("/api/membership/checkout", { tier: "coffee" })).status).toBe(400);
-    const subscriber = await saveSubscriber({ email: uniqueEmail("csrf") });
-    const { cookie } = await SignIn.Sessions.start(subscriber.id);
-    const crossSite = await request("/api/membership/checkout", {
-      method: "POST",
-      headers: { cookie: `${SignIn.COOKIE}=${cookie}`, origin: "https://evil.example", "content-type": "application/json" },
-      body: JSON.stringify({ tier: "coffee" }),
-    });
+    const { call } = await startSession({ email: uniqueEmail("csrf") });
+    const crossSite = await call("POST", "/api/membership/checkout", { tier: "coffee" }, "https://evil.example");
     expect(crossSite.status).toBe(403);
   });
 
@@ -157,7 +136,7 @@ describe("billing portal", () => {
     const subscriber = await saveSubscriber({ email: uniqueEmail("portal") });
     const cus = customer({ email: subscriber.email });
     stripe.fake.customers.set(cus.id, cus);
-    await savePatron(subscriber.id, { stripeCustomerId: cus.id });
+    await savePatron({ subscriberId: subscriber.id, stripeCustomerId: cus.id });
     const post = await signedIn(subscriber.id);
     const response = await post("/api/membership/portal");
     expect(response.status).toBe(200);
@@ -174,7 +153,7 @@ describe("billing portal", () => {
     const plain = await saveSubscriber({ email: uniqueEmail("plain") });
     expect((await (await signedIn(plain.id))("/api/membership/portal")).status).toBe(404);
     const comped = await saveSubscriber({ email: uniqueEmail("comped") });
-    await savePatron(comped.id, { status: "comped", compTierId: "coffee", compedUntil: new Date(Date.now() + DAY).toISOString() });
+    await savePatron({ subscriberId: comped.id, status: "comped", compTierId: "coffee", compedUntil: new Date(Date.now() + DAY).toISOString() });
     expect((await (await signedIn(comped.id))("/api/membership/portal")).status).toBe(404);
     expect((await request("/api/membership/portal", { method: "POST" })).status).toBe(401);
   });
@@ -182,15 +161,15 @@ describe("billing portal", () => {
 
 describe("account page", () => {
   const page = async (subscriberId: string) => {
-    const { cookie } = await SignIn.Sessions.start(subscriberId);
-    const response = await request("/account", { headers: { cookie: `${SignIn.COOKIE}=${cookie}` } });
+    const { header } = await startSession(subscriberId);
+    const response = await request("/account", { headers: { cookie: header } });
     expect(response.status).toBe(200);
     return response.text();
   };
 
   it("shows a patron their membership and the Manage billing button; others the way to join", async () => {
     const failing = await saveSubscriber({ email: uniqueEmail("acct") });
-    await savePatron(failing.id, { status: "grace", tierId: "yearly", stripeCustomerId: "cus_a", graceUntil: "2030-03-04T00:00:00.000Z" });
+    await savePatron({ subscriberId: failing.id, status: "grace", tierId: "yearly", stripeCustomerId: "cus_a", graceUntil: "2030-03-04T00:00:00.000Z" });
     const html = await page(failing.id);
     expect(html).toContain("You&#39;re a <strong>Yearly</strong> patron (€50 a year)");
     expect(html).toContain("until 4 March 2030");
@@ -391,7 +370,7 @@ describe("patron-aware digests", () => {
     ];
     for (const [fields, variant] of cases) {
       const subscriber = await saveSubscriber({ email: uniqueEmail("reader") });
-      if (fields) await savePatron(subscriber.id, fields);
+      if (fields) await savePatron({ ...fields, subscriberId: subscriber.id });
       expect({ fields, variant: (await Digests.readerFor(subscriber, now)).variant }).toEqual({ fields, variant });
       // Previews as a given subscriber are what they get.
       expect((await Digests.resolveReader({ email: subscriber.email })).variant).toBe(variant);

@@ -15,6 +15,7 @@ import * as Privacy from "../../core/privacy";
 import * as SignIn from "../../core/signin";
 import { drain } from "../../scripts/local-worker";
 import { editor, publish } from "../helpers/editor";
+import { createDigestWithStory } from "../helpers/factories/index";
 import { postForm, postJson, randomIp, request } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
 import { mailTo, tokenFrom, uniqueEmail } from "../helpers/mail";
@@ -71,22 +72,12 @@ async function patron(r: Awaited<ReturnType<typeof reader>>) {
 }
 
 /** A digest with an article published just now (so it has something to read), created. */
-async function createDigest() {
-  const article = `pv-article-${period}`;
-  const put = await editor("PUT", `/api/articles/${article}`, {
-    title: `Story ${article}`,
-    url: `https://news.example.org/${article}`,
-    topics: ["pv-climate"],
-    publishedAt: new Date().toISOString(),
-  });
-  expect(put.status).toBe(201);
-  const created = await editor("POST", "/api/digests", { frequency: "weekly", period: `2031-W${period++}` });
-  return ((await created.json()) as { digest: { id: string } }).digest.id;
-}
+const digestWithStory = async () =>
+  (await createDigestWithStory({ id: `pv-article-${period}`, topics: ["pv-climate"] }, { period: `2031-W${period++}` })).id;
 
 /** A digest sent to everyone it has (the reader gets a `sent` delivery). */
 async function sendDigest() {
-  const id = await createDigest();
+  const id = await digestWithStory();
   expect((await editor("POST", `/api/digests/${id}/send`)).status).toBe(202);
   await drain({ workers: 1, bucket: new Delivery.TokenBucket(1000) });
   return id;
@@ -186,7 +177,7 @@ describe("erasure", () => {
   it("stops a queued delivery: the worker that takes its message sends nothing and the count stays", async () => {
     const r = await reader("queued");
     const control = await reader("control");
-    const digest = { id: await createDigest() };
+    const digest = { id: await digestWithStory() };
     expect((await editor("POST", `/api/digests/${digest.id}/send`)).status).toBe(202);
     for (let shard = 0; shard < 8; shard++) await planPage({ kind: "plan", digestId: digest.id, shard });
     expect(await Db.Deliveries.get(digest.id, r.id)).toMatchObject({ status: "queued" });
@@ -206,7 +197,7 @@ describe("erasure", () => {
 
   it("a delivery planned after the erasure (an index that lagged it) is kept only as an anonymous count", async () => {
     const r = await reader("lagged");
-    const digestId = await createDigest();
+    const digestId = await digestWithStory();
     expect((await editor("POST", `/api/digests/${digestId}/send`)).status).toBe(202);
     for (let shard = 0; shard < 8; shard++) await planPage({ kind: "plan", digestId, shard });
     const before = await counts(digestId);

@@ -6,13 +6,12 @@
  */
 import { describe, expect, it } from "vitest";
 import * as Db from "../../core/db";
-import * as SignIn from "../../core/signin";
 import * as Subscribers from "../../core/subscribers";
 import { hashIp } from "../../core/subscribers/signup";
 import * as Tokens from "../../core/tokens";
 import * as Topics from "../../core/topics";
 import * as Votes from "../../core/votes";
-import { saveSubscriber } from "../helpers/factories";
+import { createTopic, createTopics, savePatronSubscriber, saveSubscriber, signedIn, signedLink } from "../helpers/factories/index";
 import { postForm, randomIp, request } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
 import { mailTo, tokenFrom, uniqueEmail } from "../helpers/mail";
@@ -37,30 +36,10 @@ function browserForm(path: string, fields: Record<string, string | string[]>, he
 const readPage = async (response: Response) =>
   (await response.text()).replaceAll("&#39;", "'").replaceAll("&quot;", '"').replaceAll("&amp;", "&");
 
-let topicCounter = 0;
-async function topic(status: Topics.TopicStatus = "open", title?: string): Promise<string> {
-  const id = `page-topic-${topicCounter++}-${Math.random().toString(36).slice(2, 6)}`;
-  await Topics.upsert(id, { title: title ?? `Topic ${id}`, status });
-  return id;
-}
-
-async function patron(tierId = "co-creator", status: "active" | "comped" | "grace" = "active") {
-  const subscriber = await saveSubscriber();
-  const at = new Date().toISOString();
-  const comped = status === "comped" && { compedUntil: "2031-06-30T23:59:59.999Z", compTierId: tierId };
-  await Db.Patrons.save({ subscriberId: subscriber.id, status, tierId, createdAt: at, updatedAt: at, version: 1, ...comped });
-  return subscriber;
-}
-
-async function sessionCookie(subscriberId: string) {
-  const { cookie } = await SignIn.Sessions.start(subscriberId);
-  return `${SignIn.COOKIE}=${cookie}`;
-}
-
 describe("the home page and its sign-up form", () => {
   it("shows a form posting to /api/subscribe with the followable topics, in a page with a doctype", async () => {
-    const open = await topic("open", "Rivers");
-    const proposed = await topic("proposed", "Not yet");
+    const open = (await createTopic({ title: "Rivers" })).id;
+    const proposed = (await createTopic({ status: "proposed", title: "Not yet" })).id;
     const response = await request("/");
     expect(response.status).toBe(200);
     const html = await readPage(response);
@@ -112,8 +91,8 @@ describe("the home page and its sign-up form", () => {
 describe("unsubscribing and its undo", () => {
   it("shows the undo form with the link's token after unsubscribing from the page", async () => {
     const subscriber = await saveSubscriber();
-    const token = Tokens.sign("unsubscribe", subscriber.id);
-    const response = await browserForm(`/unsubscribe?token=${encodeURIComponent(token)}`, {});
+    const { token, path } = signedLink("unsubscribe", subscriber.id);
+    const response = await browserForm(path, {});
     expect(response.status).toBe(200);
     const html = await readPage(response);
     expect(html).toContain('action="/resubscribe"');
@@ -177,8 +156,8 @@ describe("unsubscribing and its undo", () => {
 
 describe("the topics page and its vote buttons", () => {
   it("lists open and covered topics with scores for everyone; vote buttons only for an eligible patron", async () => {
-    const open = await topic("open", "Open one");
-    const closed = await topic("closed", "Closed one");
+    const open = (await createTopic({ title: "Open one" })).id;
+    const closed = (await createTopic({ status: "closed", title: "Closed one" })).id;
     const signedOut = await readPage(await request("/topics"));
     expect(signedOut).toContain("Open one");
     expect(signedOut).not.toContain("Closed one");
@@ -186,12 +165,12 @@ describe("the topics page and its vote buttons", () => {
     expect(signedOut).not.toContain(`action="/topics/${open}/vote"`);
 
     const reader = await saveSubscriber();
-    const asReader = await readPage(await request("/topics", { headers: { cookie: await sessionCookie(reader.id) } }));
+    const asReader = await readPage(await request("/topics", { headers: { cookie: (await signedIn(reader.id)).header } }));
     expect(asReader).toContain('href="/join"');
     expect(asReader).not.toContain(`action="/topics/${open}/vote"`);
 
-    const member = await patron();
-    const asPatron = await request("/topics", { headers: { cookie: await sessionCookie(member.id) } });
+    const member = await savePatronSubscriber({ tierId: "co-creator" });
+    const asPatron = await request("/topics", { headers: { cookie: (await signedIn(member.id)).header } });
     expect(asPatron.headers.get("cache-control")).toBe("no-store");
     const html = await readPage(asPatron);
     expect(html).toContain(`action="/topics/${open}/vote"`);
@@ -199,9 +178,9 @@ describe("the topics page and its vote buttons", () => {
   });
 
   it("counts a vote posted from our own page and withdraws it; the answers say what happened", async () => {
-    const id = await topic("open", "Bridges");
-    const member = await patron("co-creator");
-    const cookie = await sessionCookie(member.id);
+    const id = (await createTopic({ title: "Bridges" })).id;
+    const member = await savePatronSubscriber({ tierId: "co-creator" });
+    const { header: cookie } = await signedIn(member.id);
     const voted = await browserForm(`/topics/${id}/vote`, {}, { cookie });
     expect(voted.status).toBe(200);
     expect(await readPage(voted)).toContain("now has a score of 3 from 1 patron");
@@ -218,9 +197,9 @@ describe("the topics page and its vote buttons", () => {
   });
 
   it("refuses a vote from another site or with no Origin (403 page), changing nothing", async () => {
-    const id = await topic();
-    const member = await patron();
-    const cookie = await sessionCookie(member.id);
+    const id = (await createTopic()).id;
+    const member = await savePatronSubscriber({ tierId: "co-creator" });
+    const { header: cookie } = await signedIn(member.id);
     for (const origin of ["https://evil.example", "null"]) {
       const response = await browserForm(`/topics/${id}/vote`, {}, { cookie, origin });
       expect(response.status, origin).toBe(403);
@@ -233,16 +212,17 @@ describe("the topics page and its vote buttons", () => {
   });
 
   it("answers readers, closed topics, unknown and malformed topic ids with pages saying why, changing nothing", async () => {
-    const open = await topic();
-    const closed = await topic("closed");
+    const open = (await createTopic()).id;
+    const closed = (await createTopic({ status: "closed" })).id;
     const reader = await saveSubscriber();
-    const refused = await browserForm(`/topics/${open}/vote`, {}, { cookie: await sessionCookie(reader.id) });
+    const refused = await browserForm(`/topics/${open}/vote`, {}, { cookie: (await signedIn(reader.id)).header });
     expect(refused.status).toBe(403);
     const html = await readPage(refused);
     expect(html).toContain("Your vote was not counted");
     expect(html).toContain('href="/join"');
 
-    const cookie = await sessionCookie((await patron()).id);
+    const member = await savePatronSubscriber({ tierId: "co-creator" });
+    const { header: cookie } = await signedIn(member.id);
     expect((await browserForm(`/topics/${closed}/vote`, {}, { cookie })).status).toBe(409);
     expect((await browserForm("/topics/no-such-topic/vote", {}, { cookie })).status).toBe(404);
     const malformed = await browserForm("/topics/NOT!valid/vote", {}, { cookie });
@@ -253,27 +233,27 @@ describe("the topics page and its vote buttons", () => {
   });
 
   it("offers no more vote buttons past the limit, and only withdrawing to a patron in grace", async () => {
-    const member = await patron("coffee");
-    const ids = [await topic(), await topic(), await topic(), await topic()];
+    const member = await savePatronSubscriber({ tierId: "coffee" });
+    const ids = await createTopics(4);
     for (const id of ids.slice(0, 3)) await Votes.vote(member.id, id);
-    const full = await readPage(await request("/topics", { headers: { cookie: await sessionCookie(member.id) } }));
+    const full = await readPage(await request("/topics", { headers: { cookie: (await signedIn(member.id)).header } }));
     expect(full).toContain("You have <strong>0</strong> of 3 votes left");
     expect(full).not.toContain(`action="/topics/${ids[3]}/vote"`);
     expect(full).toContain("Withdraw one of your votes to vote for this topic.");
     for (const id of ids.slice(0, 3)) expect(full).toContain(`action="/topics/${id}/unvote"`);
 
-    const late = await patron("coffee");
+    const late = await savePatronSubscriber({ tierId: "coffee" });
     await Votes.vote(late.id, ids[0]!);
     const current = (await Db.Patrons.get(late.id))!;
     await Db.Patrons.save({ ...current, status: "grace", version: current.version + 1 }, current);
-    const grace = await readPage(await request("/topics", { headers: { cookie: await sessionCookie(late.id) } }));
+    const grace = await readPage(await request("/topics", { headers: { cookie: (await signedIn(late.id)).header } }));
     expect(grace).toContain("payment is overdue");
     expect(grace).toContain(`action="/topics/${ids[0]}/unvote"`);
     expect(grace).not.toMatch(/action="\/topics\/[^"]+\/vote"/);
   });
 
   it("sends a signed-out vote to the sign-in page", async () => {
-    const id = await topic();
+    const id = (await createTopic()).id;
     const response = await browserForm(`/topics/${id}/vote`, {});
     expect(response.status).toBe(303);
     expect(response.headers.get("location")).toBe("/login");
@@ -283,10 +263,10 @@ describe("the topics page and its vote buttons", () => {
 
 describe("the account page", () => {
   it("shows the preferences, the membership and the votes of a signed-in patron", async () => {
-    const id = await topic("open", "Harbour");
-    const member = await patron("co-creator", "comped");
+    const id = (await createTopic({ title: "Harbour" })).id;
+    const member = await savePatronSubscriber({ tierId: "co-creator", status: "comped", compedUntil: "2031-06-30T23:59:59.999Z", compTierId: "co-creator" });
     await Db.Subscribers.save({ ...member, name: "Ola", topics: [id], frequency: "daily", pausedUntil: "2031-01-05", version: member.version + 1 }, member);
-    const html = await readPage(await request("/account", { headers: { cookie: await sessionCookie(member.id) } }));
+    const html = await readPage(await request("/account", { headers: { cookie: (await signedIn(member.id)).header } }));
     expect(html).toContain("Topics: Harbour");
     expect(html).toContain("How often: daily");
     expect(html).toContain("Paused until 5 January 2031");
@@ -298,7 +278,7 @@ describe("the account page", () => {
 
   it("shows no votes section to a reader who never was a patron", async () => {
     const reader = await saveSubscriber();
-    const html = await readPage(await request("/account", { headers: { cookie: await sessionCookie(reader.id) } }));
+    const html = await readPage(await request("/account", { headers: { cookie: (await signedIn(reader.id)).header } }));
     expect(html).toContain("Become a patron");
     expect(html).not.toContain("Your votes");
   });

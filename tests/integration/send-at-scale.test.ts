@@ -15,18 +15,18 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import * as Config from "../../core/config";
 import * as Db from "../../core/db";
 import * as Email from "../../core/email";
-import type { Delivery as DeliveryRecord } from "../../core/delivery";
 import { TokenBucket } from "../../core/delivery";
 import * as Subscribers from "../../core/subscribers";
 import type { Subscriber } from "../../core/subscribers";
 import * as Tokens from "../../core/tokens";
 import { drain, pollOnce } from "../../scripts/local-worker";
 import { createSendQueue, dynamoDbClient, ensureLocalTable, startLocalStack, type LocalEnv, type LocalStack } from "../../scripts/local-stack";
+import { deliveriesOf } from "../helpers/deliveries";
 import { editor, publish } from "../helpers/editor";
-import { saveSubscribers } from "../helpers/factories";
+import { createDigest, saveSubscribers } from "../helpers/factories/index";
 import { request } from "../helpers/http";
 import { useLocalEnv } from "../helpers/local";
-import type { StoredEmail } from "../helpers/mail";
+import { mailboxes } from "../helpers/mail";
 import { startSesProxy } from "../helpers/ses-proxy";
 
 const TOPICS = { climate: "Climate", housing: "Housing", culture: "Culture", economy: "Economy", sport: "Sport", science: "Science" };
@@ -97,12 +97,6 @@ function useOwnDynamoDb() {
   });
 }
 
-async function createDigest(period: string): Promise<string> {
-  const response = await editor("POST", "/api/digests", { frequency: "weekly", period });
-  expect(response.status).toBe(201);
-  return ((await response.json()) as { digest: { id: string } }).digest.id;
-}
-
 async function digestWithCounts(digestId: string) {
   const response = await editor("GET", `/api/digests/${digestId}`);
   return ((await response.json()) as { digest: { status: string; pauseReason?: string; counts: Record<string, number> } }).digest;
@@ -115,35 +109,6 @@ const expectedArticles = (subscriber: Pick<Subscriber, "topics">) =>
 /** The article ids an email links to, from its text part. */
 const linkedArticles = (text = "") =>
   [...new Set([...text.matchAll(/https:\/\/news\.example\.org\/([\w-]+)/g)].map((m) => m[1]!))].sort();
-
-/**
- * Every email the SES emulator stored since `since` (epoch ms), by recipient address. Fetched once per check:
- * the store holds every email of every test file, bodies included.
- */
-async function mailboxes(since: number): Promise<Map<string, StoredEmail[]>> {
-  const response = await fetch(`${env.SES_ENDPOINT}/store?since=${Math.floor(since / 1000) - 1}`);
-  const { emails } = (await response.json()) as { emails: StoredEmail[] };
-  const byRecipient = new Map<string, StoredEmail[]>();
-  for (const email of emails) {
-    for (const to of email.destination.to) {
-      const address = (to.match(/<([^>]+)>/)?.[1] ?? to).trim().toLowerCase();
-      byRecipient.set(address, [...(byRecipient.get(address) ?? []), email]);
-    }
-  }
-  return byRecipient;
-}
-
-/** Every delivery record of a digest, by subscriber id. */
-async function deliveriesOf(digestId: string): Promise<Map<string, DeliveryRecord>> {
-  const all = new Map<string, DeliveryRecord>();
-  let cursor: string | undefined;
-  do {
-    const page = await Db.Deliveries.pageAll(digestId, { cursor, limit: 500 });
-    for (const delivery of page.deliveries) all.set(delivery.subscriberId, delivery);
-    cursor = page.cursor ?? undefined;
-  } while (cursor);
-  return all;
-}
 
 /** The one-click unsubscribe a mail client makes (RFC 8058): a form POST to the List-Unsubscribe URL. */
 async function oneClickUnsubscribe(url: string) {
@@ -191,7 +156,7 @@ describe("sending under SES faults", () => {
   it("waits out SES throttling 10% of calls: nobody lost, nobody failed, nobody doubled", async () => {
     await publish(TOPICS, ARTICLES);
     const subscribers = await saveSubscribers(Array.from({ length: 200 }, (_, i) => ({ topics: TOPIC_CHOICES[i % 4]! })));
-    const digestId = await createDigest("2030-W41");
+    const { id: digestId } = await createDigest({ period: "2030-W41" });
     const since = Date.now();
 
     const proxy = await startSesProxy({ throttle: 0.1, seed: 41 });
@@ -220,7 +185,7 @@ describe("sending under SES faults", () => {
   it("pauses the send when the daily quota is exceeded (saying why), and resumed it loses nobody and doubles nobody", async () => {
     await publish(TOPICS, ARTICLES);
     const subscribers = await saveSubscribers(Array.from({ length: 60 }, () => ({ topics: [] })));
-    const digestId = await createDigest("2030-W42");
+    const { id: digestId } = await createDigest({ period: "2030-W42" });
     const since = Date.now();
 
     const proxy = await startSesProxy({ quotaExceededAt: 25 });
@@ -269,7 +234,7 @@ describe("what the SES client sends", () => {
         { topics: ["culture", "economy"] },
         { topics: ["housing"], name: "Sam O'Neil" },
       ]);
-      const digestId = await createDigest("2030-W43");
+      const { id: digestId } = await createDigest({ period: "2030-W43" });
       expect((await editor("POST", `/api/digests/${digestId}/send`)).status).toBe(202);
       await drain({ workers: 2, bucket: fastBucket() });
       expect(proxy.counts.forwarded).toBe(subscribers.length);
@@ -315,7 +280,7 @@ describe("unsubscribing mid-send", () => {
   it("sends nothing more to a subscriber who unsubscribes while the digest is sending", async () => {
     await publish(TOPICS, ARTICLES);
     const subscribers = await saveSubscribers(Array.from({ length: 80 }, () => ({ topics: [] })));
-    const digestId = await createDigest("2030-W44");
+    const { id: digestId } = await createDigest({ period: "2030-W44" });
     const since = Date.now();
     const bucket = fastBucket();
 
@@ -362,7 +327,7 @@ describe("sending a digest at scale", () => {
     let started = performance.now();
     const subscribers = await saveSubscribers(Array.from({ length: 2000 }, (_, i) => mixedSubscriber(i)));
     const arrangeMs = performance.now() - started;
-    const digestId = await createDigest("2030-W40");
+    const { id: digestId } = await createDigest({ period: "2030-W40" });
     const since = Date.now();
 
     started = performance.now();

@@ -11,7 +11,7 @@ import type { Step } from "../../core/delivery/send";
 import type { Subscriber } from "../../core/subscribers";
 import { drain } from "../../scripts/local-worker";
 import { editor, publish } from "../helpers/editor";
-import { saveSubscribers } from "../helpers/factories";
+import { createDigestWithStory, saveSubscribers } from "../helpers/factories/index";
 import { useLocalStack } from "../helpers/local";
 import { mailTo } from "../helpers/mail";
 import { random } from "../helpers/random";
@@ -19,30 +19,15 @@ import { random } from "../helpers/random";
 useLocalStack();
 
 class CrashError extends Error {}
-let period = 40;
 
 beforeAll(async () => {
   await publish({ climate: "Climate" }, []);
 });
 
-/** A new digest with a story of its own (a digest covers what was published since the last one was sent). */
-async function newDigest(): Promise<string> {
-  const id = `story-${period}`;
-  const published = await editor("PUT", `/api/articles/${id}`, {
-    title: `Story ${period}`,
-    url: `https://news.example.org/${id}`,
-    topics: ["climate"],
-    publishedAt: new Date().toISOString(),
-  });
-  expect(published.status).toBe(201);
-  const created = await editor("POST", "/api/digests", { frequency: "weekly", period: `2030-W${period++}` });
-  return ((await created.json()) as { digest: { id: string } }).digest.id;
-}
-
 /** Sends a new digest to `count` fresh subscribers while `crash` decides where workers die. */
 async function sendWithCrashes(count: number, crash: (step: Step, subscriberId: string) => boolean) {
   const subscribers = await saveSubscribers(Array.from({ length: count }, () => ({})));
-  const digestId = await newDigest();
+  const { id: digestId } = await createDigestWithStory({ topics: ["climate"] });
   expect((await editor("POST", `/api/digests/${digestId}/send`)).status).toBe(202);
 
   let skew = 0;
@@ -98,7 +83,7 @@ describe("a worker dying while it sends", () => {
 describe("impatient editors and duplicate messages", () => {
   it("sends nothing twice when the send is triggered again while it runs and queue messages are duplicated", async () => {
     const subscribers = await saveSubscribers(Array.from({ length: 25 }, () => ({})));
-    const digestId = await newDigest();
+    const { id: digestId } = await createDigestWithStory({ topics: ["climate"] });
     const triggers = await Promise.all(Array.from({ length: 5 }, () => editor("POST", `/api/digests/${digestId}/send`)));
     expect(triggers.map((r) => r.status)).toEqual([202, 202, 202, 202, 202]);
     await drain({ workers: 2, bucket: new Delivery.TokenBucket(1000) });

@@ -11,7 +11,7 @@ import * as Delivery from "../../core/delivery";
 import * as Queue from "../../core/queue";
 import { drain } from "../../scripts/local-worker";
 import { editor, publish } from "../helpers/editor";
-import { saveSubscribers } from "../helpers/factories";
+import { createDigest, saveSubscribers } from "../helpers/factories/index";
 import { useLocalStack } from "../helpers/local";
 import { mailTo } from "../helpers/mail";
 
@@ -23,8 +23,7 @@ describe("recovering recipients whose send message went to the dead-letter queue
   it("sends the queued recipients of a lost message once the queue is idle, and finishes the digest", async () => {
     await publish({ housing: "Housing" }, [{ id: "dlq-story", title: "A story", topics: ["housing"] }]);
     const subscribers = await saveSubscribers(Array.from({ length: 40 }, () => ({})));
-    const created = await editor("POST", "/api/digests", { frequency: "weekly", period: "2032-W01" });
-    const digestId = ((await created.json()) as { digest: { id: string } }).digest.id;
+    const { id: digestId } = await createDigest({ period: "2032-W01" });
     expect((await editor("POST", `/api/digests/${digestId}/send`)).status).toBe(202);
 
     // Work the queue by hand: plan messages as usual; the first send message of 3 or more recipients dies at its

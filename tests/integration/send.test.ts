@@ -8,7 +8,7 @@ import * as Delivery from "../../core/delivery";
 import type { Subscriber } from "../../core/subscribers";
 import { drain } from "../../scripts/local-worker";
 import { editor, publish } from "../helpers/editor";
-import { saveSubscribers } from "../helpers/factories";
+import { createDigest, saveSubscribers } from "../helpers/factories/index";
 import { useLocalStack } from "../helpers/local";
 import { mailTo } from "../helpers/mail";
 
@@ -21,11 +21,6 @@ const ARTICLES = [
   { id: "a-both", title: "Climate and housing story", topics: ["housing", "climate"] },
   { id: "a-culture", title: "Culture story", topics: ["culture"] },
 ];
-
-async function createDigest(period: string) {
-  const response = await editor("POST", "/api/digests", { frequency: "weekly", period });
-  return ((await response.json()) as { digest: { id: string } }).digest.id;
-}
 
 const expectedArticles = (subscriber: Subscriber) =>
   ARTICLES.filter((a) => subscriber.topics.length === 0 || a.topics.some((t) => subscriber.topics.includes(t))).map((a) => a.id);
@@ -45,7 +40,7 @@ describe("sending a digest", () => {
         pausedUntil: i % 13 === 5 ? "2999-01-01" : undefined,
       })),
     );
-    const digestId = await createDigest("2030-W30");
+    const { id: digestId } = await createDigest({ period: "2030-W30" });
 
     const started = await editor("POST", `/api/digests/${digestId}/send`);
     expect(started.status).toBe(202);
@@ -95,7 +90,7 @@ describe("sending a digest", () => {
 
   it("lists deliveries by status and refuses to resend a cancelled digest", async () => {
     await saveSubscribers(Array.from({ length: 5 }, () => ({ topics: [] })));
-    const digestId = await createDigest("2030-W31");
+    const { id: digestId } = await createDigest({ period: "2030-W31" });
     await editor("POST", `/api/digests/${digestId}/send`);
     expect((await editor("POST", `/api/digests/${digestId}/cancel`)).status).toBe(200);
     await drain({ workers: 1, bucket: new Delivery.TokenBucket(1000) });

@@ -7,9 +7,9 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import * as Db from "../../core/db";
 import { handleSesEvents, LEASE_SECONDS, SesEventInFlightError } from "../../core/delivery/ses-events";
-import type { Digest } from "../../core/digests/types";
 import type { Subscriber } from "../../core/subscribers";
 import { handler } from "../../functions/ses-events";
+import { saveDigest, saveSubscriber } from "../helpers/factories/index";
 import { useLocalStack } from "../helpers/local";
 import { uniqueEmail } from "../helpers/mail";
 import { aimedAt, sesFixture, snsEvent, snsRecord, type SesFixture } from "../helpers/ses";
@@ -17,43 +17,6 @@ import { aimedAt, sesFixture, snsEvent, snsRecord, type SesFixture } from "../he
 useLocalStack();
 
 const id = (prefix: string) => `${prefix}_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
-
-async function makeSubscriber(overrides: Partial<Subscriber> = {}): Promise<Subscriber> {
-  const at = new Date().toISOString();
-  const subscriber: Subscriber = {
-    id: id("sub"),
-    email: uniqueEmail("reader"),
-    status: "active",
-    topics: [],
-    frequency: "weekly",
-    createdAt: at,
-    updatedAt: at,
-    confirmationsSentAt: [],
-    version: 1,
-    ...overrides,
-  };
-  await Db.Subscribers.save(subscriber);
-  return subscriber;
-}
-
-async function makeDigest(overrides: Partial<Digest> = {}): Promise<Digest> {
-  const at = new Date().toISOString();
-  const digest: Digest = {
-    id: `weekly-${randomUUID().slice(0, 8)}`,
-    frequency: "weekly",
-    period: "2030-W10",
-    subject: "This week",
-    status: "sending",
-    articleIds: [],
-    coversFrom: "2030-03-01T00:00:00.000Z",
-    coversTo: at,
-    createdAt: at,
-    counts: { recipients: 0, queued: 0, sending: 0, sent: 0, skipped: 0, suppressed: 0, failed: 0, bounced: 0, complained: 0 },
-    ...overrides,
-  };
-  expect(await Db.Digests.create(digest)).toBe(true);
-  return digest;
-}
 
 /** A delivery planned `queued` and then moved to `sent`, as the send worker leaves it. */
 async function sentDelivery(digestId: string, subscriber: Pick<Subscriber, "id" | "email">) {
@@ -77,8 +40,8 @@ async function sentDelivery(digestId: string, subscriber: Pick<Subscriber, "id" 
 
 /** A reader with a sent delivery of a sending digest: what a bounce or complaint is about. */
 async function readerWithDelivery() {
-  const subscriber = await makeSubscriber();
-  const digest = await makeDigest();
+  const subscriber = await saveSubscriber();
+  const digest = await saveDigest({ status: "sending" });
   await sentDelivery(digest.id, subscriber);
   return { subscriber, digest };
 }
@@ -141,7 +104,7 @@ describe("permanent bounces", () => {
   });
 
   it("in the older notification form reach every bounced recipient by address, and nobody else", async () => {
-    const [jane, mary, richard] = await Promise.all([makeSubscriber(), makeSubscriber(), makeSubscriber()]);
+    const [jane, mary, richard] = await Promise.all([saveSubscriber(), saveSubscriber(), saveSubscriber()]);
     const message = rewrite(sesFixture("notification-bounce-no-dsn"), {
       "jane@example.com": jane!.email,
       "mary@example.com": mary!.email,
@@ -217,7 +180,7 @@ describe("complaints", () => {
   });
 
   it("in the older notification form reach the complaining recipient by address", async () => {
-    const [jane, richard] = await Promise.all([makeSubscriber(), makeSubscriber()]);
+    const [jane, richard] = await Promise.all([saveSubscriber(), saveSubscriber()]);
     const message = rewrite(sesFixture("notification-complaint"), {
       "jane@example.com": jane!.email,
       "richard@example.com": richard!.email,
@@ -287,7 +250,7 @@ describe("replays and noise", () => {
   });
 
   it("a delivery notification in the older form resets the count", async () => {
-    const subscriber = await makeSubscriber({ transientBounces: 2 });
+    const subscriber = await saveSubscriber({ transientBounces: 2 });
     const message = rewrite(sesFixture("notification-delivery"), { "jane@example.com": subscriber.email });
     message.mail.headers = message.mail.headers.filter((h: { name: string }) => h.name !== "X-Tidings-Delivery");
 
@@ -300,8 +263,8 @@ describe("replays and noise", () => {
 describe("circuit breaker", () => {
   /** A sending digest with `count` sent deliveries and the first `readers` of them to real subscribers. */
   async function sendingDigest(count: number, readers: number) {
-    const digest = await makeDigest();
-    const subscribers = await Promise.all(Array.from({ length: readers }, () => makeSubscriber()));
+    const digest = await saveDigest({ status: "sending" });
+    const subscribers = await Promise.all(Array.from({ length: readers }, () => saveSubscriber()));
     const others = Array.from({ length: count - readers }, () => ({ id: id("sub"), email: uniqueEmail("other") }));
     await Promise.all([...subscribers, ...others].map((recipient) => sentDelivery(digest.id, recipient)));
     return { digest, subscribers };

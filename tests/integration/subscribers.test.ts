@@ -8,6 +8,7 @@ import * as Db from "../../core/db";
 import * as Email from "../../core/email";
 import * as Subscribers from "../../core/subscribers";
 import * as Tokens from "../../core/tokens";
+import { signedLink } from "../helpers/factories/index";
 import { postForm, postJson, randomIp, request } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
 import { mailTo, tokenFrom, uniqueEmail } from "../helpers/mail";
@@ -187,8 +188,8 @@ describe("unsubscribing", () => {
 
   it("unsubscribes from the page's button too", async () => {
     const subscriber = await signUpAndConfirm(uniqueEmail());
-    const token = Tokens.sign("unsubscribe", subscriber.id);
-    const page = await request(`/unsubscribe?token=${encodeURIComponent(token)}`);
+    const { token, path } = signedLink("unsubscribe", subscriber.id);
+    const page = await request(path);
     expect(await page.text()).toMatch(/<form method="post" action="\/unsubscribe\?token=/);
     expect((await Db.Subscribers.get(subscriber.id))!.status).toBe("active");
 
@@ -215,8 +216,8 @@ describe("unsubscribing", () => {
 describe("preferences", () => {
   it("shows and saves topics, frequency, pause and name", async () => {
     const subscriber = await signUpAndConfirm(uniqueEmail(), { topics: ["climate"] });
-    const token = Tokens.sign("manage", subscriber.id);
-    const page = await request(`/preferences?token=${encodeURIComponent(token)}`);
+    const { token, path } = signedLink("manage", subscriber.id);
+    const page = await request(path);
     expect(page.status).toBe(200);
     expect(await page.text()).toMatch(/name="topics" value="climate" checked/);
 
@@ -263,12 +264,8 @@ describe("no GET changes state, and tokens are checked", () => {
     const email = uniqueEmail();
     await signUp(email);
     const pending = await Db.Subscribers.getByEmail(email);
-    for (const [path, purpose] of [
-      ["/confirm", "confirm"],
-      ["/preferences", "manage"],
-      ["/unsubscribe", "unsubscribe"],
-    ] as const) {
-      const response = await request(`${path}?token=${encodeURIComponent(Tokens.sign(purpose, pending!.id))}`);
+    for (const purpose of ["confirm", "manage", "unsubscribe"] as const) {
+      const response = await request(signedLink(purpose, pending!.id).path);
       expect(response.status).toBe(200);
     }
     expect(await Db.Subscribers.get(pending!.id)).toEqual(pending);

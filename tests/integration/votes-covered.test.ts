@@ -5,11 +5,10 @@
 import { describe, expect, it } from "vitest";
 import * as Db from "../../core/db";
 import * as Delivery from "../../core/delivery";
-import type { Patron } from "../../core/patrons";
 import * as Votes from "../../core/votes";
 import { drain } from "../../scripts/local-worker";
 import { editor, publish } from "../helpers/editor";
-import { saveSubscriber } from "../helpers/factories";
+import { createArticle, createDigest, savePatronSubscriber, saveSubscriber } from "../helpers/factories/index";
 import { useLocalStack } from "../helpers/local";
 import { postForm, request } from "../helpers/http";
 import { mailTo, tokenFrom } from "../helpers/mail";
@@ -18,19 +17,8 @@ useLocalStack();
 
 const ASKED = "You asked, we covered it";
 
-async function patronReading(topics: string[], patron = true) {
-  const subscriber = await saveSubscriber({ topics });
-  if (patron) {
-    const at = new Date().toISOString();
-    const record: Patron = { subscriberId: subscriber.id, status: "active", tierId: "coffee", createdAt: at, updatedAt: at, version: 1 };
-    await Db.Patrons.save(record);
-  }
-  return subscriber;
-}
-
 async function sendDigest(period: string) {
-  const created = await editor("POST", "/api/digests", { frequency: "weekly", period });
-  const { digest } = (await created.json()) as { digest: { id: string } };
+  const digest = await createDigest({ period });
   expect((await editor("POST", `/api/digests/${digest.id}/send`)).status).toBe(202);
   await drain({ workers: 1, bucket: new Delivery.TokenBucket(1000) });
   return digest.id;
@@ -39,16 +27,15 @@ async function sendDigest(period: string) {
 /** An article published now (after any digest sent so far), so the next digest covers it. */
 async function publishNow(id: string, topic: string) {
   await new Promise((resolve) => setTimeout(resolve, 20));
-  const body = { title: id, url: `https://news.example.org/${id}`, topics: [topic], publishedAt: new Date().toISOString() };
-  expect((await editor("PUT", `/api/articles/${id}`, body)).status).toBe(201);
+  await createArticle({ id, title: id, topics: [topic] });
 }
 
 describe("You asked, we covered it", () => {
   it("opens the voter's next digest with the covering article, once; other patrons and free readers never see it", async () => {
     await publish({ trains: "Night trains", culture: "Culture" }, [{ id: "a-culture-1", title: "Culture one", topics: ["culture"] }]);
-    const voter = await patronReading(["culture"]);
-    const otherPatron = await patronReading(["culture"]);
-    const reader = await patronReading(["culture"], false);
+    const voter = await savePatronSubscriber({}, { topics: ["culture"] });
+    const otherPatron = await savePatronSubscriber({}, { topics: ["culture"] });
+    const reader = await saveSubscriber({ topics: ["culture"] });
     await Votes.vote(voter.id, "trains");
 
     await publish({}, [{ id: "a-trains-1", title: "Where the night trains went", topics: ["trains"] }]);
@@ -85,7 +72,7 @@ describe("the vote link in a patron's digest", () => {
   it("opens a page that changes nothing; its button's POST counts the vote", async () => {
     await publish({ ferries: "Ferries" }, []);
     await publishNow("a-ferries-1", "ferries"); // after the digests above were sent
-    const patron = await patronReading(["ferries"]);
+    const patron = await savePatronSubscriber({}, { topics: ["ferries"] });
     await sendDigest("2030-W45");
     const [mail] = await mailTo(patron.email);
     const token = tokenFrom(mail!, "/vote");

@@ -6,43 +6,21 @@
 import { describe, expect, it } from "vitest";
 import * as Db from "../../core/db";
 import type { Patron } from "../../core/patrons";
-import * as SignIn from "../../core/signin";
 import * as Tokens from "../../core/tokens";
 import * as Topics from "../../core/topics";
 import * as Votes from "../../core/votes";
 import { editor } from "../helpers/editor";
-import { saveSubscriber } from "../helpers/factories";
+import { createTopic, savePatron, saveSubscriber, signedIn } from "../helpers/factories/index";
 import { postForm, request } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
 
 useLocalStack();
 
-const ORIGIN = "http://127.0.0.1:3000";
-let counter = 0;
-
-async function openTopic(status: Topics.TopicStatus = "open"): Promise<string> {
-  const id = `route-topic-${counter++}-${Math.random().toString(36).slice(2, 6)}`;
-  await Topics.upsert(id, { title: `Topic ${id}`, status });
-  return id;
-}
-
-async function patron(fields: Partial<Patron> = {}): Promise<string> {
-  const { id } = await saveSubscriber();
-  const at = new Date().toISOString();
-  await Db.Patrons.save({ subscriberId: id, status: "active", tierId: "coffee", createdAt: at, updatedAt: at, version: 1, ...fields });
-  return id;
-}
-
+const openTopic = async (status?: Topics.TopicStatus) => (await createTopic({ status })).id;
+/** A new patron's subscriber id. */
+const patron = async (fields: Partial<Patron> = {}) => (await savePatron(fields)).subscriberId;
 /** Requests carrying a patron's session cookie (and our own Origin unless told otherwise). */
-async function as(subscriberId: string) {
-  const { cookie } = await SignIn.Sessions.start(subscriberId);
-  return (method: string, path: string, json?: unknown, origin = ORIGIN) =>
-    request(path, {
-      method,
-      headers: { cookie: `${SignIn.COOKIE}=${cookie}`, origin, ...(json !== undefined && { "content-type": "application/json" }) },
-      body: json === undefined ? undefined : JSON.stringify(json),
-    });
-}
+const as = async (subscriberId: string) => (await signedIn(subscriberId)).call;
 
 const read = (response: Response) => response.json() as Promise<any>;
 const code = async (response: Response) => ((await response.json()) as { error: { code: string } }).error.code;

@@ -11,7 +11,7 @@ import * as Patrons from "../../core/patrons";
 import type { Patron, PatronStatus } from "../../core/patrons";
 import * as Topics from "../../core/topics";
 import * as Votes from "../../core/votes";
-import { saveSubscriber } from "../helpers/factories";
+import { createTopics, savePatron, saveSubscriber } from "../helpers/factories/index";
 import { useLocalStack } from "../helpers/local";
 import { random } from "../helpers/random";
 
@@ -20,22 +20,6 @@ useLocalStack();
 
 const TIER_IDS = ["coffee", "co-creator", "yearly"] as const;
 const STATUSES: PatronStatus[] = ["active", "grace", "lapsed", "comped"];
-let topicCounter = 0;
-
-async function openTopics(n: number, status: Topics.TopicStatus = "open"): Promise<string[]> {
-  const ids = Array.from({ length: n }, () => `vote-topic-${(topicCounter++).toString(36)}-${Math.random().toString(36).slice(2, 6)}`);
-  await Promise.all(ids.map((id) => Topics.upsert(id, { title: `Topic ${id}`, status })));
-  return ids;
-}
-
-async function makePatron(fields: Partial<Patron> = {}): Promise<Patron> {
-  const { id } = await saveSubscriber();
-  const at = new Date().toISOString();
-  const patron: Patron = { subscriberId: id, status: "active", tierId: "coffee", createdAt: at, updatedAt: at, version: 1, ...fields };
-  await Db.Patrons.save(patron);
-  return patron;
-}
-
 /** What the membership code does on a webhook: write the patron (versioned, retrying a lost race), then re-count. */
 async function changeMembership(subscriberId: string, change: Partial<Pick<Patron, "status" | "tierId">>, recounts = 1) {
   for (;;) {
@@ -81,8 +65,8 @@ async function expectedScores(topicIds: string[]) {
 
 describe("voting", () => {
   it("counts an active patron's vote with their tier's weight, once however often they vote", async () => {
-    const [topic] = await openTopics(1);
-    const patron = await makePatron({ tierId: "co-creator" });
+    const [topic] = await createTopics(1);
+    const patron = await savePatron({ tierId: "co-creator" });
     await Promise.all([Votes.vote(patron.subscriberId, topic!), Votes.vote(patron.subscriberId, topic!)]);
     const again = await Votes.vote(patron.subscriberId, topic!);
     expect(again).toMatchObject({ id: topic, score: 3, voters: 1 });
@@ -93,20 +77,20 @@ describe("voting", () => {
   });
 
   it("refuses readers who aren't patrons, lapsed patrons and patrons in grace (403 not_eligible); comped patrons vote", async () => {
-    const [topic] = await openTopics(1);
+    const [topic] = await createTopics(1);
     const reader = await saveSubscriber();
     expect(await refusal(Votes.vote(reader.id, topic!))).toEqual({ status: 403, code: "not_eligible" });
-    const lapsed = await makePatron({ status: "lapsed" });
+    const lapsed = await savePatron({ status: "lapsed" });
     expect(await refusal(Votes.vote(lapsed.subscriberId, topic!))).toEqual({ status: 403, code: "not_eligible" });
-    const grace = await makePatron({ status: "grace" });
+    const grace = await savePatron({ status: "grace" });
     expect(await refusal(Votes.vote(grace.subscriberId, topic!))).toEqual({ status: 403, code: "not_eligible" });
-    const comped = await makePatron({ status: "comped", tierId: "yearly" });
+    const comped = await savePatron({ status: "comped", tierId: "yearly" });
     expect(await Votes.vote(comped.subscriberId, topic!)).toMatchObject({ score: 3, voters: 1 });
   });
 
   it("keeps a patron's votes counting in grace but takes no new ones", async () => {
-    const [kept, fresh] = await openTopics(2);
-    const patron = await makePatron();
+    const [kept, fresh] = await createTopics(2);
+    const patron = await savePatron();
     await Votes.vote(patron.subscriberId, kept!);
     await changeMembership(patron.subscriberId, { status: "grace" });
     expect(await Db.Topics.tally(kept!)).toEqual({ score: 1, voters: 1 });
@@ -115,8 +99,8 @@ describe("voting", () => {
   });
 
   it("allows MAX_VOTES_PER_PATRON open topics (3), even voting for many at once; the 4th is 409 vote_limit", async () => {
-    const topics = await openTopics(6);
-    const patron = await makePatron();
+    const topics = await createTopics(6);
+    const patron = await savePatron();
     const outcomes = await Promise.all(topics.map((topic) => refusal(Votes.vote(patron.subscriberId, topic))));
     expect(outcomes.filter((o) => o === undefined)).toHaveLength(3);
     expect(outcomes.filter((o) => o !== undefined)).toEqual(Array(3).fill({ status: 409, code: "vote_limit" }));
@@ -126,14 +110,14 @@ describe("voting", () => {
     const free = topics.find((t) => !voted.includes(t))!;
     expect(await Votes.vote(patron.subscriberId, free)).toMatchObject({ voters: 1 });
     expect(await refusal(Votes.vote(patron.subscriberId, voted[0]!))).toBeUndefined(); // already voted: unchanged
-    const [closed] = await openTopics(1, "closed");
-    const other = await makePatron();
+    const [closed] = await createTopics(1, { status: "closed" });
+    const other = await savePatron();
     expect(await refusal(Votes.vote(other.subscriberId, closed!))).toEqual({ status: 409, code: "topic_not_open" });
   });
 
   it("stops a lapsed patron's votes at once, keeps them as history, restores them on rejoining and re-weights them on a tier change", async () => {
-    const [topic] = await openTopics(1);
-    const patron = await makePatron({ tierId: "coffee" });
+    const [topic] = await createTopics(1);
+    const patron = await savePatron({ tierId: "coffee" });
     await Votes.vote(patron.subscriberId, topic!);
     await changeMembership(patron.subscriberId, { status: "lapsed" }, 3); // a webhook processed three times
     expect(await Db.Topics.tally(topic!)).toEqual({ score: 0, voters: 0 });
@@ -149,7 +133,7 @@ describe("voting", () => {
 describe("re-counting where memberships change (comps and their expiry)", () => {
   it("re-weights on a new comp tier, stops counting when the comp expires (run twice: once), restores on a new comp", async () => {
     const DAY = 24 * 60 * 60 * 1000;
-    const [topic] = await openTopics(1);
+    const [topic] = await createTopics(1);
     const { id, email } = await saveSubscriber();
     const now = new Date();
     const until = new Date(now.getTime() + DAY).toISOString();
@@ -176,9 +160,9 @@ describe("scores under any interleaving (property)", () => {
 
   it.each(seeds)("seed %i: every score equals the sum recomputed from the votes of patrons whose votes count", async (seed) => {
     const rnd = random(seed);
-    const topics = await openTopics(5);
+    const topics = await createTopics(5);
     const patrons = await Promise.all(
-      Array.from({ length: 12 }, () => makePatron({ status: rnd.pick(STATUSES), tierId: rnd.pick(TIER_IDS) })),
+      Array.from({ length: 12 }, () => savePatron({ status: rnd.pick(STATUSES), tierId: rnd.pick(TIER_IDS) })),
     );
     const tally = { ops: 0, refused: 0 };
     for (let round = 0; round < 10; round++) {
