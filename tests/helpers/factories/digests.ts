@@ -3,7 +3,6 @@
  * `createDigest` creates one as an editor does (`POST /api/digests`), covering what was published since.
  */
 import { randomInt } from "node:crypto";
-import type { present } from "../../../core/api/routes/digests";
 import * as Db from "../../../core/db";
 import type { Digest } from "../../../core/digests/types";
 import { editor } from "../editor";
@@ -54,8 +53,8 @@ export interface DigestInput {
   intro?: string;
 }
 
-/** A digest as the API answers it. */
-export type CreatedDigest = ReturnType<typeof present>;
+/** A digest as the API answers it: without its planning progress or send start. */
+export type CreatedDigest = Omit<Digest, "planned" | "sendStartedAt">;
 
 /**
  * Creates a digest as an editor does (`POST /api/digests`): weekly and of a unique period unless told. Throws unless
