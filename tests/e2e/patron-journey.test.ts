@@ -4,72 +4,47 @@
  * → vote → account lists the vote → withdraw it → sign out. Every page passes axe-core (no serious or critical
  * violations), fits the viewport, and is kept as a screenshot in test-results/screenshots/.
  */
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, viewports } from "../helpers/browser";
+import { describe, expect, it } from "vitest";
+import { viewports } from "../helpers/browser";
 import { uniqueEmail } from "../helpers/mail";
-import { startNpmStart, type NpmStart } from "../helpers/npm-start";
-import { checkPage, expectAccessible, linkIn, openPage, waitForEmail } from "../helpers/pages";
+import { checkPage, expectAccessible, heading, linkIn, openPage, useJourney, waitForEmail } from "../helpers/pages";
 
-let stack: NpmStart;
-let browser: Browser;
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startNpmStart(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<any> {
-  const response = await fetch(`${stack.url}${path}`, {
-    method,
-    headers: { "content-type": "application/json", ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return response.json();
-}
+const journey = useJourney();
 
 /** A confirmed subscriber (sign-up and the confirmation link's POST over HTTP), made a Co-creator patron by comp. */
 async function compedPatron(email: string): Promise<void> {
-  await call("POST", "/api/subscribe", { email });
-  const confirmation = await waitForEmail(stack.mailUrl, email, /^Confirm your subscription/);
+  await journey.call("POST", "/api/subscribe", { email });
+  const confirmation = await waitForEmail(journey.stack.mailUrl, email, /^Confirm your subscription/);
   const token = new URL(linkIn(confirmation, "/confirm")).searchParams.get("token")!;
-  const confirmed = await fetch(`${stack.url}/confirm`, { method: "POST", body: new URLSearchParams({ token }) });
+  const confirmed = await fetch(`${journey.stack.url}/confirm`, { method: "POST", body: new URLSearchParams({ token }) });
   expect(confirmed.status).toBe(200);
-  const auth = { authorization: `Bearer ${stack.editorToken}` };
-  await call("POST", "/api/patrons/comp", { email, tier: "co-creator", until: "2031-12-31" }, auth);
+  await journey.editor("POST", "/api/patrons/comp", { email, tier: "co-creator", until: "2031-12-31" });
 }
 
 const climateScore = async () =>
-  ((await call("GET", "/api/topics")) as { topics: Array<{ id: string; score: number; voters: number }> }).topics.find((t) => t.id === "climate")!;
-
-const heading = (page: Page, name: string | RegExp) => page.getByRole("heading", { level: 1, name }).waitFor();
+  ((await journey.call("GET", "/api/topics")) as { topics: Array<{ id: string; score: number; voters: number }> }).topics.find((t) => t.id === "climate")!;
 
 describe("a patron's journey", () => {
   for (const viewport of viewports) {
     it(`signs in by magic link, votes and withdraws the vote (${viewport.width} px)`, async () => {
       const email = uniqueEmail(`patron-${viewport.name}`);
       await compedPatron(email);
-      const { context, page } = await openPage(browser, viewport);
+      const { context, page } = await openPage(journey.browser, viewport);
 
       // Signed out, the topics page shows scores and says how to vote.
-      await page.goto(`${stack.url}/topics`);
+      await page.goto(`${journey.stack.url}/topics`);
       await heading(page, "What should we cover next?");
       expect(await page.getByRole("button", { name: /^Vote for/ }).count()).toBe(0);
       await checkPage(page, "topics-signed-out");
 
       // Ask for a sign-in link; open it from the email; press its button.
-      await page.goto(`${stack.url}/login`);
+      await page.goto(`${journey.stack.url}/login`);
       await checkPage(page, "signin");
       await page.getByLabel("Email address").fill(email);
       await page.getByRole("button", { name: "Email me a sign-in link" }).click();
       await heading(page, "Check your email");
       await checkPage(page, "signin-sent");
-      const signin = await waitForEmail(stack.mailUrl, email, /^Sign in to/);
+      const signin = await waitForEmail(journey.stack.mailUrl, email, /^Sign in to/);
       await page.goto(linkIn(signin, "/login"));
       await checkPage(page, "signin-button");
       await page.getByRole("button", { name: "Sign me in" }).click();
@@ -105,16 +80,16 @@ describe("a patron's journey", () => {
       expect(await climateScore()).toMatchObject({ score: before.score, voters: before.voters });
 
       // Signing out ends the session: the account page sends to sign in again.
-      await page.goto(`${stack.url}/account`);
+      await page.goto(`${journey.stack.url}/account`);
       await page.getByRole("button", { name: "Sign out" }).click();
-      await page.goto(`${stack.url}/account`);
+      await page.goto(`${journey.stack.url}/account`);
       await heading(page, "Sign in");
       await context.close();
     });
   }
 
   it("the accessibility check fails a page with a serious violation", async () => {
-    const page = await browser.newPage();
+    const page = await journey.browser.newPage();
     await page.setContent('<!DOCTYPE html><html lang="en"><title>t</title><main><input type="text"></main></html>');
     await expect(expectAccessible(page, "an unlabelled input")).rejects.toThrow(/label/);
     await page.close();

@@ -5,55 +5,31 @@
  * violations), fits the viewport, and is kept as a screenshot in test-results/screenshots/.
  */
 import { randomUUID } from "node:crypto";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, viewports } from "../helpers/browser";
+import { describe, expect, it } from "vitest";
+import { viewports } from "../helpers/browser";
 import { uniqueEmail } from "../helpers/mail";
-import { startNpmStart, type NpmStart } from "../helpers/npm-start";
-import { checkPage, linkIn, openPage, waitForEmail } from "../helpers/pages";
+import { checkPage, heading, linkIn, openPage, useJourney, waitForEmail } from "../helpers/pages";
 
-let stack: NpmStart;
-let browser: Browser;
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startNpmStart(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-async function editor(method: string, path: string, body?: unknown): Promise<any> {
-  const response = await fetch(`${stack.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${stack.editorToken}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return response.json();
-}
+const journey = useJourney();
 
 /** Publishes an article on `topic` and sends a weekly digest of its own period; resolves to the article's title. */
 async function publishAndSend(topic: string, period: string): Promise<string> {
   const id = `e2e-${randomUUID().slice(0, 8)}`;
   const title = `Reporting on ${topic} (${id})`;
-  await editor("PUT", `/api/articles/${id}`, { title, url: `https://news.example.org/${id}`, topics: [topic], publishedAt: new Date().toISOString() });
-  const { digest } = await editor("POST", "/api/digests", { frequency: "weekly", period });
-  await editor("POST", `/api/digests/${digest.id}/send`);
+  await journey.editor("PUT", `/api/articles/${id}`, { title, url: `https://news.example.org/${id}`, topics: [topic], publishedAt: new Date().toISOString() });
+  const { digest } = await journey.editor("POST", "/api/digests", { frequency: "weekly", period });
+  await journey.editor("POST", `/api/digests/${digest.id}/send`);
   return title;
 }
-
-const heading = (page: Page, name: string | RegExp) => page.getByRole("heading", { level: 1, name }).waitFor();
 
 describe("a reader's journey", () => {
   for (const [index, viewport] of viewports.entries()) {
     it(`signs up, confirms, chooses topics, unsubscribes from a digest and undoes it (${viewport.width} px)`, async () => {
-      const { context, page } = await openPage(browser, viewport);
+      const { context, page } = await openPage(journey.browser, viewport);
       const email = uniqueEmail(`reader-${viewport.name}`);
 
       // Sign up on the home page: the form posts without JavaScript and answers with a page.
-      await page.goto(`${stack.url}/`);
+      await page.goto(`${journey.stack.url}/`);
       await checkPage(page, "home");
       await page.getByLabel("Email address").fill(email);
       await page.getByLabel("Climate").check();
@@ -62,7 +38,7 @@ describe("a reader's journey", () => {
       await checkPage(page, "check-inbox");
 
       // The confirmation email's link opens a page; only its button confirms.
-      const confirmation = await waitForEmail(stack.mailUrl, email, /^Confirm your subscription/);
+      const confirmation = await waitForEmail(journey.stack.mailUrl, email, /^Confirm your subscription/);
       const confirmLink = linkIn(confirmation, "/confirm");
       await page.goto(confirmLink);
       await heading(page, "Confirm your subscription");
@@ -86,7 +62,7 @@ describe("a reader's journey", () => {
 
       // A digest on a topic the reader added arrives; its unsubscribe link opens a page with a button.
       const title = await publishAndSend("housing", `2031-W${10 + index}`);
-      const digest = await waitForEmail(stack.mailUrl, email, /weekly digest/);
+      const digest = await waitForEmail(journey.stack.mailUrl, email, /weekly digest/);
       expect(digest.body.text).toContain(title);
       await page.goto(linkIn(digest, "/unsubscribe"));
       await heading(page, "Unsubscribe");
@@ -96,7 +72,7 @@ describe("a reader's journey", () => {
       await checkPage(page, "unsubscribed");
 
       // The manage link (from the welcome email) now says nothing is being sent.
-      const welcome = await waitForEmail(stack.mailUrl, email, /^Welcome/);
+      const welcome = await waitForEmail(journey.stack.mailUrl, email, /^Welcome/);
       const manage = await context.newPage();
       await manage.goto(linkIn(welcome, "/preferences"));
       await manage.getByText("This address is not subscribed at the moment").waitFor();
@@ -115,8 +91,8 @@ describe("a reader's journey", () => {
   }
 
   it("moves keyboard focus in reading order, visibly, starting with a skip link", async () => {
-    const { context, page } = await openPage(browser, { width: 375, height: 812 });
-    await page.goto(`${stack.url}/`);
+    const { context, page } = await openPage(journey.browser, { width: 375, height: 812 });
+    await page.goto(`${journey.stack.url}/`);
     const topics = await page.locator("fieldset label").allInnerTexts();
     const expected = ["Skip to the content", "Tidings", "Topics", "Your account", "Email address", "Your name (optional)", ...topics];
     expected.push("How often", "Subscribe", "Sign in", "Become a patron");
@@ -135,7 +111,7 @@ describe("a reader's journey", () => {
     expect(focused).toEqual(expected);
 
     // The skip link, once focused, is on screen and takes focus past the navigation.
-    await page.goto(`${stack.url}/`);
+    await page.goto(`${journey.stack.url}/`);
     await page.keyboard.press("Tab");
     const box = await page.getByRole("link", { name: "Skip to the content" }).boundingBox();
     expect(box!.x).toBeGreaterThanOrEqual(0);
@@ -146,13 +122,13 @@ describe("a reader's journey", () => {
 
   for (const viewport of viewports) {
     it(`answers a bad link with a friendly 400 page and an unknown address with a 404 page (${viewport.width} px)`, async () => {
-      const { context, page } = await openPage(browser, viewport);
-      const bad = await page.goto(`${stack.url}/confirm?token=confirm.sub_x.0.forged`);
+      const { context, page } = await openPage(journey.browser, viewport);
+      const bad = await page.goto(`${journey.stack.url}/confirm?token=confirm.sub_x.0.forged`);
       expect(bad?.status()).toBe(400);
       await heading(page, "This didn't work");
       await page.getByText("copy the whole link").waitFor();
       await checkPage(page, "error-400");
-      const missing = await page.goto(`${stack.url}/no-such-page`);
+      const missing = await page.goto(`${journey.stack.url}/no-such-page`);
       expect(missing?.status()).toBe(404);
       await heading(page, "Not found");
       await checkPage(page, "error-404");

@@ -1,14 +1,52 @@
 /**
- * For browser tests of the reader pages against `npm start`: every page checked with axe-core (no serious or
- * critical violations), for horizontal overflow, and kept as a screenshot; and emails awaited in the SES
- * emulator's store of that stack.
+ * For browser tests of the reader pages against `npm start`: the journey's stack and browser (`useJourney()`),
+ * every page checked with axe-core (no serious or critical violations), for horizontal overflow, and kept as a
+ * screenshot; and emails awaited in the SES emulator's store of that stack.
  */
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { expect } from "vitest";
-import { SCREENSHOTS } from "./browser";
+import { afterAll, beforeAll, expect } from "vitest";
+import { launchBrowser, SCREENSHOTS } from "./browser";
 import type { StoredEmail } from "./mail";
+import { startNpmStart, type NpmStart } from "./npm-start";
+
+export interface Journey {
+  readonly stack: NpmStart;
+  readonly browser: Browser;
+  /** A JSON request to the stack, answering the JSON body; throws on any status from 300. */
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<any>;
+  /** `call` with the stack's editor token. */
+  editor(method: string, path: string, body?: unknown): Promise<any>;
+}
+
+/** Call at the top of a browser journey file: `npm start` and Chromium, started before its tests and stopped after. */
+export function useJourney(): Journey {
+  const journey = {
+    call: async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+      const response = await fetch(`${journey.stack.url}${path}`, {
+        method,
+        headers: { "content-type": "application/json", ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+      return response.json();
+    },
+    editor: (method: string, path: string, body?: unknown) =>
+      journey.call(method, path, body, { authorization: `Bearer ${journey.stack.editorToken}` }),
+  } as Journey & { stack: NpmStart; browser: Browser };
+  beforeAll(async () => {
+    [journey.stack, journey.browser] = await Promise.all([startNpmStart(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await journey.browser?.close();
+    await journey.stack?.stop();
+  });
+  return journey;
+}
+
+/** Waits for the page's level-one heading. */
+export const heading = (page: Page, name: string | RegExp) => page.getByRole("heading", { level: 1, name }).waitFor();
 
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
