@@ -1,8 +1,9 @@
-/** Factories and settings for the digest rendering tests (no network). */
+/** Settings and the input of the digest rendering tests (no network); their articles and topics come from the factories. */
+import { afterAll, beforeEach } from "vitest";
 import * as Config from "../../core/config";
-import type { Article } from "../../core/articles/types";
 import type { PrepareInput } from "../../core/digests/render";
-import type { Topic } from "../../core/topics/types";
+import { makeArticle } from "./factories/articles";
+import { makeTopic } from "./factories/topics";
 
 export const tiers = [
   { id: "coffee", name: "Coffee", priceId: "price_c", amount: 500, currency: "eur", interval: "month", voteWeight: 1 },
@@ -26,28 +27,14 @@ export function configure(): void {
   Config.reset();
 }
 
-let sequence = 0;
-
-export function makeArticle(overrides: Partial<Article> = {}): Article {
-  const n = ++sequence;
-  const id = overrides.id ?? `article-${n}`;
-  return {
-    id,
-    title: `Article number ${n}`,
-    url: `https://news.example.org/articles/${id}`,
-    summary: `What happened in story ${n}, in a sentence or two.`,
-    topics: ["harbour"],
-    author: "Maya Quay",
-    publishedAt: new Date(Date.UTC(2026, 10, 20, 8) + n * 60_000).toISOString(),
-    createdAt: "2026-11-30T08:00:00.000Z",
-    updatedAt: "2026-11-30T08:00:00.000Z",
-    ...overrides,
-  };
-}
-
-export function makeTopic(id: string, overrides: Partial<Topic> = {}): Topic {
-  const title = id.charAt(0).toUpperCase() + id.slice(1);
-  return { id, title, status: "open", articleIds: [], createdAt: "2026-11-01T00:00:00.000Z", updatedAt: "2026-11-01T00:00:00.000Z", ...overrides };
+/** Call at the top of a rendering test file: `configure()` before each test; the environment put back after the file. */
+export function useRenderSettings(): void {
+  const saved = { ...process.env };
+  beforeEach(() => configure());
+  afterAll(() => {
+    process.env = saved;
+    Config.reset();
+  });
 }
 
 /** A digest of a few articles on harbour, council and transport, one of them on two topics. */
@@ -60,7 +47,7 @@ export function makeInput(overrides: Partial<PrepareInput> = {}): PrepareInput {
       makeArticle({ id: "budget", topics: ["council"], publishedAt: "2026-11-27T10:00:00.000Z", author: undefined }),
       makeArticle({ id: "bus", topics: ["transport"], publishedAt: "2026-11-26T10:00:00.000Z", summary: undefined }),
     ],
-    topics: [makeTopic("harbour"), makeTopic("council"), makeTopic("transport"), makeTopic("schools")],
+    topics: [makeTopic({ id: "harbour" }), makeTopic({ id: "council" }), makeTopic({ id: "transport" }), makeTopic({ id: "schools" })],
     variant: "free",
     openTopics: [
       { id: "housing", title: "Housing", status: "open", score: 12, voters: 5 },

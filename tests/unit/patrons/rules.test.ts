@@ -1,8 +1,8 @@
 /** The membership rules of product.md as pure functions: status from Stripe, the deciding subscription, emails. */
 import { describe, expect, it } from "vitest";
-import { choose, derive, noticeFor, paidStatus, readsAsPatron, type PaidMembership } from "../../core/patrons/rules";
-import { priceInWords } from "../../core/patrons/notify";
-import type { Patron } from "../../core/patrons/types";
+import { choose, derive, noticeFor, paidStatus, readsAsPatron, type PaidMembership } from "../../../core/patrons/rules";
+import { priceInWords } from "../../../core/patrons/notify";
+import type { Patron } from "../../../core/patrons/types";
 
 const now = new Date("2026-11-30T12:00:00.000Z");
 const DAY = 24 * 60 * 60 * 1000;

@@ -1,7 +1,7 @@
 /** Parsing SES feedback as SNS carries it, on AWS's documented samples: event publishing and the older form. */
 import { describe, expect, it } from "vitest";
-import { parseSesMessage, type SesEvent } from "../../core/delivery/ses-notification";
-import { sesFixture, type SesFixture } from "../helpers/ses";
+import { parseSesMessage, type SesEvent } from "../../../core/delivery/ses-notification";
+import { sesFixture, type SesFixture } from "../../helpers/ses";
 
 const trace = { digestId: "weekly-2026-W48", subscriberId: "sub_01JEXAMPLE00000000000000" };
 const sesMessageId = "EXAMPLE7c191be45-e9aedb9a-02f9-4d12-a87d-dd0099a07f8a-000000";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { price, select } from "../../core/digests/render";
-import type { Plan } from "../../core/digests/render/types";
+import { price, select } from "../../../core/digests/render";
+import type { Plan } from "../../../core/digests/render/types";
 
 /** Articles newest first, as `prepare` plans them. */
 const plan: Plan = {

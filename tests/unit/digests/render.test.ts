@@ -1,16 +1,11 @@
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import * as Config from "../../core/config";
-import * as Render from "../../core/digests/render";
-import type { Recipient } from "../../core/digests/types";
-import * as Tokens from "../../core/tokens";
-import { configure, hrefs, makeArticle, makeInput, makeTopic, tokensOf } from "../helpers/digest-render";
+import { describe, expect, it } from "vitest";
+import * as Render from "../../../core/digests/render";
+import type { Recipient } from "../../../core/digests/types";
+import * as Tokens from "../../../core/tokens";
+import { hrefs, makeInput, tokensOf, useRenderSettings } from "../../helpers/digest-render";
+import { makeArticle, makeTopic } from "../../helpers/factories/index";
 
-const saved = { ...process.env };
-beforeEach(() => configure());
-afterAll(() => {
-  process.env = saved;
-  Config.reset();
-});
+useRenderSettings();
 
 const names = { "without a name": undefined, "with a name": "Ada Lovelace" };
 const follows = { "following all topics": [], "following some topics": ["council", "transport"] };
@@ -149,7 +144,7 @@ describe("links per reader", () => {
   it("patrons who voted for a covered topic see 'You asked, we covered it' first; free readers never", () => {
     const input = makeInput({
       variant: "patron",
-      topics: [makeTopic("harbour"), makeTopic("council"), makeTopic("ferries", { status: "covered", articleIds: ["budget"] })],
+      topics: [makeTopic({ id: "harbour" }), makeTopic({ id: "council" }), makeTopic({ id: "ferries", status: "covered", articleIds: ["budget"] })],
     });
     const reader = { subscriberId: "sub_1", topics: ["harbour"], votedTopicIds: ["ferries"] };
 

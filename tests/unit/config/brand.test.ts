@@ -1,7 +1,7 @@
 /** The pages' brand colour: a readable default, and a colour too light for white text refused naming the setting. */
 import { describe, expect, it } from "vitest";
-import { load } from "../../core/config";
-import { contrastWithWhite } from "../../core/config/brand";
+import { load } from "../../../core/config";
+import { contrastWithWhite } from "../../../core/config/brand";
 
 const required = {
   PUBLIC_URL: "https://news.example.org",

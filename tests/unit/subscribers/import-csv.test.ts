@@ -3,7 +3,7 @@
  * blank lines and quoted line breaks included), the export's columns accepted, formulas taken off again.
  */
 import { describe, expect, it } from "vitest";
-import { defuse, parseImport, undefuse } from "../../core/subscribers/import-csv";
+import { defuse, parseImport, undefuse } from "../../../core/subscribers/import-csv";
 
 describe("parseImport", () => {
   it("numbers lines as the file has them, through a BOM, CRLF, blank lines and a quoted line break", () => {

@@ -1,6 +1,6 @@
 /** The circuit breaker's verdict on a send's counts: pause past 5% bounces or 0.1% complaints, not before 20 sent. */
 import { describe, expect, it } from "vitest";
-import { assess, MINIMUM_SAMPLE } from "../../core/delivery/breaker";
+import { assess, MINIMUM_SAMPLE } from "../../../core/delivery/breaker";
 
 const counts = (sent: number, bounced = 0, complained = 0) => ({ sent, bounced, complained });
 

@@ -1,18 +1,13 @@
 import { simpleParser } from "mailparser";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import * as Config from "../../core/config";
-import * as Render from "../../core/digests/render";
-import * as Email from "../../core/email";
-import * as Tokens from "../../core/tokens";
-import { digestPreview, digestPreviewReader } from "../../templates";
-import { configure, makeArticle, makeInput, tokensOf } from "../helpers/digest-render";
+import { describe, expect, it } from "vitest";
+import * as Render from "../../../core/digests/render";
+import * as Email from "../../../core/email";
+import * as Tokens from "../../../core/tokens";
+import { digestPreview, digestPreviewReader } from "../../../templates";
+import { makeInput, tokensOf, useRenderSettings } from "../../helpers/digest-render";
+import { makeArticle } from "../../helpers/factories/index";
 
-const saved = { ...process.env };
-beforeEach(() => configure());
-afterAll(() => {
-  process.env = saved;
-  Config.reset();
-});
+useRenderSettings();
 
 const KB = 1024;
 const words = (n: number, word: string) => Array.from({ length: n }, (_, i) => `${word}${i}`).join(" ");

@@ -1,6 +1,6 @@
 /** Per-IP limits count networks: an IPv4 address, an IPv6 /64 (one host's allocation), however it is written. */
 import { describe, expect, it } from "vitest";
-import { ipNetwork } from "../../core/subscribers/ip-network";
+import { ipNetwork } from "../../../core/subscribers/ip-network";
 
 describe("ipNetwork", () => {
   it("keeps an IPv4 address, also when written IPv4-mapped", () => {

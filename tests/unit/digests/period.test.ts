@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { currentPeriod, isoWeek, isValidPeriod } from "../../core/digests/period";
+import { currentPeriod, isoWeek, isValidPeriod } from "../../../core/digests/period";
 
 describe("digest periods", () => {
   it("names ISO weeks across year boundaries", () => {

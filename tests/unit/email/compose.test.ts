@@ -1,8 +1,8 @@
 import { describe, it, expect, beforeEach, afterAll } from "vitest";
 import { simpleParser, type ParsedMail } from "mailparser";
-import * as Config from "../../core/config";
-import * as Email from "../../core/email";
-import * as Templates from "../../templates";
+import * as Config from "../../../core/config";
+import * as Email from "../../../core/email";
+import * as Templates from "../../../templates";
 
 const base = {
   PUBLIC_URL: "https://news.example.org",

@@ -1,16 +1,11 @@
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import * as Config from "../../core/config";
-import * as Render from "../../core/digests/render";
-import type { Recipient } from "../../core/digests/types";
-import { escapeHtml } from "../../templates/engine";
-import { configure, makeArticle, makeInput, makeTopic, tokensOf } from "../helpers/digest-render";
+import { describe, expect, it } from "vitest";
+import * as Render from "../../../core/digests/render";
+import type { Recipient } from "../../../core/digests/types";
+import { escapeHtml } from "../../../templates/engine";
+import { makeInput, tokensOf, useRenderSettings } from "../../helpers/digest-render";
+import { makeArticle, makeTopic } from "../../helpers/factories/index";
 
-const saved = { ...process.env };
-beforeEach(() => configure());
-afterAll(() => {
-  process.env = saved;
-  Config.reset();
-});
+useRenderSettings();
 
 const hostile = {
   script: `<script>alert("x")</script>`,
@@ -37,7 +32,7 @@ function hostileDigest(variant: "free" | "patron") {
     }),
   );
   articles.push(makeArticle({ id: "crlf", title: crlf, summary: crlf, author: crlf, topics: ["topic-crlf"] }));
-  const topics = [...values.map((value, i) => makeTopic(`topic-${i}`, { title: `${value} topic` })), makeTopic("topic-crlf", { title: crlf })];
+  const topics = [...values.map((value, i) => makeTopic({ id: `topic-${i}`, title: `${value} topic` })), makeTopic({ id: "topic-crlf", title: crlf })];
   const openTopics = values.map((value, i) => ({ id: `open-${i}`, title: value, status: "open" as const, score: 10 - i, voters: 1 }));
   return makeInput({
     variant,
@@ -158,7 +153,7 @@ describe("fast path equals full path for random hostile content", () => {
       const input = makeInput({
         variant: random() < 0.5 ? "free" : "patron",
         articles,
-        topics: topicIds.map((id) => makeTopic(id, { title: text(4) })),
+        topics: topicIds.map((id) => makeTopic({ id, title: text(4) })),
         openTopics: [{ id: "o1", title: text(5) || "o", status: "open", score: 1, voters: 1 }],
         digest: { id: "daily-2026-11-30", frequency: "daily", period: "2026-11-30", subject: text(5), intro: text(10) },
       });
