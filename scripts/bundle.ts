@@ -62,14 +62,21 @@ const BANNER = [
   `const __dirname = topLevelFileUrlToPath(new topLevelURL(".", import.meta.url))`,
 ].join("\n");
 
-/** Every Lambda entry point: `functions/**.ts`, by name (`api`, `send-worker`, `cron/reconcile`, …). */
+/** The API function's HTTP layer (the Hono app, its routes and views): modules `functions/api.ts` imports, not entries. */
+const HTTP_LAYER = "functions/api";
+
+/**
+ * Every Lambda entry point: `functions/**.ts` outside the API's HTTP layer, by name (`api`, `send-worker`,
+ * `cron/reconcile`, …).
+ */
 export function functionEntries(): Record<string, string> {
   const entries: Record<string, string> = {};
   const walk = (dir: string) => {
     for (const item of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
       const path = join(dir, item.name);
-      if (item.isDirectory()) walk(path);
-      else if (item.name.endsWith(".ts")) entries[path.slice("functions/".length, -3)] = join(ROOT, path);
+      if (item.isDirectory()) {
+        if (path !== HTTP_LAYER) walk(path);
+      } else if (item.name.endsWith(".ts")) entries[path.slice("functions/".length, -3)] = join(ROOT, path);
     }
   };
   walk("functions");
@@ -107,7 +114,7 @@ export function esbuildOptions(entry: string, outdir: string, variant: Variant =
 export interface Chunk {
   file: string;
   bytes: number;
-  /** By input path (`node_modules/zod/…`, `core/api/app.ts`), bytes in this file. */
+  /** By input path (`node_modules/zod/…`, `functions/api/app.ts`), bytes in this file. */
   inputs: Record<string, number>;
 }
 
@@ -163,7 +170,7 @@ export async function build(name: string, entry: string, outdir: string, variant
 /** Bytes of a list of chunks. */
 export const bytesOf = (chunks: Chunk[]) => chunks.reduce((sum, chunk) => sum + chunk.bytes, 0);
 
-/** The package an input path belongs to (`zod`, `@hono/zod-openapi`), or its top folder for our own code (`core/api`). */
+/** The package an input path belongs to (`zod`, `@hono/zod-openapi`), or its top folder for our own code (`functions/api`). */
 export function packageOf(input: string): string {
   const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
   if (match) return match[1]!;

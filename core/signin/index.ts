@@ -8,7 +8,7 @@
  * const { cookie } = await SignIn.redeem(token);     // POST /login: the link's button
  * const signedIn = await SignIn.Sessions.resume(cookie); // each request: the session and subscriber, or undefined
  * ```
- * The HTTP side (cookie attributes, `requireSession`, the Origin check) is in `core/api/session.ts`.
+ * The HTTP side (cookie attributes, `requireSession`, the Origin check) is in `functions/api/session.ts`.
  */
 export { requestLink, sendLink, linkToken, signinMessage, signinUrl, type RequestOutcome, type SigninLinkMessage } from "./request";
 export { checkLink, redeem } from "./redeem";

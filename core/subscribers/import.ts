@@ -16,6 +16,7 @@ import { log } from "../log";
 import { activated } from "./activate";
 import { parseImport, type ImportRow, type LineProblem } from "./import-csv";
 import { signupExpired } from "./rules";
+import { followableTopics } from "./topics";
 import type { Consent, Subscriber } from "./types";
 
 /**
@@ -46,7 +47,7 @@ type Outcome = "created" | "updated" | "unchanged" | { skip: string };
 /** Imports a CSV file (see `import-csv.ts` for its columns); `editor` is the token name, kept on the consent record. */
 export async function importSubscribers(text: string, editor: string, now = new Date()): Promise<ImportReport> {
   const { rows, errors, skips } = parseImport(text);
-  const followable = new Set((await Db.Topics.byStatus(["open", "closed", "covered"])).map((topic) => topic.id));
+  const followable = new Set((await followableTopics()).map((topic) => topic.id));
   const first = new Map<string, number>();
   const todo: ImportRow[] = [];
   for (const row of rows) {

@@ -2,6 +2,7 @@ import * as Db from "../db";
 import { VisibleError } from "../errors";
 import * as Tokens from "../tokens";
 import { signup, type SignupContext } from "./signup";
+import { followableTopics } from "./topics";
 
 export type ResubscribeOutcome = "confirmation-sent" | "recently-sent" | "already-active";
 
@@ -19,7 +20,7 @@ export async function resubscribe(token: string, context: Omit<SignupContext, "s
   }
   if (subscriber.status === "active") return "already-active";
   // A topic may have become unfollowable since (proposed again): the new opt-in keeps the ones that still exist.
-  const followable = new Set((await Db.Topics.byStatus(["open", "closed", "covered"])).map((topic) => topic.id));
+  const followable = new Set((await followableTopics()).map((topic) => topic.id));
   const input = {
     email: subscriber.email,
     name: subscriber.name,

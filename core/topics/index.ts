@@ -43,6 +43,11 @@ export async function listPublic(): Promise<ScoredTopic[]> {
   return scored.sort((a, b) => b.score - a.score || a.title.localeCompare(b.title));
 }
 
+/** Every topic's title by id, whatever its status (a subscriber may still follow one proposed again since). */
+export async function titles(): Promise<Record<string, string>> {
+  return Object.fromEntries((await Db.Topics.byStatus()).map((topic) => [topic.id, topic.title]));
+}
+
 /** Refuses topic ids that were never defined (or are not of the given statuses). */
 export async function assertTopicsExist(ids: readonly string[], statuses: readonly string[] = topicStatuses): Promise<void> {
   if (ids.length === 0) return;

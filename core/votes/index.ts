@@ -31,7 +31,11 @@ function assertCanVote(patron: Patron | undefined) {
   throw new VisibleError("forbidden", "not_eligible", message);
 }
 
-async function openTopic(topicId: string): Promise<Topic> {
+/**
+ * The topic a vote (or a vote link's page) is for: 404 `not_found` when there is none or it is only proposed.
+ * Closed and covered topics are returned: voting on them is refused later, with a reason.
+ */
+export async function openTopic(topicId: string): Promise<Topic> {
   const topic = await Db.Topics.get(topicId);
   if (!topic || topic.status === "proposed") throw new VisibleError("not_found", "not_found", "No such topic.");
   return topic;

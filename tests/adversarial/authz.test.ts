@@ -12,8 +12,8 @@
  * controls prove each refusal is the guard's: the same request with the right credential gets through.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { app } from "../../core/api";
-import { SIGN_IN_PAGE } from "../../core/api/session";
+import { app } from "../../functions/api/app";
+import { SIGN_IN_PAGE } from "../../functions/api/session";
 import * as Config from "../../core/config";
 import * as SignIn from "../../core/signin";
 import * as Tokens from "../../core/tokens";

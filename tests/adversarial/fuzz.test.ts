@@ -14,7 +14,7 @@
 import fc from "fast-check";
 import { simpleParser } from "mailparser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { app } from "../../core/api";
+import { app } from "../../functions/api/app";
 import * as SignIn from "../../core/signin";
 import * as Tokens from "../../core/tokens";
 import { drain } from "../../scripts/local-worker";

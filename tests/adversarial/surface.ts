@@ -7,9 +7,9 @@
  */
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { simpleParser } from "mailparser";
-import { app } from "../../core/api";
-import { requireEditor } from "../../core/api/editor-auth";
-import { checkOrigin, optionalSession, requireSession } from "../../core/api/session";
+import { app } from "../../functions/api/app";
+import { requireEditor } from "../../functions/api/editor-auth";
+import { checkOrigin, optionalSession, requireSession } from "../../functions/api/session";
 import { db } from "../../core/db/client";
 
 export type Guard = "editor" | "session" | "optional-session" | "origin";

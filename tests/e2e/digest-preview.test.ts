@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { app } from "../../core/api";
+import { app } from "../../functions/api/app";
 import { launchBrowser, SCREENSHOTS, viewports } from "../helpers/browser";
 import { EDITOR_TOKEN, publish } from "../helpers/editor";
 import { createDigest } from "../helpers/factories/index";

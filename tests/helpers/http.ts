@@ -1,6 +1,6 @@
 /** Requests to the app in process (`app.request`), as if from a given client IP. */
 import { randomInt } from "node:crypto";
-import { app } from "../../core/api";
+import { app } from "../../functions/api/app";
 
 /** A random client IP, so per-IP limits of one test never touch another's. */
 export const randomIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;

@@ -2,7 +2,7 @@
 import { serve, type ServerType } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { app } from "../../core/api";
+import { app } from "../../functions/api/app";
 import * as Db from "../../core/db";
 import { useLocalStack } from "../helpers/local";
 import { mailTo, tokenFrom, uniqueEmail } from "../helpers/mail";

@@ -12,7 +12,7 @@ import { pathToFileURL } from "node:url";
 import { randomUUID } from "node:crypto";
 import { serve, type ServerType } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { app } from "../../core/api";
+import { app } from "../../functions/api/app";
 import * as Db from "../../core/db";
 import type { Delivery } from "../../core/delivery/types";
 import { startLocalWorker } from "../../scripts/local-worker";

@@ -5,8 +5,8 @@
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { afterEach, describe, expect, it } from "vitest";
-import { onError } from "../../core/api/errors";
-import { checkOrigin, optionalSession, requireSession } from "../../core/api/session";
+import { onError } from "../../functions/api/errors";
+import { checkOrigin, optionalSession, requireSession } from "../../functions/api/session";
 import * as Config from "../../core/config";
 import * as SignIn from "../../core/signin";
 import * as Tokens from "../../core/tokens";

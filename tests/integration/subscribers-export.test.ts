@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { app } from "../../core/api";
+import { app } from "../../functions/api/app";
 import * as Config from "../../core/config";
 import * as Storage from "../../core/storage";
 import { EDITOR_TOKEN } from "../helpers/editor";

@@ -2,8 +2,8 @@
  * Membership on the pages: joining (`/join`, the digests' "Become a patron" links land here) and the account
  * page's membership section, whose "Manage billing" button opens Stripe's Billing Portal.
  */
-import type { Tier } from "../../config";
-import * as Patrons from "../../patrons";
+import type { Tier } from "../../../core/config";
+import * as Patrons from "../../../core/patrons";
 import { Layout } from "./layout";
 
 const fieldStyle = "font:inherit;width:100%;box-sizing:border-box;padding:.5rem;border:1px solid #767676;border-radius:4px";

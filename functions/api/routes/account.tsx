@@ -1,19 +1,19 @@
 /** The signed-in reader's pages. */
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
-import * as Config from "../../config";
-import * as Db from "../../db";
-import * as Patrons from "../../patrons";
-import * as Subscribers from "../../subscribers";
-import * as Votes from "../../votes";
+import * as Config from "../../../core/config";
+import * as Patrons from "../../../core/patrons";
+import * as Subscribers from "../../../core/subscribers";
+import * as Topics from "../../../core/topics";
+import * as Votes from "../../../core/votes";
 import { htmlPage } from "../openapi";
-import { AccountPage, VotesSection } from "../pages/account";
-import { MembershipSection } from "../pages/membership";
-import { PrivacySection } from "../pages/privacy";
+import { AccountPage, VotesSection } from "../views/account";
+import { MembershipSection } from "../views/membership";
+import { PrivacySection } from "../views/privacy";
 import { requireSession } from "../session";
 
-export const accountPages = new OpenAPIHono();
+export const accountRoutes = new OpenAPIHono();
 
-accountPages.openapi(
+accountRoutes.openapi(
   createRoute({
     method: "get",
     path: "/account",
@@ -26,11 +26,7 @@ accountPages.openapi(
   }),
   async (c) => {
     const { subscriber } = c.var;
-    const [patron, votes, topics] = await Promise.all([
-      Patrons.get(subscriber.id),
-      Votes.votesOf(subscriber.id),
-      Db.Topics.byStatus(),
-    ]);
+    const [patron, votes, topicTitles] = await Promise.all([Patrons.get(subscriber.id), Votes.votesOf(subscriber.id), Topics.titles()]);
     const membership = <MembershipSection patron={patron} tiers={Config.get().TIERS} />;
     // Patrons see their votes (none yet, too); a reader who never was one has no votes to show.
     const votesSection = (patron || votes.length > 0) && <VotesSection votes={votes} />;
@@ -38,7 +34,7 @@ accountPages.openapi(
       <AccountPage
         subscriber={subscriber}
         manageUrl={Subscribers.manageUrl(subscriber.id)}
-        topicTitles={Object.fromEntries(topics.map((topic) => [topic.id, topic.title]))}
+        topicTitles={topicTitles}
         membership={membership}
         votes={votesSection}
         privacy={<PrivacySection patron={patron?.status === "active" || patron?.status === "grace"} />}

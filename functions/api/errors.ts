@@ -9,9 +9,9 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ZodError } from "zod";
-import { VisibleError } from "../errors";
-import { log } from "../log";
-import { ErrorPage } from "./pages/error";
+import { VisibleError } from "../../core/errors";
+import { log } from "../../core/log";
+import { ErrorPage } from "./views/error";
 
 export function fieldsOf(error: ZodError): Record<string, string> {
   const fields: Record<string, string> = {};

@@ -3,19 +3,19 @@
  * as CSV, and the numbers (`GET /api/stats`).
  */
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
-import { VisibleError } from "../../errors";
-import * as Subscribers from "../../subscribers";
-import { LINK_SECONDS, exportToFile } from "../../subscribers/export-file";
-import { importSubscribers } from "../../subscribers/import";
-import { EXPORT_COLUMNS, IMPORT_COLUMNS, MAX_LINES, TOPIC_SEPARATOR } from "../../subscribers/import-csv";
-import { byEmail, list } from "../../subscribers/list";
-import { stats } from "../../subscribers/stats";
-import { statuses } from "../../subscribers/types";
-import { TOPIC_ID } from "../../topics";
+import { VisibleError } from "../../../core/errors";
+import * as Subscribers from "../../../core/subscribers";
+import { LINK_SECONDS, exportToFile } from "../../../core/subscribers/export-file";
+import { importSubscribers } from "../../../core/subscribers/import";
+import { EXPORT_COLUMNS, IMPORT_COLUMNS, MAX_LINES, TOPIC_SEPARATOR } from "../../../core/subscribers/import-csv";
+import { byEmail, list } from "../../../core/subscribers/list";
+import { stats } from "../../../core/subscribers/stats";
+import { statuses } from "../../../core/subscribers/types";
+import { TOPIC_ID } from "../../../core/topics";
 import { editorSecurity, type EditorEnv } from "../editor-auth";
 import { editorErrors, json, jsonError } from "../openapi";
 
-export const subscriberRoutes = new OpenAPIHono<EditorEnv>();
+export const subscriberAdminRoutes = new OpenAPIHono<EditorEnv>();
 
 /** The import's path, and its own body limit: 25,000 lines of CSV fit, and stay well under Lambda's 6 MB payload. */
 export const IMPORT_PATH = "/api/subscribers/import";
@@ -42,7 +42,7 @@ const subscriberSchema = z
   .openapi("Subscriber");
 const lineProblem = z.object({ line: z.number().int(), message: z.string() });
 
-subscriberRoutes.openapi(
+subscriberAdminRoutes.openapi(
   createRoute({
     method: "get",
     path: "/api/subscribers",
@@ -75,7 +75,7 @@ const exportFile = z
   })
   .openapi("ExportFile");
 
-subscriberRoutes.openapi(
+subscriberAdminRoutes.openapi(
   createRoute({
     method: "get",
     path: "/api/subscribers/export",
@@ -104,7 +104,7 @@ subscriberRoutes.openapi(
   },
 );
 
-subscriberRoutes.openapi(
+subscriberAdminRoutes.openapi(
   createRoute({
     method: "post",
     path: IMPORT_PATH,
@@ -147,7 +147,7 @@ subscriberRoutes.openapi(
   },
 );
 
-subscriberRoutes.openapi(
+subscriberAdminRoutes.openapi(
   createRoute({
     method: "get",
     path: "/api/subscribers/{email}",
@@ -164,7 +164,7 @@ subscriberRoutes.openapi(
 
 const countsBy = <T extends readonly [string, ...string[]]>(names: T) => z.object(Object.fromEntries(names.map((n) => [n, z.number().int()])));
 
-subscriberRoutes.openapi(
+subscriberAdminRoutes.openapi(
   createRoute({
     method: "get",
     path: "/api/stats",

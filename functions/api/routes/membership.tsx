@@ -2,17 +2,23 @@
  * Memberships over HTTP: the tiers (public), joining through Stripe Checkout and managing through Stripe's
  * Billing Portal (signed in; joining also works with just an email), and editors' comps. Without
  * STRIPE_SECRET_KEY the Stripe routes answer 503 saying so, before anything else.
+ *
+ * And for browsers, without JavaScript: `/join` (a tier, an email unless signed in) → POST → 303 to Stripe
+ * Checkout; the account page's "Manage billing" → POST `/account/billing` → 303 to Stripe's Billing Portal.
+ * Without Stripe keys they answer a 503 page that says so.
  */
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { Env } from "hono";
 import { createMiddleware } from "hono/factory";
-import * as Patrons from "../../patrons";
-import * as StripeApi from "../../stripe";
-import * as Subscribers from "../../subscribers";
-import { VisibleError } from "../../errors";
+import * as Config from "../../../core/config";
+import { VisibleError } from "../../../core/errors";
+import * as Patrons from "../../../core/patrons";
+import * as StripeApi from "../../../core/stripe";
+import * as Subscribers from "../../../core/subscribers";
 import { editorSecurity, type EditorEnv } from "../editor-auth";
-import { editorErrors, json, jsonError } from "../openapi";
+import { editorErrors, form, htmlPage, json, jsonError } from "../openapi";
 import { optionalSession, requireSession, type MaybeSignedIn, type SignedIn } from "../session";
+import { JoinPage } from "../views/membership";
 
 export const membershipRoutes = new OpenAPIHono<EditorEnv>();
 
@@ -151,5 +157,66 @@ membershipRoutes.openapi(
     const { email, tier, until } = c.req.valid("json");
     const patron = await Patrons.comp({ email, tierId: tier, until, by: c.var.editor });
     return c.json({ patron: patronSchema.parse(patron) }, 200);
+  },
+);
+
+const redirect = (description: string) => ({ description, headers: z.object({ location: z.string() }) });
+const tierId = z.string().max(64);
+
+membershipRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/join",
+    summary: "Become a patron: choose a tier",
+    middleware: [optionalSession] as const,
+    request: { query: z.object({ tier: tierId.optional() }) },
+    responses: { 200: htmlPage("The tiers, and the form that continues to Stripe Checkout"), 503: htmlPage("Stripe not configured") },
+  }),
+  (c) => {
+    if (!StripeApi.isConfigured()) throw StripeApi.notConfigured();
+    const page = <JoinPage tiers={Config.get().TIERS} selected={c.req.valid("query").tier} email={c.var.subscriber?.email} />;
+    return c.html(page, 200);
+  },
+);
+
+membershipRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/join",
+    summary: "Continue to Stripe Checkout for a tier",
+    middleware: [optionalSession] as const,
+    request: { body: form(z.object({ tier: tierId, email: Subscribers.Input.email.optional() })) },
+    responses: {
+      303: redirect("To Stripe Checkout"),
+      400: htmlPage("Unknown tier, or no email"),
+      409: htmlPage("Already a patron"),
+      503: htmlPage("Stripe not configured"),
+    },
+  }),
+  async (c) => {
+    if (!StripeApi.isConfigured()) throw StripeApi.notConfigured();
+    const { tier, email } = c.req.valid("form");
+    const subscriber = c.var.subscriber;
+    if (!subscriber && !email) throw new VisibleError("invalid", "invalid_request", "Give the email address to join with.");
+    const { url } = await Patrons.checkout(subscriber ? { tierId: tier, subscriber } : { tierId: tier, email: email! });
+    return c.redirect(url, 303);
+  },
+);
+
+membershipRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/account/billing",
+    summary: "Manage billing: to Stripe's Billing Portal",
+    middleware: [requireSession] as const,
+    responses: {
+      303: redirect("To Stripe's Billing Portal (or to sign in)"),
+      404: htmlPage("No paid membership"),
+      503: htmlPage("Stripe not configured"),
+    },
+  }),
+  async (c) => {
+    const { url } = await Patrons.portal(c.var.subscriber);
+    return c.redirect(url, 303);
   },
 );

@@ -1,7 +1,7 @@
 /** Sending a digest and following it: send (or resume), cancel, and its deliveries by status. */
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
-import * as Delivery from "../../delivery";
-import * as Digests from "../../digests";
+import * as Delivery from "../../../core/delivery";
+import * as Digests from "../../../core/digests";
 import { editorSecurity, type EditorEnv } from "../editor-auth";
 import { editorErrors, json, jsonError } from "../openapi";
 import { digestId, digestSchema, present } from "./digests";

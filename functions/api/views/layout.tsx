@@ -4,7 +4,7 @@
  */
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
-import * as Config from "../../config";
+import * as Config from "../../../core/config";
 
 // Colours are chosen for WCAG AA contrast on their backgrounds (the brand colour is checked when configured).
 const css = (brand: string) => `

@@ -16,10 +16,10 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
-import * as Config from "../config";
-import { VisibleError } from "../errors";
-import * as SignIn from "../signin";
-import type { Subscriber } from "../subscribers";
+import * as Config from "../../core/config";
+import { VisibleError } from "../../core/errors";
+import * as SignIn from "../../core/signin";
+import type { Subscriber } from "../../core/subscribers";
 
 /** What `requireSession` puts on the context. */
 export type SignedIn = { Variables: { subscriber: Subscriber; session: SignIn.Session } };

@@ -1,6 +1,6 @@
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
-import * as Articles from "../../articles";
-import { TOPIC_ID } from "../../topics";
+import * as Articles from "../../../core/articles";
+import { TOPIC_ID } from "../../../core/topics";
 import { editorSecurity, type EditorEnv } from "../editor-auth";
 import { editorErrors, json } from "../openapi";
 

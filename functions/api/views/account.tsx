@@ -4,8 +4,8 @@
  * props, so each stays with its own route code.
  */
 import type { Child } from "hono/jsx";
-import type { Subscriber } from "../../subscribers";
-import type { PatronVote } from "../../votes";
+import type { Subscriber } from "../../../core/subscribers";
+import type { PatronVote } from "../../../core/votes";
 import { Layout } from "./layout";
 import { ScoreLine, WithdrawButton } from "./topics";
 

@@ -3,9 +3,9 @@
  * form posts to `/account/delete` and gets a page). Cookie POSTs are Origin-checked by `requireSession`.
  */
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
-import * as Privacy from "../../privacy";
+import * as Privacy from "../../../core/privacy";
 import { form, htmlPage, json, jsonError } from "../openapi";
-import { ERASE_FORM_PATH, EXPORT_PATH, ErasedPage } from "../pages/privacy";
+import { ERASE_FORM_PATH, EXPORT_PATH, ErasedPage } from "../views/privacy";
 import { clearSessionCookie, requireSession } from "../session";
 
 export const privacyRoutes = new OpenAPIHono();

@@ -5,9 +5,9 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createMiddleware } from "hono/factory";
-import * as Config from "../config";
-import { VisibleError } from "../errors";
-import { log } from "../log";
+import * as Config from "../../core/config";
+import { VisibleError } from "../../core/errors";
+import { log } from "../../core/log";
 
 export type EditorEnv = { Variables: { editor: string } };
 

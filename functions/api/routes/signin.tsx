@@ -3,12 +3,12 @@
  * whose button POSTs (link scanners open links); the POST starts the session.
  */
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
-import * as SignIn from "../../signin";
-import * as Subscribers from "../../subscribers";
-import { VisibleError } from "../../errors";
+import * as SignIn from "../../../core/signin";
+import * as Subscribers from "../../../core/subscribers";
+import { VisibleError } from "../../../core/errors";
 import { clientIp } from "../client-ip";
 import { form, htmlPage, jsonError, tokenQuery } from "../openapi";
-import { LinkSentPage, SignInPage, SignInRequestPage } from "../pages/signin";
+import { LinkSentPage, SignInPage, SignInRequestPage } from "../views/signin";
 import { checkOrigin, clearSessionCookie, fromOwnOrigin, sessionCookie, setSessionCookie } from "../session";
 
 export const signinRoutes = new OpenAPIHono();

@@ -1,9 +1,9 @@
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
-import * as Delivery from "../../delivery";
-import * as Digests from "../../digests";
-import { ENCODED_WORD } from "../../email/message";
-import * as Subscribers from "../../subscribers";
-import { frequencies } from "../../subscribers/types";
+import * as Delivery from "../../../core/delivery";
+import * as Digests from "../../../core/digests";
+import { ENCODED_WORD } from "../../../core/email/message";
+import * as Subscribers from "../../../core/subscribers";
+import { frequencies } from "../../../core/subscribers/types";
 import { editorSecurity, type EditorEnv } from "../editor-auth";
 import { editorErrors, json, jsonError } from "../openapi";
 

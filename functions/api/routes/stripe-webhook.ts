@@ -4,8 +4,8 @@
  * retries. See core/stripe/README.md.
  */
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
-import * as Patrons from "../../patrons";
-import * as StripeApi from "../../stripe";
+import * as Patrons from "../../../core/patrons";
+import * as StripeApi from "../../../core/stripe";
 import { json, jsonError } from "../openapi";
 
 export const STRIPE_WEBHOOK_PATH = "/webhooks/stripe";

@@ -1,30 +1,26 @@
 /**
  * The one Hono app: every route, on Lambda (`functions/api.ts`) and locally (`npm start`), and in tests through
- * `app.request()`. Routes are grouped by audience and described in the OpenAPI document they are served with.
+ * `app.request()`. Routes are grouped by domain, one file each in `routes/` (its pages in the `views/` file of the
+ * same name), and described in the OpenAPI document they are served with.
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { swaggerUI } from "@hono/swagger-ui";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
-import * as Config from "../config";
-import { VisibleError } from "../errors";
+import * as Config from "../../core/config";
+import { VisibleError } from "../../core/errors";
 import { invalidRequest, notFound, onError } from "./errors";
-import { accountPages } from "./routes/account";
+import { accountRoutes } from "./routes/account";
 import { articleRoutes } from "./routes/articles";
 import { digestRoutes } from "./routes/digests";
 import { membershipRoutes } from "./routes/membership";
-import { membershipPages } from "./routes/membership-pages";
-import { MAX_WEBHOOK_BYTES, STRIPE_WEBHOOK_PATH, stripeWebhookRoutes } from "./routes/stripe-webhook";
-import { sendingRoutes } from "./routes/sending";
-import { publicRoutes } from "./routes/public";
-import { signinRoutes } from "./routes/signin";
-import { topicRoutes } from "./routes/topics";
-import { subscriberPages } from "./routes/subscriber-pages";
-import { subscribePages } from "./routes/subscribe-pages";
-import { topicPages } from "./routes/topic-pages";
-import { voteRoutes } from "./routes/votes";
 import { privacyRoutes } from "./routes/privacy";
-import { IMPORT_PATH, MAX_IMPORT_BYTES, subscriberRoutes } from "./routes/subscribers";
+import { documentation, publicRoutes } from "./routes/public";
+import { sendingRoutes } from "./routes/sending";
+import { signinRoutes } from "./routes/signin";
+import { MAX_WEBHOOK_BYTES, STRIPE_WEBHOOK_PATH, stripeWebhookRoutes } from "./routes/stripe-webhook";
+import { subscriberRoutes } from "./routes/subscribers";
+import { IMPORT_PATH, MAX_IMPORT_BYTES, subscriberAdminRoutes } from "./routes/subscribers-admin";
+import { topicRoutes } from "./routes/topics";
 
 /** Request bodies above this are refused with 413 before they are read further. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -57,38 +53,20 @@ export function createApp() {
   const limitFor = (path: string) => (path === STRIPE_WEBHOOK_PATH ? webhookLimit : path === IMPORT_PATH ? importLimit : apiLimit);
   app.use((c, next) => limitFor(c.req.path)(c, next));
 
+  // The order of these lines is the order of the OpenAPI document's paths.
   app.route("/", publicRoutes);
-  app.route("/", subscriberPages);
-  app.route("/", subscribePages);
+  app.route("/", subscriberRoutes);
   app.route("/", signinRoutes);
-  app.route("/", accountPages);
+  app.route("/", accountRoutes);
   app.route("/", topicRoutes);
-  app.route("/", voteRoutes);
-  app.route("/", topicPages);
   app.route("/", articleRoutes);
   app.route("/", digestRoutes);
   app.route("/", membershipRoutes);
-  app.route("/", membershipPages);
   app.route("/", stripeWebhookRoutes);
   app.route("/", sendingRoutes);
   app.route("/", privacyRoutes);
-  app.route("/", subscriberRoutes);
-
-  app.openAPIRegistry.registerComponent("securitySchemes", "editorToken", {
-    type: "http",
-    scheme: "bearer",
-    description: "An editor token from EDITOR_TOKENS",
-  });
-
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "Tidings",
-      version: "0.1.0",
-      description: "Newsletter and membership backend of a reader-funded newsroom.",
-    },
-  });
-  app.get("/docs", swaggerUI({ url: "/openapi.json" }));
+  app.route("/", subscriberAdminRoutes);
+  documentation(app);
 
   app.onError(onError);
   app.notFound(notFound);
@@ -96,3 +74,6 @@ export function createApp() {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/** The app, built once per process (a Lambda cold start, or `npm start`). */
+export const app = createApp();

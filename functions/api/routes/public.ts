@@ -1,0 +1,34 @@
+/** What anyone may ask of the API itself: whether it is up, and its OpenAPI document with a browsable view of it. */
+import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import { swaggerUI } from "@hono/swagger-ui";
+
+export const publicRoutes = new OpenAPIHono();
+
+publicRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/healthz",
+    summary: "Liveness",
+    responses: { 200: { description: "Up", content: { "application/json": { schema: z.object({ ok: z.boolean() }) } } } },
+  }),
+  (c) => c.json({ ok: true }, 200),
+);
+
+/** Serves the OpenAPI document of every route registered on `app` so far, and Swagger UI over it; call it last. */
+export function documentation(app: OpenAPIHono<any>) {
+  app.openAPIRegistry.registerComponent("securitySchemes", "editorToken", {
+    type: "http",
+    scheme: "bearer",
+    description: "An editor token from EDITOR_TOKENS",
+  });
+
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Tidings",
+      version: "0.1.0",
+      description: "Newsletter and membership backend of a reader-funded newsroom.",
+    },
+  });
+  app.get("/docs", swaggerUI({ url: "/openapi.json" }));
+}
