@@ -87,7 +87,6 @@ export default $config({
       primaryIndex: tableDefinition.primaryIndex,
       globalIndexes: tableDefinition.globalIndexes,
       ttl: tableDefinition.ttl,
-      stream: tableDefinition.stream,
     });
 
     // Subscriber exports: written here and handed out as short-lived presigned URLs (API Gateway buffers responses

@@ -154,6 +154,13 @@ const JAVA_MISSING =
   "(Debian/Ubuntu: `apt-get install -y openjdk-17-jre-headless`; macOS: `brew install openjdk@17`), " +
   "or set DYNAMODB_ENDPOINT to a DynamoDB you run yourself.";
 
+/**
+ * DynamoDB Local's JVM: the serial collector (2 cores), and the optimising compiler on, as a test run or a demo
+ * keeps one JVM busy for minutes (C1 alone starts a little faster and then runs about a quarter slower); heap room
+ * for a 100,000-subscriber table.
+ */
+const JAVA_OPTIONS = "-XX:+UseSerialGC -Xmx1g";
+
 // A JVM outlives a parent killed with SIGKILL; this loop kills it within a second of the parent going away.
 const WATCHDOG = 'while kill -0 "$1" && kill -0 "$2"; do sleep 1; done 2>/dev/null; kill "$2" 2>/dev/null';
 
@@ -172,7 +179,7 @@ async function startDynamoDbLocal(port: number): Promise<StandIn> {
     detached: true,
     stdio: ["ignore", "ignore", "pipe"],
     // A short-lived in-memory database needs no optimising compiler and little heap; it starts faster without.
-    env: { ...process.env, JAVA_TOOL_OPTIONS: "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx256m" },
+    env: { ...process.env, JAVA_TOOL_OPTIONS: JAVA_OPTIONS },
   });
   if (java.pid === undefined) {
     const [error] = (await once(java, "error")) as [NodeJS.ErrnoException];

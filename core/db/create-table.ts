@@ -25,7 +25,6 @@ export function createTableInput(name: string): CreateTableCommandInput {
       KeySchema: index(keys.hashKey, keys.rangeKey),
       Projection: { ProjectionType: "ALL" },
     })),
-    StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" },
   };
 }
 
