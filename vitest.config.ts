@@ -7,8 +7,8 @@ export default defineConfig({
     // Separate processes, so each test file's `process.env` (its TABLE_NAME) stays its own.
     pool: "forks",
     // Two files at a time, whatever the cores (vitest's default is one fewer than the cores: one, on a 2-core CI
-    // machine). Integration files spend most of their time waiting on the stand-ins, so two overlap well;
-    // measured on 2 cores: the whole suite in 7 min with two, against about 17 with one.
+    // machine). Integration files spend much of their time waiting on the stand-ins, so two overlap; measured on
+    // 2 cores, the whole suite took 4 min 20 s with two and about 8 min with one.
     maxWorkers: 2,
     // Generous: integration tests talk to a JVM on a 2-core CI machine, and DynamoDB Local slows down as a run
     // writes more (a safety net against hangs, not a speed check).

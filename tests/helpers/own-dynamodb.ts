@@ -1,6 +1,7 @@
 /**
- * `useLocalStack()`, optionally with a DynamoDB Local of the file's own. DynamoDB Local slows down for good after
- * many writes (even to tables since deleted): a long adversarial run would slow every other test file sharing it.
+ * `useLocalStack()`, optionally with a DynamoDB Local of the file's own: for the long adversarial runs
+ * (`npm run test:long`), whose hundreds of thousands of requests, faults and all, would otherwise share one JVM
+ * with every other file running beside them. `npm test` starts no DynamoDB Local but the shared one.
  */
 import { randomBytes } from "node:crypto";
 import { DeleteTableCommand } from "@aws-sdk/client-dynamodb";

@@ -6,12 +6,12 @@
  * - SES throttling 10% of calls, and one "daily quota exceeded" mid-send: nobody lost, failed or doubled;
  * - the MIME the SES client actually sent carries the one-click unsubscribe headers, per recipient;
  * - a subscriber who unsubscribes mid-send gets nothing after that.
- * Each test has a table and a queue of its own; the 2,000-subscriber send also a DynamoDB Local of its own.
+ * Each test has a table and a queue of its own.
  */
 import { randomBytes } from "node:crypto";
 import { DeleteTableCommand } from "@aws-sdk/client-dynamodb";
 import { simpleParser } from "mailparser";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import * as Config from "../../core/config";
 import * as Db from "../../core/db";
 import * as Email from "../../core/email";
@@ -20,7 +20,7 @@ import * as Subscribers from "../../core/subscribers";
 import type { Subscriber } from "../../core/subscribers";
 import * as Tokens from "../../core/tokens";
 import { drain, pollOnce } from "../../scripts/local-worker";
-import { createSendQueue, dynamoDbClient, ensureLocalTable, startLocalStack, type LocalEnv, type LocalStack } from "../../scripts/local-stack";
+import { createSendQueue, dynamoDbClient, ensureLocalTable, type LocalEnv } from "../../scripts/local-stack";
 import { deliveriesOf } from "../helpers/deliveries";
 import { editor, publish } from "../helpers/editor";
 import { createDigest, saveSubscribers } from "../helpers/factories/index";
@@ -69,33 +69,6 @@ afterEach(async () => {
     client.destroy();
   }
 });
-
-/**
- * Gives the tests of a `describe` a DynamoDB Local of their own. DynamoDB Local slows down for good after many
- * writes (even to tables since deleted): 2,000 subscribers and their deliveries would slow every test after them,
- * in every file, several times over.
- */
-function useOwnDynamoDb() {
-  let own: LocalStack | undefined;
-  let shared: string;
-  const pointAt = (endpoint: string) => {
-    env = { ...env, DYNAMODB_ENDPOINT: endpoint };
-    process.env.DYNAMODB_ENDPOINT = endpoint;
-    Config.reset();
-    Db.resetClient();
-  };
-  beforeAll(async () => {
-    shared = env.DYNAMODB_ENDPOINT;
-    // Unset, DynamoDB Local is started; SES, SQS and the queue URL are set, so the shared ones are kept.
-    delete process.env.DYNAMODB_ENDPOINT;
-    own = await startLocalStack({ dynamoPort: 0 });
-    pointAt(own.env.DYNAMODB_ENDPOINT);
-  });
-  afterAll(async () => {
-    pointAt(shared);
-    await own?.stop();
-  });
-}
 
 async function digestWithCounts(digestId: string) {
   const response = await editor("GET", `/api/digests/${digestId}`);
@@ -320,8 +293,6 @@ describe("unsubscribing mid-send", () => {
 });
 
 describe("sending a digest at scale", () => {
-  useOwnDynamoDb();
-
   it("sends 2,000 subscribers one email each with exactly their articles, and says why the others got none", async () => {
     await publish(TOPICS, ARTICLES);
     let started = performance.now();
