@@ -10,7 +10,7 @@ export * as SubscriberEmail from "./subscriber-email";
 export * as SignIn from "./signin";
 export * as Sessions from "./sessions";
 export { WriteConflictError, isRace, isTransient } from "./errors";
-export { MAX_ATTEMPTS, RetriesExhaustedError, retryWrite, type RetryOptions } from "./retry";
+export { MAX_ATTEMPTS, RetriesExhaustedError, retryWrite, untilProcessed, type RetryOptions } from "./retry";
 export { db, tableName, resetClient } from "./client";
 export * as Votes from "./votes";
 export * as Erasure from "./erasure";

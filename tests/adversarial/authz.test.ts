@@ -18,7 +18,7 @@ import * as Config from "../../core/config";
 import * as SignIn from "../../core/signin";
 import * as Tokens from "../../core/tokens";
 import { editor, EDITOR_TOKEN, publish } from "../helpers/editor";
-import { createDigest, saveSubscriber, signedIn } from "../helpers/factories/index";
+import { createDigest, saveSubscriber, signedIn } from "../helpers/factories";
 import { randomIp } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
 import { uniqueEmail } from "../helpers/mail";

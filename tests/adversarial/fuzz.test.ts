@@ -19,7 +19,7 @@ import * as SignIn from "../../core/signin";
 import * as Tokens from "../../core/tokens";
 import { drain } from "../../scripts/local-worker";
 import { publish, editor, EDITOR_TOKEN } from "../helpers/editor";
-import { createDigest, saveSubscriber, signedIn } from "../helpers/factories/index";
+import { createDigest, saveSubscriber, signedIn } from "../helpers/factories";
 import { randomIp, request } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
 import { mailTo, uniqueEmail } from "../helpers/mail";

@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Config from "../../core/config";
 import { LIMITS } from "../../core/subscribers/rules";
-import { signedLink } from "../helpers/factories/index";
+import { signedLink } from "../helpers/factories";
 import { startFakeStripe, type FakeStripe } from "../helpers/fake-stripe";
 import { describe as line, figures, halves, loopbackAddresses, sampleMemory, steadyLoad, type LoadRequest, type Sample } from "../helpers/load";
 import type { StoredEmail } from "../helpers/mail";

@@ -21,7 +21,7 @@ import type { Patron } from "../../core/patrons";
 import * as Votes from "../../core/votes";
 import { VisibleError } from "../../core/errors";
 import { startDynamoDbProxy } from "../helpers/dynamodb-proxy";
-import { createTopic, saveSubscriber } from "../helpers/factories/index";
+import { createTopic, saveSubscriber } from "../helpers/factories";
 import { mailboxes, uniqueEmail } from "../helpers/mail";
 import { useLocalStackWith } from "../helpers/own-dynamodb";
 import { random } from "../helpers/random";

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../functions/api/app";
 import { launchBrowser, SCREENSHOTS, viewports } from "../helpers/browser";
 import { EDITOR_TOKEN, publish } from "../helpers/editor";
-import { createDigest } from "../helpers/factories/index";
+import { createDigest } from "../helpers/factories";
 import { useLocalStack } from "../helpers/local";
 
 useLocalStack();

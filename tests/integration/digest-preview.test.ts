@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as Digests from "../../core/digests";
 import * as Email from "../../core/email";
 import { editor, publish } from "../helpers/editor";
-import { createDigest, saveSubscriber } from "../helpers/factories/index";
+import { createDigest, saveSubscriber } from "../helpers/factories";
 import { request } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
 import { mailTo, uniqueEmail } from "../helpers/mail";

@@ -12,7 +12,7 @@ import type { Patron } from "../../core/patrons";
 import * as StripeApi from "../../core/stripe";
 import { handler as expireComps } from "../../functions/cron/expire-comps";
 import { editor } from "../helpers/editor";
-import { savePatron, saveSubscriber, signedIn as startSession } from "../helpers/factories/index";
+import { savePatron, saveSubscriber, signedIn as startSession } from "../helpers/factories";
 import { postJson, request } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
 import { mailTo, uniqueEmail } from "../helpers/mail";

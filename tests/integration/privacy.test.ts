@@ -15,7 +15,7 @@ import * as Privacy from "../../core/privacy";
 import * as SignIn from "../../core/signin";
 import { drain } from "../../scripts/local-worker";
 import { editor, publish } from "../helpers/editor";
-import { createDigestWithStory } from "../helpers/factories/index";
+import { createDigestWithStory } from "../helpers/factories";
 import { postForm, postJson, randomIp, request } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
 import { mailTo, tokenFrom, uniqueEmail } from "../helpers/mail";

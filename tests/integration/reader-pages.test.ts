@@ -11,7 +11,7 @@ import { hashIp } from "../../core/subscribers/signup";
 import * as Tokens from "../../core/tokens";
 import * as Topics from "../../core/topics";
 import * as Votes from "../../core/votes";
-import { createTopic, createTopics, savePatronSubscriber, saveSubscriber, signedIn, signedLink } from "../helpers/factories/index";
+import { createTopic, createTopics, savePatronSubscriber, saveSubscriber, signedIn, signedLink } from "../helpers/factories";
 import { postForm, randomIp, request } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
 import { mailTo, tokenFrom, uniqueEmail } from "../helpers/mail";

@@ -23,7 +23,7 @@ import { drain, pollOnce } from "../../scripts/local-worker";
 import { createSendQueue, dynamoDbClient, ensureLocalTable, type LocalEnv } from "../../scripts/local-stack";
 import { deliveriesOf } from "../helpers/deliveries";
 import { editor, publish } from "../helpers/editor";
-import { createDigest, saveSubscribers } from "../helpers/factories/index";
+import { createDigest, saveSubscribers } from "../helpers/factories";
 import { request } from "../helpers/http";
 import { useLocalEnv } from "../helpers/local";
 import { mailboxes } from "../helpers/mail";

@@ -11,7 +11,7 @@ import type { Step } from "../../core/delivery/send";
 import type { Subscriber } from "../../core/subscribers";
 import { drain } from "../../scripts/local-worker";
 import { editor, publish } from "../helpers/editor";
-import { createDigestWithStory, saveSubscribers } from "../helpers/factories/index";
+import { createDigestWithStory, saveSubscribers } from "../helpers/factories";
 import { useLocalStack } from "../helpers/local";
 import { mailTo } from "../helpers/mail";
 import { random } from "../helpers/random";

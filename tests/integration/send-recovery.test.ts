@@ -11,7 +11,7 @@ import * as Delivery from "../../core/delivery";
 import * as Queue from "../../core/queue";
 import { drain } from "../../scripts/local-worker";
 import { editor, publish } from "../helpers/editor";
-import { createDigest, saveSubscribers } from "../helpers/factories/index";
+import { createDigest, saveSubscribers } from "../helpers/factories";
 import { useLocalStack } from "../helpers/local";
 import { mailTo } from "../helpers/mail";
 

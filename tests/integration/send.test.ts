@@ -8,7 +8,7 @@ import * as Delivery from "../../core/delivery";
 import type { Subscriber } from "../../core/subscribers";
 import { drain } from "../../scripts/local-worker";
 import { editor, publish } from "../helpers/editor";
-import { createDigest, saveSubscribers } from "../helpers/factories/index";
+import { createDigest, saveSubscribers } from "../helpers/factories";
 import { useLocalStack } from "../helpers/local";
 import { mailTo } from "../helpers/mail";
 

@@ -9,7 +9,7 @@ import * as Db from "../../core/db";
 import { handleSesEvents, LEASE_SECONDS, SesEventInFlightError } from "../../core/delivery/ses-events";
 import type { Subscriber } from "../../core/subscribers";
 import { handler } from "../../functions/ses-events";
-import { saveDigest, saveSubscriber } from "../helpers/factories/index";
+import { saveDigest, saveSubscriber } from "../helpers/factories";
 import { useLocalStack } from "../helpers/local";
 import { uniqueEmail } from "../helpers/mail";
 import { aimedAt, sesFixture, snsEvent, snsRecord, type SesFixture } from "../helpers/ses";

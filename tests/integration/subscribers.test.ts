@@ -8,7 +8,7 @@ import * as Db from "../../core/db";
 import * as Email from "../../core/email";
 import * as Subscribers from "../../core/subscribers";
 import * as Tokens from "../../core/tokens";
-import { signedLink } from "../helpers/factories/index";
+import { signedLink } from "../helpers/factories";
 import { postForm, postJson, randomIp, request } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
 import { mailTo, tokenFrom, uniqueEmail } from "../helpers/mail";

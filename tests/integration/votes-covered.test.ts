@@ -8,7 +8,7 @@ import * as Delivery from "../../core/delivery";
 import * as Votes from "../../core/votes";
 import { drain } from "../../scripts/local-worker";
 import { editor, publish } from "../helpers/editor";
-import { createArticle, createDigest, savePatronSubscriber, saveSubscriber } from "../helpers/factories/index";
+import { createArticle, createDigest, savePatronSubscriber, saveSubscriber } from "../helpers/factories";
 import { useLocalStack } from "../helpers/local";
 import { postForm, request } from "../helpers/http";
 import { mailTo, tokenFrom } from "../helpers/mail";

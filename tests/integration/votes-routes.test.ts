@@ -10,7 +10,7 @@ import * as Tokens from "../../core/tokens";
 import * as Topics from "../../core/topics";
 import * as Votes from "../../core/votes";
 import { editor } from "../helpers/editor";
-import { createTopic, savePatron, saveSubscriber, signedIn } from "../helpers/factories/index";
+import { createTopic, savePatron, saveSubscriber, signedIn } from "../helpers/factories";
 import { postForm, request } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
 

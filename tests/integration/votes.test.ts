@@ -11,7 +11,7 @@ import * as Patrons from "../../core/patrons";
 import type { Patron, PatronStatus } from "../../core/patrons";
 import * as Topics from "../../core/topics";
 import * as Votes from "../../core/votes";
-import { createTopics, savePatron, saveSubscriber } from "../helpers/factories/index";
+import { createTopics, savePatron, saveSubscriber } from "../helpers/factories";
 import { useLocalStack } from "../helpers/local";
 import { random } from "../helpers/random";
 

@@ -2,7 +2,7 @@
 import * as Db from "../../../core/db";
 import type { Patron } from "../../../core/patrons";
 import type { Subscriber } from "../../../core/subscribers";
-import { saveSubscriber } from "../factories";
+import { saveSubscriber } from "./subscribers";
 
 /** A patron record, active on the coffee tier unless told, of `subscriberId` (a patron is a subscriber). */
 export function makePatron(overrides: Partial<Patron> & Pick<Patron, "subscriberId">): Patron {

@@ -2,7 +2,7 @@
 import * as Db from "../../../core/db";
 import * as SignIn from "../../../core/signin";
 import type { Subscriber } from "../../../core/subscribers";
-import { saveSubscriber } from "../factories";
+import { saveSubscriber } from "./subscribers";
 import { request } from "../http";
 
 export interface SignedIn {

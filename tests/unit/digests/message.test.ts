@@ -5,7 +5,7 @@ import * as Email from "../../../core/email";
 import * as Tokens from "../../../core/tokens";
 import { digestPreview, digestPreviewReader } from "../../../templates";
 import { makeInput, tokensOf, useRenderSettings } from "../../helpers/digest-render";
-import { makeArticle } from "../../helpers/factories/index";
+import { makeArticle } from "../../helpers/factories";
 
 useRenderSettings();
 

@@ -3,7 +3,7 @@ import * as Render from "../../../core/digests/render";
 import type { Recipient } from "../../../core/digests/types";
 import * as Tokens from "../../../core/tokens";
 import { hrefs, makeInput, tokensOf, useRenderSettings } from "../../helpers/digest-render";
-import { makeArticle, makeTopic } from "../../helpers/factories/index";
+import { makeArticle, makeTopic } from "../../helpers/factories";
 
 useRenderSettings();
 

@@ -1,8 +1,8 @@
 /** Factories with overrides, writing straight to the table (arrange quickly; act through the real code). */
 import { randomUUID } from "node:crypto";
 import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
-import * as Db from "../../core/db";
-import type { Subscriber } from "../../core/subscribers";
+import * as Db from "../../../core/db";
+import type { Subscriber } from "../../../core/subscribers";
 
 let counter = 0;
 
@@ -58,11 +58,10 @@ export async function createSubscribers(
   };
   const worker = async () => {
     for (let requests = batch(); requests.length > 0; requests = batch()) {
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 2000)));
-        const { UnprocessedItems } = await Db.db().send(new BatchWriteCommand({ RequestItems: { [Db.tableName()]: requests } }));
-        requests = (UnprocessedItems?.[Db.tableName()] ?? []) as typeof requests;
-      }
+      await Db.untilProcessed("seed subscribers", requests, async (left) => {
+        const { UnprocessedItems } = await Db.db().send(new BatchWriteCommand({ RequestItems: { [Db.tableName()]: [...left] } }));
+        return (UnprocessedItems?.[Db.tableName()] ?? []) as typeof requests;
+      });
     }
   };
   await Promise.all(Array.from({ length: parallel }, worker));
