@@ -1,21 +1,27 @@
 /**
  * Patron emails, each sent once per change of status. The write that changes the status also records the email
  * it owes (`notice`, with that write's version); whoever holds the patron afterwards (the same request, or a
- * redelivery after a failure) sends it. Sending is claimed once per notice (`Events.once`), so duplicated and
- * concurrent webhooks send one email; a failed send gives the claim back and fails the request, so Stripe's
- * redelivery sends it.
+ * redelivery after a failure) sends it. Sending is claimed per notice under a lease (`Events.once`), kept for 30
+ * days (`Events.keep`) only once the email went out, so duplicated and concurrent webhooks send one email:
+ * - a failed send gives the claim back and fails the request, so Stripe's redelivery sends it;
+ * - a crash between claiming and sending leaves only the lease, which expires, so a later attempt sends it;
+ * - an attempt that meets a live, un-kept claim fails (`patronEmailInFlight`, 503) rather than take the email for
+ *   sent and forget the notice: the webhook answers 5xx and Stripe's redelivery looks again.
  */
 import { loadTemplates } from "../../templates/load";
 import * as Config from "../config";
 import * as Db from "../db";
 import * as Email from "../email";
+import { VisibleError } from "../errors";
 import { log } from "../log";
 import type { Subscriber } from "../subscribers/types";
 import { noticeFits } from "./rules";
 import type { NoticeKind, Patron } from "./types";
 
-/** Claims are kept long after any redelivery could come. */
-const CLAIM_SECONDS = 30 * 24 * 60 * 60;
+/** How long a claim holds off other senders: longer than rendering and sending one email may take. */
+export const CLAIM_LEASE_SECONDS = 120;
+/** Claims of sent emails are kept long after any redelivery could come (Stripe retries for three days). */
+const SENT_SECONDS = 30 * 24 * 60 * 60;
 
 /** Where the claims of patron emails are kept (`Events.once`'s source). */
 export const PATRON_EMAIL_CLAIMS = "patron-email";
@@ -28,19 +34,36 @@ export function patronEmailClaim(subscriberId: string, version: number, kind: No
   return `${subscriberId}:${version}:${kind}`;
 }
 
+/**
+ * An email claimed by another attempt and not sent yet: thrown (503) so the webhook is delivered again, instead of
+ * forgetting a notice whose sending may still fail.
+ */
+export function patronEmailInFlight(): VisibleError {
+  return new VisibleError("unavailable", "email_in_flight", "A patron email this change owes is being sent; try again later.", {
+    retryAfterSeconds: CLAIM_LEASE_SECONDS,
+  });
+}
+
 /** Sends the email `patron` owes, if any (once per notice), then forgets it. */
-export async function deliverNotice(patron: Patron): Promise<void> {
+export async function deliverNotice(patron: Patron, now = new Date()): Promise<void> {
   const notice = patron.notice;
   if (!notice) return;
   if (noticeFits(notice.kind, patron.status)) {
     const claim = patronEmailClaim(patron.subscriberId, notice.version, notice.kind);
-    if (await Db.Events.once(PATRON_EMAIL_CLAIMS, claim, CLAIM_SECONDS)) {
+    if (await Db.Events.once(PATRON_EMAIL_CLAIMS, claim, CLAIM_LEASE_SECONDS, now)) {
       try {
         await send(patron);
       } catch (error) {
         await Db.Events.release(PATRON_EMAIL_CLAIMS, claim).catch(() => undefined);
         throw error;
       }
+      // Sent: a failure to keep the claim is logged, not thrown (a retry after the lease would send it again).
+      await Db.Events.keep(PATRON_EMAIL_CLAIMS, claim, SENT_SECONDS, now).catch((error) =>
+        log.error({ err: error, event: "patron.email_unremembered", subscriberId: patron.subscriberId }, "patron email sent but not remembered"),
+      );
+    } else if (!(await Db.Events.processed(PATRON_EMAIL_CLAIMS, claim))) {
+      log.warn({ event: "patron.email_in_flight", subscriberId: patron.subscriberId, kind: notice.kind }, "patron email claimed elsewhere");
+      throw patronEmailInFlight();
     }
   }
   await Db.Patrons.clearNotice(patron.subscriberId, notice.version);

@@ -4,6 +4,7 @@
  * duplicated, late or out-of-order event does no harm. Types not in the table are acknowledged and ignored.
  */
 import * as Db from "../db";
+import { VisibleError } from "../errors";
 import { log } from "../log";
 import * as StripeApi from "../stripe";
 import type { Stripe } from "../stripe";
@@ -51,14 +52,30 @@ export const handlers: Record<string, Handler> = {
 export type Outcome = "processed" | "duplicate" | "ignored";
 
 /**
- * Processes a verified event once: unknown types are ignored; a known one is claimed by its id (a conditional
- * put), handled, and remembered. If handling fails the claim is given back and the error thrown, so the caller
- * answers 5xx and Stripe's redelivery is processed.
+ * An event claimed by another delivery and not processed yet: answered 503, so that Stripe delivers it again later.
+ * Answering 200 ("duplicate") would lose it whenever the delivery holding the claim then fails or dies, as Stripe
+ * never retries an event it got a 200 for.
+ */
+export function eventInFlight(eventId: string): VisibleError {
+  return new VisibleError("unavailable", "event_in_flight", `Event ${eventId} is being processed; deliver it again later.`, {
+    retryAfterSeconds: LEASE_SECONDS,
+  });
+}
+
+/**
+ * Processes a verified event once: unknown types are ignored; a known one is claimed by its id under a lease (a
+ * conditional put), handled, and remembered. An event processed already is a duplicate (200); one claimed and not
+ * processed yet is in flight (503, see `eventInFlight`). If handling fails the claim is given back and the error
+ * thrown, so the caller answers 5xx and Stripe's redelivery is processed.
  */
 export async function receive(event: Stripe.Event, now = new Date()): Promise<Outcome> {
   const handle = handlers[event.type];
   if (!handle) return "ignored";
-  if (!(await Db.Events.once("stripe", event.id, LEASE_SECONDS, now))) return "duplicate";
+  if (!(await Db.Events.once("stripe", event.id, LEASE_SECONDS, now))) {
+    if (await Db.Events.processed("stripe", event.id)) return "duplicate";
+    log.warn({ event: "stripe.in_flight", type: event.type, eventId: event.id }, "stripe event claimed elsewhere; to be redelivered");
+    throw eventInFlight(event.id);
+  }
   try {
     await handle(event);
   } catch (error) {
@@ -67,7 +84,11 @@ export async function receive(event: Stripe.Event, now = new Date()): Promise<Ou
     );
     throw error;
   }
-  await Db.Events.keep("stripe", event.id, REMEMBER_SECONDS, now);
+  // Processed: a failure to remember it now is logged, not answered 5xx. The lease is left, so a redelivery meets
+  // it (503) until it expires and is then processed again, which changes nothing (every handler re-fetches).
+  await Db.Events.keep("stripe", event.id, REMEMBER_SECONDS, now).catch((error) =>
+    log.error({ err: error, event: "stripe.unremembered", eventId: event.id }, "stripe event processed but not remembered"),
+  );
   log.info({ event: "stripe.event", type: event.type, eventId: event.id }, "stripe event processed");
   return "processed";
 }

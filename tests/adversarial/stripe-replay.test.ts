@@ -81,16 +81,24 @@ async function pool<T>(items: readonly T[], concurrency: number, work: (item: T)
   );
 }
 
-/** Stripe's side: delivers events, `concurrency` at a time, and delivers again whatever got a 5xx, until 200. */
+/** How long Stripe keeps retrying here: past the webhook's 120 s lease, which a claim left by a failure may hold. */
+const RETRY_FOR_MS = 150_000;
+
+/**
+ * Stripe's side: delivers events, `concurrency` at a time, and delivers again whatever got a 5xx (a failure, or the
+ * event in flight in another delivery), until 200.
+ */
 class Sender {
   deliveries = 0;
   failed = 0;
   readonly answers = new Map<string, { processed: number; duplicate: number; ignored: number }>();
 
   async deliverAll(events: readonly Stripe.Event[], concurrency: number) {
+    const started = Date.now();
     let queue = events;
     for (let round = 0; queue.length > 0; round++) {
-      if (round >= 50) throw new Error(`${queue.length} events still answered 5xx after ${round} deliveries`);
+      if (round >= 50 && Date.now() - started > RETRY_FOR_MS)
+        throw new Error(`${queue.length} events still answered 5xx after ${round} deliveries`);
       if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * round))); // retries come later
       const again: Stripe.Event[] = [];
       await pool(queue, concurrency, async (event) => {

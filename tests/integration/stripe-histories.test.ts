@@ -18,12 +18,14 @@ useLocalStack();
 const stripe = useFakeStripe();
 
 /**
- * Delivers events concurrently, in batches, as Stripe does: a 5xx (the patron too contended to write, say) is
- * delivered again later, like Stripe's retries; anything else but 200 fails the test.
+ * Delivers events concurrently, in batches, as Stripe does: a 5xx (the patron too contended to write, or the event
+ * still in flight in another delivery) is delivered again later, like Stripe's retries; anything else but 200 fails
+ * the test.
  */
 async function deliverAll(events: Stripe.Event[], batch: number) {
   let queue = events;
-  for (let round = 0; queue.length && round < 5; round++) {
+  for (let round = 0; queue.length && round < 20; round++) {
+    if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * round))); // retries come later
     const retry: Stripe.Event[] = [];
     for (let i = 0; i < queue.length; i += batch) {
       const slice = queue.slice(i, i + batch);
