@@ -133,7 +133,14 @@ describe("npm start under a steady load", () => {
       ...traffic.events.map((event, i) => {
         const body = JSON.stringify(event);
         // Signed when sent, as Stripe signs each delivery.
-        return (): LoadRequest => ({ kind: "webhook", method: "POST", path: "/webhooks/stripe", ...signedRequest(body), from: stripeFrom[i % 10]! });
+        return (): LoadRequest => ({
+          kind: "webhook",
+          method: "POST",
+          path: "/webhooks/stripe",
+          ...signedRequest(body),
+          from: stripeFrom[i % 10]!,
+          tag: event.id,
+        });
       }),
       ...Array.from({ length: BOMB }, (_, i) => () => json("bombed", "/api/subscribe", { email: bombed }, bombers[i % bombers.length]!)),
     ];
@@ -183,9 +190,21 @@ describe("npm start under a steady load", () => {
     const logged = app.output().split("\n").filter((text) => /"level":(50|60)/.test(text));
     if (logged.length) console.log(`npm start logged ${logged.length} errors; the first:\n${logged.slice(0, 3).join("\n")}`);
 
+    // A delivery of an event that another delivery of it is still processing is answered 503 with Retry-After,
+    // and Stripe delivers it again later: only events sent twice may meet that, and their redelivery is processed
+    // or a duplicate (200). Every other answer to legitimate traffic is a 2xx.
+    const deliveredTwice = new Set(traffic.events.map((e) => e.id).filter((id, i, ids) => ids.indexOf(id) !== i));
+    const inFlight = load.samples.filter((s) => s.kind === "webhook" && s.status === 503 && deliveredTwice.has(s.tag!) && s.retryAfter);
+    for (const { tag } of inFlight) {
+      const event = traffic.events.find((e) => e.id === tag)!;
+      const again = await fetch(`${app.url}/webhooks/stripe`, { method: "POST", ...signedRequest(JSON.stringify(event)) });
+      expect([tag, again.status]).toEqual([tag, 200]);
+    }
+    const answered = (s: Sample) => !inFlight.includes(s);
+
     // Assert: no 5xx anywhere; no error at all for legitimate traffic, the bombed address included.
-    expect(all.filter((s) => s.status >= 500 || s.status === 0).map(brief)).toEqual([]);
-    expect(load.samples.filter((s) => s.status < 200 || s.status >= 300).map(brief)).toEqual([]);
+    expect(all.filter(answered).filter((s) => s.status >= 500 || s.status === 0).map(brief)).toEqual([]);
+    expect(load.samples.filter(answered).filter((s) => s.status < 200 || s.status >= 300).map(brief)).toEqual([]);
     expect(legit.length + BOMB).toBe(plan.length);
 
     // One-click unsubscribes took effect (a sample of them: their preferences pages say so).

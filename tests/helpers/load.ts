@@ -19,6 +19,8 @@ export interface LoadRequest {
   body?: string;
   /** The loopback address to send from (the client IP the app sees); default 127.0.0.1. */
   from?: string;
+  /** Names the request in its sample (a webhook's event id, say), for a test that follows it up. */
+  tag?: string;
 }
 
 export interface Sample {
@@ -32,6 +34,7 @@ export interface Sample {
   at: number;
   retryAfter?: string;
   error?: string;
+  tag?: string;
 }
 
 export interface SteadyOptions {
@@ -74,7 +77,7 @@ export async function steadyLoad(options: SteadyOptions): Promise<SteadyRun> {
     const from = spec.from ?? "127.0.0.1";
     inFlight++;
     const done = (sample: Omit<Sample, "kind" | "from" | "ms" | "at">) => {
-      samples.push({ kind: spec.kind, from, ms: performance.now() - started - dueAt, at: dueAt, ...sample });
+      samples.push({ kind: spec.kind, from, ms: performance.now() - started - dueAt, at: dueAt, tag: spec.tag, ...sample });
       inFlight--;
       wake?.();
     };
