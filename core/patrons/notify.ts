@@ -5,14 +5,15 @@
  * days (`Events.keep`) only once the email went out, so duplicated and concurrent webhooks send one email:
  * - a failed send gives the claim back and fails the request, so Stripe's redelivery sends it;
  * - a crash between claiming and sending leaves only the lease, which expires, so a later attempt sends it;
- * - an attempt that meets a live, un-kept claim fails (`patronEmailInFlight`, 503) rather than take the email for
- *   sent and forget the notice: the webhook answers 5xx and Stripe's redelivery looks again.
+ * - an attempt that meets a live, un-kept claim leaves the notice in place rather than take the email for sent:
+ *   the holder clears it once sent; if the holder fails, its redelivery, or any later write of the patron (the
+ *   nightly reconciliation at the latest), sends it. It does not fail, so concurrent webhooks about one patron,
+ *   and the expiry cron running beside one, all complete.
  */
 import { loadTemplates } from "../../templates/load";
 import * as Config from "../config";
 import * as Db from "../db";
 import * as Email from "../email";
-import { VisibleError } from "../errors";
 import { log } from "../log";
 import type { Subscriber } from "../subscribers/types";
 import { noticeFits } from "./rules";
@@ -34,16 +35,6 @@ export function patronEmailClaim(subscriberId: string, version: number, kind: No
   return `${subscriberId}:${version}:${kind}`;
 }
 
-/**
- * An email claimed by another attempt and not sent yet: thrown (503) so the webhook is delivered again, instead of
- * forgetting a notice whose sending may still fail.
- */
-export function patronEmailInFlight(): VisibleError {
-  return new VisibleError("unavailable", "email_in_flight", "A patron email this change owes is being sent; try again later.", {
-    retryAfterSeconds: CLAIM_LEASE_SECONDS,
-  });
-}
-
 /** Sends the email `patron` owes, if any (once per notice), then forgets it. */
 export async function deliverNotice(patron: Patron, now = new Date()): Promise<void> {
   const notice = patron.notice;
@@ -62,8 +53,8 @@ export async function deliverNotice(patron: Patron, now = new Date()): Promise<v
         log.error({ err: error, event: "patron.email_unremembered", subscriberId: patron.subscriberId }, "patron email sent but not remembered"),
       );
     } else if (!(await Db.Events.processed(PATRON_EMAIL_CLAIMS, claim))) {
-      log.warn({ event: "patron.email_in_flight", subscriberId: patron.subscriberId, kind: notice.kind }, "patron email claimed elsewhere");
-      throw patronEmailInFlight();
+      log.info({ event: "patron.email_in_flight", subscriberId: patron.subscriberId, kind: notice.kind }, "patron email being sent elsewhere");
+      return; // the notice stays until the email is sent
     }
   }
   await Db.Patrons.clearNotice(patron.subscriberId, notice.version);
