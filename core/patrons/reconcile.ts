@@ -57,7 +57,8 @@ export async function reconcile(now = new Date()): Promise<ReconcileReport> {
     if (current) {
       const all = [...memberships, ...(current.stripeCustomerId !== customerId ? (byCustomer.get(current.stripeCustomerId ?? "") ?? []) : [])];
       const expected = derive(current, choose(all), current.subscriberId, now, GRACE_DAYS);
-      if (expected && sameMembership(current, expected)) continue;
+      // A patron still owed an email (its notice: a sender that failed or died) is synced too, which sends it.
+      if (expected && sameMembership(current, expected) && !current.notice) continue;
     }
     const result = current ? await syncPatron(current.subscriberId, [customerId], now) : await syncCustomer(customerId, {}, now);
     if (result.changed && result.subscriberId) {

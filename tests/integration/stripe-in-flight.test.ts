@@ -11,6 +11,7 @@ import type Stripe from "stripe";
 import { describe, expect, it, vi } from "vitest";
 import * as Db from "../../core/db";
 import { CLAIM_LEASE_SECONDS, PATRON_EMAIL_CLAIMS, patronEmailClaim } from "../../core/patrons/notify";
+import { reconcile } from "../../core/patrons/reconcile";
 import { saveSubscriber } from "../helpers/factories";
 import { useLocalStack } from "../helpers/local";
 import { mailTo, uniqueEmail } from "../helpers/mail";
@@ -145,6 +146,20 @@ describe("patron emails claimed under a lease", () => {
     await Db.Events.release(PATRON_EMAIL_CLAIMS, claim);
     const later = event("invoice.paid", invoice({ customer: cus.id, subscription: sub.id }));
     expect(await (await deliver(later)).json()).toEqual({ received: true, outcome: "processed" });
+    expect((await mailTo(subscriber.email)).map((m) => m.subject)).toEqual([WELCOME]);
+    expect((await Db.Patrons.get(subscriber.id))?.notice).toBeUndefined();
+  });
+
+  it("an email whose sender died is sent by the nightly reconciliation, once, when nothing else touches the patron", async () => {
+    const { subscriber, subscription: sub, claim } = await arrange("owed-email");
+    expect(await Db.Events.once(PATRON_EMAIL_CLAIMS, claim, CLAIM_LEASE_SECONDS)).toBe(true);
+    expect((await deliver(event("customer.subscription.created", sub))).status).toBe(200);
+    expect(await mailTo(subscriber.email)).toHaveLength(0);
+
+    // The sender died; its lease has run out by the night.
+    await Db.Events.release(PATRON_EMAIL_CLAIMS, claim);
+    await reconcile();
+    await reconcile();
     expect((await mailTo(subscriber.email)).map((m) => m.subject)).toEqual([WELCOME]);
     expect((await Db.Patrons.get(subscriber.id))?.notice).toBeUndefined();
   });
