@@ -6,9 +6,9 @@
  * - a failed send gives the claim back and fails the request, so Stripe's redelivery sends it;
  * - a crash between claiming and sending leaves only the lease, which expires, so a later attempt sends it;
  * - an attempt that meets a live, un-kept claim leaves the notice in place rather than take the email for sent:
- *   the holder clears it once sent; if the holder fails, its redelivery, or any later write of the patron (the
- *   nightly reconciliation, which syncs every patron still owed an email, at the latest) sends it. It does not fail, so concurrent webhooks about one patron,
- *   and the expiry cron running beside one, all complete.
+ *   the holder clears it once sent; if the holder fails, its redelivery or any later write of the patron sends it
+ *   (the nightly reconciliation syncs every patron still owed an email). It does not fail, so concurrent webhooks
+ *   about one patron, and the expiry cron running beside one, all complete.
  */
 import { loadTemplates } from "../../templates/load";
 import * as Config from "../config";
