@@ -6,6 +6,7 @@ export * as Digests from "./digests";
 export * as Deliveries from "./deliveries";
 export * as Events from "./events";
 export * as Patrons from "./patrons";
+export * as Customers from "./customers";
 export * as SubscriberEmail from "./subscriber-email";
 export * as SignIn from "./signin";
 export * as Sessions from "./sessions";

@@ -7,6 +7,7 @@
  * | email      | EMAIL#<email>       | EMAIL             |                                               |                                     |
  * | follow     | SUB#<id>            | FOLLOWS#<topic>   |                                               | TOPIC#<topic>#FOLLOWERS / <status>#<id> |
  * | patron     | SUB#<id>            | PATRON            | CUSTOMER#<stripe customer id> / PATRON        | PATRONS#<status> / <id>             |
+ * | customer   | STRIPE#<customer id> | CUSTOMER         |                                               |                                     |
  * | links sent | SUB#<id>            | SIGNIN_LINKS      | (TTL)                                         |                                     |
  * | link use   | SUB#<id>            | SIGNIN#<nonce>    | (TTL)                                         |                                     |
  * | session    | SUB#<id>            | SESSION#<session> | (TTL)                                         |                                     |
@@ -137,6 +138,14 @@ export const patron = {
   customerPartition: (customerId: string) => `CUSTOMER#${customerId}`,
   byStatus: (status: string, subscriberId: string) => ({ gsi2pk: patron.statusPartition(status), gsi2sk: subscriberId }),
   statusPartition: (status: string) => `PATRONS#${status}`,
+};
+
+/**
+ * A Stripe customer and the subscriber it pays for: one item per customer, written once and never handed to
+ * anyone else, so a person who paid through several customers is one subscriber (their patron lists them all).
+ */
+export const customer = {
+  key: (customerId: string) => ({ pk: `STRIPE#${customerId}`, sk: "CUSTOMER" }),
 };
 
 /**
