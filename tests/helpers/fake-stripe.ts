@@ -1,7 +1,8 @@
 /**
  * A small fake of Stripe's API on localhost, for the few routes Tidings calls: subscriptions (retrieve, list by
- * customer and status, paginated, cancel), customers (create, retrieve), Checkout sessions (create) and Billing Portal
- * sessions (create). Its state is in memory and the test owns it: put subscriptions and customers in, read the
+ * customer and status, paginated, cancel), customers (create, retrieve), Checkout sessions (create), Billing Portal
+ * sessions (create), and for charges: charges, disputes (retrieve, list by charge), invoices (retrieve) and invoice
+ * payments (list by invoice or payment intent). Its state is in memory and the test owns it: put subscriptions and customers in, read the
  * sessions and requests out, and make the next matching call fail. Objects are shaped from Stripe's own examples
  * (`stripe-objects.ts`). The app reaches it through STRIPE_API_BASE, with the real `stripe` package.
  */
@@ -38,6 +39,10 @@ export interface FakeStripe {
   customers: Map<string, Stripe.Customer | Stripe.DeletedCustomer>;
   checkoutSessions: Array<{ params: Record<string, any>; session: Stripe.Checkout.Session }>;
   portalSessions: Array<{ params: Record<string, any>; session: Stripe.BillingPortal.Session }>;
+  charges: Map<string, Stripe.Charge>;
+  disputes: Map<string, Stripe.Dispute>;
+  invoices: Map<string, Stripe.Invoice>;
+  invoicePayments: Map<string, Stripe.InvoicePayment>;
   requests: RecordedRequest[];
   /** The next `times` calls matching make Stripe answer `status` (an API error; 5xx by default). */
   failNext(match: { method?: string; path: RegExp }, status?: number, times?: number): void;
@@ -61,6 +66,10 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     customers: new Map(),
     checkoutSessions: [],
     portalSessions: [],
+    charges: new Map(),
+    disputes: new Map(),
+    invoices: new Map(),
+    invoicePayments: new Map(),
     requests: [],
     failNext: (match, status = 500, times = 1) => failures.push({ ...match, status, times }),
     put: (subscription) => void fake.subscriptions.set(subscription.id, structuredClone(subscription)),
@@ -144,6 +153,27 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       });
       fake.customers.set(created.id, created);
       return answer(res, 200, created);
+    }
+    if ((match = /^GET \/v1\/(charges|disputes|invoices)\/([^/]+)$/.exec(route))) {
+      const [, kind, id] = match as unknown as [string, "charges" | "disputes" | "invoices", string];
+      const found = fake[kind].get(id);
+      return found ? answer(res, 200, found) : answer(res, 404, missing(kind.slice(0, -1), id));
+    }
+    if (route === "GET /v1/disputes") {
+      const all = [...fake.disputes.values()]
+        .filter((d) => (!query.charge || d.charge === query.charge) && (!query.payment_intent || d.payment_intent === query.payment_intent))
+        .sort((a, b) => b.created - a.created || b.id.localeCompare(a.id));
+      return answer(res, 200, page(all, query, "/v1/disputes"));
+    }
+    if (route === "GET /v1/invoice_payments") {
+      const payment = (query.payment ?? {}) as Record<string, string>;
+      const all = [...fake.invoicePayments.values()]
+        .filter((p) => !query.invoice || p.invoice === query.invoice)
+        .filter((p) => !payment.type || p.payment.type === payment.type)
+        .filter((p) => !payment.payment_intent || p.payment.payment_intent === payment.payment_intent)
+        .filter((p) => !query.status || p.status === query.status)
+        .sort((a, b) => b.created - a.created || b.id.localeCompare(a.id));
+      return answer(res, 200, page(all, query, "/v1/invoice_payments"));
     }
     if (route === "POST /v1/checkout/sessions") {
       if (body.customer && !fake.customers.has(body.customer as string)) return answer(res, 400, missing("customer", body.customer as string));

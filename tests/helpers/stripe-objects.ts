@@ -1,11 +1,12 @@
 /**
  * Stripe objects and webhook events for tests: copies of Stripe's own example objects
- * (`tests/fixtures/stripe/objects.json`) with the fields a test is about overridden, and requests signed the way
+ * (`tests/fixtures/stripe/objects.json`, and `payments.json` for charges, disputes and invoice payments) with the fields a test is about overridden, and requests signed the way
  * Stripe signs them (the `stripe` package's `generateTestHeaderString`).
  */
 import { randomUUID } from "node:crypto";
 import Stripe from "stripe";
 import objects from "../fixtures/stripe/objects.json";
+import payments from "../fixtures/stripe/payments.json";
 
 /** The webhook secrets of the tests' configuration: the current one, and the one being rolled. */
 export const WEBHOOK_SECRETS = ["whsec_test_current_0123456789", "whsec_test_previous_0123456789"] as const;
@@ -125,14 +126,103 @@ export function portalSession(fields: { customer: string; returnUrl: string }): 
   });
 }
 
-/** An event of `type` about `object`, as Stripe sends it to a webhook endpoint. */
-export function event(type: string, object: object, fields: { id?: string; created?: number } = {}): Stripe.Event {
+/** A charge of `customer` (through a payment intent, as every invoice's and Checkout's charge is). */
+export function charge(fields: {
+  id?: string;
+  customer: string | null;
+  paymentIntent?: string | null;
+  amount?: number;
+  currency?: string;
+  amountRefunded?: number;
+  disputed?: boolean;
+  created?: number;
+}): Stripe.Charge {
+  const base = clone(payments.charge) as unknown as Stripe.Charge;
+  const id = fields.id ?? newId("ch");
+  const amount = fields.amount ?? 500;
+  const refunded = fields.amountRefunded ?? 0;
+  return Object.assign(base, {
+    id,
+    customer: fields.customer,
+    payment_intent: fields.paymentIntent === undefined ? newId("pi") : fields.paymentIntent,
+    amount,
+    amount_captured: amount,
+    captured: true,
+    currency: fields.currency ?? "eur",
+    amount_refunded: refunded,
+    refunded: refunded >= amount,
+    disputed: fields.disputed ?? false,
+    created: fields.created ?? seconds(Date.now()),
+    source: null,
+    transfer_data: null,
+    refunds: { ...base.refunds!, data: [], url: `/v1/charges/${id}/refunds` },
+  });
+}
+
+/** A dispute of a charge, in `status` (`needs_response`, `under_review`, `won`, `lost`, ...). */
+export function dispute(fields: {
+  id?: string;
+  charge: Stripe.Charge;
+  status: Stripe.Dispute.Status;
+  reason?: string;
+  created?: number;
+}): Stripe.Dispute {
+  const base = clone(payments.dispute) as unknown as Stripe.Dispute;
+  return Object.assign(base, {
+    id: fields.id ?? newId("dp"),
+    charge: fields.charge.id,
+    payment_intent: fields.charge.payment_intent,
+    amount: fields.charge.amount,
+    currency: fields.charge.currency,
+    status: fields.status,
+    reason: fields.reason ?? "fraudulent",
+    created: fields.created ?? seconds(Date.now()),
+  });
+}
+
+/** A refund of (part of) a charge. */
+export function refund(fields: { id?: string; charge: Stripe.Charge; amount?: number; status?: string }): Stripe.Refund {
+  const base = clone(payments.refund) as unknown as Stripe.Refund;
+  return Object.assign(base, {
+    id: fields.id ?? newId("re"),
+    charge: fields.charge.id,
+    payment_intent: fields.charge.payment_intent,
+    amount: fields.amount ?? fields.charge.amount,
+    currency: fields.charge.currency,
+    status: fields.status ?? "succeeded",
+    created: seconds(Date.now()),
+  });
+}
+
+/** The payment of an invoice by a payment intent (how invoices and charges are linked since 2025-03-31.basil). */
+export function invoicePayment(fields: { id?: string; invoice: string; paymentIntent: string; amount: number; currency?: string }): Stripe.InvoicePayment {
+  const base = clone(payments.invoice_payment) as unknown as Stripe.InvoicePayment;
+  const at = seconds(Date.now());
+  return Object.assign(base, {
+    id: fields.id ?? newId("inpay"),
+    invoice: fields.invoice,
+    payment: { type: "payment_intent", payment_intent: fields.paymentIntent },
+    amount_paid: fields.amount,
+    amount_requested: fields.amount,
+    currency: fields.currency ?? "eur",
+    status: "paid",
+    status_transitions: { canceled_at: null, paid_at: at },
+    created: at,
+    livemode: false,
+  });
+}
+
+/**
+ * An event of `type` about `object`, as Stripe sends it to a webhook endpoint: rendered in the API version Tidings
+ * is built for, unless `apiVersion` says another (an endpoint set to an older or newer version).
+ */
+export function event(type: string, object: object, fields: { id?: string; created?: number; apiVersion?: string | null } = {}): Stripe.Event {
   const base = clone(objects.event) as unknown as Stripe.Event;
   return Object.assign(base, {
     id: fields.id ?? newId("evt"),
     type,
     created: fields.created ?? seconds(Date.now()),
-    api_version: Stripe.API_VERSION,
+    api_version: fields.apiVersion === undefined ? Stripe.API_VERSION : fields.apiVersion,
     data: { object },
     livemode: false,
     pending_webhooks: 1,
