@@ -3,7 +3,7 @@
  * trying the template out. Pass it to core/digests/render: `prepare({ ...digestPreview, variant })`.
  */
 import type { Article } from "../core/articles/types";
-import type { Tier } from "../core/config";
+import { tiersSchema } from "../core/config/tiers";
 import type { Digest } from "../core/digests/types";
 import type { ScoredTopic, Topic } from "../core/topics/types";
 
@@ -49,11 +49,11 @@ export const digestPreview = {
     { id: "night-buses", title: "Night buses after the pubs close", status: "open", score: 17, voters: 9 },
     { id: "beach-water", title: "Is the beach water safe?", status: "open", score: 0, voters: 0 },
   ] satisfies ScoredTopic[],
-  tiers: [
+  tiers: tiersSchema.parse([
     { id: "coffee", name: "Coffee", priceId: "price_coffee", amount: 500, currency: "eur", interval: "month", voteWeight: 1 },
     { id: "co-creator", name: "Co-creator", priceId: "price_cocreator", amount: 1500, currency: "eur", interval: "month", voteWeight: 3 },
     { id: "yearly", name: "Yearly", priceId: "price_yearly", amount: 5000, currency: "eur", interval: "year", voteWeight: 3 },
-  ] satisfies Tier[],
+  ]),
   outlet: { name: "The Harbour Gazette", postalAddress: "1 Quay Street, Harbourtown HT1 2AB" },
   now: new Date(at),
 };

@@ -7,9 +7,9 @@
 import { Resource } from "sst/resource";
 import * as z from "zod"; // a namespace import lets esbuild drop the parts of zod never used
 import { brandColor } from "./brand";
-import { tierSchema, type Tier } from "./tiers";
+import { tiersSchema, type Tier } from "./tiers";
 
-export type { Tier };
+export { priceOfTier, tierOfPrice, type Price, type Tier } from "./tiers";
 
 /** Setting name → how to read it from SST's `Resource` when it is not in the environment. */
 const linked: Record<string, (resource: Record<string, any>) => string | undefined> = {
@@ -78,7 +78,7 @@ const schema = z.object({
         return z.NEVER;
       }
     })
-    .pipe(z.array(tierSchema)),
+    .pipe(tiersSchema),
   SES_MAX_SEND_RATE: positive(14),
   /** Send workers running at once; each paces itself at SES_MAX_SEND_RATE / SEND_CONCURRENCY. */
   SEND_CONCURRENCY: z.coerce.number().int().positive().default(2),

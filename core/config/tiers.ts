@@ -1,14 +1,68 @@
 import * as z from "zod"; // a namespace import lets esbuild drop the parts of zod never used
 
-/** A membership level, from the `TIERS` setting (JSON array). Amounts are in the currency's minor unit. */
-export const tierSchema = z.object({
-  id: z.string().regex(/^[a-z0-9-]+$/),
-  name: z.string().min(1),
-  priceId: z.string().min(1),
+/** A Stripe price of a tier. Amounts are in the currency's minor unit. */
+export const priceSchema = z.object({
+  id: z.string().min(1),
   amount: z.number().int().nonnegative(),
   currency: z.string().length(3).toLowerCase(),
   interval: z.enum(["month", "year"]),
-  voteWeight: z.number().int().positive(),
+  /**
+   * No longer offered: Stripe prices can't be edited, so a price rise is a new price, and the subscriptions still on
+   * the old one keep following Stripe (their renewals, failures and cancellations) as memberships of the tier.
+   */
+  retired: z.boolean().default(false),
 });
 
+export type Price = z.output<typeof priceSchema>;
+
+const tierFields = {
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  name: z.string().min(1),
+  voteWeight: z.number().int().positive(),
+};
+
+/**
+ * A membership level, from the `TIERS` setting (JSON array), in either of two shapes: one price, as
+ * `{priceId, amount, currency, interval}`; or its prices over time, `prices: [{id, amount, currency, interval,
+ * retired?}]` (monthly and yearly may both be current; old prices stay, `retired`). Either way it reads as its
+ * `prices`, and as its first current price (`priceId`, `amount`, `currency`, `interval`), the one offered first.
+ */
+export const tierSchema = z
+  .union([
+    z.object({ ...tierFields, prices: z.array(priceSchema).min(1) }),
+    z.object({ ...tierFields, priceId: z.string().min(1), amount: priceSchema.shape.amount, currency: priceSchema.shape.currency, interval: priceSchema.shape.interval }),
+  ])
+  .transform((tier, ctx) => {
+    const prices: Price[] = "prices" in tier ? tier.prices : [{ id: tier.priceId, amount: tier.amount, currency: tier.currency, interval: tier.interval, retired: false }];
+    const offered = prices.find((price) => !price.retired);
+    if (!offered) {
+      ctx.addIssue({ code: "custom", message: `tier ${tier.id}: every price is retired; keep at least one current price` });
+      return z.NEVER;
+    }
+    const { id, name, voteWeight } = tier;
+    return { id, name, voteWeight, prices, priceId: offered.id, amount: offered.amount, currency: offered.currency, interval: offered.interval };
+  });
+
 export type Tier = z.output<typeof tierSchema>;
+
+/** The tiers, refusing a price id listed twice (a subscription must mean one tier). */
+export const tiersSchema = z.array(tierSchema).superRefine((tiers, ctx) => {
+  const seen = new Map<string, string>();
+  for (const tier of tiers) {
+    for (const price of tier.prices) {
+      const other = seen.get(price.id);
+      if (other !== undefined) ctx.addIssue({ code: "custom", message: `price ${price.id} is listed twice (tiers ${other} and ${tier.id})` });
+      seen.set(price.id, tier.id);
+    }
+  }
+});
+
+/** The tier a Stripe price belongs to, current or retired (`undefined`: a price of something else). */
+export function tierOfPrice(tiers: readonly Tier[], priceId: string | undefined): Tier | undefined {
+  return priceId ? tiers.find((tier) => tier.prices.some((price) => price.id === priceId)) : undefined;
+}
+
+/** A tier's price by id, or its first current one when the id is not one of its prices. */
+export function priceOfTier(tier: Tier, priceId: string | undefined): Price {
+  return tier.prices.find((price) => price.id === priceId) ?? tier.prices.find((price) => !price.retired)!;
+}

@@ -37,8 +37,11 @@ export async function applyMembership(
   // Many events about one patron arrive at once: a lost race waits a random while (so they take turns) and reads again.
   const { before, after, changed } = await Db.retryWrite(`applying the membership of ${subscriberId}`, async () => {
     const before = await Db.Patrons.get(subscriberId);
-    const derived = derive(before, choose(await memberships(before)), subscriberId, now, GRACE_DAYS, grant);
+    const found = await memberships(before);
+    const derived = derive(before, choose(found), subscriberId, now, GRACE_DAYS, grant);
     if (!derived) return { before, after: undefined, changed: false }; // nothing to write
+    const customers = [...new Set([...(before?.stripeCustomerIds ?? []), ...found.map((m) => m.customerId)])].sort();
+    if (customers.length > 0) derived.stripeCustomerIds = customers;
     const changed = !before || !sameMembership(before, derived);
     if (!changed) return { before, after: await Db.Patrons.touch(before!, now.toISOString()), changed };
     const after: Patron = { ...derived, version: (before?.version ?? 0) + 1, updatedAt: now.toISOString() };

@@ -8,15 +8,21 @@ import * as Db from "../db";
 import { VisibleError } from "../errors";
 import * as StripeApi from "../stripe";
 import type { Stripe } from "../stripe";
+import { log } from "../log";
+import * as SignIn from "../signin";
 import type { Subscriber } from "../subscribers/types";
 import { SUBSCRIBER_KEY } from "./resolve";
+import { customersOf } from "./sync";
+import type { Patron } from "./types";
 
 export type CheckoutInput =
   /** Signed in: the patron's Stripe customer is reused (no second customer), and a running membership is refused. */
   | { tierId: string; subscriber: Subscriber }
   /**
-   * Not signed in: answers alike whatever the address's state, and never reuses a customer (Checkout would show
-   * a stranger that customer's saved details). The subscriber with the address, if any, is named for the webhook.
+   * Not signed in: never reuses a customer (Checkout would show a stranger that customer's saved details); the
+   * subscriber with the address, if any, is named for the webhook, so a second customer joins their first. An
+   * address that already holds a paid membership gets no second checkout (they would pay twice): that person is
+   * emailed a sign-in link instead, and the visitor is sent to a page that says only "check your email".
    */
   | { tierId: string; email: string };
 
@@ -34,8 +40,13 @@ export async function checkout(input: CheckoutInput): Promise<{ url: string }> {
   const signedIn = "subscriber" in input ? input.subscriber : undefined;
   const email = "subscriber" in input ? input.subscriber.email : input.email;
   const subscriber = signedIn ?? (await Db.Subscribers.getByEmail(email));
-  const patron = signedIn ? await Db.Patrons.get(signedIn.id) : undefined;
-  if (patron?.stripeSubscriptionId && (patron.status === "active" || patron.status === "grace")) {
+  const patron = subscriber && (await Db.Patrons.get(subscriber.id));
+  if (holdsPaidMembership(patron)) {
+    if (!signedIn) {
+      await SignIn.queueLink(email);
+      log.info({ event: "patron.checkout_redirected", subscriberId: subscriber!.id }, "a patron's address asked for a second checkout; sign-in link sent");
+      return { url: `${config.PUBLIC_URL}/join/sent` };
+    }
     throw new VisibleError(
       "conflict",
       "already_patron",
@@ -49,7 +60,7 @@ export async function checkout(input: CheckoutInput): Promise<{ url: string }> {
     ...(subscriber && { client_reference_id: subscriber.id }),
     metadata,
     subscription_data: { metadata },
-    ...(patron?.stripeCustomerId ? { customer: patron.stripeCustomerId } : { customer_email: email }),
+    ...(signedIn && patron?.stripeCustomerId ? { customer: patron.stripeCustomerId } : { customer_email: email }),
     success_url: `${config.PUBLIC_URL}/account?membership=welcome`,
     cancel_url: `${config.PUBLIC_URL}/account?membership=cancelled`,
   };
@@ -58,15 +69,25 @@ export async function checkout(input: CheckoutInput): Promise<{ url: string }> {
   return { url: session.url };
 }
 
-/** A Billing Portal session's URL for a signed-in patron; 404 for someone who pays nothing through Stripe. */
-export async function portal(subscriber: Subscriber): Promise<{ url: string }> {
+/** Whether a patron pays for a membership that runs (active, or in grace): a second checkout would charge twice. */
+function holdsPaidMembership(patron: Patron | undefined): boolean {
+  return Boolean(patron?.stripeSubscriptionId) && (patron!.status === "active" || patron!.status === "grace");
+}
+
+/**
+ * A Billing Portal session's URL for a signed-in patron: for the customer of the subscription that decides their
+ * membership, or another customer of theirs (someone who checked out twice manages each); 404 for someone who
+ * pays nothing through Stripe, or a customer that isn't theirs.
+ */
+export async function portal(subscriber: Subscriber, customerId?: string): Promise<{ url: string }> {
   const stripe = await StripeApi.stripe();
   const patron = await Db.Patrons.get(subscriber.id);
-  if (!patron?.stripeCustomerId) {
+  const customer = customerId ?? patron?.stripeCustomerId;
+  if (!customer || !customersOf(patron).includes(customer)) {
     throw new VisibleError("not_found", "not_found", "You have no paid membership to manage.");
   }
   const session = await stripe.billingPortal.sessions.create({
-    customer: patron.stripeCustomerId,
+    customer,
     return_url: `${Config.get().PUBLIC_URL}/account`,
   });
   return { url: session.url };

@@ -7,9 +7,12 @@ import * as Db from "../db";
 import { log } from "../log";
 import * as StripeApi from "../stripe";
 import * as Input from "../subscribers/input";
+import { subscriberOfCustomer } from "./sync";
 
 export async function syncEmail(customerId: string, now = new Date()): Promise<"changed" | "unchanged" | "taken" | "not_patron"> {
-  const patron = await Db.Patrons.byCustomer(customerId);
+  // Only the customer the membership is managed through speaks for the address (not an older one of theirs).
+  const subscriberId = await subscriberOfCustomer(customerId);
+  const patron = subscriberId && (await Db.Patrons.get(subscriberId));
   if (!patron || patron.stripeCustomerId !== customerId) return "not_patron";
   return Db.retryWrite(`changing the email of ${patron.subscriberId}`, async () => {
     // Read before fetching, so a write based on an older fetch fails its version check (as in sync.ts).

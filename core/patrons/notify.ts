@@ -99,7 +99,7 @@ export async function patronMessage(patron: Patron, subscriber: Subscriber): Pro
 }
 
 /** "€5 a month", "€50 a year". */
-export function priceInWords(tier: Config.Tier): string {
+export function priceInWords(tier: Pick<Config.Price, "amount" | "currency" | "interval">): string {
   const amount = new Intl.NumberFormat("en-GB", {
     style: "currency",
     currency: tier.currency.toUpperCase(),

@@ -42,6 +42,13 @@ export async function subscriberForCustomer(
     log.warn({ event: "patron.customer_without_email", customerId }, "a membership's customer has no usable email");
     return undefined;
   }
+  // A checkout named a subscriber who is gone (erased since) and whom the address no longer finds: their payment
+  // must not make them a subscriber again. (An expired sign-up is still found by its address, and activated.)
+  const ids = [...named, byMetadata].filter(Boolean);
+  if (ids.length > 0 && !ids.includes((await Db.Subscribers.getByEmail(email.data))?.id)) {
+    log.warn({ event: "patron.subscriber_gone", customerId }, "a membership's subscriber is gone; nobody to give it to");
+    return undefined;
+  }
   return (await ensureSubscriber(email.data, customer.name ?? undefined, now)).id;
 }
 

@@ -2,7 +2,7 @@
  * The membership rules of `product.md`, as pure functions of what Stripe says now, what is stored and the time:
  * which subscription counts, what patron status it means, and which email a change of status owes.
  */
-import type { Tier } from "../config";
+import { tierOfPrice, type Tier } from "../config/tiers";
 import type { NoticeKind, Patron, PatronStatus } from "./types";
 
 /** A subscription at a configured tier's price, as Stripe has it now (fetched, never taken from an event). */
@@ -19,6 +19,11 @@ export interface PaidMembership {
   cancelAtPeriodEnd: boolean;
   /** Epoch seconds, for choosing the newest. */
   created: number;
+  /**
+   * Past due: when the debt began, ISO (the first of its invoices still unpaid). Grace counts from here, so renewals
+   * that fail while the debt stands don't start it again.
+   */
+  unpaidSince?: string;
 }
 
 /** A membership an editor grants: a tier until a time. */
@@ -34,7 +39,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The patron status a subscription means: `active`/`trialing` → active; `past_due` → grace until `graceDays` after
- * the failed renewal (the start of the period it failed to pay), lapsed after; `canceled`, `unpaid`, `paused`,
+ * the debt began (its first unpaid invoice; else the start of the period it failed to pay), lapsed after; `canceled`, `unpaid`, `paused`,
  * `incomplete_expired` → lapsed; `incomplete` (the first payment not made yet) → not a patron yet (undefined).
  */
 export function paidStatus(
@@ -47,7 +52,7 @@ export function paidStatus(
     case "trialing":
       return { status: "active" };
     case "past_due": {
-      const failedAt = Date.parse(membership.periodStart ?? "") || now.getTime();
+      const failedAt = Date.parse(membership.unpaidSince ?? membership.periodStart ?? "") || now.getTime();
       const graceUntil = new Date(failedAt + graceDays * DAY_MS).toISOString();
       return graceUntil > now.toISOString() ? { status: "grace", graceUntil } : { status: "lapsed" };
     }
@@ -128,6 +133,7 @@ export function derive(
       currentPeriodStart: paid.periodStart,
       currentPeriodEnd: paid.periodEnd,
       cancelAtPeriodEnd: paid.cancelAtPeriodEnd,
+      unpaidSince: paid.status === "past_due" ? paid.unpaidSince : undefined,
     }),
     graceUntil: status === "grace" ? fromStripe?.graceUntil : undefined,
   };
@@ -151,6 +157,7 @@ export function storedMembership(patron: Patron, tiers: readonly Tier[]): PaidMe
     periodEnd: patron.currentPeriodEnd,
     cancelAtPeriodEnd: patron.cancelAtPeriodEnd ?? false,
     created: 0,
+    unpaidSince: patron.unpaidSince,
   };
 }
 
@@ -166,11 +173,6 @@ function canonical(value: unknown): string {
       ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).sort(([a], [b]) => a.localeCompare(b)))
       : v,
   );
-}
-
-/** The tier of a price, among the configured ones (`undefined`: a price of something else on a shared account). */
-export function tierOfPrice(tiers: readonly Tier[], priceId: string | undefined): Tier | undefined {
-  return priceId ? tiers.find((tier) => tier.priceId === priceId) : undefined;
 }
 
 /**

@@ -11,7 +11,10 @@ export interface Patron {
   status: PatronStatus;
   /** A configured tier id (`TIERS`). */
   tierId: string;
+  /** The Stripe customer of the subscription that decides the membership (the one "Manage billing" opens). */
   stripeCustomerId?: string;
+  /** Every Stripe customer the subscriber has paid through (a second checkout makes a second one), sorted. */
+  stripeCustomerIds?: string[];
   stripeSubscriptionId?: string;
   stripePriceId?: string;
   /** Stripe's own subscription status, as last seen (`active`, `past_due`, `canceled`, ...). */
@@ -21,7 +24,9 @@ export interface Patron {
   /** When the paid period ends (renewal date), ISO. */
   currentPeriodEnd?: string;
   cancelAtPeriodEnd?: boolean;
-  /** `grace`: benefits are kept until then (GRACE_DAYS after the failed renewal). */
+  /** Past due: when the unpaid debt began (its first unpaid invoice), ISO; grace counts from here. */
+  unpaidSince?: string;
+  /** `grace`: benefits are kept until then (GRACE_DAYS after the debt began). */
   graceUntil?: string;
   /** `comped`: granted by an editor until then. */
   compedUntil?: string;

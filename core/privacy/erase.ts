@@ -3,11 +3,13 @@
  * at once. In this order, each step safe to repeat, so a retry after a crash finishes the job:
  * 1. **Email stops**: the subscriber becomes `unsubscribed`; the send worker and patron emails re-check before
  *    sending, so nothing queued goes out from here on.
- * 2. **Stripe**: the customer id is remembered only as a hash (`isErasedCustomer`), so its later webhooks and the
- *    daily reconciliation bring nobody back; then every live membership subscription of that customer is cancelled
- *    at once (the reader asked for everything to go: no further charge). Stripe keeps its own billing records.
+ * 2. **Stripe**: every customer of theirs (each they paid through, and any other with their address at Stripe) is
+ *    remembered only as a hash (`isErasedCustomer`), so its later webhooks and the daily reconciliation bring nobody
+ *    back; then every live membership subscription of those customers is cancelled at once (the reader asked for
+ *    everything to go: no further charge). Stripe keeps its own billing records.
  * 3. **Deliveries and votes** move to random `anon_…` ids without address, SES message id or index back to the
- *    reader: digest counts and topic tallies do not change. Queued ones become `suppressed` (`erased`).
+ *    reader: digest counts do not change. Queued ones become `suppressed` (`erased`). Votes for open topics stop
+ *    counting, as a lapsed patron's do; those for closed or covered topics stay in their final scores.
  * 4. **Proposals** no editor took up go (their words may name them); those taken up forget their proposer.
  *    Patron-email claims naming the subscriber are deleted.
  * 5. **Their partition** (follows, patron, ballot, sign-in records) goes; then the profile and the unique email
@@ -19,6 +21,7 @@ import { forEachLimit } from "../concurrency";
 import type { DeliveryStatus } from "../delivery/types";
 import { log } from "../log";
 import { membershipsOf } from "../patrons/memberships";
+import { customersOf } from "../patrons/sync";
 import { PATRON_EMAIL_CLAIMS, patronEmailClaim } from "../patrons/notify";
 import { noticeKinds, type Patron } from "../patrons/types";
 import * as StripeApi from "../stripe";
@@ -46,12 +49,13 @@ export async function erase(subscriberId: string, now = new Date()): Promise<Era
   if (patron?.stripeCustomerId && !StripeApi.isConfigured() && LIVE.has(patron.subscriptionStatus ?? "")) {
     throw StripeApi.notConfigured();
   }
+  const subscriber = await Db.Subscribers.get(subscriberId);
   await mutate(subscriberId, (current) =>
     current && (current.status === "active" || current.status === "pending")
       ? { ...current, status: "unsubscribed", unsubscribedAt: at, optIn: undefined }
       : undefined,
   );
-  const cancelledSubscriptions = await endMembership(patron, at);
+  const cancelledSubscriptions = await endMembership(patron, subscriber?.email, at);
 
   let deliveries = 0;
   await forEachLimit(await Db.Erasure.deliveriesOf(subscriberId), 16, async (delivery) => {
@@ -67,11 +71,15 @@ export async function erase(subscriberId: string, now = new Date()): Promise<Era
   });
   let votes = 0;
   await forEachLimit(await Db.Erasure.votesOf(subscriberId), 8, async (vote) => {
-    // A re-count may move the vote meanwhile: then it is read again.
+    // An open topic's vote stops counting; a closed or covered topic's stays in its final score. A re-count may
+    // move the vote, or an editor close or reopen its topic, meanwhile: then both are read again.
     await Db.retryWrite(`erasing a vote of ${subscriberId}`, async (attempt) => {
-      const current = attempt === 1 ? vote : await Db.Votes.get(vote.topicId, subscriberId);
+      const [current, topic] = await Promise.all([
+        attempt === 1 ? vote : Db.Votes.get(vote.topicId, subscriberId),
+        Db.Topics.get(vote.topicId),
+      ]);
       if (!current) return;
-      if (!(await Db.Erasure.anonymizeVote(current, at))) throw new Db.WriteConflictError(`vote for ${vote.topicId}`);
+      if (!(await Db.Erasure.anonymizeVote(current, topic?.status === "open", at))) throw new Db.WriteConflictError(`vote for ${vote.topicId}`);
       votes++;
     });
   });
@@ -91,20 +99,34 @@ export async function erase(subscriberId: string, now = new Date()): Promise<Era
   return { deliveries, votes, cancelledSubscriptions };
 }
 
-/** Remembers the customer as erased, then cancels its live membership subscriptions (at configured tiers' prices only). */
-async function endMembership(patron: Patron | undefined, at: string): Promise<number> {
-  const customerId = patron?.stripeCustomerId;
-  if (!customerId) return 0;
-  await Db.Erasure.rememberErasedCustomer(customerId, at);
-  if (!StripeApi.isConfigured()) return 0; // and nothing live, as `erase` checked
+/**
+ * Every Stripe customer of theirs is remembered as erased and its tie forgotten, then every live membership
+ * subscription of each is cancelled (at configured tiers' prices only). Their customers are those they paid
+ * through, and any other customer with their address at Stripe (a second checkout whose events never arrived):
+ * none may go on charging them, or bring them back.
+ */
+async function endMembership(patron: Patron | undefined, email: string | undefined, at: string): Promise<number> {
+  const known = customersOf(patron);
+  if (!StripeApi.isConfigured()) {
+    for (const customerId of known) await forgetCustomer(customerId, at);
+    return 0; // and nothing live, as `erase` checked
+  }
   const stripe = await StripeApi.stripe();
+  const byAddress = email ? (await stripe.customers.list({ email, limit: 100 })).data.map((customer) => customer.id) : [];
+  const customers = [...new Set([...known, ...byAddress])];
+  for (const customerId of customers) await forgetCustomer(customerId, at);
   let cancelled = 0;
-  for (const { subscription } of await membershipsOf([customerId])) {
+  for (const { subscription } of await membershipsOf(customers)) {
     if (!LIVE.has(subscription.status)) continue;
     await stripe.subscriptions.cancel(subscription.id);
     cancelled++;
   }
   return cancelled;
+}
+
+async function forgetCustomer(customerId: string, at: string): Promise<void> {
+  await Db.Erasure.rememberErasedCustomer(customerId, at);
+  await Db.Customers.unlink(customerId);
 }
 
 /** The claims of patron emails (`patronEmailClaim`) name the subscriber: delete them, for every version they may have. */

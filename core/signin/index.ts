@@ -10,7 +10,7 @@
  * ```
  * The HTTP side (cookie attributes, `requireSession`, the Origin check) is in `functions/api/session.ts`.
  */
-export { requestLink, sendLink, linkToken, signinMessage, signinUrl, type RequestOutcome, type SigninLinkMessage } from "./request";
+export { requestLink, queueLink, sendLink, linkToken, signinMessage, signinUrl, type RequestOutcome, type SigninLinkMessage } from "./request";
 export { checkLink, redeem } from "./redeem";
 export * as Sessions from "./sessions";
 export type { Session } from "./sessions";

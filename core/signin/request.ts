@@ -42,6 +42,11 @@ export async function requestLink(email: string, context: { ip: string }, now = 
       retryAfterSeconds: perIp.retryAfterSeconds,
     });
   }
+  await queueLink(email);
+}
+
+/** Puts a sign-in link for `email` on the send queue (the worker checks the address and its limits). */
+export async function queueLink(email: string): Promise<void> {
   await Queue.enqueue([{ kind: "signin", email } satisfies SigninLinkMessage]);
 }
 

@@ -10,7 +10,7 @@ import { patronStatuses, type Patron, type PatronStatus } from "../patrons/types
 const zeros = <K extends string>(names: readonly K[]) => Object.fromEntries(names.map((name) => [name, 0])) as Record<K, number>;
 
 /**
- * Revenue counts paying patrons (`active`, and `grace`: Stripe still bills them) at their tier's price, a yearly
+ * Revenue counts paying patrons (`active`, and `grace`: Stripe still bills them) at the price they pay, a yearly
  * price as a twelfth; comped patrons pay nothing. In each currency's minor unit.
  */
 function monthlyRecurringRevenue(patrons: readonly Patron[]): Record<string, number> {
@@ -19,7 +19,8 @@ function monthlyRecurringRevenue(patrons: readonly Patron[]): Record<string, num
   for (const patron of patrons) {
     const tier = tiers.get(patron.tierId);
     if (!tier || !patron.stripeSubscriptionId || (patron.status !== "active" && patron.status !== "grace")) continue;
-    yearly[tier.currency] = (yearly[tier.currency] ?? 0) + tier.amount * (tier.interval === "year" ? 1 : 12);
+    const price = Config.priceOfTier(tier, patron.stripePriceId); // the price they pay, a retired one included
+    yearly[price.currency] = (yearly[price.currency] ?? 0) + price.amount * (price.interval === "year" ? 1 : 12);
   }
   return Object.fromEntries(Object.entries(yearly).map(([currency, amount]) => [currency, Math.round(amount / 12)]));
 }

@@ -18,7 +18,7 @@ import * as Subscribers from "../../../core/subscribers";
 import { editorSecurity, type EditorEnv } from "../editor-auth";
 import { editorErrors, form, htmlPage, json, jsonError } from "../openapi";
 import { optionalSession, requireSession, type MaybeSignedIn, type SignedIn } from "../session";
-import { JoinPage } from "../views/membership";
+import { JoinPage, JoinSentPage } from "../views/membership";
 
 export const membershipRoutes = new OpenAPIHono<EditorEnv>();
 
@@ -60,6 +60,7 @@ const patronSchema = z
   })
   .openapi("Patron");
 
+const customerId = z.string().regex(/^cus_\w{1,64}$/).openapi({ description: "One of the patron's Stripe customers (default: the one their membership is managed through)" });
 const url = z.object({ url: z.string().openapi({ description: "Where to send the reader's browser" }) });
 const unavailable = jsonError("Stripe is not configured here (no STRIPE_SECRET_KEY)");
 
@@ -80,8 +81,9 @@ membershipRoutes.openapi(
     summary: "Start joining: a Stripe Checkout session for a tier",
     description:
       "Signed in: `{tier}`; the patron's Stripe customer is reused, and a running membership gets 409 " +
-      "`already_patron` (change tier from the billing portal). Not signed in: `{tier, email}`, answered alike " +
-      "whatever the address's state.",
+      "`already_patron` (change tier from the billing portal). Not signed in: `{tier, email}`; an address that " +
+      "already holds a paid membership gets no second checkout: that person is emailed a sign-in link, and the URL " +
+      "answered is `/join/sent` (\"check your email\").",
     middleware: [stripeRequired<MaybeSignedIn>(), optionalSession] as const,
     request: {
       body: {
@@ -120,6 +122,9 @@ membershipRoutes.openapi(
     path: "/api/membership/portal",
     summary: "Manage a membership: a Stripe Billing Portal session (change tier, card, invoices, cancel)",
     middleware: [stripeRequired<SignedIn>(), requireSession] as const,
+    request: {
+      body: { content: { "application/json": { schema: z.object({ customer: customerId.optional() }) } }, required: false },
+    },
     responses: {
       200: json("The Billing Portal URL", url),
       401: jsonError("Not signed in"),
@@ -128,7 +133,7 @@ membershipRoutes.openapi(
       503: unavailable,
     },
   }),
-  async (c) => c.json(await Patrons.portal(c.var.subscriber), 200),
+  async (c) => c.json(await Patrons.portal(c.var.subscriber, c.req.valid("json")?.customer), 200),
 );
 
 /** A date means to the end of that day (UTC); a time is taken as it is. */
@@ -205,18 +210,29 @@ membershipRoutes.openapi(
 
 membershipRoutes.openapi(
   createRoute({
+    method: "get",
+    path: "/join/sent",
+    summary: "Joining with an address that already holds a membership: a sign-in link was emailed instead",
+    responses: { 200: htmlPage("Check your email") },
+  }),
+  (c) => c.html(<JoinSentPage />, 200),
+);
+
+membershipRoutes.openapi(
+  createRoute({
     method: "post",
     path: "/account/billing",
     summary: "Manage billing: to Stripe's Billing Portal",
     middleware: [requireSession] as const,
+    request: { body: form(z.object({ customer: customerId.optional() })) },
     responses: {
       303: redirect("To Stripe's Billing Portal (or to sign in)"),
-      404: htmlPage("No paid membership"),
+      404: htmlPage("No paid membership, or not a billing account of theirs"),
       503: htmlPage("Stripe not configured"),
     },
   }),
   async (c) => {
-    const { url } = await Patrons.portal(c.var.subscriber);
+    const { url } = await Patrons.portal(c.var.subscriber, c.req.valid("form").customer);
     return c.redirect(url, 303);
   },
 );

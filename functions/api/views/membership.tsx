@@ -2,7 +2,7 @@
  * Membership on the pages: joining (`/join`, the digests' "Become a patron" links land here) and the account
  * page's membership section, whose "Manage billing" button opens Stripe's Billing Portal.
  */
-import type { Tier } from "../../../core/config";
+import { priceOfTier, type Tier } from "../../../core/config";
 import * as Patrons from "../../../core/patrons";
 import { Layout } from "./layout";
 
@@ -52,18 +52,36 @@ export function JoinPage(props: { tiers: readonly Tier[]; selected?: string; ema
   );
 }
 
+/**
+ * After a checkout asked for an address that already holds a membership: that person was emailed a sign-in link
+ * instead. Worded for whoever typed the address, so it tells them nothing about it.
+ */
+export function JoinSentPage() {
+  return (
+    <Layout title="Check your email">
+      <h1>Check your email</h1>
+      <p>We've sent a link to continue to that address. It works for 24 hours.</p>
+      <p class="note">
+        Nothing arrived after a few minutes? Look in your spam folder, or <a href="/join">start again</a>.
+      </p>
+    </Layout>
+  );
+}
+
 /** The account page's membership section. */
 export function MembershipSection(props: { patron?: Patrons.Patron; tiers: readonly Tier[]; now?: Date }) {
   const { patron } = props;
   const tier = props.tiers.find((t) => t.id === patron?.tierId);
   const holding = patron && tier && patron.status !== "lapsed";
+  const others = (patron?.stripeCustomerIds ?? []).filter((customer) => customer !== patron?.stripeCustomerId);
   return (
     <section>
       <h2>Membership</h2>
       {holding ? (
         <>
           <p>
-            You're a <strong>{tier.name}</strong> patron{patron.status === "comped" ? "" : ` (${Patrons.priceInWords(tier)})`}. Thank you!
+            You're a <strong>{tier.name}</strong> patron
+            {patron.status === "comped" ? "" : ` (${Patrons.priceInWords(priceOfTier(tier, patron.stripePriceId))})`}. Thank you!
           </p>
           {patron.status === "active" && patron.cancelAtPeriodEnd && <p>Your membership ends on {date(patron.currentPeriodEnd)}.</p>}
           {patron.status === "active" && !patron.cancelAtPeriodEnd && patron.currentPeriodEnd && (
@@ -90,6 +108,17 @@ export function MembershipSection(props: { patron?: Patrons.Patron; tiers: reado
           </p>
           <p class="note">Change tier, update your card, see invoices or cancel, on Stripe.</p>
         </form>
+      )}
+      {others.length > 0 && (
+        <>
+          <p>You have also paid us through {others.length === 1 ? "another billing account" : `${others.length} other billing accounts`}: check nothing there still charges you.</p>
+          {others.map((customer, i) => (
+            <form method="post" action="/account/billing">
+              <input type="hidden" name="customer" value={customer} />
+              <button type="submit">Manage other billing account{others.length > 1 ? ` ${i + 1}` : ""}</button>
+            </form>
+          ))}
+        </>
       )}
     </section>
   );
