@@ -9,6 +9,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type Stripe from "stripe";
+import * as StripeObjects from "../../core/stripe/objects";
+import { SubscriptionStore } from "./fake-stripe-list";
 import { checkoutSession, customer as makeCustomer, newId, portalSession } from "./stripe-objects";
 
 export interface RecordedRequest {
@@ -62,7 +64,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   const failures: Failure[] = [];
   const holds: Hold[] = [];
   const fake: Omit<FakeStripe, "url" | "close"> = {
-    subscriptions: new Map(),
+    subscriptions: new SubscriptionStore(),
     customers: new Map(),
     checkoutSessions: [],
     portalSessions: [],
@@ -132,13 +134,37 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       return answer(res, 200, found);
     }
     if (route === "GET /v1/subscriptions") {
-      const status = (query.status as string | undefined) ?? "active";
-      const all = [...fake.subscriptions.values()]
-        .filter((s) => !query.customer || s.customer === query.customer)
-        // Without `status`, Stripe lists every subscription that isn't canceled.
-        .filter((s) => (status === "all" ? true : query.status ? s.status === status : s.status !== "canceled"))
+      // Kept sorted and grouped by customer, so a page costs the same among 50,000 subscriptions as among ten.
+      return answer(res, 200, (fake.subscriptions as SubscriptionStore).page(query));
+    }
+    if (route === "GET /v1/invoices") {
+      const all = [...fake.invoices.values()]
+        .filter((i) => !query.subscription || StripeObjects.subscriptionOfInvoice(i) === query.subscription)
+        .filter((i) => !query.customer || i.customer === query.customer)
+        .filter((i) => !query.status || i.status === query.status)
         .sort((a, b) => b.created - a.created || b.id.localeCompare(a.id));
-      return answer(res, 200, page(all, query, "/v1/subscriptions"));
+      return answer(res, 200, page(all, query, "/v1/invoices"));
+    }
+    if (route === "GET /v1/customers") {
+      // Stripe's `email` filter is exact (and case-sensitive); deleted customers are not listed.
+      const all = [...fake.customers.values()]
+        .filter((c): c is Stripe.Customer => !c.deleted && (!query.email || c.email === query.email))
+        .sort((a, b) => b.created - a.created || b.id.localeCompare(a.id));
+      return answer(res, 200, page(all, query, "/v1/customers"));
+    }
+    if ((match = /^DELETE \/v1\/customers\/([^/]+)$/.exec(route))) {
+      // Deleting a customer cancels its subscriptions at once, as Stripe does.
+      const found = fake.customers.get(match[1]!);
+      if (!found || found.deleted) return send(res, 404, missing("customer", match[1]!));
+      const deleted = { id: found.id, object: "customer", deleted: true } as Stripe.DeletedCustomer;
+      fake.customers.set(found.id, deleted);
+      const at = Math.floor(Date.now() / 1000);
+      for (const s of fake.subscriptions.values()) {
+        if (s.customer === found.id && s.status !== "canceled" && s.status !== "incomplete_expired") {
+          Object.assign(s, { status: "canceled", canceled_at: at, ended_at: at, cancel_at_period_end: false });
+        }
+      }
+      return answer(res, 200, deleted);
     }
     if ((match = /^GET \/v1\/customers\/([^/]+)$/.exec(route))) {
       const found = fake.customers.get(match[1]!);

@@ -100,10 +100,19 @@ export function checkoutSession(fields: {
   });
 }
 
-export function invoice(fields: { id?: string; customer: string; subscription: string | null; status?: Stripe.Invoice.Status; billingReason?: Stripe.Invoice.BillingReason }): Stripe.Invoice {
+export function invoice(fields: {
+  id?: string;
+  customer: string;
+  subscription: string | null;
+  status?: Stripe.Invoice.Status;
+  billingReason?: Stripe.Invoice.BillingReason;
+  /** Epoch seconds; by default now. */
+  created?: number;
+}): Stripe.Invoice {
   const base = clone(objects.invoice) as unknown as Stripe.Invoice;
   return Object.assign(base, {
     id: fields.id ?? newId("in"),
+    created: fields.created ?? seconds(Date.now()),
     customer: fields.customer,
     status: fields.status ?? "paid",
     billing_reason: fields.billingReason ?? "subscription_cycle",
