@@ -7,6 +7,7 @@ export * as Deliveries from "./deliveries";
 export * as Events from "./events";
 export * as Patrons from "./patrons";
 export * as Customers from "./customers";
+export * as Charges from "./charges";
 export * as SubscriberEmail from "./subscriber-email";
 export * as SignIn from "./signin";
 export * as Sessions from "./sessions";

@@ -8,6 +8,7 @@
  * | follow     | SUB#<id>            | FOLLOWS#<topic>   |                                               | TOPIC#<topic>#FOLLOWERS / <status>#<id> |
  * | patron     | SUB#<id>            | PATRON            | CUSTOMER#<stripe customer id> / PATRON        | PATRONS#<status> / <id>             |
  * | customer   | STRIPE#<customer id> | CUSTOMER         |                                               |                                     |
+ * | charge     | SUB#<id>            | CHARGE#<charge id> |                                              |                                     |
  * | links sent | SUB#<id>            | SIGNIN_LINKS      | (TTL)                                         |                                     |
  * | link use   | SUB#<id>            | SIGNIN#<nonce>    | (TTL)                                         |                                     |
  * | session    | SUB#<id>            | SESSION#<session> | (TTL)                                         |                                     |
@@ -146,6 +147,15 @@ export const patron = {
  */
 export const customer = {
   key: (customerId: string) => ({ pk: `STRIPE#${customerId}`, sk: "CUSTOMER" }),
+};
+
+/**
+ * A Stripe charge of a subscriber (its refunds and disputes, the membership invoice it paid), under their
+ * partition: the export reads it there and erasure deletes it with the partition.
+ */
+export const charge = {
+  key: (subscriberId: string, chargeId: string) => ({ pk: `SUB#${subscriberId}`, sk: `CHARGE#${chargeId}` }),
+  prefix: "CHARGE#",
 };
 
 /**

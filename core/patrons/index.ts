@@ -9,6 +9,7 @@ export { expire, type ExpiryReport } from "./expire";
 export { reconcile, type ReconcileReport } from "./reconcile";
 export { receive, handlers, type Outcome } from "./webhooks";
 export { syncCustomer, syncPatron, type SyncResult } from "./sync";
+export { recordCharge, type ChargeOutcome, type ChargeRecord } from "./charges";
 export { syncEmail } from "./email-change";
 export { patronMessage, priceInWords } from "./notify";
 export { readsAsPatron, paidStatus, choose, derive } from "./rules";

@@ -1,18 +1,20 @@
 /**
  * Stripe's webhook events and what each means for patrons: a dispatch table keyed by event type. Every handler
- * only says *whose* membership to look at again; what it is now comes from Stripe's API (`sync.ts`), so a
- * duplicated, late or out-of-order event does no harm. Types not in the table are acknowledged and ignored.
+ * only says *whose* membership (or which charge) to look at again; what it is now comes from Stripe's API
+ * (`sync.ts`, `charges.ts`), so a duplicated, late or out-of-order event does no harm. Types not in the table are
+ * acknowledged and ignored; an event of an API version newer than Tidings knows is refused (`StripeApi.Versions`).
  */
 import * as Db from "../db";
 import { VisibleError } from "../errors";
 import { log } from "../log";
 import * as StripeApi from "../stripe";
 import type { Stripe } from "../stripe";
+import { recordCharge } from "./charges";
 import { syncEmail } from "./email-change";
 import { SUBSCRIBER_KEY } from "./resolve";
 import { syncCustomer } from "./sync";
 
-const { customerOf, idOf, metadataValue, subscriptionOfInvoice } = StripeApi.Objects;
+const { chargeIdOf, customerOf, idOf, metadataValue, subscriptionOfInvoice } = StripeApi.Objects;
 
 /** How long an event is held by the one processing it before a redelivery may take it over. */
 const LEASE_SECONDS = 120;
@@ -34,6 +36,12 @@ const onInvoice: Handler = async (event) => {
   if (customer && subscriptionOfInvoice(invoice)) await syncCustomer(customer);
 };
 
+/** A charge's refund or dispute (the event's object is the charge, the dispute or the refund). */
+const onCharge: Handler = async (event) => {
+  const charge = chargeIdOf(event.data.object as { object?: string; id?: string; charge?: string | { id: string } | null });
+  if (charge) await recordCharge(charge);
+};
+
 export const handlers: Record<string, Handler> = {
   "checkout.session.completed": async (event) => {
     const session = event.data.object as Stripe.Checkout.Session;
@@ -47,6 +55,11 @@ export const handlers: Record<string, Handler> = {
   "invoice.paid": onInvoice,
   "invoice.payment_failed": onInvoice,
   "customer.updated": async (event) => syncEmail((event.data.object as Stripe.Customer).id),
+  "charge.refunded": onCharge,
+  "charge.refund.updated": onCharge,
+  "charge.dispute.created": onCharge,
+  "charge.dispute.updated": onCharge,
+  "charge.dispute.closed": onCharge,
 };
 
 export type Outcome = "processed" | "duplicate" | "ignored";
@@ -71,6 +84,14 @@ export function eventInFlight(eventId: string): VisibleError {
 export async function receive(event: Stripe.Event, now = new Date()): Promise<Outcome> {
   const handle = handlers[event.type];
   if (!handle) return "ignored";
+  // Before the claim: a refused event is not remembered, so its delivery once the endpoint is fixed is processed.
+  await StripeApi.Versions.checkVersion(event).catch((error) => {
+    log.error(
+      { event: "stripe.unsupported_api_version", apiVersion: event.api_version ?? null, type: event.type, eventId: event.id },
+      `stripe event of API version ${String(event.api_version)} refused: set the webhook endpoint's API version`,
+    );
+    throw error;
+  });
   if (!(await Db.Events.once("stripe", event.id, LEASE_SECONDS, now))) {
     if (await Db.Events.processed("stripe", event.id)) return "duplicate";
     log.warn({ event: "stripe.in_flight", type: event.type, eventId: event.id }, "stripe event claimed elsewhere; to be redelivered");

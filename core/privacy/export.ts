@@ -1,7 +1,8 @@
 /**
  * "Download your data" (`product.md` → Subscribers → Privacy): everything held about a subscriber, as JSON they can
- * read: the profile with its consent record, membership (Stripe ids included), deliveries, votes, topics they
- * proposed, and their sign-in records and sessions (times only: a session's id is a credential).
+ * read: the profile with its consent record, membership (Stripe ids included), their Stripe charges (refunds and
+ * disputes), deliveries, votes, topics they proposed, and their sign-in records and sessions (times only: a
+ * session's id is a credential).
  */
 import * as Db from "../db";
 import type { Delivery } from "../delivery/types";
@@ -12,6 +13,7 @@ export interface PersonalData {
   subscriber: Record<string, unknown>;
   consent: { subscription: unknown; pendingSignUp: unknown };
   patron: Record<string, unknown> | null;
+  charges: Array<Record<string, unknown>>;
   deliveries: Array<Omit<Delivery, "claimId" | "leaseUntil">>;
   votes: Array<{ topicId: string; topicTitle?: string; tierId: string; weight: number; counted: boolean; createdAt: string }>;
   proposedTopics: Array<{ id: string; title: string; status: string; createdAt: string }>;
@@ -40,6 +42,9 @@ export async function exportData(subscriberId: string, now = new Date()): Promis
     subscriber: withoutKeys({ ...subscriber }),
     consent: { subscription: subscriber.consent ?? null, pendingSignUp: subscriber.optIn?.consent ?? null },
     patron: patron ? withoutKeys(patron) : null,
+    charges: of("charge")
+      .map((item) => withoutKeys(item))
+      .sort((a, b) => String(a.chargedAt).localeCompare(String(b.chargedAt))),
     deliveries: deliveries
       .map(({ claimId, leaseUntil, ...delivery }) => delivery)
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
