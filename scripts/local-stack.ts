@@ -51,7 +51,16 @@ export const demoSettings = {
   MAIL_FROM: "Tidings <news@tidings.local>",
   POSTAL_ADDRESS: "Tidings (demo), 1 Example Street, 10115 Berlin, Germany",
   TIERS: JSON.stringify([
-    { id: "coffee", name: "Coffee", priceId: "price_coffee", amount: 500, currency: "eur", interval: "month", voteWeight: 1 },
+    // Coffee's prices over time: €5 now; older patrons still pay the €4 price it had before (retired).
+    {
+      id: "coffee",
+      name: "Coffee",
+      voteWeight: 1,
+      prices: [
+        { id: "price_coffee", amount: 500, currency: "eur", interval: "month" },
+        { id: "price_coffee_2025", amount: 400, currency: "eur", interval: "month", retired: true },
+      ],
+    },
     { id: "co-creator", name: "Co-creator", priceId: "price_cocreator", amount: 1500, currency: "eur", interval: "month", voteWeight: 3 },
     { id: "yearly", name: "Yearly", priceId: "price_yearly", amount: 5000, currency: "eur", interval: "year", voteWeight: 3 },
   ]),

@@ -63,7 +63,9 @@ export async function recordCharge(chargeId: string, now = new Date()): Promise<
   const customerId = customerOf(first.charge);
   if (!customerId) return skip(chargeId, "no_customer");
   if (await Db.Erasure.isErasedCustomer(customerId)) return skip(chargeId, "erased");
-  const subscriberId = await subscriberOfCustomer(customerId, now);
+  // A charge's events may beat its customer's first subscription events: the customer is synced then (tied and its
+  // patron made, if it holds a membership), so a dispute lost meanwhile still ends the membership it paid for.
+  const subscriberId = (await subscriberOfCustomer(customerId, now)) ?? (await syncCustomer(customerId, {}, now)).subscriberId;
   // A tie outliving its subscriber (erased before ties were forgotten) must not grow a partition again.
   if (!subscriberId || !(await Db.Subscribers.get(subscriberId))) return skip(chargeId, "no_subscriber");
 

@@ -55,6 +55,8 @@ export const handlers: Record<string, Handler> = {
   "invoice.paid": onInvoice,
   "invoice.payment_failed": onInvoice,
   "customer.updated": async (event) => syncEmail((event.data.object as Stripe.Customer).id),
+  // Deleting a customer cancels its subscriptions; a purged one no longer lists them: either way its membership ends.
+  "customer.deleted": async (event) => syncCustomer((event.data.object as { id: string }).id),
   "charge.refunded": onCharge,
   "charge.refund.updated": onCharge,
   "charge.dispute.created": onCharge,

@@ -161,7 +161,7 @@ describe("Stripe history replay at volume, with DynamoDB failing", () => {
       // Half check out as known subscribers (metadata names them), half are strangers to us.
       const known = rnd.chance(0.5) ? await saveSubscriber({ email: uniqueEmail(`replay-known${i}`) }) : undefined;
       played.push({
-        history: new History(stripe.fake, email, known?.id),
+        history: new History(stripe.fake, email, known?.id, { extended: true, settled: i % 2 === 0 }),
         address: (known?.email ?? email).toLowerCase(),
         settled: i % 2 === 0,
         length: SIZE.minSteps + Math.floor(rnd.next() * (SIZE.maxSteps - SIZE.minSteps + 1)),
@@ -276,6 +276,21 @@ describe("Stripe history replay at volume, with DynamoDB failing", () => {
     }
     expect({ seed: SEED, wrongEmails }).toEqual({ seed: SEED, wrongEmails: [] });
 
+    // Refunds and disputes: each recorded against the person, as Stripe has the charge at the end.
+    const wrongCharges: unknown[] = [];
+    let charges = 0;
+    for (const { history } of played) {
+      const subscriber = history.subscriberId ? { id: history.subscriberId } : await Db.Subscribers.getByEmail(history.email);
+      for (const paid of history.charges()) {
+        charges++;
+        const dispute = [...stripe.fake.disputes.values()].find((d) => d.charge === paid.id);
+        const record = subscriber && (await Db.Charges.get(subscriber.id, paid.id));
+        if (record?.amountRefunded !== paid.amount_refunded || record?.dispute?.status !== dispute?.status)
+          wrongCharges.push({ charge: paid.id, steps: history.steps, record, refunded: paid.amount_refunded, dispute: dispute?.status });
+      }
+    }
+    expect({ seed: SEED, wrongCharges }).toEqual({ seed: SEED, wrongCharges: [] });
+
     // The run really had the cases in it.
     const injected = Object.values(proxy.counts.injected).reduce((a, b) => a + b, 0);
     expect(sender.deliveries).toBeGreaterThanOrEqual(byRun(200, 10_000));
@@ -283,9 +298,13 @@ describe("Stripe history replay at volume, with DynamoDB failing", () => {
     expect(proxy.counts.injected["drop-after"]).toBeGreaterThan(0);
     expect(counted).toBeGreaterThan(0);
     const duplicates = [...sender.answers.values()].reduce((sum, a) => sum + a.duplicate, 0);
+    const kinds = new Map<string, number>();
+    for (const { history } of played) for (const step of history.steps) kinds.set(step, (kinds.get(step) ?? 0) + 1);
     console.log(
       `stripe replay (seed ${SEED}${LONG ? ", long" : ""}): ${played.length} histories, ` +
-        `${played.reduce((sum, p) => sum + p.history.steps.length, 0)} steps, ${events.size} events, ${sender.deliveries} deliveries ` +
+        `${played.reduce((sum, p) => sum + p.history.steps.length, 0)} steps (${[...kinds].map(([k, n]) => `${k} ${n}`).join(", ")}), ` +
+        `${played.filter((p) => p.history.accounts.length > 1).length} people with two customers, ${charges} refunded or disputed charges, ` +
+        `${events.size} events, ${sender.deliveries} deliveries ` +
         `(${duplicates} answered duplicate, ${sender.failed} answered 5xx and delivered again); DynamoDB: ${proxy.counts.requests} requests, ` +
         `${injected} failed (${Object.entries(proxy.counts.injected)
           .map(([k, v]) => `${k} ${v}`)

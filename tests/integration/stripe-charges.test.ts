@@ -15,7 +15,7 @@ import { savePatronSubscriber } from "../helpers/factories";
 import { useLocalStack } from "../helpers/local";
 import { mailTo, uniqueEmail } from "../helpers/mail";
 import { body, deliver, stripeMember, useFakeStripe } from "../helpers/stripe";
-import { charge, dispute, event, invoice, invoicePayment } from "../helpers/stripe-objects";
+import { charge, customer, dispute, event, invoice, invoicePayment } from "../helpers/stripe-objects";
 
 useLocalStack();
 const stripe = useFakeStripe();
@@ -33,13 +33,20 @@ async function paidMembership(label: string, priceId = "price_coffee") {
   expect((await deliver(event("customer.subscription.created", sub))).status).toBe(200);
   const subscriber = (await Db.Subscribers.getByEmail(email))!;
   expect(await Db.Patrons.get(subscriber.id)).toMatchObject({ status: "active" });
-  const inv = invoice({ customer: cus.id, subscription: sub.id });
-  const paid = charge({ customer: cus.id, amount: 500, currency: "eur" });
+  const paid = membershipCharge(cus.id, sub.id);
+  const inv = [...stripe.fake.invoicePayments.values()].find((p) => p.payment.payment_intent === paid.payment_intent)!.invoice as string;
+  return { email, customer: cus, subscription: sub, invoice: stripe.fake.invoices.get(inv)!, charge: paid, subscriber };
+}
+
+/** The charge that paid an invoice of `subscriptionId`, with its invoice and invoice payment, at Stripe. */
+function membershipCharge(customerId: string, subscriptionId: string): Stripe.Charge {
+  const inv = invoice({ customer: customerId, subscription: subscriptionId });
+  const paid = charge({ customer: customerId, amount: 500, currency: "eur" });
   const payment = invoicePayment({ invoice: inv.id, paymentIntent: paid.payment_intent as string, amount: 500 });
   stripe.fake.invoices.set(inv.id, inv);
   stripe.fake.invoicePayments.set(payment.id, payment);
   stripe.fake.charges.set(paid.id, paid);
-  return { email, customer: cus, subscription: sub, invoice: inv, charge: paid, subscriber };
+  return paid;
 }
 
 /** Stripe's state changes: the charge (refunded), or its dispute (opened, decided). */
@@ -207,9 +214,10 @@ describe("disputes", () => {
 });
 
 describe("whose charge", () => {
-  it("a charge of a customer who is no subscriber's, or of no customer, records nothing and changes nothing", async () => {
+  it("a charge of a customer with no membership, or of no customer, records nothing and changes nothing", async () => {
     const email = uniqueEmail("stranger");
-    const { customer: cus, subscription: sub } = stripeMember(stripe.fake, { email, subscription: { status: "active", priceId: "price_coffee" } });
+    const cus = customer({ email });
+    stripe.fake.customers.set(cus.id, cus);
     const theirs = charge({ customer: cus.id });
     const guests = charge({ customer: null, paymentIntent: null });
     setCharge(theirs);
@@ -222,8 +230,23 @@ describe("whose charge", () => {
 
     expect(await Db.Subscribers.getByEmail(email)).toBeUndefined();
     expect(await Db.Customers.subscriberOf(cus.id)).toBeUndefined();
-    expect(cancellations(sub.id)).toHaveLength(0);
     expect(await mailTo(email)).toHaveLength(0);
+  });
+
+  it("a lost dispute whose events beat its customer's first subscription events still ends the membership it paid", async () => {
+    const email = uniqueEmail("dispute-first");
+    const { customer: cus, subscription: sub } = stripeMember(stripe.fake, { email, subscription: { status: "active", priceId: "price_coffee" } });
+    const paid = membershipCharge(cus.id, sub.id);
+    const lost = dispute({ charge: paid, status: "lost" });
+    setDispute(lost);
+
+    expect(await processed(event("charge.dispute.closed", lost))).toBe("processed");
+    expect(await processed(event("customer.subscription.created", sub))).toBe("processed"); // late
+
+    const subscriber = (await Db.Subscribers.getByEmail(email))!;
+    expect(cancellations(sub.id)).toHaveLength(1);
+    expect(await Db.Patrons.get(subscriber.id)).toMatchObject({ status: "lapsed" });
+    expect(await Db.Charges.get(subscriber.id, paid.id)).toMatchObject({ subscriptionId: sub.id, dispute: { status: "lost" } });
   });
 
   it("a patron written before customers were tied is found through the patron's customer, which is then tied", async () => {

@@ -50,7 +50,7 @@ async function play(seed: number) {
     const email = uniqueEmail(`history${seed}`);
     // Half check out as known subscribers (metadata names them), half are strangers to us.
     const subscriberId = rnd.chance(0.5) ? (await saveSubscriber({ email: uniqueEmail(`checkout${seed}`) })).id : undefined;
-    histories.push(new History(stripe.fake, email, subscriberId));
+    histories.push(new History(stripe.fake, email, subscriberId, { extended: rnd.chance(0.5) }));
   }
   const pending: Stripe.Event[] = [];
   const inFlight: Array<Promise<void>> = [];
