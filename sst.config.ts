@@ -344,8 +344,11 @@ export default $config({
       function: { ...fn, handler: "functions/cron/recover-sends.handler", timeout: "5 minutes", link: [...fn.link, sendQueue] },
     });
 
+    // Reconciliation works a daily cycle in short runs, each going on from the last one's checkpoint until shortly
+    // before its timeout: every 15 minutes finishes a large cycle well within the day, and a run with nothing to do
+    // (the cycle finished, the next not due) reads one item and stops.
     new sst.aws.CronV2("Reconcile", {
-      schedule: "cron(30 3 * * ? *)",
+      schedule: "rate(15 minutes)",
       timezone,
       retries: 1,
       function: {

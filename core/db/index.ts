@@ -17,3 +17,4 @@ export { db, tableName, resetClient } from "./client";
 export * as Votes from "./votes";
 export * as Erasure from "./erasure";
 export * as SubscriberLists from "./subscriber-lists";
+export * as Reconciliation from "./reconciliation";

@@ -22,6 +22,7 @@
  * | event      | EVENT#<source>#<id> | EVENT             | (TTL)                                         |                                     |
  * | rate limit | LIMIT#<name>#<key>  | <window start>    | (TTL)                                         |                                     |
  * | erased customer | ERASED#CUSTOMER#<sha256 of the Stripe customer id> | ERASED |                              |                                     |
+ * | reconciliation | RECONCILIATION     | CHECKPOINT        |                                               |                                     |
  *
  * An erased subscriber's deliveries and votes stay, anonymous, under a random `anon_…` id in place of theirs (so
  * digest counts and topic tallies stay right): without the `SUB#<id>#…` index keys that found them by subscriber.
@@ -182,4 +183,9 @@ export const erasedCustomer = {
     pk: `ERASED#CUSTOMER#${createHash("sha256").update(customerId).digest("base64url")}`,
     sk: "ERASED",
   }),
+};
+
+/** The reconciliation's checkpoint: the cycle under way (phase, cursors, counts) and the lease of whoever works it. */
+export const reconciliation = {
+  key: () => ({ pk: "RECONCILIATION", sk: "CHECKPOINT" }),
 };

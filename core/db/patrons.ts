@@ -41,6 +41,17 @@ export async function byCustomer(customerId: string): Promise<Patron | undefined
   return strip(Items[0]);
 }
 
+/** The item of a patron, with its index keys (`save` writes it; scale tests seed many in batches). */
+export function itemOf(patron: Patron): Record<string, unknown> {
+  return {
+    ...keys.patron.key(patron.subscriberId),
+    ...(patron.stripeCustomerId && keys.patron.byCustomer(patron.stripeCustomerId)),
+    ...keys.patron.byStatus(patron.status, patron.subscriberId),
+    entity: "patron",
+    ...patron,
+  };
+}
+
 /**
  * Writes a patron: a new one when `previous` is absent (none may exist), else only if nobody wrote since
  * `previous` was read. Throws `WriteConflictError` when another write got there first.
@@ -50,13 +61,7 @@ export async function save(next: Patron, previous?: Patron): Promise<void> {
     await db().send(
       new PutCommand({
         TableName: tableName(),
-        Item: {
-          ...keys.patron.key(next.subscriberId),
-          ...(next.stripeCustomerId && keys.patron.byCustomer(next.stripeCustomerId)),
-          ...keys.patron.byStatus(next.status, next.subscriberId),
-          entity: "patron",
-          ...next,
-        },
+        Item: itemOf(next),
         ...(previous
           ? { ConditionExpression: "version = :version", ExpressionAttributeValues: { ":version": previous.version } }
           : { ConditionExpression: "attribute_not_exists(pk)" }),
@@ -120,8 +125,64 @@ export async function* byStatus(status: PatronStatus): AsyncGenerator<Patron> {
   }
 }
 
+/** A patron of a status as the reconciliation's sweep reads it: with the cycle that last saw it live at Stripe. */
+export interface SweptPatron {
+  patron: Patron;
+  reconciledIn?: string;
+}
+
+/**
+ * A page of the patrons of a status, from `cursor` on (DynamoDB's key, kept by the caller between invocations):
+ * the reconciliation's sweep. `owingEmail` keeps only patrons still owed an email (the partition is still read,
+ * `limit` items a request, but only those come back). Answers the next cursor, none after the last page.
+ */
+export async function pageByStatus(
+  status: PatronStatus,
+  options: { cursor?: Record<string, unknown>; limit: number; owingEmail?: boolean },
+): Promise<{ patrons: SweptPatron[]; cursor?: Record<string, unknown> }> {
+  const { Items = [], LastEvaluatedKey } = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: "gsi2",
+      KeyConditionExpression: "gsi2pk = :pk",
+      ...(options.owingEmail && { FilterExpression: "attribute_exists(notice)" }),
+      ExpressionAttributeValues: { ":pk": keys.patron.statusPartition(status) },
+      ExclusiveStartKey: options.cursor,
+      Limit: options.limit,
+    }),
+  );
+  const patrons = Items.map((item) => ({ patron: strip(item)!, reconciledIn: item.reconciledIn as string | undefined }));
+  return { patrons, ...(LastEvaluatedKey && { cursor: LastEvaluatedKey }) };
+}
+
+/**
+ * Marks patrons as seen live at Stripe in reconciliation cycle `cycleId` (`reconciledIn`), so its sweep passes
+ * them by. A plain update that leaves the version alone, so no concurrent write of the patron fails for it; a later
+ * `save` (a Put) drops the mark, which costs the sweep one redundant sync. Patrons gone meanwhile are skipped.
+ */
+export async function markSeen(subscriberIds: readonly string[], cycleId: string): Promise<void> {
+  const mark = async (subscriberId: string) => {
+    try {
+      await db().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: keys.patron.key(subscriberId),
+          UpdateExpression: "SET reconciledIn = :cycle",
+          ConditionExpression: "attribute_exists(pk)",
+          ExpressionAttributeValues: { ":cycle": cycleId },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  };
+  for (let start = 0; start < subscriberIds.length; start += 25) {
+    await Promise.all(subscriberIds.slice(start, start + 25).map(mark));
+  }
+}
+
 function strip(item: Record<string, any> | undefined): Patron | undefined {
   if (!item) return undefined;
-  const { pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, entity, syncedAt, ...patron } = item;
+  const { pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, entity, syncedAt, reconciledIn, ...patron } = item;
   return patron as Patron;
 }

@@ -1,10 +1,13 @@
 /**
- * The daily reconciliation against the fake Stripe: it reads Stripe's subscription list page by page, repairs
- * every patron that differs (and creates the ones a lost webhook never made), leaves foreign prices and correct
- * patrons alone, and reports what it changed; a second run changes nothing.
+ * The daily reconciliation against the fake Stripe: it reads Stripe's live subscriptions page by page, repairs
+ * every patron that differs (and creates the ones a lost webhook never made), sweeps the paying patrons no live
+ * list showed (a cancellation whose webhook was lost), leaves foreign prices and correct patrons alone, and
+ * reports what it changed; the next day's cycle changes nothing. Cycles split over invocations, crashes and
+ * leases: reconcile-cycles.test.ts.
  */
 import { describe, expect, it } from "vitest";
 import * as Db from "../../core/db";
+import { reconcile } from "../../core/patrons/reconcile";
 import { handler } from "../../functions/cron/reconcile";
 import { useLocalStack } from "../helpers/local";
 import { uniqueEmail } from "../helpers/mail";
@@ -34,13 +37,20 @@ describe("reconcile", () => {
     // Noise: 150 subscriptions of someone else's product, so the list takes several pages.
     for (let i = 0; i < 150; i++) stripe.fake.put(subscription({ customer: `cus_other${i}`, status: "active", priceId: "price_newspaper_print" }));
 
-    const listCalls = () => stripe.fake.requests.filter((r) => r.path === "/v1/subscriptions" && !r.query.customer).length;
-    const before = listCalls();
-    const report = await handler({});
-    expect(listCalls() - before).toBe(2);
-    expect(report.pages).toBe(2);
-    expect(report.subscriptions).toBe(154);
-    expect(report.customers).toBe(4);
+    const driftedId = (await Db.Patrons.byCustomer(drifted.customer.id))!.subscriberId;
+
+    const listCalls = () => stripe.fake.requests.filter((r) => r.path === "/v1/subscriptions" && !r.query.customer);
+    const before = listCalls().length;
+    // The Lambda's context: ten minutes left, far more than this cycle takes, so one invocation finishes it.
+    const report = await handler({}, { getRemainingTimeInMillis: () => 10 * 60_000 });
+    expect(report.done).toBe(true);
+    // One list per live status (two pages of active ones), never `all`: the cancelled subscription is not read.
+    expect(listCalls().slice(before).map((r) => r.query.status)).toEqual(["active", "active", "trialing", "past_due", "unpaid", "paused"]);
+    expect(report.pages).toBe(6);
+    expect(report.subscriptions).toBe(153);
+    expect(report.customers).toBe(3);
+    // The patron whose cancellation was lost: no live list showed it, so the sweep synced it.
+    expect(report.unmatched).toEqual([driftedId]);
     const changes = Object.fromEntries(report.changed.map((c) => [c.customerId, { from: c.from, to: c.to }]));
     expect(changes).toEqual({
       [drifted.customer.id]: { from: { status: "active", tierId: "coffee" }, to: { status: "lapsed", tierId: "coffee" } },
@@ -52,8 +62,9 @@ describe("reconcile", () => {
     expect(await Db.Patrons.get(created!.id)).toMatchObject({ status: "grace", stripeCustomerId: missing.customer.id });
     expect(await Db.Patrons.byCustomer("cus_other0")).toBeUndefined();
 
-    const again = await handler({});
-    expect(again.changed).toEqual([]);
-    expect(again.unmatched).toEqual([]);
+    // Run again at once, it has nothing to do; the next day's cycle finds nothing to change.
+    expect(await handler({})).toMatchObject({ done: true, idle: "resting", pages: 0 });
+    const again = await reconcile({ now: new Date(Date.now() + 24 * 3600 * 1000) });
+    expect(again).toMatchObject({ done: true, changed: [], unmatched: [], failed: [] });
   });
 });

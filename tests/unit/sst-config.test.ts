@@ -165,7 +165,7 @@ describe("sst.config.ts, evaluated offline", () => {
       DailyDigest: ["cron(0 6 * * ? *)", "functions/cron/daily-digest.handler", true],
       WeeklyDigest: ["cron(0 6 ? * MON *)", "functions/cron/weekly-digest.handler", true],
       RecoverSends: ["rate(5 minutes)", "functions/cron/recover-sends.handler", undefined],
-      Reconcile: ["cron(30 3 * * ? *)", "functions/cron/reconcile.handler", undefined],
+      Reconcile: ["rate(15 minutes)", "functions/cron/reconcile.handler", undefined],
       ExpireComps: ["rate(1 hour)", "functions/cron/expire-comps.handler", undefined],
     });
   });
