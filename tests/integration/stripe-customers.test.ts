@@ -11,6 +11,7 @@ import * as Privacy from "../../core/privacy";
 import { drain } from "../../scripts/local-worker";
 import { saveSubscriber, signedIn } from "../helpers/factories";
 import { postJson, request } from "../helpers/http";
+import { forgetCycle, untilDone } from "../helpers/reconcile";
 import { useLocalStack } from "../helpers/local";
 import { mailTo, uniqueEmail } from "../helpers/mail";
 import { body, deliver, stripeMember, useFakeStripe } from "../helpers/stripe";
@@ -163,6 +164,8 @@ describe("erasing a person with several customers", () => {
       expect((await deliver(event("invoice.paid", invoice({ customer: cus.id, subscription: sub.id })))).status).toBe(200);
       expect((await deliver(event("customer.subscription.updated", stripe.fake.subscriptions.get(sub.id)!))).status).toBe(200);
     }
+    await forgetCycle();
+    await untilDone();
     expect(await Db.Subscribers.getByEmail(subscriber.email)).toBeUndefined();
     expect(await Patrons.get(subscriber.id)).toBeUndefined();
   });

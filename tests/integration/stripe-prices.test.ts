@@ -10,6 +10,7 @@ import * as Patrons from "../../core/patrons";
 import { stats } from "../../core/subscribers/stats";
 import * as Votes from "../../core/votes";
 import { createTopic, saveSubscriber } from "../helpers/factories";
+import { forgetCycle, untilDone } from "../helpers/reconcile";
 import { useLocalStack } from "../helpers/local";
 import { mailTo, uniqueEmail } from "../helpers/mail";
 import { deliver, stripeMember, useFakeStripe } from "../helpers/stripe";
@@ -126,6 +127,26 @@ describe("a subscription that stops being a membership", () => {
 
     expect((await Patrons.get(subscriber.id))?.status).toBe("lapsed");
     expect(await lapsedEmails(subscriber.email)).toBe(1);
+  });
+
+  it("the reconciliation lapses a patron whose customer is gone at Stripe, or whose subscription left the tiers, once", async () => {
+    const gone = await patronOn("reconcile-gone", "price_coffee_2027");
+    stripe.fake.customers.delete(gone.customer.id);
+    stripe.fake.subscriptions.delete(gone.subscription.id);
+    const moved = await patronOn("reconcile-moved", "price_coffee_2027");
+    const switched = structuredClone(stripe.fake.subscriptions.get(moved.subscription.id)!);
+    switched.items.data[0]!.price = { ...switched.items.data[0]!.price, id: "price_print_edition" };
+    stripe.fake.put(switched);
+
+    await forgetCycle();
+    await untilDone();
+    await forgetCycle();
+    await untilDone(); // a second cycle changes nothing more
+
+    for (const { subscriber } of [gone, moved]) {
+      expect((await Patrons.get(subscriber.id))?.status).toBe("lapsed");
+      expect(await lapsedEmails(subscriber.email)).toBe(1);
+    }
   });
 
   it("a customer purged at Stripe (its subscriptions no longer listed) ends the membership when it is next synced", async () => {
