@@ -1,8 +1,8 @@
 /**
  * Erasing a subscriber, in the table: what their partition holds, their deliveries and votes made anonymous
- * (moved to a random `anon_…` id, so digest counts and topic tallies stay right), the tombstone of an erased Stripe
- * customer, and the profile with its unique email item. Each write is safe to repeat; the domain's order is in
- * `core/privacy/erase.ts`.
+ * (moved to a random `anon_…` id, so digest counts and closed topics' final scores stay right), the tombstone of an
+ * erased Stripe customer, and the profile with its unique email item. Each write is safe to repeat; the domain's
+ * order is in `core/privacy/erase.ts`.
  */
 import { randomBytes } from "node:crypto";
 import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
@@ -131,10 +131,14 @@ export async function votesOf(subscriberId: string): Promise<Vote[]> {
 }
 
 /**
- * Replaces a vote, as read, by an anonymous one that counts the same (its tally is untouched, and still the sum of
- * its topic's counted votes). Answers false when the vote changed meanwhile (a re-count), so the caller reads again.
+ * Replaces a vote, as read, by an anonymous one. For an open topic the anonymous vote no longer counts, and the
+ * tally loses what it counted, as when a patron lapses: an erased patron has no say in what is still being decided.
+ * For a closed or covered topic it counts as before and the tally is untouched: that score is final, history the
+ * newsroom keeps (should the topic reopen, re-counting its voters stops the vote then). Conditioned on the vote as
+ * read (a re-count may move it) and on the topic being open or not as read (an editor may close or reopen it):
+ * answers false when either changed, so the caller reads again.
  */
-export async function anonymizeVote(vote: Vote, at: string): Promise<boolean> {
+export async function anonymizeVote(vote: Vote, topicOpen: boolean, at: string): Promise<boolean> {
   const id = anonymousId();
   const { topicId, tierId, weight, counted, createdAt } = vote;
   try {
@@ -152,9 +156,21 @@ export async function anonymizeVote(vote: Vote, at: string): Promise<boolean> {
           {
             Put: {
               TableName: tableName(),
-              Item: { ...keys.vote.key(topicId, id), entity: "vote", subscriberId: id, topicId, tierId, weight, counted, createdAt, updatedAt: at },
+              Item: {
+                ...keys.vote.key(topicId, id),
+                entity: "vote",
+                subscriberId: id,
+                topicId,
+                tierId,
+                weight,
+                counted: counted && !topicOpen,
+                createdAt,
+                updatedAt: at,
+              },
             },
           },
+          Votes.topicCheck(topicId, topicOpen),
+          ...(topicOpen && counted ? [Votes.tallyAdd(topicId, -weight, -1)] : []),
         ],
       }),
     );

@@ -1,7 +1,9 @@
 /**
  * Votes and the tallies they keep. Every change of a vote record and the matching change of its topic's tally
  * happen in one transaction, conditioned on the vote record as it was read: a topic's score is always the sum of
- * the weights of its counted votes, whatever runs at the same time, and a change made twice happens once.
+ * the weights of its counted votes, whatever runs at the same time, and a change made twice happens once. A vote
+ * changes its counting only while its topic is open (the transaction checks it): a closed or covered topic's score
+ * is final.
  */
 import { randomInt } from "node:crypto";
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
@@ -60,13 +62,39 @@ function ballotWrite(next: Ballot, at: string): TransactItem {
 }
 
 /** Adds to a topic's score and voter count on one of its tally shards, chosen at random. */
-function tallyAdd(topicId: string, score: number, voters: number): TransactItem {
+export function tallyAdd(topicId: string, score: number, voters: number): TransactItem {
   return {
     Update: {
       TableName: tableName(),
       Key: keys.tally.key(topicId, randomInt(keys.TALLY_SHARDS)),
       UpdateExpression: "ADD score :score, voters :voters SET entity = :entity",
       ExpressionAttributeValues: { ":score": score, ":voters": voters, ":entity": "tally" },
+    },
+  };
+}
+
+/** The check that a topic is open (`true`) or not (`false`: closed, covered, proposed, or gone) when the transaction runs. */
+export function topicCheck(topicId: string, open: boolean): TransactItem {
+  return {
+    ConditionCheck: {
+      TableName: tableName(),
+      Key: keys.topic.key(topicId),
+      ConditionExpression: open ? "#status = :open" : "attribute_not_exists(pk) OR #status <> :open",
+      ExpressionAttributeNames: { "#status": "status" },
+      ExpressionAttributeValues: { ":open": "open" },
+    },
+  };
+}
+
+/** The check that a ballot is still at the version read (version 0: there is none). */
+function ballotCheck(ballotRead: Pick<Ballot, "subscriberId" | "version">): TransactItem {
+  return {
+    ConditionCheck: {
+      TableName: tableName(),
+      Key: keys.ballot.key(ballotRead.subscriberId),
+      ...(ballotRead.version === 0
+        ? { ConditionExpression: "attribute_not_exists(pk)" }
+        : { ConditionExpression: "version = :version", ExpressionAttributeValues: { ":version": ballotRead.version } }),
     },
   };
 }
@@ -107,22 +135,17 @@ export async function cast(vote: Vote, ballotRead: Ballot, eligibleStatuses: rea
           ExpressionAttributeValues: { ...statusValues, ":tier": vote.tierId },
         },
       },
-      {
-        ConditionCheck: {
-          TableName: tableName(),
-          Key: keys.topic.key(vote.topicId),
-          ConditionExpression: "#status = :open",
-          ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: { ":open": "open" },
-        },
-      },
+      topicCheck(vote.topicId, true),
       ...(vote.counted ? [tallyAdd(vote.topicId, vote.weight, 1)] : []),
     ],
     `vote ${vote.subscriberId} ${vote.topicId}`,
   );
 }
 
-/** Withdraws a vote as read: the record goes, its ballot entry goes, and what it counted comes off the tally. */
+/**
+ * Withdraws a vote as read, from a topic still open: the record goes, its ballot entry goes, and what it counted
+ * comes off the tally.
+ */
 export async function retract(vote: Vote, ballotRead: Ballot, at: string): Promise<void> {
   await transact(
     [
@@ -135,6 +158,7 @@ export async function retract(vote: Vote, ballotRead: Ballot, at: string): Promi
         },
       },
       ballotWrite({ ...ballotRead, topicIds: ballotRead.topicIds.filter((id) => id !== vote.topicId) }, at),
+      topicCheck(vote.topicId, true),
       ...(vote.counted ? [tallyAdd(vote.topicId, -vote.weight, -1)] : []),
     ],
     `vote ${vote.subscriberId} ${vote.topicId}`,
@@ -142,13 +166,15 @@ export async function retract(vote: Vote, ballotRead: Ballot, at: string): Promi
 }
 
 /**
- * Re-counts a vote as read to `next` (counted or not, weight, tier), while the patron is still at the version the
- * decision came from: the tally moves by the difference. Run twice, the second finds the record changed and fails.
+ * Re-counts a vote as read to `next` (counted or not, weight, tier), while the patron and their ballot are still at
+ * the versions the decision came from and its topic is open: the tally moves by the difference. Run twice, the
+ * second finds the record changed and fails.
  */
 export async function recount(
   vote: Vote,
   next: Pick<Vote, "counted" | "weight" | "tierId">,
   patronVersion: number | undefined,
+  ballotRead: Pick<Ballot, "subscriberId" | "version">,
   at: string,
 ): Promise<void> {
   const score = (next.counted ? next.weight : 0) - (vote.counted ? vote.weight : 0);
@@ -180,10 +206,21 @@ export async function recount(
             : { ConditionExpression: "version = :version", ExpressionAttributeValues: { ":version": patronVersion } }),
         },
       },
+      ballotCheck(ballotRead),
+      topicCheck(vote.topicId, true),
       ...(score !== 0 || voters !== 0 ? [tallyAdd(vote.topicId, score, voters)] : []),
     ],
     `vote ${vote.subscriberId} ${vote.topicId}`,
   );
+}
+
+/**
+ * Moves a ballot, as read, to its next version without changing it: a vote cast or a re-count decided on the
+ * ballot as it was then finds it changed and reads everything again (see `recountVoters`). Answers the new ballot.
+ */
+export async function claimBallot(ballotRead: Ballot, at: string): Promise<Ballot> {
+  await transact([ballotWrite(ballotRead, at)], `ballot ${ballotRead.subscriberId}`);
+  return { ...ballotRead, version: ballotRead.version + 1 };
 }
 
 /** Records that a patron was shown "You asked, we covered it" for this vote's topic, in that digest (once). */

@@ -10,6 +10,11 @@ export interface Topic {
   articleIds: string[];
   /** The patron who proposed it (a `proposed` topic, until an editor opens it). */
   proposedBy?: string;
+  /**
+   * When it last became open (absent on topics opened before this was kept: then `createdAt`). A vote takes its
+   * place on the patron's ballot from then, or from when it was cast if later (see `core/votes/places.ts`).
+   */
+  openedAt?: string;
   createdAt: string;
   updatedAt: string;
 }

@@ -9,11 +9,12 @@ import { VisibleError } from "../errors";
 import { log } from "../log";
 import { isEligible, type Patron } from "../patrons/types";
 import type { ScoredTopic, Topic } from "../topics/types";
+import { recount } from "./recount";
 import { CAN_VOTE, type Vote } from "./types";
 import { weightOf } from "./weight";
 
 export { CAN_VOTE, votesCount, type Ballot, type Vote } from "./types";
-export { recount, type RecountReport } from "./recount";
+export { recount, recountVoters, type RecountReport } from "./recount";
 export { weightOf } from "./weight";
 export { votesOf, type PatronVote } from "./patron-votes";
 
@@ -44,7 +45,8 @@ export async function openTopic(topicId: string): Promise<Topic> {
 /**
  * Casts a patron's vote for an open topic, with their tier's weight. Voting again for the same topic changes
  * nothing. Refuses (403 `not_eligible`) a patron who isn't `active` or `comped`, (409 `topic_not_open`) a topic
- * not open for votes and (409 `vote_limit`) a vote past `MAX_VOTES_PER_PATRON` open topics.
+ * not open for votes and (409 `vote_limit`) a vote past `MAX_VOTES_PER_PATRON` open topics: votes for closed or
+ * covered topics take no place, votes waiting for one since their topic reopened do (`places.ts`).
  */
 export async function vote(subscriberId: string, topicId: string, now = new Date()): Promise<ScoredTopic> {
   // The patron, the topic or the ballot may change meanwhile: then the cast fails, and all is read and decided again.
@@ -68,16 +70,27 @@ export async function vote(subscriberId: string, topicId: string, now = new Date
   });
 }
 
-/** Withdraws a patron's vote for a topic (whatever their membership); withdrawing a vote never cast changes nothing. */
+/**
+ * Withdraws a patron's vote for an open topic (whatever their membership); withdrawing a vote never cast changes
+ * nothing. A vote for a closed or covered topic is part of its final score and takes no place on the ballot, so
+ * withdrawing it would only rewrite history: refused (409 `topic_not_open`), changing nothing. The freed place may
+ * go to a vote waiting for one (`places.ts`).
+ */
 export async function unvote(subscriberId: string, topicId: string, now = new Date()): Promise<ScoredTopic> {
-  return Db.retryWrite(`withdrawing the vote of ${subscriberId} for ${topicId}`, async () => {
+  const { topic, withdrawn } = await Db.retryWrite(`withdrawing the vote of ${subscriberId} for ${topicId}`, async () => {
     const topic = await openTopic(topicId);
     const existing = await Db.Votes.get(topicId, subscriberId);
-    if (!existing) return scored(topic);
+    if (!existing) return { topic, withdrawn: false };
+    if (topic.status !== "open") {
+      throw new VisibleError("conflict", "topic_not_open", "Voting on this topic has closed: its score is final, and your vote stays part of it.");
+    }
     await Db.Votes.retract(existing, await Db.Votes.ballot(subscriberId), now.toISOString());
-    log.info({ event: "vote.withdrawn", subscriberId, topicId }, "vote withdrawn");
-    return scored(topic);
+    return { topic, withdrawn: true };
   });
+  if (withdrawn) log.info({ event: "vote.withdrawn", subscriberId, topicId }, "vote withdrawn");
+  // Even when there was nothing to withdraw: a retry after a failure here still lets a waiting vote take the place.
+  await recount(subscriberId, now);
+  return scored(topic);
 }
 
 /** An editor's view of a topic's votes: counted score and voters by tier, and every vote (history included). */

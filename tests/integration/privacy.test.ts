@@ -1,8 +1,9 @@
 /**
  * A reader's privacy against the real local stack and the fake Stripe: the export holds everything; erasure leaves
- * nothing that leads to them (a scan of the whole table for their address, name and ids, in any case), keeps topic
- * tallies and digest counts as they were, cancels a live membership, ends the session, stops a queued delivery,
- * and Stripe's later webhooks (and the reconciliation) bring nobody back.
+ * nothing that leads to them (a scan of the whole table for their address, name and ids, in any case), keeps digest
+ * counts as they were, takes their vote out of open topics' tallies (`erasure-votes.test.ts` has the rest), cancels
+ * a live membership, ends the session, stops a queued delivery, and Stripe's later webhooks (and the
+ * reconciliation) bring nobody back.
  */
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -133,7 +134,7 @@ describe("GET /api/account/export", () => {
 });
 
 describe("erasure", () => {
-  it("leaves nothing personal in the table, keeps tallies and digest counts, cancels the membership, ends the session", async () => {
+  it("leaves nothing personal in the table, keeps digest counts, uncounts their open vote, cancels the membership, ends the session", async () => {
     const r = await reader("erase");
     const member = await patron(r);
     const other = await reader("other");
@@ -150,9 +151,11 @@ describe("erasure", () => {
 
     expect(await itemsMentioning(needles)).toEqual([]);
     expect(stripe.fake.subscriptions.get(member.subscription.id)?.status).toBe("canceled");
-    expect(await Db.Topics.tally("pv-climate")).toEqual(tallyBefore);
+    // Their vote for the open topic stays, anonymous, but no longer counts (coffee: weight 1), as for a lapse.
+    expect(await Db.Topics.tally("pv-climate")).toEqual({ score: tallyBefore.score - 1, voters: tallyBefore.voters - 1 });
     const votes = await Db.Votes.byTopic("pv-climate");
-    expect(votes.filter((v) => v.counted).reduce((sum, v) => sum + v.weight, 0)).toBe(tallyBefore.score);
+    expect(votes.filter((v) => v.counted).reduce((sum, v) => sum + v.weight, 0)).toBe(tallyBefore.score - 1);
+    expect(votes.filter((v) => v.subscriberId.startsWith("anon_") && !v.counted)).toHaveLength(1);
     expect(await counts(digestId)).toEqual(countsBefore);
     expect((await r.call("GET", "/api/account/export")).status).toBe(401);
     const account = await r.call("GET", "/account");

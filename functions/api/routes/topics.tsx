@@ -27,6 +27,7 @@ const topicSchema = z
     status: z.enum(Topics.topicStatuses),
     articleIds: z.array(z.string()),
     proposedBy: z.string().optional().openapi({ description: "The patron who proposed it" }),
+    openedAt: z.string().optional().openapi({ description: "When it last became open for votes" }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -90,13 +91,13 @@ for (const method of ["post", "delete"] as const) {
       description:
         method === "post"
           ? "With the tier's vote weight, for up to MAX_VOTES_PER_PATRON open topics. 409 `vote_limit` past it, 409 `topic_not_open` for a topic not open."
-          : undefined,
+          : "From an open topic. A closed or covered topic's score is final: 409 `topic_not_open`, nothing changes.",
       middleware: requireSession,
       request: { params: topicParam },
       responses: {
         200: json("The topic with its score and voter count", z.object({ topic: scoredSchema })),
         ...voteErrors,
-        ...(method === "post" && { 409: jsonError("`vote_limit` or `topic_not_open`") }),
+        409: jsonError(method === "post" ? "`vote_limit` or `topic_not_open`" : "`topic_not_open`: voting on the topic has closed"),
       },
     }),
     async (c) => {
@@ -257,6 +258,7 @@ topicRoutes.openapi(
       303: redirect,
       403: htmlPage("Posted from another site"),
       404: htmlPage("No such topic"),
+      409: htmlPage("Not withdrawn: voting on the topic has closed, its score is final"),
     },
   }),
   async (c) => c.html(<VoteWithdrawnPage topic={await Votes.unvote(c.var.subscriber.id, c.req.valid("param").id)} />, 200),

@@ -62,7 +62,15 @@ export function VotesSection(props: { votes: PatronVote[] }) {
             <li>
               <h3>{vote.title}</h3>
               <ScoreLine topic={vote} />
-              {!vote.counted && <p class="note">Your vote doesn't count while your membership has lapsed.</p>}
+              {vote.waiting && (
+                <p class="note">
+                  Your vote waits: this topic reopened while you held all your votes for open topics. Withdraw another
+                  for it to count.
+                </p>
+              )}
+              {!vote.counted && !vote.waiting && vote.status === "open" && (
+                <p class="note">Your vote doesn't count while your membership has lapsed.</p>
+              )}
               {vote.status === "open" ? <WithdrawButton topic={vote} /> : <p class="note">Voting on this topic has closed.</p>}
             </li>
           ))}
