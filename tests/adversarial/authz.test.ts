@@ -39,6 +39,7 @@ const PUBLIC = new Set([
   "POST /api/login",
   "POST /logout", // ends the session it is sent with, if any (Origin-checked)
   "GET /join",
+  "GET /join/sent",
   "POST /join",
   "POST /api/membership/checkout", // with a session or an email
   "POST /webhooks/stripe", // signed by Stripe: tests/integration/stripe-webhooks.test.ts and the fuzz
