@@ -3,7 +3,8 @@
  * hold it), re-check the subscriber (as read when the message was picked up), render their copy, wait for the pacing bucket, send with SendRawEmail and
  * record the SES message id. A worker that dies at any point leaves a record the next attempt finishes: before
  * SES accepted, the claim simply expires and is taken over; after SES accepted but before recording, the
- * recipient is the one in-flight duplicate a crash can cause.
+ * recipient is the one in-flight duplicate a crash can cause. A recipient whose render throws, or whose SES answer is
+ * an error of no known kind, costs an attempt, not the rest of the message; `MAX_ATTEMPTS` of them settle it `failed`.
  */
 import { randomUUID } from "node:crypto";
 import * as Db from "../db";
@@ -39,6 +40,15 @@ const renderer = () => (rendering ??= import("../digests/render"));
 
 /** How long recipients handed back under throttling wait before they are tried again. */
 export const HANDBACK_DELAY_SECONDS = 5;
+
+/**
+ * Attempts at one recipient before their delivery is settled `failed`. An attempt is a claim: one that threw (the
+ * render, or an SES error the classifier does not know) or whose worker died. Attempts are spaced by the claim's
+ * lease and the recovery sweep (5 minutes each), so 5 attempts span 20 to 45 minutes: long enough to ride out
+ * an SES or network blip, short enough that one broken recipient does not hold the digest (and the next digest's
+ * article window) for hours.
+ */
+export const MAX_ATTEMPTS = 5;
 
 /**
  * Sends the message's recipients. When SES throttles past the budget, the recipients not yet sent go back on the
@@ -93,6 +103,7 @@ async function sendOne(digest: Digests.Digest, subscriberId: string, loaded: Loa
   );
   if (!claimed) return "done"; // sent, settled, or held by a live claim elsewhere
   const held = { from: ["sending"] as const, claimId };
+  if (claimed.attempts > MAX_ATTEMPTS) return giveUp(digest.id, subscriberId, claimId, claimed.error, now());
   options.after?.("claim", subscriberId);
 
   const { subscriber, recipient } = loaded;
@@ -106,11 +117,21 @@ async function sendOne(digest: Digests.Digest, subscriberId: string, loaded: Loa
   if (suppressed) return settle(digest.id, subscriberId, held.from, "suppressed", { reason: suppressed, claimId }, now());
   const skipped = await skipReason(digest, subscriber, recipient!, now());
   if (skipped) return settle(digest.id, subscriberId, held.from, "skipped", { reason: skipped, claimId }, now());
+  // A digest that cannot be prepared is the digest's fault, not this recipient's: that throws (the message retries).
   const prepared = await preparedFor(digest, recipient!.variant);
-  const email = (await renderer()).digestMessage(prepared, recipient!)!;
+  const failedAttempt = (error: unknown) => attemptFailed(digest.id, subscriberId, claimed.attempts, claimId, error, now());
+  let email: Email.Message;
+  try {
+    const rendered = (await renderer()).digestMessage(prepared, recipient!);
+    if (!rendered) throw new Error("the render selected nothing for this reader");
+    email = rendered;
+  } catch (error) {
+    return failedAttempt(error);
+  }
   options.after?.("render", subscriberId);
 
   const outcome = await sendPaced(email, options);
+  if (outcome.kind === "unknown") return failedAttempt(outcome.error);
   if (outcome.kind === "throttled" || outcome.kind === "account") {
     // Hand the recipient back: not a failure, just not now.
     await settle(digest.id, subscriberId, held.from, "queued", { claimId }, now());
@@ -127,7 +148,7 @@ async function sendOne(digest: Digests.Digest, subscriberId: string, loaded: Loa
     messageId: outcome.messageId,
     sentAt: at,
     updatedAt: at,
-    remove: ["claimId", "leaseUntil"],
+    remove: ["claimId", "leaseUntil", "error"], // an earlier attempt's error is no longer the story
   });
   if (!recorded) log.warn({ event: "delivery.claim_lost", digestId: digest.id, subscriberId }, "sent after the claim expired");
   // Sent: "You asked, we covered it" is not repeated in a later digest (a failure here only risks a repeat).
@@ -141,9 +162,13 @@ async function sendOne(digest: Digests.Digest, subscriberId: string, loaded: Loa
 type Outcome =
   | { kind: "sent"; messageId: string }
   | { kind: "throttled" }
-  | { kind: "failed" | "account"; error: string };
+  | { kind: "failed" | "account"; error: string }
+  | { kind: "unknown"; error: unknown };
 
-/** Sends at the bucket's pace, waiting out throttling within the budget. Transient faults throw (SQS retries). */
+/**
+ * Sends at the bucket's pace, waiting out throttling within the budget. Any other error (network, 5xx, a kind the
+ * classifier does not know) is `unknown`: SES may or may not have sent it.
+ */
 async function sendPaced(message: Email.Message, options: SendOptions): Promise<Outcome> {
   const sleep = options.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
   const budget = options.throttleBudgetMs ?? 20_000;
@@ -156,7 +181,7 @@ async function sendPaced(message: Email.Message, options: SendOptions): Promise<
       const kind = classify(error);
       if (kind === "permanent") return { kind: "failed", error: describe(error) };
       if (kind === "account") return { kind: "account", error: describe(error) };
-      if (kind === "transient") throw error;
+      if (kind === "transient") return { kind: "unknown", error };
       const pause = Math.min(200 * 2 ** attempt, 5_000);
       if (waited + pause > budget) return { kind: "throttled" };
       waited += pause;
@@ -165,10 +190,48 @@ async function sendPaced(message: Email.Message, options: SendOptions): Promise<
   }
 }
 
-const describe = (error: unknown) => {
-  const { name, message } = error as { name?: string; message?: string };
-  return `${name ?? "Error"}: ${message ?? ""}`.slice(0, 500);
+/** An error as stored on a delivery and logged: its name and message, without addresses or token-like strings. */
+export const describe = (error: unknown) => {
+  const { name, message } = (error ?? {}) as { name?: string; message?: string };
+  return `${name ?? "Error"}: ${message ?? String(error)}`
+    .replace(/[^\s<>"'(),;:@]+@[^\s<>"'(),;:@]+/g, "[address]")
+    .replace(/[A-Za-z0-9+/_=-]{32,}/g, "[redacted]")
+    .slice(0, 500);
 };
+
+/**
+ * An attempt that threw (the render, or SES with an error of no known kind). The recipient's claim is kept until its
+ * lease runs out (SES may have accepted an unknown error's email: the lease spaces the next attempt, which the
+ * recovery sweep enqueues), with the error; at the last attempt it is settled `failed`. Either way the rest of
+ * the message goes on.
+ */
+async function attemptFailed(digestId: string, subscriberId: string, attempts: number, claimId: string, error: unknown, at: Date) {
+  const described = describe(error);
+  const last = attempts >= MAX_ATTEMPTS;
+  log.warn({ event: "delivery.attempt_failed", digestId, subscriberId, attempts, last, error: described }, "delivery attempt failed");
+  if (last) return settle(digestId, subscriberId, ["sending"], "failed", { error: described, claimId }, at);
+  await Db.Deliveries.transition(digestId, subscriberId, { from: ["sending"], claimId }, "sending", {
+    error: described,
+    updatedAt: at.toISOString(),
+  });
+  return "done" as const;
+}
+
+/**
+ * A claim past the last attempt (the workers of the earlier ones died, or recorded no outcome): settled `failed`
+ * without trying again. This claim is not an attempt, so it takes back its count.
+ */
+async function giveUp(digestId: string, subscriberId: string, claimId: string, lastError: string | undefined, at: Date) {
+  const error = `gave up after ${MAX_ATTEMPTS} attempts; the last: ${lastError ?? "its worker stopped before recording an outcome"}`;
+  log.warn({ event: "delivery.failed", digestId, subscriberId, error }, "delivery failed: attempts exhausted");
+  await Db.Deliveries.transition(digestId, subscriberId, { from: ["sending"], claimId }, "failed", {
+    error: error.slice(0, 500),
+    updatedAt: at.toISOString(),
+    remove: ["claimId", "leaseUntil"],
+    add: { attempts: -1 },
+  });
+  return "done" as const;
+}
 
 /** SES refuses the account itself: every other recipient would fail alike, so the send pauses and says why. */
 async function pauseForAccount(digest: Digests.Digest, error: string) {

@@ -3,7 +3,8 @@
  * sending copes with SES throttling. While it runs, the app's SES client talks to it (`SES_ENDPOINT`); it
  * forwards every request to the emulator, except that it can answer a share of SendRawEmail calls (chosen by a
  * seeded random, so a run is reproducible) with SES's own throttling error, and one call with the daily-quota
- * variant of it. Every raw MIME message the client sent is kept, whatever the answer was.
+ * variant of it, and the calls to some addresses with an error of a kind Tidings does not know. Every raw MIME message
+ * the client sent is kept, whatever the answer was.
  *
  * ```ts
  * const proxy = await startSesProxy({ throttle: 0.1, seed: 7 });
@@ -27,6 +28,11 @@ export interface SesProxyOptions {
   seed?: number;
   /** The SendRawEmail call (1 for the first) answered with "Daily message quota exceeded." instead of sent. */
   quotaExceededAt?: number;
+  /**
+   * Addresses whose every SendRawEmail call is answered with an error no classifier knows (`UNKNOWN_ERROR_CODE`,
+   * its message naming the address), as a new or undocumented SES refusal would be.
+   */
+  unknownErrorFor?: readonly string[];
   /** Keep each call's raw MIME (default true); false keeps only its trace headers (sends of thousands). */
   keepRaw?: boolean;
 }
@@ -37,7 +43,9 @@ export interface CapturedCall {
   call: number;
   /** The raw MIME message, decoded from `RawMessage.Data`. */
   raw: Buffer;
-  outcome: "forwarded" | "throttled" | "quota";
+  outcome: "forwarded" | "throttled" | "quota" | "unknown";
+  /** The address in the `To` header. */
+  to?: string;
   /** The `X-Tidings-Digest` and `X-Tidings-Delivery` headers (digest and subscriber), when the message has them. */
   digestId?: string;
   subscriberId?: string;
@@ -60,6 +68,7 @@ export interface SesProxy {
 
 export const THROTTLED_MESSAGE = "Maximum sending rate exceeded.";
 export const QUOTA_MESSAGE = "Daily message quota exceeded.";
+export const UNKNOWN_ERROR_CODE = "UnforeseenRecipientProblem";
 
 /** Starts the proxy on a free port and points the app's SES client at it. */
 export async function startSesProxy(options: SesProxyOptions = {}): Promise<SesProxy> {
@@ -111,15 +120,18 @@ export async function startSesProxy(options: SesProxyOptions = {}): Promise<SesP
       const raw = Buffer.from(form.get("RawMessage.Data") ?? "", "base64");
       // The random is drawn for every call, so the quota error does not shift which other calls are throttled.
       const throttled = rng.next() < (options.throttle ?? 0);
-      const outcome = call === options.quotaExceededAt ? "quota" : throttled ? "throttled" : "forwarded";
-      const captured: CapturedCall = { call, raw: options.keepRaw === false ? Buffer.alloc(0) : raw, outcome, ...traceHeaders(raw) };
+      const headers = traceHeaders(raw);
+      const unknown = headers.to !== undefined && (options.unknownErrorFor ?? []).includes(headers.to);
+      const outcome = unknown ? "unknown" : call === options.quotaExceededAt ? "quota" : throttled ? "throttled" : "forwarded";
+      const captured: CapturedCall = { call, raw: options.keepRaw === false ? Buffer.alloc(0) : raw, outcome, ...headers };
       calls.push(captured);
       if (outcome === "forwarded") {
         counts.forwarded++;
         return forward(req, res, body, captured);
       }
+      if (outcome === "unknown") return refuse(res, UNKNOWN_ERROR_CODE, `Cannot deliver to ${headers.to} right now.`);
       counts.throttled++;
-      throttle(res, outcome === "quota" ? QUOTA_MESSAGE : THROTTLED_MESSAGE);
+      refuse(res, "Throttling", outcome === "quota" ? QUOTA_MESSAGE : THROTTLED_MESSAGE);
     });
   });
   server.listen(0, "127.0.0.1");
@@ -143,22 +155,23 @@ export async function startSesProxy(options: SesProxyOptions = {}): Promise<SesP
   };
 }
 
-/** SES's throttling answer in the query protocol (the v1 API's SendRawEmail), as AWS documents and sends it. */
-function throttle(res: ServerResponse, message: string) {
+/** An SES error answer in the query protocol (the v1 API's SendRawEmail), as AWS documents and sends throttling. */
+function refuse(res: ServerResponse, code: string, message: string) {
   const requestId = randomUUID();
   res.writeHead(400, { "content-type": "text/xml", "x-amzn-requestid": requestId });
   res.end(
-    `<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type><Code>Throttling</Code>` +
+    `<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type><Code>${code}</Code>` +
       `<Message>${message}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
   );
 }
 
-/** The trace headers of a raw message (its header block only). */
-function traceHeaders(raw: Buffer): { digestId?: string; subscriberId?: string } {
+/** The recipient and trace headers of a raw message (its header block only). */
+function traceHeaders(raw: Buffer): { to?: string; digestId?: string; subscriberId?: string } {
   const end = raw.indexOf("\r\n\r\n");
   const head = raw.toString("latin1", 0, end < 0 ? raw.length : end);
   const header = (name: string) => new RegExp(`^${name}:[ \\t]*(\\S+)`, "mi").exec(head)?.[1];
-  return { digestId: header("X-Tidings-Digest"), subscriberId: header("X-Tidings-Delivery") };
+  const to = /^To:[^\r\n]*?<?([^\s<>"]+@[^\s<>"]+?)>?[ \t]*$/im.exec(head)?.[1];
+  return { to, digestId: header("X-Tidings-Digest"), subscriberId: header("X-Tidings-Delivery") };
 }
 
 /** Points the app's SES client at `endpoint` (unset: the environment's default). */
