@@ -10,6 +10,7 @@ import type { Delivery, DeliveryStatus, SkipReason } from "../delivery/types";
 import type { Subscriber } from "../subscribers/types";
 import type { Vote } from "../votes/types";
 import { db, tableName } from "./client";
+import * as Counts from "./delivery-counts";
 import { isConditionFailure, isRace } from "./errors";
 import * as keys from "./keys";
 import { queryAll } from "./query";
@@ -66,8 +67,9 @@ export async function deliveriesOf(subscriberId: string): Promise<Delivery[]> {
 
 /**
  * Replaces a delivery, as read, by an anonymous one in status `to`: no address, SES message id or error text, no
- * index key back to the subscriber. Conditioned on the status read (a worker may be moving it): answers false
- * when it moved, so the caller reads it again.
+ * index key back to the subscriber, and the digest's counters moved if the status changes, all in one transaction.
+ * Conditioned on the status read (a worker may be moving it): answers false when it moved, so the caller reads it
+ * again (and no counter moved).
  */
 export async function anonymizeDelivery(delivery: Delivery, to: { status: DeliveryStatus; reason?: SkipReason }, at: string): Promise<boolean> {
   const id = anonymousId();
@@ -106,6 +108,8 @@ export async function anonymizeDelivery(delivery: Delivery, to: { status: Delive
               },
             },
           },
+          // A queued or sending delivery becomes suppressed: its counts move with it, in this transaction.
+          ...Counts.counterUpdate(digestId, delivery.status, to.status),
         ],
       }),
     );

@@ -20,7 +20,8 @@ export interface Transition {
   also?: { expressions: readonly string[]; values: Record<string, unknown> };
 }
 
-export async function transition(change: Transition): Promise<Record<string, any> | undefined> {
+/** The conditional UpdateItem of a transition, without a table's answer (alone, or as one item of a transaction). */
+export function transitionUpdate(change: Transition) {
   const names: Record<string, string> = { "#status": "status" };
   const values: Record<string, unknown> = { ":to": change.to, ...change.also?.values };
   const assignments = ["#status = :to"];
@@ -36,22 +37,23 @@ export async function transition(change: Transition): Promise<Record<string, any
   const removals = (change.remove ?? []).map(field);
   const from = change.from.map((status, i) => ((values[`:from${i}`] = status), `#status = :from${i}`));
   const condition = ["attribute_exists(pk)", `(${from.join(" OR ")})`, ...(change.also?.expressions ?? []).map((e) => `(${e})`)];
+  return {
+    TableName: tableName(),
+    Key: change.key,
+    UpdateExpression: [
+      `SET ${assignments.join(", ")}`,
+      removals.length ? `REMOVE ${removals.join(", ")}` : "",
+      additions.length ? `ADD ${additions.join(", ")}` : "",
+    ].join(" "),
+    ConditionExpression: condition.join(" AND "),
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
+
+export async function transition(change: Transition): Promise<Record<string, any> | undefined> {
   try {
-    const { Attributes } = await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: change.key,
-        UpdateExpression: [
-          `SET ${assignments.join(", ")}`,
-          removals.length ? `REMOVE ${removals.join(", ")}` : "",
-          additions.length ? `ADD ${additions.join(", ")}` : "",
-        ].join(" "),
-        ConditionExpression: condition.join(" AND "),
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ReturnValues: "ALL_NEW",
-      }),
-    );
+    const { Attributes } = await db().send(new UpdateCommand({ ...transitionUpdate(change), ReturnValues: "ALL_NEW" }));
     return Attributes;
   } catch (error) {
     if (isConditionFailure(error)) return undefined;

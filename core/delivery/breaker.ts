@@ -36,7 +36,8 @@ export function assess(counts: Pick<Record<DeliveryStatus, number>, "sent" | "bo
 
 /**
  * Checks a digest after one of its deliveries bounced or drew a complaint, and pauses it if its rates passed the
- * limits. Answers whether this call paused it. A digest that is not `sending` is left alone.
+ * limits. Answers whether this call paused it. A digest that is not `sending` is left alone. The counts are the
+ * digest's counters (moved with each delivery in one transaction), so a check costs a few requests at any size.
  */
 export async function check(digestId: string): Promise<boolean> {
   const digest = await Db.Digests.get(digestId);

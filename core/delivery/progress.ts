@@ -1,7 +1,7 @@
 import * as Db from "../db";
 import type { DeliveryStatus, Digest } from "../digests/types";
 
-/** The digest with its live delivery counts (every delivery record, by status). */
+/** The digest with its live delivery counts by status: its counters, read in a few requests whatever its size. */
 export async function withCounts(digest: Digest): Promise<Digest> {
   if (digest.status === "draft") return digest;
   const byStatus = await Db.Deliveries.countByStatus(digest.id);

@@ -14,7 +14,8 @@
  * function may run, and `Db.Events.keep` remembers it for 14 days once applied. An invocation killed or timed out
  * mid-message leaves only the lease, which expires, so Lambda's retry applies the message instead of skipping it
  * as a duplicate; a retry that meets a live lease throws (to be retried again) rather than skip a message that may
- * never finish. A delivery only moves from `sent`, so a replay or a late event can never move a record backwards.
+ * never finish. A delivery only moves from `sent`, so a replay or a late event can never move a record backwards;
+ * the breaker runs whenever the delivery stands bounced or complained, so a retry redoes a check that failed.
  * A malformed message is logged and skipped; a failure to apply (DynamoDB unavailable) releases the claim and
  * throws, so Lambda retries it, and after its retries the message waits in a dead-letter queue (sst.config.ts).
  */
@@ -123,10 +124,14 @@ async function trace(mail: Mail, email: string): Promise<{ subscriberId?: string
   return { subscriberId, digestId: mail.digestId };
 }
 
-/** Moves the reader's delivery of the digest from `sent`, and lets the breaker look at the digest if it moved. */
+/**
+ * Moves the reader's delivery of the digest from `sent` (its counters with it), then lets the breaker look at the
+ * digest whenever the delivery stands `to`, not only when this call moved it: a check that failed after the move
+ * fails the event, and its retry, finding the delivery moved already, checks again.
+ */
 async function settle(digestId: string, subscriberId: string, to: "bounced" | "complained", at: string) {
   const moved = await Db.Deliveries.transition(digestId, subscriberId, { from: ["sent"] }, to, { updatedAt: at });
-  if (!moved) return;
-  log.info({ event: `delivery.${to}`, digestId, subscriberId }, `delivery ${to}`);
+  if (moved) log.info({ event: `delivery.${to}`, digestId, subscriberId }, `delivery ${to}`);
+  else if ((await Db.Deliveries.get(digestId, subscriberId))?.status !== to) return;
   await Breaker.check(digestId);
 }

@@ -26,7 +26,7 @@ import * as Delivery from "../../core/delivery";
 import type { Step } from "../../core/delivery/send";
 import * as Queue from "../../core/queue";
 import { pending } from "../../scripts/local-worker";
-import { deliveriesOf } from "../helpers/deliveries";
+import { deliveriesOf, expectCountersMatchRecords } from "../helpers/deliveries";
 import { editor, publish } from "../helpers/editor";
 import { saveSubscribers } from "../helpers/factories";
 import { useLocalStackWith } from "../helpers/own-dynamodb";
@@ -267,6 +267,8 @@ describe("sending while workers die and SES throttles", () => {
     expect(deliveries.size).toBe(eligible.length + paused.length);
     expect(Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0))).toEqual(byStatus);
     expect(byStatus).toEqual({ sent: eligible.length, skipped: paused.length });
+    // The counters (what the status route reads) moved exactly once per transition, through kills and redeliveries.
+    await expectCountersMatchRecords(digestId);
 
     // Nothing left behind: the queue is empty, and nothing went to the dead-letter queue.
     expect(await messagesIn(Queue.queueUrl())).toBe(0);

@@ -43,7 +43,13 @@ export interface DynamoDbProxy {
   url: string;
   /** The share of requests that fail from now on. */
   rate: number;
-  readonly counts: { requests: number; forwarded: number; injected: Record<DynamoDbFault, number> };
+  readonly counts: {
+    requests: number;
+    forwarded: number;
+    injected: Record<DynamoDbFault, number>;
+    /** Requests by operation (`GetItem`, `BatchGetItem`, ...), failed or not. */
+    operations: Record<string, number>;
+  };
   /** The next request for an operation matching `operation` gets `fault`, whatever the rate (for one exact case). */
   failNext(fault: DynamoDbFault, operation?: RegExp): void;
   /** Stops the proxy and points the app back at the target. */
@@ -63,6 +69,7 @@ export async function startDynamoDbProxy(options: DynamoDbProxyOptions = {}): Pr
     requests: 0,
     forwarded: 0,
     injected: Object.fromEntries(DYNAMODB_FAULTS.map((f) => [f, 0])) as Record<DynamoDbFault, number>,
+    operations: {} as Record<string, number>,
   };
   const sockets = new Set<Socket>();
   const planned: Array<{ fault: DynamoDbFault; operation?: RegExp }> = [];
@@ -100,6 +107,7 @@ export async function startDynamoDbProxy(options: DynamoDbProxyOptions = {}): Pr
       const body = Buffer.concat(chunks);
       const operation = String(req.headers["x-amz-target"] ?? "").split(".")[1] ?? "";
       counts.requests++;
+      counts.operations[operation] = (counts.operations[operation] ?? 0) + 1;
       // Both draws are made for every request, so the mix does not shift with `operations` or the rate.
       const fails = rng.next() < proxy.rate;
       const fault = faults[Math.floor(rng.next() * faults.length)]!;

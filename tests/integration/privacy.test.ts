@@ -15,6 +15,7 @@ import * as Patrons from "../../core/patrons";
 import * as Privacy from "../../core/privacy";
 import * as SignIn from "../../core/signin";
 import { drain } from "../../scripts/local-worker";
+import { expectCountersMatchRecords } from "../helpers/deliveries";
 import { editor, publish } from "../helpers/editor";
 import { createDigestWithStory } from "../helpers/factories";
 import { postForm, postJson, randomIp, request } from "../helpers/http";
@@ -157,6 +158,7 @@ describe("erasure", () => {
     expect(votes.filter((v) => v.counted).reduce((sum, v) => sum + v.weight, 0)).toBe(tallyBefore.score - 1);
     expect(votes.filter((v) => v.subscriberId.startsWith("anon_") && !v.counted)).toHaveLength(1);
     expect(await counts(digestId)).toEqual(countsBefore);
+    await expectCountersMatchRecords(digestId);
     expect((await r.call("GET", "/api/account/export")).status).toBe(401);
     const account = await r.call("GET", "/account");
     expect([account.status, account.headers.get("location")]).toEqual([303, "/login"]);
@@ -196,6 +198,8 @@ describe("erasure", () => {
     expect(after).toMatchObject({ recipients: before.recipients, queued: 0, suppressed: before.suppressed! + 1, sent: before.queued! - 1 });
     expect(await Db.Deliveries.get(digest.id, control.id)).toMatchObject({ status: "sent" });
     expect(await itemsMentioning([r.email, r.name, r.id])).toEqual([]);
+    // The erasure moved the queued delivery to suppressed under an anonymous id and its counters with it.
+    await expectCountersMatchRecords(digest.id);
   });
 
   it("a delivery planned after the erasure (an index that lagged it) is kept only as an anonymous count", async () => {
@@ -212,6 +216,7 @@ describe("erasure", () => {
     expect(await counts(digestId)).toMatchObject({ recipients: before.recipients, suppressed: before.suppressed! + 1 });
     const left = await itemsMentioning([r.email]);
     expect(left).toEqual([]);
+    await expectCountersMatchRecords(digestId);
   });
 
   it("refuses (503) to erase a patron with a live membership where Stripe is not configured, changing nothing", async () => {

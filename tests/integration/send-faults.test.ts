@@ -11,6 +11,7 @@ import type { Step } from "../../core/delivery/send";
 import type { Subscriber } from "../../core/subscribers";
 import { drain } from "../../scripts/local-worker";
 import { editor, publish } from "../helpers/editor";
+import { expectCountersMatchRecords } from "../helpers/deliveries";
 import { createDigestWithStory, saveSubscribers } from "../helpers/factories";
 import { useLocalStack } from "../helpers/local";
 import { mailTo } from "../helpers/mail";
@@ -60,6 +61,8 @@ async function expectNobodyLost(subscribers: Subscriber[], digestId: string, cra
   expect(recipients).toBeGreaterThanOrEqual(subscribers.length);
   expect(counts).toMatchObject({ sent: recipients, queued: 0, sending: 0, failed: 0 });
   expect((await Db.Digests.get(digestId))?.status).toBe("sent");
+  // Crashes and taken-over claims moved every counter exactly once.
+  await expectCountersMatchRecords(digestId);
 }
 
 describe("a worker dying while it sends", () => {
@@ -96,5 +99,7 @@ describe("impatient editors and duplicate messages", () => {
     expect((await editor("POST", `/api/digests/${digestId}/send`)).status).toBe(202);
     await drain({ workers: 1, bucket: new Delivery.TokenBucket(1000) });
     for (const subscriber of subscribers) expect(await mailTo(subscriber.email)).toHaveLength(1);
+    // Duplicated plan and send messages, and transitions that lost their race, counted nothing twice.
+    await expectCountersMatchRecords(digestId);
   });
 });

@@ -11,6 +11,7 @@ import * as Delivery from "../../core/delivery";
 import * as Queue from "../../core/queue";
 import { drain } from "../../scripts/local-worker";
 import { editor, publish } from "../helpers/editor";
+import { expectCountersMatchRecords } from "../helpers/deliveries";
 import { createDigest, saveSubscribers } from "../helpers/factories";
 import { useLocalStack } from "../helpers/local";
 import { mailTo } from "../helpers/mail";
@@ -64,5 +65,6 @@ describe("recovering recipients whose send message went to the dead-letter queue
     for (const subscriber of subscribers) expect(await mailTo(subscriber.email), subscriber.id).toHaveLength(1);
     expect(await Db.Deliveries.countByStatus(digestId)).toMatchObject({ sent: 40, sending: 0, queued: 0 });
     expect((await Db.Digests.get(digestId))?.status).toBe("sent");
+    await expectCountersMatchRecords(digestId);
   });
 });

@@ -9,6 +9,8 @@ import * as Db from "../../core/db";
 import { handleSesEvents, LEASE_SECONDS, SesEventInFlightError } from "../../core/delivery/ses-events";
 import type { Subscriber } from "../../core/subscribers";
 import { handler } from "../../functions/ses-events";
+import { expectCountersMatchRecords } from "../helpers/deliveries";
+import { startDynamoDbProxy } from "../helpers/dynamodb-proxy";
 import { saveDigest, saveSubscriber } from "../helpers/factories";
 import { useLocalStack } from "../helpers/local";
 import { uniqueEmail } from "../helpers/mail";
@@ -277,6 +279,34 @@ describe("circuit breaker", () => {
 
     const paused = await Db.Digests.get(digest.id);
     expect(paused).toMatchObject({ status: "paused", pauseReason: "bounce rate 7.5% passed 5% (3 bounced of 40 sent)" });
+    expect(await expectCountersMatchRecords(digest.id)).toMatchObject({ sent: 37, bounced: 3 });
+  });
+
+  it("redoes a check that failed: the event fails, and its retry, finding the delivery bounced already, pauses", async () => {
+    const { digest, subscribers } = await sendingDigest(40, 3);
+    const [first, second, third] = subscribers.map((s) => snsRecord(aimed("event-bounce-permanent", s, digest.id)));
+    await handler({ Records: [first!] });
+    await handler({ Records: [second!] });
+    expect(await Db.Digests.get(digest.id)).toMatchObject({ status: "sending" });
+
+    // The third bounce passes 5%, but the pause's write fails (DynamoDB answers 500 to every UpdateItem, past the
+    // SDK's retries): the delivery and its counters moved, the digest did not.
+    const proxy = await startDynamoDbProxy({ rate: 1, operations: /^UpdateItem$/, faults: ["500"] });
+    try {
+      await expect(handler({ Records: [third!] })).rejects.toThrow();
+    } finally {
+      await proxy.stop();
+    }
+    expect(await Db.Deliveries.get(digest.id, subscribers[2]!.id)).toMatchObject({ status: "bounced" });
+    expect(await Db.Digests.get(digest.id)).toMatchObject({ status: "sending" });
+
+    // Lambda retries the event: the delivery does not move again (nor its counters), and the check is redone.
+    await handler({ Records: [third!] });
+    expect(await Db.Digests.get(digest.id)).toMatchObject({
+      status: "paused",
+      pauseReason: "bounce rate 7.5% passed 5% (3 bounced of 40 sent)",
+    });
+    expect(await expectCountersMatchRecords(digest.id)).toMatchObject({ sent: 37, bounced: 3 });
   });
 
   it("lets a send under the limit go on", async () => {
@@ -298,6 +328,7 @@ describe("circuit breaker", () => {
       status: "paused",
       pauseReason: "complaint rate 4% passed 0.1% (1 complained of 25 sent)",
     });
+    expect(await expectCountersMatchRecords(digest.id)).toMatchObject({ sent: 24, complained: 1 });
   });
 
   it("waits for a minimum sample before it judges", async () => {
