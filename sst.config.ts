@@ -24,8 +24,10 @@
  *   TIDINGS_TIMEZONE      timezone of the schedules (default "UTC")
  *   TIDINGS_SCHEDULED_DIGESTS  "on" | "off" (default: on on production stages, off on development ones)
  *   SEND_CONCURRENCY      concurrent send workers (default 2, the least SQS allows)
+ *   TRANSACTIONAL_SEND_RATE  emails/s of SES_MAX_SEND_RATE kept for confirmations, sign-in links and patron emails
+ *                         (default a fifth, at least 1, at most half); digests pace at the rest
  *   and the app's own settings, passed through to every function: PUBLIC_URL, MAIL_FROM, TIERS, SES_MAX_SEND_RATE,
- *   GRACE_DAYS, MAX_VOTES_PER_PATRON, SES_CONFIGURATION_SET, OUTLET_NAME, BRAND_COLOR, MAIL_REPLY_TO,
+ *   TRANSACTIONAL_SEND_RATE, GRACE_DAYS, MAX_VOTES_PER_PATRON, SES_CONFIGURATION_SET, OUTLET_NAME, BRAND_COLOR, MAIL_REPLY_TO,
  *   UNSUBSCRIBE_MAILTO.
  * Secrets: `sst secret set SigningSecret …`, `EditorTokens`, and optionally `SigningSecretPrevious`,
  * `StripeSecretKey`, `StripeWebhookSecret`.
@@ -177,6 +179,19 @@ export default $config({
       dlq: { queue: sendDeadLetters.arn, retry: 10 },
     });
 
+    // ---- Transactional queue (confirmations and sign-in links, never behind a digest) ------------------------
+    // A queue and worker of their own, so a reader waiting for a link is never queued behind a digest's messages,
+    // paced from the share of the SES rate that digests leave free (TRANSACTIONAL_SEND_RATE). One email per
+    // message: a short timeout, and visibility six times it, as for the send queue.
+    const transactionalDeadLetters = new sst.aws.Queue("TransactionalDeadLetters", { transform: keepTwoWeeks });
+    const transactionalWorkerTimeout = "1 minute";
+    const transactionalQueue = new sst.aws.Queue("TransactionalQueue", {
+      visibilityTimeout: "6 minutes",
+      // Throttling is handed back as a new message, never counted; what lands here (an account-level refusal that
+      // lasted, a bug) is kept two weeks and alarmed, and its claim makes a redrive send nothing twice.
+      dlq: { queue: transactionalDeadLetters.arn, retry: 10 },
+    });
+
     // ---- API -------------------------------------------------------------------------------------------------
     // ApiGatewayV2 rather than a function URL: the API needs PUBLIC_URL for the links it emails, and a function
     // URL exists only once its function does (the function cannot be told its own URL), while the gateway's URL
@@ -219,6 +234,7 @@ export default $config({
       POSTAL_ADDRESS: postalAddress,
       TIERS: process.env.TIERS || "[]",
       SES_MAX_SEND_RATE: process.env.SES_MAX_SEND_RATE || "14",
+      ...optional("TRANSACTIONAL_SEND_RATE"),
       SEND_CONCURRENCY: String(sendConcurrency),
       GRACE_DAYS: process.env.GRACE_DAYS || "7",
       MAX_VOTES_PER_PATRON: process.env.MAX_VOTES_PER_PATRON || "3",
@@ -246,7 +262,7 @@ export default $config({
       ...fn,
       handler: "functions/api.handler",
       timeout: "29 seconds", // the gateway gives up at 30
-      link: [...fn.link, sendQueue, editorTokens, exportsBucket, ...stripe],
+      link: [...fn.link, sendQueue, transactionalQueue, editorTokens, exportsBucket, ...stripe],
     });
 
     // ---- Workers ---------------------------------------------------------------------------------------------
@@ -258,6 +274,25 @@ export default $config({
           eventSourceMapping: (args) => {
             // At most SEND_CONCURRENCY workers; each paces itself at SES_MAX_SEND_RATE / SEND_CONCURRENCY.
             args.scalingConfig = { maximumConcurrency: sendConcurrency };
+          },
+        },
+      },
+    );
+
+    transactionalQueue.subscribe(
+      {
+        ...fn,
+        handler: "functions/transactional-worker.handler",
+        timeout: transactionalWorkerTimeout,
+        // Its own queue, to hand back what SES throttles.
+        link: [...fn.link, transactionalQueue],
+      },
+      {
+        batch: { size: 5, partialResponses: true },
+        transform: {
+          eventSourceMapping: (args) => {
+            // TRANSACTIONAL_CONCURRENCY (core/delivery/pacing.ts) workers, each at half the transactional reserve.
+            args.scalingConfig = { maximumConcurrency: 2 };
           },
         },
       },
@@ -292,6 +327,7 @@ export default $config({
     for (const [name, queue] of [
       ["SendDeadLetters", sendDeadLetters],
       ["SesEventsDeadLetters", sesEventsDeadLetters],
+      ["TransactionalDeadLetters", transactionalDeadLetters],
     ] as const) {
       new aws.cloudwatch.MetricAlarm(`${name}Waiting`, {
         alarmDescription: `Tidings ${$app.stage}: messages wait in ${name}; see core/delivery/README.md`,
@@ -369,6 +405,8 @@ export default $config({
       api: api.url,
       queue: sendQueue.url,
       deadLetters: sendDeadLetters.url,
+      transactionalQueue: transactionalQueue.url,
+      transactionalDeadLetters: transactionalDeadLetters.url,
       sesEventsDeadLetters: sesEventsDeadLetters.url,
       alarms: alarms.arn,
       table: table.name,

@@ -29,6 +29,7 @@ export type LocalEnv = {
   SES_ENDPOINT: string;
   SQS_ENDPOINT: string;
   SEND_QUEUE_URL: string;
+  TRANSACTIONAL_QUEUE_URL: string;
   S3_ENDPOINT: string;
   EXPORT_BUCKET: string;
   AWS_REGION: string;
@@ -45,6 +46,8 @@ export interface LocalStack {
 
 export const SEND_QUEUE = "tidings-send";
 export const SEND_DEAD_LETTER_QUEUE = `${SEND_QUEUE}-dlq`;
+export const TRANSACTIONAL_QUEUE = "tidings-transactional";
+export const TRANSACTIONAL_DEAD_LETTER_QUEUE = `${TRANSACTIONAL_QUEUE}-dlq`;
 
 /** Settings that are the same for `npm start` and the tests; each adds its own URL, secret and editor token. */
 export const demoSettings = {
@@ -106,7 +109,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // A stand-in started here makes the bucket itself. At an endpoint given from outside it is made now, unless
     // EXPORT_BUCKET names one (used as it is, as a given SEND_QUEUE_URL is).
     if (process.env.S3_ENDPOINT && !process.env.EXPORT_BUCKET) await ensureBucket(partial, partial.S3_ENDPOINT, exportBucket);
-    const env = { ...partial, SEND_QUEUE_URL: process.env.SEND_QUEUE_URL || (await createSendQueue(partial)) };
+    const env = {
+      ...partial,
+      SEND_QUEUE_URL: process.env.SEND_QUEUE_URL || (await createSendQueue(partial)),
+      TRANSACTIONAL_QUEUE_URL: process.env.TRANSACTIONAL_QUEUE_URL || (await createSendQueue(partial, TRANSACTIONAL_QUEUE)),
+    };
     return { env, stop };
   } catch (error) {
     await stop();
@@ -276,10 +283,14 @@ async function startSqs(port: number): Promise<StandIn> {
 }
 
 /**
- * A send queue, with a dead-letter queue after 10 receives as deployed; creating an existing queue is a no-op.
- * Tests give each file a queue of its own (`name`), since a worker takes whatever its queue holds.
+ * A send queue (or, named so, the transactional queue), with a dead-letter queue after 10 receives as deployed;
+ * creating an existing queue is a no-op. Tests give each file queues of their own (`name`), since a worker takes
+ * whatever its queue holds.
  */
-export async function createSendQueue(env: Omit<LocalEnv, "SEND_QUEUE_URL">, name = SEND_QUEUE): Promise<string> {
+export async function createSendQueue(
+  env: Omit<LocalEnv, "SEND_QUEUE_URL" | "TRANSACTIONAL_QUEUE_URL">,
+  name = SEND_QUEUE,
+): Promise<string> {
   const sqs = new SQSClient(clientConfig(env, env.SQS_ENDPOINT));
   try {
     const deadLetter = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));

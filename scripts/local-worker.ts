@@ -1,14 +1,17 @@
 /**
- * Locally, this stands in for Lambda's SQS event source: it polls the send queue (fauxqs) and hands each batch to
- * the same code `functions/send-worker.ts` runs, deleting what succeeded and leaving the rest to reappear after
- * the visibility timeout, as SQS does. It also runs the recovery sweep that is scheduled when deployed.
+ * Locally, this stands in for Lambda's SQS event sources: it polls the send queue and the transactional queue
+ * (fauxqs) and hands each batch to the same code `functions/send-worker.ts` and `functions/transactional-worker.ts`
+ * run, deleting what succeeded and leaving the rest to reappear after the visibility timeout, as SQS does. It also
+ * runs the recovery sweep that is scheduled when deployed.
  */
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import * as Config from "../core/config";
 import * as Delivery from "../core/delivery";
+import { TRANSACTIONAL_CONCURRENCY } from "../core/delivery/pacing";
 import type { SendOptions } from "../core/delivery/send";
 import { log } from "../core/log";
 import * as Queue from "../core/queue";
+import * as Transactional from "../core/transactional";
 
 export interface PollOptions extends Partial<SendOptions> {
   waitSeconds?: number;
@@ -16,23 +19,37 @@ export interface PollOptions extends Partial<SendOptions> {
   visibilitySeconds?: number;
 }
 
-/** Receives one batch and handles it; answers how many messages it received. */
+/** Receives one batch from the send queue and handles it; answers how many messages it received. */
 export async function pollOnce(options: PollOptions = {}): Promise<number> {
+  return pollQueue(Queue.queueUrl(), (records) => Delivery.handleRecords(records, options), options);
+}
+
+/** Receives one batch from the transactional queue and handles it; answers how many messages it received. */
+export async function pollTransactionalOnce(options: PollOptions & Transactional.TransactionalOptions = {}): Promise<number> {
+  const { bucket = transactionalBucket(), ...rest } = options;
+  return pollQueue(Queue.transactionalQueueUrl(), (records) => Transactional.handleRecords(records, { ...rest, bucket }), options);
+}
+
+async function pollQueue(
+  url: string,
+  handle: (records: Delivery.QueueRecord[]) => Promise<string[]>,
+  options: Pick<PollOptions, "waitSeconds" | "visibilitySeconds">,
+): Promise<number> {
   const { Messages = [] } = await Queue.sqs().send(
     new ReceiveMessageCommand({
-      QueueUrl: Queue.queueUrl(),
+      QueueUrl: url,
       MaxNumberOfMessages: 5,
       WaitTimeSeconds: options.waitSeconds ?? 1,
       VisibilityTimeout: options.visibilitySeconds ?? 30,
     }),
   );
   if (Messages.length === 0) return 0;
-  const retry = new Set(await Delivery.handleRecords(Messages.map((m) => ({ id: m.MessageId!, body: m.Body ?? "" })), options));
+  const retry = new Set(await handle(Messages.map((m) => ({ id: m.MessageId!, body: m.Body ?? "" }))));
   const done = Messages.filter((m) => !retry.has(m.MessageId!));
   if (done.length > 0) {
     await Queue.sqs().send(
       new DeleteMessageBatchCommand({
-        QueueUrl: Queue.queueUrl(),
+        QueueUrl: url,
         Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
       }),
     );
@@ -40,11 +57,11 @@ export async function pollOnce(options: PollOptions = {}): Promise<number> {
   return Messages.length;
 }
 
-/** Messages on the queue, visible, in flight or delayed. */
-export async function pending(): Promise<number> {
+/** Messages on a queue (the send queue unless `url` says otherwise), visible, in flight or delayed. */
+export async function pending(url = Queue.queueUrl()): Promise<number> {
   const { Attributes = {} } = await Queue.sqs().send(
     new GetQueueAttributesCommand({
-      QueueUrl: Queue.queueUrl(),
+      QueueUrl: url,
       AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"],
     }),
   );
@@ -52,13 +69,18 @@ export async function pending(): Promise<number> {
 }
 
 /**
- * One pacing bucket for all of this process's pollers, at the whole SES_MAX_SEND_RATE: together they stand for the
- * SEND_CONCURRENCY Lambdas that each take their share when deployed (each alone on `processBucket()` would hold the
- * process to one share).
+ * One pacing bucket for all of this process's send pollers, at the digests' whole part of SES_MAX_SEND_RATE:
+ * together they stand for the SEND_CONCURRENCY Lambdas that each take their share when deployed (each alone on
+ * `processBucket()` would hold the process to one share). The transactional pollers likewise share one bucket at
+ * the whole reserve.
  */
-const localBucket = () => new Delivery.TokenBucket(Config.get().SES_MAX_SEND_RATE);
+const localBucket = () => new Delivery.TokenBucket(Delivery.sendRates(Config.get()).digest);
+const transactionalBucket = () => new Delivery.TokenBucket(Delivery.sendRates(Config.get()).transactional);
 
-/** Works the queue with `workers` pollers until it is empty (for tests and scripts): answers messages handled. */
+/**
+ * Works the send queue with `workers` pollers, and the transactional queue with one, until both are empty (for
+ * tests and scripts): answers messages handled. `bucket` paces the send queue only.
+ */
 export async function drain(options: PollOptions & { workers?: number } = {}): Promise<number> {
   let handled = 0;
   const bucket = options.bucket ?? localBucket();
@@ -72,23 +94,60 @@ export async function drain(options: PollOptions & { workers?: number } = {}): P
       }
     }
   };
-  await Promise.all(Array.from({ length: options.workers ?? Config.get().SEND_CONCURRENCY }, worker));
+  const transactional = async () => {
+    if (!Config.get().TRANSACTIONAL_QUEUE_URL) return;
+    handled += await drainTransactional({ ...options, bucket: undefined });
+  };
+  await Promise.all([transactional(), ...Array.from({ length: options.workers ?? Config.get().SEND_CONCURRENCY }, worker)]);
   return handled;
 }
 
-/** Keeps polling in the background (npm start): SEND_CONCURRENCY pollers and the recovery sweep. */
+/**
+ * Works the transactional queue until it is empty (`visibleOnly`: until nothing on it is ready, leaving messages
+ * handed back for later): answers messages handled.
+ */
+export async function drainTransactional(
+  options: PollOptions & Transactional.TransactionalOptions & { visibleOnly?: boolean } = {},
+): Promise<number> {
+  let handled = 0;
+  const bucket = options.bucket ?? transactionalBucket();
+  const url = Queue.transactionalQueueUrl();
+  for (;;) {
+    const received = await pollTransactionalOnce({ ...options, bucket, waitSeconds: 0 });
+    handled += received;
+    if (received > 0) continue;
+    if (options.visibleOnly ? (await visible(url)) === 0 : (await pending(url)) === 0) return handled;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+async function visible(url: string): Promise<number> {
+  const { Attributes = {} } = await Queue.sqs().send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages"] }),
+  );
+  return Number(Attributes.ApproximateNumberOfMessages ?? 0);
+}
+
+/**
+ * Keeps polling in the background (npm start): SEND_CONCURRENCY send pollers, TRANSACTIONAL_CONCURRENCY
+ * transactional pollers, and the recovery sweep.
+ */
 export function startLocalWorker(options: { recoverEveryMs?: number } = {}) {
   let running = true;
   const bucket = localBucket();
-  const loop = async () => {
+  const reserve = transactionalBucket();
+  const loop = (poll: () => Promise<number>) => async () => {
     while (running) {
-      await pollOnce({ bucket }).catch((error) => {
+      await poll().catch((error) => {
         log.error({ err: error, event: "local_worker.failed" }, "local worker poll failed");
         return new Promise((resolve) => setTimeout(resolve, 1000));
       });
     }
   };
-  const loops = Array.from({ length: Config.get().SEND_CONCURRENCY }, loop);
+  const loops = [
+    ...Array.from({ length: Config.get().SEND_CONCURRENCY }, loop(() => pollOnce({ bucket }))),
+    ...Array.from({ length: TRANSACTIONAL_CONCURRENCY }, loop(() => pollTransactionalOnce({ bucket: reserve }))),
+  ];
   const sweep = setInterval(() => {
     Delivery.recoverAll().catch((error) => log.error({ err: error, event: "recover.failed" }, "recovery failed"));
   }, options.recoverEveryMs ?? 30_000);

@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     const listening = serve({ fetch: app.fetch, port, hostname: "127.0.0.1" }, () => resolve(listening as Server));
     listening.once("error", reject);
   });
-  // The send worker, as Lambda runs it from the queue when deployed.
+  // The send and transactional workers, as Lambda runs them from their queues when deployed.
   const { startLocalWorker } = await import("./local-worker");
   worker = startLocalWorker();
 
@@ -83,7 +83,8 @@ Tidings is running on the local stack.
   OpenAPI      ${url}/openapi.json
   mail viewer  ${mail}/   (every email the app sends lands here)
   DynamoDB     ${stack.env.DYNAMODB_ENDPOINT}   table ${tableName}
-  SQS          ${stack.env.SQS_ENDPOINT}   queue ${stack.env.SEND_QUEUE_URL} (a local worker sends from it)
+  SQS          ${stack.env.SQS_ENDPOINT}   queues ${stack.env.SEND_QUEUE_URL} (digests) and ${stack.env.TRANSACTIONAL_QUEUE_URL}
+               (confirmations, sign-in links): a local worker sends from both
   S3           ${stack.env.S3_ENDPOINT}   bucket ${stack.env.EXPORT_BUCKET} (subscriber exports)
   Stripe       ${stripeStatus(url)}
 ${defaulted.length ? `\nDev defaults (set these variables to override): ${defaulted.join(", ")}` : ""}${

@@ -14,7 +14,7 @@ import { ensureLocalTable, startLocalStack } from "../../scripts/local-stack";
 type StoredEmail = { destination: { to: string[] } };
 type Store = { emails: StoredEmail[] };
 
-for (const name of ["DYNAMODB_ENDPOINT", "SES_ENDPOINT", "SQS_ENDPOINT", "SEND_QUEUE_URL"]) delete process.env[name];
+for (const name of ["DYNAMODB_ENDPOINT", "SES_ENDPOINT", "SQS_ENDPOINT", "SEND_QUEUE_URL", "TRANSACTIONAL_QUEUE_URL"]) delete process.env[name];
 const stack = await startLocalStack({});
 const table = process.env.TABLE_NAME ?? "tidings-bench";
 await ensureLocalTable(stack.env, table);

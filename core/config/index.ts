@@ -15,6 +15,7 @@ export { priceOfTier, tierOfPrice, type Price, type Tier } from "./tiers";
 const linked: Record<string, (resource: Record<string, any>) => string | undefined> = {
   TABLE_NAME: (r) => r.Table?.name,
   SEND_QUEUE_URL: (r) => r.SendQueue?.url,
+  TRANSACTIONAL_QUEUE_URL: (r) => r.TransactionalQueue?.url,
   SIGNING_SECRET: (r) => r.SigningSecret?.value,
   SIGNING_SECRET_PREVIOUS: (r) => r.SigningSecretPrevious?.value,
   EDITOR_TOKENS: (r) => r.EditorTokens?.value,
@@ -82,11 +83,18 @@ const schema = z.object({
   SES_MAX_SEND_RATE: positive(14),
   /** Send workers running at once; each paces itself at SES_MAX_SEND_RATE / SEND_CONCURRENCY. */
   SEND_CONCURRENCY: z.coerce.number().int().positive().default(2),
+  /**
+   * Emails per second of SES_MAX_SEND_RATE kept for transactional email (confirmations, sign-in links, patron
+   * emails): digests pace at the rest. Default: a fifth of the rate, at least 1 and at most half (`sendRates`).
+   */
+  TRANSACTIONAL_SEND_RATE: z.coerce.number().positive().optional(),
   SES_CONFIGURATION_SET: optional,
   GRACE_DAYS: positive(7),
   MAX_VOTES_PER_PATRON: z.coerce.number().int().positive().default(3),
   TABLE_NAME: z.string().min(3),
   SEND_QUEUE_URL: optional,
+  /** The transactional queue: confirmations and sign-in links, sent ahead of any digest (core/transactional). */
+  TRANSACTIONAL_QUEUE_URL: optional,
   /** The S3 bucket editors' exports are written to; without it the export answers 503. */
   EXPORT_BUCKET: optional,
   AWS_REGION: z.string().default("us-east-1"),

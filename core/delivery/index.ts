@@ -8,5 +8,5 @@ export { recover, recoverAll, LEASE_MS } from "./recover";
 export { finishIfDone } from "./finish";
 export { withCounts, deliveries } from "./progress";
 export { handleRecords, type QueueRecord } from "./worker";
-export { TokenBucket, workerRate } from "./pacing";
+export { TokenBucket, workerRate, sendRates } from "./pacing";
 export type { Delivery, SkipReason } from "./types";

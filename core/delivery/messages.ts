@@ -9,6 +9,19 @@ export const planMessage = z.object({
   cursor: z.string().optional(),
 });
 
+/**
+ * One page of a cancel (settle queued deliveries, and sending ones whose claim ran out, `skipped`) or a resume (put
+ * them back on the queue): the deliveries in `status` from `cursor`, of the cancel or resume named `run`.
+ */
+export const controlMessage = z.object({
+  kind: z.literal("control"),
+  digestId: z.string(),
+  action: z.enum(["cancel", "resume"]),
+  run: z.string(),
+  status: z.enum(["queued", "sending"]),
+  cursor: z.string().optional(),
+});
+
 /** Send the digest to these subscribers (their deliveries are already written). */
 export const sendMessage = z.object({
   kind: z.literal("send"),
@@ -16,16 +29,20 @@ export const sendMessage = z.object({
   subscriberIds: z.array(z.string()).min(1).max(50),
 });
 
-/** Email a sign-in link to this address if it is a subscriber's (`SignIn.sendLink`): off the request path. */
+/**
+ * Email a sign-in link to this address if it is a subscriber's (`SignIn.sendLink`). Older versions put these on the
+ * send queue; they now go to the transactional queue, and this form is still handled for any left in flight.
+ */
 export const signinLinkMessage = z.object({
   kind: z.literal("signin"),
   email: z.string().min(3).max(254),
 });
 
-export const queueMessage = z.discriminatedUnion("kind", [planMessage, sendMessage, signinLinkMessage]);
+export const queueMessage = z.discriminatedUnion("kind", [planMessage, sendMessage, controlMessage, signinLinkMessage]);
 
 export type PlanMessage = z.output<typeof planMessage>;
 export type SendMessage = z.output<typeof sendMessage>;
+export type ControlMessage = z.output<typeof controlMessage>;
 export type QueueMessage = z.output<typeof queueMessage>;
 
 /** Recipients per send message: a Lambda batch of 5 messages is then 50 emails. */

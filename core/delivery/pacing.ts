@@ -1,7 +1,10 @@
+import { ConfigError } from "../config";
+
 /**
- * A token bucket that keeps one worker under its share of the SES account's maximum send rate. The whole send
- * stays under `SES_MAX_SEND_RATE` because at most `SEND_CONCURRENCY` workers run (the queue's maximum
- * concurrency) and each takes `SES_MAX_SEND_RATE / SEND_CONCURRENCY` per second.
+ * A token bucket that keeps one worker under its share of the SES account's maximum send rate. The rate is split
+ * in two (`sendRates`): transactional email keeps a reserve, digests take the rest. A digest send stays under its
+ * part because at most `SEND_CONCURRENCY` send workers run (the queue's maximum concurrency) and each takes
+ * `digest / SEND_CONCURRENCY` per second; the transactional workers likewise share the reserve.
  */
 export class TokenBucket {
   private tokens: number;
@@ -35,4 +38,26 @@ export class TokenBucket {
 /** This worker's share of the account's rate. */
 export function workerRate(maxSendRate: number, concurrency: number): number {
   return maxSendRate / Math.max(1, concurrency);
+}
+
+/** Transactional workers running at once when deployed: the least an SQS event source's maximum concurrency takes. */
+export const TRANSACTIONAL_CONCURRENCY = 2;
+
+/**
+ * How SES_MAX_SEND_RATE is shared: `transactional` (TRANSACTIONAL_SEND_RATE; default a fifth, at least 1, at most
+ * half) is kept for confirmations, sign-in links and patron emails, so they never wait behind a digest; digests
+ * pace at the rest. A reserve that leaves digests nothing is a configuration error.
+ */
+export function sendRates(config: { SES_MAX_SEND_RATE: number; TRANSACTIONAL_SEND_RATE?: number }): {
+  digest: number;
+  transactional: number;
+} {
+  const max = config.SES_MAX_SEND_RATE;
+  const transactional = config.TRANSACTIONAL_SEND_RATE ?? Math.min(max / 2, Math.max(1, max / 5));
+  if (transactional >= max) {
+    throw new ConfigError(
+      `Tidings is not configured: TRANSACTIONAL_SEND_RATE (${transactional}) must be below SES_MAX_SEND_RATE (${max}), or digests could never send`,
+    );
+  }
+  return { digest: max - transactional, transactional };
 }

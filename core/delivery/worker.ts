@@ -1,13 +1,15 @@
 /**
  * The send worker: what `functions/send-worker.ts` runs for each SQS batch, and the local poller for fauxqs.
- * Each message is a plan page, a send batch or a sign-in link to email (see messages.ts); a message that must be
- * retried is reported as a batch item failure, so SQS delivers it again after its visibility timeout.
+ * Each message is a plan page or a send batch (see messages.ts), or a sign-in link left on the send queue by an
+ * older version (new ones go to the transactional queue); a message that must be retried is reported as a batch
+ * item failure, so SQS delivers it again after its visibility timeout.
  */
 import * as Config from "../config";
 import { log } from "../log";
 import * as SignIn from "../signin";
+import { controlPage } from "./control";
 import { queueMessage } from "./messages";
-import { TokenBucket, workerRate } from "./pacing";
+import { sendRates, TokenBucket, workerRate } from "./pacing";
 import { planPage } from "./plan";
 import { sendBatch, type SendOptions } from "./send";
 
@@ -18,10 +20,10 @@ export interface QueueRecord {
 
 let bucket: TokenBucket | undefined;
 
-/** This process's share of the send rate, made once (a warm Lambda keeps it across batches). */
+/** This process's share of the digests' part of the send rate, made once (a warm Lambda keeps it across batches). */
 export function processBucket(): TokenBucket {
-  const { SES_MAX_SEND_RATE, SEND_CONCURRENCY } = Config.get();
-  bucket ??= new TokenBucket(workerRate(SES_MAX_SEND_RATE, SEND_CONCURRENCY));
+  const config = Config.get();
+  bucket ??= new TokenBucket(workerRate(sendRates(config).digest, config.SEND_CONCURRENCY));
   return bucket;
 }
 
@@ -39,6 +41,7 @@ export async function handleRecords(records: readonly QueueRecord[], options: Pa
     }
     try {
       if (message.kind === "plan") await planPage(message, options.now?.());
+      else if (message.kind === "control") await controlPage(message, options.now?.());
       else if (message.kind === "signin") await SignIn.sendLink(message.email, options.now?.());
       else await sendBatch(message, { bucket: processBucket(), ...options });
     } catch (error) {

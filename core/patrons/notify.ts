@@ -9,12 +9,17 @@
  *   the holder clears it once sent; if the holder fails, its redelivery or any later write of the patron sends it
  *   (the nightly reconciliation syncs every patron still owed an email). It does not fail, so concurrent webhooks
  *   about one patron, and the expiry cron running beside one, all complete.
+ * They are sent here, inside the webhook, rather than through the transactional queue: the notice and the claim
+ * already make them durable and sent once, and Stripe's redelivery is their retry. They are paced from the
+ * transactional reserve, which digests leave free, and a moment of SES throttling is waited out before the
+ * webhook fails (`Transactional.sendNow`).
  */
 import { loadTemplates } from "../../templates/load";
 import * as Config from "../config";
 import * as Db from "../db";
-import * as Email from "../email";
+import type * as Email from "../email";
 import { log } from "../log";
+import * as Transactional from "../transactional";
 import type { Subscriber } from "../subscribers/types";
 import { noticeFits } from "./rules";
 import type { NoticeKind, Patron } from "./types";
@@ -66,7 +71,7 @@ async function send(patron: Patron): Promise<void> {
   if (!subscriber || subscriber.status === "bounced" || subscriber.status === "complained") return;
   const message = await patronMessage(patron, subscriber);
   if (!message) return;
-  await Email.send(message);
+  await Transactional.sendNow(message);
   log.info({ event: "patron.email", subscriberId: patron.subscriberId, kind: patron.notice?.kind }, "patron email sent");
 }
 

@@ -1,6 +1,7 @@
 /**
- * The send queue (SQS): batches of work for the send worker. Messages are JSON; every consumer is idempotent, so
- * SQS's at-least-once delivery (duplicates, redelivery after a crash) is harmless.
+ * The queues (SQS): the send queue (batches of digest work for the send worker) and the transactional queue (one
+ * email each: confirmations and sign-in links, for the transactional worker). Messages are JSON; every consumer
+ * is idempotent, so SQS's at-least-once delivery (duplicates, redelivery after a crash) is harmless.
  */
 import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import * as Config from "../config";
@@ -31,11 +32,19 @@ export function queueUrl(): string {
   return url;
 }
 
+export function transactionalQueueUrl(): string {
+  const url = Config.get().TRANSACTIONAL_QUEUE_URL;
+  if (!url) {
+    throw new Config.ConfigError("Tidings is not configured: TRANSACTIONAL_QUEUE_URL is required to send confirmations and sign-in links");
+  }
+  return url;
+}
+
 /**
- * Puts messages on the send queue, ten per request (SQS's maximum), retrying any the batch call did not take;
- * `delaySeconds` (up to 900) keeps them invisible for a while.
+ * Puts messages on a queue (the send queue unless `url` says otherwise), ten per request (SQS's maximum),
+ * retrying any the batch call did not take; `delaySeconds` (up to 900) keeps them invisible for a while.
  */
-export async function enqueue(messages: readonly unknown[], delaySeconds = 0): Promise<void> {
+export async function enqueue(messages: readonly unknown[], delaySeconds = 0, url = queueUrl()): Promise<void> {
   for (let start = 0; start < messages.length; start += 10) {
     let entries = messages.slice(start, start + 10).map((message, i) => ({
       Id: String(i),
@@ -43,7 +52,7 @@ export async function enqueue(messages: readonly unknown[], delaySeconds = 0): P
       ...(delaySeconds > 0 && { DelaySeconds: Math.min(900, Math.ceil(delaySeconds)) }),
     }));
     for (let attempt = 0; entries.length > 0; attempt++) {
-      const { Failed = [] } = await sqs().send(new SendMessageBatchCommand({ QueueUrl: queueUrl(), Entries: entries }));
+      const { Failed = [] } = await sqs().send(new SendMessageBatchCommand({ QueueUrl: url, Entries: entries }));
       if (Failed.length > 0 && attempt >= 4) throw new Error(`SQS refused ${Failed.length} messages: ${Failed[0]?.Code}`);
       const failed = new Set(Failed.map((failure) => failure.Id));
       entries = entries.filter((entry) => failed.has(entry.Id));
@@ -51,11 +60,11 @@ export async function enqueue(messages: readonly unknown[], delaySeconds = 0): P
   }
 }
 
-/** Messages on the send queue: visible, in flight or delayed (SQS's approximate counts). */
-export async function depth(): Promise<number> {
+/** Messages on a queue (the send queue unless `url` says otherwise): visible, in flight or delayed (SQS's approximate counts). */
+export async function depth(url = queueUrl()): Promise<number> {
   const { Attributes = {} } = await sqs().send(
     new GetQueueAttributesCommand({
-      QueueUrl: queueUrl(),
+      QueueUrl: url,
       AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"],
     }),
   );

@@ -3,8 +3,8 @@
  * reuse window, which starts a session kept in a signed cookie and a stored, revocable record.
  *
  * ```ts
- * await SignIn.requestLink(email, { ip });           // POST /api/login: per-IP limit, then the send queue
- * await SignIn.sendLink(email);                      // the send worker: emails a link to a known subscriber
+ * await SignIn.requestLink(email, { ip });           // POST /api/login: per-IP limit, then the transactional queue
+ * await SignIn.sendLink(email);                      // the transactional worker: emails a link to a known subscriber
  * const { cookie } = await SignIn.redeem(token);     // POST /login: the link's button
  * const signedIn = await SignIn.Sessions.resume(cookie); // each request: the session and subscriber, or undefined
  * ```

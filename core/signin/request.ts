@@ -3,10 +3,10 @@
  * whether it belongs to a subscriber or not, and whether or not a link was sent. Only a per-IP limit is visible
  * (429), and it counts every request alike.
  *
- * The request path does the same work for every address (the per-IP count, one message on the send queue) and
+ * The request path does the same work for every address (the per-IP count, one message on the transactional queue) and
  * never reads the subscriber or talks to SES: sending inline made a known address measurably slower than an
  * unknown one (an enumeration side channel), and an SES failure would have answered 500 for known addresses
- * only. The send worker does the rest (`sendLink`).
+ * only. The transactional worker does the rest (`sendLink`), ahead of any digest being sent.
  */
 import { randomBytes } from "node:crypto";
 import { loadTemplates } from "../../templates/load";
@@ -15,9 +15,9 @@ import * as Db from "../db";
 import * as Email from "../email";
 import { VisibleError } from "../errors";
 import { log } from "../log";
-import * as Queue from "../queue";
 import { hashIp } from "../subscribers/signup";
 import * as Tokens from "../tokens";
+import { enqueue } from "../transactional/enqueue";
 import { SIGNIN } from "./rules";
 import { allowed } from "./subscriber";
 
@@ -25,7 +25,7 @@ const HOUR_MS = 60 * 60 * 1000;
 
 export type RequestOutcome = "sent" | "unknown" | "limited";
 
-/** The send queue's message asking the worker to email a sign-in link (see `sendLink`). */
+/** The message asking a worker to email a sign-in link (see `sendLink`). */
 export interface SigninLinkMessage {
   kind: "signin";
   email: string;
@@ -33,7 +33,7 @@ export interface SigninLinkMessage {
 
 /**
  * `POST /api/login`: counts the request against the per-IP limit (throws a 429 `VisibleError` past it) and puts
- * the address on the send queue, whatever it is. Nothing here depends on whether the address is known.
+ * the address on the transactional queue, whatever it is. Nothing here depends on whether the address is known.
  */
 export async function requestLink(email: string, context: { ip: string }, now = new Date()): Promise<void> {
   const perIp = await Db.RateLimits.hit("signin-ip", hashIp(context.ip), SIGNIN.requestsPerIp, SIGNIN.requestsPerIpWindowSeconds, now);
@@ -45,17 +45,22 @@ export async function requestLink(email: string, context: { ip: string }, now = 
   await queueLink(email);
 }
 
-/** Puts a sign-in link for `email` on the send queue (the worker checks the address and its limits). */
+/** Puts a sign-in link for `email` on the transactional queue (the worker checks the address and its limits). */
 export async function queueLink(email: string): Promise<void> {
-  await Queue.enqueue([{ kind: "signin", email } satisfies SigninLinkMessage]);
+  await enqueue({ kind: "signin", email } satisfies SigninLinkMessage);
 }
 
 /**
- * The send worker's part: emails a sign-in link to `email` if it belongs to a subscriber who may sign in, within
+ * The worker's part: emails a sign-in link to `email` if it belongs to a subscriber who may sign in, within
  * the per-address limit (one a minute, five an hour; beyond it nothing is sent, silently). Answers what
- * happened, for logs and tests only. Throws when SES does, so the queue delivers the message again.
+ * happened, for logs and tests only. Throws when SES does, so the queue delivers the message again. `send` is the
+ * worker's paced sending.
  */
-export async function sendLink(email: string, now = new Date()): Promise<RequestOutcome> {
+export async function sendLink(
+  email: string,
+  now = new Date(),
+  send: (message: Email.Message) => Promise<unknown> = Email.send,
+): Promise<RequestOutcome> {
   const subscriber = allowed(await Db.Subscribers.getByEmail(email), now);
   if (!subscriber) {
     log.info({ event: "signin.requested", outcome: "unknown" }, "sign-in link requested");
@@ -67,7 +72,7 @@ export async function sendLink(email: string, now = new Date()): Promise<Request
     return "limited";
   }
   try {
-    await Email.send(await signinMessage(subscriber.email, linkToken(subscriber.id, now)));
+    await send(await signinMessage(subscriber.email, linkToken(subscriber.id, now)));
   } catch (error) {
     await claim.release().catch(() => undefined);
     throw error;

@@ -1,12 +1,15 @@
 /**
  * The emails of the subscriber lifecycle: confirmation, "already subscribed", welcome. Each is built as a
- * `Message` first (so tests can inspect its MIME) and then sent.
+ * `Message` first (so tests can inspect its MIME) and then sent: the sign-up emails by the transactional worker
+ * (the sign-up puts them on its queue), the welcome at once, from the transactional reserve.
  */
 import { loadTemplates } from "../../templates/load";
 import * as Config from "../config";
 import * as Db from "../db";
 import * as Email from "../email";
+import * as Transactional from "../transactional";
 import { confirmUrl, manageUrl, unsubscribeUrl } from "./links";
+import { signupExpired } from "./rules";
 import type { Subscriber } from "./types";
 
 export type SignupEmail = "confirmation" | "already-subscribed";
@@ -40,5 +43,21 @@ export async function welcomeMessage(subscriber: Subscriber): Promise<Email.Mess
   return { to: subscriber.email, ...rendered, marketing: { unsubscribeUrl: unsubscribe } };
 }
 
-export const sendSignupEmail = async (kind: SignupEmail, subscriber: Subscriber) => Email.send(await signupMessage(kind, subscriber));
-export const sendWelcome = async (subscriber: Subscriber) => Email.send(await welcomeMessage(subscriber));
+export const sendWelcome = async (subscriber: Subscriber) => Transactional.sendNow(await welcomeMessage(subscriber));
+
+/**
+ * The transactional worker's part of a sign-up: sends the email the sign-up planned to the subscriber as stored
+ * now, unless it no longer applies (erased since; the sign-up expired; already confirmed, through the link of an
+ * earlier confirmation). Answers what it did, for logs and tests; throws what SES throws.
+ */
+export async function sendPlannedSignupEmail(
+  kind: SignupEmail,
+  subscriberId: string,
+  now = new Date(),
+  send: (message: Email.Message) => Promise<unknown> = Email.send,
+): Promise<"sent" | "nothing"> {
+  const subscriber = await Db.Subscribers.get(subscriberId);
+  if (!subscriber || (kind === "confirmation" && (subscriber.status === "active" || signupExpired(subscriber, now)))) return "nothing";
+  await send(await signupMessage(kind, subscriber));
+  return "sent";
+}

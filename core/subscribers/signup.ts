@@ -8,6 +8,9 @@
  *   email with a manage link is sent instead.
  * Every email of this flow counts against the per-address limit: one per 10 minutes, five per 24 hours.
  * A sign-up that limit keeps from emailing changes nothing at all (but the unsubscribed page's undo: `holdsLink`).
+ * The email is not sent here: the sign-up takes its slot (`confirmationsSentAt`, in the same write) and puts it on
+ * the transactional queue, whose worker sends it once, retrying while SES throttles. So the answer never depends
+ * on SES, and the slot counts emails sent or on their way.
  */
 import { createHmac } from "node:crypto";
 import { ulid } from "ulid";
@@ -17,7 +20,8 @@ import { VisibleError } from "../errors";
 import { log } from "../log";
 import { CONSENT_TEXT_VERSION, LIMITS, signupExpired } from "./rules";
 import type { SignupInput } from "./input";
-import { sendSignupEmail, type SignupEmail } from "./notify";
+import { enqueue } from "../transactional/enqueue";
+import type { SignupEmail } from "./notify";
 import { ipNetwork } from "./ip-network";
 import { assertFollowable } from "./topics";
 import type { Subscriber } from "./types";
@@ -40,8 +44,8 @@ export interface SignupContext {
 export type SignupOutcome = SignupEmail | "nothing";
 
 /**
- * Records a sign-up as the rules above say and sends its email. Throws a 429 `VisibleError` past the per-IP limit
- * and a 400 for topics nobody can follow. Resolves to the email it sent, or `"nothing"` (the per-address limit).
+ * Records a sign-up as the rules above say and queues its email. Throws a 429 `VisibleError` past the per-IP limit
+ * and a 400 for topics nobody can follow. Resolves to the email it queued, or `"nothing"` (the per-address limit).
  */
 export async function signup(input: SignupInput, context: SignupContext, now = new Date()): Promise<SignupOutcome> {
   const ipHash = hashIp(context.ip);
@@ -69,7 +73,7 @@ export async function signup(input: SignupInput, context: SignupContext, now = n
   }
   if (!written) return "nothing";
   const { next, email, existing } = written;
-  if (email) await sendOrRelease(email, next, existing);
+  if (email) await queueOrRelease(email, next, existing);
   log.info({ event: "subscriber.signup", subscriberId: next.id, status: next.status, sent: email ?? "nothing" }, "sign-up");
   return email ?? "nothing";
 }
@@ -144,10 +148,10 @@ function emailAllowed(sentAt: readonly string[], now: Date): boolean {
   return !recent && lastDay.length < LIMITS.emailsPerDay;
 }
 
-/** Sends the planned email; if SES refuses, gives the per-address slot back so a retry can send it. */
-async function sendOrRelease(kind: SignupEmail, next: Subscriber, previous: Subscriber | undefined) {
+/** Queues the planned email; if SQS refuses, gives the per-address slot back so a retry can send it. */
+async function queueOrRelease(kind: SignupEmail, next: Subscriber, previous: Subscriber | undefined) {
   try {
-    await sendSignupEmail(kind, next);
+    await enqueue({ kind: "signup", subscriberId: next.id, email: kind });
   } catch (error) {
     const released = { ...next, confirmationsSentAt: previous?.confirmationsSentAt ?? [], version: next.version + 1 };
     await Db.Subscribers.save(released, next).catch(() => undefined);

@@ -31,9 +31,25 @@ export function useLocalEnv(): LocalEnv {
 }
 
 /**
+ * Gives this test file (or scenario) queues of its own, named after `name`: the send queue (`SEND_QUEUE_URL`) and
+ * the transactional queue (`TRANSACTIONAL_QUEUE_URL`), as a worker takes whatever its queue holds.
+ */
+export async function useOwnQueues(env: Omit<LocalEnv, "SEND_QUEUE_URL" | "TRANSACTIONAL_QUEUE_URL">, name: string): Promise<void> {
+  process.env.SEND_QUEUE_URL = await createSendQueue(env, name);
+  process.env.TRANSACTIONAL_QUEUE_URL = await createSendQueue(env, `${name}-tx`);
+  ownsQueues = true;
+}
+
+/**
+ * Whether this file's queues are its own (`useOwnQueues`): only then may it work them, as `mailTo` does with the
+ * transactional queue (the global setup's queues are shared by every file's process).
+ */
+export let ownsQueues = false;
+
+/**
  * Call at the top of an integration test file: in `beforeAll` it applies `useLocalEnv()` and creates the
- * file's own table (`tidings-test-<random>`, set as `TABLE_NAME`) and send queue (`SEND_QUEUE_URL`);
- * `afterAll` deletes the table.
+ * file's own table (`tidings-test-<random>`, set as `TABLE_NAME`) and queues (`useOwnQueues`); `afterAll`
+ * deletes the table.
  */
 export function useLocalStack(): { readonly tableName: string } {
   const name = `tidings-test-${randomBytes(6).toString("hex")}`;
@@ -42,8 +58,7 @@ export function useLocalStack(): { readonly tableName: string } {
     env = useLocalEnv();
     process.env.TABLE_NAME = name;
     await ensureLocalTable(env, name);
-    // A queue of the file's own: a worker takes whatever its queue holds.
-    process.env.SEND_QUEUE_URL = await createSendQueue(env, name);
+    await useOwnQueues(env, name);
   });
   afterAll(async () => {
     if (!env) return;

@@ -1,5 +1,6 @@
 /** Reading what the SES emulator received: every sent email, as its `/store` keeps it. */
 import { randomUUID } from "node:crypto";
+import { ownsQueues } from "./local";
 
 export interface StoredEmail {
   messageId: string;
@@ -20,8 +21,21 @@ export const uniqueEmail = (label = "reader") => `${label}-${randomUUID().slice(
  */
 const FILE_STARTED = Date.now();
 
-/** Every email sent to `address` while this test file ran, oldest first. */
+/**
+ * Deployed, the transactional worker sends a confirmation or a sign-in link moments after it is asked for; here
+ * reading mail first lets it work the file's own transactional queue (what is ready on it, unpaced: messages
+ * handed back under throttling stay for later), so a test reads the inbox as the reader would find it.
+ */
+async function sendTransactional(): Promise<void> {
+  if (!ownsQueues) return;
+  const { drainTransactional } = await import("../../scripts/local-worker");
+  const { TokenBucket } = await import("../../core/delivery/pacing");
+  await drainTransactional({ visibleOnly: true, bucket: new TokenBucket(1000), throttleBudgetMs: 0 });
+}
+
+/** Every email sent to `address` while this test file ran, oldest first (after the transactional worker ran). */
 export async function mailTo(address: string): Promise<StoredEmail[]> {
+  await sendTransactional();
   const response = await fetch(`${process.env.SES_ENDPOINT}/store?since=${Math.floor(FILE_STARTED / 1000) - 1}`);
   const { emails } = (await response.json()) as { emails: StoredEmail[] };
   return emails.filter((email) => email.destination.to.some((to) => to.toLowerCase().includes(address.toLowerCase())));
@@ -39,6 +53,7 @@ export function tokenFrom(email: StoredEmail, path: string): string {
  * per check: the store holds every email of every test file, bodies included.
  */
 export async function mailboxes(since: number): Promise<Map<string, StoredEmail[]>> {
+  await sendTransactional();
   const response = await fetch(`${process.env.SES_ENDPOINT}/store?since=${Math.floor(since / 1000) - 1}`);
   const { emails } = (await response.json()) as { emails: StoredEmail[] };
   const byRecipient = new Map<string, StoredEmail[]>();

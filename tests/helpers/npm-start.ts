@@ -61,7 +61,7 @@ export async function startNpmStart(options: NpmStartOptions = {}): Promise<NpmS
     ...options.env,
   };
   // The test run's own stand-ins must not leak in: this stack starts its own.
-  for (const name of ["DYNAMODB_ENDPOINT", "SES_ENDPOINT", "SQS_ENDPOINT", "SEND_QUEUE_URL", "S3_ENDPOINT", "EXPORT_BUCKET"]) {
+  for (const name of ["DYNAMODB_ENDPOINT", "SES_ENDPOINT", "SQS_ENDPOINT", "SEND_QUEUE_URL", "TRANSACTIONAL_QUEUE_URL", "S3_ENDPOINT", "EXPORT_BUCKET"]) {
     if (!options.env?.[name]) delete env[name];
   }
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {

@@ -9,14 +9,13 @@ import { afterAll, beforeAll } from "vitest";
 import * as Config from "../../core/config";
 import * as Db from "../../core/db";
 import {
-  createSendQueue,
   dynamoDbClient,
   ensureLocalTable,
   startLocalStack,
   type LocalEnv,
   type LocalStack,
 } from "../../scripts/local-stack";
-import { useLocalEnv } from "./local";
+import { useLocalEnv, useOwnQueues } from "./local";
 
 /** Call at the top of a test file: a table and a send queue of its own, on its own DynamoDB Local if `own`. */
 export function useLocalStackWith(options: { ownDynamoDb: boolean }): {
@@ -38,7 +37,7 @@ export function useLocalStackWith(options: { ownDynamoDb: boolean }): {
     Config.reset();
     Db.resetClient();
     await ensureLocalTable(holder.env, holder.tableName);
-    process.env.SEND_QUEUE_URL = await createSendQueue(holder.env, holder.tableName);
+    await useOwnQueues(holder.env, holder.tableName);
   });
   afterAll(async () => {
     if (own) return own.stop();

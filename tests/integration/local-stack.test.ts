@@ -12,7 +12,12 @@ import {
 } from "@aws-sdk/client-sqs";
 import { describe, expect, inject, it } from "vitest";
 import { table } from "../../core/db/table";
-import { clientConfig, dynamoDbClient, SEND_DEAD_LETTER_QUEUE } from "../../scripts/local-stack";
+import {
+  clientConfig,
+  dynamoDbClient,
+  SEND_DEAD_LETTER_QUEUE,
+  TRANSACTIONAL_DEAD_LETTER_QUEUE,
+} from "../../scripts/local-stack";
 import { useLocalStack } from "../helpers/local";
 
 // Read before any hook runs: proves the workers inherit the endpoints from the global setup.
@@ -23,10 +28,11 @@ describe("the local stack", () => {
   it("passes its endpoints to test workers through the environment and inject()", () => {
     const env = inject("localStack");
     expect(inheritedEndpoint).toBe(env.DYNAMODB_ENDPOINT);
-    // Each file gets a table and a send queue of its own; every other endpoint is the global setup's.
-    const { SEND_QUEUE_URL, ...shared } = env;
+    // Each file gets a table and queues of its own; every other endpoint is the global setup's.
+    const { SEND_QUEUE_URL, TRANSACTIONAL_QUEUE_URL, ...shared } = env;
     expect(process.env).toMatchObject(shared);
     expect(process.env.SEND_QUEUE_URL).not.toBe(SEND_QUEUE_URL);
+    expect(process.env.TRANSACTIONAL_QUEUE_URL).not.toBe(TRANSACTIONAL_QUEUE_URL);
     expect(process.env.TABLE_NAME).toBe(tableName);
   });
 
@@ -76,17 +82,20 @@ describe("the local stack", () => {
     expect(stored?.body.text).toContain("It arrived.");
   });
 
-  it("has the send queue, which dead-letters to its DLQ", async () => {
+  it.each([
+    ["send", "SEND_QUEUE_URL", SEND_DEAD_LETTER_QUEUE],
+    ["transactional", "TRANSACTIONAL_QUEUE_URL", TRANSACTIONAL_DEAD_LETTER_QUEUE],
+  ] as const)("has the %s queue, which dead-letters to its DLQ", async (_, variable, deadLetterQueue) => {
     const env = inject("localStack");
     const sqs = new SQSClient(clientConfig(env, env.SQS_ENDPOINT));
 
     const { Attributes } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: env.SEND_QUEUE_URL, AttributeNames: ["RedrivePolicy"] }),
+      new GetQueueAttributesCommand({ QueueUrl: env[variable], AttributeNames: ["RedrivePolicy"] }),
     );
     sqs.destroy();
 
     expect(JSON.parse(Attributes?.RedrivePolicy ?? "{}")).toMatchObject({
-      deadLetterTargetArn: expect.stringMatching(new RegExp(`:${SEND_DEAD_LETTER_QUEUE}$`)),
+      deadLetterTargetArn: expect.stringMatching(new RegExp(`:${deadLetterQueue}$`)),
     });
   });
 

@@ -20,12 +20,12 @@ import * as Subscribers from "../../core/subscribers";
 import type { Subscriber } from "../../core/subscribers";
 import * as Tokens from "../../core/tokens";
 import { drain, pollOnce } from "../../scripts/local-worker";
-import { createSendQueue, dynamoDbClient, ensureLocalTable, type LocalEnv } from "../../scripts/local-stack";
+import { dynamoDbClient, ensureLocalTable, type LocalEnv } from "../../scripts/local-stack";
 import { deliveriesOf } from "../helpers/deliveries";
 import { editor, publish } from "../helpers/editor";
 import { createDigest, saveSubscribers } from "../helpers/factories";
 import { request } from "../helpers/http";
-import { useLocalEnv } from "../helpers/local";
+import { useLocalEnv, useOwnQueues } from "../helpers/local";
 import { mailboxes } from "../helpers/mail";
 import { startSesProxy } from "../helpers/ses-proxy";
 
@@ -57,7 +57,7 @@ beforeEach(async () => {
   table = `tidings-test-${randomBytes(6).toString("hex")}`;
   await ensureLocalTable(env, table);
   process.env.TABLE_NAME = table;
-  process.env.SEND_QUEUE_URL = await createSendQueue(env, table);
+  await useOwnQueues(env, table);
   Config.reset();
 });
 

@@ -1,12 +1,12 @@
 /**
  * `POST /api/login` must not tell a known address from an unknown one, by anything the caller can observe:
  * the answer (status, body, every header) is the same, and so is the work on the request path — the per-IP
- * count and one message on the send queue, with no subscriber-dependent step and no SES call — so neither
- * timing nor an SES outage (which used to turn a known address's answer into a 500) gives it away. The send
- * worker emails the link afterwards.
+ * count and one message on the transactional queue, with no subscriber-dependent step and no SES call — so
+ * neither timing nor an SES outage (which used to turn a known address's answer into a 500) gives it away. The
+ * transactional worker emails the link afterwards.
  */
 import { describe, expect, it } from "vitest";
-import { drain, pending } from "../../scripts/local-worker";
+import { drain, drainTransactional, pending } from "../../scripts/local-worker";
 import { saveSubscriber } from "../helpers/factories";
 import { randomIp, request } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
@@ -68,9 +68,9 @@ describe("asking for a sign-in link reveals nothing about the address", () => {
     const proxy = await startSesProxy();
     try {
       for (const email of Object.values(emails)) {
-        const before = await pending();
+        const before = await pending(process.env.TRANSACTIONAL_QUEUE_URL);
         expect((await askForLink(email, "json")).status).toBe(202);
-        expect(await pending(), email).toBe(before + 1);
+        expect(await pending(process.env.TRANSACTIONAL_QUEUE_URL), email).toBe(before + 1);
       }
       expect(proxy.counts.calls).toBe(0); // nothing was sent while answering
 
@@ -95,13 +95,16 @@ describe("asking for a sign-in link reveals nothing about the address", () => {
     try {
       answers = [await observed(await askForLink(known, "json")), await observed(await askForLink(unknown, "json"))];
       expect(proxy.counts.calls).toBe(0);
+      // The worker meets the outage: the link waits on the queue (handed back), nothing is sent.
+      await drainTransactional({ visibleOnly: true, throttleBudgetMs: 0 });
+      expect(proxy.counts.throttled).toBeGreaterThan(0);
+      expect(await mailTo(known)).toHaveLength(0);
     } finally {
       await proxy.stop();
     }
 
     expect(answers[0]!.status).toBe(202);
     expect(answers[1]).toEqual(answers[0]);
-    expect(await mailTo(known)).toHaveLength(0);
     await drain({ workers: 1 });
     expect(await mailTo(known)).toHaveLength(1);
   });

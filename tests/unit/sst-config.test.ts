@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createTableInput } from "../../core/db/create-table";
 import { table } from "../../core/db/table";
+import { TRANSACTIONAL_CONCURRENCY } from "../../core/delivery/pacing";
 import { LEASE_SECONDS } from "../../core/delivery/ses-events";
 import { nodejs } from "../../scripts/bundle";
 import { PULUMI_ARGS, SIGNATURES, undocumentedArgs } from "../helpers/sst-args";
@@ -135,6 +136,38 @@ describe("sst.config.ts, evaluated offline", () => {
     expect(worker.environment.SEND_CONCURRENCY).toBe("2");
   });
 
+  it("feeds the transactional queue to its own worker: partial responses, bounded concurrency, a dead-letter queue", () => {
+    const queue = production.one("Queue", "TransactionalQueue");
+    const deadLetters = production.one("Queue", "TransactionalDeadLetters");
+    const subscription = production.one("Queue.subscribe", "TransactionalQueue");
+    const worker = subscription.args.subscriber;
+
+    expect(worker.handler).toBe("functions/transactional-worker.handler");
+    expect(subscription.args.batch).toMatchObject({ size: 5, partialResponses: true });
+    expect(queue.args.dlq).toMatchObject({ queue: deadLetters.handle.arn });
+    expect(queue.args.dlq.retry).toBeGreaterThanOrEqual(5);
+    // A slow batch is never handed to a second worker while the first still runs.
+    expect(seconds(queue.args.visibilityTimeout)).toBeGreaterThanOrEqual(6 * seconds(worker.timeout));
+    // It hands throttled messages back to its own queue.
+    expect(production.links(worker)).toContain("TransactionalQueue");
+
+    const mapping: Loose = {};
+    subscription.args.transform.eventSourceMapping(mapping);
+    // Each worker paces at TRANSACTIONAL_SEND_RATE / TRANSACTIONAL_CONCURRENCY: the mapping must hold them to it.
+    expect(mapping.scalingConfig.maximumConcurrency).toBe(TRANSACTIONAL_CONCURRENCY);
+    expect(production.outputs).toMatchObject({
+      transactionalQueue: queue.handle.url,
+      transactionalDeadLetters: deadLetters.handle.url,
+    });
+  });
+
+  it("passes TRANSACTIONAL_SEND_RATE through to every function when set", async () => {
+    const stage = await deploy("production", { ...PRODUCTION_ENV, SES_MAX_SEND_RATE: "20", TRANSACTIONAL_SEND_RATE: "5" });
+    for (const { via, def } of stage.functions) {
+      expect(def.environment, via).toMatchObject({ SES_MAX_SEND_RATE: "20", TRANSACTIONAL_SEND_RATE: "5" });
+    }
+  });
+
   it("serves the API from functions/api.handler on the gateway's default route", () => {
     const api = production.one("ApiGatewayV2", "Api");
     const route = production.one("ApiGatewayV2.route");
@@ -171,7 +204,7 @@ describe("sst.config.ts, evaluated offline", () => {
   });
 
   it("sets nodejs22.x explicitly on every function (SST's default is nodejs24.x; Lambda deprecated nodejs20.x)", () => {
-    expect(production.functions).toHaveLength(8);
+    expect(production.functions).toHaveLength(9);
     for (const { via, def } of production.functions) {
       expect(typeof def, `${via} is defined by its args, not a bare handler path`).toBe("object");
       expect(def.runtime, via).toBe("nodejs22.x");
@@ -193,6 +226,7 @@ describe("sst.config.ts, evaluated offline", () => {
         "Table",
         "Email",
         "SendQueue",
+        "TransactionalQueue",
         "Exports",
         "SigningSecret",
         "SigningSecretPrevious",
@@ -201,6 +235,9 @@ describe("sst.config.ts, evaluated offline", () => {
         "StripeWebhookSecret",
       ].sort(),
     );
+    // Only what asks for transactional email (sign-ups, sign-in links: the API) and its worker reach that queue.
+    const transactional = production.functions.filter(({ def }) => links(def).includes("TransactionalQueue"));
+    expect(transactional.map(({ def }) => def.handler).sort()).toEqual(["functions/api.handler", "functions/transactional-worker.handler"]);
     const worker = links(byHandler("functions/send-worker.handler"));
     expect(worker).toEqual(expect.arrayContaining(["Table", "Email", "SendQueue", "SigningSecret"]));
     expect(worker).not.toContain("StripeSecretKey");
@@ -267,7 +304,7 @@ describe("sst.config.ts, evaluated offline", () => {
       OUTLET_NAME: "The Harbour",
     });
     const mapping: Loose = {};
-    stage.one("Queue.subscribe").args.transform.eventSourceMapping(mapping);
+    stage.one("Queue.subscribe", "SendQueue").args.transform.eventSourceMapping(mapping);
     expect(mapping.scalingConfig.maximumConcurrency).toBe(5);
   });
 
@@ -371,7 +408,7 @@ describe("nothing fails out of sight", () => {
 
   it("keeps dead letters two weeks and raises an alarm as soon as one waits", () => {
     const alarms = production.one("SnsTopic", "Alarms");
-    for (const name of ["SendDeadLetters", "SesEventsDeadLetters"]) {
+    for (const name of ["SendDeadLetters", "SesEventsDeadLetters", "TransactionalDeadLetters"]) {
       const queue = production.one("Queue", name);
       const settings: Loose = {};
       queue.args.transform.queue(settings);
@@ -458,6 +495,7 @@ describe("handlers named in sst.config.ts", () => {
       "functions/cron/weekly-digest.handler",
       "functions/send-worker.handler",
       "functions/ses-events.handler",
+      "functions/transactional-worker.handler",
     ]);
   });
 

@@ -1,0 +1,23 @@
+/** What travels on the transactional queue: one email each, named by an id of its own so it is sent once. */
+import * as z from "zod"; // a namespace import lets esbuild drop the parts of zod never used
+
+/** Email a sign-in link to this address if it is a subscriber's (`SignIn.sendLink`): off the request path. */
+export const signinEmail = z.object({
+  kind: z.literal("signin"),
+  id: z.string().min(8).max(64),
+  email: z.string().min(3).max(254),
+});
+
+/** Send the email a sign-up planned (its slot is already taken in `confirmationsSentAt`). */
+export const signupEmail = z.object({
+  kind: z.literal("signup"),
+  id: z.string().min(8).max(64),
+  subscriberId: z.string().min(3).max(64),
+  email: z.enum(["confirmation", "already-subscribed"]),
+});
+
+export const transactionalMessage = z.discriminatedUnion("kind", [signinEmail, signupEmail]);
+
+export type TransactionalMessage = z.output<typeof transactionalMessage>;
+/** A message as its sender writes it; `enqueue` gives it its id. */
+export type NewTransactionalMessage = TransactionalMessage extends infer M ? (M extends unknown ? Omit<M, "id"> : never) : never;
