@@ -2,7 +2,7 @@
  * Delivery records. Every change of status is a conditional write on the status (and the claim) it expects, so
  * duplicated queue messages, overlapping workers and re-planning can never move a record backwards or send twice.
  */
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandOutput } from "@aws-sdk/lib-dynamodb";
 import type { Delivery, DeliveryStatus } from "../delivery/types";
 import { db, tableName } from "./client";
 import { decodeCursor, encodeCursor } from "./cursor";
@@ -142,47 +142,70 @@ function landed(current: Delivery, to: DeliveryStatus, set: Record<string, unkno
   return current.status === to && Object.entries(set).every(([name, value]) => record[name] === value);
 }
 
-/** Deliveries of a digest in one status ("queued deliveries of weekly-2026-W48"), a page at a time per shard. */
-export async function page(digestId: string, status: DeliveryStatus, options: { cursor?: string; limit?: number } = {}) {
-  // The cursor names the shard it stopped in, so paging walks the shards in turn.
+/**
+ * A page of items over several partitions walked in turn (`partitions` of them, `query` asking one): the cursor
+ * names the partition it stopped in and the key in it.
+ */
+async function walk(
+  partitions: number,
+  query: (partition: number, limit: number, start: Record<string, unknown> | undefined) => Promise<QueryCommandOutput>,
+  options: { cursor?: string; limit?: number },
+) {
   const [shardText, inner] = (options.cursor ?? "0.").split(".", 2) as [string, string];
   let shard = Number(shardText);
-  if (!Number.isInteger(shard) || shard < 0 || shard >= keys.DELIVERY_SHARDS) shard = 0;
+  if (!Number.isInteger(shard) || shard < 0 || shard >= partitions) shard = 0;
   const limit = options.limit ?? 100;
   const deliveries: Delivery[] = [];
   let cursor = inner ? decodeCursor(inner) : undefined;
-  while (shard < keys.DELIVERY_SHARDS && deliveries.length < limit) {
-    const { Items = [], LastEvaluatedKey } = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: "gsi1",
-        KeyConditionExpression: "gsi1pk = :pk",
-        ExpressionAttributeValues: { ":pk": keys.delivery.statusPartition(digestId, status, shard) },
-        Limit: limit - deliveries.length,
-        ExclusiveStartKey: cursor,
-      }),
-    );
+  while (shard < partitions && deliveries.length < limit) {
+    const { Items = [], LastEvaluatedKey } = await query(shard, limit - deliveries.length, cursor);
     deliveries.push(...Items.map(strip));
     cursor = LastEvaluatedKey;
     if (!cursor) shard++;
   }
-  const next = shard < keys.DELIVERY_SHARDS ? `${shard}.${encodeCursor(cursor) ?? ""}` : null;
+  const next = shard < partitions ? `${shard}.${encodeCursor(cursor) ?? ""}` : null;
   return { deliveries, cursor: next };
 }
 
-/** Every delivery of a digest, in subscriber order, a page at a time (`consistent`: strongly consistent reads). */
-export async function pageAll(digestId: string, options: { cursor?: string; limit?: number; consistent?: boolean } = {}) {
-  const { Items = [], LastEvaluatedKey } = await db().send(
-    new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-      ExpressionAttributeValues: { ":pk": keys.digest.key(digestId).pk, ":prefix": keys.delivery.prefix },
-      Limit: options.limit ?? 100,
-      ExclusiveStartKey: decodeCursor(options.cursor),
-      ConsistentRead: options.consistent ?? false,
-    }),
+/** Deliveries of a digest in one status ("queued deliveries of weekly-2026-W48"), a page at a time, shard by shard. */
+export function page(digestId: string, status: DeliveryStatus, options: { cursor?: string; limit?: number } = {}) {
+  return walk(
+    keys.DELIVERY_SHARDS,
+    (shard, limit, start) =>
+      db().send(
+        new QueryCommand({
+          TableName: tableName(),
+          IndexName: "gsi1",
+          KeyConditionExpression: "gsi1pk = :pk",
+          ExpressionAttributeValues: { ":pk": keys.delivery.statusPartition(digestId, status, shard) },
+          Limit: limit,
+          ExclusiveStartKey: start,
+        }),
+      ),
+    options,
   );
-  return { deliveries: Items.map(strip), cursor: encodeCursor(LastEvaluatedKey) };
+}
+
+/**
+ * Every delivery of a digest, a page at a time, partition by partition (in subscriber order within each;
+ * `consistent`: strongly consistent reads).
+ */
+export function pageAll(digestId: string, options: { cursor?: string; limit?: number; consistent?: boolean } = {}) {
+  return walk(
+    keys.DELIVERY_PARTITIONS,
+    (partition, limit, start) =>
+      db().send(
+        new QueryCommand({
+          TableName: tableName(),
+          KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+          ExpressionAttributeValues: { ":pk": keys.delivery.partition(digestId, partition), ":prefix": keys.delivery.prefix },
+          Limit: limit,
+          ExclusiveStartKey: start,
+          ConsistentRead: options.consistent ?? false,
+        }),
+      ),
+    options,
+  );
 }
 
 /** How many deliveries of a digest are in each status: its counters (see delivery-counts.ts), in constant time. */

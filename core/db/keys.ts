@@ -18,8 +18,8 @@
  * | ballot     | SUB#<id>            | BALLOT            |                                               |                                     |
  * | article    | ARTICLE#<id>        | ARTICLE           | ARTICLES / <publishedAt>#<id>                 |                                     |
  * | digest     | DIGEST#<id>         | DIGEST            | DIGESTS / <createdAt>#<id>                    | DIGESTS#<frequency>#<status> / <coversTo>#<id> |
- * | delivery   | DIGEST#<id>         | DELIVERY#<sub>    | DELIVERIES#<digest>#<status>#<shard> / <sub>  | SUB#<sub>#DELIVERIES / <at>#<digest> |
- * | delivery count | DIGEST#<id>#COUNT#<shard> | COUNT    |                                               |                                     |
+ * | delivery   | DIGEST#<id>#<0..63> | DELIVERY#<sub>    | DELIVERIES#<digest>#<status>#<0..31> / <sub>  | SUB#<sub>#DELIVERIES / <at>#<digest> |
+ * | delivery count | DIGEST#<id>#COUNT#<0..255> | COUNT   |                                               |                                     |
  * | event      | EVENT#<source>#<id> | EVENT             | (TTL)                                         |                                     |
  * | rate limit | LIMIT#<name>#<key>  | <window start>    | (TTL)                                         |                                     |
  * | erased customer | ERASED#CUSTOMER#<sha256 of the Stripe customer id> | ERASED |                              |                                     |
@@ -112,14 +112,35 @@ export const ballot = {
   key: (subscriberId: string) => ({ pk: `SUB#${subscriberId}`, sk: "BALLOT" }),
 };
 
-/** Deliveries of one digest change status hundreds of times a second while it sends: spread them over shards. */
-export const DELIVERY_SHARDS = 4;
+/**
+ * A digest's deliveries take three writes per email, thousands a second in a large send: they are spread over
+ * `DELIVERY_PARTITIONS` partitions of the table and `DELIVERY_SHARDS` status-index partitions per status, both
+ * chosen from the subscriber id (core/db/README.md has the arithmetic: 5,000 emails a second within DynamoDB's
+ * per-partition limits). Readers of a digest's deliveries walk them all.
+ */
+export const DELIVERY_PARTITIONS = 64;
+export const DELIVERY_SHARDS = 32;
+
+/**
+ * A subscriber's delivery shard: other bytes of the hash than `shardOf`'s, so that one subscriber shard's plan page
+ * spreads over every delivery partition (`shardOf(id, 64)` would put it in only the 8 whose number ≡ its shard).
+ */
+export function deliveryShardOf(subscriberId: string, shards: number): number {
+  return createHash("sha1").update(subscriberId).digest().readUInt32BE(4) % shards;
+}
 
 export const delivery = {
-  key: (digestId: string, subscriberId: string) => ({ pk: `DIGEST#${digestId}`, sk: `DELIVERY#${subscriberId}` }),
+  key: (digestId: string, subscriberId: string) => ({
+    pk: delivery.partition(digestId, deliveryShardOf(subscriberId, DELIVERY_PARTITIONS)),
+    sk: `DELIVERY#${subscriberId}`,
+  }),
+  /** One of the digest's delivery partitions (the digest item itself stays alone under `DIGEST#<id>`). */
+  partition: (digestId: string, shard: number) => `DIGEST#${digestId}#${shard}`,
+  /** Where a digest's deliveries were kept before they were spread (read only by the migration, migrate-deliveries.ts). */
+  legacyPartition: (digestId: string) => `DIGEST#${digestId}`,
   prefix: "DELIVERY#",
   byStatus: (digestId: string, status: string, subscriberId: string) => ({
-    gsi1pk: delivery.statusPartition(digestId, status, shardOf(subscriberId, DELIVERY_SHARDS)),
+    gsi1pk: delivery.statusPartition(digestId, status, deliveryShardOf(subscriberId, DELIVERY_SHARDS)),
     gsi1sk: subscriberId,
   }),
   statusPartition: (digestId: string, status: string, shard: number) => `DELIVERIES#${digestId}#${status}#${shard}`,
