@@ -9,6 +9,19 @@ export const planMessage = z.object({
   cursor: z.string().optional(),
 });
 
+/**
+ * One page of a cancel (settle queued deliveries, and sending ones whose claim ran out, `skipped`) or a resume (put
+ * them back on the queue): the deliveries in `status` from `cursor`, of the cancel or resume named `run`.
+ */
+export const controlMessage = z.object({
+  kind: z.literal("control"),
+  digestId: z.string(),
+  action: z.enum(["cancel", "resume"]),
+  run: z.string(),
+  status: z.enum(["queued", "sending"]),
+  cursor: z.string().optional(),
+});
+
 /** Send the digest to these subscribers (their deliveries are already written). */
 export const sendMessage = z.object({
   kind: z.literal("send"),
@@ -25,10 +38,11 @@ export const signinLinkMessage = z.object({
   email: z.string().min(3).max(254),
 });
 
-export const queueMessage = z.discriminatedUnion("kind", [planMessage, sendMessage, signinLinkMessage]);
+export const queueMessage = z.discriminatedUnion("kind", [planMessage, sendMessage, controlMessage, signinLinkMessage]);
 
 export type PlanMessage = z.output<typeof planMessage>;
 export type SendMessage = z.output<typeof sendMessage>;
+export type ControlMessage = z.output<typeof controlMessage>;
 export type QueueMessage = z.output<typeof queueMessage>;
 
 /** Recipients per send message: a Lambda batch of 5 messages is then 50 emails. */

@@ -1,14 +1,15 @@
 /**
  * Recovery: what makes a send finish after any crash. SQS redelivers a message whose worker died, so most
  * recovery is automatic; this sweep covers the rest: plan messages lost between marking a digest `sending` and
- * enqueueing them, claims whose lease ran out and whose message is gone (moved to the dead-letter queue), and,
- * when a paused send resumes, everything still queued. Safe to run any time, as often as wanted.
+ * enqueueing them, claims whose lease ran out and whose message is gone (moved to the dead-letter queue), and
+ * cancels and resumes whose chain of page messages broke (control.ts). Safe to run any time, as often as wanted.
  */
 import * as Db from "../db";
 import { SUBSCRIBER_SHARDS } from "../db/keys";
 import type { Digest } from "../digests/types";
 import { log } from "../log";
 import * as Queue from "../queue";
+import { recoverControl } from "./control";
 import { finishIfDone } from "./finish";
 import { sendMessages, type PlanMessage } from "./messages";
 import type { DeliveryStatus } from "./types";
@@ -22,11 +23,7 @@ export async function recover(digest: Digest, now = new Date(), options: { stale
   if (digest.status !== "sending") return { replanned: 0, requeued: 0 };
   let replanned = 0;
   if (now.getTime() - Date.parse(digest.sendStartedAt ?? digest.createdAt) > PLAN_STALL_MS || options.staleQueuedAfterMs === 0) {
-    const plans: PlanMessage[] = [];
-    for (let shard = 0; shard < SUBSCRIBER_SHARDS; shard++) {
-      const progress = digest.planned?.[shard];
-      if (progress !== "done") plans.push({ kind: "plan", digestId: digest.id, shard, ...(progress && { cursor: progress }) });
-    }
+    const plans = unplanned(digest);
     await Queue.enqueue(plans);
     replanned = plans.length;
   }
@@ -40,20 +37,29 @@ export async function recover(digest: Digest, now = new Date(), options: { stale
   return { replanned, requeued };
 }
 
+/** The plan message of every shard not yet planned to the end, from where it stands. */
+export function unplanned(digest: Digest): PlanMessage[] {
+  const plans: PlanMessage[] = [];
+  for (let shard = 0; shard < SUBSCRIBER_SHARDS; shard++) {
+    const progress = digest.planned?.[shard];
+    if (progress !== "done") plans.push({ kind: "plan", digestId: digest.id, shard, ...(progress && { cursor: progress }) });
+  }
+  return plans;
+}
+
 /**
- * Runs recovery for every digest that is sending (the scheduled sweep). When the send queue is empty, recipients
- * still `queued` have no message left to send them (theirs went to the dead-letter queue after repeated crashes),
- * so they are enqueued again too; while the queue holds anything, they may simply be waiting their turn.
+ * Runs recovery for every digest that is sending (the scheduled sweep), and takes up cancels and resumes that
+ * stopped moving. When the send queue is empty, recipients still `queued` have no message left to send them
+ * (theirs went to the dead-letter queue after repeated crashes), so they are enqueued again too; while the queue
+ * holds anything, they may simply be waiting their turn.
  */
 export async function recoverAll(now = new Date()) {
-  const sending = await Db.Digests.withStatus("sending");
+  const [sending, cancelled] = await Promise.all([Db.Digests.withStatus("sending"), Db.Digests.withStatus("cancelled")]);
+  for (const digest of [...sending, ...cancelled]) await recoverControl(digest, now);
   if (sending.length === 0) return;
   const idle = (await Queue.depth()) === 0;
   for (const digest of sending) await recover(digest, now, idle ? { staleQueuedAfterMs: 0 } : {});
 }
-
-/** Puts every still-queued delivery of a digest back on the queue (after a pause, so workers settle them). */
-export const requeueQueued = (digestId: string) => requeue(digestId, "queued", () => true);
 
 async function requeue(
   digestId: string,

@@ -4,12 +4,14 @@ import * as Digests from "../digests";
 import { VisibleError } from "../errors";
 import { log } from "../log";
 import * as Queue from "../queue";
+import { newControl, pageMessage } from "./control";
 import type { PlanMessage } from "./messages";
-import { recover } from "./recover";
+import { unplanned } from "./recover";
 
 /**
  * Starts sending a digest: `draft` → `sending`, then one plan message per subscriber shard. Calling it again
- * while it sends, or after, changes nothing; a `paused` digest resumes (what is still queued is sent).
+ * while it sends, or after, changes nothing; a `paused` digest resumes: planning goes on, and what is still queued
+ * goes back on the queue a page at a time (control.ts), so this answers at once however many there are.
  */
 export async function start(id: string, now = new Date()): Promise<Digests.Digest> {
   const digest = await Digests.get(id);
@@ -23,8 +25,10 @@ export async function start(id: string, now = new Date()): Promise<Digests.Diges
     return started;
   }
   if (digest.status === "paused") {
-    const resumed = await Db.Digests.transition(digest, ["paused"], "sending", { remove: ["pauseReason"] });
-    if (resumed) await recover(resumed, now, { staleQueuedAfterMs: 0 });
+    const control = newControl("resume", now);
+    const resumed = await Db.Digests.transition(digest, ["paused"], "sending", { remove: ["pauseReason"], control });
+    // Plan messages that came while it was paused were dropped: every unfinished shard gets one again.
+    if (resumed) await Queue.enqueue([...unplanned(resumed), pageMessage(id, control)]);
     return resumed ?? Digests.get(id);
   }
   if (digest.status === "cancelled") {

@@ -7,6 +7,7 @@
 import * as Config from "../config";
 import { log } from "../log";
 import * as SignIn from "../signin";
+import { controlPage } from "./control";
 import { queueMessage } from "./messages";
 import { sendRates, TokenBucket, workerRate } from "./pacing";
 import { planPage } from "./plan";
@@ -40,6 +41,7 @@ export async function handleRecords(records: readonly QueueRecord[], options: Pa
     }
     try {
       if (message.kind === "plan") await planPage(message, options.now?.());
+      else if (message.kind === "control") await controlPage(message, options.now?.());
       else if (message.kind === "signin") await SignIn.sendLink(message.email, options.now?.());
       else await sendBatch(message, { bucket: processBucket(), ...options });
     } catch (error) {

@@ -39,6 +39,20 @@ export interface Digest {
   sendStartedAt?: string;
   /** Planning progress by subscriber shard: a cursor to go on from, or "done". */
   planned?: Record<string, string>;
+  /** The last cancel or resume, worked through the deliveries a page at a time on the queue (core/delivery/control.ts). */
+  control?: DigestControl;
+}
+
+/** A cancel or resume in progress (or done): which, since when, and where its pages have got to. */
+export interface DigestControl {
+  action: "cancel" | "resume";
+  /** Names this cancel or resume: pages of an earlier one are recognised as stale. */
+  run: string;
+  startedAt: string;
+  /** The next page: `<delivery status>:<cursor>` (`queued:` to begin), or `done`. */
+  position: string;
+  /** When the position last moved (a chain that stops moving is taken up again by the recovery sweep). */
+  movedAt: string;
 }
 
 export type Variant = "free" | "patron";

@@ -17,6 +17,8 @@ export interface Digest {
   sentAt?: string;
   pauseReason?: string;
   counts: { recipients: number } & Partial<Record<DeliveryStatus, number>>;
+  /** The last cancel or resume, worked through the deliveries after the request answered; `done` once it has. */
+  control?: { action: "cancel" | "resume"; startedAt: string; done: boolean };
 }
 
 export interface Delivery {

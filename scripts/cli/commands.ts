@@ -136,6 +136,10 @@ export const commands: Command[] = [
     async run({ api, args }) {
       const { digest } = (await api.json<{ digest: Digest }>("POST", digestPath(arg(args, 0), "/cancel"))).data;
       console.log(`${digest.id} ${digest.status}\n\n${countsTable(digest.counts)}`);
+      const queued = digest.counts.queued ?? 0;
+      if (digest.control?.action === "cancel" && !digest.control.done && queued > 0) {
+        console.log(`\n${queued} still queued: being settled as skipped (cancelled), a page at a time.`);
+      }
     },
   },
   {

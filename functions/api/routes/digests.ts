@@ -24,10 +24,23 @@ export const digestSchema = z
     sentAt: z.string().optional(),
     pauseReason: z.string().optional(),
     counts: z.object({ recipients: z.number() }).catchall(z.number()),
+    control: z
+      .object({ action: z.enum(["cancel", "resume"]), startedAt: z.string(), done: z.boolean() })
+      .optional()
+      .openapi({
+        description:
+          "The last cancel or resume, worked through the deliveries a page at a time after the request answered: until " +
+          "`done`, a cancelled digest still counts queued deliveries (being settled skipped) and a resumed one queued " +
+          "deliveries not yet back on the send queue.",
+      }),
   })
   .openapi("Digest");
 /** A digest as the API shows it: the schema's fields only (planning progress and the like stay inside). */
-export const present = (digest: Digests.Digest) => digestSchema.parse(digest);
+export const present = ({ control, ...digest }: Digests.Digest) =>
+  digestSchema.parse({
+    ...digest,
+    ...(control && { control: { action: control.action, startedAt: control.startedAt, done: control.position === "done" } }),
+  });
 
 export const digestId = z.object({ id: z.string().regex(/^(daily|weekly)-[0-9W-]{7,10}$/, "a digest id") });
 

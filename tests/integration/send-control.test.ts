@@ -1,0 +1,206 @@
+/**
+ * Cancel and resume on the queue, a page at a time (core/delivery/control.ts): the request answers at once with the
+ * digest's new status, and page messages settle (cancel) or re-enqueue (resume) its deliveries. Page messages
+ * arrive duplicated, and late copies arrive after the chain moved on; one is lost and the recovery sweep takes the
+ * chain up again. A cancelled digest ends with nothing queued and sends nothing more; a resumed one sends every
+ * recipient exactly once.
+ */
+import { DeleteMessageCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { describe, expect, it } from "vitest";
+import * as Db from "../../core/db";
+import * as Delivery from "../../core/delivery";
+import { CONTROL_PAGE_SIZE, CONTROL_STALL_MS } from "../../core/delivery/control";
+import type { ControlMessage, QueueMessage, SendMessage } from "../../core/delivery/messages";
+import type { Step } from "../../core/delivery/send";
+import * as Queue from "../../core/queue";
+import { drain, pending } from "../../scripts/local-worker";
+import { deliveriesOf } from "../helpers/deliveries";
+import { editor, publish } from "../helpers/editor";
+import { createDigest, saveSubscribers } from "../helpers/factories";
+import { useLocalStack } from "../helpers/local";
+import { mailboxes } from "../helpers/mail";
+
+useLocalStack();
+
+class DiedError extends Error {}
+
+const bucket = new Delivery.TokenBucket(1000);
+/** Control pages are worked past any claim's lease, so a dead worker's claim is open to settle. */
+const pastLeases = () => new Date(Date.now() + Delivery.LEASE_MS + 1000);
+
+interface DigestView {
+  status: string;
+  counts: Record<string, number>;
+  control?: { action: string; done: boolean };
+}
+
+const show = async (digestId: string) =>
+  ((await (await editor("GET", `/api/digests/${digestId}`)).json()) as { digest: DigestView }).digest;
+
+/** Works the send queue by hand until it is empty, handing each message to `handle`, then deleting it. */
+async function workByHand(handle: (message: QueueMessage, body: string) => Promise<void>) {
+  for (let idle = 0; idle < 40; ) {
+    const { Messages = [] } = await Queue.sqs().send(
+      new ReceiveMessageCommand({ QueueUrl: Queue.queueUrl(), MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 30 }),
+    );
+    if (Messages.length === 0) {
+      if ((await pending()) === 0) return;
+      idle++;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      continue;
+    }
+    for (const message of Messages) {
+      await handle(JSON.parse(message.Body!) as QueueMessage, message.Body!);
+      await Queue.sqs().send(new DeleteMessageCommand({ QueueUrl: Queue.queueUrl(), ReceiptHandle: message.ReceiptHandle! }));
+    }
+  }
+  throw new Error("the queue never emptied");
+}
+
+async function handle(body: string, options: { now?: () => Date; after?: (step: Step, subscriberId: string) => void } = {}) {
+  return Delivery.handleRecords([{ id: "by-hand", body }], { bucket, ...options });
+}
+
+/**
+ * Page messages handled twice each, and a copy of each put back on the queue to arrive later. Answers the pages
+ * (their positions) handled, first copies only.
+ */
+function duplicatingPages(now: () => Date, lose: (message: ControlMessage, page: number) => boolean = () => false) {
+  const pages: string[] = [];
+  const copies = new Set<string>();
+  return {
+    pages,
+    async control(message: ControlMessage, body: string) {
+      if (copies.has(body)) return void (await handle(body, { now })); // a late copy: must change nothing
+      if (lose(message, pages.length)) return;
+      pages.push(`${message.status}:${message.cursor ?? ""}`);
+      expect(await handle(body, { now })).toEqual([]);
+      expect(await handle(body, { now })).toEqual([]);
+      copies.add(body);
+      await Queue.enqueue([message]);
+    },
+  };
+}
+
+/** Starts a send and plans it, keeping its send messages aside (as if their workers were yet to get to them). */
+async function planned(digestId: string): Promise<SendMessage[]> {
+  expect((await editor("POST", `/api/digests/${digestId}/send`)).status).toBe(202);
+  const aside: SendMessage[] = [];
+  await workByHand(async (message, body) => {
+    if (message.kind === "send") aside.push(message);
+    else expect(await handle(body)).toEqual([]);
+  });
+  return aside;
+}
+
+describe("cancelling a send, a page at a time", () => {
+  it("settles every queued delivery and an expired claim skipped, under duplicated pages, and sends nothing more", async () => {
+    const since = Date.now();
+    await publish({ housing: "Housing" }, [{ id: "control-story", title: "A story", topics: ["housing"] }]);
+    const subscribers = await saveSubscribers(Array.from({ length: 300 }, () => ({})));
+    const { id: digestId } = await createDigest({ period: "2034-W01" });
+    const aside = await planned(digestId);
+
+    // Two send messages are sent; a worker dies on the first recipient of a third, whose message is then lost.
+    for (const message of aside.slice(0, 2)) expect(await handle(JSON.stringify(message))).toEqual([]);
+    const dead = aside[2]!.subscriberIds[0]!;
+    const after = (step: Step, subscriberId: string) => {
+      if (step === "claim" && subscriberId === dead) throw new DiedError("died");
+    };
+    expect(await handle(JSON.stringify(aside[2]), { after })).toHaveLength(1);
+    const sent = aside[0]!.subscriberIds.length + aside[1]!.subscriberIds.length;
+    expect(await Db.Deliveries.countByStatus(digestId)).toMatchObject({ sent, sending: 1, queued: 300 - sent - 1 });
+
+    // The request answers at once: cancelled, with what is still queued, the cancel not yet worked through.
+    const answer = await editor("POST", `/api/digests/${digestId}/cancel`);
+    expect(answer.status).toBe(200);
+    const { digest: cancelled } = (await answer.json()) as { digest: DigestView };
+    expect(cancelled).toMatchObject({ status: "cancelled", control: { action: "cancel", done: false } });
+    expect(cancelled.counts.queued).toBe(300 - sent - 1);
+    expect(await show(digestId)).toMatchObject({ status: "cancelled", control: { done: false } });
+
+    const pages = duplicatingPages(pastLeases);
+    await workByHand(async (message, body) => {
+      expect(message.kind).toBe("control");
+      await pages.control(message as ControlMessage, body);
+    });
+    expect(pages.pages.length).toBeGreaterThanOrEqual(Math.ceil(300 / CONTROL_PAGE_SIZE));
+    expect(pages.pages[0]).toBe("queued:");
+    expect(pages.pages.at(-1)).toMatch(/^sending:/);
+
+    const records = await deliveriesOf(digestId);
+    expect(records.size).toBe(300);
+    for (const delivery of records.values()) {
+      if (delivery.status !== "sent") expect(delivery, delivery.subscriberId).toMatchObject({ status: "skipped", reason: "cancelled" });
+    }
+    expect(records.get(dead)).toMatchObject({ status: "skipped", reason: "cancelled" });
+    expect(records.get(dead)?.claimId).toBeUndefined();
+    expect(await Db.Deliveries.countByStatus(digestId)).toMatchObject({ sent, skipped: 300 - sent, queued: 0, sending: 0 });
+    expect(await show(digestId)).toMatchObject({ status: "cancelled", control: { action: "cancel", done: true } });
+
+    // The send messages kept aside arrive at last (and the sweep runs): nothing more is sent.
+    await Queue.enqueue(aside);
+    await Delivery.recoverAll(new Date(Date.now() + CONTROL_STALL_MS + 1000));
+    await drain({ workers: 2, bucket });
+    const mail = await mailboxes(since);
+    expect(subscribers.reduce((sum, s) => sum + (mail.get(s.email.toLowerCase())?.length ?? 0), 0)).toBe(sent);
+    expect(await Db.Deliveries.countByStatus(digestId)).toMatchObject({ sent, skipped: 300 - sent, queued: 0, sending: 0 });
+  });
+
+  it("is taken up by the recovery sweep when a page message is lost", async () => {
+    await saveSubscribers(Array.from({ length: 150 }, () => ({})));
+    const { id: digestId } = await createDigest({ period: "2034-W02" });
+    await planned(digestId); // its send messages never arrive: everything stays queued
+    const queued = (await Db.Deliveries.countByStatus(digestId)).queued;
+    expect(queued).toBeGreaterThan(2 * CONTROL_PAGE_SIZE);
+
+    expect((await editor("POST", `/api/digests/${digestId}/cancel`)).status).toBe(200);
+    const pages = duplicatingPages(() => new Date(), (_, page) => page === 1); // the second page is lost
+    await workByHand(async (message, body) => pages.control(message as ControlMessage, body));
+    expect(pages.pages).toHaveLength(1);
+    expect((await Db.Deliveries.countByStatus(digestId)).queued).toBe(queued - CONTROL_PAGE_SIZE);
+    expect(await show(digestId)).toMatchObject({ control: { done: false } });
+
+    // A sweep before the chain counts as stalled leaves it; one after takes it up where it stopped.
+    await Delivery.recoverAll(new Date());
+    expect(await pending()).toBe(0);
+    await Delivery.recoverAll(new Date(Date.now() + CONTROL_STALL_MS + 1000));
+    await drain({ workers: 1, bucket });
+    expect(await Db.Deliveries.countByStatus(digestId)).toMatchObject({ sent: 0, skipped: queued, queued: 0, sending: 0 });
+    expect(await show(digestId)).toMatchObject({ status: "cancelled", control: { action: "cancel", done: true } });
+  });
+});
+
+describe("resuming a paused send, a page at a time", () => {
+  it("puts every queued delivery back on the queue under duplicated pages, and each recipient gets exactly one email", async () => {
+    const since = Date.now();
+    await publish({ housing: "Housing" }, [{ id: "resume-story", title: "Another story", topics: ["housing"] }]);
+    const subscribers = await saveSubscribers(Array.from({ length: 250 }, () => ({ frequency: "daily" as const })));
+    const { id: digestId } = await createDigest({ frequency: "daily", period: "2034-01-09" });
+    const aside = await planned(digestId);
+    // Paused before any of its send messages were worked (workers drop those of a paused digest).
+    const digest = (await Db.Digests.get(digestId))!;
+    expect(await Db.Digests.transition(digest, ["sending"], "paused", { pauseReason: "paused for the test" })).toBeDefined();
+
+    const answer = await editor("POST", `/api/digests/${digestId}/send`);
+    expect(answer.status).toBe(202);
+    const { digest: resumed } = (await answer.json()) as { digest: DigestView };
+    expect(resumed).toMatchObject({ status: "sending", control: { action: "resume", done: false } });
+    expect(resumed.counts.queued).toBe(250);
+
+    const pages = duplicatingPages(() => new Date());
+    await workByHand(async (message, body) => {
+      if (message.kind === "control") await pages.control(message, body);
+      else expect(await handle(body)).toEqual([]);
+    });
+    expect(pages.pages.length).toBeGreaterThanOrEqual(Math.ceil(250 / CONTROL_PAGE_SIZE));
+    // The send messages of before the pause arrive late: they change nothing.
+    await Queue.enqueue(aside);
+    await drain({ workers: 2, bucket });
+
+    const mail = await mailboxes(since);
+    for (const subscriber of subscribers) expect(mail.get(subscriber.email.toLowerCase()), subscriber.id).toHaveLength(1);
+    expect(await Db.Deliveries.countByStatus(digestId)).toMatchObject({ sent: 250, queued: 0, sending: 0 });
+    expect(await show(digestId)).toMatchObject({ status: "sent", control: { action: "resume", done: true } });
+  });
+});
