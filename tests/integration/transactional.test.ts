@@ -104,8 +104,10 @@ describe("a sign-in link during a long send", () => {
         const remaining = readers.length - askedAt;
         // Old behaviour: behind every send message already queued, i.e. after nearly the whole rest of the digest.
         expect(digestBeforeLink - askedAt).toBeLessThan(remaining / 4);
+        // Every reader got the digest, and nobody twice (the file's other active subscribers get it too).
         const sentTo = new Set(digestCalls().map((call) => call.subscriberId));
         expect(readers.filter((reader) => !sentTo.has(reader.id))).toEqual([]);
+        expect(digestCalls().length).toBe(sentTo.size);
       } finally {
         await worker.stop();
       }
