@@ -20,17 +20,23 @@ export class TokenBucket {
     this.last = clock();
   }
 
-  /** Waits until one send is allowed. */
-  async take(): Promise<void> {
+  /**
+   * Waits until one send is allowed, or at most `maxWaitMs`: answers whether a token was taken (false: the wait ran
+   * out first, and the caller goes ahead unpaced, its SES throttling handled as any other).
+   */
+  async take(maxWaitMs = Number.POSITIVE_INFINITY): Promise<boolean> {
+    const deadline = this.clock() + maxWaitMs;
     for (;;) {
       const now = this.clock();
       this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
       this.last = now;
       if (this.tokens >= 1) {
         this.tokens -= 1;
-        return;
+        return true;
       }
-      await this.sleep(((1 - this.tokens) / this.ratePerSecond) * 1000);
+      const wait = ((1 - this.tokens) / this.ratePerSecond) * 1000;
+      if (now + wait > deadline) return false;
+      await this.sleep(wait);
     }
   }
 }

@@ -17,6 +17,12 @@ export function processBucket(): TokenBucket {
 
 export interface PaceOptions {
   bucket?: TokenBucket;
+  /**
+   * How long to wait for the bucket at most (default: as long as it takes). Senders inside a lease (patron emails
+   * under their claim, a webhook under its event's) must not wait for a backlog past it: they wait a little, then
+   * send unpaced, and SES's throttling, if it comes, is handled as usual.
+   */
+  maxWaitMs?: number;
   /** How long SES throttling is waited out in place before giving up (the caller hands back or fails). */
   throttleBudgetMs?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -37,7 +43,7 @@ export async function paced<T>(attempt: (send: SendEmail) => Promise<T>, options
   const budget = options.throttleBudgetMs ?? 3_000;
   const take = options.bucket ?? processBucket();
   const send: SendEmail = async (message) => {
-    await take.take();
+    await take.take(options.maxWaitMs);
     return Email.send(message);
   };
   let waited = 0;
