@@ -23,7 +23,8 @@
  *   TIDINGS_AWS_REGION    optional region (default: your AWS profile's)
  *   TIDINGS_TIMEZONE      timezone of the schedules (default "UTC")
  *   TIDINGS_SCHEDULED_DIGESTS  "on" | "off" (default: on on production stages, off on development ones)
- *   SEND_CONCURRENCY      concurrent send workers (default 2, the least SQS allows)
+ *   SEND_CONCURRENCY      concurrent send workers (default: derived from the rate, ceil(the digests' part of
+ *                         SES_MAX_SEND_RATE / WORKER_SEND_RATE), at least 2; a value too low to reach the rate is refused)
  *   TRANSACTIONAL_SEND_RATE  emails/s of SES_MAX_SEND_RATE kept for confirmations, sign-in links and patron emails
  *                         (default a fifth, at least 1, at most half); digests pace at the rest
  *   and the app's own settings, passed through to every function: PUBLIC_URL, MAIL_FROM, TIERS, SES_MAX_SEND_RATE,
@@ -72,6 +73,8 @@ export default $config({
     const { table: tableDefinition } = await import("./core/db/table");
     // How functions are bundled; tests/unit/bundle-size.test.ts builds with the same settings and holds the budgets.
     const { nodejs } = await import("./scripts/bundle");
+    // How many send workers the rate needs (plain numbers: core/delivery/capacity.ts imports nothing).
+    const { sendWorkers } = await import("./core/delivery/capacity");
     const production = !isDevelopment($app.stage);
     const missing = ["POSTAL_ADDRESS", "TIDINGS_DOMAIN"].filter((name) => !process.env[name]?.trim());
     if (production && missing.length) {
@@ -225,7 +228,14 @@ export default $config({
     // ---- Shared function settings ----------------------------------------------------------------------------
     const postalAddress =
       process.env.POSTAL_ADDRESS || (production ? "" : `Tidings (${$app.stage} stage), 1 Example Street, Example City`);
-    const sendConcurrency = Math.max(2, Number(process.env.SEND_CONCURRENCY) || 2);
+    // Enough send workers for the digests' part of the rate at WORKER_SEND_RATE each (a worker keeps SEND_IN_FLIGHT
+    // sends going under its bucket of that part / SEND_CONCURRENCY); a SEND_CONCURRENCY too low for it is refused.
+    const sesMaxSendRate = process.env.SES_MAX_SEND_RATE || "14";
+    const sendConcurrency = sendWorkers({
+      SES_MAX_SEND_RATE: Number(sesMaxSendRate),
+      ...(process.env.TRANSACTIONAL_SEND_RATE ? { TRANSACTIONAL_SEND_RATE: Number(process.env.TRANSACTIONAL_SEND_RATE) } : {}),
+      ...(process.env.SEND_CONCURRENCY ? { SEND_CONCURRENCY: Number(process.env.SEND_CONCURRENCY) } : {}),
+    });
     const optional = (name: string) => (process.env[name] ? { [name]: process.env[name]! } : {});
     const environment = {
       STAGE: $app.stage,
@@ -233,7 +243,7 @@ export default $config({
       MAIL_FROM: process.env.MAIL_FROM || `Tidings <news@${sender}>`,
       POSTAL_ADDRESS: postalAddress,
       TIERS: process.env.TIERS || "[]",
-      SES_MAX_SEND_RATE: process.env.SES_MAX_SEND_RATE || "14",
+      SES_MAX_SEND_RATE: sesMaxSendRate,
       ...optional("TRANSACTIONAL_SEND_RATE"),
       SEND_CONCURRENCY: String(sendConcurrency),
       GRACE_DAYS: process.env.GRACE_DAYS || "7",
@@ -272,7 +282,8 @@ export default $config({
         batch: { size: 5, partialResponses: true },
         transform: {
           eventSourceMapping: (args) => {
-            // At most SEND_CONCURRENCY workers; each paces itself at SES_MAX_SEND_RATE / SEND_CONCURRENCY.
+            // At most SEND_CONCURRENCY workers (the same number every function is given); each paces itself at the
+            // digests' part of SES_MAX_SEND_RATE / SEND_CONCURRENCY, within WORKER_SEND_RATE.
             args.scalingConfig = { maximumConcurrency: sendConcurrency };
           },
         },

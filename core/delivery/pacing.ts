@@ -1,10 +1,13 @@
 import { ConfigError } from "../config";
+import { shareOfRate } from "./capacity";
 
 /**
  * A token bucket that keeps one worker under its share of the SES account's maximum send rate. The rate is split
  * in two (`sendRates`): transactional email keeps a reserve, digests take the rest. A digest send stays under its
  * part because at most `SEND_CONCURRENCY` send workers run (the queue's maximum concurrency) and each takes
- * `digest / SEND_CONCURRENCY` per second; the transactional workers likewise share the reserve.
+ * `digest / SEND_CONCURRENCY` per second; the transactional workers likewise share the reserve. Safe to share between
+ * a worker's sends in flight (`send.ts`): a token is counted and taken in one synchronous step, and every waiter
+ * checks again when it wakes, so no number of callers takes more than the rate allows.
  */
 export class TokenBucket {
   private tokens: number;
@@ -59,11 +62,11 @@ export function sendRates(config: { SES_MAX_SEND_RATE: number; TRANSACTIONAL_SEN
   transactional: number;
 } {
   const max = config.SES_MAX_SEND_RATE;
-  const transactional = config.TRANSACTIONAL_SEND_RATE ?? Math.min(max / 2, Math.max(1, max / 5));
+  const { digest, transactional } = shareOfRate(max, config.TRANSACTIONAL_SEND_RATE);
   if (transactional >= max) {
     throw new ConfigError(
       `Tidings is not configured: TRANSACTIONAL_SEND_RATE (${transactional}) must be below SES_MAX_SEND_RATE (${max}), or digests could never send`,
     );
   }
-  return { digest: max - transactional, transactional };
+  return { digest, transactional };
 }

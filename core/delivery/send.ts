@@ -1,10 +1,12 @@
 /**
- * Sending one queue message's recipients. For each: claim the delivery (a conditional write: only one worker can
- * hold it), re-check the subscriber (as read when the message was picked up), render their copy, wait for the pacing bucket, send with SendRawEmail and
- * record the SES message id. A worker that dies at any point leaves a record the next attempt finishes: before
- * SES accepted, the claim simply expires and is taken over; after SES accepted but before recording, the
- * recipient is the one in-flight duplicate a crash can cause. A recipient whose render throws, or whose SES answer is
- * an error of no known kind, costs an attempt, not the rest of the message; `MAX_ATTEMPTS` of them settle it `failed`.
+ * Sending one queue message's recipients, up to `SEND_IN_FLIGHT` (capacity.ts) at once. For each: claim the delivery
+ * (a conditional write: only one worker can hold it), re-check the subscriber (as read when the message was picked
+ * up), render their copy, wait for the pacing bucket, send with SendRawEmail and record the SES message id. A worker
+ * that dies at any point leaves a record the next attempt finishes: before SES accepted, the claim simply expires
+ * and is taken over; after SES accepted but before recording, the recipients in flight are the duplicates a crash
+ * can cause. A recipient whose render throws, or whose SES answer is an error of no known kind, costs an attempt,
+ * not the rest of the message; `MAX_ATTEMPTS` of them settle it `failed`. The sends in flight share the worker's
+ * token bucket, so overlapping them changes how fast a worker can go, never how fast it is allowed to.
  */
 import { randomUUID } from "node:crypto";
 import * as Db from "../db";
@@ -16,6 +18,8 @@ import * as Queue from "../queue";
 import { sendMessages, type SendMessage } from "./messages";
 import type { TokenBucket } from "./pacing";
 import { preparedFor } from "./prepared";
+import { bounded } from "./bounded";
+import { SEND_IN_FLIGHT } from "./capacity";
 import { LEASE_MS } from "./recover";
 import { skipReason } from "./plan";
 import { classify } from "./ses-errors";
@@ -32,6 +36,17 @@ export interface SendOptions {
   /** How long SES throttling is waited out before the rest of the message is handed back to the queue. */
   throttleBudgetMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Recipients of a message sent at once (default `SEND_IN_FLIGHT`). */
+  inFlight?: number;
+}
+
+/**
+ * What the sends in flight of one message share: once one is handed back (SES throttled past the budget, or refused
+ * the account) no other starts or calls SES again, and while one waits out throttling the others wait with it.
+ */
+interface Shared {
+  stopped: boolean;
+  calm?: Promise<void>;
 }
 
 let rendering: Promise<typeof import("../digests/render")> | undefined;
@@ -58,16 +73,25 @@ export async function sendBatch(message: SendMessage, options: SendOptions): Pro
   const now = options.now ?? (() => new Date());
   const digest = await Db.Digests.get(message.digestId);
   if (!digest || digest.status === "draft" || digest.status === "paused") return;
-  const found = digest.status === "cancelled" ? new Map<string, Loaded>() : await recipients(message.subscriberIds, now());
-  for (const [i, subscriberId] of message.subscriberIds.entries()) {
-    if (digest.status === "cancelled") {
+  if (digest.status === "cancelled") {
+    for (const subscriberId of message.subscriberIds) {
       await settle(digest.id, subscriberId, ["queued"], "skipped", { reason: "cancelled" }, now());
-      continue;
     }
-    if ((await sendOne(digest, subscriberId, found.get(subscriberId) ?? {}, options, now)) === "retry") {
-      await Queue.enqueue(sendMessages(digest.id, message.subscriberIds.slice(i)), HANDBACK_DELAY_SECONDS);
-      return;
-    }
+    await finishIfDone(digest.id, now());
+    return;
+  }
+  const found = await recipients(message.subscriberIds, now());
+  const shared: Shared = { stopped: false };
+  const outcomes = await bounded(message.subscriberIds, options.inFlight ?? SEND_IN_FLIGHT, () => shared.stopped, async (subscriberId) => {
+    const outcome = await sendOne(digest, subscriberId, found.get(subscriberId) ?? {}, options, now, shared);
+    if (outcome === "retry") shared.stopped = true;
+    return outcome;
+  });
+  if (shared.stopped) {
+    // The recipients handed back and those never started; the rest of the message is done.
+    const rest = message.subscriberIds.filter((_, i) => outcomes[i] !== "done");
+    await Queue.enqueue(sendMessages(digest.id, rest), HANDBACK_DELAY_SECONDS);
+    return;
   }
   await finishIfDone(digest.id, now());
 }
@@ -92,7 +116,14 @@ async function recipients(ids: readonly string[], now: Date): Promise<Map<string
   return found;
 }
 
-async function sendOne(digest: Digests.Digest, subscriberId: string, loaded: Loaded, options: SendOptions, now: () => Date) {
+async function sendOne(
+  digest: Digests.Digest,
+  subscriberId: string,
+  loaded: Loaded,
+  options: SendOptions,
+  now: () => Date,
+  shared: Shared,
+) {
   const claimId = randomUUID();
   const claimed = await Db.Deliveries.transition(
     digest.id,
@@ -130,7 +161,7 @@ async function sendOne(digest: Digests.Digest, subscriberId: string, loaded: Loa
   }
   options.after?.("render", subscriberId);
 
-  const outcome = await sendPaced(email, options);
+  const outcome = await sendPaced(email, options, shared);
   if (outcome.kind === "unknown") return failedAttempt(outcome.error);
   if (outcome.kind === "throttled" || outcome.kind === "account") {
     // Hand the recipient back: not a failure, just not now.
@@ -167,14 +198,18 @@ type Outcome =
 
 /**
  * Sends at the bucket's pace, waiting out throttling within the budget. Any other error (network, 5xx, a kind the
- * classifier does not know) is `unknown`: SES may or may not have sent it.
+ * classifier does not know) is `unknown`: SES may or may not have sent it. While another send of the message waits
+ * out throttling this one waits too, and once the message is being handed back it calls SES no more.
  */
-async function sendPaced(message: Email.Message, options: SendOptions): Promise<Outcome> {
+async function sendPaced(message: Email.Message, options: SendOptions, shared: Shared): Promise<Outcome> {
   const sleep = options.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
   const budget = options.throttleBudgetMs ?? 20_000;
   let waited = 0;
   for (let attempt = 0; ; attempt++) {
+    while (shared.calm) await shared.calm;
+    if (shared.stopped) return { kind: "throttled" };
     await options.bucket.take();
+    if (shared.stopped) return { kind: "throttled" };
     try {
       return { kind: "sent", ...(await Email.send(message)) };
     } catch (error) {
@@ -185,7 +220,10 @@ async function sendPaced(message: Email.Message, options: SendOptions): Promise<
       const pause = Math.min(200 * 2 ** attempt, 5_000);
       if (waited + pause > budget) return { kind: "throttled" };
       waited += pause;
-      await sleep(pause);
+      shared.calm ??= sleep(pause).then(() => {
+        shared.calm = undefined;
+      });
+      await shared.calm;
     }
   }
 }

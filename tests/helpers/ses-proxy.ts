@@ -11,6 +11,10 @@
  * try { ...send... } finally { await proxy.stop(); }
  * proxy.counts; // { calls, forwarded, throttled }
  * ```
+ *
+ * It can also hold every SendRawEmail answer until released (`hold: true`, then `release()`), to see how many calls
+ * a worker keeps outstanding at once (`outstanding`, `maxOutstanding`), and stamp each call with a clock of the
+ * test's (`clock`), to count calls against a pacing bucket on the same clock.
  */
 import { randomUUID } from "node:crypto";
 import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from "node:http";
@@ -35,6 +39,10 @@ export interface SesProxyOptions {
   unknownErrorFor?: readonly string[];
   /** Keep each call's raw MIME (default true); false keeps only its trace headers (sends of thousands). */
   keepRaw?: boolean;
+  /** Hold every SendRawEmail call unanswered until `release()` (then answered as it would have been). */
+  hold?: boolean;
+  /** Stamps each call's `at` when it arrives (default: `performance.now()`). */
+  clock?: () => number;
 }
 
 /** One SendRawEmail call as the SES client made it, and what the proxy did with it. */
@@ -44,6 +52,8 @@ export interface CapturedCall {
   /** The raw MIME message, decoded from `RawMessage.Data`. */
   raw: Buffer;
   outcome: "forwarded" | "throttled" | "quota" | "unknown";
+  /** When it arrived, on the `clock` option's clock. */
+  at: number;
   /** The address in the `To` header. */
   to?: string;
   /** The `X-Tidings-Digest` and `X-Tidings-Delivery` headers (digest and subscriber), when the message has them. */
@@ -60,6 +70,13 @@ export interface SesProxy {
   readonly counts: { calls: number; forwarded: number; throttled: number };
   /** Every SendRawEmail call, in order. */
   readonly calls: readonly CapturedCall[];
+  /** SendRawEmail calls received and not yet answered, now and at most at once. */
+  readonly outstanding: number;
+  readonly maxOutstanding: number;
+  /** Resolves once `n` calls are outstanding at once (held ones included). */
+  whenOutstanding(n: number): Promise<void>;
+  /** Answers every held call and stops holding. */
+  release(): void;
   /** The raw messages that were forwarded (what the emulator, standing in for SES, accepted or refused). */
   forwarded(): Buffer[];
   /** Stops the proxy and points the SES client back at the target. */
@@ -79,6 +96,12 @@ export async function startSesProxy(options: SesProxyOptions = {}): Promise<SesP
   const agent = new Agent({ keepAlive: true, maxSockets: 32 });
   const counts = { calls: 0, forwarded: 0, throttled: 0 };
   const calls: CapturedCall[] = [];
+  const clock = options.clock ?? (() => performance.now());
+  let holding = options.hold ?? false;
+  const held: (() => void)[] = [];
+  let outstanding = 0;
+  let maxOutstanding = 0;
+  const waiters: { n: number; resolve: () => void }[] = [];
 
   const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, call?: CapturedCall) => {
     const upstream = request(
@@ -117,21 +140,33 @@ export async function startSesProxy(options: SesProxyOptions = {}): Promise<SesP
       if (form?.get("Action") !== "SendRawEmail") return forward(req, res, body);
 
       const call = ++counts.calls;
+      const at = clock();
+      outstanding++;
+      maxOutstanding = Math.max(maxOutstanding, outstanding);
+      res.on("close", () => outstanding--);
+      for (const waiter of waiters.filter((w) => outstanding >= w.n)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
       const raw = Buffer.from(form.get("RawMessage.Data") ?? "", "base64");
       // The random is drawn for every call, so the quota error does not shift which other calls are throttled.
       const throttled = rng.next() < (options.throttle ?? 0);
       const headers = traceHeaders(raw);
       const unknown = headers.to !== undefined && (options.unknownErrorFor ?? []).includes(headers.to);
       const outcome = unknown ? "unknown" : call === options.quotaExceededAt ? "quota" : throttled ? "throttled" : "forwarded";
-      const captured: CapturedCall = { call, raw: options.keepRaw === false ? Buffer.alloc(0) : raw, outcome, ...headers };
+      const captured: CapturedCall = { call, at, raw: options.keepRaw === false ? Buffer.alloc(0) : raw, outcome, ...headers };
       calls.push(captured);
-      if (outcome === "forwarded") {
-        counts.forwarded++;
-        return forward(req, res, body, captured);
-      }
-      if (outcome === "unknown") return refuse(res, UNKNOWN_ERROR_CODE, `Cannot deliver to ${headers.to} right now.`);
-      counts.throttled++;
-      refuse(res, "Throttling", outcome === "quota" ? QUOTA_MESSAGE : THROTTLED_MESSAGE);
+      const answer = () => {
+        if (outcome === "forwarded") {
+          counts.forwarded++;
+          return forward(req, res, body, captured);
+        }
+        if (outcome === "unknown") return refuse(res, UNKNOWN_ERROR_CODE, `Cannot deliver to ${headers.to} right now.`);
+        counts.throttled++;
+        refuse(res, "Throttling", outcome === "quota" ? QUOTA_MESSAGE : THROTTLED_MESSAGE);
+      };
+      if (holding) held.push(answer);
+      else answer();
     });
   });
   server.listen(0, "127.0.0.1");
@@ -145,6 +180,18 @@ export async function startSesProxy(options: SesProxyOptions = {}): Promise<SesP
     target,
     counts,
     calls,
+    get outstanding() {
+      return outstanding;
+    },
+    get maxOutstanding() {
+      return maxOutstanding;
+    },
+    whenOutstanding: (n) =>
+      outstanding >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve })),
+    release() {
+      holding = false;
+      for (const answer of held.splice(0)) answer();
+    },
     forwarded: () => calls.filter((c) => c.outcome === "forwarded").map((c) => c.raw),
     async stop() {
       pointSesAt(previous);

@@ -57,7 +57,10 @@ async function workByHand(handle: (message: QueueMessage, body: string) => Promi
   throw new Error("the queue never emptied");
 }
 
-async function handle(body: string, options: { now?: () => Date; after?: (step: Step, subscriberId: string) => void } = {}) {
+async function handle(
+  body: string,
+  options: { now?: () => Date; after?: (step: Step, subscriberId: string) => void; inFlight?: number } = {},
+) {
   return Delivery.handleRecords([{ id: "by-hand", body }], { bucket, ...options });
 }
 
@@ -107,7 +110,8 @@ describe("cancelling a send, a page at a time", () => {
     const after = (step: Step, subscriberId: string) => {
       if (step === "claim" && subscriberId === dead) throw new DiedError("died");
     };
-    expect(await handle(JSON.stringify(aside[2]), { after })).toHaveLength(1);
+    // One recipient at a time, so the worker dies holding its first recipient alone (none other in flight).
+    expect(await handle(JSON.stringify(aside[2]), { after, inFlight: 1 })).toHaveLength(1);
     const sent = aside[0]!.subscriberIds.length + aside[1]!.subscriberIds.length;
     expect(await Db.Deliveries.countByStatus(digestId)).toMatchObject({ sent, sending: 1, queued: 300 - sent - 1 });
 

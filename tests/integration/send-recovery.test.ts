@@ -43,6 +43,7 @@ describe("recovering recipients whose send message went to the dead-letter queue
         let claims = 0;
         const failed = await Delivery.handleRecords([{ id: message.MessageId!, body: message.Body! }], {
           bucket,
+          inFlight: 1, // one recipient at a time: the 1st is sent when the 2nd dies, and none after it is started
           after: (step) => {
             if (dies && step === "claim" && ++claims === 2) throw new DiedError("died");
           },

@@ -10,7 +10,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createTableInput } from "../../core/db/create-table";
 import { table } from "../../core/db/table";
-import { TRANSACTIONAL_CONCURRENCY } from "../../core/delivery/pacing";
+import { WORKER_SEND_RATE } from "../../core/delivery/capacity";
+import { sendRates, TRANSACTIONAL_CONCURRENCY, workerRate } from "../../core/delivery/pacing";
 import { LEASE_SECONDS } from "../../core/delivery/ses-events";
 import { nodejs } from "../../scripts/bundle";
 import { PULUMI_ARGS, SIGNATURES, undocumentedArgs } from "../helpers/sst-args";
@@ -134,6 +135,40 @@ describe("sst.config.ts, evaluated offline", () => {
     subscription.args.transform.eventSourceMapping(mapping);
     expect(mapping.scalingConfig.maximumConcurrency).toBe(2);
     expect(worker.environment.SEND_CONCURRENCY).toBe("2");
+  });
+
+  it("derives the send workers from the rate: the mapping's concurrency, every function's SEND_CONCURRENCY and the pacing agree", async () => {
+    const sizes: [Record<string, string>, number][] = [
+      [{}, 2], // 14/s, digests 11.2/s: the least SQS allows
+      [{ SES_MAX_SEND_RATE: "500" }, 8], // digests 400/s at 50/s a worker
+      [{ SES_MAX_SEND_RATE: "5000", TRANSACTIONAL_SEND_RATE: "50" }, 99], // digests 4,950/s
+      [{ SES_MAX_SEND_RATE: "500", SEND_CONCURRENCY: "12" }, 12], // more than needed: kept, each paces slower
+    ];
+    for (const [env, workers] of sizes) {
+      const stage = await deploy("production", { ...PRODUCTION_ENV, ...env });
+      const mapping: Loose = {};
+      stage.one("Queue.subscribe", "SendQueue").args.transform.eventSourceMapping(mapping);
+      expect(mapping.scalingConfig.maximumConcurrency, JSON.stringify(env)).toBe(workers);
+      for (const { via, def } of stage.functions) expect(def.environment.SEND_CONCURRENCY, via).toBe(String(workers));
+      // What each worker's bucket is given (core/delivery/worker.ts) is within what a worker can send.
+      const environment = stage.byHandler("functions/send-worker.handler").environment;
+      const digest = sendRates({
+        SES_MAX_SEND_RATE: Number(environment.SES_MAX_SEND_RATE),
+        TRANSACTIONAL_SEND_RATE: environment.TRANSACTIONAL_SEND_RATE ? Number(environment.TRANSACTIONAL_SEND_RATE) : undefined,
+      }).digest;
+      expect(workerRate(digest, Number(environment.SEND_CONCURRENCY))).toBeLessThanOrEqual(WORKER_SEND_RATE);
+    }
+  });
+
+  it("refuses a SEND_CONCURRENCY or a rate the send workers cannot reach, naming the settings", async () => {
+    await expect(deploy("production", { ...PRODUCTION_ENV, SES_MAX_SEND_RATE: "500", SEND_CONCURRENCY: "4" })).rejects.toThrow(
+      /SEND_CONCURRENCY \(4\) cannot reach SES_MAX_SEND_RATE \(500\).*WORKER_SEND_RATE.*at least 8/,
+    );
+    await expect(deploy("production", { ...PRODUCTION_ENV, SES_MAX_SEND_RATE: "100000" })).rejects.toThrow(
+      /SES_MAX_SEND_RATE \(100000\).*1000/,
+    );
+    await expect(deploy("production", { ...PRODUCTION_ENV, SES_MAX_SEND_RATE: "fast" })).rejects.toThrow(/SES_MAX_SEND_RATE \(NaN\)/);
+    await expect(deploy("production", { ...PRODUCTION_ENV, SEND_CONCURRENCY: "1" })).rejects.toThrow(/SEND_CONCURRENCY \(1\)/);
   });
 
   it("feeds the transactional queue to its own worker: partial responses, bounded concurrency, a dead-letter queue", () => {
