@@ -63,6 +63,8 @@ export interface HistoryOptions {
 interface Account {
   customer: Stripe.Customer;
   current?: Stripe.Subscription;
+  /** Its earlier subscriptions, ended (a rejoin's predecessors), still listed at Stripe. */
+  ended: Stripe.Subscription[];
   /** The customer was deleted (its subscriptions cancelled with it). */
   deleted?: boolean;
   /** The subscription moved to a price in no tier: its tier before. */
@@ -97,7 +99,7 @@ export class History {
   }
 
   private newAccount(): Account {
-    const account: Account = { customer: customer({ email: this.email }) };
+    const account: Account = { customer: customer({ email: this.email }), ended: [] };
     this.fake.customers.set(account.customer.id, account.customer);
     return account;
   }
@@ -192,6 +194,8 @@ export class History {
           created: this.clock,
           periodStart: Date.now() - 3600_000,
         });
+        // The one it replaces stays listed at Stripe, ended (unless it left the tiers: then it is no membership).
+        if (account.current && !account.leftTier) account.ended.push(account.current);
         account.current = incomplete;
         account.leftTier = undefined;
         account.debtSince = undefined;
@@ -282,9 +286,11 @@ export class History {
   /** The subscription that decides (the spec's rule: the one that pays best, the newest among equals), if any. */
   private deciding(): { account: Account; subscription: Stripe.Subscription } | undefined {
     const rank = (s: Stripe.Subscription) => (s.status === "active" ? 4 : s.status === "past_due" ? 3 : 2);
-    const held = this.accounts
-      .filter((a) => a.current && !a.leftTier && a.current.status !== "incomplete")
-      .map((account) => ({ account, subscription: account.current! }));
+    // Every subscription of theirs at a tier's price, as the app lists them: each account's ended ones and its current.
+    const held = this.accounts.flatMap((account) => [
+      ...account.ended.map((subscription) => ({ account, subscription })),
+      ...(account.current && !account.leftTier && account.current.status !== "incomplete" ? [{ account, subscription: account.current }] : []),
+    ]);
     return held.sort((a, b) => rank(b.subscription) - rank(a.subscription) || b.subscription.created - a.subscription.created)[0];
   }
 
@@ -295,7 +301,7 @@ export class History {
     const { account, subscription: s } = decided;
     if (s.status === "active") return "active";
     if (s.status !== "past_due") return "lapsed";
-    return (account.debtSince ?? now()) + GRACE_DAYS * DAY_S > now() ? "grace" : "lapsed";
+    return (account.debtSince ?? now()) + GRACE_DAYS * DAY_S > now() ? "grace" : "lapsed"; // only a current is past due
   }
 
   /** The patron the last step means. */
