@@ -9,10 +9,11 @@
  */
 import * as Db from "../db";
 import { log } from "../log";
+import * as StripeApi from "../stripe";
 import { applyMembership, type Applied } from "./apply";
 import { endedMembership, membershipsOf } from "./memberships";
-import { subscriberForCustomer } from "./resolve";
-import { NEVER_PAID } from "./rules";
+import { SUBSCRIBER_KEY, subscriberForCustomer } from "./resolve";
+import { NEVER_PAID, type PaidMembership } from "./rules";
 import type { Patron } from "./types";
 
 export interface SyncResult extends Partial<Applied> {
@@ -62,8 +63,14 @@ export async function syncPatron(subscriberId: string, customerIds: readonly str
   return applyMembership(
     subscriberId,
     async (before) => {
-      const found = (await membershipsOf([...customerIds, ...customersOf(before)])).map((f) => f.membership);
-      const live = found.filter((m) => m.status === "active" || m.status === "trialing" || m.status === "past_due");
+      const known = [...new Set([...customerIds, ...customersOf(before)])];
+      let found = (await membershipsOf(known)).map((f) => f.membership);
+      // About to end a running membership: first make sure no other customer of theirs still pays (see below).
+      if (before && (before.status === "active" || before.status === "grace") && !found.some(isLive)) {
+        const others = await untiedCustomers(subscriberId, known, now);
+        if (others.length > 0) found = [...found, ...(await membershipsOf(others)).map((f) => f.membership)];
+      }
+      const live = found.filter(isLive);
       if (live.length > 1) {
         // Paying twice (two checkouts): both are shown on the account page to manage; editors see it in the logs.
         log.warn({ event: "patron.paying_twice", subscriberId, subscriptions: live.map((m) => m.subscriptionId) }, "a patron pays through several live subscriptions");
@@ -73,6 +80,38 @@ export async function syncPatron(subscriberId: string, customerIds: readonly str
     },
     now,
   );
+}
+
+const { metadataValue } = StripeApi.Objects;
+const isLive = (m: PaidMembership) => m.status === "active" || m.status === "trialing" || m.status === "past_due";
+
+/**
+ * Other customers of the person at Stripe, found by address (the subscriber's, and their known customers'), not
+ * tied to anyone else, not erased, and holding a membership: tied to them now. A second customer's first events may
+ * come after its first customer's cancellation; without this the membership would end (a lapsed email) while the
+ * other customer still pays, and start again (a welcome) when its events arrive.
+ */
+async function untiedCustomers(subscriberId: string, known: readonly string[], now: Date): Promise<string[]> {
+  const stripe = await StripeApi.stripe();
+  const emails = new Set<string>();
+  const subscriber = await Db.Subscribers.get(subscriberId);
+  if (subscriber) emails.add(subscriber.email);
+  for (const customerId of known) {
+    const customer = await stripe.customers.retrieve(customerId).catch(() => undefined);
+    if (customer && !customer.deleted && customer.email) emails.add(customer.email);
+  }
+  const found: string[] = [];
+  for (const email of emails) {
+    for (const customer of (await stripe.customers.list({ email, limit: 100 })).data) {
+      if (known.includes(customer.id) || found.includes(customer.id)) continue;
+      if (await Db.Erasure.isErasedCustomer(customer.id)) continue;
+      const memberships = (await membershipsOf([customer.id])).filter((f) => !NEVER_PAID.has(f.membership.status));
+      // Someone else's checkout (its metadata names another subscriber) is not theirs, whatever the address.
+      if (memberships.length === 0 || memberships.some((f) => ![undefined, subscriberId].includes(metadataValue(f.subscription, SUBSCRIBER_KEY)))) continue;
+      if ((await Db.Customers.link(customer.id, subscriberId, now.toISOString())) === subscriberId) found.push(customer.id);
+    }
+  }
+  return found;
 }
 
 /** Every customer a patron has paid through. */

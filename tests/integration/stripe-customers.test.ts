@@ -119,6 +119,31 @@ describe("a person paying through two customers", () => {
     expect(subjects.filter((s) => /membership has ended/.test(s))).toHaveLength(1);
   });
 
+  it("a second customer whose events come late: the first one's cancellation doesn't end the membership, and nothing is emailed", async () => {
+    // The customers carry another address than the subscriber's (the one they typed at Stripe).
+    const subscriber = await saveSubscriber({ email: uniqueEmail("late-second") });
+    const billing = uniqueEmail("late-second-billing");
+    const first = stripeMember(stripe.fake, {
+      email: billing,
+      subscription: { status: "active", priceId: "price_coffee", metadata: { subscriberId: subscriber.id } },
+    });
+    await deliver(event("customer.subscription.created", first.subscription));
+    const second = secondCustomer(billing, { status: "active", priceId: "price_yearly" }); // no events yet
+    const welcomes = async () => (await mailTo(subscriber.email)).filter((m) => /Welcome/.test(m.subject)).length;
+    expect(await welcomes()).toBe(1);
+
+    stripe.fake.put({ ...stripe.fake.subscriptions.get(first.subscription.id)!, status: "canceled" });
+    expect((await deliver(event("customer.subscription.deleted", stripe.fake.subscriptions.get(first.subscription.id)!))).status).toBe(200);
+
+    expect(await Patrons.get(subscriber.id)).toMatchObject({ status: "active", tierId: "yearly", stripeCustomerId: second.customer.id });
+    expect(await Db.Customers.subscriberOf(second.customer.id)).toBe(subscriber.id);
+    // The second customer's own events, late, change nothing; no lapsed email, no second welcome.
+    expect((await deliver(event("customer.subscription.created", second.subscription))).status).toBe(200);
+    const subjects = (await mailTo(subscriber.email)).map((m) => m.subject);
+    expect(subjects.filter((s) => /membership has ended/.test(s))).toEqual([]);
+    expect(await welcomes()).toBe(1);
+  });
+
   it("each billing account can be managed; another person's customer can't", async () => {
     const { subscriber, first } = await payingPatron("manage-both");
     const second = secondCustomer(subscriber.email, { status: "active", priceId: "price_coffee", subscriberId: subscriber.id });
