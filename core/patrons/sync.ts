@@ -7,13 +7,14 @@
  * customer is tied to its subscriber for good (`Db.Customers`), the patron lists them all, and the membership
  * follows the subscriptions of all of them.
  */
+import * as Config from "../config";
 import * as Db from "../db";
 import { log } from "../log";
 import * as StripeApi from "../stripe";
 import { applyMembership, type Applied } from "./apply";
 import { endedMembership, membershipsOf } from "./memberships";
 import { SUBSCRIBER_KEY, subscriberForCustomer } from "./resolve";
-import { NEVER_PAID, type PaidMembership } from "./rules";
+import { NEVER_PAID, choose, paidStatus, type PaidMembership } from "./rules";
 import type { Patron } from "./types";
 
 export interface SyncResult extends Partial<Applied> {
@@ -66,7 +67,7 @@ export async function syncPatron(subscriberId: string, customerIds: readonly str
       const known = [...new Set([...customerIds, ...customersOf(before)])];
       let found = (await membershipsOf(known)).map((f) => f.membership);
       // About to end a running membership: first make sure no other customer of theirs still pays (see below).
-      if (before && (before.status === "active" || before.status === "grace") && !found.some(isLive)) {
+      if (before && (before.status === "active" || before.status === "grace") && !keepsRunning(found, now)) {
         const others = await untiedCustomers(subscriberId, known, now);
         if (others.length > 0) found = [...found, ...(await membershipsOf(others)).map((f) => f.membership)];
       }
@@ -84,6 +85,13 @@ export async function syncPatron(subscriberId: string, customerIds: readonly str
 
 const { metadataValue } = StripeApi.Objects;
 const isLive = (m: PaidMembership) => m.status === "active" || m.status === "trialing" || m.status === "past_due";
+
+/** Whether the memberships found keep a patron running (active, or in grace: a debt past its grace does not). */
+function keepsRunning(found: readonly PaidMembership[], now: Date): boolean {
+  const chosen = choose(found);
+  const status = chosen && paidStatus(chosen, now, Config.get().GRACE_DAYS)?.status;
+  return status === "active" || status === "grace";
+}
 
 /**
  * Other customers of the person at Stripe, found by address (the subscriber's, and their known customers'), not

@@ -144,6 +144,22 @@ describe("a person paying through two customers", () => {
     expect(await welcomes()).toBe(1);
   });
 
+  it("likewise when the first one's debt is past its grace: the other customer still pays, so no lapsed email", async () => {
+    const subscriber = await saveSubscriber({ email: uniqueEmail("late-second-debt") });
+    const first = stripeMember(stripe.fake, { email: subscriber.email, subscription: { status: "active", priceId: "price_coffee" } });
+    await deliver(event("customer.subscription.created", first.subscription));
+    const second = secondCustomer(subscriber.email, { status: "active", priceId: "price_cocreator" }); // no events yet
+
+    const old = invoice({ customer: first.customer.id, subscription: first.subscription.id, status: "open", created: seconds() - 10 * DAY_S });
+    stripe.fake.invoices.set(old.id, old);
+    stripe.fake.put({ ...first.subscription, status: "past_due" });
+    expect((await deliver(event("invoice.payment_failed", old))).status).toBe(200);
+
+    expect(await Patrons.get(subscriber.id)).toMatchObject({ status: "active", stripeSubscriptionId: second.subscription.id });
+    const subjects = (await mailTo(subscriber.email)).map((m) => m.subject);
+    expect(subjects.filter((s) => /membership has ended|didn't go through/.test(s))).toEqual([]);
+  });
+
   it("each billing account can be managed; another person's customer can't", async () => {
     const { subscriber, first } = await payingPatron("manage-both");
     const second = secondCustomer(subscriber.email, { status: "active", priceId: "price_coffee", subscriberId: subscriber.id });
