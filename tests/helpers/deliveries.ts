@@ -1,8 +1,11 @@
-/** Reading what a send left in the table. */
+/** Reading what a send left in the table; working the send queue by hand. */
+import { DeleteMessageCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { expect } from "vitest";
 import * as Db from "../../core/db";
 import type { Delivery } from "../../core/delivery";
 import { deliveryStatuses, type DeliveryStatus } from "../../core/digests/types";
+import * as Queue from "../../core/queue";
+import { pending } from "../../scripts/local-worker";
 
 /** Every delivery record of a digest, by subscriber id (strongly consistent). */
 export async function deliveriesOf(digestId: string): Promise<Map<string, Delivery>> {
@@ -28,4 +31,43 @@ export async function expectCountersMatchRecords(digestId: string): Promise<Reco
   const [counters, records] = await Promise.all([Db.Deliveries.countByStatus(digestId), recount(digestId)]);
   expect(counters, `counters of ${digestId} against its records`).toEqual(records);
   return records;
+}
+
+/** A send-queue message as received by hand. */
+export interface ReceivedMessage {
+  id: string;
+  body: string;
+}
+
+/**
+ * Works the file's send queue by hand, as a worker would, until it is empty and no send is pending: each message
+ * (up to 10 at a time, hidden for `visibilitySeconds`) goes to `handle` and is deleted, unless `handle` answers
+ * "keep" (a worker that died: it reappears once its visibility ends). Answers whether it emptied (false: still
+ * busy after 40 idle polls).
+ */
+export async function workSendQueue(
+  handle: (message: ReceivedMessage) => Promise<"keep" | void>,
+  options: { visibilitySeconds?: number } = {},
+): Promise<boolean> {
+  for (let idle = 0; idle < 40; ) {
+    const { Messages = [] } = await Queue.sqs().send(
+      new ReceiveMessageCommand({
+        QueueUrl: Queue.queueUrl(),
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        VisibilityTimeout: options.visibilitySeconds ?? 30,
+      }),
+    );
+    if (Messages.length === 0) {
+      if ((await pending()) === 0) return true;
+      idle++;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      continue;
+    }
+    for (const message of Messages) {
+      if ((await handle({ id: message.MessageId!, body: message.Body! })) === "keep") continue;
+      await Queue.sqs().send(new DeleteMessageCommand({ QueueUrl: Queue.queueUrl(), ReceiptHandle: message.ReceiptHandle! }));
+    }
+  }
+  return false;
 }

@@ -4,13 +4,12 @@
  * has run out, up to `MAX_ATTEMPTS` (a worker that died mid-attempt counts one too); then it is `failed` with the
  * error, the digest is `sent`, and nothing tries it again.
  */
-import { DeleteMessageCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { describe, expect, it } from "vitest";
 import * as Db from "../../core/db";
 import * as Delivery from "../../core/delivery";
 import { MAX_ATTEMPTS, type Step } from "../../core/delivery/send";
-import * as Queue from "../../core/queue";
 import { drain, pending } from "../../scripts/local-worker";
+import { workSendQueue } from "../helpers/deliveries";
 import { editor, publish } from "../helpers/editor";
 import { createDigest, saveSubscriber, saveSubscribers } from "../helpers/factories";
 import { useLocalStack } from "../helpers/local";
@@ -30,19 +29,10 @@ const SWEEP_STEP_MS = Delivery.LEASE_MS + 5 * 60_000;
  * a retry (one recipient's failure must not hold the others of its message).
  */
 async function workQueue(options: { now: () => Date; after?: (step: Step, subscriberId: string) => void }) {
-  for (let idle = 0; idle < 40; ) {
-    const { Messages = [] } = await Queue.sqs().send(
-      new ReceiveMessageCommand({ QueueUrl: Queue.queueUrl(), MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 1 }),
-    );
-    if (Messages.length === 0) {
-      if ((await pending()) === 0) return;
-      idle++;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      continue;
-    }
-    for (const message of Messages) {
+  await workSendQueue(
+    async (message) => {
       let died = false;
-      const retry = await Delivery.handleRecords([{ id: message.MessageId!, body: message.Body! }], {
+      const retry = await Delivery.handleRecords([message], {
         bucket,
         now: options.now,
         after: (step, subscriberId) => {
@@ -55,10 +45,11 @@ async function workQueue(options: { now: () => Date; after?: (step: Step, subscr
         },
       });
       // A message is retried only when its worker died; the dead worker's message reappears (1 s visibility).
-      expect(retry, message.Body).toHaveLength(died ? 1 : 0);
-      if (!died) await Queue.sqs().send(new DeleteMessageCommand({ QueueUrl: Queue.queueUrl(), ReceiptHandle: message.ReceiptHandle! }));
-    }
-  }
+      expect(retry, message.body).toHaveLength(died ? 1 : 0);
+      return died ? "keep" : undefined;
+    },
+    { visibilitySeconds: 1 },
+  );
 }
 
 describe("a recipient whose every attempt fails", () => {

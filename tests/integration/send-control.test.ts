@@ -5,7 +5,6 @@
  * chain up again. A cancelled digest ends with nothing queued and sends nothing more; a resumed one sends every
  * recipient exactly once.
  */
-import { DeleteMessageCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { describe, expect, it } from "vitest";
 import * as Db from "../../core/db";
 import * as Delivery from "../../core/delivery";
@@ -14,7 +13,7 @@ import type { ControlMessage, QueueMessage, SendMessage } from "../../core/deliv
 import type { Step } from "../../core/delivery/send";
 import * as Queue from "../../core/queue";
 import { drain, pending } from "../../scripts/local-worker";
-import { deliveriesOf } from "../helpers/deliveries";
+import { deliveriesOf, workSendQueue } from "../helpers/deliveries";
 import { editor, publish } from "../helpers/editor";
 import { createDigest, saveSubscribers } from "../helpers/factories";
 import { useLocalStack } from "../helpers/local";
@@ -39,22 +38,8 @@ const show = async (digestId: string) =>
 
 /** Works the send queue by hand until it is empty, handing each message to `handle`, then deleting it. */
 async function workByHand(handle: (message: QueueMessage, body: string) => Promise<void>) {
-  for (let idle = 0; idle < 40; ) {
-    const { Messages = [] } = await Queue.sqs().send(
-      new ReceiveMessageCommand({ QueueUrl: Queue.queueUrl(), MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 30 }),
-    );
-    if (Messages.length === 0) {
-      if ((await pending()) === 0) return;
-      idle++;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      continue;
-    }
-    for (const message of Messages) {
-      await handle(JSON.parse(message.Body!) as QueueMessage, message.Body!);
-      await Queue.sqs().send(new DeleteMessageCommand({ QueueUrl: Queue.queueUrl(), ReceiptHandle: message.ReceiptHandle! }));
-    }
-  }
-  throw new Error("the queue never emptied");
+  const emptied = await workSendQueue(async ({ body }) => handle(JSON.parse(body) as QueueMessage, body));
+  if (!emptied) throw new Error("the queue never emptied");
 }
 
 async function handle(

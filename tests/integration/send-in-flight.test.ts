@@ -4,15 +4,12 @@
  * overlap (answers held, the worker keeps as many outstanding as it may and no more), and a burst of messages
  * never gets more calls to SES than the bucket allowed by then, on a clock the test drives (no wall-clock budgets).
  */
-import { DeleteMessageCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as Db from "../../core/db";
 import * as Delivery from "../../core/delivery";
 import { SEND_IN_FLIGHT } from "../../core/delivery/capacity";
 import { sendMessages, type SendMessage } from "../../core/delivery/messages";
-import * as Queue from "../../core/queue";
-import { pending } from "../../scripts/local-worker";
-import { expectCountersMatchRecords } from "../helpers/deliveries";
+import { expectCountersMatchRecords, workSendQueue } from "../helpers/deliveries";
 import { editor, publish } from "../helpers/editor";
 import { createDigestWithStory, saveSubscribers } from "../helpers/factories";
 import { useLocalStack } from "../helpers/local";
@@ -29,23 +26,11 @@ async function plannedRecipients(): Promise<{ digestId: string; recipients: stri
   const { id: digestId } = await createDigestWithStory({ topics: ["climate"] });
   expect((await editor("POST", `/api/digests/${digestId}/send`)).status).toBe(202);
   const aside: SendMessage[] = [];
-  for (let idle = 0; idle < 40; ) {
-    const { Messages = [] } = await Queue.sqs().send(
-      new ReceiveMessageCommand({ QueueUrl: Queue.queueUrl(), MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 30 }),
-    );
-    if (Messages.length === 0) {
-      if ((await pending()) === 0) break;
-      idle++;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      continue;
-    }
-    for (const message of Messages) {
-      const body = JSON.parse(message.Body!) as { kind: string };
-      if (body.kind === "send") aside.push(body as SendMessage);
-      else expect(await Delivery.handleRecords([{ id: message.MessageId!, body: message.Body! }], { bucket: new Delivery.TokenBucket(1000) })).toEqual([]);
-      await Queue.sqs().send(new DeleteMessageCommand({ QueueUrl: Queue.queueUrl(), ReceiptHandle: message.ReceiptHandle! }));
-    }
-  }
+  await workSendQueue(async (message) => {
+    const body = JSON.parse(message.body) as { kind: string };
+    if (body.kind === "send") aside.push(body as SendMessage);
+    else expect(await Delivery.handleRecords([message], { bucket: new Delivery.TokenBucket(1000) })).toEqual([]);
+  });
   return { digestId, recipients: aside.flatMap((message) => message.subscriberIds) };
 }
 
