@@ -49,7 +49,7 @@ export async function membershipsOf(customerIds: readonly string[]): Promise<Fou
         if (membership) found.push({ subscription, membership });
       }
     } catch (error) {
-      if (!isMissing(error)) throw error; // a customer deleted (and purged) at Stripe: no subscriptions left
+      if (!StripeApi.isMissing(error)) throw error; // a customer deleted (and purged) at Stripe: no subscriptions left
     }
   }
   for (const { membership } of found) {
@@ -89,9 +89,4 @@ export function endedMembership(patron: Patron | undefined, found: readonly Paid
     cancelAtPeriodEnd: false,
     created: 0,
   };
-}
-
-/** Stripe's answer for an object that does not exist (or no longer does). */
-export function isMissing(error: unknown): boolean {
-  return (error as { code?: string } | undefined)?.code === "resource_missing";
 }

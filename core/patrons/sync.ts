@@ -12,7 +12,7 @@ import * as Db from "../db";
 import { log } from "../log";
 import * as StripeApi from "../stripe";
 import { applyMembership, type Applied } from "./apply";
-import { endedMembership, isMissing, membershipsOf } from "./memberships";
+import { endedMembership, membershipsOf } from "./memberships";
 import { SUBSCRIBER_KEY, subscriberForCustomer } from "./resolve";
 import { NEVER_PAID, choose, paidStatus, type PaidMembership } from "./rules";
 import type { Patron } from "./types";
@@ -106,7 +106,7 @@ async function untiedCustomers(subscriberId: string, known: readonly string[], n
   if (subscriber) emails.add(subscriber.email);
   for (const customerId of known) {
     const customer = await stripe.customers.retrieve(customerId).catch((error) => {
-      if (isMissing(error)) return undefined; // purged: no address left to look by
+      if (StripeApi.isMissing(error)) return undefined; // purged: no address left to look by
       throw error;
     });
     if (customer && !customer.deleted && customer.email) emails.add(customer.email);

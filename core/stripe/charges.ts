@@ -9,7 +9,7 @@
  * its `invoice` → the invoice's `parent.subscription_details.subscription`. Where a charge does name its invoice
  * (older versions' `charge.invoice`), that is read first (`objects.ts`).
  */
-import { stripe, type Stripe } from "./client";
+import { isMissing, stripe, type Stripe } from "./client";
 import { idOf, invoiceOfCharge, subscriptionOfInvoice } from "./objects";
 
 export interface ChargeAtStripe {
@@ -80,8 +80,3 @@ export async function cancelAtOnce(subscriptionId: string, comment: string): Pro
 
 /** Subscription statuses that can't charge again. */
 export const ENDED = new Set(["canceled", "incomplete_expired"]);
-
-/** Stripe's answer for an object that does not exist (or no longer does). */
-function isMissing(error: unknown): boolean {
-  return (error as { code?: string } | undefined)?.code === "resource_missing";
-}

@@ -55,6 +55,11 @@ async function connect(secretKey: string, apiBase: string | undefined): Promise<
   });
 }
 
+/** Stripe's answer for an object that does not exist (or no longer does): a deleted and purged customer, say. */
+export function isMissing(error: unknown): boolean {
+  return (error as { code?: string } | undefined)?.code === "resource_missing";
+}
+
 /** Forgets the client, so the next call reads the configuration again (tests that change it). */
 export function resetClient(): void {
   client = undefined;
