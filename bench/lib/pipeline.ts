@@ -64,7 +64,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     // A transient SES fault (a timeout, a dropped connection) leaves its claim to run out (5 minutes) and the
     // recovery sweep to enqueue it again: run the sweep at once, as if the lease had passed, and count it.
     let retried = 0;
-    for (let round = 0; round < 3 && (await Db.Deliveries.anyIn(digestId, ["sending"])); round++) {
+    for (let round = 0; round < 3 && ((await Db.Deliveries.page(digestId, "sending", { limit: 1 })).deliveries.length > 0); round++) {
       const later = () => new Date(Date.now() + Delivery.LEASE_MS + 1000);
       retried += (await Delivery.recover((await Db.Digests.get(digestId))!, later())).requeued;
       await drain({ workers: options.workers, bucket, now: later });

@@ -1,9 +1,9 @@
 /**
  * A digest's delivery counts by status, kept as counters rather than counted on read: `COUNTER_SHARDS` counter
- * items (each its own partition), every one holding a number per status. Every write that creates, moves or
- * replaces a delivery changes one counter item, chosen at random, in the same transaction: the status it left −1,
- * the status it reached +1. A transition whose condition fails cancels the whole transaction, so no counter moves;
- * a retried transition that already happened fails its condition (the status moved), so no counter moves twice.
+ * items (each its own partition), every one holding a number per status. Every write of a delivery batch changes
+ * one counter item, chosen at random, in the same transaction: for each of its recipients, the status left −1 and
+ * the status reached +1. A write whose condition fails (the batch's version moved) cancels the whole transaction, so
+ * no counter moves; a retried write that already happened fails its condition too, so no counter moves twice.
  * The counts are the sum over the shards (a single shard may go below zero; only the sum means anything), read in
  * a few BatchGetItem requests whatever the digest's size.
  */
@@ -38,13 +38,22 @@ export function sum(items: readonly Record<string, unknown>[]): Counts {
   return counts;
 }
 
-/** The transaction item that applies `change(from, to)` to a random counter shard of the digest, if it changes anything. */
-export function counterUpdate(digestId: string, from: DeliveryStatus | undefined, to: DeliveryStatus | undefined): TransactItem[] {
-  const delta = Object.entries(change(from, to));
-  if (delta.length === 0) return [];
+/** What moving a set of deliveries from the statuses `before` to the statuses `after` does to the counts. */
+export function difference(before: readonly DeliveryStatus[], after: readonly DeliveryStatus[]): Partial<Counts> {
+  const delta: Partial<Counts> = {};
+  for (const status of before) delta[status] = (delta[status] ?? 0) - 1;
+  for (const status of after) delta[status] = (delta[status] ?? 0) + 1;
+  for (const status of deliveryStatuses) if (delta[status] === 0) delete delta[status];
+  return delta;
+}
+
+/** The transaction item that applies `delta` to a random counter shard of the digest, if it changes anything. */
+export function counterUpdate(digestId: string, delta: Partial<Counts>): TransactItem[] {
+  const changes = Object.entries(delta).filter(([, amount]) => amount);
+  if (changes.length === 0) return [];
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = { ":entity": "delivery-count", ":digest": digestId };
-  const additions = delta.map(([status, amount], i) => {
+  const additions = changes.map(([status, amount], i) => {
     names[`#c${i}`] = status;
     values[`:c${i}`] = amount;
     return `#c${i} :c${i}`;

@@ -23,6 +23,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dyn
 import type { DeliveryStatus } from "../delivery/types";
 import { db, tableName } from "./client";
 import * as Counts from "./delivery-counts";
+import * as Batches from "./delivery-batches";
 import type { Recipient } from "./delivery-batches";
 import { cancellationCodes, isConditionFailure, isRace, isTransient, WriteConflictError } from "./errors";
 import * as keys from "./keys";
@@ -170,16 +171,15 @@ function transaction(digestId: string, batchId: string, moving: readonly Legacy[
   }));
   if (moving.length > 0) {
     const createdAt = moving.map((record) => String(record.item.createdAt)).sort()[0]!;
-    const recipients = Object.fromEntries(moving.map((record) => [record.subscriberId, stored(recipientOf(record.item))]));
-    const batch = { ...keys.deliveryBatch.key(digestId, batchId), entity: "delivery-batch", digestId, batchId, recipients, version: 0, createdAt };
+    const recipients = Object.fromEntries(moving.map((record) => [record.subscriberId, recipientOf(record.item)]));
+    const batch = Batches.itemOf({ digestId, batchId, recipients, version: 0, createdAt });
     entries.push({ kind: "batch", item: { Put: { TableName: tableName(), Item: batch, ConditionExpression: "attribute_not_exists(pk)" } } });
     if (moving.some((record) => isOpen(record.item.status))) {
-      const marker = { ...keys.deliveryBatch.open(digestId, batchId), entity: "delivery-batch-open", digestId, batchId };
-      entries.push({ kind: "other", item: { Put: { TableName: tableName(), Item: marker } } });
+      entries.push({ kind: "other", item: { Put: { TableName: tableName(), Item: Batches.openItem({ digestId, batchId }) } } });
     }
     for (const { subscriberId } of moving) {
       if (isAnonymous(subscriberId)) continue;
-      const ref = { ...keys.deliveryRef.key(subscriberId, digestId), entity: "delivery-ref", digestId, batchId };
+      const ref = Batches.refItem(subscriberId, digestId, batchId);
       entries.push({ kind: "ref", subscriberId, item: { Put: { TableName: tableName(), Item: ref, ConditionExpression: "attribute_not_exists(pk)" } } });
     }
   }
@@ -251,24 +251,3 @@ function recipientOf(item: Record<string, any>): Recipient {
   return recipient;
 }
 
-/**
- * A recipient in the batch item's short attribute names. These must stay the ones delivery-batches.ts reads
- * (`STORED` there, which it does not export); the migration's test reads every moved field back through it.
- */
-const STORED: Record<keyof Recipient, string> = {
-  email: "e",
-  status: "s",
-  variant: "v",
-  reason: "r",
-  attempts: "a",
-  messageId: "m",
-  error: "x",
-  updatedAt: "u",
-  sentAt: "t",
-};
-
-function stored(recipient: Recipient): Record<string, unknown> {
-  const item: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(recipient)) if (value !== undefined) item[STORED[field as keyof Recipient]] = value;
-  return item;
-}

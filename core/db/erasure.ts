@@ -11,10 +11,11 @@ import type { Subscriber } from "../subscribers/types";
 import type { Vote } from "../votes/types";
 import { db, tableName } from "./client";
 import * as Counts from "./delivery-counts";
-import { isConditionFailure, isRace } from "./errors";
+import * as Batches from "./delivery-batches";
+import { isConditionFailure, isRace, WriteConflictError } from "./errors";
 import * as keys from "./keys";
 import { queryAll } from "./query";
-import { untilProcessed } from "./retry";
+import { retryWrite, untilProcessed } from "./retry";
 import * as Votes from "./votes";
 
 type Key = { pk: string; sk: string };
@@ -45,79 +46,55 @@ export async function deleteAll(items: readonly Key[]): Promise<void> {
   }
 }
 
-const stripDelivery = ({ pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, entity, ...delivery }: Record<string, any>) => delivery as Delivery;
+/** A subscriber's ref to their delivery of a digest (deleted with their partition, or once their delivery is anonymous). */
+export const refKey = (subscriberId: string, digestId: string): Key => keys.deliveryRef.key(subscriberId, digestId);
 
-/** "A subscriber's deliveries" (index gsi2, which may lag a write by a moment), each re-read consistently. */
+/** "A subscriber's deliveries": their refs (in their own partition) and the batches they name, read consistently. */
 export async function deliveriesOf(subscriberId: string): Promise<Delivery[]> {
+  const byDigest = new Map<string, string[]>();
+  for (const { digestId, batchId } of await Batches.refsOf(subscriberId)) byDigest.set(digestId, [...(byDigest.get(digestId) ?? []), batchId]);
   const found: Delivery[] = [];
-  const items = queryAll({
-    IndexName: "gsi2",
-    KeyConditionExpression: "gsi2pk = :pk",
-    ExpressionAttributeValues: { ":pk": keys.delivery.subscriberPartition(subscriberId) },
-    ProjectionExpression: "digestId",
-  });
-  for await (const { digestId } of items) {
-    const { Item } = await db().send(
-      new GetCommand({ TableName: tableName(), Key: keys.delivery.key(digestId, subscriberId), ConsistentRead: true }),
-    );
-    if (Item) found.push(stripDelivery(Item));
+  for (const [digestId, batchIds] of byDigest) {
+    for (const batch of await Batches.readMany(digestId, batchIds)) {
+      const delivery = Batches.deliveryOf(batch, subscriberId);
+      if (delivery) found.push(delivery);
+    }
   }
   return found;
 }
 
 /**
- * Replaces a delivery, as read, by an anonymous one in status `to`: no address, SES message id or error text, no
- * index key back to the subscriber, and the digest's counters moved if the status changes, all in one transaction.
- * Conditioned on the status read (a worker may be moving it): answers false when it moved, so the caller reads it
- * again (and no counter moved).
+ * Replaces a subscriber's delivery of a digest, as it stands, by an anonymous one in its batch: no address, SES
+ * message id or error text, under a random id; a `queued` or `sending` one becomes `suppressed` (erased), its counts
+ * moved in the same write, so a worker sends it to nobody. Then the ref goes. Answers whether there was one.
  */
-export async function anonymizeDelivery(delivery: Delivery, to: { status: DeliveryStatus; reason?: SkipReason }, at: string): Promise<boolean> {
-  const id = anonymousId();
-  const { digestId, variant, attempts, createdAt, sentAt } = delivery;
-  const reason = to.reason ?? delivery.reason;
-  try {
-    await db().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Delete: {
-              TableName: tableName(),
-              Key: keys.delivery.key(digestId, delivery.subscriberId),
-              ConditionExpression: "#status = :status",
-              ExpressionAttributeNames: { "#status": "status" },
-              ExpressionAttributeValues: { ":status": delivery.status },
-            },
-          },
-          {
-            Put: {
-              TableName: tableName(),
-              Item: {
-                ...keys.delivery.key(digestId, id),
-                ...keys.delivery.byStatus(digestId, to.status, id),
-                entity: "delivery",
-                digestId,
-                subscriberId: id,
-                email: "",
-                status: to.status,
-                variant,
-                attempts,
-                createdAt,
-                updatedAt: at,
-                ...(reason && { reason }),
-                ...(sentAt && { sentAt }),
-              },
-            },
-          },
-          // A queued or sending delivery becomes suppressed: its counts move with it, in this transaction.
-          ...Counts.counterUpdate(digestId, delivery.status, to.status),
-        ],
-      }),
-    );
+export async function anonymizeDelivery(digestId: string, subscriberId: string, at: string): Promise<boolean> {
+  const batchId = await Batches.batchIdOf(subscriberId, digestId);
+  if (!batchId) return false;
+  const written = await retryWrite(`erasing the delivery of ${digestId}`, async () => {
+    const batch = await Batches.read(digestId, batchId);
+    const recipient = batch?.recipients[subscriberId];
+    if (!batch || !recipient) return false;
+    const { variant, attempts, sentAt } = recipient;
+    const stopped = Batches.isOpen(recipient);
+    const reason: SkipReason | undefined = stopped ? "erased" : recipient.reason;
+    const anonymous: Batches.Recipient = {
+      email: "",
+      status: stopped ? "suppressed" : recipient.status,
+      variant,
+      attempts,
+      updatedAt: at,
+      ...(reason && { reason }),
+      ...(sentAt && { sentAt }),
+    };
+    const { [subscriberId]: _, ...others } = batch.recipients;
+    if (!(await Batches.write(batch, { ...batch, recipients: { ...others, [anonymousId()]: anonymous } }))) {
+      throw new WriteConflictError(`delivery batch ${batchId}`);
+    }
     return true;
-  } catch (error) {
-    if (isRace(error)) return false;
-    throw error;
-  }
+  });
+  await deleteAll([refKey(subscriberId, digestId)]);
+  return written;
 }
 
 /** "A patron's votes": the topics on their ballot and those the vote index knows (it may lag), each read consistently. */

@@ -4,6 +4,7 @@ export * as RateLimits from "./rate-limits";
 export * as Articles from "./articles";
 export * as Digests from "./digests";
 export * as Deliveries from "./deliveries";
+export * as DeliveryBatches from "./delivery-batches";
 export * as DigestControl from "./digest-control";
 export * as Events from "./events";
 export * as Patrons from "./patrons";

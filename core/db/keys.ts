@@ -18,7 +18,9 @@
  * | ballot     | SUB#<id>            | BALLOT            |                                               |                                     |
  * | article    | ARTICLE#<id>        | ARTICLE           | ARTICLES / <publishedAt>#<id>                 |                                     |
  * | digest     | DIGEST#<id>         | DIGEST            | DIGESTS / <createdAt>#<id>                    | DIGESTS#<frequency>#<status> / <coversTo>#<id> |
- * | delivery   | DIGEST#<id>#<0..63> | DELIVERY#<sub>    | DELIVERIES#<digest>#<status>#<0..31> / <sub>  | SUB#<sub>#DELIVERIES / <at>#<digest> |
+ * | delivery batch | DIGEST#<id>#<0..63> | BATCH#<batch>  |                                               |                                     |
+ * | open batch | DIGEST#<id>#<0..63> | OPEN#<batch>      |                                               |                                     |
+ * | delivery ref | SUB#<id>          | DELIVERY#<digest> |                                               |                                     |
  * | delivery count | DIGEST#<id>#COUNT#<0..255> | COUNT   |                                               |                                     |
  * | event      | EVENT#<source>#<id> | EVENT             | (TTL)                                         |                                     |
  * | rate limit | LIMIT#<name>#<key>  | <window start>    | (TTL)                                         |                                     |
@@ -26,7 +28,7 @@
  * | reconciliation | RECONCILIATION     | CHECKPOINT        |                                               |                                     |
  *
  * An erased subscriber's deliveries and votes stay, anonymous, under a random `anon_…` id in place of theirs (so
- * digest counts and topic tallies stay right): without the `SUB#<id>#…` index keys that found them by subscriber.
+ * digest counts and topic tallies stay right), without the ref or the `SUB#<id>#…` index keys that found them.
  */
 import { createHash } from "node:crypto";
 
@@ -113,48 +115,61 @@ export const ballot = {
 };
 
 /**
- * A digest's deliveries take three writes per email, thousands a second in a large send: they are spread over
- * `DELIVERY_PARTITIONS` partitions of the table and `DELIVERY_SHARDS` status-index partitions per status, both
- * chosen from the subscriber id (core/db/README.md has the arithmetic: 5,000 emails a second within DynamoDB's
- * per-partition limits). Readers of a digest's deliveries walk them all.
+ * A digest's deliveries are kept ten to an item, a batch (the recipients of one send message): planned, claimed
+ * and recorded with one write each, whatever the number of recipients (core/db/README.md has the arithmetic).
+ * Batches are spread over `DELIVERY_PARTITIONS` partitions by a hash of the batch id; a batch with a recipient
+ * still `queued` or `sending` has an open marker beside it, so the batches left to send are found without reading
+ * the rest. Each recipient has a ref in their own partition naming their batch (their deliveries for export and
+ * erasure, the batch of a bounce).
  */
 export const DELIVERY_PARTITIONS = 64;
-export const DELIVERY_SHARDS = 32;
 
 /**
- * A subscriber's delivery shard: other bytes of the hash than `shardOf`'s, so that one subscriber shard's plan page
- * spreads over every delivery partition (`shardOf(id, 64)` would put it in only the 8 whose number ≡ its shard).
+ * A subscriber's (or batch's) delivery shard: other bytes of the hash than `shardOf`'s, so that one subscriber
+ * shard's plan page spreads over every delivery partition (`shardOf(id, 64)` would put it in only 8 of them).
  */
-export function deliveryShardOf(subscriberId: string, shards: number): number {
-  return createHash("sha1").update(subscriberId).digest().readUInt32BE(4) % shards;
+export function deliveryShardOf(id: string, shards: number): number {
+  return createHash("sha1").update(id).digest().readUInt32BE(4) % shards;
 }
 
-export const delivery = {
-  key: (digestId: string, subscriberId: string) => ({
-    pk: delivery.partition(digestId, deliveryShardOf(subscriberId, DELIVERY_PARTITIONS)),
-    sk: `DELIVERY#${subscriberId}`,
-  }),
+export const deliveryBatch = {
+  key: (digestId: string, batchId: string) => ({ pk: deliveryBatch.partitionOf(digestId, batchId), sk: `BATCH#${batchId}` }),
+  /** Beside the batch, while any of its recipients is `queued` or `sending`. */
+  open: (digestId: string, batchId: string) => ({ pk: deliveryBatch.partitionOf(digestId, batchId), sk: `OPEN#${batchId}` }),
+  partitionOf: (digestId: string, batchId: string) => deliveryBatch.partition(digestId, deliveryShardOf(batchId, DELIVERY_PARTITIONS)),
   /** One of the digest's delivery partitions (the digest item itself stays alone under `DIGEST#<id>`). */
   partition: (digestId: string, shard: number) => `DIGEST#${digestId}#${shard}`,
-  /** Where a digest's deliveries were kept before they were spread (read only by the migration, migrate-deliveries.ts). */
-  legacyPartition: (digestId: string) => `DIGEST#${digestId}`,
+  prefix: "BATCH#",
+  openPrefix: "OPEN#",
+};
+
+/** A subscriber's delivery of a digest: which batch holds it. */
+export const deliveryRef = {
+  key: (subscriberId: string, digestId: string) => ({ pk: `SUB#${subscriberId}`, sk: `DELIVERY#${digestId}` }),
   prefix: "DELIVERY#",
-  byStatus: (digestId: string, status: string, subscriberId: string) => ({
-    gsi1pk: delivery.statusPartition(digestId, status, deliveryShardOf(subscriberId, DELIVERY_SHARDS)),
-    gsi1sk: subscriberId,
+};
+
+/**
+ * Where deliveries were kept before batches, one item per recipient (read only by the migration,
+ * migrate-deliveries.ts): first all under `DIGEST#<id>`, then spread over the 64 delivery partitions, each with
+ * a status index (gsi1, 4 and then 32 shards) and a subscriber index (gsi2).
+ */
+export const LEGACY_DELIVERY_SHARDS = 32;
+export const legacyDelivery = {
+  key: (digestId: string, subscriberId: string) => ({
+    pk: deliveryBatch.partition(digestId, deliveryShardOf(subscriberId, DELIVERY_PARTITIONS)),
+    sk: `DELIVERY#${subscriberId}`,
   }),
+  unspreadPartition: (digestId: string) => `DIGEST#${digestId}`,
+  prefix: "DELIVERY#",
   statusPartition: (digestId: string, status: string, shard: number) => `DELIVERIES#${digestId}#${status}#${shard}`,
-  bySubscriber: (subscriberId: string, createdAt: string, digestId: string) => ({
-    gsi2pk: delivery.subscriberPartition(subscriberId),
-    gsi2sk: `${createdAt}#${digestId}`,
-  }),
   subscriberPartition: (subscriberId: string) => `SUB#${subscriberId}#DELIVERIES`,
 };
 
 /**
  * A digest's delivery counts by status, kept on this many counter items (each its own partition), changed in the
- * transaction of every delivery write on a random one: 15,000 counter writes a second at 5,000 emails a second
- * spread thin enough (core/db/README.md), read back in three BatchGetItem requests whatever the digest's size.
+ * transaction of every batch write on a random one: at 5,000 emails a second about 1,000 counter writes a second,
+ * spread thin (core/db/README.md), read back in three BatchGetItem requests whatever the digest's size.
  */
 export const COUNTER_SHARDS = 256;
 

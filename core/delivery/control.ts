@@ -3,13 +3,14 @@
  * conditional write) and enqueues a first page message; each page message works one page of the digest's
  * deliveries and enqueues the next, so the request takes as long at 100,000 deliveries as at 100.
  *
- * - **cancel**: deliveries still `queued`, and `sending` ones whose claim's lease ran out, are settled `skipped`
- *   (`cancelled`). A lap that ends with any still queued or held (a worker was mid-message when the digest was
+ * Both walk the digest's open batches (those with a recipient `queued` or `sending`):
+ * - **cancel**: recipients still `queued`, and `sending` ones whose claim's lease ran out, are settled `skipped`
+ *   (`cancelled`). A lap that ends with any still queued or held (a worker was mid-batch when the digest was
  *   cancelled) goes round again a minute later, until none are left.
- * - **resume**: the same deliveries go back on the queue in send messages; claims make a recipient sent once.
+ * - **resume**: the open batches go back on the queue in send messages; claims make a recipient sent once.
  *
- * The digest records where its cancel or resume has got to (`control.position`: `queued:<cursor>`, then
- * `sending:<cursor>`, then `done`). A page message works only if the position still stands where the message
+ * The digest records where its cancel or resume has got to (`control.position`: `queued:<cursor>`, then `done`;
+ * a `sending:` position, which older versions walked second, is done at once). A page message works only if the position still stands where the message
  * starts, and moves it only from there, so a duplicated page message does nothing twice; a message of an earlier
  * cancel or resume (another `run`) does nothing. A chain that stops moving (a page message lost to the dead-letter
  * queue, a crash between recording a page and enqueueing the next) is taken up again by the recovery sweep.
@@ -21,15 +22,15 @@ import { log } from "../log";
 import * as Queue from "../queue";
 import { finishIfDone } from "./finish";
 import { sendMessages, type ControlMessage } from "./messages";
-import type { Delivery } from "./types";
+import { settleCancelled } from "./send";
 
 /**
- * Deliveries per page, as planning's: a cancel page is 100 settlements (a read and a transaction each, 25 at a
- * time: well under a second, far inside the worker's visibility timeout), a resume page 10 send messages (one
- * SQS batch call), and a page's own reads and writes (the digest, the query, its progress) add a few percent.
- * 100,000 deliveries are 1,000 pages.
+ * Open batches per page: a cancel page is 10 batch writes (a read and a transaction each, all at once: well under
+ * a second, far inside the worker's visibility timeout), a resume page 10 send messages (one SQS batch call), and a
+ * page's own reads and writes (the digest, the markers, its progress) add a few percent. 100,000 deliveries are
+ * 1,000 pages.
  */
-export const CONTROL_PAGE_SIZE = 100;
+export const CONTROL_PAGE_SIZE = 10;
 /** A cancel or resume whose position has not moved for this long is presumed broken and taken up again. */
 export const CONTROL_STALL_MS = 5 * 60_000;
 /** A cancel's next lap, when deliveries were still held by live claims: those leases run out within 5 minutes. */
@@ -68,32 +69,20 @@ export async function controlPage(message: ControlMessage, now = new Date()): Pr
     return;
   }
 
-  const page = await Db.Deliveries.page(digest.id, message.status, { cursor: message.cursor, limit: CONTROL_PAGE_SIZE });
-  const open = page.deliveries.filter((delivery) => delivery.status === "queued" || (delivery.leaseUntil ?? 0) < now.getTime());
-  if (control.action === "cancel") await settleCancelled(digest.id, open, now);
-  else await Queue.enqueue(sendMessages(digest.id, open.map((delivery) => delivery.subscriberId)));
+  const page =
+    message.status === "queued"
+      ? await Db.DeliveryBatches.openPage(digest.id, { cursor: message.cursor, limit: CONTROL_PAGE_SIZE })
+      : { batchIds: [], cursor: null };
+  if (control.action === "cancel") await Promise.all(page.batchIds.map((batchId) => settleCancelled(digest.id, batchId, now)));
+  else await Queue.enqueue(sendMessages(digest.id, page.batchIds));
 
-  let next = page.cursor ? `${message.status}:${page.cursor}` : message.status === "queued" ? "sending:" : DONE;
-  const lap = next === DONE && control.action === "cancel" && (await Db.Deliveries.anyIn(digest.id, ["queued", "sending"]));
+  let next = page.cursor ? `${message.status}:${page.cursor}` : DONE;
+  const lap = next === DONE && control.action === "cancel" && (await Db.Deliveries.anyOpen(digest.id));
   if (lap) next = START;
   if (!(await Db.DigestControl.record(digest.id, control.run, positionOf(message), next, now.toISOString()))) return;
   if (next !== DONE) return Queue.enqueue([pageMessage(digest.id, control, next)], lap ? LAP_DELAY_SECONDS : 0);
   log.info({ event: `digest.${control.action}.done`, digestId: digest.id }, `${control.action} worked through`);
   if (control.action === "resume") await finishIfDone(digest.id, now);
-}
-
-/** Settles a page's open deliveries `skipped` (cancelled), 25 at a time; one a worker took meanwhile is left to it. */
-async function settleCancelled(digestId: string, deliveries: readonly Delivery[], now: Date) {
-  const changes = { reason: "cancelled" as const, updatedAt: now.toISOString(), remove: ["claimId" as const, "leaseUntil" as const] };
-  for (let i = 0; i < deliveries.length; i += 25) {
-    await Promise.all(
-      deliveries.slice(i, i + 25).map((delivery) => {
-        const expect =
-          delivery.status === "queued" ? { from: ["queued"] as const } : { from: ["sending"] as const, leaseExpiredBefore: now.getTime() };
-        return Db.Deliveries.transition(digestId, delivery.subscriberId, expect, "skipped", changes);
-      }),
-    );
-  }
 }
 
 /**

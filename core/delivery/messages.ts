@@ -22,11 +22,15 @@ export const controlMessage = z.object({
   cursor: z.string().optional(),
 });
 
-/** Send the digest to these subscribers (their deliveries are already written). */
+/**
+ * Send the recipients of one delivery batch (their records are written, ten to a batch, when the digest is
+ * planned). Older versions named the subscribers instead; such a message is dropped as malformed, and its batch
+ * is enqueued again by the recovery sweep (recover.ts) once the queue is idle.
+ */
 export const sendMessage = z.object({
   kind: z.literal("send"),
   digestId: z.string(),
-  subscriberIds: z.array(z.string()).min(1).max(50),
+  batchId: z.string().min(1).max(100),
 });
 
 /**
@@ -45,13 +49,9 @@ export type SendMessage = z.output<typeof sendMessage>;
 export type ControlMessage = z.output<typeof controlMessage>;
 export type QueueMessage = z.output<typeof queueMessage>;
 
-/** Recipients per send message: a Lambda batch of 5 messages is then 50 emails. */
-export const RECIPIENTS_PER_MESSAGE = 10;
+/** Recipients per delivery batch, and so per send message: a Lambda batch of 5 messages is then 50 emails. */
+export const RECIPIENTS_PER_BATCH = 10;
 
-export function sendMessages(digestId: string, subscriberIds: readonly string[]): SendMessage[] {
-  const messages: SendMessage[] = [];
-  for (let i = 0; i < subscriberIds.length; i += RECIPIENTS_PER_MESSAGE) {
-    messages.push({ kind: "send", digestId, subscriberIds: subscriberIds.slice(i, i + RECIPIENTS_PER_MESSAGE) });
-  }
-  return messages;
+export function sendMessages(digestId: string, batchIds: readonly string[]): SendMessage[] {
+  return [...new Set(batchIds)].map((batchId) => ({ kind: "send", digestId, batchId }));
 }

@@ -12,7 +12,6 @@ import * as Queue from "../queue";
 import { recoverControl } from "./control";
 import { finishIfDone } from "./finish";
 import { sendMessages, type PlanMessage } from "./messages";
-import type { DeliveryStatus } from "./types";
 
 /** Claims live this long; a worker that has not finished by then is presumed dead. */
 export const LEASE_MS = 5 * 60_000;
@@ -27,11 +26,8 @@ export async function recover(digest: Digest, now = new Date(), options: { stale
     await Queue.enqueue(plans);
     replanned = plans.length;
   }
-  let requeued = await requeue(digest.id, "sending", (d) => (d.leaseUntil ?? 0) < now.getTime());
-  if (options.staleQueuedAfterMs !== undefined) {
-    const before = now.getTime() - options.staleQueuedAfterMs;
-    requeued += await requeue(digest.id, "queued", (d) => Date.parse(d.updatedAt) <= before);
-  }
+  const staleBefore = options.staleQueuedAfterMs === undefined ? undefined : now.getTime() - options.staleQueuedAfterMs;
+  const requeued = await requeue(digest.id, now.getTime(), staleBefore);
   await finishIfDone(digest.id, now);
   if (replanned || requeued) log.info({ event: "digest.recovered", digestId: digest.id, replanned, requeued }, "recovery");
   return { replanned, requeued };
@@ -61,18 +57,26 @@ export async function recoverAll(now = new Date()) {
   for (const digest of sending) await recover(digest, now, idle ? { staleQueuedAfterMs: 0 } : {});
 }
 
-async function requeue(
-  digestId: string,
-  status: DeliveryStatus,
-  stale: (delivery: { leaseUntil?: number; updatedAt: string }) => boolean,
-): Promise<number> {
+/**
+ * Enqueues the digest's open batches that nobody will send otherwise: those with recipients `sending` whose claim
+ * ran out (its worker died) or whose failed attempt's lease has passed, and, when `staleBefore` is given, those
+ * with recipients `queued` since before it and no live claim. Answers how many recipients they hold.
+ */
+async function requeue(digestId: string, now: number, staleBefore: number | undefined): Promise<number> {
   let count = 0;
   let cursor: string | undefined;
   do {
-    const page = await Db.Deliveries.page(digestId, status, { cursor, limit: 500 });
-    const ids = page.deliveries.filter(stale).map((delivery) => delivery.subscriberId);
-    await Queue.enqueue(sendMessages(digestId, ids));
-    count += ids.length;
+    const page = await Db.DeliveryBatches.openPage(digestId, { cursor, limit: 100 });
+    const batches = await Db.DeliveryBatches.readMany(digestId, page.batchIds);
+    const stale = batches.filter((batch) =>
+      Object.values(batch.recipients).some((recipient) =>
+        recipient.status === "queued"
+          ? staleBefore !== undefined && Date.parse(recipient.updatedAt) <= staleBefore && !(batch.claimId && (batch.leaseUntil ?? 0) >= now)
+          : recipient.status === "sending" && Db.DeliveryBatches.heldUntil(batch, recipient) < now,
+      ),
+    );
+    await Queue.enqueue(sendMessages(digestId, stale.map((batch) => batch.batchId)));
+    for (const batch of stale) count += Object.values(batch.recipients).filter(Db.DeliveryBatches.isOpen).length;
     cursor = page.cursor ?? undefined;
   } while (cursor);
   return count;

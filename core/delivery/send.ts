@@ -1,12 +1,13 @@
 /**
- * Sending one queue message's recipients, up to `SEND_IN_FLIGHT` (capacity.ts) at once. For each: claim the delivery
- * (a conditional write: only one worker can hold it), re-check the subscriber (as read when the message was picked
- * up), render their copy, wait for the pacing bucket, send with SendRawEmail and record the SES message id. A worker
- * that dies at any point leaves a record the next attempt finishes: before SES accepted, the claim simply expires
- * and is taken over; after SES accepted but before recording, the recipients in flight are the duplicates a crash
- * can cause. A recipient whose render throws, or whose SES answer is an error of no known kind, costs an attempt,
- * not the rest of the message; `MAX_ATTEMPTS` of them settle it `failed`. The sends in flight share the worker's
- * token bucket, so overlapping them changes how fast a worker can go, never how fast it is allowed to.
+ * Sending one delivery batch (one queue message, up to 10 recipients), up to `SEND_IN_FLIGHT` (capacity.ts) at
+ * once: claim the batch (one conditional write: only one worker can hold it), re-check each subscriber (as read
+ * when the message was picked up), render their copy, wait for the pacing bucket, send with SendRawEmail, and
+ * record every outcome with one more write of the batch. A worker that dies at any point leaves a batch the next
+ * attempt finishes: before SES accepted, the claim simply expires and is taken over; after SES accepted but
+ * before the record, the batch's emails SES accepted are the duplicates a crash can cause (at most one batch,
+ * 10, per crash). A recipient whose render throws, or whose SES answer is an error of no known kind, costs an
+ * attempt, not the rest of the batch; `MAX_ATTEMPTS` of them settle it `failed`. The sends in flight share the
+ * worker's token bucket, so overlapping them changes how fast a worker can go, never how fast it is allowed to.
  */
 import { randomUUID } from "node:crypto";
 import * as Db from "../db";
@@ -24,24 +25,27 @@ import { LEASE_MS } from "./recover";
 import { skipReason } from "./plan";
 import { classify } from "./ses-errors";
 import type { Subscriber } from "../subscribers/types";
-import type { Delivery, SkipReason } from "./types";
+import type { SkipReason } from "./types";
+
+type Batch = Db.DeliveryBatches.Batch;
+type Recipient = Db.DeliveryBatches.Recipient;
 
 export type Step = "claim" | "render" | "accepted" | "record";
 
 export interface SendOptions {
   bucket: TokenBucket;
   now?: () => Date;
-  /** Called after each step; tests throw from it to simulate a worker dying there. */
+  /** Called after each step, for each recipient; tests throw from it to simulate a worker dying there. */
   after?: (step: Step, subscriberId: string) => void;
-  /** How long SES throttling is waited out before the rest of the message is handed back to the queue. */
+  /** How long SES throttling is waited out before the rest of the batch is handed back to the queue. */
   throttleBudgetMs?: number;
   sleep?: (ms: number) => Promise<void>;
-  /** Recipients of a message sent at once (default `SEND_IN_FLIGHT`). */
+  /** Recipients of a batch sent at once (default `SEND_IN_FLIGHT`). */
   inFlight?: number;
 }
 
 /**
- * What the sends in flight of one message share: once one is handed back (SES throttled past the budget, or refused
+ * What the sends in flight of one batch share: once one is handed back (SES throttled past the budget, or refused
  * the account) no other starts or calls SES again, and while one waits out throttling the others wait with it.
  */
 interface Shared {
@@ -66,46 +70,88 @@ export const HANDBACK_DELAY_SECONDS = 5;
 export const MAX_ATTEMPTS = 5;
 
 /**
- * Sends the message's recipients. When SES throttles past the budget, the recipients not yet sent go back on the
- * queue in a new, delayed message (so throttling never counts towards the dead-letter queue's receive limit).
+ * What became of one recipient of the claimed batch: a new status with its fields, `attempt` (an attempt failed:
+ * it stays `sending` under the claim's lease, with the error, for the next one), `handback` (not now: back to
+ * `queued`), or `erased` (no profile any more: kept only as an anonymous count).
+ */
+type Result =
+  | { kind: "settle"; status: "sent" | "failed" | "skipped" | "suppressed"; set: Partial<Recipient> }
+  | { kind: "attempt"; error: string }
+  | { kind: "handback" }
+  | { kind: "erased" };
+
+/**
+ * Sends the batch's open recipients. When SES throttles past the budget, the recipients not yet sent go back to
+ * `queued` and the batch back on the queue in a new, delayed message (so throttling never counts towards the
+ * dead-letter queue's receive limit).
  */
 export async function sendBatch(message: SendMessage, options: SendOptions): Promise<void> {
   const now = options.now ?? (() => new Date());
   const digest = await Db.Digests.get(message.digestId);
   if (!digest || digest.status === "draft" || digest.status === "paused") return;
   if (digest.status === "cancelled") {
-    for (const subscriberId of message.subscriberIds) {
-      await settle(digest.id, subscriberId, ["queued"], "skipped", { reason: "cancelled" }, now());
-    }
+    await settleCancelled(digest.id, message.batchId, now());
     await finishIfDone(digest.id, now());
     return;
   }
-  const found = await recipients(message.subscriberIds, now());
-  const shared: Shared = { stopped: false };
-  const outcomes = await bounded(message.subscriberIds, options.inFlight ?? SEND_IN_FLIGHT, () => shared.stopped, async (subscriberId) => {
-    const outcome = await sendOne(digest, subscriberId, found.get(subscriberId) ?? {}, options, now, shared);
-    if (outcome === "retry") shared.stopped = true;
-    return outcome;
-  });
-  if (shared.stopped) {
-    // The recipients handed back and those never started; the rest of the message is done.
-    const rest = message.subscriberIds.filter((_, i) => outcomes[i] !== "done");
-    await Queue.enqueue(sendMessages(digest.id, rest), HANDBACK_DELAY_SECONDS);
-    return;
+  for (;;) {
+    const claim = await claimBatch(digest.id, message.batchId, now);
+    if (!claim) break; // sent, settled, or held by a live claim elsewhere
+    const { handedBack } = await sendClaimed(digest, claim, options, now);
+    if (handedBack) return Queue.enqueue(sendMessages(digest.id, [message.batchId]), HANDBACK_DELAY_SECONDS);
+    if (!claim.careful) break;
   }
   await finishIfDone(digest.id, now());
 }
 
-/** One of the message's subscribers as loaded (none: erased) and, if active, their recipient view of the digest. */
+/** Sends what the claim holds and records it. Throws (after recording what it knows) when something threw mid-batch. */
+async function sendClaimed(
+  digest: Digests.Digest,
+  claim: { batch: Batch; claimId: string; claimed: string[] },
+  options: SendOptions,
+  now: () => Date,
+) {
+  const work = claim.claimed;
+  for (const id of work) options.after?.("claim", id);
+
+  const found = await recipients(work, now());
+  const shared: Shared = { stopped: false };
+  const results = new Map<string, Result>();
+  const started = new Set<string>();
+  let failure: { error: unknown } | undefined;
+  try {
+    await bounded(work, options.inFlight ?? SEND_IN_FLIGHT, () => shared.stopped, async (subscriberId) => {
+      started.add(subscriberId);
+      const result = await sendOne(digest, subscriberId, claim.batch.recipients[subscriberId]!, found.get(subscriberId) ?? {}, options, shared);
+      results.set(subscriberId, result);
+      if (result.kind === "handback") shared.stopped = true;
+    });
+  } catch (error) {
+    // Something threw mid-batch (in tests: the worker "died"). What is known is still recorded, so it is not sent
+    // twice; the recipient it threw for stays `sending` under the claim's lease (SES may have accepted it) for the
+    // next attempt, and those never started go back to `queued`. The message is retried.
+    failure = { error };
+  }
+  for (const id of work) if (!started.has(id)) results.set(id, { kind: "handback" });
+  const recorded = await record(claim.batch, claim.claimId, results, now());
+  if (recorded) {
+    for (const id of work) if (results.get(id)?.kind === "settle") options.after?.("record", id);
+    await rememberAskedShown(digest, recorded, results, found);
+  }
+  if (failure) throw failure.error;
+  return { handedBack: shared.stopped };
+}
+
+/** One of the batch's subscribers as loaded (none: erased) and, if active, their recipient view of the digest. */
 interface Loaded {
   subscriber?: Subscriber;
   recipient?: Digests.AddressedRecipient;
 }
 
 /**
- * The message's recipients as they stand when it is picked up: profiles and patron records in one batch read
- * each, not two reads per recipient. So a change lands at most one message (10 emails) late, as it would if it
- * came a moment later.
+ * The batch's recipients as they stand when it is picked up: profiles and patron records in one batch read each,
+ * not two reads per recipient. So a change lands at most one batch (10 emails) late, as it would if it came a
+ * moment later.
  */
 async function recipients(ids: readonly string[], now: Date): Promise<Map<string, Loaded>> {
   const subscribers = await Db.Subscribers.many(ids);
@@ -116,41 +162,149 @@ async function recipients(ids: readonly string[], now: Date): Promise<Map<string
   return found;
 }
 
+/** Batch writes that met another (an SES event, an erasure, a counter item's transaction) are tried again this often. */
+const CONFLICT_ATTEMPTS = 8;
+const jitter = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
+
+/**
+ * Writes `change(batch)` over the batch as read, reading it again after a race, until it lands or `change` answers
+ * nothing (nothing to do). Answers the batch as written.
+ */
+async function rewrite(
+  digestId: string,
+  batchId: string,
+  change: (batch: Batch) => Omit<Batch, "version"> | undefined,
+  first?: Batch,
+): Promise<Batch | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    const batch = attempt === 1 && first ? first : await Db.DeliveryBatches.read(digestId, batchId);
+    const next = batch && change(batch);
+    if (!batch || !next) return undefined;
+    try {
+      const written = await Db.DeliveryBatches.write(batch, next);
+      if (written) return written;
+    } catch (error) {
+      if (!Db.isRace(error)) throw error;
+    }
+    if (attempt >= CONFLICT_ATTEMPTS) throw new Db.WriteConflictError(`delivery batch ${batchId} of ${digestId}`);
+    await jitter(attempt);
+  }
+}
+
+/**
+ * Claims the batch for this worker, unless a live claim holds it: every recipient `queued`, or `sending` under no
+ * claim and no attempt's lease (its worker died, or its last attempt failed long enough ago), becomes `sending` with
+ * one more attempt; one past `MAX_ATTEMPTS` is settled `failed` instead, without trying again. When any of them
+ * has been tried before (a worker died holding the batch, or an attempt failed), the claim is `careful`: it takes
+ * only the first of them, and the worker claims the next after recording it, so a recipient that kills its worker
+ * costs attempts only itself, as it would alone.
+ */
+async function claimBatch(digestId: string, batchId: string, now: () => Date) {
+  const claimId = randomUUID();
+  let careful = false;
+  let claimed: string[] = [];
+  const batch = await rewrite(digestId, batchId, (current) => {
+    const at = now();
+    if (current.claimId && (current.leaseUntil ?? 0) >= at.getTime()) return undefined;
+    const open = Object.entries(current.recipients)
+      .filter(([, recipient]) => recipient.status === "queued" || (recipient.status === "sending" && (recipient.leaseUntil ?? 0) < at.getTime()))
+      .sort(([a], [b]) => a.localeCompare(b));
+    if (open.length === 0) return undefined;
+    careful = open.some(([, recipient]) => recipient.attempts > 0);
+    const next = { ...current.recipients };
+    claimed = [];
+    // In subscriber order (a map's order is not kept by DynamoDB), so "the batch's first recipient" means one thing.
+    for (const [id, { leaseUntil, ...recipient }] of careful ? open.slice(0, 1) : open) {
+      const updatedAt = at.toISOString();
+      if (recipient.attempts >= MAX_ATTEMPTS) {
+        const error = `gave up after ${MAX_ATTEMPTS} attempts; the last: ${recipient.error ?? "its worker stopped before recording an outcome"}`;
+        log.warn({ event: "delivery.failed", digestId, subscriberId: id, error }, "delivery failed: attempts exhausted");
+        next[id] = { ...recipient, status: "failed", error: error.slice(0, 500), updatedAt };
+      } else {
+        next[id] = { ...recipient, status: "sending", attempts: recipient.attempts + 1, updatedAt };
+        claimed.push(id);
+      }
+    }
+    return { ...current, recipients: next, claimId, leaseUntil: at.getTime() + LEASE_MS };
+  });
+  return batch && { batch, claimId, careful, claimed };
+}
+
+/**
+ * Records the outcomes in one write of the batch, if this worker's claim still holds it (else another worker took
+ * the batch over after the lease ran out, and sends what was not recorded: logged), and ends the claim. A
+ * recipient whose attempt failed keeps a lease of its own, which spaces the next attempt.
+ */
+async function record(claimed: Batch, claimId: string, results: ReadonlyMap<string, Result>, at: Date) {
+  const updatedAt = at.toISOString();
+  const written = await rewrite(
+    claimed.digestId,
+    claimed.batchId,
+    (current) => {
+      if (current.claimId !== claimId) {
+        log.warn({ event: "delivery.claim_lost", digestId: current.digestId, batchId: current.batchId }, "sent after the claim expired");
+        return undefined;
+      }
+      const next = { ...current.recipients };
+      for (const [id, result] of results) {
+        const recipient = next[id];
+        if (recipient?.status !== "sending") continue;
+        if (result.kind === "settle") {
+          const { error, ...rest } = recipient; // an earlier attempt's error is no longer the story (unless it is this one)
+          next[id] = { ...rest, ...result.set, status: result.status, updatedAt };
+        } else if (result.kind === "attempt") next[id] = { ...recipient, error: result.error, updatedAt, leaseUntil: at.getTime() + LEASE_MS };
+        else if (result.kind === "handback") next[id] = { ...recipient, status: "queued", attempts: recipient.attempts - 1, updatedAt };
+        else {
+          // Erased after this delivery was planned: keep only the anonymous count, as erasure itself does.
+          delete next[id];
+          next[Db.Erasure.anonymousId()] = { email: "", status: "suppressed", reason: "erased", variant: recipient.variant, attempts: recipient.attempts, updatedAt };
+        }
+      }
+      const { claimId: _, leaseUntil, ...rest } = current;
+      return { ...rest, recipients: next };
+    },
+    claimed,
+  );
+  const erased = [...results].filter(([, result]) => result.kind === "erased").map(([id]) => id);
+  if (written && erased.length) await Db.Erasure.deleteAll(erased.map((id) => Db.Erasure.refKey(id, claimed.digestId)));
+  return written;
+}
+
+/** Sent: "You asked, we covered it" is not repeated in a later digest (a failure here only risks a repeat). */
+async function rememberAskedShown(digest: Digests.Digest, batch: Batch, results: ReadonlyMap<string, Result>, found: Map<string, Loaded>) {
+  for (const [id, result] of results) {
+    const recipient = found.get(id)?.recipient;
+    if (result.kind !== "settle" || result.status !== "sent" || !recipient) continue;
+    const prepared = await preparedFor(digest, recipient.variant);
+    await Digests.recordAskedShown(digest.id, prepared, recipient).catch((error: unknown) =>
+      log.warn({ event: "votes.covered_not_recorded", digestId: digest.id, subscriberId: id, batchId: batch.batchId, error: String(error) }, "covered topics not recorded"),
+    );
+  }
+}
+
 async function sendOne(
   digest: Digests.Digest,
   subscriberId: string,
+  claimed: Recipient,
   loaded: Loaded,
   options: SendOptions,
-  now: () => Date,
   shared: Shared,
-) {
-  const claimId = randomUUID();
-  const claimed = await Db.Deliveries.transition(
-    digest.id,
-    subscriberId,
-    { from: ["queued", "sending"], leaseExpiredBefore: now().getTime() },
-    "sending",
-    { claimId, leaseUntil: now().getTime() + LEASE_MS, updatedAt: now().toISOString(), add: { attempts: 1 } },
-  );
-  if (!claimed) return "done"; // sent, settled, or held by a live claim elsewhere
-  const held = { from: ["sending"] as const, claimId };
-  if (claimed.attempts > MAX_ATTEMPTS) return giveUp(digest.id, subscriberId, claimId, claimed.error, now());
-  options.after?.("claim", subscriberId);
-
+): Promise<Result> {
+  const now = options.now ?? (() => new Date());
   const { subscriber, recipient } = loaded;
-  if (!subscriber) {
-    // Erased after this delivery was planned (from an index page that lagged the erasure): keep only the
-    // anonymous count, as erasure itself does, never the address.
-    await Db.Erasure.anonymizeDelivery(claimed, { status: "suppressed", reason: "erased" }, now().toISOString());
-    return "done";
-  }
-  const suppressed: SkipReason | undefined = subscriber.status !== "active" ? subscriber.status : undefined;
-  if (suppressed) return settle(digest.id, subscriberId, held.from, "suppressed", { reason: suppressed, claimId }, now());
+  if (!subscriber) return { kind: "erased" };
+  const settle = (status: "skipped" | "suppressed", reason: SkipReason): Result => ({ kind: "settle", status, set: { reason } });
+  if (subscriber.status !== "active") return settle("suppressed", subscriber.status);
   const skipped = await skipReason(digest, subscriber, recipient!, now());
-  if (skipped) return settle(digest.id, subscriberId, held.from, "skipped", { reason: skipped, claimId }, now());
+  if (skipped) return settle("skipped", skipped);
   // A digest that cannot be prepared is the digest's fault, not this recipient's: that throws (the message retries).
   const prepared = await preparedFor(digest, recipient!.variant);
-  const failedAttempt = (error: unknown) => attemptFailed(digest.id, subscriberId, claimed.attempts, claimId, error, now());
+  const failedAttempt = (error: unknown): Result => {
+    const described = describe(error);
+    const last = claimed.attempts >= MAX_ATTEMPTS;
+    log.warn({ event: "delivery.attempt_failed", digestId: digest.id, subscriberId, attempts: claimed.attempts, last, error: described }, "delivery attempt failed");
+    return last ? { kind: "settle", status: "failed", set: { error: described } } : { kind: "attempt", error: described };
+  };
   let email: Email.Message;
   try {
     const rendered = (await renderer()).digestMessage(prepared, recipient!);
@@ -163,31 +317,18 @@ async function sendOne(
 
   const outcome = await sendPaced(email, options, shared);
   if (outcome.kind === "unknown") return failedAttempt(outcome.error);
-  if (outcome.kind === "throttled" || outcome.kind === "account") {
+  if (outcome.kind === "throttled") return { kind: "handback" };
+  if (outcome.kind === "account") {
     // Hand the recipient back: not a failure, just not now.
-    await settle(digest.id, subscriberId, held.from, "queued", { claimId }, now());
-    if (outcome.kind === "account") await pauseForAccount(digest, outcome.error);
-    return "retry";
+    await pauseForAccount(digest, outcome.error);
+    return { kind: "handback" };
   }
   if (outcome.kind !== "sent") {
     log.warn({ event: "delivery.failed", digestId: digest.id, subscriberId, error: outcome.error }, "delivery failed");
-    return settle(digest.id, subscriberId, held.from, "failed", { error: outcome.error, claimId }, now());
+    return { kind: "settle", status: "failed", set: { error: outcome.error } };
   }
   options.after?.("accepted", subscriberId);
-  const at = now().toISOString();
-  const recorded = await Db.Deliveries.transition(digest.id, subscriberId, held, "sent", {
-    messageId: outcome.messageId,
-    sentAt: at,
-    updatedAt: at,
-    remove: ["claimId", "leaseUntil", "error"], // an earlier attempt's error is no longer the story
-  });
-  if (!recorded) log.warn({ event: "delivery.claim_lost", digestId: digest.id, subscriberId }, "sent after the claim expired");
-  // Sent: "You asked, we covered it" is not repeated in a later digest (a failure here only risks a repeat).
-  await Digests.recordAskedShown(digest.id, prepared, recipient!).catch((error: unknown) =>
-    log.warn({ event: "votes.covered_not_recorded", digestId: digest.id, subscriberId, error: String(error) }, "covered topics not recorded"),
-  );
-  options.after?.("record", subscriberId);
-  return "done";
+  return { kind: "settle", status: "sent", set: { messageId: outcome.messageId, sentAt: now().toISOString() } };
 }
 
 type Outcome =
@@ -237,59 +378,34 @@ export const describe = (error: unknown) => {
     .slice(0, 500);
 };
 
-/**
- * An attempt that threw (the render, or SES with an error of no known kind). The recipient's claim is kept until its
- * lease runs out (SES may have accepted an unknown error's email: the lease spaces the next attempt, which the
- * recovery sweep enqueues), with the error; at the last attempt it is settled `failed`. Either way the rest of
- * the message goes on.
- */
-async function attemptFailed(digestId: string, subscriberId: string, attempts: number, claimId: string, error: unknown, at: Date) {
-  const described = describe(error);
-  const last = attempts >= MAX_ATTEMPTS;
-  log.warn({ event: "delivery.attempt_failed", digestId, subscriberId, attempts, last, error: described }, "delivery attempt failed");
-  if (last) return settle(digestId, subscriberId, ["sending"], "failed", { error: described, claimId }, at);
-  await Db.Deliveries.transition(digestId, subscriberId, { from: ["sending"], claimId }, "sending", {
-    error: described,
-    updatedAt: at.toISOString(),
-  });
-  return "done" as const;
-}
-
-/**
- * A claim past the last attempt (the workers of the earlier ones died, or recorded no outcome): settled `failed`
- * without trying again. This claim is not an attempt, so it takes back its count.
- */
-async function giveUp(digestId: string, subscriberId: string, claimId: string, lastError: string | undefined, at: Date) {
-  const error = `gave up after ${MAX_ATTEMPTS} attempts; the last: ${lastError ?? "its worker stopped before recording an outcome"}`;
-  log.warn({ event: "delivery.failed", digestId, subscriberId, error }, "delivery failed: attempts exhausted");
-  await Db.Deliveries.transition(digestId, subscriberId, { from: ["sending"], claimId }, "failed", {
-    error: error.slice(0, 500),
-    updatedAt: at.toISOString(),
-    remove: ["claimId", "leaseUntil"],
-    add: { attempts: -1 },
-  });
-  return "done" as const;
-}
-
 /** SES refuses the account itself: every other recipient would fail alike, so the send pauses and says why. */
 async function pauseForAccount(digest: Digests.Digest, error: string) {
   const paused = await Db.Digests.transition(digest, ["sending"], "paused", { pauseReason: `SES refused sending: ${error}` });
   if (paused) log.error({ event: "digest.paused", digestId: digest.id, reason: paused.pauseReason }, "send paused");
 }
 
-async function settle(
-  digestId: string,
-  subscriberId: string,
-  from: readonly Delivery["status"][],
-  to: Delivery["status"],
-  changes: { reason?: SkipReason; error?: string; claimId?: string },
-  at: Date,
-) {
-  const { claimId, ...rest } = changes;
-  await Db.Deliveries.transition(digestId, subscriberId, { from, claimId }, to, {
-    ...rest,
-    updatedAt: at.toISOString(),
-    remove: claimId ? ["claimId", "leaseUntil"] : [],
-  });
-  return "done" as const;
+/**
+ * A batch of a cancelled digest: its recipients still `queued`, or `sending` under a claim that ran out, are settled
+ * `skipped` (cancelled); one a live claim holds is left to its worker (who finds the digest cancelled next time).
+ */
+export async function settleCancelled(digestId: string, batchId: string, at: Date, first?: Batch): Promise<number> {
+  let settled = 0;
+  await rewrite(
+    digestId,
+    batchId,
+    (current) => {
+      const next = { ...current.recipients };
+      settled = 0;
+      for (const [id, recipient] of Object.entries(next)) {
+        if (recipient.status !== "queued" && Db.DeliveryBatches.heldUntil(current, recipient) >= at.getTime()) continue;
+        if (!Db.DeliveryBatches.isOpen(recipient)) continue;
+        const { leaseUntil, ...rest } = recipient;
+        next[id] = { ...rest, status: "skipped", reason: "cancelled", updatedAt: at.toISOString() };
+        settled++;
+      }
+      return settled ? { ...current, recipients: next } : undefined;
+    },
+    first,
+  );
+  return settled;
 }

@@ -18,7 +18,6 @@
  */
 import * as Db from "../db";
 import { forEachLimit } from "../concurrency";
-import type { DeliveryStatus } from "../delivery/types";
 import { log } from "../log";
 import { membershipsOf } from "../patrons/memberships";
 import { customersOf } from "../patrons/sync";
@@ -59,15 +58,8 @@ export async function erase(subscriberId: string, now = new Date()): Promise<Era
 
   let deliveries = 0;
   await forEachLimit(await Db.Erasure.deliveriesOf(subscriberId), 16, async (delivery) => {
-    // A worker may move the delivery meanwhile: then it is read again and made anonymous as it stands.
-    await Db.retryWrite(`erasing a delivery of ${subscriberId}`, async (attempt) => {
-      const current = attempt === 1 ? delivery : await Db.Deliveries.get(delivery.digestId, subscriberId);
-      if (!current) return;
-      const stopped = current.status === "queued" || current.status === "sending";
-      const to = stopped ? { status: "suppressed" as DeliveryStatus, reason: "erased" as const } : { status: current.status };
-      if (!(await Db.Erasure.anonymizeDelivery(current, to, at))) throw new Db.WriteConflictError(`delivery ${delivery.digestId}`);
-      deliveries++;
-    });
+    // A worker may be writing its batch meanwhile: then the batch is read again and the delivery made anonymous as it stands.
+    if (await Db.Erasure.anonymizeDelivery(delivery.digestId, subscriberId, at)) deliveries++;
   });
   let votes = 0;
   await forEachLimit(await Db.Erasure.votesOf(subscriberId), 8, async (vote) => {

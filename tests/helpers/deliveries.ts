@@ -1,4 +1,5 @@
 /** Reading what a send left in the table; working the send queue by hand. */
+import { randomUUID } from "node:crypto";
 import { DeleteMessageCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { expect } from "vitest";
 import * as Db from "../../core/db";
@@ -70,4 +71,34 @@ export async function workSendQueue(
     }
   }
   return false;
+}
+
+/**
+ * Writes delivery records directly, as planning would (ten to a batch, with their refs and counts), for tests
+ * that need deliveries in given statuses without a send. Answers the batch ids, in order.
+ */
+export async function planDeliveries(records: readonly Delivery[]): Promise<string[]> {
+  const batchIds: string[] = [];
+  for (let i = 0; i < records.length; i += 80) {
+    const page = records.slice(i, i + 80);
+    const batches: Db.DeliveryBatches.Batch[] = [];
+    for (let j = 0; j < page.length; j += 10) {
+      const chunk = page.slice(j, j + 10);
+      const recipients = Object.fromEntries(
+        chunk.map(({ digestId, subscriberId, claimId, leaseUntil, createdAt, ...recipient }) => [subscriberId, recipient]),
+      );
+      const batchId = `test.${randomUUID()}`;
+      batches.push({ digestId: chunk[0]!.digestId, batchId, recipients, version: 0, createdAt: chunk[0]!.createdAt });
+      batchIds.push(batchId);
+    }
+    const planned = await Db.DeliveryBatches.plan(batches);
+    if (planned !== "planned") throw new Error(`planning test deliveries: ${JSON.stringify(planned)}`);
+  }
+  return batchIds;
+}
+
+/** The recipients of a send message's batch, in the order a worker sends them (subscriber order). */
+export async function recipientsOf(message: { digestId: string; batchId: string }): Promise<string[]> {
+  const batch = await Db.DeliveryBatches.read(message.digestId, message.batchId);
+  return Object.keys(batch?.recipients ?? {}).sort();
 }

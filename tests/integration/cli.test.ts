@@ -21,6 +21,7 @@ import { csvNow } from "../helpers/exports";
 import { saveSubscribers } from "../helpers/factories";
 import { useLocalStack } from "../helpers/local";
 import { mailTo, uniqueEmail } from "../helpers/mail";
+import { planDeliveries } from "../helpers/deliveries";
 
 useLocalStack();
 
@@ -238,7 +239,7 @@ async function deliveries(digestId: string, spec: Array<[number, Partial<Deliver
       return { digestId, subscriberId, email, variant: "free", attempts: 1, createdAt: at, updatedAt: at, ...fields };
     }),
   );
-  await Promise.all(records.map((record) => Db.Deliveries.plan(record)));
+  await planDeliveries(records);
 }
 
 describe("tidings on a send", () => {

@@ -17,7 +17,7 @@ import { app } from "../../functions/api/app";
 import { drain } from "../../scripts/local-worker";
 import { connect } from "../../scripts/cli/api";
 import { watch } from "../../scripts/cli/watch";
-import { expectCountersMatchRecords } from "../helpers/deliveries";
+import { expectCountersMatchRecords, planDeliveries } from "../helpers/deliveries";
 import { startDynamoDbProxy } from "../helpers/dynamodb-proxy";
 import { EDITOR_TOKEN, editor, publish } from "../helpers/editor";
 import { createDigestWithStory, saveDigest, saveSubscribers } from "../helpers/factories";
@@ -95,7 +95,7 @@ async function seed(digestId: string, count: number) {
       updatedAt: at,
     };
   });
-  for (let i = 0; i < records.length; i += 50) await Promise.all(records.slice(i, i + 50).map((record) => Db.Deliveries.plan(record)));
+  await planDeliveries(records);
 }
 
 describe("reading the counts", () => {

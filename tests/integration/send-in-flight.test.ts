@@ -1,6 +1,6 @@
 /**
- * A send worker keeps several recipients in flight (`SEND_IN_FLIGHT`), each still claimed before and recorded after
- * its SES call, all paced by the worker's one token bucket. Seen through `helpers/ses-proxy.ts`: the calls really
+ * A send worker keeps several recipients of its batch in flight (`SEND_IN_FLIGHT`), the batch claimed before and
+ * recorded after their SES calls, all paced by the worker's one token bucket. Seen through `helpers/ses-proxy.ts`: the calls really
  * overlap (answers held, the worker keeps as many outstanding as it may and no more), and a burst of messages
  * never gets more calls to SES than the bucket allowed by then, on a clock the test drives (no wall-clock budgets).
  */
@@ -8,10 +8,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as Db from "../../core/db";
 import * as Delivery from "../../core/delivery";
 import { SEND_IN_FLIGHT } from "../../core/delivery/capacity";
-import { sendMessages, type SendMessage } from "../../core/delivery/messages";
-import { expectCountersMatchRecords, workSendQueue } from "../helpers/deliveries";
+import type { SendMessage } from "../../core/delivery/messages";
+import { expectCountersMatchRecords, recipientsOf, workSendQueue } from "../helpers/deliveries";
 import { editor, publish } from "../helpers/editor";
-import { createDigestWithStory, saveSubscribers } from "../helpers/factories";
+import { createDigestWithStory, idsInOneShard, saveSubscribers } from "../helpers/factories";
 import { useLocalStack } from "../helpers/local";
 import { startSesProxy } from "../helpers/ses-proxy";
 
@@ -21,8 +21,12 @@ beforeAll(async () => {
   await publish({ climate: "Climate" }, []);
 });
 
-/** Starts a send of a new digest and plans it, answering its queued recipients (their send messages kept aside). */
-async function plannedRecipients(): Promise<{ digestId: string; recipients: string[] }> {
+/**
+ * Starts a send of a new digest to new subscribers `ids` and plans it, answering the send messages of their batches
+ * (kept aside, as those of anyone else) and their recipients.
+ */
+async function plannedRecipients(ids: readonly string[]): Promise<{ digestId: string; messages: SendMessage[]; recipients: string[] }> {
+  await saveSubscribers(ids.map((id) => ({ id })));
   const { id: digestId } = await createDigestWithStory({ topics: ["climate"] });
   expect((await editor("POST", `/api/digests/${digestId}/send`)).status).toBe(202);
   const aside: SendMessage[] = [];
@@ -31,7 +35,10 @@ async function plannedRecipients(): Promise<{ digestId: string; recipients: stri
     if (body.kind === "send") aside.push(body as SendMessage);
     else expect(await Delivery.handleRecords([message], { bucket: new Delivery.TokenBucket(1000) })).toEqual([]);
   });
-  return { digestId, recipients: aside.flatMap((message) => message.subscriberIds) };
+  const theirs = new Set(ids);
+  const batches = await Promise.all(aside.map(async (message) => ({ message, recipients: await recipientsOf(message) })));
+  const mine = batches.filter((batch) => batch.recipients.every((id) => theirs.has(id)));
+  return { digestId, messages: mine.map((batch) => batch.message), recipients: mine.flatMap((batch) => batch.recipients) };
 }
 
 /**
@@ -55,10 +62,11 @@ const records = (messages: SendMessage[]) => messages.map((message, i) => ({ id:
 
 describe("a send worker with several sends in flight", () => {
   it("keeps as many calls to SES outstanding at once as it has sends in flight, and no more", async () => {
-    await saveSubscribers(Array.from({ length: 10 }, () => ({})));
-    const { digestId, recipients } = await plannedRecipients();
-    expect(recipients.length).toBeGreaterThanOrEqual(10);
-    const message = sendMessages(digestId, recipients.slice(0, 10));
+    // Ten subscribers of one shard: one plan page, one batch of ten.
+    const { digestId, messages, recipients } = await plannedRecipients(idsInOneShard(10));
+    expect(messages).toHaveLength(1);
+    expect(recipients).toHaveLength(10);
+    const message = messages;
     expect(SEND_IN_FLIGHT).toBeGreaterThanOrEqual(4);
     const proxy = await startSesProxy({ hold: true });
     try {
@@ -77,23 +85,23 @@ describe("a send worker with several sends in flight", () => {
     }
     // Each sent once and recorded.
     expect(new Set(proxy.calls.map((call) => call.subscriberId)).size).toBe(10);
-    for (const subscriberId of recipients.slice(0, 10)) {
+    for (const subscriberId of recipients) {
       expect(await Db.Deliveries.get(digestId, subscriberId)).toMatchObject({ status: "sent", messageId: expect.any(String) });
     }
     await expectCountersMatchRecords(digestId);
   });
 
   it("starts no more SES calls over a burst of messages than its bucket allowed by then", async () => {
-    await saveSubscribers(Array.from({ length: 30 }, () => ({})));
-    const { digestId, recipients } = await plannedRecipients();
-    expect(recipients.length).toBeGreaterThanOrEqual(30);
+    const { digestId, messages, recipients } = await plannedRecipients(idsInOneShard(30, 1)); // not the first test's shard
+    expect(messages).toHaveLength(3);
+    expect(recipients).toHaveLength(30);
     const RATE = 10; // per second, one token of burst
     const clock = drivenClock();
     const bucket = new Delivery.TokenBucket(RATE, 1, clock.now, clock.sleep);
     const proxy = await startSesProxy({ clock: clock.now });
     try {
       // One Lambda batch: three messages of 10, worked by one worker with SEND_IN_FLIGHT recipients in flight.
-      expect(await Delivery.handleRecords(records(sendMessages(digestId, recipients.slice(0, 30))), { bucket })).toEqual([]);
+      expect(await Delivery.handleRecords(records(messages), { bucket })).toEqual([]);
     } finally {
       await proxy.stop();
     }

@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import * as Db from "../../../core/db";
+import { shardOf } from "../../../core/db/keys";
 import type { Subscriber } from "../../../core/subscribers";
 
 let counter = 0;
@@ -65,4 +66,17 @@ export async function createSubscribers(
     }
   };
   await Promise.all(Array.from({ length: parallel }, worker));
+}
+
+/**
+ * `count` new subscriber ids in one subscriber shard (the plan reads a shard a page at a time, and batches are
+ * cut from a page), so a send of few subscribers still fills whole batches of 10.
+ */
+export function idsInOneShard(count: number, shard = 0): string[] {
+  const ids: string[] = [];
+  while (ids.length < count) {
+    const id = makeSubscriber().id;
+    if (shardOf(id) === shard) ids.push(id);
+  }
+  return ids;
 }

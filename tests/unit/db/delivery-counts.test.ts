@@ -1,6 +1,6 @@
 /** The arithmetic of a digest's delivery counters (core/db/delivery-counts.ts): what a write changes, and the sum. */
 import { describe, expect, it } from "vitest";
-import { change, counterUpdate, sum, zero } from "../../../core/db/delivery-counts";
+import { change, counterUpdate, difference, sum, zero } from "../../../core/db/delivery-counts";
 import { deliveryStatuses, type DeliveryStatus } from "../../../core/digests/types";
 
 describe("what a delivery's write does to the counts", () => {
@@ -17,7 +17,16 @@ describe("what a delivery's write does to the counts", () => {
 
   it("changes nothing when the status stays (a claim taken over), and writes no counter item", () => {
     expect(change("sending", "sending")).toEqual({});
-    expect(counterUpdate("weekly-2030-W01", "sending", "sending")).toEqual([]);
+    expect(counterUpdate("weekly-2030-W01", change("sending", "sending"))).toEqual([]);
+  });
+});
+
+describe("what a batch write does to the counts", () => {
+  it("takes every status left and adds every status reached, and leaves out what nets to zero", () => {
+    expect(difference([], ["queued", "queued", "skipped"])).toEqual({ queued: 2, skipped: 1 });
+    expect(difference(["queued", "queued", "sent"], ["sending", "sending", "sent"])).toEqual({ queued: -2, sending: 2 });
+    expect(difference(["sending", "sending"], ["sending", "sending"])).toEqual({});
+    expect(counterUpdate("weekly-2030-W01", difference(["sent"], ["sent"]))).toEqual([]);
   });
 });
 
