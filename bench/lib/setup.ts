@@ -30,6 +30,7 @@ export async function freshStack(extra: Record<string, string> = {}): Promise<{ 
   Email.resetClient();
   Queue.resetClient();
   Requests.count("dynamodb", Db.db());
+  Requests.measureCapacity(Db.db());
   Requests.count("sqs", Queue.sqs());
   await publish();
   const { digest } = await Digests.create({ frequency: "weekly", period: "2030-W40" });
