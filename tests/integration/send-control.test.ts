@@ -1,6 +1,7 @@
 /**
  * Cancel and resume on the queue, a page at a time (core/delivery/control.ts): the request answers at once with the
- * digest's new status, and page messages settle (cancel) or re-enqueue (resume) its deliveries. Page messages
+ * digest's new status, and page messages settle (cancel) or re-enqueue (resume) its open delivery batches,
+ * `CONTROL_PAGE_SIZE` batches (not recipients) to a page. Page messages
  * arrive duplicated, and late copies arrive after the chain moved on; one is lost and the recovery sweep takes the
  * chain up again. A cancelled digest ends with nothing queued and sends nothing more; a resumed one sends every
  * recipient exactly once.
@@ -13,7 +14,7 @@ import type { ControlMessage, QueueMessage, SendMessage } from "../../core/deliv
 import type { Step } from "../../core/delivery/send";
 import * as Queue from "../../core/queue";
 import { drain, pending } from "../../scripts/local-worker";
-import { deliveriesOf, workSendQueue } from "../helpers/deliveries";
+import { deliveriesOf, recipientsOf, workSendQueue } from "../helpers/deliveries";
 import { editor, publish } from "../helpers/editor";
 import { createDigest, saveSubscribers } from "../helpers/factories";
 import { useLocalStack } from "../helpers/local";
@@ -70,6 +71,21 @@ function duplicatingPages(now: () => Date, lose: (message: ControlMessage, page:
   };
 }
 
+/** The ids of the digest's open batches, in the order control pages walk them (strongly consistent). */
+async function openBatchIds(digestId: string): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await Db.DeliveryBatches.openPage(digestId, { cursor, consistent: true });
+    ids.push(...page.batchIds);
+    cursor = page.cursor ?? undefined;
+  } while (cursor);
+  return ids;
+}
+
+/** How many control pages walk `open` batches: one per `CONTROL_PAGE_SIZE`, and one more that finds none left. */
+const pagesFor = (open: number) => [Math.ceil(open / CONTROL_PAGE_SIZE), Math.floor(open / CONTROL_PAGE_SIZE) + 1] as const;
+
 /** Starts a send and plans it, keeping its send messages aside (as if their workers were yet to get to them). */
 async function planned(digestId: string): Promise<SendMessage[]> {
   expect((await editor("POST", `/api/digests/${digestId}/send`)).status).toBe(202);
@@ -89,23 +105,32 @@ describe("cancelling a send, a page at a time", () => {
     const { id: digestId } = await createDigest({ period: "2034-W01" });
     const aside = await planned(digestId);
 
-    // Two send messages are sent; a worker dies on the first recipient of a third, whose message is then lost.
+    // Two send messages (batches) are sent; a worker dies holding a third batch, whose message is then lost. A
+    // worker claims its whole batch in one write, so dying right after the claim (at its first recipient) leaves
+    // every recipient of the batch `sending` under a claim that will run out, nothing recorded (before batches,
+    // this held one recipient alone).
     for (const message of aside.slice(0, 2)) expect(await handle(JSON.stringify(message))).toEqual([]);
-    const dead = aside[2]!.subscriberIds[0]!;
+    const sent = (await recipientsOf(aside[0]!)).length + (await recipientsOf(aside[1]!)).length;
+    const held = await recipientsOf(aside[2]!);
+    expect(held.length).toBeGreaterThanOrEqual(2);
     const after = (step: Step, subscriberId: string) => {
-      if (step === "claim" && subscriberId === dead) throw new DiedError("died");
+      if (step === "claim" && subscriberId === held[0]) throw new DiedError("died");
     };
-    // One recipient at a time, so the worker dies holding its first recipient alone (none other in flight).
-    expect(await handle(JSON.stringify(aside[2]), { after, inFlight: 1 })).toHaveLength(1);
-    const sent = aside[0]!.subscriberIds.length + aside[1]!.subscriberIds.length;
-    expect(await Db.Deliveries.countByStatus(digestId)).toMatchObject({ sent, sending: 1, queued: 300 - sent - 1 });
+    expect(await handle(JSON.stringify(aside[2]), { after })).toHaveLength(1);
+    for (const subscriberId of held) {
+      expect(await Db.Deliveries.get(digestId, subscriberId), subscriberId).toMatchObject({ status: "sending", attempts: 1, claimId: expect.any(String) });
+    }
+    expect(await Db.Deliveries.countByStatus(digestId)).toMatchObject({ sent, sending: held.length, queued: 300 - sent - held.length });
+    // Every batch kept aside has a queued recipient (only those get a send message); all but the two sent are open.
+    const open = await openBatchIds(digestId);
+    expect(new Set(open)).toEqual(new Set(aside.slice(2).map((message) => message.batchId)));
 
     // The request answers at once: cancelled, with what is still queued, the cancel not yet worked through.
     const answer = await editor("POST", `/api/digests/${digestId}/cancel`);
     expect(answer.status).toBe(200);
     const { digest: cancelled } = (await answer.json()) as { digest: DigestView };
     expect(cancelled).toMatchObject({ status: "cancelled", control: { action: "cancel", done: false } });
-    expect(cancelled.counts.queued).toBe(300 - sent - 1);
+    expect(cancelled.counts.queued).toBe(300 - sent - held.length);
     expect(await show(digestId)).toMatchObject({ status: "cancelled", control: { done: false } });
 
     const pages = duplicatingPages(pastLeases);
@@ -113,17 +138,25 @@ describe("cancelling a send, a page at a time", () => {
       expect(message.kind).toBe("control");
       await pages.control(message as ControlMessage, body);
     });
-    expect(pages.pages.length).toBeGreaterThanOrEqual(Math.ceil(300 / CONTROL_PAGE_SIZE));
+    // A page per CONTROL_PAGE_SIZE open batches. The walk has one phase now: open batches hold both the queued
+    // recipients and the dead worker's (`sending`), so there is no `sending:` page after the `queued:` ones.
+    const [fewest, most] = pagesFor(open.length);
+    expect(pages.pages.length).toBeGreaterThanOrEqual(fewest);
+    expect(pages.pages.length).toBeLessThanOrEqual(most);
     expect(pages.pages[0]).toBe("queued:");
-    expect(pages.pages.at(-1)).toMatch(/^sending:/);
+    for (const page of pages.pages) expect(page).toMatch(/^queued:/);
+    expect(new Set(pages.pages).size).toBe(pages.pages.length);
 
     const records = await deliveriesOf(digestId);
     expect(records.size).toBe(300);
     for (const delivery of records.values()) {
       if (delivery.status !== "sent") expect(delivery, delivery.subscriberId).toMatchObject({ status: "skipped", reason: "cancelled" });
     }
-    expect(records.get(dead)).toMatchObject({ status: "skipped", reason: "cancelled" });
-    expect(records.get(dead)?.claimId).toBeUndefined();
+    for (const subscriberId of held) {
+      expect(records.get(subscriberId), subscriberId).toMatchObject({ status: "skipped", reason: "cancelled" });
+      expect(records.get(subscriberId)?.claimId).toBeUndefined();
+    }
+    expect(await openBatchIds(digestId)).toEqual([]);
     expect(await Db.Deliveries.countByStatus(digestId)).toMatchObject({ sent, skipped: 300 - sent, queued: 0, sending: 0 });
     expect(await show(digestId)).toMatchObject({ status: "cancelled", control: { action: "cancel", done: true } });
 
@@ -141,13 +174,22 @@ describe("cancelling a send, a page at a time", () => {
     const { id: digestId } = await createDigest({ period: "2034-W02" });
     await planned(digestId); // its send messages never arrive: everything stays queued
     const queued = (await Db.Deliveries.countByStatus(digestId)).queued;
-    expect(queued).toBeGreaterThan(2 * CONTROL_PAGE_SIZE);
+    // More open batches than two pages hold, so the chain has pages left after the lost one.
+    const open = await openBatchIds(digestId);
+    expect(open.length).toBeGreaterThan(2 * CONTROL_PAGE_SIZE);
+    const firstPage = open.slice(0, CONTROL_PAGE_SIZE);
+    const firstPageRecipients = (await Promise.all(firstPage.map((batchId) => recipientsOf({ digestId, batchId })))).flat();
 
     expect((await editor("POST", `/api/digests/${digestId}/cancel`)).status).toBe(200);
     const pages = duplicatingPages(() => new Date(), (_, page) => page === 1); // the second page is lost
     await workByHand(async (message, body) => pages.control(message as ControlMessage, body));
     expect(pages.pages).toHaveLength(1);
-    expect((await Db.Deliveries.countByStatus(digestId)).queued).toBe(queued - CONTROL_PAGE_SIZE);
+    // The first page settled its CONTROL_PAGE_SIZE batches, every recipient in them, and nothing else.
+    expect((await Db.Deliveries.countByStatus(digestId)).queued).toBe(queued - firstPageRecipients.length);
+    for (const subscriberId of firstPageRecipients) {
+      expect(await Db.Deliveries.get(digestId, subscriberId), subscriberId).toMatchObject({ status: "skipped", reason: "cancelled" });
+    }
+    expect(await openBatchIds(digestId)).toEqual(open.slice(CONTROL_PAGE_SIZE));
     expect(await show(digestId)).toMatchObject({ control: { done: false } });
 
     // A sweep before the chain counts as stalled leaves it; one after takes it up where it stopped.
@@ -156,6 +198,7 @@ describe("cancelling a send, a page at a time", () => {
     await Delivery.recoverAll(new Date(Date.now() + CONTROL_STALL_MS + 1000));
     await drain({ workers: 1, bucket });
     expect(await Db.Deliveries.countByStatus(digestId)).toMatchObject({ sent: 0, skipped: queued, queued: 0, sending: 0 });
+    expect(await openBatchIds(digestId)).toEqual([]);
     expect(await show(digestId)).toMatchObject({ status: "cancelled", control: { action: "cancel", done: true } });
   });
 });
@@ -176,13 +219,18 @@ describe("resuming a paused send, a page at a time", () => {
     const { digest: resumed } = (await answer.json()) as { digest: DigestView };
     expect(resumed).toMatchObject({ status: "sending", control: { action: "resume", done: false } });
     expect(resumed.counts.queued).toBe(250);
+    const open = await openBatchIds(digestId);
+    expect(new Set(open)).toEqual(new Set(aside.map((message) => message.batchId)));
 
     const pages = duplicatingPages(() => new Date());
     await workByHand(async (message, body) => {
       if (message.kind === "control") await pages.control(message, body);
       else expect(await handle(body)).toEqual([]);
     });
-    expect(pages.pages.length).toBeGreaterThanOrEqual(Math.ceil(250 / CONTROL_PAGE_SIZE));
+    // A page per CONTROL_PAGE_SIZE open batches (each page's send messages, one per batch, were enqueued twice).
+    const [fewest, most] = pagesFor(open.length);
+    expect(pages.pages.length).toBeGreaterThanOrEqual(fewest);
+    expect(pages.pages.length).toBeLessThanOrEqual(most);
     // The send messages of before the pause arrive late: they change nothing.
     await Queue.enqueue(aside);
     await drain({ workers: 2, bucket });

@@ -7,11 +7,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as Db from "../../core/db";
 import * as Delivery from "../../core/delivery";
+import { sendMessages, type QueueMessage } from "../../core/delivery/messages";
 import type { Step } from "../../core/delivery/send";
+import * as Queue from "../../core/queue";
 import type { Subscriber } from "../../core/subscribers";
 import { drain } from "../../scripts/local-worker";
 import { editor, publish } from "../helpers/editor";
-import { expectCountersMatchRecords } from "../helpers/deliveries";
+import { expectCountersMatchRecords, recipientsOf, workSendQueue } from "../helpers/deliveries";
 import { createDigestWithStory, saveSubscribers } from "../helpers/factories";
 import { useLocalStack } from "../helpers/local";
 import { mailTo } from "../helpers/mail";
@@ -89,15 +91,47 @@ describe("impatient editors and duplicate messages", () => {
     const { id: digestId } = await createDigestWithStory({ topics: ["climate"] });
     const triggers = await Promise.all(Array.from({ length: 5 }, () => editor("POST", `/api/digests/${digestId}/send`)));
     expect(triggers.map((r) => r.status)).toEqual([202, 202, 202, 202, 202]);
-    await drain({ workers: 2, bucket: new Delivery.TokenBucket(1000) });
-    // Duplicates of every send message, and a recovery sweep as if the digest were still sending.
-    const { handleRecords } = Delivery;
-    const ids = subscribers.map((s) => s.id);
-    await handleRecords([{ id: "dup", body: JSON.stringify({ kind: "send", digestId, subscriberIds: ids.slice(0, 10) }) }], {
-      bucket: new Delivery.TokenBucket(1000),
+    // Work the queue by hand, as workers would, with every message duplicated: each plan and send message is
+    // handled by two workers at once, each send message's copy comes back later (after its batch was sent), and the
+    // send is triggered again while it runs.
+    const bucket = new Delivery.TokenBucket(1000);
+    const copies = new Set<string>();
+    const batches = new Set<string>();
+    const emptied = await workSendQueue(async ({ id, body }) => {
+      const message = JSON.parse(body) as QueueMessage;
+      if (message.kind === "send" && copies.has(body)) {
+        expect(await Delivery.handleRecords([{ id, body }], { bucket })).toEqual([]); // a late copy
+        return;
+      }
+      if (message.kind === "send" && batches.size === 0) expect((await editor("POST", `/api/digests/${digestId}/send`)).status).toBe(202);
+      const twins = await Promise.all([1, 2].map(() => Delivery.handleRecords([{ id: `${id}-${Math.random()}`, body }], { bucket })));
+      expect(twins).toEqual([[], []]);
+      if (message.kind !== "send") return;
+      expect(message.digestId).toBe(digestId);
+      batches.add(message.batchId);
+      copies.add(body);
+      await Queue.enqueue([message]);
     });
+    expect(emptied).toBe(true);
+    // The duplicated messages were the real ones: one per batch holding any of these subscribers.
+    const recipients = new Set((await Promise.all([...batches].map((batchId) => recipientsOf({ digestId, batchId })))).flat());
+    for (const subscriber of subscribers) expect(recipients.has(subscriber.id), subscriber.id).toBe(true);
+    expect((await Db.Digests.get(digestId))?.status).toBe("sent");
+
+    // After it was sent: a copy of every batch's send message again, listed from the table (as a redrive from the
+    // dead-letter queue would bring them), the send triggered again, and a recovery sweep.
+    const listed: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await Db.DeliveryBatches.page(digestId, { cursor, consistent: true });
+      listed.push(...page.batches.map((batch) => batch.batchId));
+      cursor = page.cursor ?? undefined;
+    } while (cursor);
+    expect(listed.length).toBeGreaterThanOrEqual(batches.size);
+    await Queue.enqueue(sendMessages(digestId, listed));
     expect((await editor("POST", `/api/digests/${digestId}/send`)).status).toBe(202);
-    await drain({ workers: 1, bucket: new Delivery.TokenBucket(1000) });
+    await Delivery.recoverAll(new Date(Date.now() + Delivery.LEASE_MS + 1000));
+    await drain({ workers: 2, bucket });
     for (const subscriber of subscribers) expect(await mailTo(subscriber.email)).toHaveLength(1);
     // Duplicated plan and send messages, and transitions that lost their race, counted nothing twice.
     await expectCountersMatchRecords(digestId);
