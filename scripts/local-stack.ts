@@ -194,7 +194,6 @@ async function startDynamoDbLocal(port: number): Promise<StandIn> {
   const java = spawn("java", args, {
     detached: true,
     stdio: ["ignore", "ignore", "pipe"],
-    // A short-lived in-memory database needs no optimising compiler and little heap; it starts faster without.
     env: { ...process.env, JAVA_TOOL_OPTIONS: JAVA_OPTIONS },
   });
   if (java.pid === undefined) {

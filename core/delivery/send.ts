@@ -122,14 +122,19 @@ async function sendClaimed(
   try {
     await bounded(work, options.inFlight ?? SEND_IN_FLIGHT, () => shared.stopped, async (subscriberId) => {
       started.add(subscriberId);
-      const result = await sendOne(digest, subscriberId, claim.batch.recipients[subscriberId]!, found.get(subscriberId) ?? {}, options, shared);
-      results.set(subscriberId, result);
-      if (result.kind === "handback") shared.stopped = true;
+      try {
+        const result = await sendOne(digest, subscriberId, claim.batch.recipients[subscriberId]!, found.get(subscriberId) ?? {}, options, shared);
+        results.set(subscriberId, result);
+        if (result.kind === "handback") shared.stopped = true;
+      } catch (error) {
+        results.set(subscriberId, { kind: "attempt", error: describe(error) });
+        throw error;
+      }
     });
   } catch (error) {
     // Something threw mid-batch (in tests: the worker "died"). What is known is still recorded, so it is not sent
-    // twice; the recipient it threw for stays `sending` under the claim's lease (SES may have accepted it) for the
-    // next attempt, and those never started go back to `queued`. The message is retried.
+    // twice; the recipient it threw for stays `sending` under a lease of its own (SES may have accepted it) until
+    // its next attempt, and those never started go back to `queued`. The message is retried.
     failure = { error };
   }
   for (const id of work) if (!started.has(id)) results.set(id, { kind: "handback" });
@@ -233,7 +238,7 @@ async function claimBatch(digestId: string, batchId: string, now: () => Date) {
 /**
  * Records the outcomes in one write of the batch, if this worker's claim still holds it (else another worker took
  * the batch over after the lease ran out, and sends what was not recorded: logged), and ends the claim. A
- * recipient whose attempt failed keeps a lease of its own, which spaces the next attempt.
+ * recipient whose attempt failed keeps the claim's lease as its own, which spaces the next attempt.
  */
 async function record(claimed: Batch, claimId: string, results: ReadonlyMap<string, Result>, at: Date) {
   const updatedAt = at.toISOString();
@@ -252,7 +257,10 @@ async function record(claimed: Batch, claimId: string, results: ReadonlyMap<stri
         if (result.kind === "settle") {
           const { error, ...rest } = recipient; // an earlier attempt's error is no longer the story (unless it is this one)
           next[id] = { ...rest, ...result.set, status: result.status, updatedAt };
-        } else if (result.kind === "attempt") next[id] = { ...recipient, error: result.error, updatedAt, leaseUntil: at.getTime() + LEASE_MS };
+        } else if (result.kind === "attempt") {
+          // The claim's lease, as if it were still held: the next attempt comes no sooner than a dead worker's would.
+          next[id] = { ...recipient, error: result.error, updatedAt, leaseUntil: current.leaseUntil ?? at.getTime() + LEASE_MS };
+        }
         else if (result.kind === "handback") next[id] = { ...recipient, status: "queued", attempts: recipient.attempts - 1, updatedAt };
         else {
           // Erased after this delivery was planned: keep only the anonymous count, as erasure itself does.
