@@ -22,7 +22,7 @@ import { log } from "../log";
 import * as Queue from "../queue";
 import { finishIfDone } from "./finish";
 import { sendMessages, type ControlMessage } from "./messages";
-import { settleCancelled } from "./send";
+import { settleCancelled } from "./claims";
 
 /**
  * Open batches per page: a cancel page is 10 batch writes (a read and a transaction each, all at once: well under
