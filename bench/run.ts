@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every benchmark in `bench/*.bench.ts`, one after another, each in a fresh Node process (so one
  * cannot warm or slow the next), then BENCHMARKS.md from their sections. `npm run bench -- render send` runs
- * only those (BENCHMARKS.md keeps the other sections from their last run).
+ * only those (BENCHMARKS.md keeps the other sections from their last run); `npm run bench -- --report` runs none
+ * and writes BENCHMARKS.md again from the last results (and `bench/scale.md`).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -15,7 +16,8 @@ const all = readdirSync(here)
   .filter((file) => file.endsWith(".bench.ts"))
   .map((file) => file.replace(/\.bench\.ts$/, ""))
   .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-const wanted = process.argv.slice(2);
+const reportOnly = process.argv.includes("--report");
+const wanted = process.argv.slice(2).filter((name) => name !== "--report");
 const unknown = wanted.filter((name) => !all.includes(name));
 if (unknown.length) {
   console.error(`No such benchmark: ${unknown.join(", ")} (there are: ${all.join(", ")})`);
@@ -24,7 +26,7 @@ if (unknown.length) {
 
 const started = Date.now();
 const failed: string[] = [];
-for (const name of wanted.length ? wanted : all) {
+for (const name of reportOnly ? [] : wanted.length ? wanted : all) {
   console.log(`\n=== ${name} ===`);
   const run = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", join(here, `${name}.bench.ts`)], {
     stdio: "inherit",
@@ -46,7 +48,8 @@ writeFileSync(
   `${[
     head,
     `Latest figures: \`npm run bench\` on ${host.date.slice(0, 10)}, ${host.cores} × ${host.cpu}, ` +
-      `${host.memoryGiB} GiB, Node ${host.node} (${host.platform}); the whole run took ${minutes.toFixed(1)} minutes. ` +
+      `${host.memoryGiB} GiB, Node ${host.node} (${host.platform})` +
+      (reportOnly ? ". " : `; the whole run took ${minutes.toFixed(1)} minutes. `) +
       "Each benchmark's raw figures are in `bench/results/<name>.json`.",
     ...sections,
     paper,

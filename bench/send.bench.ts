@@ -5,7 +5,8 @@
  * Settings (environment): BENCH_SUBSCRIBERS (default 12,000, what fits the 15-minute `npm run bench` on 2 cores; the issue's figure is 100,000), BENCH_WORKERS
  * (in-process send workers, SEND_CONCURRENCY; default 8), BENCH_RATE (the paced run, default 500),
  * BENCH_BASELINE_SAMPLE (subscribers for the baselines, default 3,500: about 30 s at listmonk's 100 a second),
- * BENCH_NAIVE_SECONDS (how long the naive loop runs, default 30).
+ * BENCH_NAIVE_SECONDS (how long the naive loop runs, default 30), BENCH_WARMUP (subscribers of a first, unmeasured
+ * send, default 2,000, so that neither measured run pays for warming up this process: module loading and the JIT).
  */
 import "./lib/quiet";
 import * as Db from "../core/db";
@@ -27,10 +28,13 @@ const WORKERS = setting("BENCH_WORKERS", 8);
 const RATE = setting("BENCH_RATE", 500);
 const SAMPLE = setting("BENCH_BASELINE_SAMPLE", 3_500);
 const NAIVE_SECONDS = setting("BENCH_NAIVE_SECONDS", 30);
+const WARMUP = setting("BENCH_WARMUP", 2_000);
 
 const n = (value: number) => fmt(value);
 const started = performance.now();
 
+console.log(`Warming up: ${n(WARMUP)} subscribers, not measured`);
+await runPipeline({ subscribers: WARMUP, rate: Infinity, workers: WORKERS });
 console.log(`Tidings, unlimited: ${n(SUBSCRIBERS)} subscribers, ${WORKERS} workers`);
 const unlimited = await runPipeline({ subscribers: SUBSCRIBERS, rate: Infinity, workers: WORKERS });
 console.log(`Tidings at ${RATE}/s: ${n(SUBSCRIBERS)} subscribers, ${WORKERS} workers`);
@@ -160,7 +164,7 @@ writeResult({
   name: "send",
   title: "Send pipeline",
   figures: {
-    settings: { subscribers: SUBSCRIBERS, workers: WORKERS, rate: RATE, baselineSample: SAMPLE, naiveSeconds: NAIVE_SECONDS, cores },
+    settings: { subscribers: SUBSCRIBERS, workers: WORKERS, rate: RATE, baselineSample: SAMPLE, naiveSeconds: NAIVE_SECONDS, warmup: WARMUP, cores },
     unlimited,
     paced,
     listmonkLike: listmonk,
@@ -182,7 +186,8 @@ A weekly digest sent to ${n(SUBSCRIBERS)} subscribers through the real local sta
 the SES emulator; each run on a fresh one), from \`send\` until the last delivery is recorded and the digest is
 \`sent\`, with ${WORKERS} send workers (SEND_CONCURRENCY) in one Node process and the stand-ins in their own
 processes. One subscriber in eight follows only a topic with no article this week: planned and skipped, no email.
-After each run every email is checked: one per eligible reader, none twice. The baselines run on ${n(SAMPLE)} of the
+After each run every email is checked: one per eligible reader, none twice. A first send to ${n(WARMUP)} subscribers,
+not measured, warms this process up (module loading, the JIT) for both runs. The baselines run on ${n(SAMPLE)} of the
 same subscribers (the naive loop for ${NAIVE_SECONDS} s). \`BENCH_SUBSCRIBERS=100000 npm run bench -- send\` runs the
 issue's full size; at the rate above, 100,000 subscribers take about ${fmt(hundredThousand, 1)} minutes per run.
 
