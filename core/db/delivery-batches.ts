@@ -14,6 +14,7 @@ import { decodeCursor, encodeCursor } from "./cursor";
 import * as Counts from "./delivery-counts";
 import { cancellationCodes, isConditionFailure } from "./errors";
 import * as keys from "./keys";
+import { queryAll } from "./query";
 import { untilProcessed } from "./retry";
 
 /**
@@ -157,20 +158,12 @@ export async function batchIdOf(subscriberId: string, digestId: string): Promise
 /** A subscriber's delivery refs, every digest (export, erasure): their own partition, read consistently. */
 export async function refsOf(subscriberId: string): Promise<Array<{ digestId: string; batchId: string }>> {
   const refs: Array<{ digestId: string; batchId: string }> = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const { Items = [], LastEvaluatedKey } = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: { ":pk": keys.deliveryRef.key(subscriberId, "").pk, ":prefix": keys.deliveryRef.prefix },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    refs.push(...Items.map((item) => ({ digestId: item.digestId as string, batchId: item.batchId as string })));
-    start = LastEvaluatedKey;
-  } while (start);
+  const items = queryAll({
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+    ExpressionAttributeValues: { ":pk": keys.deliveryRef.key(subscriberId, "").pk, ":prefix": keys.deliveryRef.prefix },
+    ConsistentRead: true,
+  });
+  for await (const item of items) refs.push({ digestId: item.digestId as string, batchId: item.batchId as string });
   return refs;
 }
 
