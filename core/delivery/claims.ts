@@ -130,7 +130,8 @@ export async function record(claimed: Batch, claimId: string, results: ReadonlyM
         } else {
           // Erased after this delivery was planned: keep only the anonymous count, as erasure itself does.
           delete next[id];
-          next[Db.Erasure.anonymousId()] = { email: "", status: "suppressed", reason: "erased", variant: recipient.variant, attempts: recipient.attempts, updatedAt };
+          const { variant, attempts } = recipient;
+          next[Db.Erasure.anonymousId()] = { email: "", status: "suppressed", reason: "erased", variant, attempts, updatedAt };
         }
       }
       const { claimId: _, leaseUntil, ...rest } = current;

@@ -10,7 +10,8 @@
  * - **resume**: the open batches go back on the queue in send messages; claims make a recipient sent once.
  *
  * The digest records where its cancel or resume has got to (`control.position`: `queued:<cursor>`, then `done`;
- * a `sending:` position, which older versions walked second, is done at once). A page message works only if the position still stands where the message
+ * a `sending:` position, which older versions walked second, is done at once). A page message works only if the
+ * position still stands where the message
  * starts, and moves it only from there, so a duplicated page message does nothing twice; a message of an earlier
  * cancel or resume (another `run`) does nothing. A chain that stops moving (a page message lost to the dead-letter
  * queue, a crash between recording a page and enqueueing the next) is taken up again by the recovery sweep.

@@ -37,7 +37,8 @@ export async function planPage(message: PlanMessage, now = new Date()): Promise<
     page.subscribers.map(async (subscriber, i): Promise<[string, Db.DeliveryBatches.Recipient]> => {
       const reason = await skipReason(digest, subscriber, readers[i]!, now);
       const status = reason ? "skipped" : "queued";
-      return [subscriber.id, { email: subscriber.email, status, variant: readers[i]!.variant, ...(reason && { reason }), attempts: 0, updatedAt: at }];
+      const { variant } = readers[i]!;
+      return [subscriber.id, { email: subscriber.email, status, variant, ...(reason && { reason }), attempts: 0, updatedAt: at }];
     }),
   );
   const ids = batchIds(digest.id, message);
@@ -56,7 +57,8 @@ export async function planPage(message: PlanMessage, now = new Date()): Promise<
     }
     if (planned === "exists") {
       // Planned before (this message's twin, or a run that stopped before recording progress): send what is open.
-      const existing = await Db.DeliveryBatches.readMany(digest.id, Array.from({ length: PLAN_PAGE_SIZE / RECIPIENTS_PER_BATCH }, (_, n) => ids(n)));
+      const pageIds = Array.from({ length: PLAN_PAGE_SIZE / RECIPIENTS_PER_BATCH }, (_, n) => ids(n));
+      const existing = await Db.DeliveryBatches.readMany(digest.id, pageIds);
       await Queue.enqueue(sendMessages(digest.id, existing.filter(hasQueued).map((batch) => batch.batchId)));
       break;
     }

@@ -68,13 +68,14 @@ async function requeue(digestId: string, now: number, staleBefore: number | unde
   do {
     const page = await Db.DeliveryBatches.openPage(digestId, { cursor, limit: 100 });
     const batches = await Db.DeliveryBatches.readMany(digestId, page.batchIds);
-    const stale = batches.filter((batch) =>
-      Object.values(batch.recipients).some((recipient) =>
+    const stale = batches.filter((batch) => {
+      const claimed = Boolean(batch.claimId) && (batch.leaseUntil ?? 0) >= now;
+      return Object.values(batch.recipients).some((recipient) =>
         recipient.status === "queued"
-          ? staleBefore !== undefined && Date.parse(recipient.updatedAt) <= staleBefore && !(batch.claimId && (batch.leaseUntil ?? 0) >= now)
+          ? staleBefore !== undefined && Date.parse(recipient.updatedAt) <= staleBefore && !claimed
           : recipient.status === "sending" && Db.DeliveryBatches.heldUntil(batch, recipient) < now,
-      ),
-    );
+      );
+    });
     await Queue.enqueue(sendMessages(digestId, stale.map((batch) => batch.batchId)));
     for (const batch of stale) count += Object.values(batch.recipients).filter(Db.DeliveryBatches.isOpen).length;
     cursor = page.cursor ?? undefined;

@@ -155,7 +155,10 @@ async function rememberAskedShown(digest: Digests.Digest, batch: Batch, results:
     if (result.kind !== "settle" || result.status !== "sent" || !recipient) continue;
     const prepared = await preparedFor(digest, recipient.variant);
     await Digests.recordAskedShown(digest.id, prepared, recipient).catch((error: unknown) =>
-      log.warn({ event: "votes.covered_not_recorded", digestId: digest.id, subscriberId: id, batchId: batch.batchId, error: String(error) }, "covered topics not recorded"),
+      log.warn(
+        { event: "votes.covered_not_recorded", digestId: digest.id, subscriberId: id, batchId: batch.batchId, error: String(error) },
+        "covered topics not recorded",
+      ),
     );
   }
 }
@@ -180,7 +183,8 @@ async function sendOne(
   const failedAttempt = (error: unknown): Result => {
     const described = describe(error);
     const last = claimed.attempts >= MAX_ATTEMPTS;
-    log.warn({ event: "delivery.attempt_failed", digestId: digest.id, subscriberId, attempts: claimed.attempts, last, error: described }, "delivery attempt failed");
+    const event = { event: "delivery.attempt_failed", digestId: digest.id, subscriberId, attempts: claimed.attempts, last, error: described };
+    log.warn(event, "delivery attempt failed");
     return last ? { kind: "settle", status: "failed", set: { error: described } } : { kind: "attempt", error: described };
   };
   let email: Email.Message;
