@@ -10,6 +10,7 @@ import * as StripeApi from "../stripe";
 import type { Stripe } from "../stripe";
 import { log } from "../log";
 import * as SignIn from "../signin";
+import { hashIp } from "../subscribers/signup";
 import type { Subscriber } from "../subscribers/types";
 import { SUBSCRIBER_KEY } from "./resolve";
 import { customersOf } from "./sync";
@@ -26,8 +27,15 @@ export type CheckoutInput =
    */
   | { tierId: string; email: string };
 
-/** A Checkout session's URL for the tier. */
-export async function checkout(input: CheckoutInput): Promise<{ url: string }> {
+/**
+ * Checkout sessions one IP address's network may start per window (each is a call to Stripe's API, which limits
+ * the account as a whole: a client looping on `/join` would otherwise spend the rate webhooks and the portal need,
+ * or try cards). As generous as sign-ups from one network; more get 429.
+ */
+export const CHECKOUTS = { perIp: 20, perIpWindowSeconds: 60 * 60 };
+
+/** A Checkout session's URL for the tier, for a visitor from `context.ip` (counted against `CHECKOUTS`). */
+export async function checkout(input: CheckoutInput, context: { ip: string }, now = new Date()): Promise<{ url: string }> {
   const config = Config.get();
   const tier = config.TIERS.find((t) => t.id === input.tierId);
   if (!tier) {
@@ -36,6 +44,12 @@ export async function checkout(input: CheckoutInput): Promise<{ url: string }> {
     });
   }
   const stripe = await StripeApi.stripe(); // 503 without keys, before anything else is looked at
+  const perIp = await Db.RateLimits.hit("checkout-ip", hashIp(context.ip), CHECKOUTS.perIp, CHECKOUTS.perIpWindowSeconds, now);
+  if (!perIp.allowed) {
+    throw new VisibleError("rate_limited", "rate_limited", "Too many checkouts started from this network. Try again later.", {
+      retryAfterSeconds: perIp.retryAfterSeconds,
+    });
+  }
 
   const signedIn = "subscriber" in input ? input.subscriber : undefined;
   const email = "subscriber" in input ? input.subscriber.email : input.email;

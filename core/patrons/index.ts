@@ -3,7 +3,7 @@
  * Memberships). Their state follows Stripe's API, whatever order Stripe's webhooks come in (`sync.ts`), under
  * the rules of `rules.ts`; each change of status owes one email (`notify.ts`).
  */
-export { checkout, portal, type CheckoutInput } from "./checkout";
+export { checkout, CHECKOUTS, portal, type CheckoutInput } from "./checkout";
 export { comp, type CompInput } from "./comp";
 export { expire, type ExpiryReport } from "./expire";
 export { reconcile, type ReconcileReport } from "./reconcile";

@@ -13,7 +13,7 @@ import * as StripeApi from "../../core/stripe";
 import { handler as expireComps } from "../../functions/cron/expire-comps";
 import { editor } from "../helpers/editor";
 import { savePatron, saveSubscriber, signedIn as startSession } from "../helpers/factories";
-import { postJson, request } from "../helpers/http";
+import { postForm, postJson, randomIp, request } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
 import { mailTo, uniqueEmail } from "../helpers/mail";
 import { body, deliver, stripeMember, useFakeStripe } from "../helpers/stripe";
@@ -42,6 +42,24 @@ describe("tiers", () => {
 });
 
 describe("checkout", () => {
+  it("is limited per network: past the limit a 429 with Retry-After, and no Stripe session; another network goes on", async () => {
+    const ip = randomIp();
+    for (let i = 0; i < Patrons.CHECKOUTS.perIp; i++) {
+      const path = i % 2 ? "/api/membership/checkout" : "/join";
+      const fields = { tier: "coffee", email: uniqueEmail("limit") };
+      const response = i % 2 ? await postJson(path, fields, ip) : await postForm(path, fields, ip);
+      expect(response.status, `checkout ${i + 1}`).toBe(i % 2 ? 200 : 303);
+    }
+    const sessions = stripe.fake.checkoutSessions.length;
+    const refused = await postJson("/api/membership/checkout", { tier: "coffee", email: uniqueEmail("limit") }, ip);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await body(refused)).error.code).toBe("rate_limited");
+    expect((await postForm("/join", { tier: "coffee", email: uniqueEmail("limit") }, ip)).status).toBe(429);
+    expect(stripe.fake.checkoutSessions.length).toBe(sessions);
+    expect((await postJson("/api/membership/checkout", { tier: "coffee", email: uniqueEmail("limit") }, randomIp())).status).toBe(200);
+  });
+
   it("without a session: a Checkout session in subscription mode for the tier's price, for the address given", async () => {
     const email = uniqueEmail("anon");
     const response = await postJson("/api/membership/checkout", { tier: "co-creator", email });

@@ -15,6 +15,7 @@ import { VisibleError } from "../../../core/errors";
 import * as Patrons from "../../../core/patrons";
 import * as StripeApi from "../../../core/stripe";
 import * as Subscribers from "../../../core/subscribers";
+import { clientIp } from "../client-ip";
 import { editorSecurity, type EditorEnv } from "../editor-auth";
 import { editorErrors, form, htmlPage, json, jsonError } from "../openapi";
 import { optionalSession, requireSession, type MaybeSignedIn, type SignedIn } from "../session";
@@ -100,19 +101,21 @@ membershipRoutes.openapi(
       400: jsonError("Unknown tier, or no email without a session"),
       403: jsonError("A cookie-authenticated request from another origin"),
       409: jsonError("Already a patron: use the billing portal"),
+      429: jsonError("Too many checkouts started from this network; Retry-After says when to try again"),
       503: unavailable,
     },
   }),
   async (c) => {
     const { tier, email } = c.req.valid("json");
     const subscriber = c.var.subscriber;
-    if (subscriber) return c.json(await Patrons.checkout({ tierId: tier, subscriber }), 200);
+    const visitor = { ip: clientIp(c) };
+    if (subscriber) return c.json(await Patrons.checkout({ tierId: tier, subscriber }, visitor), 200);
     if (!email) {
       throw new VisibleError("invalid", "invalid_request", "Sign in, or give the email address to join with.", {
         fields: { email: "required without a session" },
       });
     }
-    return c.json(await Patrons.checkout({ tierId: tier, email }), 200);
+    return c.json(await Patrons.checkout({ tierId: tier, email }, visitor), 200);
   },
 );
 
@@ -195,6 +198,7 @@ membershipRoutes.openapi(
       303: redirect("To Stripe Checkout"),
       400: htmlPage("Unknown tier, or no email"),
       409: htmlPage("Already a patron"),
+      429: htmlPage("Too many checkouts started from this network"),
       503: htmlPage("Stripe not configured"),
     },
   }),
@@ -203,7 +207,8 @@ membershipRoutes.openapi(
     const { tier, email } = c.req.valid("form");
     const subscriber = c.var.subscriber;
     if (!subscriber && !email) throw new VisibleError("invalid", "invalid_request", "Give the email address to join with.");
-    const { url } = await Patrons.checkout(subscriber ? { tierId: tier, subscriber } : { tierId: tier, email: email! });
+    const input = subscriber ? { tierId: tier, subscriber } : { tierId: tier, email: email! };
+    const { url } = await Patrons.checkout(input, { ip: clientIp(c) });
     return c.redirect(url, 303);
   },
 );
