@@ -4,10 +4,13 @@
  * same name), and described in the OpenAPI document they are served with.
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { getCookie } from "hono/cookie";
 import { secureHeaders } from "hono/secure-headers";
 import * as Config from "../../core/config";
 import { VisibleError } from "../../core/errors";
+import * as SignIn from "../../core/signin";
 import { invalidRequest, notFound, onError } from "./errors";
 import { accountRoutes } from "./routes/account";
 import { articleRoutes } from "./routes/articles";
@@ -24,6 +27,21 @@ import { topicRoutes } from "./routes/topics";
 
 /** Request bodies above this are refused with 413 before they are read further. */
 export const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * A response to a request that carries a credential (a session cookie, a link token in the URL, an editor's
+ * bearer token), or to anything but a GET, is that caller's alone: `Cache-Control: no-store`, so neither a shared
+ * cache nor the browser keeps it (a reader's preferences page, `/join` or `/topics` while signed in, `/account`,
+ * what a link's form answers, editor JSON).
+ */
+const noStoreWhenPersonal: MiddlewareHandler = async (c, next) => {
+  await next();
+  const credential =
+    getCookie(c, SignIn.COOKIE) !== undefined || c.req.query("token") !== undefined || c.req.header("authorization") !== undefined;
+  // A POST's answer (a link token's form, a sign-in, a checkout) is about what that caller just did.
+  const personal = credential || (c.req.method !== "GET" && c.req.method !== "HEAD");
+  if (personal) c.res.headers.set("Cache-Control", "no-store");
+};
 
 export function createApp() {
   const app = new OpenAPIHono({
@@ -42,6 +60,7 @@ export function createApp() {
   // with a form's POST, which the session's Origin check must refuse (sign-in, votes, sign out would all fail).
   // `same-origin` still keeps the link tokens in our URLs from leaking to other sites.
   app.use(secureHeaders({ crossOriginResourcePolicy: "same-origin", referrerPolicy: "same-origin" }));
+  app.use(noStoreWhenPersonal);
   const limit = (maxSize: number) =>
     bodyLimit({
       maxSize,

@@ -397,6 +397,8 @@ describe("positive controls: the right credential gets through the same requests
       (refusedByGuard || refusedToken || response.status >= 500 ? failed : passed).push(
         `${key(op)} → ${response.status} ${refusedByGuard || refusedToken ? text.slice(0, 120) : ""}`,
       );
+      // What a credential gets is the caller's alone: never stored by a browser or a shared cache.
+      if (response.headers.get("cache-control") !== "no-store") failed.push(`${key(op)}: Cache-Control ${response.headers.get("cache-control")}`);
     };
     // Read-only first, then the ones that change things; the account deletions last.
     const order = (op: Operation) => (op.method === "GET" ? 0 : op.path.includes("delete") ? 2 : 1);
@@ -416,7 +418,7 @@ describe("positive controls: the right credential gets through the same requests
         );
       }
     }
-    console.log(`authz: positive controls passed on ${passed.length} routes`);
+    console.log(`authz: positive controls passed on ${passed.length} routes, each answered Cache-Control: no-store`);
     expect(failed).toEqual([]);
   });
 });

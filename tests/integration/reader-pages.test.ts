@@ -294,3 +294,20 @@ describe("error pages", () => {
     expect(((await api.json()) as any).error.code).toBe("not_found");
   });
 });
+
+describe("what a browser or a shared cache may keep", () => {
+  it("keeps nothing a credential got: public pages while signed in, a link's page, a form's answer; public pages alone stay cacheable", async () => {
+    const reader = await signedIn({});
+    const noStore = (response: Response) => response.headers.get("cache-control");
+    for (const path of ["/", "/topics", "/join", "/account"]) {
+      const response = await reader.call("GET", path);
+      expect(noStore(response), `${path} signed in (${response.status})`).toBe("no-store");
+    }
+    const preferences = await request(signedLink("manage", reader.id).path);
+    expect(preferences.status).toBe(200);
+    expect(noStore(preferences)).toBe("no-store");
+    const unsubscribed = await postForm("/unsubscribe", { token: Tokens.sign("unsubscribe", reader.id) }, randomIp());
+    expect(noStore(unsubscribed)).toBe("no-store");
+    expect(noStore(await request("/topics"))).toBeNull();
+  });
+});
