@@ -4,7 +4,7 @@
  * valid only while its stored record exists and has not expired, so signing out (deleting the record) ends it
  * even though the signed value would still verify.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import * as Db from "../db";
 import { VisibleError } from "../errors";
 import { log } from "../log";
@@ -17,6 +17,12 @@ export type Session = Db.Sessions.Session;
 /** How long a session lasts, in seconds: the `session` token's lifetime, and the cookie's Max-Age. */
 export const SESSION_SECONDS = Tokens.lifetimes.session;
 
+/**
+ * A session id as logged: a hash of it, enough to follow one session through the logs (started, ended), not the
+ * id itself, which with the subscriber id is most of a credential.
+ */
+const logged = (sessionId: string) => createHash("sha256").update(`session:${sessionId}`).digest("base64url").slice(0, 16);
+
 /** Starts a session for a subscriber: stores its record and answers it with the cookie value that names it. */
 export async function start(subscriberId: string, now = new Date()): Promise<{ session: Session; cookie: string }> {
   const session: Session = {
@@ -26,7 +32,7 @@ export async function start(subscriberId: string, now = new Date()): Promise<{ s
     expiresAt: Math.floor(now.getTime() / 1000) + SESSION_SECONDS,
   };
   await Db.Sessions.put(session);
-  log.info({ event: "session.started", subscriberId, sessionId: session.id }, "signed in");
+  log.info({ event: "session.started", subscriberId, session: logged(session.id) }, "signed in");
   return { session, cookie: Tokens.sign("session", `${subscriberId}~${session.id}`, now) };
 }
 
@@ -52,7 +58,7 @@ export async function end(cookie: string | undefined, now = new Date()): Promise
   const ids = parse(cookie, now);
   if (!ids) return;
   await Db.Sessions.remove(ids.subscriberId, ids.sessionId);
-  log.info({ event: "session.ended", subscriberId: ids.subscriberId, sessionId: ids.sessionId }, "signed out");
+  log.info({ event: "session.ended", subscriberId: ids.subscriberId, session: logged(ids.sessionId) }, "signed out");
 }
 
 /** Ends every session of a subscriber (sign out everywhere; erasure). Answers how many there were. */

@@ -8,6 +8,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Config from "../../core/config";
 import { log } from "../../core/log";
+import * as SignIn from "../../core/signin";
 import { drain } from "../../scripts/local-worker";
 import { editor, EDITOR_TOKEN } from "../helpers/editor";
 import { saveSubscriber } from "../helpers/factories";
@@ -61,7 +62,11 @@ describe("logs", () => {
     expect((await postJson("/api/login", { email: patron }, randomIp())).status).toBe(202);
     await drain({ workers: 1 });
     const signin = tokenFrom((await mailTo(patron)).at(-1)!, "/login");
-    const session = await postForm("/login", { token: signin });
+    const session = await request("/login", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: new URL(process.env.PUBLIC_URL!).origin },
+      body: new URLSearchParams({ token: signin }),
+    });
     expect(session.status).toBe(303);
     const cookie = session.headers.getSetCookie()[0]!.split(";")[0]!;
     expect((await request("/account", { headers: { cookie } })).status).toBe(200);
@@ -94,6 +99,7 @@ describe("logs", () => {
       "a confirm token": confirm,
       "a sign-in token": signin,
       "the session cookie": cookie.split("=")[1]!,
+      "the session's id": (await SignIn.Sessions.resume(cookie.split("=")[1]!))!.session.id,
       "a subscriber's address": reader,
       "a patron's address": patron,
       "a patron's name": "Pat Ron",

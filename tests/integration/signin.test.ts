@@ -33,10 +33,14 @@ async function requestLinkToken(email: string): Promise<string> {
   return tokenFrom(mail[mail.length - 1]!, "/login");
 }
 
-const signInPost = (token: string, headers: Record<string, string> = {}) =>
+/** The sign-in form's POST, from our own page (a browser sends Origin with it) unless `headers` say otherwise. */
+const signInPost = (token: string, headers: Record<string, string | undefined> = {}) =>
   request("/login", {
     method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+    headers: Object.fromEntries(
+      Object.entries({ "content-type": "application/x-www-form-urlencoded", origin: new URL(process.env.PUBLIC_URL!).origin, ...headers })
+        .filter((entry): entry is [string, string] => entry[1] !== undefined),
+    ),
     body: new URLSearchParams({ token }),
   });
 
@@ -302,6 +306,16 @@ describe("following a sign-in link", () => {
     const response = await signInPost(SignIn.linkToken(subscriber.id), { origin: "https://evil.example" });
     expect(response.status).toBe(403);
     expect(sessionCookieOf(response)).toBeUndefined();
+  });
+
+  it("refuses a sign-in that names neither Origin nor Referer, and starts no session", async () => {
+    const subscriber = await saveSubscriber();
+    const token = SignIn.linkToken(subscriber.id);
+    const response = await signInPost(token, { origin: undefined });
+    expect(response.status).toBe(403);
+    expect(sessionCookieOf(response)).toBeUndefined();
+    // The link is not used up: from our own page it still signs in.
+    expect((await signInPost(token)).status).toBe(303);
   });
 });
 

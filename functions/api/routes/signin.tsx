@@ -86,12 +86,13 @@ signinRoutes.openapi(
     responses: {
       303: redirect("Signed in; to /account"),
       400: htmlPage("Invalid, expired or already used link"),
-      403: htmlPage("Posted from another site"),
+      403: htmlPage("Posted from another site, or naming no origin"),
     },
   }),
   async (c) => {
-    // Login CSRF: another site must not sign a visitor in (as the attacker). Our own page always sends Origin.
-    if (fromOwnOrigin(c) === false) {
+    // Login CSRF: another site must not sign a visitor in (as the attacker). Our own page always sends Origin
+    // (browsers send it with every POST), so a request naming neither Origin nor Referer is refused too.
+    if (fromOwnOrigin(c) !== true) {
       throw new VisibleError("forbidden", "forbidden", "This request did not come from our own pages, so it was refused.");
     }
     const { cookie } = await SignIn.redeem(c.req.valid("form").token);
