@@ -55,7 +55,10 @@ const editorTokens = z
 const schema = z.object({
   PUBLIC_URL: z.url().transform((url) => url.replace(/\/+$/, "")),
   SIGNING_SECRET: z.string().min(32, "at least 32 characters"),
-  SIGNING_SECRET_PREVIOUS: optional,
+  SIGNING_SECRET_PREVIOUS: optional.refine(
+    (value) => !value || value.split(",").filter(Boolean).every((secret) => secret.length >= 32),
+    "each secret at least 32 characters",
+  ),
   EDITOR_TOKENS: editorTokens,
   MAIL_FROM: z.string().min(3),
   MAIL_REPLY_TO: optional,

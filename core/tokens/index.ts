@@ -4,8 +4,11 @@
  * A token is `<purpose>.<subject>.<expiry>.<signature>`: the subject is what it acts on (a subscriber id, or
  * `sub_…~topic` for a vote, `sub_…~nonce` for a sign-in link), the expiry is epoch seconds in base 36 (`0` for
  * never), and the signature is an HMAC-SHA256 over all of it *and* the purpose, so a token of one purpose never
- * verifies as another. Tokens are checked against the current signing secret and then the previous one, so
- * secrets can be rotated without breaking the links already sent.
+ * verifies as another. Tokens are checked against the current signing secret and then the previous ones, so
+ * secrets can be rotated without breaking the unsubscribe and manage links already sent (they never expire, and
+ * live in old emails); a retired secret verifies only those, so a rotation ends every session and every pending
+ * confirm, sign-in and vote link. An expiry beyond the purpose's lifetime (or none, for a purpose that has one) is
+ * refused whatever signed it.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import * as Config from "../config";
@@ -27,6 +30,8 @@ export const lifetimes = {
 export type Purpose = keyof typeof lifetimes;
 
 const SUBJECT = /^[A-Za-z0-9_~:-]{1,200}$/;
+/** How far a token's expiry may lie beyond its purpose's lifetime from now: clocks of the signer and verifier. */
+const CLOCK_SKEW_SECONDS = 5 * 60;
 const SIGNATURE_BYTES = 16;
 
 export interface Verified {
@@ -59,12 +64,16 @@ export function verify(token: unknown, purpose: Purpose, now = new Date()): Veri
 
   const body = `${tokenPurpose}.${subject}.${expiry}`;
   const { SIGNING_SECRET, SIGNING_SECRET_PREVIOUS } = Config.get();
-  // Every previous secret still verifies (comma-separated): unsubscribe links must keep working in old emails.
-  const previous = (SIGNING_SECRET_PREVIOUS ?? "").split(",").filter(Boolean);
-  const secrets = [SIGNING_SECRET, ...previous];
-  if (!secrets.some((secret) => sameSignature(mac(secret, body), signature))) throw invalid;
+  const lifetime = lifetimes[purpose];
+  // Retired secrets (comma-separated) verify only what never expires: unsubscribe and manage links in old emails.
+  const retired = lifetime === null ? (SIGNING_SECRET_PREVIOUS ?? "").split(",").filter(Boolean) : [];
+  if (![SIGNING_SECRET, ...retired].some((secret) => sameSignature(mac(secret, body), signature))) throw invalid;
 
   const expiresAt = expiry === "0" ? null : parseInt(expiry, 36);
+  // Signed, but not as `sign` would have: no expiry for a purpose that has one, one for a purpose that has none,
+  // or one further away than the purpose's lifetime.
+  if ((lifetime === null) !== (expiresAt === null)) throw invalid;
+  if (expiresAt !== null && lifetime !== null && expiresAt > now.getTime() / 1000 + lifetime + CLOCK_SKEW_SECONDS) throw invalid;
   if (expiresAt !== null && expiresAt * 1000 <= now.getTime()) {
     throw new VisibleError("invalid", "expired_token", "This link has expired.");
   }

@@ -37,6 +37,14 @@ describe("configuration", () => {
     expect(attempt).not.toThrow(/short-secret/);
   });
 
+  it("checks every retired signing secret's length too, at start", () => {
+    const previous = `${"p".repeat(32)},short-retired`;
+    const attempt = () => Config.load({ ...complete, SIGNING_SECRET_PREVIOUS: previous });
+    expect(attempt).toThrow(/SIGNING_SECRET_PREVIOUS: each secret at least 32 characters/);
+    expect(attempt).not.toThrow(/short-retired/);
+    expect(Config.load({ ...complete, SIGNING_SECRET_PREVIOUS: `${"p".repeat(32)},${"q".repeat(40)}` }).SIGNING_SECRET_PREVIOUS).toBeDefined();
+  });
+
   it("parses named editor tokens, webhook secrets for rotation and tiers", () => {
     const config = Config.load({
       ...complete,

@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as Config from "../../core/config";
 import * as Tokens from "../../core/tokens";
@@ -86,6 +87,41 @@ describe("link tokens", () => {
     configure("c".repeat(40), "b".repeat(40));
     expect(refusal(() => Tokens.verify(first, "unsubscribe"))).toBe("invalid_token");
     expect(Tokens.verify(second, "unsubscribe").subject).toBe("sub_01ABC");
+  });
+
+  it("lets a retired secret verify only links that never expire: a rotation ends sessions and pending links", () => {
+    const signed = {
+      unsubscribe: Tokens.sign("unsubscribe", "sub_01ABC"),
+      manage: Tokens.sign("manage", "sub_01ABC"),
+      confirm: Tokens.sign("confirm", "sub_01ABC"),
+      signin: Tokens.sign("signin", "sub_01ABC~n0nce"),
+      vote: Tokens.sign("vote", "sub_01ABC~climate"),
+      session: Tokens.sign("session", "sub_01ABC~ses_1"),
+    };
+    configure("b".repeat(40), secret);
+    expect(Tokens.verify(signed.unsubscribe, "unsubscribe").subject).toBe("sub_01ABC");
+    expect(Tokens.verify(signed.manage, "manage").subject).toBe("sub_01ABC");
+    for (const purpose of ["confirm", "signin", "vote", "session"] as const) {
+      expect(refusal(() => Tokens.verify(signed[purpose], purpose)), purpose).toBe("invalid_token");
+    }
+  });
+
+  it("refuses, whatever signed it, an expiry beyond the purpose's lifetime, none for a purpose that has one, or one for a purpose that has none", () => {
+    const now = new Date("2030-01-01T00:00:00Z");
+    const forge = (purpose: string, subject: string, expiry: string) => {
+      const body = `${purpose}.${subject}.${expiry}`;
+      const mac = createHmac("sha256", secret).update(`tidings:v1:${body}`).digest().subarray(0, 16).toString("base64url");
+      return `${body}.${mac}`;
+    };
+    const at = (seconds: number) => Math.floor(now.getTime() / 1000 + seconds).toString(36);
+    // As `sign` makes them: verified.
+    expect(Tokens.verify(forge("session", "sub_01ABC~ses_1", at(30 * 86_400)), "session", now).subject).toBe("sub_01ABC~ses_1");
+    expect(Tokens.verify(forge("manage", "sub_01ABC", "0"), "manage", now).expiresAt).toBeNull();
+    // A session for a year, or for ever; an unsubscribe link with an expiry: refused though signed with the secret.
+    expect(refusal(() => Tokens.verify(forge("session", "sub_01ABC~ses_1", at(365 * 86_400)), "session", now))).toBe("invalid_token");
+    expect(refusal(() => Tokens.verify(forge("session", "sub_01ABC~ses_1", "0"), "session", now))).toBe("invalid_token");
+    expect(refusal(() => Tokens.verify(forge("signin", "sub_01ABC~n", at(2 * 86_400)), "signin", now))).toBe("invalid_token");
+    expect(refusal(() => Tokens.verify(forge("unsubscribe", "sub_01ABC", at(86_400)), "unsubscribe", now))).toBe("invalid_token");
   });
 
   it("refuses to sign a subject that could smuggle separators", () => {
