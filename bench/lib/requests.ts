@@ -40,7 +40,7 @@ const WRITES = new Set([
   "BatchWriteCommand",
   "TransactWriteCommand",
 ]);
-const READS = new Set(["GetItemCommand", "QueryCommand", "BatchGetItemCommand", "ScanCommand", "GetCommand", "BatchGetCommand", "ScanCommand"]);
+const READS = new Set(["GetItemCommand", "QueryCommand", "BatchGetItemCommand", "ScanCommand", "GetCommand", "BatchGetCommand"]);
 
 /**
  * Asks DynamoDB to report the capacity every request of `client` consumes (`ReturnConsumedCapacity: INDEXES`, which

@@ -20,15 +20,6 @@ export type Counts = Record<DeliveryStatus, number>;
 
 export const zero = (): Counts => Object.fromEntries(deliveryStatuses.map((status) => [status, 0])) as Counts;
 
-/**
- * What a delivery leaving `from` for `to` does to the counts (no `from`: a new delivery; no `to`: one removed).
- * Empty when nothing changes (a delivery that stays in its status, as a claim taken over does).
- */
-export function change(from: DeliveryStatus | undefined, to: DeliveryStatus | undefined): Partial<Counts> {
-  if (from === to) return {};
-  return { ...(from && { [from]: -1 }), ...(to && { [to]: 1 }) };
-}
-
 /** The counts of a digest from its counter items as stored (missing statuses are 0; other attributes ignored). */
 export function sum(items: readonly Record<string, unknown>[]): Counts {
   const counts = zero();
