@@ -1,18 +1,23 @@
 /**
  * Link tokens: the signed, purpose-bound values inside emailed links (and the session cookie's value).
  *
- * A token is `<purpose>.<subject>.<expiry>.<signature>`: the subject is what it acts on (a subscriber id, or
- * `sub_…~topic` for a vote, `sub_…~nonce` for a sign-in link), the expiry is epoch seconds in base 36 (`0` for
- * never), and the signature is an HMAC-SHA256 over all of it *and* the purpose, so a token of one purpose never
- * verifies as another. Tokens are checked against the current signing secret and then the previous ones, so
+ * A token is `<purpose>.<subject>.<expiry>.<key id>.<signature>`: the subject is what it acts on (a subscriber
+ * id, or `sub_…~topic` for a vote, `sub_…~nonce` for a sign-in link), the expiry is epoch seconds in base 36 (`0`
+ * for never), the key id names the secret that signed it (a hash of the secret, never the secret), and the
+ * signature is an HMAC-SHA256 over all of it *and* the purpose, so a token of one purpose never verifies as
+ * another. A token is checked against the one secret its key id names: the current signing secret or, so that
  * secrets can be rotated without breaking the unsubscribe and manage links already sent (they never expire, and
- * live in old emails); a retired secret verifies only those, so a rotation ends every session and every pending
- * confirm, sign-in and vote link. An expiry beyond the purpose's lifetime (or none, for a purpose that has one) is
- * refused whatever signed it.
+ * live in old emails), a previous one; a retired secret verifies only those, so a rotation ends every session and
+ * every pending confirm, sign-in and vote link. An expiry beyond the purpose's lifetime (or none, for a purpose
+ * that has one) is refused whatever signed it.
+ *
+ * Tokens signed before key ids (`<purpose>.<subject>.<expiry>.<signature>`, still in old emails) are checked
+ * against every secret that may verify their purpose, by the same rules.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import * as Config from "../config";
 import { VisibleError } from "../errors";
+import { log } from "../log";
 
 const DAY = 24 * 60 * 60;
 
@@ -46,8 +51,9 @@ export function sign(purpose: Purpose, subject: string, now = new Date()): strin
   if (!SUBJECT.test(subject)) throw new Error(`invalid token subject for ${purpose}`);
   const lifetime = lifetimes[purpose];
   const expiry = lifetime === null ? "0" : (Math.floor(now.getTime() / 1000) + lifetime).toString(36);
-  const body = `${purpose}.${subject}.${expiry}`;
-  return `${body}.${mac(Config.get().SIGNING_SECRET, body)}`;
+  const secret = Config.get().SIGNING_SECRET;
+  const body = `${purpose}.${subject}.${expiry}.${keyId(secret)}`;
+  return `${body}.${mac(secret, body)}`;
 }
 
 /**
@@ -58,16 +64,14 @@ export function verify(token: unknown, purpose: Purpose, now = new Date()): Veri
   const invalid = new VisibleError("invalid", "invalid_token", "This link is not valid. It may be incomplete.");
   if (typeof token !== "string" || token.length > 400) throw invalid;
   const parts = token.split(".");
-  if (parts.length !== 4) throw invalid;
-  const [tokenPurpose, subject, expiry, signature] = parts as [string, string, string, string];
+  if (parts.length !== 4 && parts.length !== 5) throw invalid;
+  const [tokenPurpose, subject, expiry] = parts as [string, string, string];
   if (tokenPurpose !== purpose || !SUBJECT.test(subject) || !/^[0-9a-z]{1,12}$/.test(expiry)) throw invalid;
 
-  const body = `${tokenPurpose}.${subject}.${expiry}`;
-  const { SIGNING_SECRET, SIGNING_SECRET_PREVIOUS } = Config.get();
   const lifetime = lifetimes[purpose];
-  // Retired secrets (comma-separated) verify only what never expires: unsubscribe and manage links in old emails.
-  const retired = lifetime === null ? (SIGNING_SECRET_PREVIOUS ?? "").split(",").filter(Boolean) : [];
-  if (![SIGNING_SECRET, ...retired].some((secret) => sameSignature(mac(secret, body), signature))) throw invalid;
+  const signer = signerOf(parts, lifetime === null);
+  if (!signer) throw invalid;
+  if (signer.retired) log.info({ event: "token.retired_key", purpose, keyId: signer.keyId }, "a link signed with a retired secret was used");
 
   const expiresAt = expiry === "0" ? null : parseInt(expiry, 36);
   // Signed, but not as `sign` would have: no expiry for a purpose that has one, one for a purpose that has none,
@@ -80,9 +84,36 @@ export function verify(token: unknown, purpose: Purpose, now = new Date()): Veri
   return { purpose, subject, expiresAt };
 }
 
-function mac(secret: string, body: string): string {
+interface Signer {
+  keyId: string;
+  retired: boolean;
+}
+
+/**
+ * The secret that signed a token's parts, if any may verify it: the current one, or (only for a purpose that
+ * never expires: `mayBeRetired`) a retired one. A token with a key id is checked against that secret alone.
+ */
+function signerOf(parts: string[], mayBeRetired: boolean): Signer | undefined {
+  const { SIGNING_SECRET, SIGNING_SECRET_PREVIOUS } = Config.get();
+  const retired = mayBeRetired ? (SIGNING_SECRET_PREVIOUS ?? "").split(",").filter(Boolean) : [];
+  const candidates = [SIGNING_SECRET, ...retired].map((secret, index) => ({ secret, keyId: keyId(secret), retired: index > 0 }));
+  const signature = parts.at(-1)!;
+  if (parts.length === 4) {
+    const body = parts.slice(0, 3).join(".");
+    return candidates.find(({ secret }) => sameSignature(mac(secret, body, "v1"), signature));
+  }
+  const body = parts.slice(0, 4).join(".");
+  return candidates.find(({ secret, keyId }) => keyId === parts[3] && sameSignature(mac(secret, body, "v2"), signature));
+}
+
+/** A short, stable name for a secret: enough to pick it among the configured ones, nothing to learn it from. */
+export function keyId(secret: string): string {
+  return createHash("sha256").update(`tidings:key-id:${secret}`).digest().subarray(0, 6).toString("base64url");
+}
+
+function mac(secret: string, body: string, version: "v1" | "v2" = "v2"): string {
   return createHmac("sha256", secret)
-    .update(`tidings:v1:${body}`)
+    .update(`tidings:${version}:${body}`)
     .digest()
     .subarray(0, SIGNATURE_BYTES)
     .toString("base64url");

@@ -231,11 +231,11 @@ describe("the authorisation matrix", () => {
 
     // Session routes.
     const cookie = (value: string) => ({ cookie: `${SignIn.COOKIE}=${value}`, origin: ownOrigin });
-    const [purpose, subject, expiry, signature] = alice.cookie.split(".") as [string, string, string, string];
+    const [purpose, subject, expiry, keyId, signature] = alice.cookie.split(".") as [string, string, string, string, string];
     const wrongSession: Record<string, Record<string, string>> = {
       "no cookie": {},
       "a forged cookie": cookie("session.sub_x~ses_x.0.AAAAAAAAAAAAAAAAAAAAAA"),
-      "Alice's cookie naming Bob": cookie(`${purpose}.${subject.replace(alice.id, bob.id)}.${expiry}.${signature}`),
+      "Alice's cookie naming Bob": cookie(`${purpose}.${subject.replace(alice.id, bob.id)}.${expiry}.${keyId}.${signature}`),
       "a signed cookie joining Bob's id to Alice's session": cookie(
         Tokens.sign("session", `${bob.id}~${alice.sessionId}`),
       ),

@@ -278,12 +278,12 @@ describe("following a sign-in link", () => {
   it("refuses forged, altered, expired and other-purpose tokens with 400 and no cookie", async () => {
     const subscriber = await saveSubscriber();
     const valid = SignIn.linkToken(subscriber.id);
-    const [purpose, subject, expiry, signature] = valid.split(".") as [string, string, string, string];
+    const [purpose, subject, expiry, keyId, signature] = valid.split(".") as [string, string, string, string, string];
     const otherSubscriber = await saveSubscriber();
     const refused = {
-      "a forged signature": `${purpose}.${subject}.${expiry}.${"A".repeat(signature.length)}`,
-      "another subscriber's id": `${purpose}.${subject.replace(subscriber.id, otherSubscriber.id)}.${expiry}.${signature}`,
-      "a later expiry": `${purpose}.${subject}.${(parseInt(expiry, 36) + 86_400).toString(36)}.${signature}`,
+      "a forged signature": `${purpose}.${subject}.${expiry}.${keyId}.${"A".repeat(signature.length)}`,
+      "another subscriber's id": `${purpose}.${subject.replace(subscriber.id, otherSubscriber.id)}.${expiry}.${keyId}.${signature}`,
+      "a later expiry": `${purpose}.${subject}.${(parseInt(expiry, 36) + 86_400).toString(36)}.${keyId}.${signature}`,
       "an expired link": SignIn.linkToken(subscriber.id, new Date(Date.now() - 25 * 60 * MINUTE)),
       "a manage link": Tokens.sign("manage", subscriber.id),
       "a confirmation link": Tokens.sign("confirm", `${subscriber.id}~nonce`),
@@ -350,12 +350,12 @@ describe("sessions", () => {
 
   it("send a visitor without a session, or with a tampered or expired cookie, to the sign-in page", async () => {
     const { subscriber, cookie } = await signedIn();
-    const [purpose, subject, expiry, signature] = cookie.value.split(".") as [string, string, string, string];
+    const [purpose, subject, expiry, keyId, signature] = cookie.value.split(".") as [string, string, string, string, string];
     const other = await saveSubscriber();
     const tampered = {
       "no cookie": "",
-      "an altered signature": `${purpose}.${subject}.${expiry}.${signature.slice(0, -2)}AA`,
-      "another subscriber's id": `${purpose}.${subject.replace(subscriber.id, other.id)}.${expiry}.${signature}`,
+      "an altered signature": `${purpose}.${subject}.${expiry}.${keyId}.${signature.slice(0, -2)}AA`,
+      "another subscriber's id": `${purpose}.${subject.replace(subscriber.id, other.id)}.${expiry}.${keyId}.${signature}`,
       "a made-up session": Tokens.sign("signin", `${subscriber.id}~ses_madeup`),
       "a signed but unknown session": Tokens.sign("session", `${subscriber.id}~ses_madeup`),
       "a sign-in link": SignIn.linkToken(subscriber.id),

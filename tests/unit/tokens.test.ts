@@ -44,12 +44,13 @@ describe("link tokens", () => {
 
   it("refuses altered subjects, expiries and signatures, and forgeries", () => {
     const token = Tokens.sign("signin", "sub_01ABC");
-    const [purpose, subject, expiry, signature] = token.split(".") as [string, string, string, string];
-    expect(refusal(() => Tokens.verify([purpose, "sub_01ABD", expiry, signature].join("."), "signin"))).toBe("invalid_token");
-    expect(refusal(() => Tokens.verify([purpose, subject, "zzzzzz", signature].join("."), "signin"))).toBe("invalid_token");
+    const [purpose, subject, expiry, keyId, signature] = token.split(".") as [string, string, string, string, string];
+    expect(refusal(() => Tokens.verify([purpose, "sub_01ABD", expiry, keyId, signature].join("."), "signin"))).toBe("invalid_token");
+    expect(refusal(() => Tokens.verify([purpose, subject, "zzzzzz", keyId, signature].join("."), "signin"))).toBe("invalid_token");
     const flipped = signature.slice(0, -1) + (signature.endsWith("A") ? "B" : "A");
-    expect(refusal(() => Tokens.verify([purpose, subject, expiry, flipped].join("."), "signin"))).toBe("invalid_token");
-    expect(refusal(() => Tokens.verify(`${purpose}.${subject}.${expiry}.`, "signin"))).toBe("invalid_token");
+    expect(refusal(() => Tokens.verify([purpose, subject, expiry, keyId, flipped].join("."), "signin"))).toBe("invalid_token");
+    expect(refusal(() => Tokens.verify(`${purpose}.${subject}.${expiry}.${keyId}.`, "signin"))).toBe("invalid_token");
+    expect(refusal(() => Tokens.verify(`${purpose}.${subject}.${expiry}.${keyId}.${signature}.x`, "signin"))).toBe("invalid_token");
     expect(refusal(() => Tokens.verify("garbage", "signin"))).toBe("invalid_token");
     expect(refusal(() => Tokens.verify(undefined, "signin"))).toBe("invalid_token");
     expect(refusal(() => Tokens.verify("x".repeat(5000), "signin"))).toBe("invalid_token");
@@ -122,6 +123,39 @@ describe("link tokens", () => {
     expect(refusal(() => Tokens.verify(forge("session", "sub_01ABC~ses_1", "0"), "session", now))).toBe("invalid_token");
     expect(refusal(() => Tokens.verify(forge("signin", "sub_01ABC~n", at(2 * 86_400)), "signin", now))).toBe("invalid_token");
     expect(refusal(() => Tokens.verify(forge("unsubscribe", "sub_01ABC", at(86_400)), "unsubscribe", now))).toBe("invalid_token");
+  });
+
+  it("names the secret that signed a token by a key id, and checks it against that secret alone", () => {
+    const token = Tokens.sign("manage", "sub_01ABC");
+    const [, , , keyId] = token.split(".") as [string, string, string, string, string];
+    expect(keyId).toBe(Tokens.keyId(secret));
+    configure("b".repeat(40), secret);
+    expect(Tokens.keyId("b".repeat(40))).not.toBe(keyId);
+    expect(Tokens.verify(token, "manage").subject).toBe("sub_01ABC");
+    // The same signature under the current secret's key id names a secret that did not sign it.
+    const relabelled = token.split(".").map((part, i) => (i === 3 ? Tokens.keyId("b".repeat(40)) : part)).join(".");
+    expect(refusal(() => Tokens.verify(relabelled, "manage"))).toBe("invalid_token");
+    // A key id nobody configured.
+    const unknown = token.split(".").map((part, i) => (i === 3 ? "AAAAAAAA" : part)).join(".");
+    expect(refusal(() => Tokens.verify(unknown, "manage"))).toBe("invalid_token");
+  });
+
+  it("still verifies links signed before key ids, by the same rules", () => {
+    const legacy = (purpose: string, subject: string, expiry: string, by = secret) => {
+      const body = `${purpose}.${subject}.${expiry}`;
+      return `${body}.${createHmac("sha256", by).update(`tidings:v1:${body}`).digest().subarray(0, 16).toString("base64url")}`;
+    };
+    const now = new Date("2030-01-01T00:00:00Z");
+    const inADay = Math.floor(now.getTime() / 1000 + 86_400).toString(36);
+    expect(Tokens.verify(legacy("unsubscribe", "sub_01ABC", "0"), "unsubscribe", now).subject).toBe("sub_01ABC");
+    expect(Tokens.verify(legacy("session", "sub_01ABC~ses_1", inADay), "session", now).subject).toBe("sub_01ABC~ses_1");
+    configure("b".repeat(40), secret);
+    expect(Tokens.verify(legacy("unsubscribe", "sub_01ABC", "0"), "unsubscribe", now).subject).toBe("sub_01ABC");
+    expect(refusal(() => Tokens.verify(legacy("session", "sub_01ABC~ses_1", inADay), "session", now))).toBe("invalid_token");
+    // A legacy body under the new format's MAC, or the reverse, verifies as neither.
+    const modern = Tokens.sign("unsubscribe", "sub_01ABC", now);
+    const [purpose, subject, expiry, , signature] = modern.split(".");
+    expect(refusal(() => Tokens.verify([purpose, subject, expiry, signature].join("."), "unsubscribe", now))).toBe("invalid_token");
   });
 
   it("refuses to sign a subject that could smuggle separators", () => {
