@@ -40,11 +40,19 @@ export async function remove(subscriberId: string, sessionId: string): Promise<v
   await db().send(new DeleteCommand({ TableName: tableName(), Key: keys.session.key(subscriberId, sessionId) }));
 }
 
-/** "A subscriber's sessions", all deleted (sign out everywhere; erasure). Answers how many there were. */
-export async function removeAll(subscriberId: string): Promise<number> {
+/**
+ * "A subscriber's sessions", all deleted (sign out everywhere; an address change), or only those started before
+ * `startedBefore` (ISO). Answers how many were deleted.
+ */
+export async function removeAll(subscriberId: string, startedBefore?: string): Promise<number> {
   const items = queryAll({
     KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-    ExpressionAttributeValues: { ":pk": keys.session.partition(subscriberId), ":prefix": keys.session.prefix },
+    ...(startedBefore && { FilterExpression: "createdAt < :before" }),
+    ExpressionAttributeValues: {
+      ":pk": keys.session.partition(subscriberId),
+      ":prefix": keys.session.prefix,
+      ...(startedBefore && { ":before": startedBefore }),
+    },
     ProjectionExpression: "pk, sk",
   });
   let batch: Array<Record<string, unknown>> = [];

@@ -1,6 +1,7 @@
 /**
- * Sign-in links in the table: when links were last sent to a subscriber (the per-address limit), and when each
- * link was first used (a link is single use, with a short reuse window). Both expire by TTL.
+ * Sign-in links in the table: when links were last sent to a subscriber (the per-address limit), and when and
+ * from which device each link was first used (a link is single use, with a short reuse window on that device).
+ * Both expire by TTL.
  */
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { db, tableName } from "./client";
@@ -50,28 +51,38 @@ export async function recordLinksSent(
   return { sentAt, version };
 }
 
-/** "A sign-in link's first use", read only: when it was, or undefined for a link never used. */
-export async function firstUse(subscriberId: string, nonce: string): Promise<Date | undefined> {
+/** A link's first use: when, and (since device binding) a hash of the device it came from. */
+export interface FirstUse {
+  at: Date;
+  /** Absent for a use recorded before uses named their device. */
+  device?: string;
+}
+
+/** "A sign-in link's first use", read only: when it was and from which device, or undefined for a link never used. */
+export async function firstUse(subscriberId: string, nonce: string): Promise<FirstUse | undefined> {
   const { Item } = await db().send(
     new GetCommand({ TableName: tableName(), Key: keys.signin.use(subscriberId, nonce), ConsistentRead: true }),
   );
-  return Item ? new Date(Item.firstUsedAt as string) : undefined;
+  return Item ? { at: new Date(Item.firstUsedAt as string), device: Item.device as string | undefined } : undefined;
 }
 
 /**
- * "A sign-in link's first use": records `at` as the link's first use unless one is recorded already, and
- * answers the first use (this one, or the earlier one). One atomic update, so concurrent uses agree on it.
- * The record lives until `expiresAt` (epoch seconds: the link's own expiry, after which it can't verify anyway).
+ * "A sign-in link's first use": records `at` and `device` (a hash of the device's id) as the link's first use
+ * unless one is recorded already, and answers the first use (this one, or the earlier one). One atomic update, so
+ * concurrent uses agree on it. The record lives until `expiresAt` (epoch seconds: the link's own expiry, after
+ * which it can't verify anyway).
  */
-export async function markUsed(subscriberId: string, nonce: string, at: Date, expiresAt: number): Promise<Date> {
+export async function markUsed(subscriberId: string, nonce: string, at: Date, expiresAt: number, device = "none"): Promise<FirstUse> {
   const { Attributes } = await db().send(
     new UpdateCommand({
       TableName: tableName(),
       Key: keys.signin.use(subscriberId, nonce),
       UpdateExpression:
-        "SET firstUsedAt = if_not_exists(firstUsedAt, :at), entity = :entity, subscriberId = :subscriber, expiresAt = :expires ADD uses :one",
+        "SET firstUsedAt = if_not_exists(firstUsedAt, :at), device = if_not_exists(device, :device), entity = :entity, " +
+        "subscriberId = :subscriber, expiresAt = :expires ADD uses :one",
       ExpressionAttributeValues: {
         ":at": at.toISOString(),
+        ":device": device,
         ":entity": "signin-use",
         ":subscriber": subscriberId,
         ":expires": expiresAt,
@@ -80,5 +91,5 @@ export async function markUsed(subscriberId: string, nonce: string, at: Date, ex
       ReturnValues: "ALL_NEW",
     }),
   );
-  return new Date(Attributes!.firstUsedAt as string);
+  return { at: new Date(Attributes!.firstUsedAt as string), device: Attributes!.device as string };
 }

@@ -61,9 +61,12 @@ export async function end(cookie: string | undefined, now = new Date()): Promise
   log.info({ event: "session.ended", subscriberId: ids.subscriberId, session: logged(ids.sessionId) }, "signed out");
 }
 
-/** Ends every session of a subscriber (sign out everywhere; erasure). Answers how many there were. */
-export async function endAll(subscriberId: string): Promise<number> {
-  const ended = await Db.Sessions.removeAll(subscriberId);
+/**
+ * Ends every session of a subscriber (sign out everywhere; their address changed), or every one started before
+ * `startedBefore` (ISO). Answers how many it ended.
+ */
+export async function endAll(subscriberId: string, startedBefore?: string): Promise<number> {
+  const ended = await Db.Sessions.removeAll(subscriberId, startedBefore);
   log.info({ event: "session.ended_all", subscriberId, ended }, "signed out everywhere");
   return ended;
 }

@@ -60,6 +60,8 @@ export interface Subscriber {
   suppressedAt?: string;
   /** Why, in words an editor can read: "permanent bounce (General): …", "3 transient bounces in a row", "complaint (abuse)". */
   suppressedReason?: string;
+  /** When the address last changed (a patron's change, confirmed from the new address): older sign-in links stop working. */
+  emailChangedAt?: string;
   /** Optimistic-concurrency counter: every write checks the version it read. */
   version: number;
   /** Epoch seconds after which an unconfirmed sign-up is gone (DynamoDB TTL; filtered in code too). */

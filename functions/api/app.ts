@@ -37,7 +37,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
 const noStoreWhenPersonal: MiddlewareHandler = async (c, next) => {
   await next();
   const credential =
-    getCookie(c, SignIn.COOKIE) !== undefined || c.req.query("token") !== undefined || c.req.header("authorization") !== undefined;
+    getCookie(c, SignIn.sessionCookie()) !== undefined || c.req.query("token") !== undefined || c.req.header("authorization") !== undefined;
   // A POST's answer (a link token's form, a sign-in, a checkout) is about what that caller just did.
   const personal = credential || (c.req.method !== "GET" && c.req.method !== "HEAD");
   if (personal) c.res.headers.set("Cache-Control", "no-store");

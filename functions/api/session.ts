@@ -1,5 +1,6 @@
 /**
- * Sessions over HTTP: the cookie, and the middleware every signed-in route uses.
+ * Sessions over HTTP: the cookies (the session's, and the device's a sign-in link is bound to; their names come
+ * from `SignIn.sessionCookie()` and `SignIn.deviceCookie()`), and the middleware every signed-in route uses.
  *
  * - `optionalSession` sets `c.var.subscriber` and `c.var.session` when the request carries a valid session
  *   cookie, and leaves them undefined otherwise.
@@ -46,7 +47,7 @@ export function fromOwnOrigin(c: Context): boolean | undefined {
 }
 
 function assertOrigin(c: Context) {
-  if (!UNSAFE.has(c.req.method) || getCookie(c, SignIn.COOKIE) === undefined) return;
+  if (!UNSAFE.has(c.req.method) || sessionCookie(c) === undefined) return;
   if (fromOwnOrigin(c) !== true) {
     throw new VisibleError("forbidden", "forbidden", "This request did not come from our own pages, so it was refused.");
   }
@@ -59,7 +60,7 @@ export const checkOrigin = createMiddleware(async (c, next) => {
 
 export const optionalSession = createMiddleware<MaybeSignedIn>(async (c, next) => {
   assertOrigin(c);
-  const signedIn = await SignIn.Sessions.resume(getCookie(c, SignIn.COOKIE));
+  const signedIn = await SignIn.Sessions.resume(sessionCookie(c));
   if (signedIn) {
     c.set("subscriber", signedIn.subscriber);
     c.set("session", signedIn.session);
@@ -69,7 +70,7 @@ export const optionalSession = createMiddleware<MaybeSignedIn>(async (c, next) =
 
 export const requireSession = createMiddleware<SignedIn>(async (c, next) => {
   assertOrigin(c);
-  const signedIn = await SignIn.Sessions.resume(getCookie(c, SignIn.COOKIE));
+  const signedIn = await SignIn.Sessions.resume(sessionCookie(c));
   if (!signedIn) {
     if (c.req.path.startsWith("/api/")) throw new VisibleError("unauthorized", "unauthorized", "Sign in first.");
     return c.redirect(SIGN_IN_PAGE, 303);
@@ -80,21 +81,36 @@ export const requireSession = createMiddleware<SignedIn>(async (c, next) => {
   await next();
 });
 
+/** Path=/ and no Domain, as a `__Host-` cookie must be; Secure over https (as `__Host-` requires) and outside local. */
 const cookieOptions = () => ({
   httpOnly: true,
-  secure: Config.get().STAGE !== "local",
+  secure: SignIn.securedOrigin() || Config.get().STAGE !== "local",
   sameSite: "Lax" as const,
   path: "/",
 });
 
 /** Sets the session cookie (the value from `SignIn.redeem`) for the session's whole life. */
 export function setSessionCookie(c: Context, value: string) {
-  setCookie(c, SignIn.COOKIE, value, { ...cookieOptions(), maxAge: SignIn.Sessions.SESSION_SECONDS });
+  setCookie(c, SignIn.sessionCookie(), value, { ...cookieOptions(), maxAge: SignIn.Sessions.SESSION_SECONDS });
 }
 
 /** The session cookie's value, if the request has one (signed or not: `SignIn.Sessions.resume` decides). */
-export const sessionCookie = (c: Context) => getCookie(c, SignIn.COOKIE);
+export const sessionCookie = (c: Context) => getCookie(c, SignIn.sessionCookie());
 
 export function clearSessionCookie(c: Context) {
-  deleteCookie(c, SignIn.COOKIE, cookieOptions());
+  deleteCookie(c, SignIn.sessionCookie(), cookieOptions());
 }
+
+/**
+ * The device cookie's id (a sign-in link's reuse is bound to the device that used it first: `SignIn.redeem`),
+ * made and set now if the browser has none yet; renewed for its whole life at each sign-in.
+ */
+export function deviceOf(c: Context): string {
+  const device = getCookie(c, SignIn.deviceCookie());
+  const id = device && /^dev_[\w-]{16,64}$/.test(device) ? device : SignIn.newDevice();
+  setCookie(c, SignIn.deviceCookie(), id, { ...cookieOptions(), maxAge: SignIn.SIGNIN.deviceSeconds });
+  return id;
+}
+
+/** The device cookie's id, if the browser has one (the sign-in page reads it without setting one). */
+export const deviceCookie = (c: Context) => getCookie(c, SignIn.deviceCookie());

@@ -65,6 +65,8 @@ const DAY = 86_400_000;
 const UNKNOWN_SECRET = "a-secret-this-deployment-never-had-0123456789";
 
 const key = (op: Operation) => `${op.method} ${op.path}`;
+/** Routes whose positive control ends the caller's sessions: each runs last, for a reader of its own. */
+const endsSessions = (op: Operation) => op.path.includes("delete") || ["POST /logout/everywhere"].includes(key(op));
 const takesToken = (op: Operation) =>
   op.params.some((p) => p.name === "token") || "token" in (op.bodySchema?.properties ?? {});
 
@@ -408,12 +410,12 @@ describe("positive controls: the right credential gets through the same requests
       if (response.headers.get("cache-control") !== "no-store") failed.push(`${key(op)}: Cache-Control ${response.headers.get("cache-control")}`);
     };
     // Read-only first, then the ones that change things; the account deletions last.
-    const order = (op: Operation) => (op.method === "GET" ? 0 : op.path.includes("delete") ? 2 : 1);
+    const order = (op: Operation) => (op.method === "GET" ? 0 : endsSessions(op) ? 2 : 1);
     for (const op of [...ops].sort((a, b) => order(a) - order(b))) {
       if (op.guards.has("editor")) await expectThrough(op, requestFor(op, { authorization: `Bearer ${EDITOR_TOKEN}` }));
       else if (op.guards.has("session")) {
-        // Each erasure route erases its own reader.
-        const who = op.path.includes("delete") ? await signedIn({ email: uniqueEmail("erased") }) : bob;
+        // Each route that ends its reader's sessions (erasure, sign out everywhere) gets a reader of its own.
+        const who = endsSessions(op) ? await signedIn({ email: uniqueEmail("erased") }) : bob;
         await expectThrough(op, requestFor(op, { cookie: `${SignIn.COOKIE}=${who.cookie}`, origin: ownOrigin }));
       } else if (key(op) in TOKEN_PURPOSE) {
         const purpose = TOKEN_PURPOSE[key(op)]!;

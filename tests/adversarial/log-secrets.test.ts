@@ -68,7 +68,8 @@ describe("logs", () => {
       body: new URLSearchParams({ token: signin }),
     });
     expect(session.status).toBe(303);
-    const cookie = session.headers.getSetCookie()[0]!.split(";")[0]!;
+    const setCookie = (name: string) => session.headers.getSetCookie().find((c) => c.startsWith(`${name}=`))!.split(";")[0]!;
+    const [cookie, device] = [setCookie(SignIn.sessionCookie()), setCookie(SignIn.deviceCookie())];
     expect((await request("/account", { headers: { cookie } })).status).toBe(200);
     // Editor actions, and a refused editor token.
     expect((await editor("GET", `/api/subscribers/${encodeURIComponent(patron)}`)).status).toBe(200);
@@ -99,6 +100,7 @@ describe("logs", () => {
       "a confirm token": confirm,
       "a sign-in token": signin,
       "the session cookie": cookie.split("=")[1]!,
+      "the device cookie (a sign-in link's reuse is bound to it)": device.split("=")[1]!,
       "the session's id": (await SignIn.Sessions.resume(cookie.split("=")[1]!))!.session.id,
       "a subscriber's address": reader,
       "a patron's address": patron,

@@ -4,7 +4,7 @@
  * signing out, and the CSRF defences of cookie-authenticated requests.
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { onError } from "../../functions/api/errors";
 import { checkOrigin, optionalSession, requireSession } from "../../functions/api/session";
 import * as Config from "../../core/config";
@@ -44,13 +44,18 @@ const signInPost = (token: string, headers: Record<string, string | undefined> =
     body: new URLSearchParams({ token }),
   });
 
-/** The session cookie a response set, as `name=value` for a Cookie header, and its attributes. */
-function sessionCookieOf(response: Response) {
-  const header = response.headers.getSetCookie().find((cookie) => cookie.startsWith(`${SignIn.COOKIE}=`));
+/** A cookie a response set, as `name=value` for a Cookie header, and its attributes. */
+function cookieOf(response: Response, name: string) {
+  const header = response.headers.getSetCookie().find((cookie) => cookie.startsWith(`${name}=`));
   if (!header) return undefined;
   const [pair, ...attributes] = header.split(/;\s*/);
-  return { pair: pair!, value: pair!.slice(SignIn.COOKIE.length + 1), attributes };
+  return { pair: pair!, value: pair!.slice(name.length + 1), attributes };
 }
+
+/** The session cookie a response set (under the name PUBLIC_URL gives it). */
+const sessionCookieOf = (response: Response) => cookieOf(response, SignIn.sessionCookie());
+/** The device cookie a response set: the device a sign-in link's reuse is bound to. */
+const deviceCookieOf = (response: Response) => cookieOf(response, SignIn.deviceCookie());
 
 async function signedIn(email = uniqueEmail("member")) {
   const subscriber = await saveSubscriber({ email });
@@ -223,7 +228,7 @@ describe("following a sign-in link", () => {
     expect((await request(`/login?token=${encodeURIComponent(token)}`)).status).toBe(200);
 
     // Had the GET counted as the first use, a POST eleven minutes later would be refused.
-    await expect(SignIn.redeem(token, new Date(Date.now() + 11 * MINUTE))).resolves.toMatchObject({
+    await expect(SignIn.redeem(token, SignIn.newDevice(), new Date(Date.now() + 11 * MINUTE))).resolves.toMatchObject({
       subscriber: { email },
     });
   });
@@ -240,22 +245,48 @@ describe("following a sign-in link", () => {
     expect(sessionCookieOf(response)!.attributes).toContain("Secure");
   });
 
-  it("works again within ten minutes of its first use (scanners), and not after", async () => {
+  it("works again within ten minutes of its first use on the same device, and not after", async () => {
     const email = uniqueEmail();
     await saveSubscriber({ email });
     const token = await requestLinkToken(email);
 
     const first = await signInPost(token);
-    const second = await signInPost(token);
+    const device = deviceCookieOf(first)!;
+    const second = await signInPost(token, { cookie: device.pair });
 
     expect([first.status, second.status]).toEqual([303, 303]);
+    expect(device.attributes).toEqual(expect.arrayContaining(["HttpOnly", "SameSite=Lax", "Path=/"]));
+    expect(deviceCookieOf(second)!.value).toBe(device.value); // the same device, its cookie renewed
     expect(sessionCookieOf(second)!.value).not.toBe(sessionCookieOf(first)!.value);
     expect((await account(sessionCookieOf(second)!.pair)).status).toBe(200);
-    await expect(SignIn.redeem(token, new Date(Date.now() + 9 * MINUTE))).resolves.toBeDefined();
-    await expect(SignIn.redeem(token, new Date(Date.now() + 11 * MINUTE))).rejects.toMatchObject({
+    await expect(SignIn.redeem(token, device.value, new Date(Date.now() + 9 * MINUTE))).resolves.toBeDefined();
+    await expect(SignIn.redeem(token, device.value, new Date(Date.now() + 11 * MINUTE))).rejects.toMatchObject({
       code: "link_used",
       status: 400,
     });
+  });
+
+  it("refuses the link from another device within those ten minutes: no session, and a page saying to ask for a new one", async () => {
+    const email = uniqueEmail();
+    const subscriber = await saveSubscriber({ email });
+    const token = await requestLinkToken(email);
+    const first = await signInPost(token);
+    expect(first.status).toBe(303);
+
+    const elsewhere = `${SignIn.deviceCookie()}=${SignIn.newDevice()}`;
+    const page = await request(`/login?token=${encodeURIComponent(token)}`, withCookie(elsewhere));
+    const attempts = [await signInPost(token, { cookie: elsewhere }), await signInPost(token)]; // the second without any device cookie
+
+    expect(page.status).toBe(400);
+    expect(await page.text()).toMatch(/already used\. Ask for a new one/);
+    for (const response of attempts) {
+      expect(response.status).toBe(400);
+      expect(await response.text()).toMatch(/already used\. Ask for a new one/);
+      expect(sessionCookieOf(response)).toBeUndefined();
+    }
+    // Only the first device's session exists; that device can still reuse the link.
+    expect(await SignIn.Sessions.endAll(subscriber.id)).toBe(1);
+    expect((await signInPost(token, { cookie: deviceCookieOf(first)!.pair })).status).toBe(303);
   });
 
   it("answers a link first used over ten minutes ago with a page that says to ask for a new one", async () => {
@@ -263,7 +294,7 @@ describe("following a sign-in link", () => {
     // Sent and first used eleven minutes ago (a token is only ever verified at or after the time it was signed).
     const elevenMinutesAgo = new Date(Date.now() - 11 * MINUTE);
     const token = SignIn.linkToken(subscriber.id, elevenMinutesAgo);
-    await SignIn.redeem(token, elevenMinutesAgo);
+    await SignIn.redeem(token, SignIn.newDevice(), elevenMinutesAgo);
 
     const page = await request(`/login?token=${encodeURIComponent(token)}`);
     const response = await signInPost(token);
@@ -338,14 +369,26 @@ describe("sessions", () => {
     expect((await account(otherDevice.pair)).status).toBe(200);
   });
 
-  it("all end when the subscriber signs out everywhere", async () => {
+  it("all end when the subscriber signs out everywhere from the account page (not from another site); others' stay", async () => {
     const { subscriber, cookie } = await signedIn();
     const otherDevice = sessionCookieOf(await signInPost(SignIn.linkToken(subscriber.id)))!;
+    const someoneElse = sessionCookieOf(await signInPost(SignIn.linkToken((await saveSubscriber()).id)))!;
+    expect(await (await account(cookie.pair)).text()).toMatch(/<form method="post" action="\/logout\/everywhere">/);
+    const everywhere = (headers: Record<string, string>) => request("/logout/everywhere", { method: "POST", ...withCookie(cookie.pair, headers) });
 
-    expect(await SignIn.Sessions.endAll(subscriber.id)).toBe(2);
+    expect((await everywhere({ origin: "https://evil.example" })).status).toBe(403);
+    expect((await everywhere({})).status).toBe(403);
+    expect((await account(otherDevice.pair)).status).toBe(200);
 
+    const response = await everywhere({ origin: OWN_ORIGIN });
+
+    expect(response.status).toBe(303);
+    expect(response.headers.get("location")).toBe("/");
+    expect(sessionCookieOf(response)!.attributes).toContain("Max-Age=0");
     expect((await account(cookie.pair)).status).toBe(303);
     expect((await account(otherDevice.pair)).status).toBe(303);
+    expect((await account(someoneElse.pair)).status).toBe(200);
+    expect(await SignIn.Sessions.endAll(subscriber.id)).toBe(0);
   });
 
   it("send a visitor without a session, or with a tampered or expired cookie, to the sign-in page", async () => {
@@ -368,6 +411,43 @@ describe("sessions", () => {
     }
     expect((await account(cookie.pair)).status).toBe(200);
     expect(await SignIn.Sessions.resume(cookie.value, new Date(Date.now() + 31 * 24 * 60 * MINUTE))).toBeUndefined();
+  });
+});
+
+describe("cookie names", () => {
+  let localUrl: string | undefined;
+  beforeEach(() => {
+    localUrl = process.env.PUBLIC_URL;
+  });
+  afterEach(() => {
+    process.env.PUBLIC_URL = localUrl;
+    Config.reset();
+  });
+
+  it("are __Host- prefixed (Secure, Path=/, no Domain) where PUBLIC_URL is https, and only that name is read", async () => {
+    const subscriber = await saveSubscriber();
+    process.env.PUBLIC_URL = "https://news.example.org";
+    Config.reset();
+
+    const response = await signInPost(SignIn.linkToken(subscriber.id));
+
+    expect(response.status).toBe(303);
+    const [session, device] = [sessionCookieOf(response)!, deviceCookieOf(response)!];
+    expect([SignIn.sessionCookie(), SignIn.deviceCookie()]).toEqual(["__Host-tidings_session", "__Host-tidings_device"]);
+    for (const cookie of [session, device]) {
+      expect(cookie.pair).toMatch(/^__Host-/);
+      expect(cookie.attributes).toEqual(expect.arrayContaining(["Secure", "Path=/", "HttpOnly"]));
+      expect(cookie.attributes.some((attribute) => /^domain=/i.test(attribute))).toBe(false);
+    }
+    expect((await account(session.pair)).status).toBe(200);
+    // Signed in, a public page is personal too (no-store), which needs the prefixed name known to the whole app.
+    expect((await request("/topics", withCookie(session.pair))).headers.get("cache-control")).toBe("no-store");
+    expect((await account(`tidings_session=${session.value}`)).status).toBe(303);
+  });
+
+  it("are the plain names over http, where browsers refuse __Host- cookies", () => {
+    expect(process.env.PUBLIC_URL).toMatch(/^http:/);
+    expect([SignIn.sessionCookie(), SignIn.deviceCookie()]).toEqual(["tidings_session", "tidings_device"]);
   });
 });
 

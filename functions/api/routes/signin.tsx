@@ -9,7 +9,7 @@ import { VisibleError } from "../../../core/errors";
 import { clientIp } from "../client-ip";
 import { form, htmlPage, jsonError, tokenQuery } from "../openapi";
 import { LinkSentPage, SignInPage, SignInRequestPage } from "../views/signin";
-import { checkOrigin, clearSessionCookie, fromOwnOrigin, sessionCookie, setSessionCookie } from "../session";
+import { checkOrigin, clearSessionCookie, deviceCookie, deviceOf, fromOwnOrigin, requireSession, sessionCookie, setSessionCookie } from "../session";
 
 export const signinRoutes = new OpenAPIHono();
 
@@ -69,7 +69,7 @@ signinRoutes.openapi(
   async (c) => {
     const { token } = c.req.valid("query");
     if (token === undefined) return c.html(<SignInRequestPage />, 200);
-    await SignIn.checkLink(token);
+    await SignIn.checkLink(token, deviceCookie(c));
     return c.html(<SignInPage token={token} />, 200);
   },
 );
@@ -80,8 +80,9 @@ signinRoutes.openapi(
     path: "/login",
     summary: "Sign in with a link's token",
     description:
-      "Starts a session: sets the `tidings_session` cookie (HttpOnly, SameSite=Lax, Secure outside local) and " +
-      "redirects to /account. A link works once, and again within 10 minutes of its first use.",
+      "Starts a session: sets the session cookie (`__Host-tidings_session` where PUBLIC_URL is https, else " +
+      "`tidings_session`; HttpOnly, SameSite=Lax, Secure outside local) and redirects to /account. A link works once, " +
+      "and again within 10 minutes of its first use from the same device (the device cookie, set here if absent).",
     request: { body: form(z.object({ token: z.string().max(400) })) },
     responses: {
       303: redirect("Signed in; to /account"),
@@ -95,7 +96,7 @@ signinRoutes.openapi(
     if (fromOwnOrigin(c) !== true) {
       throw new VisibleError("forbidden", "forbidden", "This request did not come from our own pages, so it was refused.");
     }
-    const { cookie } = await SignIn.redeem(c.req.valid("form").token);
+    const { cookie } = await SignIn.redeem(c.req.valid("form").token, deviceOf(c));
     await SignIn.Sessions.end(sessionCookie(c)); // a session this device had before is over
     setSessionCookie(c, cookie);
     c.header("Cache-Control", "no-store");
@@ -114,6 +115,27 @@ signinRoutes.openapi(
   }),
   async (c) => {
     await SignIn.Sessions.end(sessionCookie(c));
+    clearSessionCookie(c);
+    return c.redirect("/", 303);
+  },
+);
+
+signinRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/logout/everywhere",
+    summary: "Sign out everywhere",
+    description:
+      "Ends every session of the signed-in reader, on every device (their stored records are deleted), and clears " +
+      "this device's cookie. From the account page's form; Origin-checked like every cookie-authenticated POST.",
+    middleware: [requireSession] as const,
+    responses: {
+      303: redirect("Signed out everywhere; to /, or to /login without a session"),
+      403: htmlPage("Posted from another site"),
+    },
+  }),
+  async (c) => {
+    await SignIn.Sessions.endAll(c.var.subscriber.id);
     clearSessionCookie(c);
     return c.redirect("/", 303);
   },

@@ -109,6 +109,14 @@ export function AccountPage(props: {
           </button>
         </p>
       </form>
+      <form method="post" action="/logout/everywhere">
+        <p>
+          <button type="submit" class="secondary">
+            Sign out everywhere
+          </button>
+        </p>
+        <p class="note">Ends every session of yours, on every device and browser, this one included.</p>
+      </form>
     </Layout>
   );
 }
