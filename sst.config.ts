@@ -28,8 +28,8 @@
  *   TRANSACTIONAL_SEND_RATE  emails/s of SES_MAX_SEND_RATE kept for confirmations, sign-in links and patron emails
  *                         (default a fifth, at least 1, at most half); digests pace at the rest
  *   and the app's own settings, passed through to every function: PUBLIC_URL, MAIL_FROM, TIERS, SES_MAX_SEND_RATE,
- *   TRANSACTIONAL_SEND_RATE, GRACE_DAYS, MAX_VOTES_PER_PATRON, SES_CONFIGURATION_SET, OUTLET_NAME, BRAND_COLOR, MAIL_REPLY_TO,
- *   UNSUBSCRIBE_MAILTO.
+ *   TRANSACTIONAL_SEND_RATE, GRACE_DAYS, MAX_VOTES_PER_PATRON, MAX_OPEN_PROPOSALS_PER_PATRON, SES_CONFIGURATION_SET,
+ *   OUTLET_NAME, BRAND_COLOR, MAIL_REPLY_TO, UNSUBSCRIBE_MAILTO.
  * Secrets: `sst secret set SigningSecret …`, `EditorTokens`, and optionally `SigningSecretPrevious`,
  * `StripeSecretKey`, `StripeWebhookSecret`.
  */
@@ -248,6 +248,7 @@ export default $config({
       SEND_CONCURRENCY: String(sendConcurrency),
       GRACE_DAYS: process.env.GRACE_DAYS || "7",
       MAX_VOTES_PER_PATRON: process.env.MAX_VOTES_PER_PATRON || "3",
+      MAX_OPEN_PROPOSALS_PER_PATRON: process.env.MAX_OPEN_PROPOSALS_PER_PATRON || "3",
       SES_CONFIGURATION_SET: process.env.SES_CONFIGURATION_SET || email.configSet,
       ...optional("OUTLET_NAME"),
       ...optional("BRAND_COLOR"),

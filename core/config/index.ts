@@ -94,6 +94,8 @@ const schema = z.object({
   SES_CONFIGURATION_SET: optional,
   GRACE_DAYS: positive(7),
   MAX_VOTES_PER_PATRON: z.coerce.number().int().positive().default(3),
+  /** Proposed topics one patron may have waiting for the editors at once. */
+  MAX_OPEN_PROPOSALS_PER_PATRON: z.coerce.number().int().positive().default(3),
   TABLE_NAME: z.string().min(3),
   SEND_QUEUE_URL: optional,
   /** The transactional queue: confirmations and sign-in links, sent ahead of any digest (core/transactional). */

@@ -16,6 +16,7 @@ import { isConditionFailure, isRace, WriteConflictError } from "./errors";
 import * as keys from "./keys";
 import { queryAll } from "./query";
 import { retryWrite, untilProcessed } from "./retry";
+import * as Topics from "./topics";
 import * as Votes from "./votes";
 
 type Key = { pk: string; sk: string };
@@ -159,6 +160,8 @@ export async function anonymizeVote(vote: Vote, topicOpen: boolean, at: string):
   } catch (error) {
     if (isRace(error)) return false;
     throw error;
+  } finally {
+    Topics.wrote(); // an open topic's tally may have moved
   }
 }
 

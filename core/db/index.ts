@@ -1,5 +1,6 @@
 export * as Subscribers from "./subscribers";
 export * as Topics from "./topics";
+export * as Proposals from "./proposals";
 export * as RateLimits from "./rate-limits";
 export * as Articles from "./articles";
 export * as Digests from "./digests";

@@ -13,6 +13,8 @@
  * | link use   | SUB#<id>            | SIGNIN#<nonce>    | (TTL)                                         |                                     |
  * | session    | SUB#<id>            | SESSION#<session> | (TTL)                                         |                                     |
  * | topic      | TOPIC#<id>          | TOPIC             | TOPICS#<status> / <id>                        |                                     |
+ * | proposal   | SUB#<id>            | PROPOSAL#<topic>  |                                               |                                     |
+ * | proposals count | SUB#<id>       | PROPOSALS         |                                               |                                     |
  * | tally      | TOPIC#<id>          | TALLY#<shard>     |                                               |                                     |
  * | vote       | TOPIC#<id>          | VOTE#<subscriber> | SUB#<subscriber>#VOTES / TOPIC#<id>           |                                     |
  * | ballot     | SUB#<id>            | BALLOT            |                                               |                                     |
@@ -68,6 +70,17 @@ export const topic = {
   key: (id: string) => ({ pk: `TOPIC#${id}`, sk: "TOPIC" }),
   byStatus: (status: string, id: string) => ({ gsi1pk: topic.statusPartition(status), gsi1sk: id }),
   statusPartition: (status: string) => `TOPICS#${status}`,
+};
+
+/**
+ * A patron's proposals, under their own partition: a marker for each topic they proposed (export and erasure find
+ * their proposals there, strongly consistent, without reading anyone else's), and how many are still `proposed`,
+ * which the limit is checked against in the transaction that writes a proposal.
+ */
+export const proposal = {
+  key: (subscriberId: string, topicId: string) => ({ pk: `SUB#${subscriberId}`, sk: `PROPOSAL#${topicId}` }),
+  prefix: "PROPOSAL#",
+  count: (subscriberId: string) => ({ pk: `SUB#${subscriberId}`, sk: "PROPOSALS" }),
 };
 
 export const rateLimit = {

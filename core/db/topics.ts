@@ -2,15 +2,38 @@ import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { topicStatuses, type Topic } from "../topics/types";
 import { db, tableName } from "./client";
 import * as keys from "./keys";
-import { queryAll } from "./query";
+import { getMany, queryAll } from "./query";
 
+/**
+ * How many writes to topics and their tallies this process has made. A copy of topics read before the latest one
+ * is stale (`core/topics/public.ts` drops it); other processes' writes are not seen here, so such a copy lives briefly.
+ */
+let writes = 0;
+export const writesSoFar = () => writes;
+/** Called after every write to a topic or a tally (whether it succeeded or not: it may have). */
+export const wrote = () => void writes++;
+
+/** A topic's item as stored: its keys, its status index, its entity. */
+export const item = (topic: Topic) => ({
+  ...keys.topic.key(topic.id),
+  ...keys.topic.byStatus(topic.status, topic.id),
+  entity: "topic",
+  ...topic,
+});
+
+/** Writes a topic whatever was there (seeding); an editor's change goes through `Proposals.save`. */
 export async function put(topic: Topic): Promise<void> {
-  await db().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: { ...keys.topic.key(topic.id), ...keys.topic.byStatus(topic.status, topic.id), entity: "topic", ...topic },
-    }),
-  );
+  try {
+    await db().send(new PutCommand({ TableName: tableName(), Item: item(topic) }));
+  } finally {
+    wrote();
+  }
+}
+
+/** Topics by id, many at once ("the topics a subscriber follows", "an article's topics"); those not found are left out. */
+export async function many(ids: readonly string[]): Promise<Topic[]> {
+  const items = await getMany([...new Set(ids)].map((id) => keys.topic.key(id)));
+  return items.map(({ pk, sk, gsi1pk, gsi1sk, entity, ...topic }) => topic as Topic);
 }
 
 /** Every topic of the given statuses ("open and covered topics"), ordered by id within each status. */

@@ -12,6 +12,7 @@ import { db, tableName } from "./client";
 import { WriteConflictError, isConditionFailure, isRace } from "./errors";
 import * as keys from "./keys";
 import { queryAll } from "./query";
+import * as Topics from "./topics";
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>[number];
 
@@ -107,6 +108,8 @@ async function transact(items: TransactItem[], what: string): Promise<void> {
     // (A transaction cancelled by throttling is no race: it goes up as it is, for the caller's retry to wait out.)
     if (isRace(error)) throw new WriteConflictError(what);
     throw error;
+  } finally {
+    Topics.wrote(); // a tally may have moved
   }
 }
 

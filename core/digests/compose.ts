@@ -16,12 +16,16 @@ import type { AddressedRecipient, Digest, Variant } from "./types";
 
 /** Renders the digest once for a variant (the template engine runs here, never per reader). */
 export async function prepare(digest: Digest, variant: Variant, now = new Date()): Promise<Render.Prepared> {
-  const [Render, articles, topics, openTopics] = await Promise.all([
+  const [Render, articles, covered, openTopics] = await Promise.all([
     loadRender(),
     Db.Articles.many(digest.articleIds),
-    Db.Topics.byStatus(),
+    Db.Topics.byStatus(["covered"]),
     variant === "patron" ? Topics.listPublic() : Promise.resolve(undefined),
   ]);
+  // The topics a digest names: its articles' own (section titles) and the covered ones ("You asked, we covered
+  // it"), never every topic (patrons' proposals among them).
+  const own = await Db.Topics.many(articles.flatMap((article) => article.topics));
+  const topics = [...new Map([...own, ...covered].map((topic) => [topic.id, topic])).values()];
   return Render.prepare({
     digest,
     articles,

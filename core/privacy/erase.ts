@@ -76,7 +76,7 @@ export async function erase(subscriberId: string, now = new Date()): Promise<Era
     });
   });
 
-  const proposed = (await Db.Topics.byStatus()).filter((topic) => topic.proposedBy === subscriberId);
+  const proposed = await Db.Proposals.ofPatron(subscriberId); // theirs alone, by their partition's markers
   for (const topic of proposed) await Db.Erasure.forgetProposal(topic.id, subscriberId);
   await forgetPatronEmailClaims(subscriberId, patron);
 

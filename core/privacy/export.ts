@@ -28,15 +28,16 @@ const withoutKeys = ({ pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, entity, version, 
 export async function exportData(subscriberId: string, now = new Date()): Promise<PersonalData> {
   const subscriber = await Db.Subscribers.get(subscriberId);
   if (!subscriber) throw new VisibleError("not_found", "not_found", "We hold nothing about you.");
-  const [items, deliveries, votes, topics] = await Promise.all([
+  const [items, deliveries, votes, proposed] = await Promise.all([
     Db.Erasure.partition(subscriberId),
     Db.Erasure.deliveriesOf(subscriberId),
     Db.Erasure.votesOf(subscriberId),
-    Db.Topics.byStatus(),
+    Db.Proposals.ofPatron(subscriberId),
   ]);
   const of = (entity: string) => items.filter((item) => item.entity === entity);
   const patron = of("patron")[0];
-  const titles = new Map(topics.map((topic) => [topic.id, topic.title]));
+  // Only the topics they voted for: never every topic (other patrons' proposals among them).
+  const titles = new Map((await Db.Topics.many(votes.map((vote) => vote.topicId))).map((topic) => [topic.id, topic.title]));
   return {
     exportedAt: now.toISOString(),
     subscriber: withoutKeys({ ...subscriber }),
@@ -56,9 +57,7 @@ export async function exportData(subscriberId: string, now = new Date()): Promis
       counted,
       createdAt,
     })),
-    proposedTopics: topics
-      .filter((topic) => topic.proposedBy === subscriberId)
-      .map(({ id, title, status, createdAt }) => ({ id, title, status, createdAt })),
+    proposedTopics: proposed.map(({ id, title, status, createdAt }) => ({ id, title, status, createdAt })),
     signIn: {
       linksSentAt: of("signin-links").flatMap((item) => (item.sentAt as string[] | undefined) ?? []),
       sessions: of("session")

@@ -7,6 +7,7 @@ import { loadTemplates } from "../../templates/load";
 import * as Config from "../config";
 import * as Db from "../db";
 import * as Email from "../email";
+import * as Topics from "../topics";
 import * as Transactional from "../transactional";
 import { confirmUrl, manageUrl, unsubscribeUrl } from "./links";
 import { signupExpired } from "./rules";
@@ -28,7 +29,7 @@ export async function signupMessage(kind: SignupEmail, subscriber: Subscriber): 
 /** The welcome is the first marketing email: it carries the one-click unsubscribe headers. */
 export async function welcomeMessage(subscriber: Subscriber): Promise<Email.Message> {
   const { OUTLET_NAME: outletName, POSTAL_ADDRESS: postalAddress } = Config.get();
-  const titles = new Map((await Db.Topics.byStatus()).map((topic) => [topic.id, topic.title]));
+  const titles = await Topics.titlesOf(subscriber.topics);
   const Templates = await loadTemplates();
   const unsubscribe = unsubscribeUrl(subscriber.id);
   const rendered = Templates.welcome({
@@ -37,7 +38,7 @@ export async function welcomeMessage(subscriber: Subscriber): Promise<Email.Mess
     name: subscriber.name,
     manageUrl: manageUrl(subscriber.id),
     unsubscribeUrl: unsubscribe,
-    topics: subscriber.topics.map((id) => titles.get(id) ?? id),
+    topics: subscriber.topics.map((id) => titles[id] ?? id),
     frequency: subscriber.frequency,
   });
   return { to: subscriber.email, ...rendered, marketing: { unsubscribeUrl: unsubscribe } };

@@ -3,9 +3,11 @@ import * as z from "zod"; // a namespace import lets esbuild drop the parts of z
 import * as Db from "../db";
 import { VisibleError } from "../errors";
 import { recountVoters } from "../votes/recount";
-import { topicStatuses, type ScoredTopic, type Topic } from "./types";
+import { topicStatuses, type Topic } from "./types";
 
 export { TOPIC_ID, topicStatuses, type Topic, type TopicStatus, type ScoredTopic } from "./types";
+export { PUBLIC_TOPICS_MAX_AGE, listPublic, listPublicCached } from "./public";
+export { propose } from "./proposals";
 
 export const topicInput = z.object({
   title: z.string().trim().min(1).max(120),
@@ -19,13 +21,32 @@ export type TopicInput = z.output<typeof topicInput>;
  * Creates or updates a topic; the same content again leaves the topic as it is. New topics are `open` unless told.
  * When a topic opens or closes, its voters are re-counted (`recountVoters`): a reopened topic's votes may wait for
  * a place on their patrons' ballots, and a closed one frees places. The same content again re-counts too (moving
- * only votes that count wrongly), so an editor's retry finishes a re-count that a failure cut short.
+ * only votes that count wrongly), so an editor's retry finishes a re-count that a failure cut short. A patron's
+ * proposal taken up (opened, closed, covered) frees a place among their proposals (`proposals.ts`).
  */
 export async function upsert(id: string, input: TopicInput, now = new Date()) {
-  const existing = await Db.Topics.get(id);
+  // Written on the topic as read: a change made meanwhile (another editor's, erasure's) is read and decided again.
+  const { existing, written } = await Db.retryWrite(`topic ${id}`, async () => {
+    const existing = await Db.Topics.get(id);
+    const next = nextVersion(id, input, existing, now);
+    if (existing && sameContent(existing, next)) return { existing, written: undefined };
+    const written = { ...next, updatedAt: now.toISOString() };
+    await Db.Proposals.save(written, existing);
+    return { existing, written };
+  });
+  if (!written) {
+    await recountVoters(id, now);
+    return { topic: existing!, outcome: "unchanged" as const };
+  }
+  if (existing && (existing.status === "open") !== (written.status === "open")) await recountVoters(id, now);
+  return { topic: written, outcome: existing ? ("updated" as const) : ("created" as const) };
+}
+
+/** What an editor's input makes of a topic (its `updatedAt` as it was). */
+function nextVersion(id: string, input: TopicInput, existing: Topic | undefined, now: Date): Topic {
   const status = input.status ?? existing?.status ?? "open";
   const opens = status === "open" && existing?.status !== "open";
-  const next: Topic = {
+  return {
     id,
     title: input.title,
     description: input.description ?? existing?.description,
@@ -37,14 +58,6 @@ export async function upsert(id: string, input: TopicInput, now = new Date()) {
     createdAt: existing?.createdAt ?? now.toISOString(),
     updatedAt: existing?.updatedAt ?? now.toISOString(),
   };
-  if (existing && sameContent(existing, next)) {
-    await recountVoters(id, now);
-    return { topic: existing, outcome: "unchanged" as const };
-  }
-  const topic = { ...next, updatedAt: now.toISOString() };
-  await Db.Topics.put(topic);
-  if (existing && (existing.status === "open") !== (status === "open")) await recountVoters(id, now);
-  return { topic, outcome: existing ? ("updated" as const) : ("created" as const) };
 }
 
 /** Whether two versions of a topic say the same (whatever order their fields were read in). */
@@ -54,24 +67,19 @@ function sameContent(a: Topic, b: Topic): boolean {
   return content(a) === content(b);
 }
 
-/** The topics everyone sees: open and covered ones, with scores; highest score first, then by title. */
-export async function listPublic(): Promise<ScoredTopic[]> {
-  const topics = await Db.Topics.byStatus(["open", "covered"]);
-  const scored = await Promise.all(
-    topics.map(async ({ id, title, description, status }) => ({ id, title, description, status, ...(await Db.Topics.tally(id)) })),
-  );
-  return scored.sort((a, b) => b.score - a.score || a.title.localeCompare(b.title));
-}
-
-/** Every topic's title by id, whatever its status (a subscriber may still follow one proposed again since). */
-export async function titles(): Promise<Record<string, string>> {
-  return Object.fromEntries((await Db.Topics.byStatus()).map((topic) => [topic.id, topic.title]));
+/**
+ * The titles of the given topics by id (a subscriber's followed topics on their account page and in their welcome),
+ * whatever their status; read by id, so the work is theirs alone. Ids no longer defined are left out.
+ */
+export async function titlesOf(ids: readonly string[]): Promise<Record<string, string>> {
+  if (ids.length === 0) return {};
+  return Object.fromEntries((await Db.Topics.many(ids)).map((topic) => [topic.id, topic.title]));
 }
 
 /** Refuses topic ids that were never defined (or are not of the given statuses). */
 export async function assertTopicsExist(ids: readonly string[], statuses: readonly string[] = topicStatuses): Promise<void> {
   if (ids.length === 0) return;
-  const known = new Set((await Db.Topics.byStatus(statuses)).map((topic) => topic.id));
+  const known = new Set((await Db.Topics.many(ids)).filter((topic) => statuses.includes(topic.status)).map((topic) => topic.id));
   const unknown = ids.filter((id) => !known.has(id));
   if (unknown.length > 0) {
     throw new VisibleError("invalid", "invalid_request", `Unknown topic: ${unknown.join(", ")}.`, {

@@ -110,4 +110,4 @@ export async function results(topicId: string) {
     voters: votes.map(({ subscriberId, tierId, weight, counted, createdAt }) => ({ subscriberId, tierId, weight, counted, createdAt })),
   };
 }
-export { fromVoteToken, voteToken, propose } from "./links";
+export { fromVoteToken, voteToken } from "./links";

@@ -49,6 +49,8 @@ export interface DynamoDbProxy {
     injected: Record<DynamoDbFault, number>;
     /** Requests by operation (`GetItem`, `BatchGetItem`, ...), failed or not. */
     operations: Record<string, number>;
+    /** Items DynamoDB answered with, over every read forwarded (GetItem, BatchGetItem, Query, Scan). */
+    itemsRead: number;
   };
   /** The next request for an operation matching `operation` gets `fault`, whatever the rate (for one exact case). */
   failNext(fault: DynamoDbFault, operation?: RegExp): void;
@@ -70,6 +72,7 @@ export async function startDynamoDbProxy(options: DynamoDbProxyOptions = {}): Pr
     forwarded: 0,
     injected: Object.fromEntries(DYNAMODB_FAULTS.map((f) => [f, 0])) as Record<DynamoDbFault, number>,
     operations: {} as Record<string, number>,
+    itemsRead: 0,
   };
   const sockets = new Set<Socket>();
   const planned: Array<{ fault: DynamoDbFault; operation?: RegExp }> = [];
@@ -135,6 +138,7 @@ export async function startDynamoDbProxy(options: DynamoDbProxyOptions = {}): Pr
         body,
         (status, headers, answer) => {
           if (injected === "drop-after") return void req.socket.destroy();
+          if (status === 200) counts.itemsRead += itemsIn(operation, answer);
           res.writeHead(status, headers);
           res.end(answer);
         },
@@ -168,6 +172,20 @@ export async function startDynamoDbProxy(options: DynamoDbProxyOptions = {}): Pr
     },
   };
   return proxy;
+}
+
+/** How many items a read read: those it answers with, or a query's or scan's before any filter (0 for other requests). */
+function itemsIn(operation: string, answer: Buffer): number {
+  if (!["GetItem", "BatchGetItem", "Query", "Scan"].includes(operation)) return 0;
+  try {
+    type Answer = { Item?: unknown; Items?: unknown[]; ScannedCount?: number; Responses?: Record<string, unknown[]> };
+    const body = JSON.parse(answer.toString("utf8")) as Answer;
+    if (operation === "GetItem") return body.Item ? 1 : 0;
+    if (operation === "BatchGetItem") return Object.values(body.Responses ?? {}).reduce((sum, items) => sum + items.length, 0);
+    return body.ScannedCount ?? body.Items?.length ?? 0;
+  } catch {
+    return 0;
+  }
 }
 
 /** DynamoDB's error answer (JSON 1.0 protocol), as the service sends it. */

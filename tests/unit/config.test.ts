@@ -17,6 +17,7 @@ describe("configuration", () => {
       SES_MAX_SEND_RATE: 14,
       GRACE_DAYS: 7,
       MAX_VOTES_PER_PATRON: 3,
+      MAX_OPEN_PROPOSALS_PER_PATRON: 3,
       TIERS: [],
       STRIPE_WEBHOOK_SECRET: [],
       OUTLET_NAME: "Tidings",

@@ -311,6 +311,7 @@ describe("sst.config.ts, evaluated offline", () => {
         SEND_CONCURRENCY: "2",
         GRACE_DAYS: "7",
         MAX_VOTES_PER_PATRON: "3",
+        MAX_OPEN_PROPOSALS_PER_PATRON: "3",
         SES_CONFIGURATION_SET: email.handle.configSet,
       });
     }

@@ -26,7 +26,11 @@ accountRoutes.openapi(
   }),
   async (c) => {
     const { subscriber } = c.var;
-    const [patron, votes, topicTitles] = await Promise.all([Patrons.get(subscriber.id), Votes.votesOf(subscriber.id), Topics.titles()]);
+    const [patron, votes, topicTitles] = await Promise.all([
+      Patrons.get(subscriber.id),
+      Votes.votesOf(subscriber.id),
+      Topics.titlesOf(subscriber.topics), // the topics they follow, by id: never every topic
+    ]);
     const membership = <MembershipSection patron={patron} tiers={Config.get().TIERS} />;
     // Patrons see their votes (none yet, too); a reader who never was one has no votes to show.
     const votesSection = (patron || votes.length > 0) && <VotesSection votes={votes} />;

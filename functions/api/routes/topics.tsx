@@ -48,9 +48,17 @@ topicRoutes.openapi(
     method: "get",
     path: "/api/topics",
     summary: "Open and covered topics with their scores (public)",
+    description:
+      "The same for everyone, so kept briefly (`Cache-Control: public, max-age`): a vote or an editor's change shows " +
+      `within ${Topics.PUBLIC_TOPICS_MAX_AGE} seconds.`,
     responses: { 200: json("Topics, highest score first", z.object({ topics: z.array(scoredSchema) })) },
   }),
-  async (c) => c.json({ topics: await Topics.listPublic() }, 200),
+  async (c) => {
+    const { topics, maxAge } = await Topics.listPublicCached();
+    // With a credential, `noStoreWhenPersonal` (app.ts) makes it `no-store` after this.
+    c.header("Cache-Control", `public, max-age=${maxAge}`);
+    return c.json({ topics }, 200);
+  },
 );
 
 topicRoutes.openapi(
@@ -119,14 +127,18 @@ topicRoutes.openapi(
         required: true,
       },
     },
+    description:
+      "At most MAX_OPEN_PROPOSALS_PER_PATRON (default 3) proposals of one patron wait for the editors at once: past it " +
+      "409 `proposal_limit`, nothing written. A place frees once an editor opens, closes or covers one.",
     responses: {
       201: json("The proposed topic", z.object({ topic: topicSchema })),
       400: jsonError("Invalid input"),
       401: jsonError("Not signed in"),
       403: jsonError("`not_eligible`: not an active or comped patron; or another origin"),
+      409: jsonError("`proposal_limit`: MAX_OPEN_PROPOSALS_PER_PATRON proposals of this patron already wait for the editors"),
     },
   }),
-  async (c) => c.json({ topic: await Votes.propose(c.var.subscriber.id, c.req.valid("json")) }, 201),
+  async (c) => c.json({ topic: await Topics.propose(c.var.subscriber.id, c.req.valid("json")) }, 201),
 );
 
 topicRoutes.openapi(
@@ -215,13 +227,26 @@ topicRoutes.openapi(
     method: "get",
     path: "/topics",
     summary: "Topics page: open and covered topics with scores; vote buttons for a signed-in eligible patron",
+    description:
+      `Signed out, the same page for everyone, kept briefly (\`Cache-Control: public, max-age\`, at most ` +
+      `${Topics.PUBLIC_TOPICS_MAX_AGE} seconds old); signed in, read afresh and \`no-store\`.`,
     middleware: [optionalSession] as const,
     responses: { 200: htmlPage("The topics") },
   }),
   async (c) => {
-    const [topics, voter] = await Promise.all([Topics.listPublic(), voterOf(c.var.subscriber?.id)]);
-    if (c.var.subscriber) c.header("Cache-Control", "no-store"); // the buttons are this patron's
-    return c.html(<TopicsPage topics={topics} voter={voter} />, 200);
+    const subscriberId = c.var.subscriber?.id;
+    if (subscriberId) {
+      // The buttons and scores beside this patron's own votes: read now, kept by nobody.
+      const [topics, voter] = await Promise.all([Topics.listPublic(), voterOf(subscriberId)]);
+      c.header("Cache-Control", "no-store");
+      return c.html(<TopicsPage topics={topics} voter={voter} />, 200);
+    }
+    const { topics, maxAge } = await Topics.listPublicCached();
+    // The same page for every visitor without a session; a cache must not give it to one with a cookie (who may
+    // be signed in), and `noStoreWhenPersonal` (app.ts) makes any response to a credential `no-store`.
+    c.header("Cache-Control", `public, max-age=${maxAge}`);
+    c.header("Vary", "Cookie");
+    return c.html(<TopicsPage topics={topics} voter={{ kind: "signed-out" }} />, 200);
   },
 );
 
