@@ -51,7 +51,7 @@ export async function erase(subscriberId: string, now = new Date()): Promise<Era
   const subscriber = await Db.Subscribers.get(subscriberId);
   await mutate(subscriberId, (current) =>
     current && (current.status === "active" || current.status === "pending")
-      ? { ...current, status: "unsubscribed", unsubscribedAt: at, optIn: undefined }
+      ? { ...current, status: "unsubscribed", unsubscribedAt: at, optIn: undefined, earlierOptIns: undefined }
       : undefined,
   );
   const cancelledSubscriptions = await endMembership(patron, subscriber?.email, at);

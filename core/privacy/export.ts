@@ -11,7 +11,8 @@ import { VisibleError } from "../errors";
 export interface PersonalData {
   exportedAt: string;
   subscriber: Record<string, unknown>;
-  consent: { subscription: unknown; pendingSignUp: unknown };
+  /** `earlierSignUps`: the unconfirmed sign-ups a later one replaced whose links still work. */
+  consent: { subscription: unknown; pendingSignUp: unknown; earlierSignUps: unknown[] };
   patron: Record<string, unknown> | null;
   charges: Array<Record<string, unknown>>;
   deliveries: Array<Omit<Delivery, "claimId" | "leaseUntil">>;
@@ -41,7 +42,11 @@ export async function exportData(subscriberId: string, now = new Date()): Promis
   return {
     exportedAt: now.toISOString(),
     subscriber: withoutKeys({ ...subscriber }),
-    consent: { subscription: subscriber.consent ?? null, pendingSignUp: subscriber.optIn?.consent ?? null },
+    consent: {
+      subscription: subscriber.consent ?? null,
+      pendingSignUp: subscriber.optIn?.consent ?? null,
+      earlierSignUps: (subscriber.earlierOptIns ?? []).map((optIn) => optIn.consent),
+    },
     patron: patron ? withoutKeys(patron) : null,
     charges: of("charge")
       .map((item) => withoutKeys(item))

@@ -1,8 +1,8 @@
 import type { Consent, Subscriber } from "./types";
 
 /**
- * A subscriber made `active` with this consent: their pending opt-in (if any) becomes the subscription (its
- * name, topics and frequency), and nothing of the sign-up is left to expire.
+ * A subscriber made `active` with this consent: their pending opt-in (if any: `optIn`, the one confirmed) becomes
+ * the subscription (its name, topics and frequency), and nothing of the sign-up is left to expire or confirm.
  */
 export function activated(current: Subscriber, consent: Consent, at: string): Subscriber {
   const { optIn } = current;
@@ -15,6 +15,7 @@ export function activated(current: Subscriber, consent: Consent, at: string): Su
     consent,
     confirmedAt: at,
     optIn: undefined,
+    earlierOptIns: undefined,
     unsubscribedAt: undefined,
     expiresAt: undefined,
   };

@@ -10,18 +10,22 @@ import * as Email from "../email";
 import * as Topics from "../topics";
 import * as Transactional from "../transactional";
 import { confirmUrl, manageUrl, unsubscribeUrl } from "./links";
-import { signupExpired } from "./rules";
+import { signupExpired, waitingOptIn } from "./rules";
 import type { Subscriber } from "./types";
 
 export type SignupEmail = "confirmation" | "already-subscribed";
 
-/** Sign-up emails never carry the subscriber's name: a stranger may have typed it (list-bombing defence). */
-export async function signupMessage(kind: SignupEmail, subscriber: Subscriber): Promise<Email.Message> {
+/**
+ * Sign-up emails never carry the subscriber's name: a stranger may have typed it (list-bombing defence). A
+ * confirmation's link confirms the opt-in it was sent for (`optIn`), and only that one.
+ */
+export async function signupMessage(kind: SignupEmail, subscriber: Subscriber, optIn = subscriber.optIn): Promise<Email.Message> {
   const Templates = await loadTemplates();
   const { OUTLET_NAME: outletName, POSTAL_ADDRESS: postalAddress } = Config.get();
+  if (kind === "confirmation" && !optIn) throw new Error("a confirmation needs the opt-in it confirms");
   const rendered =
     kind === "confirmation"
-      ? Templates.confirmation({ outletName, postalAddress, confirmUrl: confirmUrl(subscriber.id) })
+      ? Templates.confirmation({ outletName, postalAddress, confirmUrl: confirmUrl(subscriber.id, optIn!.id) })
       : Templates.alreadySubscribed({ outletName, postalAddress, manageUrl: manageUrl(subscriber.id) });
   return { to: subscriber.email, ...rendered };
 }
@@ -49,16 +53,25 @@ export const sendWelcome = async (subscriber: Subscriber) => Transactional.sendN
 /**
  * The transactional worker's part of a sign-up: sends the email the sign-up planned to the subscriber as stored
  * now, unless it no longer applies (erased since; the sign-up expired; already confirmed, through the link of an
- * earlier confirmation). Answers what it did, for logs and tests; throws what SES throws.
+ * earlier confirmation; the opt-in gone). A confirmation confirms the opt-in its sign-up made (`optInId`; the
+ * newest, for a message queued before messages named it). Answers what it did, for logs and tests; throws what
+ * SES throws.
  */
 export async function sendPlannedSignupEmail(
   kind: SignupEmail,
   subscriberId: string,
   now = new Date(),
   send: (message: Email.Message) => Promise<unknown> = Email.send,
+  optInId?: string,
 ): Promise<"sent" | "nothing"> {
   const subscriber = await Db.Subscribers.get(subscriberId);
-  if (!subscriber || (kind === "confirmation" && (subscriber.status === "active" || signupExpired(subscriber, now)))) return "nothing";
-  await send(await signupMessage(kind, subscriber));
+  if (!subscriber) return "nothing";
+  if (kind === "already-subscribed") {
+    await send(await signupMessage(kind, subscriber));
+    return "sent";
+  }
+  const optIn = optInId === undefined ? subscriber.optIn : waitingOptIn(subscriber, optInId);
+  if (subscriber.status === "active" || signupExpired(subscriber, now) || !optIn) return "nothing";
+  await send(await signupMessage(kind, subscriber, optIn));
   return "sent";
 }

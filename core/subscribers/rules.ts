@@ -1,3 +1,5 @@
+import type { OptIn, Subscriber } from "./types";
+
 /** The numbers of the subscriber rules in `product.md`, in one place. */
 export const LIMITS = {
   /** An unconfirmed sign-up is forgotten after this many days (and its confirmation link expires with it). */
@@ -13,6 +15,16 @@ export const LIMITS = {
 
 /** Version of the consent wording shown beside sign-up forms; stored with every consent record. */
 export const CONSENT_TEXT_VERSION = "2026-11";
+
+/** The unconfirmed opt-in of this id: the newest, or one a later sign-up replaced whose link is still out. */
+export function waitingOptIn(subscriber: Subscriber, id: string): OptIn | undefined {
+  return [subscriber.optIn, ...(subscriber.earlierOptIns ?? [])].find((optIn) => optIn?.id === id);
+}
+
+/** Whether an opt-in is too old to confirm: its link lives as long as the sign-up would. */
+export function optInExpired(optIn: { requestedAt: string }, now: Date = new Date()): boolean {
+  return now.getTime() - Date.parse(optIn.requestedAt) > LIMITS.pendingDays * 24 * 60 * 60 * 1000;
+}
 
 /**
  * Whether a stored sign-up has expired: only an unconfirmed sign-up carries `expiresAt` (epoch seconds; confirming

@@ -12,19 +12,19 @@
  * the transactional queue, whose worker sends it once, retrying while SES throttles. So the answer never depends
  * on SES, and the slot counts emails sent or on their way.
  */
-import { createHmac } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { ulid } from "ulid";
 import * as Config from "../config";
 import * as Db from "../db";
 import { VisibleError } from "../errors";
 import { log } from "../log";
-import { CONSENT_TEXT_VERSION, LIMITS, signupExpired } from "./rules";
+import { CONSENT_TEXT_VERSION, LIMITS, optInExpired, signupExpired } from "./rules";
 import type { SignupInput } from "./input";
 import { enqueue } from "../transactional/enqueue";
 import type { SignupEmail } from "./notify";
 import { ipNetwork } from "./ip-network";
 import { assertFollowable } from "./topics";
-import type { Subscriber } from "./types";
+import type { OptIn, Subscriber } from "./types";
 
 export interface SignupContext {
   ip: string;
@@ -99,7 +99,13 @@ export function decide(
   // (name, topics, consent) that the owner's confirmation link, already in their inbox, then confirms.
   if (existing && !mayEmail && !context.holdsLink) return {};
 
+  const expired = signupExpired(existing, now);
+  const subscriberId = existing?.id ?? `sub_${ulid(now.getTime())}`;
+  // The opt-ins whose confirmation links still work, newest first.
+  const waiting = expired ? [] : [existing?.optIn, ...(existing?.earlierOptIns ?? [])].filter((o) => o && !optInExpired(o, now)) as OptIn[];
   const optIn = {
+    // A new confirmation gets a new opt-in; the undo's refresh (no email) is confirmed by the link already sent.
+    id: (!mayEmail && waiting[0]?.id) || optInId(subscriberId, at, existing?.version ?? 0),
     requestedAt: at,
     name: input.name || undefined,
     topics: input.topics ?? [],
@@ -111,8 +117,8 @@ export function decide(
       userAgent: context.userAgent?.slice(0, 300),
       textVersion: CONSENT_TEXT_VERSION,
     },
-  } satisfies Subscriber["optIn"];
-  const expired = signupExpired(existing, now);
+  } satisfies OptIn;
+  const earlierOptIns = mayEmail ? waiting.slice(0, LIMITS.emailsPerDay - 1) : waiting.slice(1);
   const pending = !existing || existing.status === "pending" || expired;
   const expiresAt = Math.floor(now.getTime() / 1000) + LIMITS.pendingDays * 24 * 60 * 60;
 
@@ -121,12 +127,13 @@ export function decide(
         ...existing,
         ...(pending && { status: "pending", expiresAt, topics: optIn.topics, frequency: optIn.frequency }),
         optIn,
+        earlierOptIns: earlierOptIns.length > 0 ? earlierOptIns : undefined,
         confirmationsSentAt,
         updatedAt: at,
         version: existing.version + 1,
       }
     : {
-        id: `sub_${ulid(now.getTime())}`,
+        id: subscriberId,
         email: input.email,
         status: "pending",
         topics: optIn.topics,
@@ -141,6 +148,11 @@ export function decide(
   return { next, email: mayEmail ? "confirmation" : undefined };
 }
 
+/** A stable name for the opt-in a write makes: each write of a subscriber has a version of its own. */
+function optInId(owner: string, at: string, version: number): string {
+  return createHash("sha256").update(`opt-in:${owner}:${at}:${version}`).digest("base64url").slice(0, 12);
+}
+
 function emailAllowed(sentAt: readonly string[], now: Date): boolean {
   const ago = (iso: string) => now.getTime() - Date.parse(iso);
   const lastDay = sentAt.filter((at) => ago(at) < 24 * 60 * 60 * 1000);
@@ -151,7 +163,7 @@ function emailAllowed(sentAt: readonly string[], now: Date): boolean {
 /** Queues the planned email; if SQS refuses, gives the per-address slot back so a retry can send it. */
 async function queueOrRelease(kind: SignupEmail, next: Subscriber, previous: Subscriber | undefined) {
   try {
-    await enqueue({ kind: "signup", subscriberId: next.id, email: kind });
+    await enqueue({ kind: "signup", subscriberId: next.id, email: kind, optInId: next.optIn?.id });
   } catch (error) {
     const released = { ...next, confirmationsSentAt: previous?.confirmationsSentAt ?? [], version: next.version + 1 };
     await Db.Subscribers.save(released, next).catch(() => undefined);

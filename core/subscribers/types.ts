@@ -24,6 +24,11 @@ export interface Consent {
 
 /** A sign-up waiting for its confirmation: what will apply once the link is followed. */
 export interface OptIn {
+  /**
+   * Names this opt-in in its confirmation link, so the link confirms what was asked when it was sent and nothing a
+   * later sign-up wrote. Absent on opt-ins stored before links named them.
+   */
+  id?: string;
   requestedAt: string;
   name?: string;
   topics: string[];
@@ -49,6 +54,11 @@ export interface Subscriber {
   /** The consent of the current subscription (after confirming). */
   consent?: Consent;
   optIn?: OptIn;
+  /**
+   * The opt-ins `optIn` replaced that are still unconfirmed, newest first (at most `LIMITS.emailsPerDay - 1`): each
+   * had a confirmation emailed, whose link still confirms it, whatever a later sign-up asked.
+   */
+  earlierOptIns?: OptIn[];
   /** When confirmation emails were sent, newest last, at most the last five: the per-address limit. */
   confirmationsSentAt: string[];
   /**

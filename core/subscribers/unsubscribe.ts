@@ -11,7 +11,7 @@ export async function unsubscribe(token: string, source: "one-click" | "page", n
   const { subject } = Tokens.verify(token, "unsubscribe", now);
   const { written } = await mutate(subject, (current) => {
     if (!current || (current.status !== "active" && current.status !== "pending")) return undefined;
-    return { ...current, status: "unsubscribed", unsubscribedAt: now.toISOString(), optIn: undefined };
+    return { ...current, status: "unsubscribed", unsubscribedAt: now.toISOString(), optIn: undefined, earlierOptIns: undefined };
   });
   if (written) log.info({ event: "subscriber.unsubscribed", subscriberId: subject, source }, "unsubscribed");
 }

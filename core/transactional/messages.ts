@@ -14,6 +14,8 @@ export const signupEmail = z.object({
   id: z.string().min(8).max(64),
   subscriberId: z.string().min(3).max(64),
   email: z.enum(["confirmation", "already-subscribed"]),
+  /** The opt-in a confirmation confirms (absent on messages queued before links named it: the newest one). */
+  optInId: z.string().min(1).max(64).optional(),
 });
 
 export const transactionalMessage = z.discriminatedUnion("kind", [signinEmail, signupEmail]);

@@ -96,5 +96,5 @@ async function deliver(message: TransactionalMessage, options: TransactionalOpti
 /** The one email a message asks for (or nothing, when it no longer applies). */
 async function deliverOne(message: TransactionalMessage, send: SendEmail, now: Date): Promise<string> {
   if (message.kind === "signin") return SignIn.sendLink(message.email, now, send);
-  return sendPlannedSignupEmail(message.email, message.subscriberId, now, send);
+  return sendPlannedSignupEmail(message.email, message.subscriberId, now, send, message.optInId);
 }

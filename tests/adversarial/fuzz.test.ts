@@ -92,7 +92,7 @@ beforeAll(async () => {
     sessionCookie: header,
     ownOrigin: new URL(process.env.PUBLIC_URL!).origin,
     tokens: [
-      Tokens.sign("confirm", pending.id),
+      Tokens.sign("confirm", `${pending.id}~${pending.optIn!.id}`),
       Tokens.sign("manage", patron.id),
       Tokens.sign("unsubscribe", patron.id),
       Tokens.sign("vote", `${patron.id}~fuzz-topic`),

@@ -6,11 +6,13 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import * as Db from "../../core/db";
+import * as Subscribers from "../../core/subscribers";
+import * as Tokens from "../../core/tokens";
 import { LIMITS } from "../../core/subscribers/rules";
 import { hashIp } from "../../core/subscribers/signup";
 import { postForm, postJson, randomIp } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
-import { mailTo, tokenFrom, uniqueEmail } from "../helpers/mail";
+import { mailTo, tokenFrom, uniqueEmail, type StoredEmail } from "../helpers/mail";
 
 useLocalStack();
 
@@ -58,6 +60,62 @@ describe("a sign-up the per-address limit keeps from emailing", () => {
     const stranger = await postJson("/api/subscribe", { email, name: "Mallory", topics: ["housing"] }, randomIp());
     expect(stranger.status).toBe(202);
     expect(await Db.Subscribers.getByEmail(email)).toEqual(before);
+  });
+});
+
+describe("confirmation links bound to the opt-in they confirm", () => {
+  const confirmationFor = (mail: StoredEmail[], optInId: string | undefined) =>
+    mail.map((email) => tokenFrom(email, "/confirm")).find((token) => Tokens.verify(token, "confirm").subject.endsWith(`~${optInId}`));
+
+  it("the owner's first link confirms the owner's opt-in after a stranger's later sign-up, and the stranger's link then changes nothing", async () => {
+    const email = uniqueEmail("bound");
+    const owner = randomIp();
+    // The owner signed up eleven minutes ago; the per-address wait is over when a stranger signs the address up.
+    await Subscribers.signup({ email, name: "Ada", topics: ["climate"] }, { ip: owner, source: "api" }, new Date(Date.now() - 11 * 60_000));
+    const stranger = await postJson("/api/subscribe", { email, name: "Mallory", topics: ["housing"], frequency: "daily" }, randomIp());
+    expect(stranger.status).toBe(202);
+
+    const pending = (await Db.Subscribers.getByEmail(email))!;
+    expect(pending.optIn).toMatchObject({ name: "Mallory" });
+    expect(pending.earlierOptIns).toEqual([expect.objectContaining({ name: "Ada", topics: ["climate"] })]);
+    const mail = await mailTo(email);
+    expect(mail).toHaveLength(2);
+    const ownersLink = confirmationFor(mail, pending.earlierOptIns![0]!.id);
+    const strangersLink = confirmationFor(mail, pending.optIn!.id);
+    expect(ownersLink && strangersLink).toBeTruthy();
+
+    expect((await postForm("/confirm", { token: ownersLink! })).status).toBe(200);
+    const confirmed = (await Db.Subscribers.getByEmail(email))!;
+    expect(confirmed).toMatchObject({ status: "active", name: "Ada", topics: ["climate"], frequency: "weekly" });
+    expect(confirmed.consent).toMatchObject({ ipHash: hashIp(owner) });
+    expect(confirmed.optIn).toBeUndefined();
+    expect(confirmed.earlierOptIns).toBeUndefined();
+
+    // The stranger's link, pressed later: already subscribed, nothing of theirs applied.
+    expect((await postForm("/confirm", { token: strangersLink! })).status).toBe(200);
+    expect(await Db.Subscribers.getByEmail(email)).toEqual(confirmed);
+  });
+
+  it("refuses a link naming an opt-in the address does not hold, and changes nothing", async () => {
+    const email = uniqueEmail("unknown-opt-in");
+    await postJson("/api/subscribe", { email, name: "Ada" }, randomIp());
+    const before = (await Db.Subscribers.getByEmail(email))!;
+    for (const subject of [`${before.id}~not-an-opt-in`, before.id, `${before.id}~${before.optIn!.id}~extra`]) {
+      const refused = await postForm("/confirm", { token: Tokens.sign("confirm", subject) });
+      expect(refused.status, subject).toBe(400);
+    }
+    expect(await Db.Subscribers.getByEmail(email)).toEqual(before);
+  });
+
+  it("still confirms, by the subscriber id alone, an opt-in stored before opt-ins were named", async () => {
+    const email = uniqueEmail("legacy-opt-in");
+    await postJson("/api/subscribe", { email, name: "Ada", topics: ["climate"] }, randomIp());
+    const stored = (await Db.Subscribers.getByEmail(email))!;
+    const { id: _named, ...legacyOptIn } = stored.optIn!;
+    await Db.Subscribers.save({ ...stored, optIn: legacyOptIn, version: stored.version + 1 }, stored);
+
+    expect((await postForm("/confirm", { token: Tokens.sign("confirm", stored.id) })).status).toBe(200);
+    expect(await Db.Subscribers.getByEmail(email)).toMatchObject({ status: "active", name: "Ada", topics: ["climate"] });
   });
 });
 

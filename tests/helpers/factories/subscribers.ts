@@ -7,9 +7,14 @@ import type { Subscriber } from "../../../core/subscribers";
 
 let counter = 0;
 
+/** A pending subscriber holds the opt-in its confirmation link names, as a sign-up leaves it. */
 export function makeSubscriber(overrides: Partial<Subscriber> = {}): Subscriber {
   const at = new Date().toISOString();
   const id = overrides.id ?? `sub_t${(counter++).toString(36).padStart(6, "0")}${randomUUID().replace(/-/g, "").slice(0, 12)}`;
+  const optIn =
+    overrides.status === "pending"
+      ? { id: `optin${randomUUID().slice(0, 8)}`, requestedAt: at, topics: overrides.topics ?? [], frequency: overrides.frequency ?? "weekly", consent: { requestedAt: at, source: "test", textVersion: "test" } }
+      : undefined;
   return {
     id,
     email: `${id.toLowerCase()}@example.com`,
@@ -22,6 +27,7 @@ export function makeSubscriber(overrides: Partial<Subscriber> = {}): Subscriber 
     consent: { requestedAt: at, confirmedAt: at, source: "test", textVersion: "test" },
     confirmationsSentAt: [],
     version: 1,
+    ...(optIn && { optIn }),
     ...overrides,
   };
 }
