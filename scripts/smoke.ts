@@ -83,8 +83,8 @@ function expectHtml(answer: Answer): void {
   if (!type.startsWith("text/html")) throw new CheckFailedError(`expected HTML, got ${type || "no content type"}`);
 }
 
-/** Hono's secureHeaders() sets these on every answer; a proxy or CDN in front may drop them. */
-const securityHeaders = ["strict-transport-security", "x-content-type-options", "x-frame-options", "referrer-policy"];
+/** Hono's secureHeaders() and our Content-Security-Policy set these on every answer; a proxy or CDN in front may drop them. */
+const securityHeaders = ["strict-transport-security", "x-content-type-options", "x-frame-options", "referrer-policy", "content-security-policy"];
 
 /** Paths whose absence from the OpenAPI document would mean a wrong or partial deploy. */
 const mainPaths = ["/healthz", "/api/subscribe", "/webhooks/stripe", "/api/stats", "/api/topics"];
@@ -106,7 +106,9 @@ const checks: Check[] = [
       const missing = securityHeaders.filter((name) => !headers.has(name));
       if (missing.length) throw new CheckFailedError(`missing ${missing.join(", ")}`);
       const [type, frame, referrer] = ["x-content-type-options", "x-frame-options", "referrer-policy"].map((name) => headers.get(name));
-      return `${type}, frame ${frame}, HSTS, referrer ${referrer}`;
+      const ancestors = /frame-ancestors ([^;]+)/.exec(headers.get("content-security-policy")!)?.[1];
+      if (ancestors !== "'none'") throw new CheckFailedError(`the Content-Security-Policy allows framing by ${ancestors ?? "anyone"}`);
+      return `${type}, frame ${frame}, HSTS, referrer ${referrer}, CSP frame-ancestors ${ancestors}`;
     },
   },
   {

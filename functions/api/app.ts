@@ -12,6 +12,7 @@ import * as Config from "../../core/config";
 import { VisibleError } from "../../core/errors";
 import * as SignIn from "../../core/signin";
 import { invalidRequest, notFound, onError } from "./errors";
+import { contentSecurityPolicy } from "./security-headers";
 import { accountRoutes } from "./routes/account";
 import { articleRoutes } from "./routes/articles";
 import { digestRoutes } from "./routes/digests";
@@ -50,6 +51,8 @@ export function createApp() {
     },
   });
 
+  // First, so that every answer carries the policy, a refusal or an error as much as a page.
+  app.use(contentSecurityPolicy);
   // Fail every request, naming the setting, rather than half-work with a missing one.
   app.use(async (_c, next) => {
     Config.get();
@@ -59,7 +62,8 @@ export function createApp() {
   // Referrer-Policy `same-origin`, not the default `no-referrer`: under `no-referrer` browsers send `Origin: null`
   // with a form's POST, which the session's Origin check must refuse (sign-in, votes, sign out would all fail).
   // `same-origin` still keeps the link tokens in our URLs from leaking to other sites.
-  app.use(secureHeaders({ crossOriginResourcePolicy: "same-origin", referrerPolicy: "same-origin" }));
+  // X-Frame-Options DENY says what the policy's `frame-ancestors 'none'` says, to browsers that predate it.
+  app.use(secureHeaders({ crossOriginResourcePolicy: "same-origin", referrerPolicy: "same-origin", xFrameOptions: "DENY" }));
   app.use(noStoreWhenPersonal);
   const limit = (maxSize: number) =>
     bodyLimit({

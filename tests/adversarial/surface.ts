@@ -89,8 +89,8 @@ export async function operations(): Promise<Operation[]> {
   return found;
 }
 
-/** Routes served but not in the OpenAPI document (the document itself and its viewer). */
-export const UNDOCUMENTED = ["/openapi.json", "/docs"];
+/** Routes served but not in the OpenAPI document (the document itself, its viewer and the script starting it). */
+export const UNDOCUMENTED = ["/openapi.json", "/docs", "/docs/init.js"];
 
 export type Snapshot = Map<string, string>;
 

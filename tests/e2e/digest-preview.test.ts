@@ -1,6 +1,7 @@
 /**
  * The digest preview in a real browser (Debian's Chromium): on a phone and a desktop, no horizontal overflow and
- * every article link visible. Screenshots are kept in test-results/screenshots/.
+ * every article link visible, nothing refused by the preview's Content-Security-Policy. Screenshots are kept in
+ * test-results/screenshots/.
  */
 import { serve, type ServerType } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
@@ -8,7 +9,7 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../functions/api/app";
-import { launchBrowser, SCREENSHOTS, viewports } from "../helpers/browser";
+import { launchBrowser, SCREENSHOTS, viewports, watchCsp } from "../helpers/browser";
 import { EDITOR_TOKEN, publish } from "../helpers/editor";
 import { createDigest } from "../helpers/factories";
 import { useLocalStack } from "../helpers/local";
@@ -50,6 +51,7 @@ describe("digest preview in a browser", () => {
           viewport: { width: viewport.width, height: viewport.height },
           extraHTTPHeaders: { authorization: `Bearer ${EDITOR_TOKEN}` },
         });
+        const refused = await watchCsp(context);
         const page = await context.newPage();
         const response = await page.goto(`${base}/api/digests/${digestId}/preview?variant=${variant}`);
         expect(response?.status()).toBe(200);
@@ -65,6 +67,7 @@ describe("digest preview in a browser", () => {
           expect(box!.x + box!.width).toBeLessThanOrEqual(viewport.width + 0.5);
         }
         await page.screenshot({ path: join(SCREENSHOTS, `digest-${variant}-${viewport.width}.png`), fullPage: true });
+        expect(refused, "refused by the preview's Content-Security-Policy").toEqual([]);
         await context.close();
       });
     }

@@ -1,13 +1,15 @@
 /**
  * For browser tests of the reader pages against `npm start`: the journey's stack and browser (`useJourney()`),
- * every page checked with axe-core (no serious or critical violations), for horizontal overflow, and kept as a
+ * every page checked with axe-core (no serious or critical violations), for horizontal overflow and for anything
+ * the Content-Security-Policy refused (in any page of a test's contexts, whether checked or not), and kept as a
  * screenshot; and emails awaited in the SES emulator's store of that stack.
  */
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, expect } from "vitest";
-import { launchBrowser, SCREENSHOTS } from "./browser";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import { launchBrowser, SCREENSHOTS, watchCsp } from "./browser";
 import type { StoredEmail } from "./mail";
 import { startNpmStart, type NpmStart } from "./npm-start";
 
@@ -42,13 +44,21 @@ export function useJourney(): Journey {
     await journey.browser?.close();
     await journey.stack?.stop();
   });
+  afterEach(() => {
+    expect(watched.splice(0).flat(), "refused by the Content-Security-Policy").toEqual([]);
+  });
   return journey;
 }
 
 /** Waits for the page's level-one heading. */
 export const heading = (page: Page, name: string | RegExp) => page.getByRole("heading", { level: 1, name }).waitFor();
 
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+// Evaluated, not added as a <script>: the pages' policy allows no script, and rightly refuses an inline one.
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** What the policy refused in each context `openPage` made since the last test ended, by context. */
+const watched: string[][] = [];
+const pageViolations = new WeakMap<BrowserContext, string[]>();
 
 /**
  * A fresh browser context (no cookies) at a viewport, its page, and a generous timeout for each step: npm start
@@ -57,6 +67,9 @@ const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 export async function openPage(browser: Browser, viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
   context.setDefaultTimeout(60_000);
+  const refused = await watchCsp(context);
+  watched.push(refused);
+  pageViolations.set(context, refused);
   return { context, page: await context.newPage() };
 }
 
@@ -67,9 +80,15 @@ interface AxeViolation {
   nodes: Array<{ target: unknown[]; failureSummary?: string }>;
 }
 
+/** Fails naming what the Content-Security-Policy refused in the page's context so far. */
+export function expectNoCspViolations(page: Page, label: string): void {
+  const refused = pageViolations.get(page.context()) ?? [];
+  expect(refused, `refused by the Content-Security-Policy on ${label} at ${page.url()}`).toEqual([]);
+}
+
 /** Runs axe-core in the page; fails listing every violation of serious or critical impact. */
 export async function expectAccessible(page: Page, label: string): Promise<void> {
-  await page.addScriptTag({ path: AXE });
+  await page.evaluate(AXE);
   const violations = (await page.evaluate("axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)")) as AxeViolation[];
   const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   const listed = serious.map(
@@ -84,6 +103,7 @@ export async function checkPage(page: Page, name: string): Promise<void> {
   const overflow = Number(await page.evaluate("document.documentElement.scrollWidth - window.innerWidth"));
   expect(overflow, `${name} is wider than ${width} px`).toBeLessThanOrEqual(0);
   await page.screenshot({ path: join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
+  expectNoCspViolations(page, name);
   await expectAccessible(page, name);
 }
 

@@ -73,7 +73,7 @@ describe("npm run smoke against the app", () => {
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toContain(`Smoke check of ${base}`);
     for (const name of names) expect(run.stdout).toMatch(new RegExp(`^✓\\s+${name}\\s+.+\\s\\d+ ms$`, "m"));
-    expect(run.stdout).toMatch(line("✓", "security headers", "nosniff, frame SAMEORIGIN, HSTS, referrer same-origin"));
+    expect(run.stdout).toMatch(line("✓", "security headers", "nosniff, frame DENY, HSTS, referrer same-origin, CSP frame-ancestors 'none'"));
     expect(run.stdout).toMatch(line("✓", "stripe webhook", "503: stripe not configured (note)"));
     expect(run.stdout).toMatch(line("✓", "editor auth", "no token refused: 401 unauthorized"));
     // The sign-up runs alongside, so it may or may not be counted yet.

@@ -2,6 +2,7 @@
  * The pages' shared layout: the outlet's name and brand colour from configuration, readable on a phone, no
  * JavaScript. Every page is a header (name, navigation), one `<main>` and a footer with the postal address.
  */
+import { createHash } from "node:crypto";
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import * as Config from "../../../core/config";
@@ -47,6 +48,21 @@ main:focus{outline:none}
 .vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 footer{color:#555;font-size:.9rem}
 `;
+
+const hashes = new Map<string, string>();
+
+/**
+ * The Content-Security-Policy source that lets this layout's `<style>` apply (its SHA-256), so the policy needs no
+ * `'unsafe-inline'`: injected markup can style nothing. One per brand colour, which is all that varies.
+ */
+export function styleSource(brand: string): string {
+  let source = hashes.get(brand);
+  if (!source) {
+    source = `'sha256-${createHash("sha256").update(css(brand)).digest("base64")}'`;
+    hashes.set(brand, source);
+  }
+  return source;
+}
 
 /** A page in the layout; `title` is the document's title (the page's `<h1>` is up to the page). */
 export function Layout(props: { title: string; children: Child }) {

@@ -6,8 +6,6 @@ import { priceOfTier, type Tier } from "../../../core/config";
 import * as Patrons from "../../../core/patrons";
 import { Layout } from "./layout";
 
-const fieldStyle = "font:inherit;width:100%;box-sizing:border-box;padding:.5rem;border:1px solid #767676;border-radius:4px";
-
 const date = (iso: string | undefined) =>
   iso ? new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: "UTC" }).format(new Date(iso)) : "";
 
@@ -37,7 +35,7 @@ export function JoinPage(props: { tiers: readonly Tier[]; selected?: string; ema
         ) : (
           <>
             <label for="email">Your email address</label>
-            <input type="email" id="email" name="email" required maxlength={254} autocomplete="email" style={fieldStyle} />
+            <input type="email" id="email" name="email" required maxlength={254} autocomplete="email" />
             <p class="note">
               Already a subscriber or patron? <a href="/login">Sign in</a> first, so your membership joins your account.
             </p>

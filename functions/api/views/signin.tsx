@@ -1,9 +1,6 @@
 /** The sign-in pages. The link's page only shows a button that POSTs: opening a link never signs anyone in. */
 import { MessagePage } from "./layout";
 
-// The layout styles text inputs; an email input looks the same.
-const fieldStyle = "font:inherit;width:100%;box-sizing:border-box;padding:.5rem;border:1px solid #767676;border-radius:4px";
-
 /** `/login` without a link: ask for one by email. */
 export function SignInRequestPage() {
   return (
@@ -11,7 +8,7 @@ export function SignInRequestPage() {
       <p>Enter the address you subscribed with. We'll email you a link that signs you in: no password needed.</p>
       <form method="post" action="/api/login">
         <label for="email">Email address</label>
-        <input type="email" id="email" name="email" required maxlength={254} autocomplete="email" style={fieldStyle} />
+        <input type="email" id="email" name="email" required maxlength={254} autocomplete="email" />
         <p>
           <button type="submit">Email me a sign-in link</button>
         </p>
