@@ -26,7 +26,7 @@ export async function confirm(token: string, now = new Date()): Promise<{ subscr
     if (!current || current.status === "active") return undefined;
     const optIn = named(current, optInId);
     if (!optIn || optInExpired(optIn, now)) return undefined;
-    return activated({ ...current, optIn }, { ...optIn.consent, confirmedAt: at }, at);
+    return activated({ ...current, optIn }, { ...optIn.consent, confirmedAt: at, optInId: optIn.id }, at);
   });
   if (!written) {
     if (before?.status === "active") return { subscriber: before, alreadyActive: true };

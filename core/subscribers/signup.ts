@@ -104,8 +104,9 @@ export function decide(
   // The opt-ins whose confirmation links still work, newest first.
   const waiting = expired ? [] : [existing?.optIn, ...(existing?.earlierOptIns ?? [])].filter((o) => o && !optInExpired(o, now)) as OptIn[];
   const optIn = {
-    // A new confirmation gets a new opt-in; the undo's refresh (no email) is confirmed by the link already sent.
-    id: (!mayEmail && waiting[0]?.id) || optInId(subscriberId, at, existing?.version ?? 0),
+    // A new confirmation gets a new opt-in; the undo's refresh (no email) is confirmed by the link already sent
+    // (a waiting opt-in's, or the one that confirmed the subscription the reader has just left).
+    id: (!mayEmail && (waiting[0]?.id ?? existing?.consent?.optInId)) || optInId(subscriberId, at, existing?.version ?? 0),
     requestedAt: at,
     name: input.name || undefined,
     topics: input.topics ?? [],

@@ -10,6 +10,8 @@ export interface Consent {
   requestedAt: string;
   /** When the confirmation link was followed (absent for an open opt-in). */
   confirmedAt?: string;
+  /** The opt-in the confirmation link named (`OptIn.id`), once followed. */
+  optInId?: string;
   /** The form or channel: `api`, `form`, `import`. */
   source: string;
   /** A keyed hash of the requester's IP address: evidence without storing the address. */
