@@ -49,11 +49,11 @@ async function main(): Promise<void> {
   });
   Object.assign(process.env, stack.env);
 
-  const editorToken = randomBytes(12).toString("hex");
+  const editorToken = randomBytes(32).toString("base64url");
   const defaulted = applyDefaults({
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     SIGNING_SECRET: randomBytes(32).toString("hex"),
-    EDITOR_TOKENS: `editor:${editorToken}`,
+    EDITOR_TOKENS: `editor:admin:${editorToken}`,
     TABLE_NAME: "tidings-local",
     ...demoSettings,
   });
@@ -88,7 +88,7 @@ Tidings is running on the local stack.
   S3           ${stack.env.S3_ENDPOINT}   bucket ${stack.env.EXPORT_BUCKET} (subscriber exports)
   Stripe       ${stripeStatus(url)}
 ${defaulted.length ? `\nDev defaults (set these variables to override): ${defaulted.join(", ")}` : ""}${
-    defaulted.includes("EDITOR_TOKENS") ? `\nEDITOR_TOKENS for this run: editor:${editorToken} (send the part after the colon as a Bearer token)` : ""
+    defaulted.includes("EDITOR_TOKENS") ? `\nEDITOR_TOKENS for this run: editor:admin:${editorToken} (send the part after the last colon as a Bearer token)` : ""
   }${seeded.length ? `\n\nDemo data:\n${seeded.map((line) => `  ${line}`).join("\n")}` : ""}
 
 Try:

@@ -7,9 +7,11 @@
 import { Resource } from "sst/resource";
 import * as z from "zod"; // a namespace import lets esbuild drop the parts of zod never used
 import { brandColor } from "./brand";
+import { editorTokens } from "./editor-tokens";
 import { tiersSchema, type Tier } from "./tiers";
 
 export { priceOfTier, tierOfPrice, type Price, type Tier } from "./tiers";
+export { allows, EDITOR_TOKEN_MIN_LENGTH, editorScopes, type EditorScope, type EditorToken } from "./editor-tokens";
 
 /** Setting name → how to read it from SST's `Resource` when it is not in the environment. */
 const linked: Record<string, (resource: Record<string, any>) => string | undefined> = {
@@ -36,22 +38,6 @@ const list = (value: string | undefined) =>
     .filter(Boolean);
 const positive = (fallback: number) => z.coerce.number().positive().default(fallback);
 
-/** Required only where editor routes run (the API): `requireEditorTokens()` checks it there. */
-const editorTokens = z
-  .string()
-  .default("")
-  .transform(list)
-  .pipe(
-    z
-      .array(z.string().regex(/^[\w.-]+:.{16,}$/, "each entry is name:token, the token at least 16 characters"))
-  )
-  .transform((entries) =>
-    entries.map((entry) => {
-      const at = entry.indexOf(":");
-      return { name: entry.slice(0, at), token: entry.slice(at + 1) };
-    }),
-  );
-
 const schema = z.object({
   PUBLIC_URL: z.url().transform((url) => url.replace(/\/+$/, "")),
   SIGNING_SECRET: z.string().min(32, "at least 32 characters"),
@@ -59,6 +45,7 @@ const schema = z.object({
     (value) => !value || value.split(",").filter(Boolean).every((secret) => secret.length >= 32),
     "each secret at least 32 characters",
   ),
+  /** Required only where editor routes run (the API): `requireEditorTokens()` checks it there. */
   EDITOR_TOKENS: editorTokens,
   MAIL_FROM: z.string().min(3),
   MAIL_REPLY_TO: optional,
@@ -131,7 +118,7 @@ export function get(): Config {
 /** The editor tokens; fails naming the setting where editor routes run without any configured. */
 export function requireEditorTokens(): Config["EDITOR_TOKENS"] {
   const tokens = get().EDITOR_TOKENS;
-  if (tokens.length === 0) throw new ConfigError("Tidings is not configured: EDITOR_TOKENS is required (name:token,...)");
+  if (tokens.length === 0) throw new ConfigError("Tidings is not configured: EDITOR_TOKENS is required (name:scope:token,...)");
   return tokens;
 }
 

@@ -1,4 +1,4 @@
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { db, tableName } from "./client";
 import { isConditionFailure } from "./errors";
 import * as keys from "./keys";
@@ -25,4 +25,18 @@ export async function hit(name: string, key: string, limit: number, windowSecond
     if (!isConditionFailure(error)) throw error;
     return { allowed: false as const, retryAfterSeconds: windowStart + windowSeconds - nowSeconds };
   }
+}
+
+/**
+ * Whether `key` is past `limit` in the current window of the limit `name`, without counting a hit: for a request
+ * that must be refused while a flood from its network lasts, though it would not count itself.
+ */
+export async function check(name: string, key: string, limit: number, windowSeconds: number, at = new Date()) {
+  const nowSeconds = Math.floor(at.getTime() / 1000);
+  const windowStart = nowSeconds - (nowSeconds % windowSeconds);
+  const { Item } = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.rateLimit.key(name, key, String(windowStart)), ConsistentRead: true }),
+  );
+  if (((Item?.hits as number | undefined) ?? 0) < limit) return { allowed: true as const };
+  return { allowed: false as const, retryAfterSeconds: windowStart + windowSeconds - nowSeconds };
 }

@@ -37,5 +37,7 @@ export const json = <T extends z.ZodType>(description: string, schema: T) => ({
 export const editorErrors = {
   400: jsonError("Invalid input; `fields` says which"),
   401: jsonError("Missing or wrong editor token"),
+  403: jsonError("The token's scope does not allow this route (`forbidden`)"),
+  429: jsonError("Too many failed editor authentications from this network; `Retry-After` says when to try again"),
   404: jsonError("Not found"),
 };

@@ -2,7 +2,8 @@
  * The authorisation matrix, over every route the app serves (read from `/openapi.json` and the router, so a new
  * route is covered, or fails this file until someone says who may call it):
  * - editor routes (OpenAPI `security: editorToken`): no token, a wrong one, a rotated-out one, a subscriber's
- *   session or a link token in its place → 401 `unauthorized` with `WWW-Authenticate`;
+ *   session or a link token in its place → 401 `unauthorized` with `WWW-Authenticate`; a token of each scope below
+ *   the route's (`EDITOR_SCOPE`, which its security mark and its guard must both name) → 403 `forbidden`;
  * - session routes (`requireSession`): no cookie, a forged one, another person's session id under one's own
  *   name, a signed-out, expired, other-purpose or unknown-secret cookie → 401 on `/api`, a 303 to `/login` on
  *   pages; a cookie sent from another site → 403;
@@ -17,10 +18,10 @@ import { SIGN_IN_PAGE } from "../../functions/api/session";
 import * as Config from "../../core/config";
 import * as SignIn from "../../core/signin";
 import * as Tokens from "../../core/tokens";
-import { editor, EDITOR_TOKEN, publish } from "../helpers/editor";
+import { editor, EDITOR_TOKEN, EDITOR_TOKENS_BY_SCOPE, publish } from "../helpers/editor";
 import { createDigest, saveSubscriber, signedIn } from "../helpers/factories";
 import { randomIp } from "../helpers/http";
-import { useLocalStack } from "../helpers/local";
+import { testSettings, useLocalStack } from "../helpers/local";
 import { uniqueEmail } from "../helpers/mail";
 import { useFakeStripe } from "../helpers/stripe";
 import { changes, operations, snapshot, watchWrites, type Operation } from "./surface";
@@ -44,6 +45,37 @@ const PUBLIC = new Set([
   "POST /api/membership/checkout", // with a session or an email
   "POST /webhooks/stripe", // signed by Stripe: tests/integration/stripe-webhooks.test.ts and the fuzz
 ]);
+
+/**
+ * The scope each editor route needs (`read` < `send` < `admin`): reading the newsroom's own data needs `read`;
+ * publishing, preparing and sending digests (previews and deliveries name readers, so they are `send` work)
+ * need `send`; anything over subscribers' personal data in bulk or patrons' memberships needs `admin`.
+ */
+const EDITOR_SCOPE: Record<string, Config.EditorScope> = {
+  "GET /api/articles": "read",
+  "GET /api/articles/{id}": "read",
+  "GET /api/digests": "read",
+  "GET /api/digests/{id}": "read",
+  "GET /api/topics/{id}/votes": "read",
+  "GET /api/stats": "read",
+  "PUT /api/articles/{id}": "send",
+  "DELETE /api/articles/{id}": "send",
+  "PUT /api/topics/{id}": "send",
+  "POST /api/digests": "send",
+  "GET /api/digests/{id}/preview": "send",
+  "POST /api/digests/{id}/test": "send",
+  "POST /api/digests/{id}/send": "send",
+  "POST /api/digests/{id}/cancel": "send",
+  "GET /api/digests/{id}/deliveries": "send",
+  "GET /api/subscribers": "admin",
+  "GET /api/subscribers/{email}": "admin",
+  "GET /api/subscribers/export": "admin",
+  "POST /api/subscribers/import": "admin",
+  "POST /api/patrons/comp": "admin",
+};
+const SCOPES = Config.editorScopes;
+const below = (needed: Config.EditorScope) => SCOPES.filter((scope) => !Config.allows(scope, needed));
+const atOrAbove = (needed: Config.EditorScope) => SCOPES.filter((scope) => Config.allows(scope, needed));
 
 /** Routes that act on a link token, and the one purpose each accepts. */
 const TOKEN_PURPOSE: Record<string, Tokens.Purpose> = {
@@ -181,6 +213,14 @@ describe("the authorisation matrix", () => {
       "link-token routes without a purpose here",
     ).toEqual([]);
     expect(ops.filter((op) => op.guards.has("editor")).length).toBeGreaterThan(10);
+    const editorRoutes = ops.filter((op) => op.guards.has("editor"));
+    expect(
+      editorRoutes.filter((op) => !(key(op) in EDITOR_SCOPE)).map(key),
+      "editor routes without a scope here: say which scope they need",
+    ).toEqual([]);
+    const scopes = editorRoutes.map((op) => `${key(op)}: ${op.editorScope?.documented} ${op.editorScope?.registered}`);
+    const expected = editorRoutes.map((op) => `${key(op)}: ${EDITOR_SCOPE[key(op)]} ${EDITOR_SCOPE[key(op)]}`);
+    expect(scopes, "each route's OpenAPI mark and guard name the scope it needs").toEqual(expected);
     expect(ops.filter((op) => op.guards.has("session")).length).toBeGreaterThan(5);
   });
 
@@ -221,6 +261,7 @@ describe("the authorisation matrix", () => {
       "the editor name as token": { authorization: "Bearer editor" },
     };
     const editorRoutes = ops.filter((op) => op.guards.has("editor"));
+    let scopeRefusals = 0;
     for (const op of editorRoutes) {
       for (const [what, headers] of Object.entries(wrongEditor)) {
         await expectRefused(op, what, requestFor(op, headers), (response, text) => {
@@ -229,7 +270,17 @@ describe("the authorisation matrix", () => {
           expect(JSON.parse(text)).toMatchObject({ error: { code: "unauthorized" } });
         });
       }
+      // A right token of too narrow a scope.
+      for (const scope of below(EDITOR_SCOPE[key(op)]!)) {
+        scopeRefusals++;
+        const headers = { authorization: `Bearer ${EDITOR_TOKENS_BY_SCOPE[scope]}` };
+        await expectRefused(op, `a ${scope} token`, requestFor(op, headers), (response, text) => {
+          expect(response.status).toBe(403);
+          expect(JSON.parse(text)).toMatchObject({ error: { code: "forbidden" } });
+        });
+      }
     }
+    expect(scopeRefusals, "every scope below admin is refused somewhere").toBeGreaterThan(editorRoutes.length / 2);
 
     // Session routes.
     const cookie = (value: string) => ({ cookie: `${SignIn.COOKIE}=${value}`, origin: ownOrigin });
@@ -333,12 +384,13 @@ describe("the authorisation matrix", () => {
 
 describe("rotation", () => {
   afterAll(() => {
-    process.env.EDITOR_TOKENS = "editor:test-editor-token";
+    process.env.EDITOR_TOKENS = testSettings.EDITOR_TOKENS;
     Config.reset();
   });
 
   it("a rotated-out editor token is refused everywhere; the new one works", async () => {
-    process.env.EDITOR_TOKENS = "editor:rotated-editor-token-0123456789,ci:another-editor-token-0123456789";
+    const rotated = "rotated-editor-token-0123456789abcdefghijklmnop";
+    process.env.EDITOR_TOKENS = `editor:${rotated},ci:read:another-editor-token-0123456789abcdefghijkl`;
     Config.reset();
     const before = await snapshot();
     for (const op of ops.filter((op) => op.guards.has("editor"))) {
@@ -348,7 +400,7 @@ describe("rotation", () => {
     expect(changes(before, await snapshot())).toEqual([]);
     const stats = await send(
       new Request("http://localhost/api/stats", {
-        headers: { authorization: "Bearer rotated-editor-token-0123456789" },
+        headers: { authorization: `Bearer ${rotated}` },
       }),
     );
     expect(stats.status).toBe(200);
@@ -392,7 +444,7 @@ describe("rotation", () => {
 });
 
 describe("positive controls: the right credential gets through the same requests", () => {
-  it("the editor token on every editor route, a patron's session on every session route, the right token on every link-token route", async () => {
+  it("every editor token whose scope allows it on every editor route, a patron's session on every session route, the right token on every link-token route", async () => {
     const passed: string[] = [];
     const failed: string[] = [];
     const expectThrough = async (op: Operation, req: Request) => {
@@ -412,7 +464,12 @@ describe("positive controls: the right credential gets through the same requests
     // Read-only first, then the ones that change things; the account deletions last.
     const order = (op: Operation) => (op.method === "GET" ? 0 : endsSessions(op) ? 2 : 1);
     for (const op of [...ops].sort((a, b) => order(a) - order(b))) {
-      if (op.guards.has("editor")) await expectThrough(op, requestFor(op, { authorization: `Bearer ${EDITOR_TOKEN}` }));
+      if (op.guards.has("editor")) {
+        // Every scope that allows the route: the one it needs, and each above it.
+        for (const scope of atOrAbove(EDITOR_SCOPE[key(op)]!)) {
+          await expectThrough(op, requestFor(op, { authorization: `Bearer ${EDITOR_TOKENS_BY_SCOPE[scope]}` }));
+        }
+      }
       else if (op.guards.has("session")) {
         // Each route that ends its reader's sessions (erasure, sign out everywhere) gets a reader of its own.
         const who = endsSessions(op) ? await signedIn({ email: uniqueEmail("erased") }) : bob;
@@ -427,7 +484,7 @@ describe("positive controls: the right credential gets through the same requests
         );
       }
     }
-    console.log(`authz: positive controls passed on ${passed.length} routes, each answered Cache-Control: no-store`);
+    console.log(`authz: positive controls passed on ${passed.length} route and credential pairs, each answered Cache-Control: no-store`);
     expect(failed).toEqual([]);
   });
 });

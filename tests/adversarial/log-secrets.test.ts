@@ -7,6 +7,7 @@
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Config from "../../core/config";
+import * as Editors from "../../core/editors";
 import { log } from "../../core/log";
 import * as SignIn from "../../core/signin";
 import { drain } from "../../scripts/local-worker";
@@ -73,9 +74,14 @@ describe("logs", () => {
     expect((await request("/account", { headers: { cookie } })).status).toBe(200);
     // Editor actions, and a refused editor token.
     expect((await editor("GET", `/api/subscribers/${encodeURIComponent(patron)}`)).status).toBe(200);
-    expect(
-      (await request("/api/stats", { headers: { authorization: "Bearer almost-the-editor-token-0123" } })).status,
-    ).toBe(401);
+    const guess = "almost-the-editor-token-0123456789abcdefghijk";
+    expect((await request("/api/stats", { headers: { authorization: `Bearer ${guess}` } })).status).toBe(401);
+    secrets["a wrong editor token"] = guess;
+    // Editor actions about an address (a preview as a reader, a test copy to someone): keyed hashes, not addresses.
+    const testInbox = uniqueEmail("log-test-inbox");
+    expect((await editor("GET", `/api/digests/weekly-2030-W01/preview?email=${encodeURIComponent(patron)}`)).status).toBe(404);
+    expect((await editor("POST", "/api/digests/weekly-2030-W01/test", { to: [testInbox], email: patron })).status).toBe(404);
+    secrets["a test copy's address"] = testInbox;
     // Refused and tampered tokens, a forged webhook.
     expect((await request(`/confirm?token=${encodeURIComponent(confirm.slice(0, -2))}AA`)).status).toBe(400);
     const forged = await request("/webhooks/stripe", {
@@ -109,6 +115,8 @@ describe("logs", () => {
     const text = lines.join("");
     expect(lines.length, "the flows logged nothing: the check would prove nothing").toBeGreaterThan(5);
     expect(text).toContain('"editor":"editor"'); // editor actions are logged, by the token's name
+    expect(text).toContain(Editors.targetHash(patron)); // and whom they were about, as a keyed hash
+    expect(text).toContain('"event":"editor.auth_failed"'); // failed attempts are logged, without what was presented
     expect(text).toContain('"level":50'); // and the SES fault was logged as an error
     const leaked = Object.entries(secrets).filter(
       ([, value]) => text.includes(value) || text.includes(encodeURIComponent(value)),

@@ -8,7 +8,8 @@
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { simpleParser } from "mailparser";
 import { app } from "../../functions/api/app";
-import { requireEditor } from "../../functions/api/editor-auth";
+import { editorGuards } from "../../functions/api/editor-auth";
+import type { EditorScope } from "../../core/config";
 import { checkOrigin, optionalSession, requireSession } from "../../functions/api/session";
 import { db } from "../../core/db/client";
 
@@ -24,6 +25,8 @@ export interface Operation {
   /** The JSON Schema of the body's first media type. */
   bodySchema?: JsonSchema;
   guards: Set<Guard>;
+  /** Editor routes: the scope their OpenAPI security mark names, and the one their registered guard checks. */
+  editorScope?: { documented?: EditorScope; registered?: EditorScope };
 }
 
 export interface JsonSchema {
@@ -43,21 +46,27 @@ export const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTION
 const toOpenApiPath = (honoPath: string) => honoPath.replace(/:(\w+)/g, "{$1}");
 
 /** The session and editor middleware on each method and path, as registered in the router. */
-function registeredGuards(): Map<string, Set<Guard>> {
+function registeredGuards(): { guards: Map<string, Set<Guard>>; scopes: Map<string, EditorScope> } {
+  const editorScopes = new Map<unknown, EditorScope>(
+    Object.entries(editorGuards).map(([scope, guard]) => [guard, scope as EditorScope]),
+  );
   const byHandler = new Map<unknown, Guard>([
-    [requireEditor, "editor"],
+    ...[...editorScopes.keys()].map((guard) => [guard, "editor"] as const),
     [requireSession, "session"],
     [optionalSession, "optional-session"],
     [checkOrigin, "origin"],
   ]);
   const guards = new Map<string, Set<Guard>>();
+  const scopes = new Map<string, EditorScope>();
   for (const route of app.routes) {
     const guard = byHandler.get(route.handler);
     if (!guard) continue;
     const key = `${route.method} ${toOpenApiPath(route.path)}`;
     guards.set(key, (guards.get(key) ?? new Set()).add(guard));
+    const scope = editorScopes.get(route.handler);
+    if (scope) scopes.set(key, scope);
   }
-  return guards;
+  return { guards, scopes };
 }
 
 /** Every operation of the OpenAPI document the app serves, with its guards. */
@@ -65,14 +74,17 @@ export async function operations(): Promise<Operation[]> {
   const doc = (await (await app.request("/openapi.json")).json()) as {
     paths: Record<string, Record<string, any>>;
   };
-  const guards = registeredGuards();
+  const { guards, scopes } = registeredGuards();
   const found: Operation[] = [];
   for (const [path, byMethod] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(byMethod)) {
       const content = (op.requestBody?.content ?? {}) as Record<string, { schema?: JsonSchema }>;
       const key = `${method.toUpperCase()} ${path}`;
       const registered = guards.get(key) ?? new Set<Guard>();
-      if ((op.security ?? []).some((s: Record<string, unknown>) => "editorToken" in s)) registered.add("editor");
+      const editorMark = (op.security ?? []).find((s: Record<string, unknown>) => "editorToken" in s) as
+        | { editorToken: EditorScope[] }
+        | undefined;
+      if (editorMark) registered.add("editor");
       found.push({
         method: method.toUpperCase(),
         path,
@@ -83,6 +95,9 @@ export async function operations(): Promise<Operation[]> {
         bodyTypes: Object.keys(content),
         bodySchema: Object.values(content)[0]?.schema,
         guards: registered,
+        ...(registered.has("editor") && {
+          editorScope: { documented: editorMark?.editorToken[0], registered: scopes.get(key) },
+        }),
       });
     }
   }

@@ -1,13 +1,26 @@
-/** Editor requests in process, with the test editor token (tests/helpers/local.ts sets EDITOR_TOKENS). */
+/** Editor requests in process, with the test editor tokens (tests/helpers/local.ts sets EDITOR_TOKENS). */
+import type { EditorScope } from "../../core/config";
 import { request } from "./http";
+import { TEST_EDITOR_TOKENS } from "./local";
 
-export const EDITOR_TOKEN = "test-editor-token";
+/** The admin token (named `editor`): every editor route takes it. */
+export const EDITOR_TOKEN: string = TEST_EDITOR_TOKENS.admin;
+/** A token of each scope. */
+export const EDITOR_TOKENS_BY_SCOPE: Record<EditorScope, string> = TEST_EDITOR_TOKENS;
 
 export function editor(method: string, path: string, body?: unknown) {
+  return editorWith(EDITOR_TOKEN, method, path, body);
+}
+
+/** An editor request with the token of `scope`. */
+export const editorAs = (scope: EditorScope, method: string, path: string, body?: unknown) =>
+  editorWith(EDITOR_TOKENS_BY_SCOPE[scope], method, path, body);
+
+function editorWith(token: string, method: string, path: string, body?: unknown) {
   return request(path, {
     method,
     headers: {
-      authorization: `Bearer ${EDITOR_TOKEN}`,
+      authorization: `Bearer ${token}`,
       ...(body !== undefined && { "content-type": "application/json" }),
     },
     body: body === undefined ? undefined : JSON.stringify(body),

@@ -14,11 +14,21 @@ import {
   type LocalEnv,
 } from "../../scripts/local-stack";
 
+/**
+ * The test editor tokens by scope (`tests/helpers/editor.ts`): `editor`, the admin, in the form without a scope
+ * that deployments configured before scopes still use; `monitor` may only read, `newsroom` publish and send.
+ */
+export const TEST_EDITOR_TOKENS = {
+  admin: "test-editor-token-admin-0123456789abcdefghij",
+  send: "test-editor-token-send-0123456789abcdefghijk",
+  read: "test-editor-token-read-0123456789abcdefghijk",
+} as const;
+
 /** Test values for the settings the app requires; a variable already set wins. */
 export const testSettings = {
   PUBLIC_URL: "http://127.0.0.1:3000",
   SIGNING_SECRET: "test-signing-secret-0123456789abcdef",
-  EDITOR_TOKENS: "editor:test-editor-token",
+  EDITOR_TOKENS: `editor:${TEST_EDITOR_TOKENS.admin},newsroom:send:${TEST_EDITOR_TOKENS.send},monitor:read:${TEST_EDITOR_TOKENS.read}`,
   ...demoSettings,
 };
 

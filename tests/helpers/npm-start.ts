@@ -47,7 +47,7 @@ export async function startNpmStart(options: NpmStartOptions = {}): Promise<NpmS
     await freePort(),
     await freePort(),
   ];
-  const editorToken = randomBytes(12).toString("hex");
+  const editorToken = randomBytes(32).toString("base64url");
   const env: Record<string, string | undefined> = {
     ...process.env,
     PORT: String(port),
@@ -56,7 +56,7 @@ export async function startNpmStart(options: NpmStartOptions = {}): Promise<NpmS
     SQS_PORT: String(sqsPort),
     S3_PORT: String(s3Port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
-    EDITOR_TOKENS: `editor:${editorToken}`,
+    EDITOR_TOKENS: `editor:admin:${editorToken}`,
     TABLE_NAME: "tidings-local",
     ...options.env,
   };

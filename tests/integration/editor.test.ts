@@ -1,19 +1,26 @@
 /** Editors' routes against the real local stack: auth, articles, topics and digests. */
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import * as Db from "../../core/db";
+import * as Editors from "../../core/editors";
 import { log } from "../../core/log";
-import { request } from "../helpers/http";
+import { hashIp } from "../../core/subscribers/signup";
+import { EDITOR_TOKEN as EDITOR, EDITOR_TOKENS_BY_SCOPE } from "../helpers/editor";
+import { randomIp, request } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
 
 useLocalStack();
 
-const EDITOR = "test-editor-token"; // tests/helpers/local.ts: EDITOR_TOKENS=editor:test-editor-token
-const as = (token: string | undefined, method: string, path: string, body?: unknown) =>
-  request(path, {
-    method,
-    headers: { ...(token && { authorization: `Bearer ${token}` }), ...(body !== undefined && { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+/** A request with `token` (none: no Authorization), from `ip` (the default one of `request`, unless told). */
+const as = (token: string | undefined, method: string, path: string, body?: unknown, ip?: string) =>
+  request(
+    path,
+    {
+      method,
+      headers: { ...(token && { authorization: `Bearer ${token}` }), ...(body !== undefined && { "content-type": "application/json" }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    },
+    ip,
+  );
 const editor = (method: string, path: string, body?: unknown) => as(EDITOR, method, path, body);
 
 const anHourAgo = new Date(Date.now() - 3_600_000).toISOString();
@@ -47,13 +54,14 @@ describe("editor authentication", () => {
   ];
 
   it("answers 401 without a token, with a wrong one or a malformed header, and changes nothing", async () => {
+    // Each from a network of its own: here the answer to one attempt is under test, not the limit on failures.
     for (const [method, path, body] of routes) {
       for (const token of [undefined, "wrong-token-wrong-token", `${EDITOR}x`, EDITOR.slice(0, -1)]) {
-        const response = await as(token, method, path, body);
+        const response = await as(token, method, path, body, randomIp());
         expect(response.status, `${method} ${path}`).toBe(401);
         expect(((await response.json()) as { error: { code: string } }).error.code).toBe("unauthorized");
       }
-      const basic = await request(path, { method, headers: { authorization: `Basic ${EDITOR}` } });
+      const basic = await request(path, { method, headers: { authorization: `Basic ${EDITOR}` } }, randomIp());
       expect(basic.status).toBe(401);
     }
     expect(await Db.Articles.get("a1")).toBeUndefined();
@@ -65,8 +73,63 @@ describe("editor authentication", () => {
     const info = vi.spyOn(log, "info");
     expect((await editor("GET", "/api/articles")).status).toBe(200);
     const entry = info.mock.calls.find(([fields]) => (fields as { event?: string }).event === "editor.action");
-    expect(entry?.[0]).toMatchObject({ editor: "editor", method: "GET", route: "/api/articles", status: 200 });
+    expect(entry?.[0]).toMatchObject({ editor: "editor", scope: "admin", method: "GET", route: "/api/articles", status: 200 });
     expect(JSON.stringify(info.mock.calls)).not.toContain(EDITOR);
+  });
+
+  it("logs a failed authentication as a warning under the network's keyed hash, never the token or the address", async () => {
+    const warn = vi.spyOn(log, "warn");
+    const ip = randomIp();
+    const presented = "a-guess-at-the-editor-token-0123456789abcdefgh";
+    expect((await as(presented, "GET", "/api/stats", undefined, ip)).status).toBe(401);
+    expect((await as(undefined, "GET", "/api/stats", undefined, ip)).status).toBe(401);
+    const entries = warn.mock.calls.map(([fields]) => fields as Record<string, unknown>).filter((f) => f.event === "editor.auth_failed");
+    expect(entries).toEqual([
+      expect.objectContaining({ reason: "wrong_token", network: hashIp(ip), action: "GET /api/stats", limited: false }),
+      expect.objectContaining({ reason: "no_token", network: hashIp(ip) }),
+    ]);
+    const logged = JSON.stringify(warn.mock.calls);
+    expect(logged).not.toContain(presented);
+    expect(logged).not.toContain(ip);
+  });
+
+  it("refuses a network past its failed attempts with 429 and Retry-After, its right token too, until the window ends", async () => {
+    const ip = randomIp();
+    const other = randomIp();
+    const { perNetwork, windowSeconds } = Editors.FAILURES;
+    for (let i = 0; i < perNetwork; i++) {
+      expect((await as(`wrong-${i}`, "GET", "/api/stats", undefined, ip)).status, `failure ${i + 1}`).toBe(401);
+    }
+    for (const token of ["wrong-again", EDITOR]) {
+      const refused = await as(token, "GET", "/api/stats", undefined, ip);
+      expect(refused.status).toBe(429);
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("rate_limited");
+      const retryAfter = Number(refused.headers.get("retry-after"));
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(windowSeconds);
+    }
+    // Refused before anything is done: the right token's write is not made.
+    expect((await as(EDITOR, "PUT", "/api/articles/while-limited", article(), ip)).status).toBe(429);
+    expect(await Db.Articles.get("while-limited")).toBeUndefined();
+    // Another network is not affected; this one gets through once the window has passed.
+    expect((await as(EDITOR, "GET", "/api/stats", undefined, other)).status).toBe(200);
+    const later = new Date(Date.now() + windowSeconds * 1000);
+    await expect(Editors.authenticate({ presented: EDITOR, ip, action: "GET /api/stats" }, later)).resolves.toEqual({
+      name: "editor",
+      scope: "admin",
+    });
+  });
+
+  it("answers 403 forbidden to a token whose scope is too narrow, changes nothing, and counts no failure", async () => {
+    const ip = randomIp();
+    for (let i = 0; i < Editors.FAILURES.perNetwork + 1; i++) {
+      const response = await as(EDITOR_TOKENS_BY_SCOPE.read, "PUT", "/api/articles/read-only", article(), ip);
+      expect(response.status).toBe(403);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe("forbidden");
+    }
+    expect(await Db.Articles.get("read-only")).toBeUndefined();
+    expect((await as(EDITOR_TOKENS_BY_SCOPE.read, "GET", "/api/articles", undefined, ip)).status).toBe(200);
+    expect((await as(EDITOR_TOKENS_BY_SCOPE.send, "PUT", "/api/articles/read-only", article(), ip)).status).toBe(201);
   });
 });
 

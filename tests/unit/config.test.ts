@@ -9,6 +9,9 @@ const complete = {
   TABLE_NAME: "tidings",
 };
 
+/** A token of 32 bytes in base64url (43 characters), made of one character: the config test needs no randomness. */
+const token = (c: string) => c.repeat(43);
+
 describe("configuration", () => {
   it("resolves every setting with its defaults", () => {
     const config = Config.load(complete);
@@ -49,21 +52,62 @@ describe("configuration", () => {
   it("parses named editor tokens, webhook secrets for rotation and tiers", () => {
     const config = Config.load({
       ...complete,
-      EDITOR_TOKENS: "alice:aaaaaaaaaaaaaaaa1, bob:bbbbbbbbbbbbbbbb2",
+      EDITOR_TOKENS: `alice:${token("a")}, bob:${token("b")}`,
       STRIPE_WEBHOOK_SECRET: "whsec_new,whsec_old",
       TIERS: JSON.stringify([
         { id: "coffee", name: "Coffee", priceId: "price_1", amount: 500, currency: "EUR", interval: "month", voteWeight: 1 },
       ]),
     });
     expect(config.EDITOR_TOKENS).toEqual([
-      { name: "alice", token: "aaaaaaaaaaaaaaaa1" },
-      { name: "bob", token: "bbbbbbbbbbbbbbbb2" },
+      { name: "alice", scope: "admin", token: token("a") },
+      { name: "bob", scope: "admin", token: token("b") },
     ]);
     expect(config.STRIPE_WEBHOOK_SECRET).toEqual(["whsec_new", "whsec_old"]);
     expect(config.TIERS[0]?.currency).toBe("eur");
   });
 
-  it("refuses an editor token too short to be secret", () => {
-    expect(() => Config.load({ ...complete, EDITOR_TOKENS: "alice:short" })).toThrow(/EDITOR_TOKENS/);
+  it("gives each editor token its scope; name:token, the form from before scopes, is admin", () => {
+    const config = Config.load({
+      ...complete,
+      EDITOR_TOKENS: `ci:read:${token("r")},cms:send:${token("s")},ops:admin:${token("a")},legacy:${token("l")}`,
+    });
+    expect(config.EDITOR_TOKENS.map(({ name, scope }) => `${name}:${scope}`)).toEqual([
+      "ci:read",
+      "cms:send",
+      "ops:admin",
+      "legacy:admin",
+    ]);
+    expect(config.EDITOR_TOKENS[0]!.token).toBe(token("r"));
+    expect(Config.allows("read", "send")).toBe(false);
+    expect(Config.allows("send", "read")).toBe(true);
+    expect(Config.allows("admin", "send")).toBe(true);
+    expect(Config.allows("send", "admin")).toBe(false);
+  });
+
+  it("refuses an editor token shorter than 32 random bytes in base64url, naming the setting and never the value", () => {
+    // 42 characters: one short of 32 bytes in base64url. Scoped, unscoped, and a token pasted without a name.
+    const short = "s".repeat(42);
+    for (const value of [`alice:${short}`, `alice:send:${short}`, `alice:${token("a")},bob:read:${short}`, token("x"), "alice:Tiny-Token"]) {
+      const attempt = () => Config.load({ ...complete, EDITOR_TOKENS: value });
+      expect(attempt, value).toThrow(/EDITOR_TOKENS: entry \d/);
+      let message = "";
+      try {
+        attempt();
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      for (const secret of [short, token("x"), "Tiny-Token"]) expect(message).not.toContain(secret);
+    }
+    expect(Config.load({ ...complete, EDITOR_TOKENS: `alice:${"s".repeat(43)}` }).EDITOR_TOKENS).toHaveLength(1);
+  });
+
+  it("refuses an unknown scope, a repeated name and a repeated token", () => {
+    for (const value of [
+      `alice:write:${token("a")}`, // a token has no colon: "write" is no scope
+      `alice:read:${token("a")},alice:send:${token("b")}`,
+      `alice:read:${token("a")},bob:send:${token("a")}`,
+    ]) {
+      expect(() => Config.load({ ...complete, EDITOR_TOKENS: value }), value).toThrow(/EDITOR_TOKENS: entry 1|EDITOR_TOKENS: entry 2/);
+    }
   });
 });

@@ -6,7 +6,7 @@ import * as Tokens from "../../core/tokens";
 const secret = "a".repeat(40);
 const settings = {
   PUBLIC_URL: "http://127.0.0.1:3000",
-  EDITOR_TOKENS: "editor:test-editor-token-123",
+  EDITOR_TOKENS: "editor:test-editor-token-0123456789abcdefghijklmnop",
   MAIL_FROM: "Tidings <news@tidings.local>",
   POSTAL_ADDRESS: "1 Main Street, Springfield",
   TABLE_NAME: "unused",

@@ -14,7 +14,7 @@ articleRoutes.openapi(
     method: "put",
     path: "/api/articles/{id}",
     summary: "Create or update an article (idempotent)",
-    ...editorSecurity,
+    ...editorSecurity("send"),
     request: { params: idParam, body: { content: { "application/json": { schema: Articles.articleInput } }, required: true } },
     responses: {
       201: json("Created", z.object({ article: articleSchema })),
@@ -33,7 +33,7 @@ articleRoutes.openapi(
     method: "get",
     path: "/api/articles",
     summary: "List articles, newest first",
-    ...editorSecurity,
+    ...editorSecurity("read"),
     request: {
       query: z.object({
         since: z.iso.datetime({ offset: true }).optional(),
@@ -60,7 +60,7 @@ articleRoutes.openapi(
     method: "get",
     path: "/api/articles/{id}",
     summary: "One article",
-    ...editorSecurity,
+    ...editorSecurity("read"),
     request: { params: idParam },
     responses: { 200: json("The article", z.object({ article: articleSchema })), ...editorErrors },
   }),
@@ -72,7 +72,7 @@ articleRoutes.openapi(
     method: "delete",
     path: "/api/articles/{id}",
     summary: "Delete an article (idempotent)",
-    ...editorSecurity,
+    ...editorSecurity("send"),
     request: { params: idParam },
     responses: { 204: { description: "Deleted, or was not there" }, ...editorErrors },
   }),

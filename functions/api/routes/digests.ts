@@ -59,7 +59,7 @@ digestRoutes.openapi(
     method: "post",
     path: "/api/digests",
     summary: "Create the digest of a frequency and period (idempotent)",
-    ...editorSecurity,
+    ...editorSecurity("send"),
     request: {
       body: {
         content: {
@@ -92,7 +92,7 @@ digestRoutes.openapi(
     method: "get",
     path: "/api/digests",
     summary: "List digests, newest first",
-    ...editorSecurity,
+    ...editorSecurity("read"),
     request: {
       query: z.object({ status: z.enum(Digests.digestStatuses).optional(), cursor: z.string().max(2000).optional() }),
     },
@@ -112,7 +112,7 @@ digestRoutes.openapi(
     method: "get",
     path: "/api/digests/{id}",
     summary: "One digest, with its delivery counts",
-    ...editorSecurity,
+    ...editorSecurity("read"),
     request: { params: digestId },
     responses: { 200: json("The digest", z.object({ digest: digestSchema })), ...editorErrors },
   }),
@@ -129,7 +129,7 @@ digestRoutes.openapi(
     path: "/api/digests/{id}/preview",
     summary: "Preview exactly what a reader would receive",
     description: "As the sample reader of a variant (follows every topic), or as one subscriber (`email`).",
-    ...editorSecurity,
+    ...editorSecurity("send"),
     request: {
       params: digestId,
       query: z.object({ variant: variant.optional(), format: z.enum(["html", "text"]).optional(), email: readerEmail.optional() }),
@@ -157,7 +157,7 @@ digestRoutes.openapi(
     method: "post",
     path: "/api/digests/{id}/test",
     summary: "Send [TEST] copies to given addresses",
-    ...editorSecurity,
+    ...editorSecurity("send"),
     request: {
       params: digestId,
       body: {

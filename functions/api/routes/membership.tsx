@@ -150,7 +150,7 @@ membershipRoutes.openapi(
     method: "post",
     path: "/api/patrons/comp",
     summary: "Grant a membership of a tier until a date (comped)",
-    ...editorSecurity,
+    ...editorSecurity("admin"),
     request: {
       body: {
         content: {

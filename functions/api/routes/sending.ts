@@ -13,7 +13,7 @@ sendingRoutes.openapi(
     method: "post",
     path: "/api/digests/{id}/send",
     summary: "Send the digest (idempotent; resumes a paused send)",
-    ...editorSecurity,
+    ...editorSecurity("send"),
     request: { params: digestId },
     responses: { 202: json("Sending", z.object({ digest: digestSchema })), 409: jsonError("Cancelled"), ...editorErrors },
   }),
@@ -25,7 +25,7 @@ sendingRoutes.openapi(
     method: "post",
     path: "/api/digests/{id}/cancel",
     summary: "Cancel: nothing more is sent",
-    ...editorSecurity,
+    ...editorSecurity("send"),
     request: { params: digestId },
     responses: { 200: json("Cancelled", z.object({ digest: digestSchema })), 409: jsonError("Sent already"), ...editorErrors },
   }),
@@ -48,7 +48,7 @@ sendingRoutes.openapi(
     method: "get",
     path: "/api/digests/{id}/deliveries",
     summary: "The digest's deliveries, by status",
-    ...editorSecurity,
+    ...editorSecurity("send"),
     request: {
       params: digestId,
       query: z.object({

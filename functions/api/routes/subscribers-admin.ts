@@ -50,7 +50,7 @@ subscriberAdminRoutes.openapi(
     description:
       "`status` alone: subscribers of that status (every status without it). `topic`: subscribers who chose that " +
       "topic (of `status`, when given); those who follow no topic get every topic and are not listed under each.",
-    ...editorSecurity,
+    ...editorSecurity("admin"),
     request: {
       query: z.object({
         status: z.enum(statuses).optional(),
@@ -87,7 +87,7 @@ subscriberAdminRoutes.openapi(
       `Columns: ${EXPORT_COLUMNS.join(", ")}; topics separated by \`${TOPIC_SEPARATOR}\`. The file imports back as it is ` +
       "(only `active` lines are imported). A cell starting with =, +, - or @ is written with a leading ' so that " +
       "spreadsheets show it as text; an import takes it off.",
-    ...editorSecurity,
+    ...editorSecurity("admin"),
     request: { query: z.object({ status: z.enum(statuses).optional() }) },
     responses: {
       303: {
@@ -118,7 +118,7 @@ subscriberAdminRoutes.openapi(
       "(empty cells keep what is stored), never duplicated; unsubscribed, bounced and complained ones are skipped with " +
       "the reason, as are repeated addresses and `status` other than active. Bad lines are reported by line number; " +
       "the rest are imported. Importing the same file again changes nothing.",
-    ...editorSecurity,
+    ...editorSecurity("admin"),
     request: { body: { content: { "text/csv": { schema: z.string() } }, required: true } },
     responses: {
       200: json(
@@ -152,7 +152,7 @@ subscriberAdminRoutes.openapi(
     method: "get",
     path: "/api/subscribers/{email}",
     summary: "One subscriber, with their membership",
-    ...editorSecurity,
+    ...editorSecurity("admin"),
     request: { params: z.object({ email: Subscribers.Input.email }) },
     responses: {
       200: json("The subscriber", z.object({ subscriber: subscriberSchema.extend({ patron: z.object({}).passthrough().nullable() }) })),
@@ -172,7 +172,7 @@ subscriberAdminRoutes.openapi(
     description:
       "Counted on read (no counters to keep in step). Revenue: active and grace patrons paying through Stripe, at " +
       "their tier's price (a yearly one as a twelfth), by currency in minor units; comped patrons pay nothing.",
-    ...editorSecurity,
+    ...editorSecurity("read"),
     responses: {
       200: json(
         "The numbers",

@@ -66,7 +66,7 @@ topicRoutes.openapi(
     method: "put",
     path: "/api/topics/{id}",
     summary: "Create or update a topic (idempotent)",
-    ...editorSecurity,
+    ...editorSecurity("send"),
     request: {
       params: z.object({ id: z.string().regex(Topics.TOPIC_ID, "lower-case letters, digits and -") }),
       body: { content: { "application/json": { schema: Topics.topicInput } }, required: true },
@@ -146,7 +146,7 @@ topicRoutes.openapi(
     method: "get",
     path: "/api/topics/{id}/votes",
     summary: "A topic's votes: score and voters by tier, and every vote (those that no longer count too)",
-    ...editorSecurity,
+    ...editorSecurity("read"),
     request: { params: topicParam },
     responses: {
       200: json(

@@ -7,7 +7,7 @@ import * as Templates from "../../../templates";
 const base = {
   PUBLIC_URL: "https://news.example.org",
   SIGNING_SECRET: "unit-test-signing-secret-0123456789abcdef",
-  EDITOR_TOKENS: "editor:test-editor-token-1234",
+  EDITOR_TOKENS: "editor:test-editor-token-0123456789abcdefghijklmnop",
   MAIL_FROM: "The Harbour Gazette <news@example.org>",
   POSTAL_ADDRESS: "1 Quay Street, Harbourtown HT1 2AB",
   OUTLET_NAME: "The Harbour Gazette",
