@@ -5,7 +5,7 @@
  */
 import * as Config from "../config";
 import * as Db from "../db";
-import * as Email from "../email";
+import type * as Email from "../email";
 import { VisibleError } from "../errors";
 import { readsAsPatron } from "../patrons/rules";
 import type { Patron } from "../patrons/types";
@@ -111,14 +111,21 @@ export const sampleReader = (variant: Variant, email = "preview@example.com"): A
   email,
   topics: [],
   variant,
+  preview: true,
 });
 
-/** The reader a preview or test copy is for: a given subscriber (as they would get it), or the sample reader. */
+/**
+ * The reader a preview or test copy is for: a given subscriber (their articles, name, variant and "You asked"
+ * blocks, as they would get it), or the sample reader. Either way a preview's: its links carry no token (they
+ * would act on that reader wherever the copy went), and it names no delivery (a test copy's bounce or complaint
+ * must not be taken for theirs).
+ */
 export async function resolveReader(options: { email?: string; variant?: Variant }): Promise<AddressedRecipient> {
   if (!options.email) return sampleReader(options.variant ?? "free");
   const subscriber = await Db.Subscribers.getByEmail(options.email);
   if (!subscriber) throw new VisibleError("not_found", "not_found", "No subscriber has this address.");
-  return readerFor(subscriber);
+  const { deliveryId: _, ...reader } = await readerFor(subscriber);
+  return { ...reader, preview: true };
 }
 
 /** The email `reader` gets of `digest`; a 404 when they would get none (nothing they follow is in it). */
@@ -129,11 +136,4 @@ export async function messageFor(digest: Digest, reader: AddressedRecipient): Pr
     throw new VisibleError("not_found", "nothing_to_read", "This reader would get no email: nothing in this digest is on a topic they follow.");
   }
   return message;
-}
-
-/** Sends `[TEST]` copies of a reader's email to each address. */
-export async function sendTestCopies(digest: Digest, reader: AddressedRecipient, to: readonly string[]): Promise<number> {
-  const message = (await loadRender()).testCopy(await messageFor(digest, reader));
-  for (const address of to) await Email.send({ ...message, to: address });
-  return to.length;
 }

@@ -66,6 +66,8 @@ export interface Recipient {
   deliveryId?: string;
   /** Patrons: the topics they voted for (for "You asked, we covered it"). */
   votedTopicIds?: string[];
+  /** A preview or test copy: its links lead to a page saying so and carry no token (`previewLinkUrl`). */
+  preview?: boolean;
 }
 
 /**

@@ -44,6 +44,7 @@ const PUBLIC = new Set([
   "POST /join",
   "POST /api/membership/checkout", // with a session or an email
   "POST /webhooks/stripe", // signed by Stripe: tests/integration/stripe-webhooks.test.ts and the fuzz
+  "GET /preview-link", // where a preview's links lead: a page saying so, acting on nobody
 ]);
 
 /**

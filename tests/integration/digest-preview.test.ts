@@ -1,8 +1,12 @@
-/** Editors' previews and test copies against the real local stack: exactly what a reader gets, and nothing else. */
+/**
+ * Editors' previews and test copies against the real local stack: what a reader gets, and nothing else, but for
+ * links that act on nobody (tests/integration/preview-credentials.test.ts).
+ */
 import { simpleParser } from "mailparser";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as Digests from "../../core/digests";
 import * as Email from "../../core/email";
+import * as Subscribers from "../../core/subscribers";
 import { editor, publish } from "../helpers/editor";
 import { createDigest, saveSubscriber } from "../helpers/factories";
 import { request } from "../helpers/http";
@@ -39,8 +43,10 @@ describe("digest preview", () => {
     const patron = await (await editor("GET", `/api/digests/${digestId}/preview?variant=patron`)).text();
     const free = await (await editor("GET", `/api/digests/${digestId}/preview?variant=free`)).text();
     expect(patron).not.toEqual(free);
-    expect(free).not.toContain("/vote?token=");
-    expect(patron).toContain("/vote?token=vote.sub_preview~");
+    expect(free).not.toContain("/preview-link?link=vote");
+    // Vote links that act on nobody (issue 17, item 2): tests/integration/preview-credentials.test.ts.
+    expect(patron).toContain("/preview-link?link=vote");
+    expect(patron).not.toContain("token=");
   });
 
   it("shows one subscriber only the articles on topics they follow, and 404 when nothing is", async () => {
@@ -59,19 +65,25 @@ describe("digest preview", () => {
     expect((await editor("GET", `/api/digests/${digestId}/preview?email=nobody@example.com`)).status).toBe(404);
   });
 
-  it("previews exactly the message that reader is sent", async () => {
+  it("previews the message that reader is sent, but for their links (a preview's act on nobody) and delivery id", async () => {
     const reader = await saveSubscriber({ topics: [], name: "Bo" });
     const preview = await (await editor("GET", `/api/digests/${digestId}/preview?email=${encodeURIComponent(reader.email)}`)).text();
     const previewText = await (
       await editor("GET", `/api/digests/${digestId}/preview?format=text&email=${encodeURIComponent(reader.email)}`)
     ).text();
     const message = await Digests.messageFor(await Digests.get(digestId), Digests.readerOf(reader));
-    expect(message.html).toBe(preview);
-    expect(message.text).toBe(previewText);
+    const asPreview = (copy: string) =>
+      copy
+        .replace(Subscribers.manageUrl(reader.id), Digests.previewLinkUrl("manage"))
+        .replace(Subscribers.unsubscribeUrl(reader.id), Digests.previewLinkUrl("unsubscribe"))
+        .replace(`<!-- tidings-delivery ${reader.id} -->`, "");
+    expect(asPreview(message.html)).toBe(preview);
+    expect(asPreview(message.text)).toBe(previewText);
+    expect(preview).not.toContain(reader.id);
 
     const parsed = await simpleParser(await Email.compose(message));
-    expect(parsed.html).toBe(preview);
-    expect(parsed.text?.trim()).toBe(previewText.trim());
+    expect(parsed.html).toBe(message.html);
+    expect(parsed.text?.trim()).toBe(message.text.trim());
     const listUnsubscribe = parsed.headerLines.find((line) => line.key === "list-unsubscribe")?.line ?? "";
     expect(listUnsubscribe.replace(/\r?\n\s+/g, " ")).toMatch(/<http:\/\/127\.0\.0\.1:3000\/unsubscribe\?token=unsubscribe\.[^>]+>/);
   });

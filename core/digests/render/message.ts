@@ -27,8 +27,14 @@ export function digestMessage(prepared: Prepared, recipient: Omit<AddressedRecip
   };
 }
 
-/** An editor's test copy: the same email, its subject marked `[TEST]`. */
+/**
+ * An editor's test copy: the same email, its subject marked `[TEST]`, without what only a real send carries: the
+ * one-click unsubscribe headers and List-Id (a mail client's Unsubscribe button in a test inbox must reach nobody)
+ * and the trace headers (a bounce or complaint at a test inbox is not the reader's). Its links are a preview's
+ * already (`resolveReader`).
+ */
 export function testCopy(message: Email.Message): Email.Message {
-  return { ...message, subject: `[TEST] ${message.subject}` };
+  const { marketing: _marketing, headers: _headers, ...copy } = message;
+  return { ...copy, subject: `[TEST] ${message.subject}` };
 }
 

@@ -31,13 +31,16 @@ export function personal(
   voteTopicIds: string[],
   issuedAt: Date,
 ): Personal {
+  const preview = recipient.preview === true;
   const voteUrls: Record<string, string> = {};
-  for (const topicId of voteTopicIds) voteUrls[topicId] = voteUrl(recipient.subscriberId, topicId, issuedAt);
+  for (const topicId of voteTopicIds) {
+    voteUrls[topicId] = preview ? previewLinkUrl("vote") : voteUrl(recipient.subscriberId, topicId, issuedAt);
+  }
   return {
     name: normalName(recipient.name),
     preheader: preheader(plan, selection),
-    manageUrl: manageUrl(recipient.subscriberId),
-    unsubscribeUrl: unsubscribeUrl(recipient.subscriberId),
+    manageUrl: preview ? previewLinkUrl("manage") : manageUrl(recipient.subscriberId),
+    unsubscribeUrl: preview ? previewLinkUrl("unsubscribe") : unsubscribeUrl(recipient.subscriberId),
     voteUrls,
     deliveryComment: deliveryComment(recipient.deliveryId),
   };
@@ -55,6 +58,19 @@ export function normalName(name: string | undefined): string {
 export function voteUrl(subscriberId: string, topicId: string, issuedAt: Date): string {
   const token = Tokens.sign("vote", `${subscriberId}~${topicId}`, issuedAt);
   return `${Config.get().PUBLIC_URL}/vote?token=${encodeURIComponent(token)}`;
+}
+
+/** The links a preview or test copy has in place of a reader's own. */
+export const previewLinks = ["manage", "unsubscribe", "vote"] as const;
+export const PREVIEW_LINK_PATH = "/preview-link";
+
+/**
+ * A link of a preview or test copy: a page saying so, carrying no token of any purpose. A preview is shown to an
+ * editor and a test copy lands in any inbox, so neither may hold a link that acts on the reader it was made as
+ * (unsubscribing them, managing their preferences, voting as them).
+ */
+export function previewLinkUrl(link: (typeof previewLinks)[number]): string {
+  return `${Config.get().PUBLIC_URL}${PREVIEW_LINK_PATH}?link=${link}`;
 }
 
 /** The preview line: the titles of the reader's first articles. */

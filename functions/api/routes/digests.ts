@@ -5,7 +5,8 @@ import { ENCODED_WORD } from "../../../core/email/message";
 import * as Subscribers from "../../../core/subscribers";
 import { frequencies } from "../../../core/subscribers/types";
 import { editorSecurity, type EditorEnv } from "../editor-auth";
-import { editorErrors, json, jsonError } from "../openapi";
+import { PreviewLinkPage } from "../views/digests";
+import { editorErrors, htmlPage, json, jsonError } from "../openapi";
 import { CSP, policy } from "../security-headers";
 
 export const digestRoutes = new OpenAPIHono<EditorEnv>();
@@ -127,8 +128,10 @@ digestRoutes.openapi(
   createRoute({
     method: "get",
     path: "/api/digests/{id}/preview",
-    summary: "Preview exactly what a reader would receive",
-    description: "As the sample reader of a variant (follows every topic), or as one subscriber (`email`).",
+    summary: "Preview what a reader would receive",
+    description:
+      "As the sample reader of a variant (follows every topic), or as one subscriber (`email`): their articles, name " +
+      "and variant, but links that act on nobody (a page saying they are a preview's, no token of any purpose).",
     ...editorSecurity("send"),
     request: {
       params: digestId,
@@ -169,12 +172,27 @@ digestRoutes.openapi(
         required: true,
       },
     },
-    responses: { 202: json("Sent", z.object({ sent: z.number() })), ...editorErrors },
+    responses: {
+      202: json("Sent", z.object({ sent: z.number() })),
+      ...editorErrors,
+      429: jsonError(`More than ${Digests.TEST_SENDS.perEditor} test sends an hour from this token, or too many failed authentications`),
+    },
   }),
   async (c) => {
     const { to, variant, email } = c.req.valid("json");
     const digest = await Digests.get(c.req.valid("param").id);
-    const sent = await Digests.sendTestCopies(digest, await Digests.resolveReader({ email, variant }), to);
+    const sent = await Digests.sendTestCopies(digest, await Digests.resolveReader({ email, variant }), to, c.var.editor);
     return c.json({ sent }, 202);
   },
+);
+
+digestRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: Digests.PREVIEW_LINK_PATH,
+    summary: "Where the links of a preview or [TEST] copy lead: a page saying so (they act on nobody)",
+    request: { query: z.object({ link: z.enum(Digests.previewLinks) }) },
+    responses: { 200: htmlPage("This link is from a preview") },
+  }),
+  (c) => c.html(PreviewLinkPage({ link: c.req.valid("query").link }), 200),
 );

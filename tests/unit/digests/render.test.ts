@@ -141,6 +141,27 @@ describe("links per reader", () => {
     expect(copy.html).not.toContain("Vote on what we cover next");
   });
 
+  it("a preview reader (previews, test copies): every link of the reader's own leads to the preview page, with no token", () => {
+    for (const variant of ["free", "patron"] as const) {
+      const input = makeInput({ variant });
+      const reader: Recipient = { subscriberId: "sub_01ADA", name: "Ada", topics: [], votedTopicIds: ["transport"], preview: true };
+
+      const copy = Render.personalise(Render.prepare(input), reader)!;
+
+      expect(copy).toEqual(Render.renderFull(input, reader));
+      const own = hrefs(copy.html).filter((href) => !/\/(articles|join)\b/.test(new URL(href).pathname));
+      expect(own.sort()).toEqual(
+        [
+          "https://news.example.org/preview-link?link=manage",
+          "https://news.example.org/preview-link?link=unsubscribe",
+          ...(variant === "patron" ? ["https://news.example.org/preview-link?link=vote", "https://news.example.org/preview-link?link=vote"] : []),
+        ].sort(),
+      );
+      expect(`${copy.html}\n${copy.text}`).not.toMatch(/token=|sub_01ADA/);
+      expect(copy.text).toContain("https://news.example.org/preview-link?link=unsubscribe");
+    }
+  });
+
   it("patrons who voted for a covered topic see 'You asked, we covered it' first; free readers never", () => {
     const input = makeInput({
       variant: "patron",
