@@ -17,10 +17,12 @@ import { preview as confirmationPreview } from "./confirmation";
 import { preview as signinPreview } from "./signin";
 import { preview as welcomePreview } from "./welcome";
 import { previews as patronPreviews } from "./patron-emails";
+import { previews as emailChangePreviews } from "./email-change";
 
 export { alreadySubscribed, type AlreadySubscribedData } from "./already-subscribed";
 export { confirmation, type ConfirmationData } from "./confirmation";
 export { signin, type SigninData } from "./signin";
+export { emailChangeConfirm, emailChangeNotice, type EmailChangeConfirmData, type EmailChangeNoticeData } from "./email-change";
 export { welcome, type WelcomeData } from "./welcome";
 export {
   patronWelcome,
@@ -39,6 +41,7 @@ export const previews = {
   alreadySubscribed: alreadySubscribedPreview,
   ...patronPreviews,
   signin: signinPreview,
+  ...emailChangePreviews,
 };
 
 export { digestPreview, digestPreviewReader } from "./digest-preview";

@@ -12,6 +12,7 @@ export * as Patrons from "./patrons";
 export * as Customers from "./customers";
 export * as Charges from "./charges";
 export * as SubscriberEmail from "./subscriber-email";
+export * as EmailChanges from "./email-changes";
 export * as SignIn from "./signin";
 export * as Sessions from "./sessions";
 export { WriteConflictError, isRace, isTransient } from "./errors";

@@ -12,6 +12,7 @@
  * | links sent | SUB#<id>            | SIGNIN_LINKS      | (TTL)                                         |                                     |
  * | link use   | SUB#<id>            | SIGNIN#<nonce>    | (TTL)                                         |                                     |
  * | session    | SUB#<id>            | SESSION#<session> | (TTL)                                         |                                     |
+ * | email change | SUB#<id>          | EMAIL_CHANGE      | (TTL)                                         |                                     |
  * | topic      | TOPIC#<id>          | TOPIC             | TOPICS#<status> / <id>                        |                                     |
  * | proposal   | SUB#<id>            | PROPOSAL#<topic>  |                                               |                                     |
  * | proposals count | SUB#<id>       | PROPOSALS         |                                               |                                     |
@@ -227,6 +228,14 @@ export const charge = {
 export const signin = {
   links: (subscriberId: string) => ({ pk: `SUB#${subscriberId}`, sk: "SIGNIN_LINKS" }),
   use: (subscriberId: string, nonce: string) => ({ pk: `SUB#${subscriberId}`, sk: `SIGNIN#${nonce}` }),
+};
+
+/**
+ * A patron's change of address waiting to be confirmed from the new address (at most one: a newer change replaces
+ * it), under their partition, so erasure takes it with the rest.
+ */
+export const emailChange = {
+  key: (subscriberId: string) => ({ pk: `SUB#${subscriberId}`, sk: "EMAIL_CHANGE" }),
 };
 
 export const session = {

@@ -1,18 +1,21 @@
 /**
- * Changing a subscriber's address (a patron changed their email in Stripe): the profile and the unique email
- * items move in one transaction, so an address never belongs to two subscribers.
+ * Changing a subscriber's address (a patron's change, confirmed from the new address): the profile, the unique
+ * email items and the change's own record move in one transaction, so an address never belongs to two subscribers
+ * and a change is confirmed once.
  */
 import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { Subscriber } from "../subscribers/types";
 import { db, tableName } from "./client";
+import { confirmation, type EmailChange } from "./email-changes";
 import { WriteConflictError, cancellationCodes, isRace } from "./errors";
 import * as keys from "./keys";
 
 /**
- * Gives `subscriber` (as read) the address `email`. Answers `taken` when another subscriber holds it; throws
- * `WriteConflictError` when the subscriber changed since it was read.
+ * Gives `subscriber` (as read) the address of `change` (as read) and marks the change confirmed, recording when
+ * the address changed (`emailChangedAt`: sign-in links sent before it stop working). Answers `taken` when another
+ * subscriber holds the address; throws `WriteConflictError` when the subscriber or the change moved on since read.
  */
-export async function changeEmail(subscriber: Subscriber, email: string, at: string): Promise<"changed" | "taken"> {
+export async function changeEmail(subscriber: Subscriber, change: EmailChange, at: string): Promise<"changed" | "taken"> {
   const TableName = tableName();
   try {
     await db().send(
@@ -22,10 +25,10 @@ export async function changeEmail(subscriber: Subscriber, email: string, at: str
             Update: {
               TableName,
               Key: keys.subscriber.key(subscriber.id),
-              UpdateExpression: "SET email = :email, version = :next, updatedAt = :at",
+              UpdateExpression: "SET email = :email, emailChangedAt = :at, version = :next, updatedAt = :at",
               ConditionExpression: "version = :version",
               ExpressionAttributeValues: {
-                ":email": email,
+                ":email": change.email,
                 ":next": subscriber.version + 1,
                 ":version": subscriber.version,
                 ":at": at,
@@ -43,19 +46,20 @@ export async function changeEmail(subscriber: Subscriber, email: string, at: str
           {
             Put: {
               TableName,
-              Item: { ...keys.email.key(email), entity: "email", subscriberId: subscriber.id, expiresAt: subscriber.expiresAt },
+              Item: { ...keys.email.key(change.email), entity: "email", subscriberId: subscriber.id, expiresAt: subscriber.expiresAt },
               ConditionExpression: "attribute_not_exists(pk)",
             },
           },
+          confirmation(change, subscriber.email, at),
         ],
       }),
     );
     return "changed";
   } catch (error) {
     if (!isRace(error)) throw error;
-    // Only the new address's item failed (the third write), not the profile's version: someone else holds it.
-    const [profile, , claim] = cancellationCodes(error);
-    if (claim === "ConditionalCheckFailed" && profile !== "ConditionalCheckFailed") return "taken";
+    // Only the new address's item failed (the third write), not the profile's or the change's: someone else holds it.
+    const [profile, , claim, pending] = cancellationCodes(error);
+    if (claim === "ConditionalCheckFailed" && profile !== "ConditionalCheckFailed" && pending !== "ConditionalCheckFailed") return "taken";
     throw new WriteConflictError(`subscriber ${subscriber.id}`);
   }
 }

@@ -1,9 +1,16 @@
 /**
  * Whose membership a Stripe customer pays for, when no patron holds that customer yet (a first event, in any
- * order): the subscriber named by the checkout (`client_reference_id`), or by the subscription's metadata (set
- * at checkout, so it arrives with subscription events that beat the checkout event), or the customer's own
- * metadata, or else the subscriber with the customer's email address. Someone who paid without being a
- * subscriber becomes one: active, with consent source `stripe`.
+ * order): the subscriber named by the checkout (`client_reference_id`), by the subscription's metadata (set at
+ * checkout, so it arrives with subscription events that beat the checkout event) or by the customer's metadata,
+ * or else the subscriber with the customer's email address. Someone who paid without being a subscriber becomes
+ * one: active, with consent source `stripe`.
+ *
+ * A name is only a hint: anyone who can start a checkout on the Stripe account (a Payment Link takes
+ * `client_reference_id` in its URL) can write any subscriber id there. It is taken only when it agrees with the
+ * customer: the subscriber named has the customer's address (as every checkout Tidings starts has: it sets
+ * `customer_email`, or reuses the patron's own customer), or already pays through that customer. Otherwise it is
+ * ignored (and logged), and the customer is resolved by its address as if nobody had been named: a stranger's
+ * payment must not become someone else's membership, whose address would then follow the stranger's customer.
  */
 import { ulid } from "ulid";
 import * as Db from "../db";
@@ -26,30 +33,42 @@ export async function subscriberForCustomer(
   subscriptions: readonly Stripe.Subscription[],
   now: Date,
 ): Promise<string | undefined> {
-  const named = [hint.subscriberId, ...subscriptions.map((s) => metadataValue(s, SUBSCRIBER_KEY))];
-  for (const id of named) {
-    if (id && (await Db.Subscribers.get(id))) return id;
-  }
   const customer = await (await StripeApi.stripe()).customers.retrieve(customerId);
+  const email = Input.email.safeParse((!customer.deleted && customer.email) || "");
+  const named = [hint.subscriberId, ...subscriptions.map((s) => metadataValue(s, SUBSCRIBER_KEY))];
+  if (!customer.deleted) named.push(metadataValue(customer, SUBSCRIBER_KEY));
+  const gone: string[] = [];
+  for (const id of new Set(named)) {
+    if (!id) continue;
+    const subscriber = await Db.Subscribers.get(id);
+    // A deleted customer has no address left to agree with; it can neither pay nor change any more, so its ended
+    // membership goes to whom it names (its first events may come after the deletion).
+    if (!subscriber) gone.push(id);
+    else if (customer.deleted || (await agrees(subscriber, customerId, email.data))) return id;
+    else log.warn({ event: "patron.hint_ignored", customerId, subscriberId: id }, "a checkout named a subscriber the customer doesn't match; ignored");
+  }
   if (customer.deleted) {
     log.warn({ event: "patron.customer_deleted", customerId }, "a membership's customer is deleted; nobody to give it to");
     return undefined;
   }
-  const byMetadata = metadataValue(customer, SUBSCRIBER_KEY);
-  if (byMetadata && (await Db.Subscribers.get(byMetadata))) return byMetadata;
-  const email = Input.email.safeParse(customer.email ?? "");
   if (!email.success) {
     log.warn({ event: "patron.customer_without_email", customerId }, "a membership's customer has no usable email");
     return undefined;
   }
   // A checkout named a subscriber who is gone (erased since) and whom the address no longer finds: their payment
   // must not make them a subscriber again. (An expired sign-up is still found by its address, and activated.)
-  const ids = [...named, byMetadata].filter(Boolean);
-  if (ids.length > 0 && !ids.includes((await Db.Subscribers.getByEmail(email.data))?.id)) {
+  if (gone.length > 0 && !gone.includes((await Db.Subscribers.getByEmail(email.data))?.id as string)) {
     log.warn({ event: "patron.subscriber_gone", customerId }, "a membership's subscriber is gone; nobody to give it to");
     return undefined;
   }
   return (await ensureSubscriber(email.data, customer.name ?? undefined, now)).id;
+}
+
+/** Whether a named subscriber is the customer's: the same address, or a customer they already pay through. */
+async function agrees(subscriber: Subscriber, customerId: string, email: string | undefined): Promise<boolean> {
+  if (email !== undefined && subscriber.email === email) return true;
+  const patron = await Db.Patrons.get(subscriber.id);
+  return patron?.stripeCustomerId === customerId || Boolean(patron?.stripeCustomerIds?.includes(customerId));
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
  * "Download your data" (`product.md` → Subscribers → Privacy): everything held about a subscriber, as JSON they can
  * read: the profile with its consent record, membership (Stripe ids included), their Stripe charges (refunds and
- * disputes), deliveries, votes, topics they proposed, and their sign-in records and sessions (times only: a
- * session's id is a credential).
+ * disputes), deliveries, votes, topics they proposed, their sign-in records and sessions (times only: a
+ * session's id is a credential), and a change of address waiting for its confirmation.
  */
 import * as Db from "../db";
 import type { Delivery } from "../delivery/types";
@@ -19,6 +19,8 @@ export interface PersonalData {
   votes: Array<{ topicId: string; topicTitle?: string; tierId: string; weight: number; counted: boolean; createdAt: string }>;
   proposedTopics: Array<{ id: string; title: string; status: string; createdAt: string }>;
   signIn: { linksSentAt: string[]; sessions: Array<{ createdAt: string; expiresAt: string }> };
+  /** A change of address made at Stripe, waiting for (or given) its confirmation; its link's nonce left out. */
+  addressChange: { email: string; requestedAt: string; confirmedAt?: string; previousEmail?: string } | null;
 }
 
 const iso = (epochSeconds: unknown) => new Date(Number(epochSeconds) * 1000).toISOString();
@@ -69,5 +71,12 @@ export async function exportData(subscriberId: string, now = new Date()): Promis
         .filter((item) => Number(item.expiresAt) * 1000 > now.getTime())
         .map((item) => ({ createdAt: item.createdAt as string, expiresAt: iso(item.expiresAt) })),
     },
+    addressChange: addressChangeOf(of("email-change")[0], now),
   };
+}
+
+function addressChangeOf(item: Record<string, unknown> | undefined, now: Date): PersonalData["addressChange"] {
+  if (!item || Number(item.expiresAt) * 1000 <= now.getTime()) return null;
+  const { email, requestedAt, confirmedAt, previousEmail } = item as NonNullable<PersonalData["addressChange"]>;
+  return { email, requestedAt, ...(confirmedAt && { confirmedAt }), ...(previousEmail && { previousEmail }) };
 }

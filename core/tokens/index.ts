@@ -28,6 +28,8 @@ export const lifetimes = {
   unsubscribe: null,
   vote: 30 * DAY,
   signin: 1 * DAY,
+  /** A patron's new address, confirmed from that address (`sub_…~nonce`, the nonce naming the change). */
+  "email-change": 7 * DAY,
   /** Not a link: the value of the session cookie (`sub_…~ses_…`), checked against its stored record too. */
   session: 30 * DAY,
 } as const satisfies Record<string, number | null>;

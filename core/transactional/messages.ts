@@ -18,7 +18,19 @@ export const signupEmail = z.object({
   optInId: z.string().min(1).max(64).optional(),
 });
 
-export const transactionalMessage = z.discriminatedUnion("kind", [signinEmail, signupEmail]);
+/**
+ * One email of a patron's change of address (core/patrons/email-change-mail.ts): the confirm link to the new
+ * address, or a notice to the old one. Sent only while the change its nonce names still stands.
+ */
+export const emailChangeEmail = z.object({
+  kind: z.literal("email-change"),
+  id: z.string().min(8).max(64),
+  subscriberId: z.string().min(3).max(64),
+  nonce: z.string().min(8).max(64),
+  email: z.enum(["confirm", "requested", "changed"]),
+});
+
+export const transactionalMessage = z.discriminatedUnion("kind", [signinEmail, signupEmail, emailChangeEmail]);
 
 export type TransactionalMessage = z.output<typeof transactionalMessage>;
 /** A message as its sender writes it; `enqueue` gives it its id. */

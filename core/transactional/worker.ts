@@ -14,6 +14,7 @@ import * as Db from "../db";
 import { log } from "../log";
 import * as SignIn from "../signin";
 import { sendPlannedSignupEmail } from "../subscribers/notify";
+import { sendEmailChangeEmail } from "../patrons/email-change-mail";
 import { enqueue } from "./enqueue";
 import { transactionalMessage, type TransactionalMessage } from "./messages";
 import { paced, processBucket, type PaceOptions, type SendEmail } from "./pacing";
@@ -96,5 +97,6 @@ async function deliver(message: TransactionalMessage, options: TransactionalOpti
 /** The one email a message asks for (or nothing, when it no longer applies). */
 async function deliverOne(message: TransactionalMessage, send: SendEmail, now: Date): Promise<string> {
   if (message.kind === "signin") return SignIn.sendLink(message.email, now, send);
+  if (message.kind === "email-change") return sendEmailChangeEmail(message, now, send);
   return sendPlannedSignupEmail(message.email, message.subscriberId, now, send, message.optInId);
 }

@@ -18,6 +18,8 @@ import { SIGN_IN_PAGE } from "../../functions/api/session";
 import * as Config from "../../core/config";
 import * as SignIn from "../../core/signin";
 import * as Tokens from "../../core/tokens";
+import * as Db from "../../core/db";
+import * as EmailChangeMail from "../../core/patrons/email-change-mail";
 import { editor, EDITOR_TOKEN, EDITOR_TOKENS_BY_SCOPE, publish } from "../helpers/editor";
 import { createDigest, saveSubscriber, signedIn } from "../helpers/factories";
 import { randomIp } from "../helpers/http";
@@ -91,6 +93,8 @@ const TOKEN_PURPOSE: Record<string, Tokens.Purpose> = {
   "POST /login": "signin",
   "GET /vote": "vote",
   "POST /vote": "vote",
+  "GET /email-change": "email-change",
+  "POST /email-change": "email-change",
 };
 
 const PURPOSES = Object.keys(Tokens.lifetimes) as Tokens.Purpose[];
@@ -99,7 +103,22 @@ const UNKNOWN_SECRET = "a-secret-this-deployment-never-had-0123456789";
 
 const key = (op: Operation) => `${op.method} ${op.path}`;
 /** Routes whose positive control ends the caller's sessions: each runs last, for a reader of its own. */
-const endsSessions = (op: Operation) => op.path.includes("delete") || ["POST /logout/everywhere"].includes(key(op));
+const endsSessions = (op: Operation) =>
+  op.path.includes("delete") || ["POST /logout/everywhere", "POST /email-change"].includes(key(op));
+
+/** A change of address waiting for the subscriber to confirm it (as `customer.updated` records one): its link's token. */
+async function addressChangeToken(subscriberId: string): Promise<string> {
+  const change = {
+    subscriberId,
+    email: uniqueEmail("moved"),
+    nonce: EmailChangeMail.newNonce(),
+    customerId: "cus_authz",
+    requestedAt: new Date().toISOString(),
+    expiresAt: Math.floor(Date.now() / 1000) + 3600,
+  };
+  await Db.EmailChanges.propose(change, await Db.EmailChanges.get(subscriberId));
+  return EmailChangeMail.confirmToken(change);
+}
 const takesToken = (op: Operation) =>
   op.params.some((p) => p.name === "token") || "token" in (op.bodySchema?.properties ?? {});
 
@@ -481,7 +500,16 @@ describe("positive controls: the right credential gets through the same requests
           purpose === "vote" ? `${bob.id}~authz-topic` : purpose === "signin" ? SignIn.linkToken(bob.id) : bob.id;
         await expectThrough(
           op,
-          requestFor(op, { origin: ownOrigin }, purpose === "signin" ? subject : Tokens.sign(purpose, subject)),
+          requestFor(
+            op,
+            { origin: ownOrigin },
+            purpose === "email-change"
+              ? // Confirming ends its reader's sessions: that route's reader is one of its own.
+                await addressChangeToken(endsSessions(op) ? (await saveSubscriber({ email: uniqueEmail("moving") })).id : bob.id)
+              : purpose === "signin"
+                ? subject
+                : Tokens.sign(purpose, subject),
+          ),
         );
       }
     }

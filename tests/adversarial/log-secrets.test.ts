@@ -17,11 +17,11 @@ import { postForm, postJson, randomIp, request } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
 import { mailTo, tokenFrom, uniqueEmail } from "../helpers/mail";
 import { startSesProxy } from "../helpers/ses-proxy";
-import { useFakeStripe } from "../helpers/stripe";
-import { SECRET_KEY, WEBHOOK_SECRETS } from "../helpers/stripe-objects";
+import { deliver, stripeMember, useFakeStripe } from "../helpers/stripe";
+import { SECRET_KEY, WEBHOOK_SECRETS, event } from "../helpers/stripe-objects";
 
 useLocalStack();
-useFakeStripe();
+const stripe = useFakeStripe();
 
 const lines: string[] = [];
 let restore: () => void;
@@ -82,6 +82,16 @@ describe("logs", () => {
     expect((await editor("GET", `/api/digests/weekly-2030-W01/preview?email=${encodeURIComponent(patron)}`)).status).toBe(404);
     expect((await editor("POST", "/api/digests/weekly-2030-W01/test", { to: [testInbox], email: patron })).status).toBe(404);
     secrets["a test copy's address"] = testInbox;
+    // A patron's change of address at Stripe: the confirm link to the new address, the notices, the confirmation.
+    const [moving, moved] = [uniqueEmail("log-moving"), uniqueEmail("log-moved")];
+    const member = stripeMember(stripe.fake, { email: moving, subscription: { status: "active", priceId: "price_coffee" } });
+    expect((await deliver(event("customer.subscription.created", member.subscription))).status).toBe(200);
+    stripe.fake.customers.set(member.customer.id, { ...member.customer, email: moved });
+    expect((await deliver(event("customer.updated", member.customer))).status).toBe(200);
+    const addressChange = tokenFrom((await mailTo(moved)).at(-1)!, "/email-change");
+    expect((await postForm("/email-change", { token: addressChange })).status).toBe(200);
+    expect(await mailTo(moving)).toHaveLength(3); // the welcome, and the notices of the change asked for and made
+    Object.assign(secrets, { "an old address": moving, "a new address": moved, "an address change's link token": addressChange });
     // Refused and tampered tokens, a forged webhook.
     expect((await request(`/confirm?token=${encodeURIComponent(confirm.slice(0, -2))}AA`)).status).toBe(400);
     const forged = await request("/webhooks/stripe", {

@@ -179,6 +179,20 @@ describe("erasure", () => {
     expect(await Db.Subscribers.getByEmail(r.email.toLowerCase())).toBeUndefined();
   });
 
+  it("ends every session of the reader, on every device, not only the one that asked", async () => {
+    const r = await reader("erase-devices");
+    const phone = await SignIn.Sessions.start(r.id);
+    const someoneElse = await reader("erase-bystander");
+    const account = (cookie: string) => r.call("GET", "/account", { cookie });
+    expect((await account(phone.cookie)).status).toBe(200);
+
+    expect((await r.call("POST", "/api/account/delete")).status).toBe(200);
+
+    for (const cookie of [r.cookie, phone.cookie]) expect((await account(cookie)).status).toBe(303);
+    expect(await SignIn.Sessions.endAll(r.id)).toBe(0); // no session record is left behind
+    expect((await someoneElse.call("GET", "/account")).status).toBe(200);
+  });
+
   it("stops a queued delivery: the worker that takes its message sends nothing and the count stays", async () => {
     const r = await reader("queued");
     const control = await reader("control");

@@ -2,7 +2,8 @@
  * One person, several Stripe customers (issue: a second checkout while signed out made a second customer, which
  * erasure missed and which brought the person back): a paying address gets a sign-in link instead of a second
  * checkout; every customer a subscriber pays through is tied to them and followed; each can be managed; erasure
- * ends all of them, and none brings the person back.
+ * ends all of them, and none brings the person back. A checkout's subscriber hint counts only when the customer
+ * agrees with it (issue 17, item 3).
  */
 import { describe, expect, it } from "vitest";
 import * as Db from "../../core/db";
@@ -15,7 +16,7 @@ import { forgetCycle, untilDone } from "../helpers/reconcile";
 import { useLocalStack } from "../helpers/local";
 import { mailTo, uniqueEmail } from "../helpers/mail";
 import { body, deliver, stripeMember, useFakeStripe } from "../helpers/stripe";
-import { customer, event, invoice, subscription } from "../helpers/stripe-objects";
+import { checkoutSession, customer, event, invoice, subscription } from "../helpers/stripe-objects";
 
 useLocalStack();
 const stripe = useFakeStripe();
@@ -120,14 +121,16 @@ describe("a person paying through two customers", () => {
   });
 
   it("a second customer whose events come late: the first one's cancellation doesn't end the membership, and nothing is emailed", async () => {
-    // The customers carry another address than the subscriber's (the one they typed at Stripe).
+    // The customers carry another address than the subscriber's: the first one's, changed at Stripe since (and
+    // not confirmed), is the one the second checkout was made with.
     const subscriber = await saveSubscriber({ email: uniqueEmail("late-second") });
     const billing = uniqueEmail("late-second-billing");
     const first = stripeMember(stripe.fake, {
-      email: billing,
+      email: subscriber.email,
       subscription: { status: "active", priceId: "price_coffee", metadata: { subscriberId: subscriber.id } },
     });
     await deliver(event("customer.subscription.created", first.subscription));
+    stripe.fake.customers.set(first.customer.id, { ...first.customer, email: billing });
     const second = secondCustomer(billing, { status: "active", priceId: "price_yearly" }); // no events yet
     const welcomes = async () => (await mailTo(subscriber.email)).filter((m) => /Welcome/.test(m.subject)).length;
     expect(await welcomes()).toBe(1);
@@ -220,5 +223,46 @@ describe("erasing a person with several customers", () => {
 
     expect(await Db.Subscribers.getByEmail(subscriber.email)).toBeUndefined();
     expect(await Db.Customers.subscriberOf(late.customer.id)).toBeUndefined();
+  });
+});
+
+describe("a subscriber named by a checkout (client_reference_id, metadata)", () => {
+  it("is ignored when the customer doesn't agree: the customer's own address decides, and the named subscriber gets nothing", async () => {
+    // Anyone can name any subscriber: a Payment Link takes client_reference_id in its URL, metadata is the payer's.
+    const named = await saveSubscriber({ email: uniqueEmail("named") });
+    const stranger = uniqueEmail("stranger-pays");
+    const cus = customer({ email: stranger, metadata: { subscriberId: named.id } });
+    stripe.fake.customers.set(cus.id, cus);
+    const sub = subscription({ customer: cus.id, status: "active", priceId: "price_coffee", metadata: { subscriberId: named.id } });
+    stripe.fake.put(sub);
+    const session = checkoutSession({ customer: cus.id, subscription: sub.id, clientReferenceId: named.id, metadata: { subscriberId: named.id } });
+
+    expect((await deliver(event("checkout.session.completed", session))).status).toBe(200);
+    expect((await deliver(event("customer.subscription.created", sub))).status).toBe(200);
+
+    expect(await Patrons.get(named.id)).toBeUndefined();
+    const payer = await Db.Subscribers.getByEmail(stranger);
+    expect(payer).toMatchObject({ status: "active", consent: { source: "stripe" } });
+    expect(await Patrons.get(payer!.id)).toMatchObject({ status: "active", tierId: "coffee", stripeCustomerId: cus.id });
+    expect(await Db.Customers.subscriberOf(cus.id)).toBe(payer!.id);
+    // Nor can the customer's address, changed to the named subscriber's, take theirs: it would have to be confirmed
+    // from their address, and they hold it.
+    stripe.fake.customers.set(cus.id, { ...cus, email: named.email });
+    expect((await deliver(event("customer.updated", cus))).status).toBe(200);
+    expect((await Db.Subscribers.getByEmail(named.email))?.id).toBe(named.id);
+    expect(await Db.Subscribers.getByEmail(stranger)).toMatchObject({ id: payer!.id });
+  });
+
+  it("is taken when the customer has the subscriber's address, in any case", async () => {
+    const subscriber = await saveSubscriber({ email: uniqueEmail("agrees") });
+    const cus = customer({ email: subscriber.email.toUpperCase() });
+    stripe.fake.customers.set(cus.id, cus);
+    const sub = subscription({ customer: cus.id, status: "active", priceId: "price_coffee" });
+    stripe.fake.put(sub);
+    const session = checkoutSession({ customer: cus.id, subscription: sub.id, clientReferenceId: subscriber.id });
+
+    expect((await deliver(event("checkout.session.completed", session))).status).toBe(200);
+
+    expect(await Patrons.get(subscriber.id)).toMatchObject({ status: "active", stripeCustomerId: cus.id });
   });
 });

@@ -1,15 +1,15 @@
-/** The signed-in reader's pages. */
+/** The signed-in reader's pages, and the confirm link of a change of address (the address they sign in with). */
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import * as Config from "../../../core/config";
 import * as Patrons from "../../../core/patrons";
 import * as Subscribers from "../../../core/subscribers";
 import * as Topics from "../../../core/topics";
 import * as Votes from "../../../core/votes";
-import { htmlPage } from "../openapi";
-import { AccountPage, VotesSection } from "../views/account";
+import { form, htmlPage, tokenQuery } from "../openapi";
+import { AccountPage, EmailChangePage, EmailChangedPage, EmailChangeTakenPage, VotesSection } from "../views/account";
 import { MembershipSection } from "../views/membership";
 import { PrivacySection } from "../views/privacy";
-import { requireSession } from "../session";
+import { clearSessionCookie, requireSession } from "../session";
 
 export const accountRoutes = new OpenAPIHono();
 
@@ -45,5 +45,45 @@ accountRoutes.openapi(
       />
     );
     return c.html(page, 200);
+  },
+);
+
+accountRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/email-change",
+    summary: "A change of address's confirm link: a page whose button POSTs",
+    description: "The link a patron's new address (changed at Stripe) is sent; opening it changes nothing.",
+    request: { query: tokenQuery },
+    responses: { 200: htmlPage("The new address and a confirm button"), 400: htmlPage("Invalid, expired, withdrawn or replaced link") },
+  }),
+  async (c) => {
+    const { token } = c.req.valid("query");
+    const link = await Patrons.checkEmailChange(token);
+    return c.html(<EmailChangePage token={token} {...link} />, 200);
+  },
+);
+
+accountRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/email-change",
+    summary: "Confirm a change of address",
+    description:
+      "Makes the new address the subscriber's, ends every session of theirs (this device's cookie is cleared too) " +
+      "and tells the old address. Pressed again, answers the same. An address another subscriber holds changes " +
+      "nothing (409): subscriptions are never merged by a link.",
+    request: { body: form(z.object({ token: z.string().max(400) })) },
+    responses: {
+      200: htmlPage("Changed"),
+      400: htmlPage("Invalid, expired, withdrawn or replaced link"),
+      409: htmlPage("The address belongs to another subscriber; nothing changed"),
+    },
+  }),
+  async (c) => {
+    const { outcome, email } = await Patrons.confirmEmailChange(c.req.valid("form").token);
+    if (outcome === "taken") return c.html(<EmailChangeTakenPage email={email} />, 409);
+    clearSessionCookie(c);
+    return c.html(<EmailChangedPage email={email} />, 200);
   },
 );

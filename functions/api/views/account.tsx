@@ -6,7 +6,7 @@
 import type { Child } from "hono/jsx";
 import type { Subscriber } from "../../../core/subscribers";
 import type { PatronVote } from "../../../core/votes";
-import { Layout } from "./layout";
+import { Layout, MessagePage } from "./layout";
 import { ScoreLine, WithdrawButton } from "./topics";
 
 const statusWords: Record<Subscriber["status"], string> = {
@@ -118,5 +118,51 @@ export function AccountPage(props: {
         <p class="note">Ends every session of yours, on every device and browser, this one included.</p>
       </form>
     </Layout>
+  );
+}
+
+/** `/email-change?token=…`, the page a change of address's confirm link opens: only its button confirms. */
+export function EmailChangePage(props: { token: string; email: string; confirmed: boolean }) {
+  if (props.confirmed) return <EmailChangedPage email={props.email} />;
+  return (
+    <MessagePage title="Confirm your new address">
+      <p>
+        Make <strong>{props.email}</strong> your membership's address: your digests, membership emails and sign-in links
+        will go there.
+      </p>
+      <form method="post" action="/email-change">
+        <input type="hidden" name="token" value={props.token} />
+        <button type="submit">Confirm my new address</button>
+      </form>
+      <p class="note">
+        Confirming signs you out everywhere; sign in again with this address. If you didn't ask for this, close this
+        page: nothing will change.
+      </p>
+    </MessagePage>
+  );
+}
+
+/** The change of address took effect. */
+export function EmailChangedPage(props: { email: string }) {
+  return (
+    <MessagePage title="Your address is changed">
+      <p>
+        From now on we write to <strong>{props.email}</strong>. You've been signed out everywhere:{" "}
+        <a href="/login">sign in</a> with this address.
+      </p>
+    </MessagePage>
+  );
+}
+
+/** The new address belongs to another subscriber: nothing changed (two subscriptions are never merged by a link). */
+export function EmailChangeTakenPage(props: { email: string }) {
+  return (
+    <MessagePage title="This address has a subscription already">
+      <p>
+        <strong>{props.email}</strong> already belongs to another subscription of ours, so it can't become this
+        membership's address too. Nothing changed: we keep writing to the address we had.
+      </p>
+      <p>If both are yours, write to us and we'll bring them together.</p>
+    </MessagePage>
   );
 }

@@ -10,6 +10,7 @@ export const LINK_PAGES = {
   unsubscribe: "/unsubscribe",
   vote: "/vote",
   signin: "/login",
+  "email-change": "/email-change",
 } as const satisfies Record<Exclude<Tokens.Purpose, "session">, string>;
 
 export type LinkPurpose = keyof typeof LINK_PAGES;
