@@ -81,7 +81,7 @@ describe("a patron's journey", () => {
 
       // Signing out ends the session: the account page sends to sign in again.
       await page.goto(`${journey.stack.url}/account`);
-      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.getByRole("button", { name: "Sign out", exact: true }).click();
       await page.goto(`${journey.stack.url}/account`);
       await heading(page, "Sign in");
       await context.close();
