@@ -12,20 +12,8 @@ import { db, tableName } from "./client";
 import { WriteConflictError, cancellationCodes, isConditionFailure, isRace } from "./errors";
 import * as keys from "./keys";
 import { queryAll } from "./query";
-import { item, many, wrote } from "./topics";
+import { item, many, transact, wrote, type TransactItem } from "./topics";
 
-type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>[number];
-
-async function transact(items: TransactItem[], what: string): Promise<void> {
-  try {
-    await db().send(new TransactWriteCommand({ TransactItems: items }));
-  } catch (error) {
-    if (isRace(error)) throw new WriteConflictError(what);
-    throw error;
-  } finally {
-    wrote();
-  }
-}
 
 /** "How many of a patron's proposals are still `proposed`", read consistently (0 when they never proposed). */
 export async function openCount(subscriberId: string): Promise<number> {

@@ -1,6 +1,7 @@
-import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { topicStatuses, type Topic } from "../topics/types";
 import { db, tableName } from "./client";
+import { WriteConflictError, isRace } from "./errors";
 import * as keys from "./keys";
 import { getMany, queryAll } from "./query";
 
@@ -12,6 +13,22 @@ let writes = 0;
 export const writesSoFar = () => writes;
 /** Called after every write to a topic or a tally (whether it succeeded or not: it may have). */
 export const wrote = () => void writes++;
+
+export type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>[number];
+
+/** Writes to topics, tallies or proposals, all or nothing; then the copy of topics this process keeps is stale. */
+export async function transact(items: TransactItem[], what: string): Promise<void> {
+  try {
+    await db().send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    // A condition that no longer holds, or a transaction that met another on the same items: read again.
+    // (A transaction cancelled by throttling is no race: it goes up as it is, for the caller's retry to wait out.)
+    if (isRace(error)) throw new WriteConflictError(what);
+    throw error;
+  } finally {
+    wrote(); // it may have written
+  }
+}
 
 /** A topic's item as stored: its keys, its status index, its entity. */
 export const item = (topic: Topic) => ({

@@ -6,15 +6,16 @@
  * is final.
  */
 import { randomInt } from "node:crypto";
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Ballot, Vote } from "../votes/types";
 import { db, tableName } from "./client";
-import { WriteConflictError, isConditionFailure, isRace } from "./errors";
+import { isConditionFailure } from "./errors";
 import * as keys from "./keys";
 import { queryAll } from "./query";
 import * as Topics from "./topics";
 
-type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>[number];
+type TransactItem = Topics.TransactItem;
+const transact = Topics.transact;
 
 /** One patron's ballot (the topics they hold a vote for), read consistently; an empty one at version 0. */
 export async function ballot(subscriberId: string): Promise<Ballot> {
@@ -98,19 +99,6 @@ function ballotCheck(ballotRead: Pick<Ballot, "subscriberId" | "version">): Tran
         : { ConditionExpression: "version = :version", ExpressionAttributeValues: { ":version": ballotRead.version } }),
     },
   };
-}
-
-async function transact(items: TransactItem[], what: string): Promise<void> {
-  try {
-    await db().send(new TransactWriteCommand({ TransactItems: items }));
-  } catch (error) {
-    // A condition that no longer holds, or a transaction that met another on the same items: read again.
-    // (A transaction cancelled by throttling is no race: it goes up as it is, for the caller's retry to wait out.)
-    if (isRace(error)) throw new WriteConflictError(what);
-    throw error;
-  } finally {
-    Topics.wrote(); // a tally may have moved
-  }
 }
 
 /**

@@ -107,7 +107,7 @@ describe("npm start under a steady load", () => {
     const ids = earlier.map(({ email }) => {
       const token = confirmTokens.get(email);
       if (!token) throw new Error(`no confirmation email reached ${email}`);
-      return { token, id: token.split(".")[1]! };
+      return { token, id: token.split(".")[1]!.split("~")[0]! }; // the subject: `sub_…~<opt-in id>`
     });
     const confirmed = await steadyLoad({
       url: app.url,
