@@ -10,7 +10,7 @@ import { brandColor } from "./brand";
 import { editorTokens } from "./editor-tokens";
 import { tiersSchema, type Tier } from "./tiers";
 
-export { priceOfTier, tierOfPrice, type Price, type Tier } from "./tiers";
+export { currentPrices, priceOfTier, tierOfPrice, type Price, type Tier } from "./tiers";
 export { allows, EDITOR_TOKEN_MIN_LENGTH, editorScopes, type EditorScope, type EditorToken } from "./editor-tokens";
 
 /** Setting name → how to read it from SST's `Resource` when it is not in the environment. */
@@ -58,6 +58,11 @@ const schema = z.object({
   STRIPE_SECRET_KEY: optional,
   STRIPE_WEBHOOK_SECRET: optional.transform(list),
   STRIPE_API_BASE: z.url().optional(),
+  /**
+   * `on`: Checkout calculates and collects tax with Stripe Tax (which must be set up in the Stripe account: origin
+   * address, registrations, the prices' tax behaviour), collecting the address it needs. Default `off`.
+   */
+  STRIPE_AUTOMATIC_TAX: z.enum(["on", "off"], { error: 'expected "on" or "off"' }).default("off"),
   TIERS: z
     .string()
     .default("[]")

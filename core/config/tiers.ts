@@ -19,6 +19,10 @@ const tierFields = {
   id: z.string().regex(/^[a-z0-9-]+$/),
   name: z.string().min(1),
   voteWeight: z.number().int().positive(),
+  /** Days free before the first charge, for a new patron joining through Checkout (Stripe allows 1 to 730). */
+  trialDays: z.number().int().min(1).max(730).optional(),
+  /** Whether Checkout offers a field for a promotion code (made in Stripe's dashboard). Off unless set. */
+  promotionCodes: z.boolean().default(false),
 };
 
 /**
@@ -26,6 +30,8 @@ const tierFields = {
  * `{priceId, amount, currency, interval}`; or its prices over time, `prices: [{id, amount, currency, interval,
  * retired?}]` (monthly and yearly may both be current; old prices stay, `retired`). Either way it reads as its
  * `prices`, and as its first current price (`priceId`, `amount`, `currency`, `interval`), the one offered first.
+ * A tier has at most one current price per interval and currency, so a reader's choice of those names one price.
+ * Optional either way: `trialDays`, `promotionCodes`.
  */
 export const tierSchema = z
   .union([
@@ -39,8 +45,25 @@ export const tierSchema = z
       ctx.addIssue({ code: "custom", message: `tier ${tier.id}: every price is retired; keep at least one current price` });
       return z.NEVER;
     }
-    const { id, name, voteWeight } = tier;
-    return { id, name, voteWeight, prices, priceId: offered.id, amount: offered.amount, currency: offered.currency, interval: offered.interval };
+    const current = prices.filter((price) => !price.retired);
+    const twin = current.find((price, i) => current.findIndex((p) => p.interval === price.interval && p.currency === price.currency) !== i);
+    if (twin) {
+      ctx.addIssue({ code: "custom", message: `tier ${tier.id}: two current prices a ${twin.interval} in ${twin.currency}; retire one` });
+      return z.NEVER;
+    }
+    const { id, name, voteWeight, trialDays, promotionCodes } = tier;
+    return {
+      id,
+      name,
+      voteWeight,
+      ...(trialDays !== undefined && { trialDays }),
+      promotionCodes,
+      prices,
+      priceId: offered.id,
+      amount: offered.amount,
+      currency: offered.currency,
+      interval: offered.interval,
+    };
   });
 
 export type Tier = z.output<typeof tierSchema>;
@@ -65,4 +88,9 @@ export function tierOfPrice(tiers: readonly Tier[], priceId: string | undefined)
 /** A tier's price by id, or its first current one when the id is not one of its prices. */
 export function priceOfTier(tier: Tier, priceId: string | undefined): Price {
   return tier.prices.find((price) => price.id === priceId) ?? tier.prices.find((price) => !price.retired)!;
+}
+
+/** The prices a tier offers now, in the order configured (the first is the one offered first). */
+export function currentPrices(tier: Tier): Price[] {
+  return tier.prices.filter((price) => !price.retired);
 }

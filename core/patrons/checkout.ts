@@ -1,7 +1,9 @@
 /**
- * Joining and managing: a Stripe Checkout session in subscription mode for a tier, tied to the subscriber by
- * `client_reference_id` and metadata (on the session and on the subscription it creates, so whichever webhook
- * comes first knows whose it is); and a Billing Portal session for a patron's Stripe customer.
+ * Joining and managing: a Stripe Checkout session in subscription mode for one of a tier's current prices (the one
+ * the reader chose, else its first), tied to the subscriber by `client_reference_id` and metadata (on the session and
+ * on the subscription it creates, so whichever webhook comes first knows whose it is), with the tier's trial and
+ * promotion codes and, with STRIPE_AUTOMATIC_TAX=on, Stripe Tax; and a Billing Portal session for a patron's
+ * Stripe customer.
  */
 import * as Config from "../config";
 import * as Db from "../db";
@@ -12,20 +14,21 @@ import { log } from "../log";
 import * as SignIn from "../signin";
 import { hashIp } from "../subscribers/signup";
 import type { Subscriber } from "../subscribers/types";
+import { choosePrice, type PriceChoice } from "./prices";
 import { SUBSCRIBER_KEY } from "./resolve";
 import { customersOf } from "./sync";
 import type { Patron } from "./types";
 
 export type CheckoutInput =
   /** Signed in: the patron's Stripe customer is reused (no second customer), and a running membership is refused. */
-  | { tierId: string; subscriber: Subscriber }
+  | { tierId: string; choice?: PriceChoice; subscriber: Subscriber }
   /**
    * Not signed in: never reuses a customer (Checkout would show a stranger that customer's saved details); the
    * subscriber with the address, if any, is named for the webhook, so a second customer joins their first. An
    * address that already holds a paid membership gets no second checkout (they would pay twice): that person is
    * emailed a sign-in link instead, and the visitor is sent to a page that says only "check your email".
    */
-  | { tierId: string; email: string };
+  | { tierId: string; choice?: PriceChoice; email: string };
 
 /**
  * Checkout sessions one IP address's network may start per window (each is a call to Stripe's API, which limits
@@ -34,7 +37,10 @@ export type CheckoutInput =
  */
 export const CHECKOUTS = { perIp: 20, perIpWindowSeconds: 60 * 60 };
 
-/** A Checkout session's URL for the tier, for a visitor from `context.ip` (counted against `CHECKOUTS`). */
+/**
+ * A Checkout session's URL for the tier at the price chosen, for a visitor from `context.ip` (counted against
+ * `CHECKOUTS`). An unknown tier or a price that is not one of its current ones is a 400 before Stripe is called.
+ */
 export async function checkout(input: CheckoutInput, context: { ip: string }, now = new Date()): Promise<{ url: string }> {
   const config = Config.get();
   const tier = config.TIERS.find((t) => t.id === input.tierId);
@@ -43,6 +49,7 @@ export async function checkout(input: CheckoutInput, context: { ip: string }, no
       fields: { tier: `must be one of: ${config.TIERS.map((t) => t.id).join(", ") || "(no tiers configured)"}` },
     });
   }
+  const price = choosePrice(tier, input.choice);
   const stripe = await StripeApi.stripe(); // 503 without keys, before anything else is looked at
   const perIp = await Db.RateLimits.hit("checkout-ip", hashIp(context.ip), CHECKOUTS.perIp, CHECKOUTS.perIpWindowSeconds, now);
   if (!perIp.allowed) {
@@ -68,13 +75,19 @@ export async function checkout(input: CheckoutInput, context: { ip: string }, no
     );
   }
   const metadata = { ...(subscriber && { [SUBSCRIBER_KEY]: subscriber.id }), tierId: tier.id };
+  const customer = signedIn && patron?.stripeCustomerId;
+  const tax = config.STRIPE_AUTOMATIC_TAX === "on";
   const params: Stripe.Checkout.SessionCreateParams = {
     mode: "subscription",
-    line_items: [{ price: tier.priceId, quantity: 1 }],
+    line_items: [{ price: price.id, quantity: 1 }],
     ...(subscriber && { client_reference_id: subscriber.id }),
     metadata,
-    subscription_data: { metadata },
-    ...(signedIn && patron?.stripeCustomerId ? { customer: patron.stripeCustomerId } : { customer_email: email }),
+    subscription_data: { metadata, ...(tier.trialDays !== undefined && { trial_period_days: tier.trialDays }) },
+    ...(customer ? { customer } : { customer_email: email }),
+    ...(tier.promotionCodes && { allow_promotion_codes: true }),
+    // Checkout asks for the address Stripe Tax needs; an existing customer's is saved to it (Stripe refuses the
+    // session for a customer without an address otherwise), so renewals are taxed where the patron said they live.
+    ...(tax && { automatic_tax: { enabled: true }, ...(customer && { customer_update: { address: "auto" as const } }) }),
     success_url: `${config.PUBLIC_URL}/account?membership=welcome`,
     cancel_url: `${config.PUBLIC_URL}/account?membership=cancelled`,
   };

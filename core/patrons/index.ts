@@ -12,7 +12,8 @@ export { syncCustomer, syncPatron, type SyncResult } from "./sync";
 export { recordCharge, type ChargeOutcome, type ChargeRecord } from "./charges";
 export { syncEmail, type EmailSyncOutcome } from "./email-change";
 export { checkEmailChange, confirmEmailChange, type EmailChangeLink } from "./email-confirm";
-export { patronMessage, priceInWords } from "./notify";
+export { patronMessage } from "./notify";
+export { choosePrice, minorUnits, priceInWords, yearlySaving, type PriceChoice } from "./prices";
 export { readsAsPatron, paidStatus, choose, derive } from "./rules";
 export * from "./types";
 
@@ -21,14 +22,19 @@ import * as Db from "../db";
 
 export const get = Db.Patrons.get;
 
-/** The tiers, as the public sees them (no Stripe price ids). */
+/**
+ * The tiers, as the public sees them (no Stripe price ids): the first current price, as before several prices, and
+ * every current price to choose from by interval and currency; a trial's length where there is one.
+ */
 export function tiers() {
-  return Config.get().TIERS.map(({ id, name, amount, currency, interval, voteWeight }) => ({
-    id,
-    name,
-    amount,
-    currency,
-    interval,
-    voteWeight,
+  return Config.get().TIERS.map((tier) => ({
+    id: tier.id,
+    name: tier.name,
+    amount: tier.amount,
+    currency: tier.currency,
+    interval: tier.interval,
+    voteWeight: tier.voteWeight,
+    prices: Config.currentPrices(tier).map(({ amount, currency, interval }) => ({ amount, currency, interval })),
+    ...(tier.trialDays !== undefined && { trialDays: tier.trialDays }),
   }));
 }

@@ -21,6 +21,7 @@ import type * as Email from "../email";
 import { log } from "../log";
 import * as Transactional from "../transactional";
 import type { Subscriber } from "../subscribers/types";
+import { priceInWords } from "./prices";
 import { noticeFits } from "./rules";
 import type { NoticeKind, Patron } from "./types";
 
@@ -86,7 +87,7 @@ export async function patronMessage(patron: Patron, subscriber: Subscriber): Pro
     postalAddress: config.POSTAL_ADDRESS,
     name: subscriber.name,
     tierName: tier.name,
-    price: priceInWords(tier),
+    price: priceInWords(Config.priceOfTier(tier, patron.stripePriceId)), // what they pay, yearly or monthly
     accountUrl: `${config.PUBLIC_URL}/account`,
   };
   const rendered =
@@ -101,16 +102,6 @@ export async function patronMessage(patron: Patron, subscriber: Subscriber): Pro
         ? Templates.paymentFailed({ ...data, graceUntil: dateInWords(patron.graceUntil) ?? "the end of the grace period" })
         : Templates.patronLapsed(data);
   return { to: subscriber.email, ...rendered };
-}
-
-/** "€5 a month", "€50 a year". */
-export function priceInWords(tier: Pick<Config.Price, "amount" | "currency" | "interval">): string {
-  const amount = new Intl.NumberFormat("en-GB", {
-    style: "currency",
-    currency: tier.currency.toUpperCase(),
-    minimumFractionDigits: tier.amount % 100 === 0 ? 0 : 2,
-  }).format(tier.amount / 100);
-  return `${amount} a ${tier.interval}`;
 }
 
 /** "31 December 2026" (UTC), or undefined. */

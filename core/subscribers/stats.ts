@@ -11,7 +11,9 @@ const zeros = <K extends string>(names: readonly K[]) => Object.fromEntries(name
 
 /**
  * Revenue counts paying patrons (`active`, and `grace`: Stripe still bills them) at the price they pay, a yearly
- * price as a twelfth; comped patrons pay nothing. In each currency's minor unit.
+ * price as a twelfth; comped patrons and those still in a trial pay nothing (yet). Each currency apart, in its minor
+ * unit: a currency's yearly total divided by 12 and rounded once (to the nearest unit, half up), so many yearly
+ * prices don't pile up rounding.
  */
 function monthlyRecurringRevenue(patrons: readonly Patron[]): Record<string, number> {
   const tiers = new Map(Config.get().TIERS.map((tier) => [tier.id, tier]));
@@ -19,6 +21,7 @@ function monthlyRecurringRevenue(patrons: readonly Patron[]): Record<string, num
   for (const patron of patrons) {
     const tier = tiers.get(patron.tierId);
     if (!tier || !patron.stripeSubscriptionId || (patron.status !== "active" && patron.status !== "grace")) continue;
+    if (patron.subscriptionStatus === "trialing") continue;
     const price = Config.priceOfTier(tier, patron.stripePriceId); // the price they pay, a retired one included
     yearly[price.currency] = (yearly[price.currency] ?? 0) + price.amount * (price.interval === "year" ? 1 : 12);
   }

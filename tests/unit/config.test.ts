@@ -110,4 +110,29 @@ describe("configuration", () => {
       expect(() => Config.load({ ...complete, EDITOR_TOKENS: value }), value).toThrow(/EDITOR_TOKENS: entry 1|EDITOR_TOKENS: entry 2/);
     }
   });
+
+  it("reads a tier's trial and promotion codes, and STRIPE_AUTOMATIC_TAX (off unless on)", () => {
+    const prices = [
+      { id: "price_m", amount: 500, currency: "eur", interval: "month" },
+      { id: "price_y", amount: 5000, currency: "eur", interval: "year" },
+    ];
+    const tier = { id: "coffee", name: "Coffee", voteWeight: 1, prices };
+    const config = Config.load({ ...complete, TIERS: JSON.stringify([{ ...tier, trialDays: 14, promotionCodes: true }]) });
+    expect(config.TIERS[0]).toMatchObject({ trialDays: 14, promotionCodes: true });
+    expect(config.STRIPE_AUTOMATIC_TAX).toBe("off");
+    expect(Config.load({ ...complete, TIERS: JSON.stringify([tier]) }).TIERS[0]).toMatchObject({ promotionCodes: false });
+    expect(Config.load({ ...complete, TIERS: JSON.stringify([tier]) }).TIERS[0]!.trialDays).toBeUndefined();
+    expect(Config.load({ ...complete, STRIPE_AUTOMATIC_TAX: "on" }).STRIPE_AUTOMATIC_TAX).toBe("on");
+
+    expect(() => Config.load({ ...complete, STRIPE_AUTOMATIC_TAX: "yes" })).toThrow(/STRIPE_AUTOMATIC_TAX: expected "on" or "off"/);
+    for (const trialDays of [0, 731, 1.5, "7"]) {
+      expect(() => Config.load({ ...complete, TIERS: JSON.stringify([{ ...tier, trialDays }]) }), String(trialDays)).toThrow(/TIERS/);
+    }
+    expect(() => Config.load({ ...complete, TIERS: JSON.stringify([{ ...tier, promotionCodes: "yes" }]) })).toThrow(/TIERS/);
+    // Two current prices a year in euros: a reader's choice of interval and currency would not name one.
+    const twins = { ...tier, prices: [...prices, { id: "price_y2", amount: 4500, currency: "eur", interval: "year" }] };
+    expect(() => Config.load({ ...complete, TIERS: JSON.stringify([twins]) })).toThrow(/two current prices a year in eur/);
+    twins.prices[2] = { ...twins.prices[2]!, retired: true } as never;
+    expect(Config.load({ ...complete, TIERS: JSON.stringify([twins]) }).TIERS[0]!.prices).toHaveLength(3);
+  });
 });

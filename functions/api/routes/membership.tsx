@@ -3,7 +3,7 @@
  * Billing Portal (signed in; joining also works with just an email), and editors' comps. Without
  * STRIPE_SECRET_KEY the Stripe routes answer 503 saying so, before anything else.
  *
- * And for browsers, without JavaScript: `/join` (a tier, an email unless signed in) → POST → 303 to Stripe
+ * And for browsers, without JavaScript: `/join` (a tier's price, an email unless signed in) → POST → 303 to Stripe
  * Checkout; the account page's "Manage billing" → POST `/account/billing` → 303 to Stripe's Billing Portal.
  * Without Stripe keys they answer a 503 page that says so.
  */
@@ -33,16 +33,36 @@ const stripeRequired = <E extends Env>() =>
     await next();
   });
 
+const interval = z.enum(["month", "year"]);
+const currency = z.string().regex(/^[a-zA-Z]{3}$/).openapi({ description: "ISO 4217, any case", example: "eur" });
+
+const priceSchema = z
+  .object({
+    amount: z.number().int().openapi({ description: "In the currency's minor unit", example: 500 }),
+    currency: z.string().openapi({ example: "eur" }),
+    interval,
+  })
+  .openapi("Price");
+
 const tierSchema = z
   .object({
     id: z.string().openapi({ example: "coffee" }),
     name: z.string().openapi({ example: "Coffee" }),
-    amount: z.number().int().openapi({ description: "In the currency's minor unit", example: 500 }),
+    amount: z.number().int().openapi({ description: "The first current price's, in the currency's minor unit", example: 500 }),
     currency: z.string().openapi({ example: "eur" }),
-    interval: z.enum(["month", "year"]),
+    interval,
     voteWeight: z.number().int(),
+    prices: z.array(priceSchema).openapi({ description: "Every current price, the first offered first; choose one by interval and currency" }),
+    trialDays: z.number().int().optional().openapi({ description: "Days free before the first charge, for a new patron" }),
   })
   .openapi("Tier");
+
+/** A price of the tier, by Stripe price id or by interval and currency (default: the tier's first current price). */
+const priceChoice = {
+  price: z.string().max(255).optional().openapi({ description: "A current Stripe price id of the tier" }),
+  interval: interval.optional(),
+  currency: currency.optional(),
+};
 
 const patronSchema = z
   .object({
@@ -81,6 +101,9 @@ membershipRoutes.openapi(
     path: "/api/membership/checkout",
     summary: "Start joining: a Stripe Checkout session for a tier",
     description:
+      "Choose the tier's price with `price` (a Stripe price id) or `interval` and/or `currency` (one of the tier's " +
+      "`prices` in GET /api/tiers); without them, its first current price. A retired price, another tier's or one " +
+      "the tier doesn't have is 400 naming the field. " +
       "Signed in: `{tier}`; the patron's Stripe customer is reused, and a running membership gets 409 " +
       "`already_patron` (change tier from the billing portal). Not signed in: `{tier, email}`; an address that " +
       "already holds a paid membership gets no second checkout: that person is emailed a sign-in link, and the URL " +
@@ -90,7 +113,7 @@ membershipRoutes.openapi(
       body: {
         content: {
           "application/json": {
-            schema: z.object({ tier: z.string().max(64), email: Subscribers.Input.email.optional() }),
+            schema: z.object({ tier: z.string().max(64), ...priceChoice, email: Subscribers.Input.email.optional() }),
           },
         },
         required: true,
@@ -98,7 +121,7 @@ membershipRoutes.openapi(
     },
     responses: {
       200: json("The Checkout URL", url),
-      400: jsonError("Unknown tier, or no email without a session"),
+      400: jsonError("Unknown tier, a price that is not one of its current ones, or no email without a session"),
       403: jsonError("A cookie-authenticated request from another origin"),
       409: jsonError("Already a patron: use the billing portal"),
       429: jsonError("Too many checkouts started from this network; Retry-After says when to try again"),
@@ -106,16 +129,16 @@ membershipRoutes.openapi(
     },
   }),
   async (c) => {
-    const { tier, email } = c.req.valid("json");
+    const { tier, email, ...choice } = c.req.valid("json");
     const subscriber = c.var.subscriber;
     const visitor = { ip: clientIp(c) };
-    if (subscriber) return c.json(await Patrons.checkout({ tierId: tier, subscriber }, visitor), 200);
+    if (subscriber) return c.json(await Patrons.checkout({ tierId: tier, choice, subscriber }, visitor), 200);
     if (!email) {
       throw new VisibleError("invalid", "invalid_request", "Sign in, or give the email address to join with.", {
         fields: { email: "required without a session" },
       });
     }
-    return c.json(await Patrons.checkout({ tierId: tier, email }, visitor), 200);
+    return c.json(await Patrons.checkout({ tierId: tier, choice, email }, visitor), 200);
   },
 );
 
@@ -170,6 +193,14 @@ membershipRoutes.openapi(
 
 const redirect = (description: string) => ({ description, headers: z.object({ location: z.string() }) });
 const tierId = z.string().max(64);
+/** The join page's one choice, a tier's price: `tier/interval/currency` (see `planValue`). */
+const plan = z
+  .string()
+  .regex(/^[a-z0-9-]{1,64}\/(month|year)\/[a-z]{3}$/, "a tier/interval/currency choice from the join page")
+  .transform((value) => {
+    const [tier, interval, currency] = value.split("/") as [string, "month" | "year", string];
+    return { tier, interval, currency };
+  });
 
 membershipRoutes.openapi(
   createRoute({
@@ -191,12 +222,17 @@ membershipRoutes.openapi(
   createRoute({
     method: "post",
     path: "/join",
-    summary: "Continue to Stripe Checkout for a tier",
+    summary: "Continue to Stripe Checkout for a tier's price",
+    description:
+      "The page's choice is `plan` (`tier/interval/currency`); a link or another form may give `tier`, with " +
+      "`interval` and/or `currency` or neither (the tier's first current price).",
     middleware: [optionalSession] as const,
-    request: { body: form(z.object({ tier: tierId, email: Subscribers.Input.email.optional() })) },
+    request: {
+      body: form(z.object({ plan: plan.optional(), tier: tierId.optional(), ...priceChoice, email: Subscribers.Input.email.optional() })),
+    },
     responses: {
       303: redirect("To Stripe Checkout"),
-      400: htmlPage("Unknown tier, or no email"),
+      400: htmlPage("Unknown tier, a price it doesn't offer, or no email"),
       409: htmlPage("Already a patron"),
       429: htmlPage("Too many checkouts started from this network"),
       503: htmlPage("Stripe not configured"),
@@ -204,10 +240,15 @@ membershipRoutes.openapi(
   }),
   async (c) => {
     if (!StripeApi.isConfigured()) throw StripeApi.notConfigured();
-    const { tier, email } = c.req.valid("form");
+    const { plan, tier, email, ...given } = c.req.valid("form");
+    const tierId = plan?.tier ?? tier;
+    if (!tierId || (plan && (tier !== undefined || given.price !== undefined || given.interval !== undefined || given.currency !== undefined))) {
+      throw new VisibleError("invalid", "invalid_request", "Choose one tier and price.", { fields: { plan: "one choice, from the join page" } });
+    }
+    const choice = plan ? { interval: plan.interval, currency: plan.currency } : given;
     const subscriber = c.var.subscriber;
     if (!subscriber && !email) throw new VisibleError("invalid", "invalid_request", "Give the email address to join with.");
-    const input = subscriber ? { tierId: tier, subscriber } : { tierId: tier, email: email! };
+    const input = subscriber ? { tierId, choice, subscriber } : { tierId, choice, email: email! };
     const { url } = await Patrons.checkout(input, { ip: clientIp(c) });
     return c.redirect(url, 303);
   },

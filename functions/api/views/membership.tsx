@@ -2,32 +2,48 @@
  * Membership on the pages: joining (`/join`, the digests' "Become a patron" links land here) and the account
  * page's membership section, whose "Manage billing" button opens Stripe's Billing Portal.
  */
-import { priceOfTier, type Tier } from "../../../core/config";
+import { currentPrices, priceOfTier, type Price, type Tier } from "../../../core/config";
 import * as Patrons from "../../../core/patrons";
 import { Layout } from "./layout";
 
 const date = (iso: string | undefined) =>
   iso ? new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: "UTC" }).format(new Date(iso)) : "";
 
-/** `/join`: choose a tier (the one the link named, preselected) and continue to Stripe Checkout. */
+/** A choice's value on the join page: the tier, interval and currency (`POST /join` reads it as `plan`). */
+export const planValue = (tier: Tier, price: Price) => `${tier.id}/${price.interval}/${price.currency}`;
+
+/**
+ * `/join`: choose a tier and one of its current prices (one radio group, so one choice; each tier's prices under
+ * its name), the first price of the tier the link named preselected, and continue to Stripe Checkout.
+ */
 export function JoinPage(props: { tiers: readonly Tier[]; selected?: string; email?: string }) {
-  const selected = props.tiers.some((t) => t.id === props.selected) ? props.selected : props.tiers[0]?.id;
+  const selected = props.tiers.find((t) => t.id === props.selected) ?? props.tiers[0];
+  const checked = selected && planValue(selected, currentPrices(selected)[0]!);
   return (
     <Layout title="Become a patron">
       <h1>Become a patron</h1>
       <p>Patrons keep our reporting free for everyone, and vote on the topics we cover next.</p>
       <form method="post" action="/join">
-        <fieldset>
-          <legend>Your tier</legend>
-          {props.tiers.map((tier) => (
-            <div class="check">
-              <input type="radio" id={`tier-${tier.id}`} name="tier" value={tier.id} checked={tier.id === selected} required />{" "}
-              <label for={`tier-${tier.id}`}>
-                <strong>{tier.name}</strong>: {Patrons.priceInWords(tier)}
-              </label>
-            </div>
-          ))}
-        </fieldset>
+        {props.tiers.map((tier) => (
+          <fieldset>
+            <legend>{tier.name}</legend>
+            {tier.trialDays !== undefined && <p class="note">The first {tier.trialDays} days are free.</p>}
+            {currentPrices(tier).map((price) => {
+              const value = planValue(tier, price);
+              const id = `plan-${value.replaceAll("/", "-")}`;
+              const saving = Patrons.yearlySaving(tier, price);
+              return (
+                <div class="check">
+                  <input type="radio" id={id} name="plan" value={value} checked={value === checked} required />{" "}
+                  <label for={id}>
+                    {Patrons.priceInWords(price)}
+                    {saving && ` (${saving})`}
+                  </label>
+                </div>
+              );
+            })}
+          </fieldset>
+        ))}
         {props.email ? (
           <p>
             Joining as <strong>{props.email}</strong>.

@@ -1,7 +1,7 @@
 /** The membership rules of product.md as pure functions: status from Stripe, the deciding subscription, emails. */
 import { describe, expect, it } from "vitest";
 import { choose, derive, noticeFor, paidStatus, readsAsPatron, type PaidMembership } from "../../../core/patrons/rules";
-import { priceInWords } from "../../../core/patrons/notify";
+import { priceInWords } from "../../../core/patrons/prices";
 import type { Patron } from "../../../core/patrons/types";
 
 const now = new Date("2026-11-30T12:00:00.000Z");
