@@ -29,7 +29,7 @@
  *                         (default a fifth, at least 1, at most half); digests pace at the rest
  *   and the app's own settings, passed through to every function: PUBLIC_URL, MAIL_FROM, TIERS, SES_MAX_SEND_RATE,
  *   TRANSACTIONAL_SEND_RATE, GRACE_DAYS, MAX_VOTES_PER_PATRON, MAX_OPEN_PROPOSALS_PER_PATRON, SES_CONFIGURATION_SET,
- *   OUTLET_NAME, BRAND_COLOR, MAIL_REPLY_TO, UNSUBSCRIBE_MAILTO.
+ *   OUTLET_NAME, BRAND_COLOR, MAIL_REPLY_TO, UNSUBSCRIBE_MAILTO, STRIPE_AUTOMATIC_TAX.
  * Secrets: `sst secret set SigningSecret …`, `EditorTokens`, and optionally `SigningSecretPrevious`,
  * `StripeSecretKey`, `StripeWebhookSecret`.
  */
@@ -254,6 +254,7 @@ export default $config({
       ...optional("BRAND_COLOR"),
       ...optional("MAIL_REPLY_TO"),
       ...optional("UNSUBSCRIBE_MAILTO"),
+      ...optional("STRIPE_AUTOMATIC_TAX"),
     };
     // What every function holds; each adds only what it uses (Stripe only where Stripe is called).
     const fn = {

@@ -55,6 +55,7 @@ const DEPLOY_ENV = [
   "BRAND_COLOR",
   "MAIL_REPLY_TO",
   "UNSUBSCRIBE_MAILTO",
+  "STRIPE_AUTOMATIC_TAX",
 ];
 
 /** A stand-in for a Pulumi output: a plain value with `apply`. */

@@ -328,6 +328,7 @@ describe("sst.config.ts, evaluated offline", () => {
       SES_MAX_SEND_RATE: "50",
       SEND_CONCURRENCY: "5",
       OUTLET_NAME: "The Harbour",
+      STRIPE_AUTOMATIC_TAX: "on",
     });
     const worker = stage.byHandler("functions/send-worker.handler");
     expect(stage.one("Email").args.sender).toBe("news.example.org");
@@ -338,6 +339,7 @@ describe("sst.config.ts, evaluated offline", () => {
       SES_MAX_SEND_RATE: "50",
       SEND_CONCURRENCY: "5",
       OUTLET_NAME: "The Harbour",
+      STRIPE_AUTOMATIC_TAX: "on",
     });
     const mapping: Loose = {};
     stage.one("Queue.subscribe", "SendQueue").args.transform.eventSourceMapping(mapping);
