@@ -2,7 +2,7 @@
  * The Content-Security-Policy of every response. A script that runs on our origin passes the session's Origin
  * check and rides the session cookie, so the pages allow no script at all, the one `<style>` of the layout by its
  * hash, no framing (clickjacking a vote or a sign-out), and forms that post only to us, or through our redirects to
- * Stripe Checkout and the Billing Portal. A route that needs more (`/docs`, an email's preview) sets its own
+ * Stripe Checkout and the Billing Portal (or the local Stripe stand-in's pages). A route that needs more (`/docs`, an email's preview) sets its own
  * policy with `policy()`, which keeps every one of these limits but the sources it widens.
  */
 import type { MiddlewareHandler } from "hono";
@@ -18,6 +18,21 @@ export const CSP = "Content-Security-Policy";
  */
 export const STRIPE_FORM_TARGETS = ["https://checkout.stripe.com", "https://billing.stripe.com"] as const;
 
+/**
+ * The form targets of this configuration: Stripe's hosts, and STRIPE_API_BASE's origin when it is set, which is
+ * where the local Stripe stand-in serves its Checkout and Billing Portal pages (`npm start` without keys, the
+ * tests). Deployed it is not set, and the targets are Stripe's alone.
+ */
+export function stripeFormTargets(): string[] {
+  let base: string | undefined;
+  try {
+    base = Config.get().STRIPE_API_BASE;
+  } catch {
+    base = undefined; // configuration unreadable: the answer is an error, and Stripe's hosts are enough for it
+  }
+  return base ? [...STRIPE_FORM_TARGETS, new URL(base).origin] : [...STRIPE_FORM_TARGETS];
+}
+
 export type Directives = Partial<Record<string, string[]>>;
 
 const BASE: Directives = {
@@ -29,15 +44,17 @@ const BASE: Directives = {
   "object-src": ["'none'"],
   "base-uri": ["'none'"],
   "frame-ancestors": ["'none'"],
-  "form-action": ["'self'", ...STRIPE_FORM_TARGETS],
 };
 
 /** Directives a route may widen; framing, forms, `<base>` and plugins stay as they are everywhere. */
 type Widenable = "script-src" | "style-src" | "img-src" | "connect-src" | "font-src";
 
-/** The policy with `sources` in place of the base's for the directives named (an empty list means `'none'`). */
+/**
+ * The policy with `sources` in place of the base's for the directives named (an empty list means `'none'`). Made
+ * when asked, as its form targets come from configuration.
+ */
 export function policy(sources: Partial<Record<Widenable, string[]>> = {}): string {
-  const directives = { ...BASE, ...sources };
+  const directives = { ...BASE, "form-action": ["'self'", ...stripeFormTargets()], ...sources };
   return Object.entries(directives)
     .map(([name, values]) => `${name} ${values!.length ? values!.join(" ") : "'none'"}`)
     .join("; ");

@@ -10,7 +10,7 @@
 import { createHash } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../functions/api/app";
-import { STRIPE_FORM_TARGETS } from "../../functions/api/security-headers";
+import { STRIPE_FORM_TARGETS, stripeFormTargets } from "../../functions/api/security-headers";
 import { EDITOR_TOKEN, publish } from "../helpers/editor";
 import { createDigest, LINK_PAGES, savePatronSubscriber, signedIn, signedLink, type SignedIn } from "../helpers/factories";
 import { randomIp } from "../helpers/http";
@@ -23,7 +23,8 @@ import { operations, UNDOCUMENTED, type Operation } from "./surface";
 useLocalStack();
 const stripe = useFakeStripe();
 
-const FORM_ACTION = ["'self'", ...STRIPE_FORM_TARGETS];
+/** Us and Stripe's hosts, and (STRIPE_API_BASE being set here) the fake Stripe's origin, where a local stand-in's pages would be. */
+let FORM_ACTION: string[];
 
 let ops: Operation[];
 let reader: SignedIn;
@@ -35,6 +36,8 @@ let forms: Record<string, Record<string, string>>;
 
 beforeAll(async () => {
   ownOrigin = new URL(process.env.PUBLIC_URL!).origin;
+  FORM_ACTION = ["'self'", ...stripeFormTargets()];
+  expect(FORM_ACTION).toEqual(["'self'", ...STRIPE_FORM_TARGETS, stripe.fake.url]);
   ops = await operations();
   await publish({ "csp-topic": "Policies" }, [{ id: "csp-article", title: "An article", topics: ["csp-topic"] }]);
   digestId = (await createDigest()).id;

@@ -121,7 +121,7 @@ digestRoutes.openapi(
 );
 
 const variant = z.enum(["free", "patron"]);
-const emailPreviewPolicy = policy({ "style-src": ["'unsafe-inline'"] });
+const emailPreviewPolicy = () => policy({ "style-src": ["'unsafe-inline'"] });
 const readerEmail = Subscribers.Input.email;
 
 digestRoutes.openapi(
@@ -151,7 +151,7 @@ digestRoutes.openapi(
     const message = await Digests.messageFor(digest, await Digests.resolveReader({ email, variant }));
     if (format === "text") return c.text(message.text, 200);
     // An email is styled inline (style attributes, for mail clients); no script runs in it here either.
-    return c.html(message.html, 200, { [CSP]: emailPreviewPolicy });
+    return c.html(message.html, 200, { [CSP]: emailPreviewPolicy() });
   },
 );
 

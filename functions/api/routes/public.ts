@@ -33,11 +33,12 @@ export function documentation(app: OpenAPIHono<any>) {
   });
   // The page policy, widened by the two pinned CDN files (by their exact URLs) and our own start script; Swagger
   // UI's stylesheet draws its icons as data: images.
-  const docsPolicy = policy({
-    "script-src": ["'self'", swaggerAssets.script.url],
-    "style-src": [swaggerAssets.stylesheet.url],
-    "img-src": ["'self'", "data:"],
-  });
-  app.get("/docs", (c) => c.html(docsPage, 200, { [CSP]: docsPolicy }));
+  const docsPolicy = () =>
+    policy({
+      "script-src": ["'self'", swaggerAssets.script.url],
+      "style-src": [swaggerAssets.stylesheet.url],
+      "img-src": ["'self'", "data:"],
+    });
+  app.get("/docs", (c) => c.html(docsPage, 200, { [CSP]: docsPolicy() }));
   app.get(DOCS_INIT_PATH, (c) => c.body(docsInitScript, 200, { "Content-Type": "text/javascript; charset=utf-8" }));
 }

@@ -1,0 +1,104 @@
+/**
+ * What the hosted pages' buttons do to the stand-in's state, and the events Stripe sends for each: completing a
+ * Checkout session (subscription or payment mode), and the Billing Portal's switch of price, cancellation at the
+ * period's end (the portal's default) and taking that back.
+ */
+import type Stripe from "stripe";
+import { charge, customer as makeCustomer, invoice, invoicePayment, newId, paymentIntent, subscription as makeSubscription } from "./objects";
+import type { StandInPrice, StandInState } from "./state";
+
+/** Events to send: type, the object (a snapshot is taken when sent), and for `*.updated` what changed. */
+export type Events = Array<[type: string, object: object, previous?: object]>;
+
+/** What a session's first line item buys: a known price by id, or the `price_data` given inline. */
+export function lineItem(state: StandInState, params: Record<string, any>): StandInPrice & { quantity: number } {
+  const item = (params.line_items ?? [])[0] ?? {};
+  const quantity = Number(item.quantity ?? 1);
+  if (item.price) {
+    const known = state.prices.find((price) => price.id === item.price);
+    return { ...(known ?? { id: item.price, name: item.price, amount: 0, currency: "eur" }), quantity };
+  }
+  const data = item.price_data ?? {};
+  return {
+    id: newId("price"),
+    name: data.product_data?.name ?? "Payment",
+    amount: Number(data.unit_amount ?? 0),
+    currency: data.currency ?? "eur",
+    interval: data.recurring?.interval,
+    quantity,
+  };
+}
+
+/** Completes an open Checkout session as a paid one; the events to send, in Stripe's order. */
+export function completeCheckout(state: StandInState, entry: { params: Record<string, any>; session: Stripe.Checkout.Session }): Events {
+  const { params, session } = entry;
+  const bought = lineItem(state, params);
+  const amount = bought.amount * bought.quantity;
+  const events: Events = [];
+  const email = (params.customer_email as string | undefined) ?? null;
+
+  // Subscription mode always has a customer; payment mode only when asked (otherwise a guest, named by its email).
+  let customerId = (params.customer as string | undefined) ?? null;
+  if (!customerId && (session.mode === "subscription" || params.customer_creation === "always")) {
+    const created = makeCustomer({ email });
+    state.customers.set(created.id, created);
+    customerId = created.id;
+    events.push(["customer.created", created]);
+  }
+  const known = customerId ? state.customers.get(customerId) : undefined;
+  const details = { ...session.customer_details!, email: known && !known.deleted ? known.email : email };
+  Object.assign(session, { status: "complete", payment_status: "paid", customer: customerId, customer_details: details, amount_subtotal: amount, amount_total: amount, currency: bought.currency });
+
+  if (session.mode === "subscription") {
+    const subscription = makeSubscription({ customer: customerId!, status: "active", priceId: bought.id, metadata: params.subscription_data?.metadata ?? {} });
+    describePrice(subscription, bought);
+    const paid = invoice({ customer: customerId!, subscription: subscription.id, billingReason: "subscription_create" });
+    const paidCharge = charge({ customer: customerId, amount, currency: bought.currency });
+    Object.assign(paid, { amount_due: amount, amount_paid: amount, amount_remaining: 0, total: amount, subtotal: amount, currency: bought.currency });
+    subscription.latest_invoice = paid.id;
+    state.subscriptions.set(subscription.id, subscription);
+    state.invoices.set(paid.id, paid);
+    state.charges.set(paidCharge.id, paidCharge);
+    const payment = invoicePayment({ invoice: paid.id, paymentIntent: paidCharge.payment_intent as string, amount, currency: bought.currency });
+    state.invoicePayments.set(payment.id, payment);
+    session.subscription = subscription.id;
+    events.push(["checkout.session.completed", session], ["customer.subscription.created", subscription], ["invoice.paid", paid]);
+  } else {
+    const paidCharge = charge({ customer: customerId, amount, currency: bought.currency });
+    const intent = paymentIntent({ id: paidCharge.payment_intent as string, customer: customerId, amount, currency: bought.currency, latestCharge: paidCharge.id, metadata: params.payment_intent_data?.metadata ?? {} });
+    Object.assign(paidCharge, { billing_details: { ...paidCharge.billing_details, email: details.email }, receipt_email: details.email });
+    state.charges.set(paidCharge.id, paidCharge);
+    state.paymentIntents.set(intent.id, intent);
+    session.payment_intent = intent.id;
+    events.push(["checkout.session.completed", session], ["charge.succeeded", paidCharge]);
+  }
+  return events;
+}
+
+/** Moves a subscription to another price, as the portal's "Update plan" does (at once). */
+export function switchPrice(subscription: Stripe.Subscription, price: StandInPrice): Events {
+  const previous = structuredClone(subscription.items);
+  describePrice(subscription, price);
+  return [["customer.subscription.updated", subscription, { items: previous }]];
+}
+
+/** Cancels at the end of the period (`true`), as the portal does by default, or takes that back (`false`). */
+export function cancelAtPeriodEnd(subscription: Stripe.Subscription, cancel: boolean): Events {
+  const previous = { cancel_at_period_end: subscription.cancel_at_period_end, cancel_at: subscription.cancel_at, canceled_at: subscription.canceled_at };
+  const end = subscription.items.data[0]?.current_period_end ?? null;
+  Object.assign(subscription, {
+    cancel_at_period_end: cancel,
+    cancel_at: cancel ? end : null,
+    canceled_at: cancel ? Math.floor(Date.now() / 1000) : null,
+    cancellation_details: { comment: null, feedback: null, reason: cancel ? "cancellation_requested" : null },
+  });
+  return [["customer.subscription.updated", subscription, previous]];
+}
+
+/** Sets the subscription's (only) item to `price`, with the amount and interval the stand-in knows of it. */
+function describePrice(subscription: Stripe.Subscription, price: StandInPrice): void {
+  const item = subscription.items.data[0]!;
+  const recurring = { ...(item.price.recurring ?? {}), interval: price.interval ?? "month" } as Stripe.Price.Recurring;
+  item.price = { ...item.price, id: price.id, unit_amount: price.amount, currency: price.currency, recurring, nickname: price.name };
+  (item as any).plan = { ...(item as any).plan, id: price.id, amount: price.amount, currency: price.currency, interval: recurring.interval };
+}
