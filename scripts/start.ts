@@ -1,17 +1,20 @@
 /**
- * `npm start`: the local stack, the table with demo data, and the API on http://127.0.0.1:$PORT. Ctrl-C (or
- * SIGTERM) stops everything it started, Java included.
+ * `npm start`: the local stack, the table with demo data, and the API on http://127.0.0.1:$PORT; without Stripe
+ * keys, the local Stripe stand-in, so memberships work end to end with simulated payments. Ctrl-C (or SIGTERM)
+ * stops everything it started, Java included.
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import { applyDefaults, claimPort, demoSettings, ensureLocalTable, startLocalStack, type LocalStack } from "./local-stack";
+import type { StripeStandIn } from "./stripe-standin";
 
 const port = Number(process.env.PORT || 3000);
 let stack: LocalStack | undefined;
 let server: Server | undefined;
 let worker: { stop(): Promise<void> } | undefined;
+let stripeStandIn: StripeStandIn | undefined;
 let stopping = false;
 
 async function shutdown(exitCode: number): Promise<void> {
@@ -20,6 +23,7 @@ async function shutdown(exitCode: number): Promise<void> {
   server?.closeAllConnections();
   server?.close();
   await worker?.stop();
+  await stripeStandIn?.close();
   await stack?.stop();
   process.exit(exitCode);
 }
@@ -59,6 +63,7 @@ async function main(): Promise<void> {
   });
   const tableName = process.env.TABLE_NAME as string;
   await ensureLocalTable(stack.env, tableName);
+  if (!process.env.STRIPE_SECRET_KEY) stripeStandIn = await startStripeStandIn(port);
 
   // Imported only now: the app and the seed read their configuration from the environment set above.
   const { seed } = await import("./seed");
@@ -101,10 +106,31 @@ Try:
 Ctrl-C stops everything.`);
 }
 
-/** Memberships need Stripe keys; without them everything else works and the membership routes say why. */
+/**
+ * Without Stripe keys, the local stand-in in Stripe's place: the app talks to it (STRIPE_API_BASE) with a local
+ * test key, and its Checkout and Billing Portal pages send the app webhooks signed with a secret made for this run.
+ * It knows the configured tiers' prices.
+ */
+async function startStripeStandIn(appPort: number): Promise<StripeStandIn> {
+  const standInPort = await claimPort(Number(process.env.STRIPE_PORT || 12111), "set STRIPE_PORT to another port");
+  const secret = `whsec_local_${randomBytes(24).toString("base64url")}`;
+  // Read as configuration reads them, without loading configuration before STRIPE_* are set below.
+  const { tiersSchema } = await import("../core/config/tiers");
+  const tiers = tiersSchema.parse(JSON.parse(process.env.TIERS || "[]"));
+  const prices = tiers.flatMap((tier) => tier.prices.map((price) => ({ ...price, name: tier.name })));
+  const { startStripeStandIn: start } = await import("./stripe-standin");
+  const standIn = await start({ port: standInPort, prices, webhook: { url: `http://127.0.0.1:${appPort}/webhooks/stripe`, secret } });
+  Object.assign(process.env, { STRIPE_SECRET_KEY: "sk_test_local_standin", STRIPE_WEBHOOK_SECRET: secret, STRIPE_API_BASE: standIn.url });
+  return standIn;
+}
+
+/** Memberships need Stripe: its test mode with keys, the local stand-in without. */
 function stripeStatus(url: string): string {
-  if (!process.env.STRIPE_SECRET_KEY) {
-    return 'not configured: memberships answer 503 (README, "Memberships with Stripe", adds test keys)';
+  if (stripeStandIn) {
+    return (
+      "local stand-in (no keys set) — payments are simulated; set STRIPE_SECRET_KEY to use Stripe's test mode\n" +
+      `               its Checkout and Billing Portal pages open at ${stripeStandIn.url}`
+    );
   }
   const webhooks = `stripe listen --forward-to ${url}/webhooks/stripe`;
   return process.env.STRIPE_WEBHOOK_SECRET

@@ -1,9 +1,13 @@
 /**
  * A patron's journey in a real browser (Debian's Chromium) against `npm start`, on a phone and a desktop: a
- * confirmed reader made a patron by an editor's comp (no Stripe needed) signs in by magic link → account → topics
- * → vote → account lists the vote → withdraw it → sign out. Every page passes axe-core (no serious or critical
- * violations), fits the viewport, and is kept as a screenshot in test-results/screenshots/.
+ * confirmed reader made a patron by an editor's comp signs in by magic link → account → topics → vote → account
+ * lists the vote → withdraw it → sign out. And a reader joining through `npm start`'s local Stripe stand-in (no
+ * Stripe keys): /join → the stand-in's Checkout → Pay → the account shows the membership → Manage billing → the
+ * stand-in's Billing Portal → Cancel → the account shows it ending. Every page, the stand-in's too, passes axe-core
+ * (no serious or critical violations), fits the viewport, breaks no Content-Security-Policy, and is kept as a
+ * screenshot in test-results/screenshots/.
  */
+import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { viewports } from "../helpers/browser";
 import { uniqueEmail } from "../helpers/mail";
@@ -11,14 +15,30 @@ import { checkPage, expectAccessible, heading, linkIn, openPage, useJourney, wai
 
 const journey = useJourney();
 
-/** A confirmed subscriber (sign-up and the confirmation link's POST over HTTP), made a Co-creator patron by comp. */
-async function compedPatron(email: string): Promise<void> {
+/** A confirmed subscriber (sign-up and the confirmation link's POST over HTTP). */
+async function confirmedReader(email: string): Promise<void> {
   await journey.call("POST", "/api/subscribe", { email });
   const confirmation = await waitForEmail(journey.stack.mailUrl, email, /^Confirm your subscription/);
   const token = new URL(linkIn(confirmation, "/confirm")).searchParams.get("token")!;
   const confirmed = await fetch(`${journey.stack.url}/confirm`, { method: "POST", body: new URLSearchParams({ token }) });
   expect(confirmed.status).toBe(200);
+}
+
+/** A confirmed subscriber made a Co-creator patron by comp (no Stripe needed). */
+async function compedPatron(email: string): Promise<void> {
+  await confirmedReader(email);
   await journey.editor("POST", "/api/patrons/comp", { email, tier: "co-creator", until: "2031-12-31" });
+}
+
+/** Signs in by the magic link from the mail viewer, without checking the pages on the way (the journey above does). */
+async function signIn(page: Page, email: string): Promise<void> {
+  await page.goto(`${journey.stack.url}/login`);
+  await page.getByLabel("Email address").fill(email);
+  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+  await heading(page, "Check your email");
+  await page.goto(linkIn(await waitForEmail(journey.stack.mailUrl, email, /^Sign in to/), "/login"));
+  await page.getByRole("button", { name: "Sign me in" }).click();
+  await heading(page, "Your account");
 }
 
 const climateScore = async () =>
@@ -84,6 +104,54 @@ describe("a patron's journey", () => {
       await page.getByRole("button", { name: "Sign out", exact: true }).click();
       await page.goto(`${journey.stack.url}/account`);
       await heading(page, "Sign in");
+      await context.close();
+    });
+  }
+
+  for (const viewport of viewports) {
+    it(`joins through the local Stripe stand-in and cancels in its Billing Portal (${viewport.width} px)`, async () => {
+      // Started without Stripe keys, npm start says plainly that payments go to its stand-in.
+      expect(journey.stack.output()).toContain(
+        "Stripe       local stand-in (no keys set) — payments are simulated; set STRIPE_SECRET_KEY to use Stripe's test mode",
+      );
+      const email = uniqueEmail(`joiner-${viewport.name}`);
+      await confirmedReader(email);
+      const { context, page } = await openPage(journey.browser, viewport);
+      await signIn(page, email);
+
+      // Join: Coffee, preselected by the link, and on to Checkout, the stand-in's page.
+      await page.goto(`${journey.stack.url}/join?tier=coffee`);
+      await heading(page, "Become a patron");
+      await page.getByText(`Joining as ${email}`).waitFor();
+      await checkPage(page, "join-signed-in");
+      await page.getByRole("button", { name: "Continue to payment" }).click();
+      await heading(page, "Pay €5.00 a month");
+      expect(page.url().startsWith(`${journey.stack.stripeUrl}/c/pay/`)).toBe(true);
+      await page.getByText("Local Stripe stand-in — no money moves").waitFor();
+      await checkPage(page, "standin-checkout");
+
+      // Pay: back on the account, where the membership shows; the welcome email is in the mail viewer.
+      await page.getByRole("button", { name: "Pay", exact: true }).click();
+      await heading(page, "Your account");
+      expect(new URL(page.url()).search).toBe("?membership=welcome");
+      await page.getByText("You're a Coffee patron").waitFor();
+      await page.getByText(/^It renews on/).waitFor();
+      await checkPage(page, "account-joined");
+      await waitForEmail(journey.stack.mailUrl, email, /^Welcome, patron/);
+
+      // Manage billing: the stand-in's portal; cancel there, then return to the account, which shows it ending.
+      await page.getByRole("button", { name: "Manage billing" }).click();
+      await heading(page, "Manage your billing");
+      await page.getByText("Active; renews on").waitFor();
+      await checkPage(page, "standin-portal");
+      await page.getByRole("button", { name: "Cancel subscription" }).click();
+      await page.getByText(/^Cancelled: ends on/).waitFor();
+      await checkPage(page, "standin-portal-cancelled");
+      await page.getByRole("link", { name: /^Return to/ }).click();
+      await heading(page, "Your account");
+      await page.getByText("You're a Coffee patron").waitFor();
+      await page.getByText(/^Your membership ends on/).waitFor();
+      await checkPage(page, "account-ending");
       await context.close();
     });
   }

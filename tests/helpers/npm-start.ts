@@ -1,6 +1,7 @@
 /**
  * `npm start` as a reader, an editor or a load generator meets it: the real script in a child process on free
- * ports, with its own DynamoDB Local, SES emulator, fauxqs, S3 stand-in and send worker. Used by the browser
+ * ports, with its own DynamoDB Local, SES emulator, fauxqs, S3 stand-in, send worker and (no Stripe keys being
+ * passed on) its local Stripe stand-in. Used by the browser
  * tests, the load tests and the benchmarks. `stop()` ends it with SIGTERM, as Ctrl-C would, and waits until it has gone.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -14,6 +15,8 @@ export interface NpmStart {
   url: string;
   /** The SES emulator: `GET <mailUrl>/store` lists every email sent. */
   mailUrl: string;
+  /** The local Stripe stand-in, whose Checkout and Billing Portal pages the app sends readers to. */
+  stripeUrl: string;
   /** The bearer token editor routes take. */
   editorToken: string;
   /** The child's process id (for memory and CPU readings). */
@@ -40,7 +43,8 @@ export async function freePort(): Promise<number> {
 }
 
 export async function startNpmStart(options: NpmStartOptions = {}): Promise<NpmStart> {
-  const [port, dynamoPort, sesPort, sqsPort, s3Port] = [
+  const [port, dynamoPort, sesPort, sqsPort, s3Port, stripePort] = [
+    await freePort(),
     await freePort(),
     await freePort(),
     await freePort(),
@@ -55,13 +59,15 @@ export async function startNpmStart(options: NpmStartOptions = {}): Promise<NpmS
     SES_PORT: String(sesPort),
     SQS_PORT: String(sqsPort),
     S3_PORT: String(s3Port),
+    STRIPE_PORT: String(stripePort),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     EDITOR_TOKENS: `editor:admin:${editorToken}`,
     TABLE_NAME: "tidings-local",
     ...options.env,
   };
   // The test run's own stand-ins must not leak in: this stack starts its own.
-  for (const name of ["DYNAMODB_ENDPOINT", "SES_ENDPOINT", "SQS_ENDPOINT", "SEND_QUEUE_URL", "TRANSACTIONAL_QUEUE_URL", "S3_ENDPOINT", "EXPORT_BUCKET"]) {
+  const own = ["DYNAMODB_ENDPOINT", "SES_ENDPOINT", "SQS_ENDPOINT", "SEND_QUEUE_URL", "TRANSACTIONAL_QUEUE_URL", "S3_ENDPOINT", "EXPORT_BUCKET"];
+  for (const name of [...own, "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE"]) {
     if (!options.env?.[name]) delete env[name];
   }
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
@@ -92,5 +98,6 @@ export async function startNpmStart(options: NpmStartOptions = {}): Promise<NpmS
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const mailUrl = /mail viewer\s+(\S+?)\/?\s/.exec(output)?.[1] ?? `http://127.0.0.1:${sesPort}`;
-  return { url: `http://127.0.0.1:${port}`, mailUrl, editorToken, pid: child.pid!, output: () => output, stop };
+  const stripeUrl = options.env?.STRIPE_API_BASE ?? `http://127.0.0.1:${stripePort}`;
+  return { url: `http://127.0.0.1:${port}`, mailUrl, stripeUrl, editorToken, pid: child.pid!, output: () => output, stop };
 }
