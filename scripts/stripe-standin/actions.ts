@@ -8,6 +8,11 @@ import { charge, customer as makeCustomer, invoice, invoicePayment, newId, payme
 import type { StandInPrice, StandInState } from "./state";
 
 /** Events to send: type, the object (a snapshot is taken when sent), and for `*.updated` what changed. */
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The free days a subscription-mode session starts with (`subscription_data.trial_period_days`), or 0. */
+export const trialDays = (params: Record<string, any>): number => Number(params.subscription_data?.trial_period_days ?? 0);
+
 export type Events = Array<[type: string, object: object, previous?: object]>;
 
 /** What a session's first line item buys: a known price by id, or the `price_data` given inline. */
@@ -50,18 +55,31 @@ export function completeCheckout(state: StandInState, entry: { params: Record<st
   Object.assign(session, { status: "complete", payment_status: "paid", customer: customerId, customer_details: details, amount_subtotal: amount, amount_total: amount, currency: bought.currency });
 
   if (session.mode === "subscription") {
-    const subscription = makeSubscription({ customer: customerId!, status: "active", priceId: bought.id, metadata: params.subscription_data?.metadata ?? {} });
+    // A trial starts the subscription `trialing` until its end, with an invoice of nothing and no charge.
+    const trial = trialDays(params);
+    const now = Date.now();
+    const subscription = makeSubscription({
+      customer: customerId!,
+      status: trial ? "trialing" : "active",
+      priceId: bought.id,
+      metadata: params.subscription_data?.metadata ?? {},
+      ...(trial && { periodStart: now, periodEnd: now + trial * DAY_MS }),
+    });
+    if (trial) Object.assign(subscription, { trial_start: Math.floor(now / 1000), trial_end: Math.floor(now / 1000) + (trial * DAY_MS) / 1000 });
     describePrice(subscription, bought);
+    const due = trial ? 0 : amount;
     const paid = invoice({ customer: customerId!, subscription: subscription.id, billingReason: "subscription_create" });
-    const paidCharge = charge({ customer: customerId, amount, currency: bought.currency });
-    Object.assign(paid, { amount_due: amount, amount_paid: amount, amount_remaining: 0, total: amount, subtotal: amount, currency: bought.currency });
+    Object.assign(paid, { amount_due: due, amount_paid: due, amount_remaining: 0, total: due, subtotal: due, currency: bought.currency });
     subscription.latest_invoice = paid.id;
     state.subscriptions.set(subscription.id, subscription);
     state.invoices.set(paid.id, paid);
-    state.charges.set(paidCharge.id, paidCharge);
-    const payment = invoicePayment({ invoice: paid.id, paymentIntent: paidCharge.payment_intent as string, amount, currency: bought.currency });
-    state.invoicePayments.set(payment.id, payment);
-    session.subscription = subscription.id;
+    if (due > 0) {
+      const paidCharge = charge({ customer: customerId, amount: due, currency: bought.currency });
+      state.charges.set(paidCharge.id, paidCharge);
+      const payment = invoicePayment({ invoice: paid.id, paymentIntent: paidCharge.payment_intent as string, amount: due, currency: bought.currency });
+      state.invoicePayments.set(payment.id, payment);
+    }
+    Object.assign(session, { subscription: subscription.id, amount_subtotal: due, amount_total: due, ...(trial && { payment_status: "no_payment_required" }) });
     events.push(["checkout.session.completed", session], ["customer.subscription.created", subscription], ["invoice.paid", paid]);
   } else {
     const paidCharge = charge({ customer: customerId, amount, currency: bought.currency });

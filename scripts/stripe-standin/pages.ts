@@ -46,7 +46,7 @@ const button = (action: string, label: string, fields: Record<string, string> = 
     .join("")}<button type="submit"${primary ? ' class="primary"' : ""}>${escape(label)}</button></form>`;
 
 /** A Checkout session: what is bought, by whom, and Pay or Cancel. */
-export function checkoutPage(session: Stripe.Checkout.Session, bought: StandInPrice & { quantity: number }): string {
+export function checkoutPage(session: Stripe.Checkout.Session, bought: StandInPrice & { quantity: number }, trialDays = 0): string {
   const total = money(bought.amount * bought.quantity, bought.currency);
   const email = session.customer_email ?? session.customer_details?.email ?? "";
   if (session.status !== "open") {
@@ -60,6 +60,7 @@ export function checkoutPage(session: Stripe.Checkout.Session, bought: StandInPr
 <dt>What</dt><dd>${escape(bought.name)}${bought.quantity > 1 ? ` × ${bought.quantity}` : ""}</dd>
 <dt>Price</dt><dd>${escape(money(bought.amount, bought.currency))}${escape(per(bought))} (${escape(bought.id)})</dd>
 <dt>Mode</dt><dd>${session.mode === "subscription" ? "subscription (renews until cancelled)" : escape(session.mode)}</dd>
+${trialDays ? `<dt>Trial</dt><dd>The first ${trialDays} days are free: nothing is charged today.</dd>` : ""}
 ${email ? `<dt>Email</dt><dd>${escape(email)}</dd>` : ""}
 </dl>
 </section>

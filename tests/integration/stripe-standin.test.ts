@@ -131,6 +131,33 @@ describe("the local Stripe stand-in", () => {
     expect(await (await fetch(portalUrl)).text()).toContain(`href="${process.env.PUBLIC_URL}/account"`);
   });
 
+  it("starts a subscription with a trial as trialing, charging nothing today", async () => {
+    const email = uniqueEmail("standin-trial");
+    const stripe = await StripeApi.stripe();
+    const session = await stripe.checkout.sessions.create({
+      mode: "subscription",
+      line_items: [{ price: "price_coffee", quantity: 1 }],
+      customer_email: email,
+      metadata: { tierId: "coffee" },
+      subscription_data: { metadata: { tierId: "coffee" }, trial_period_days: 14 },
+      success_url: `${process.env.PUBLIC_URL}/account?membership=welcome`,
+      cancel_url: `${process.env.PUBLIC_URL}/account?membership=cancelled`,
+    });
+    expect(await (await fetch(session.url!)).text()).toContain("The first 14 days are free");
+    const from = standIn.deliveries.length;
+    await press(session.url!, "pay");
+    const events = sentSince(from);
+    const completed = events.find((e) => e.type === "checkout.session.completed")!.data.object as any;
+    expect(completed).toMatchObject({ payment_status: "no_payment_required", amount_total: 0 });
+    const subscription = standIn.subscriptions.get(completed.subscription)!;
+    expect(subscription.status).toBe("trialing");
+    expect(subscription.trial_end).toBe(subscription.items.data[0]!.current_period_end);
+    expect(subscription.trial_end! - subscription.trial_start!).toBe(14 * 24 * 3600);
+    expect([...standIn.charges.values()].filter((c) => c.customer === completed.customer)).toEqual([]);
+    const subscriber = (await Db.Subscribers.getByEmail(email))!;
+    expect(await Db.Patrons.get(subscriber.id)).toMatchObject({ tierId: "coffee", subscriptionStatus: "trialing" });
+  });
+
   it("Cancel on its Checkout page goes to the cancel URL and completes nothing", async () => {
     const joined = await postForm("/join", { tier: "yearly", email: uniqueEmail("standin-cancel") }, randomIp());
     const checkoutUrl = joined.headers.get("location")!;
