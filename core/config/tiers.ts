@@ -19,7 +19,10 @@ const tierFields = {
   id: z.string().regex(/^[a-z0-9-]+$/),
   name: z.string().min(1),
   voteWeight: z.number().int().positive(),
-  /** Days free before the first charge, for a new patron joining through Checkout (Stripe allows 1 to 730). */
+  /**
+   * Days free before the first charge, for someone joining through Checkout who never paid through Stripe before
+   * (Stripe allows 1 to 730).
+   */
   trialDays: z.number().int().min(1).max(730).optional(),
   /** Whether Checkout offers a field for a promotion code (made in Stripe's dashboard). Off unless set. */
   promotionCodes: z.boolean().default(false),

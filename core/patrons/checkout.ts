@@ -77,12 +77,14 @@ export async function checkout(input: CheckoutInput, context: { ip: string }, no
   const metadata = { ...(subscriber && { [SUBSCRIBER_KEY]: subscriber.id }), tierId: tier.id };
   const customer = signedIn && patron?.stripeCustomerId;
   const tax = config.STRIPE_AUTOMATIC_TAX === "on";
+  // A trial is for a first paid membership: someone who has paid through Stripe before gets none on rejoining.
+  const trial = tier.trialDays !== undefined && !patron?.stripeSubscriptionId && !patron?.stripeCustomerIds?.length;
   const params: Stripe.Checkout.SessionCreateParams = {
     mode: "subscription",
     line_items: [{ price: price.id, quantity: 1 }],
     ...(subscriber && { client_reference_id: subscriber.id }),
     metadata,
-    subscription_data: { metadata, ...(tier.trialDays !== undefined && { trial_period_days: tier.trialDays }) },
+    subscription_data: { metadata, ...(trial && { trial_period_days: tier.trialDays }) },
     ...(customer ? { customer } : { customer_email: email }),
     ...(tier.promotionCodes && { allow_promotion_codes: true }),
     // Checkout asks for the address Stripe Tax needs; an existing customer's is saved to it (Stripe refuses the

@@ -95,7 +95,7 @@ describe("choosing a price at Checkout", () => {
     expect(stripe.fake.requests.length).toBe(before);
   });
 
-  it("asks for the tier's trial and promotion codes only where the tier has them; Stripe Tax only with STRIPE_AUTOMATIC_TAX=on", async () => {
+  it("asks for the tier's trial (a first membership's) and promotion codes only where the tier has them; Stripe Tax only with STRIPE_AUTOMATIC_TAX=on", async () => {
     const coffee = await checkoutWith({ tier: "coffee", interval: "year" });
     expect(coffee.subscription_data).toMatchObject({ trial_period_days: "14", metadata: { tierId: "coffee" } });
     expect(coffee.allow_promotion_codes).toBe("true");
@@ -122,6 +122,9 @@ describe("choosing a price at Checkout", () => {
       automatic_tax: { enabled: "true" },
       customer_update: { address: "auto" },
     });
+    // A trial is for a first paid membership: someone who paid before gets none, signed in or not.
+    expect(stripe.fake.checkoutSessions.at(-1)!.params.subscription_data.trial_period_days).toBeUndefined();
+    expect((await checkoutWith({ tier: "coffee", email: subscriber.email })).subscription_data.trial_period_days).toBeUndefined();
   });
 
   it("lists each tier's current prices, never a price id", async () => {
