@@ -97,8 +97,15 @@ ${subscription.status === "canceled" ? "" : subscription.cancel_at_period_end
     `<h1>Manage your billing</h1>
 <p>${email ? `Signed in as ${escape(email)}. ` : ""}Changes here send the app the signed webhooks Stripe would.</p>
 ${subscriptions.length ? subscriptions.map(describe).join("\n") : "<p>No subscriptions.</p>"}
-<p><a href="${escape(session.return_url)}">Return to ${escape(new URL(session.return_url ?? "http://app").host)}</a></p>`,
+${returnLink(session.return_url)}`,
   );
+}
+
+/** The way back to the app, as Stripe allows it: an http(s) URL only. */
+function returnLink(url: string | null): string {
+  const parsed = URL.canParse(url ?? "") ? new URL(url!) : undefined;
+  if (!parsed || !["http:", "https:"].includes(parsed.protocol)) return "";
+  return `<p><a href="${escape(parsed.href)}">Return to ${escape(parsed.host)}</a></p>`;
 }
 
 export const notFoundPage = () => layout("Not found", "<h1>No such session</h1><p>It may belong to an earlier run of the stand-in.</p>");
