@@ -1,7 +1,7 @@
 /**
  * What the hosted pages' buttons do to the stand-in's state, and the events Stripe sends for each: completing a
  * Checkout session (subscription or payment mode), and the Billing Portal's switch of price, cancellation at the
- * period's end (the portal's default) and taking that back.
+ * period's end (the portal's default) and taking that back, and cancelling at once (a portal set up to allow it).
  */
 import type Stripe from "stripe";
 import { charge, customer as makeCustomer, invoice, invoicePayment, newId, paymentIntent, subscription as makeSubscription } from "./objects";
@@ -111,6 +111,13 @@ export function cancelAtPeriodEnd(subscription: Stripe.Subscription, cancel: boo
     cancellation_details: { comment: null, feedback: null, reason: cancel ? "cancellation_requested" : null },
   });
   return [["customer.subscription.updated", subscription, previous]];
+}
+
+/** Cancels at once: the subscription ends now, and Stripe says so with `customer.subscription.deleted`. */
+export function endNow(subscription: Stripe.Subscription): Events {
+  const at = Math.floor(Date.now() / 1000);
+  Object.assign(subscription, { status: "canceled", canceled_at: at, ended_at: at, cancel_at_period_end: false, cancel_at: null });
+  return [["customer.subscription.deleted", subscription]];
 }
 
 /** Sets the subscription's (only) item to `price`, with the amount and interval the stand-in knows of it. */

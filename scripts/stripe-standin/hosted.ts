@@ -5,7 +5,7 @@
  * Pay to the session's success URL, Cancel to its cancel URL, a portal change back to the portal.
  */
 import type { ServerResponse } from "node:http";
-import { cancelAtPeriodEnd, completeCheckout, lineItem, switchPrice, trialDays, type Events } from "./actions";
+import { cancelAtPeriodEnd, completeCheckout, endNow, lineItem, switchPrice, trialDays, type Events } from "./actions";
 import { checkoutPage, notFoundPage, PAGE_POLICY, portalPage } from "./pages";
 import type { StandInState } from "./state";
 import { sendEvents, type Endpoint } from "./webhooks";
@@ -31,7 +31,7 @@ export async function answerPage(
     return redirect(res, entry.session.success_url!.replaceAll("{CHECKOUT_SESSION_ID}", entry.session.id));
   }
 
-  if ((match = /^(GET|POST) \/p\/session\/([^/]+)(?:\/(switch|cancel|renew))?$/.exec(route))) {
+  if ((match = /^(GET|POST) \/p\/session\/([^/]+)(?:\/(switch|cancel|renew|end))?$/.exec(route))) {
     const [, method, id, action] = match;
     const entry = state.portalSessions.find((s) => s.session.id === id);
     if (!entry || (method === "GET") !== !action) return html(res, 404, notFoundPage());
@@ -47,7 +47,9 @@ export async function answerPage(
     if (!subscription || subscription.status === "canceled") return html(res, 404, notFoundPage());
     const price = state.prices.find((p) => p.id === request.form.price && p.interval && !p.retired);
     if (action === "switch" && !price) return html(res, 404, notFoundPage());
-    await send(action === "switch" ? switchPrice(subscription, price!) : cancelAtPeriodEnd(subscription, action === "cancel"));
+    const events =
+      action === "switch" ? switchPrice(subscription, price!) : action === "end" ? endNow(subscription) : cancelAtPeriodEnd(subscription, action === "cancel");
+    await send(events);
     return redirect(res, `/p/session/${session.id}`);
   }
   return false;

@@ -90,6 +90,7 @@ ${switches.map((p) => button(action("switch"), `Switch to ${p.name} (${money(p.a
 ${subscription.status === "canceled" ? "" : subscription.cancel_at_period_end
     ? button(action("renew"), "Don't cancel", { subscription: subscription.id })
     : button(action("cancel"), "Cancel subscription", { subscription: subscription.id })}
+${subscription.status === "canceled" ? "" : button(action("end"), "End it now", { subscription: subscription.id })}
 </section>`;
   };
   return layout(

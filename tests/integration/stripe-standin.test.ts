@@ -2,7 +2,8 @@
  * The local Stripe stand-in that `npm start` runs without keys, driven over real HTTP as a reader's browser would:
  * joining at `/join` leads to its Checkout page, whose Pay sends the app (served on a port of its own) the signed
  * webhooks Stripe would, making a patron and sending the welcome email; the account's Manage billing leads to its
- * Billing Portal, whose switch changes the tier and whose cancellation ends the membership at the period's end. A
+ * Billing Portal, whose switch changes the tier, whose cancellation ends the membership at the period's end and
+ * whose "End it now" ends it at once (the patron lapses). A trial starts the subscription trialing. A
  * payment-mode session (contributions and gifts, to come) completes with a payment intent and a charge, its
  * `checkout.session.completed` carrying the session's metadata; an event the app refuses is sent again, as Stripe does.
  */
@@ -129,6 +130,25 @@ describe("the local Stripe stand-in", () => {
     expect(await press(portalUrl, "renew", { subscription })).toBe(portalUrl);
     expect(await Db.Patrons.get(subscriber.id)).toMatchObject({ status: "active", cancelAtPeriodEnd: false });
     expect(await (await fetch(portalUrl)).text()).toContain(`href="${process.env.PUBLIC_URL}/account"`);
+  });
+
+  it("ends a membership at once from its Billing Portal: the patron lapses and is told", async () => {
+    const email = uniqueEmail("standin-end");
+    const joined = await postForm("/join", { tier: "coffee", email }, randomIp());
+    await press(joined.headers.get("location")!, "pay");
+    const subscriber = (await Db.Subscribers.getByEmail(email))!;
+    const { stripeSubscriptionId: subscription } = (await Db.Patrons.get(subscriber.id))!;
+    const portalUrl = (await (await signedIn(subscriber.id)).post("/account/billing")).headers.get("location")!;
+
+    const from = standIn.deliveries.length;
+    expect(await press(portalUrl, "end", { subscription: subscription! })).toBe(portalUrl);
+    expect(sentSince(from).map((e) => e.type)).toEqual(["customer.subscription.deleted"]);
+    expect(standIn.subscriptions.get(subscription!)).toMatchObject({ status: "canceled", cancel_at_period_end: false });
+    expect(await Db.Patrons.get(subscriber.id)).toMatchObject({ status: "lapsed", tierId: "coffee" });
+    expect((await mailTo(email)).map((m) => m.subject)).toEqual(["Welcome, patron of Tidings", "Your Tidings membership has ended"]);
+    const page = await (await fetch(portalUrl)).text();
+    expect(page).toContain("Ended on");
+    expect(page).not.toContain("<form");
   });
 
   it("starts a subscription with a trial as trialing, charging nothing today", async () => {
