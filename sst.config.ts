@@ -29,7 +29,8 @@
  *                         (default a fifth, at least 1, at most half); digests pace at the rest
  *   and the app's own settings, passed through to every function: PUBLIC_URL, MAIL_FROM, TIERS, SES_MAX_SEND_RATE,
  *   TRANSACTIONAL_SEND_RATE, GRACE_DAYS, MAX_VOTES_PER_PATRON, MAX_OPEN_PROPOSALS_PER_PATRON, SES_CONFIGURATION_SET,
- *   OUTLET_NAME, BRAND_COLOR, MAIL_REPLY_TO, UNSUBSCRIBE_MAILTO, STRIPE_AUTOMATIC_TAX.
+ *   OUTLET_NAME, BRAND_COLOR, MAIL_REPLY_TO, UNSUBSCRIBE_MAILTO, STRIPE_AUTOMATIC_TAX, and the contributions'
+ *   CONTRIBUTION_AMOUNTS, CONTRIBUTION_MIN, CONTRIBUTION_MAX, CONTRIBUTION_CURRENCY, CONTRIBUTION_FEE (each when set).
  * Secrets: `sst secret set SigningSecret …`, `EditorTokens`, and optionally `SigningSecretPrevious`,
  * `StripeSecretKey`, `StripeWebhookSecret`.
  */
@@ -255,6 +256,11 @@ export default $config({
       ...optional("MAIL_REPLY_TO"),
       ...optional("UNSUBSCRIBE_MAILTO"),
       ...optional("STRIPE_AUTOMATIC_TAX"),
+      ...optional("CONTRIBUTION_AMOUNTS"),
+      ...optional("CONTRIBUTION_MIN"),
+      ...optional("CONTRIBUTION_MAX"),
+      ...optional("CONTRIBUTION_CURRENCY"),
+      ...optional("CONTRIBUTION_FEE"),
     };
     // What every function holds; each adds only what it uses (Stripe only where Stripe is called).
     const fn = {

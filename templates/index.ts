@@ -18,6 +18,7 @@ import { preview as signinPreview } from "./signin";
 import { preview as welcomePreview } from "./welcome";
 import { previews as patronPreviews } from "./patron-emails";
 import { previews as emailChangePreviews } from "./email-change";
+import { preview as contributionThanksPreview } from "./contribution-emails";
 
 export { alreadySubscribed, type AlreadySubscribedData } from "./already-subscribed";
 export { confirmation, type ConfirmationData } from "./confirmation";
@@ -32,6 +33,7 @@ export {
   type PaymentFailedData,
   type PatronLapsedData,
 } from "./patron-emails";
+export { contributionThanks, type ContributionThanksData } from "./contribution-emails";
 export type { Rendered } from "./html";
 
 /** Preview data for every template, by template name (for an editor's preview page). */
@@ -42,6 +44,7 @@ export const previews = {
   ...patronPreviews,
   signin: signinPreview,
   ...emailChangePreviews,
+  contributionThanks: contributionThanksPreview,
 };
 
 export { digestPreview, digestPreviewReader } from "./digest-preview";

@@ -7,10 +7,12 @@
 import { Resource } from "sst/resource";
 import * as z from "zod"; // a namespace import lets esbuild drop the parts of zod never used
 import { brandColor } from "./brand";
+import { contributionAmounts, contributionCurrency, contributionFee } from "./contributions";
 import { editorTokens } from "./editor-tokens";
 import { tiersSchema, type Tier } from "./tiers";
 
 export { currentPrices, priceOfTier, tierOfPrice, type Price, type Tier } from "./tiers";
+export { feeToCover, type Fee } from "./contributions";
 export { allows, EDITOR_TOKEN_MIN_LENGTH, editorScopes, type EditorScope, type EditorToken } from "./editor-tokens";
 
 /** Setting name → how to read it from SST's `Resource` when it is not in the environment. */
@@ -75,6 +77,14 @@ const schema = z.object({
       }
     })
     .pipe(tiersSchema),
+  /** Contributions: preset amounts (minor units, comma-separated), offered in this order. */
+  CONTRIBUTION_AMOUNTS: contributionAmounts,
+  /** The bounds of an amount the contributor chooses, in minor units (inclusive; presets must lie within). */
+  CONTRIBUTION_MIN: z.coerce.number().int().positive().default(100),
+  CONTRIBUTION_MAX: z.coerce.number().int().positive().max(99_999_999).default(100_000),
+  CONTRIBUTION_CURRENCY: contributionCurrency,
+  /** Stripe's card fee, for "cover the fee": `<percent>%+<fixed minor units>` (`0`: no such option). */
+  CONTRIBUTION_FEE: contributionFee,
   SES_MAX_SEND_RATE: positive(14),
   /** Send workers running at once; each paces itself at SES_MAX_SEND_RATE / SEND_CONCURRENCY. */
   SEND_CONCURRENCY: z.coerce.number().int().positive().default(2),
@@ -136,13 +146,24 @@ export function load(env: NodeJS.ProcessEnv): Config {
   const raw: Record<string, string | undefined> = {};
   for (const key of Object.keys(schema.shape)) raw[key] = env[key] || fromResource(key);
   const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) return checkContributionBounds(parsed.data);
   const problems = parsed.error.issues.map((issue) => {
     const name = String(issue.path[0]);
     const where = linked[name] ? ` (environment variable ${name}, or the linked SST resource)` : "";
     return raw[name] === undefined ? `${name} is required${where}` : `${name}: ${issue.message}`;
   });
   throw new ConfigError(`Tidings is not configured: ${problems.join("; ")}`);
+}
+
+/** The contribution bounds must hold every preset amount (settings that only make sense together). */
+function checkContributionBounds(config: Config): Config {
+  const { CONTRIBUTION_MIN: min, CONTRIBUTION_MAX: max, CONTRIBUTION_AMOUNTS: amounts } = config;
+  if (min > max) throw new ConfigError(`Tidings is not configured: CONTRIBUTION_MIN (${min}) is above CONTRIBUTION_MAX (${max})`);
+  const outside = amounts.filter((amount) => amount < min || amount > max);
+  if (outside.length > 0) {
+    throw new ConfigError(`Tidings is not configured: CONTRIBUTION_AMOUNTS ${outside.join(", ")} outside CONTRIBUTION_MIN..CONTRIBUTION_MAX`);
+  }
+  return config;
 }
 
 function fromResource(name: string): string | undefined {

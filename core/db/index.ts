@@ -22,3 +22,4 @@ export * as Votes from "./votes";
 export * as Erasure from "./erasure";
 export * as SubscriberLists from "./subscriber-lists";
 export * as Reconciliation from "./reconciliation";
+export * as Contributions from "./contributions";

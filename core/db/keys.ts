@@ -9,6 +9,10 @@
  * | patron     | SUB#<id>            | PATRON            | CUSTOMER#<stripe customer id> / PATRON        | PATRONS#<status> / <id>             |
  * | customer   | STRIPE#<customer id> | CUSTOMER         |                                               |                                     |
  * | charge     | SUB#<id>            | CHARGE#<charge id> |                                              |                                     |
+ * | contribution | CONTRIBUTION#<checkout session id> | CONTRIBUTION |                         |                                     |
+ * | contribution ref | SUB#<id>      | CONTRIBUTION#<checkout session id> |                              |                                     |
+ * | payment    | PAYMENT#<payment intent id> | CONTRIBUTION |                                          |                                     |
+ * | contribution month | CONTRIBUTIONS#<yyyy-mm> | CURRENCY#<currency> |                            |                                     |
  * | links sent | SUB#<id>            | SIGNIN_LINKS      | (TTL)                                         |                                     |
  * | link use   | SUB#<id>            | SIGNIN#<nonce>    | (TTL)                                         |                                     |
  * | session    | SUB#<id>            | SESSION#<session> | (TTL)                                         |                                     |
@@ -219,6 +223,22 @@ export const customer = {
 export const charge = {
   key: (subscriberId: string, chargeId: string) => ({ pk: `SUB#${subscriberId}`, sk: `CHARGE#${chargeId}` }),
   prefix: "CHARGE#",
+};
+
+/**
+ * A contribution (one-time support through Checkout in payment mode), keyed by its Checkout session, so a session
+ * is recorded once; a ref in the contributor's partition, if they are a subscriber (export, account page and
+ * erasure find theirs there, strongly consistent); and the pointer from its payment intent, by which a charge's
+ * refund or dispute finds it.
+ */
+export const contribution = {
+  key: (sessionId: string) => ({ pk: `CONTRIBUTION#${sessionId}`, sk: "CONTRIBUTION" }),
+  ref: (subscriberId: string, sessionId: string) => ({ pk: `SUB#${subscriberId}`, sk: `CONTRIBUTION#${sessionId}` }),
+  refPrefix: "CONTRIBUTION#",
+  byPaymentIntent: (paymentIntentId: string) => ({ pk: `PAYMENT#${paymentIntentId}`, sk: "CONTRIBUTION" }),
+  /** One month's totals in one currency (a counter changed in the transaction of each record and marking). */
+  month: (month: string, currency: string) => ({ pk: contribution.monthPartition(month), sk: `CURRENCY#${currency}` }),
+  monthPartition: (month: string) => `CONTRIBUTIONS#${month}`,
 };
 
 /**

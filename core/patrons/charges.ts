@@ -10,6 +10,7 @@
  * (`lapsed`, the lapsed email, votes no longer counting: the rules of any ended subscription). A won or open
  * dispute, or a refund, changes no membership.
  */
+import * as Contributions from "../contributions";
 import * as Db from "../db";
 import { log } from "../log";
 import * as StripeApi from "../stripe";
@@ -17,7 +18,7 @@ import type { Stripe } from "../stripe";
 import { membershipOf } from "./memberships";
 import { subscriberOfCustomer, syncCustomer } from "./sync";
 
-const { customerOf } = StripeApi.Objects;
+const { customerOf, idOf } = StripeApi.Objects;
 
 export interface ChargeRecord {
   subscriberId: string;
@@ -43,6 +44,8 @@ export interface ChargeRecord {
 
 export interface ChargeOutcome {
   recorded: boolean;
+  /** The charge paid a contribution (core/contributions), which was marked instead of a patron's record. */
+  contribution?: string;
   /** Why nothing was recorded. */
   skipped?: "no_charge" | "no_customer" | "erased" | "no_subscriber";
   /** A lost dispute's subscription, cancelled at Stripe by this call. */
@@ -60,6 +63,13 @@ export async function recordCharge(chargeId: string, now = new Date()): Promise<
   // Whose charge: its customer never changes, so one look tells whose partition holds the record.
   const first = await StripeApi.Charges.chargeAtStripe(chargeId);
   if (!first) return skip(chargeId, "no_charge");
+  // A contribution's charge: the contribution is marked (refunded amount, dispute), nobody's membership touched.
+  const paymentIntent = idOf(first.charge.payment_intent);
+  const contribution = paymentIntent && (await Contributions.contributionOfPaymentIntent(paymentIntent));
+  if (contribution) {
+    await Contributions.markCharge(contribution, chargeId, now);
+    return { recorded: false, contribution };
+  }
   const customerId = customerOf(first.charge);
   if (!customerId) return skip(chargeId, "no_customer");
   if (await Db.Erasure.isErasedCustomer(customerId)) return skip(chargeId, "erased");

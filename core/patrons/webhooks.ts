@@ -4,6 +4,7 @@
  * (`sync.ts`, `charges.ts`), so a duplicated, late or out-of-order event does no harm. Types not in the table are
  * acknowledged and ignored; an event of an API version newer than Tidings knows is refused (`StripeApi.Versions`).
  */
+import * as Contributions from "../contributions";
 import * as Db from "../db";
 import { VisibleError } from "../errors";
 import { log } from "../log";
@@ -42,12 +43,21 @@ const onCharge: Handler = async (event) => {
   if (charge) await recordCharge(charge);
 };
 
+/** A payment-mode session marked as a contribution's is recorded there (once, when paid); memberships as before. */
+const onCheckout: Handler = async (event) => {
+  const session = event.data.object as Stripe.Checkout.Session;
+  if (Contributions.isContributionSession(session)) return Contributions.recordSession(session);
+  const customer = idOf(session.customer);
+  if (session.mode !== "subscription" || !customer) return;
+  await syncCustomer(customer, { subscriberId: session.client_reference_id ?? metadataValue(session, SUBSCRIBER_KEY) });
+};
+
 export const handlers: Record<string, Handler> = {
-  "checkout.session.completed": async (event) => {
+  "checkout.session.completed": onCheckout,
+  // A contribution paid by a method that settles later (a bank debit): recorded when it has.
+  "checkout.session.async_payment_succeeded": async (event) => {
     const session = event.data.object as Stripe.Checkout.Session;
-    const customer = idOf(session.customer);
-    if (session.mode !== "subscription" || !customer) return;
-    await syncCustomer(customer, { subscriberId: session.client_reference_id ?? metadataValue(session, SUBSCRIBER_KEY) });
+    if (Contributions.isContributionSession(session)) await Contributions.recordSession(session);
   },
   "customer.subscription.created": onSubscription,
   "customer.subscription.updated": onSubscription,

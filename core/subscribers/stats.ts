@@ -4,6 +4,7 @@
  * read of every subscriber item (`Db.SubscriberLists.countByStatus`) and of every patron item.
  */
 import * as Config from "../config";
+import { contributionStats } from "../contributions/stats";
 import * as Db from "../db";
 import { patronStatuses, type Patron, type PatronStatus } from "../patrons/types";
 
@@ -36,9 +37,10 @@ async function patronsOf(status: PatronStatus): Promise<Patron[]> {
 
 /** Subscribers by status, patrons by status and tier, monthly recurring revenue by currency (minor units). */
 export async function stats() {
-  const [subscribers, patrons] = await Promise.all([
+  const [subscribers, patrons, contributions] = await Promise.all([
     Db.SubscriberLists.countByStatus(),
     Promise.all(patronStatuses.map(patronsOf)).then((lists) => lists.flat()),
+    contributionStats(),
   ]);
   const byStatus = zeros<PatronStatus>(patronStatuses);
   const byTier: Record<string, Record<PatronStatus, number>> = {};
@@ -50,5 +52,6 @@ export async function stats() {
     subscribers: { byStatus: subscribers, total: Object.values(subscribers).reduce((a, b) => a + b, 0) },
     patrons: { byStatus, byTier, total: patrons.length },
     monthlyRecurringRevenue: monthlyRecurringRevenue(patrons),
+    contributions,
   };
 }

@@ -23,6 +23,7 @@ import { sendingRoutes } from "./routes/sending";
 import { signinRoutes } from "./routes/signin";
 import { MAX_WEBHOOK_BYTES, STRIPE_WEBHOOK_PATH, stripeWebhookRoutes } from "./routes/stripe-webhook";
 import { subscriberRoutes } from "./routes/subscribers";
+import { supportRoutes } from "./routes/support";
 import { IMPORT_PATH, MAX_IMPORT_BYTES, subscriberAdminRoutes } from "./routes/subscribers-admin";
 import { topicRoutes } from "./routes/topics";
 
@@ -85,6 +86,7 @@ export function createApp() {
   app.route("/", articleRoutes);
   app.route("/", digestRoutes);
   app.route("/", membershipRoutes);
+  app.route("/", supportRoutes);
   app.route("/", stripeWebhookRoutes);
   app.route("/", sendingRoutes);
   app.route("/", privacyRoutes);

@@ -45,6 +45,10 @@ const PUBLIC = new Set([
   "GET /join/sent",
   "POST /join",
   "POST /api/membership/checkout", // with a session or an email
+  "POST /api/contributions/checkout", // anyone may give, signed in or not
+  "GET /support",
+  "POST /support",
+  "GET /support/thanks",
   "POST /webhooks/stripe", // signed by Stripe: tests/integration/stripe-webhooks.test.ts and the fuzz
   "GET /preview-link", // where a preview's links lead: a page saying so, acting on nobody
 ]);

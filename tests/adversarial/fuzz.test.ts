@@ -270,6 +270,8 @@ describe("fuzzing the HTTP surface", () => {
       "POST /api/login": json("/api/login", (email) => ({ email })),
       "POST /api/membership/checkout": json("/api/membership/checkout", (email) => ({ tier: world.tierId, email })),
       "POST /join": form("/join", (email) => ({ tier: world.tierId, email })),
+      "POST /api/contributions/checkout": json("/api/contributions/checkout", (email) => ({ amount: 1000, email })),
+      "POST /support": form("/support", (email) => ({ amount: "1000", email })),
       "POST /api/patrons/comp": json(
         "/api/patrons/comp",
         (email) => ({ email, tier: world.tierId, until: "2030-01-01" }),

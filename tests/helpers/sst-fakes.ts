@@ -56,6 +56,11 @@ const DEPLOY_ENV = [
   "MAIL_REPLY_TO",
   "UNSUBSCRIBE_MAILTO",
   "STRIPE_AUTOMATIC_TAX",
+  "CONTRIBUTION_AMOUNTS",
+  "CONTRIBUTION_MIN",
+  "CONTRIBUTION_MAX",
+  "CONTRIBUTION_CURRENCY",
+  "CONTRIBUTION_FEE",
 ];
 
 /** A stand-in for a Pulumi output: a plain value with `apply`. */

@@ -168,7 +168,7 @@ subscriberAdminRoutes.openapi(
   createRoute({
     method: "get",
     path: "/api/stats",
-    summary: "Subscribers by status, patrons by status and tier, monthly recurring revenue",
+    summary: "Subscribers by status, patrons by status and tier, monthly recurring revenue, this month's contributions",
     description:
       "Counted on read (no counters to keep in step). Revenue: active and grace patrons paying through Stripe, at " +
       "their tier's price (a yearly one as a twelfth), by currency in minor units; comped patrons pay nothing.",
@@ -184,6 +184,16 @@ subscriberAdminRoutes.openapi(
             total: z.number().int(),
           }),
           monthlyRecurringRevenue: z.record(z.string(), z.number().int()).openapi({ example: { eur: 1250 } }),
+          contributions: z
+            .object({
+              thisMonth: z.record(z.string(), z.object({ amount: z.number().int(), count: z.number().int(), refunded: z.number().int() })),
+            })
+            .openapi({
+              description:
+                "One-time revenue, apart from memberships: this month's (UTC) contributions by currency, in minor units " +
+                "(fees covered included), how many, and how much of them has been refunded since",
+              example: { thisMonth: { eur: { amount: 4000, count: 3, refunded: 500 } } },
+            }),
         }),
       ),
       ...editorErrors,

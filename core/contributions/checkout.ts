@@ -1,0 +1,108 @@
+/**
+ * Giving: a Stripe Checkout session in payment mode (`submit_type: donate`) for an amount the contributor chose,
+ * one of CONTRIBUTION_AMOUNTS or any within CONTRIBUTION_MIN..CONTRIBUTION_MAX, optionally towards an open topic,
+ * optionally with Stripe's fee covered (its own line), optionally signing the contributor up (double opt-in, as
+ * any sign-up). Everything is checked before Stripe is called; the per-network checkout limit is membership's.
+ */
+import * as Config from "../config";
+import * as Db from "../db";
+import { VisibleError } from "../errors";
+import { log } from "../log";
+import { CHECKOUTS } from "../patrons/checkout";
+import * as StripeApi from "../stripe";
+import type { Stripe } from "../stripe";
+import { hashIp, signup } from "../subscribers/signup";
+import type { Subscriber } from "../subscribers/types";
+import { KIND, KIND_KEY } from "./types";
+
+export interface CheckoutInput {
+  /** In the currency's minor unit. */
+  amount: number;
+  /** Only the configured CONTRIBUTION_CURRENCY (any case); default it. */
+  currency?: string;
+  topicId?: string;
+  email?: string;
+  coverFee?: boolean;
+  /** Sign the contributor up for the newsletter (needs an address): a confirmation email, as any sign-up. */
+  subscribe?: boolean;
+  /** Signed in: the contribution is theirs, and Checkout is given their address. */
+  subscriber?: Subscriber;
+}
+
+const invalid = (field: string, message: string, detail: string) =>
+  new VisibleError("invalid", "invalid_request", message, { fields: { [field]: detail } });
+
+/** The metadata keys carried on the session and its payment intent. */
+export const TOPIC_KEY = "topicId";
+export const SUBSCRIBER_KEY = "subscriberId";
+export const FEE_KEY = "feeCovered";
+
+/**
+ * Checks the input (400 naming the field, before anything is written or Stripe is called), then counts the checkout
+ * against the visitor's network and answers the Checkout session's URL.
+ */
+export async function checkout(input: CheckoutInput, context: { ip: string; userAgent?: string }, now = new Date()): Promise<{ url: string }> {
+  const config = Config.get();
+  const { CONTRIBUTION_MIN: min, CONTRIBUTION_MAX: max, CONTRIBUTION_CURRENCY: currency } = config;
+  if (!Number.isSafeInteger(input.amount) || input.amount < min || input.amount > max) {
+    throw invalid("amount", `Choose an amount between ${inWords(min, currency)} and ${inWords(max, currency)}.`, `between ${min} and ${max} (minor units)`);
+  }
+  if (input.currency !== undefined && input.currency.toLowerCase() !== currency) {
+    throw invalid("currency", `Contributions are in ${currency.toUpperCase()}.`, `must be ${currency}`);
+  }
+  const topic = input.topicId === undefined ? undefined : await Db.Topics.get(input.topicId);
+  if (input.topicId !== undefined && topic?.status !== "open") {
+    throw invalid("topic", "That topic is not open for contributions.", "must be an open topic");
+  }
+  const email = input.subscriber?.email ?? input.email;
+  if (input.subscribe && !email) throw invalid("email", "Give your email address to sign up.", "required to sign up");
+
+  const stripe = await StripeApi.stripe(); // 503 without keys
+  const perIp = await Db.RateLimits.hit("checkout-ip", hashIp(context.ip), CHECKOUTS.perIp, CHECKOUTS.perIpWindowSeconds, now);
+  if (!perIp.allowed) {
+    throw new VisibleError("rate_limited", "rate_limited", "Too many checkouts from this network. Try again later.", {
+      retryAfterSeconds: perIp.retryAfterSeconds,
+    });
+  }
+  if (input.subscribe && email && !input.subscriber) {
+    await signup({ email }, { ip: context.ip, userAgent: context.userAgent, source: "contribution" }, now);
+  }
+
+  const fee = input.coverFee ? Config.feeToCover(input.amount, config.CONTRIBUTION_FEE) : 0;
+  const metadata: Record<string, string> = {
+    [KIND_KEY]: KIND,
+    ...(topic && { [TOPIC_KEY]: topic.id }),
+    ...(input.subscriber && { [SUBSCRIBER_KEY]: input.subscriber.id }),
+    ...(fee > 0 && { [FEE_KEY]: String(fee) }),
+  };
+  const line = (name: string, unitAmount: number): Stripe.Checkout.SessionCreateParams.LineItem => ({
+    price_data: { currency, unit_amount: unitAmount, product_data: { name } },
+    quantity: 1,
+  });
+  const params: Stripe.Checkout.SessionCreateParams = {
+    mode: "payment",
+    submit_type: "donate",
+    line_items: [
+      line(topic ? `Contribution to ${config.OUTLET_NAME}: ${topic.title}`.slice(0, 250) : `Contribution to ${config.OUTLET_NAME}`, input.amount),
+      ...(fee > 0 ? [line("Covering the card fee", fee)] : []),
+    ],
+    ...(email && { customer_email: email }),
+    metadata,
+    payment_intent_data: { metadata },
+    success_url: `${config.PUBLIC_URL}/support/thanks`,
+    cancel_url: `${config.PUBLIC_URL}/support`,
+  };
+  const session = await stripe.checkout.sessions.create(params);
+  log.info({ event: "contribution.checkout", sessionId: session.id, amount: input.amount, fee, topicId: topic?.id ?? null }, "contribution checkout started");
+  if (!session.url) throw new Error("Stripe answered a Checkout session without a URL");
+  return { url: session.url };
+}
+
+/** "€10", "€12.50": an amount in the currency's minor unit, in words. */
+export function inWords(amount: number, currency: string): string {
+  return new Intl.NumberFormat("en-GB", {
+    style: "currency",
+    currency: currency.toUpperCase(),
+    minimumFractionDigits: amount % 100 === 0 ? 0 : 2,
+  }).format(amount / 100);
+}

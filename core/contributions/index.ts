@@ -1,0 +1,36 @@
+/**
+ * Contributions ("other ways to support"): anyone gives a one-time amount through Stripe Checkout in payment mode,
+ * recorded once per Checkout session, thanked once, marked with its refunds and disputes as Stripe has them, and
+ * counted in the month's one-time revenue apart from memberships.
+ *
+ * ```ts
+ * const { url } = await Contributions.checkout({ amount: 1000, coverFee: true }, { ip });
+ * await Contributions.recordSession(session);        // checkout.session.completed / async_payment_succeeded
+ * await Contributions.markCharge(sessionId, chargeId); // charge.refunded, charge.dispute.*
+ * ```
+ */
+import * as Config from "../config";
+import * as Db from "../db";
+
+export { checkout, inWords, type CheckoutInput } from "./checkout";
+export { isContributionSession, recordSession, type RecordOutcome } from "./record";
+export { contributionOfPaymentIntent, markCharge, markPaymentIntent } from "./mark";
+export { contributionStats } from "./stats";
+export { THANKS_CLAIMS } from "./thanks";
+export type { Contribution, MonthTotals } from "./types";
+
+export const bySubscriber = Db.Contributions.bySubscriber;
+export const anonymize = Db.Contributions.anonymize;
+
+/** What the support page offers: the presets, the bounds, the currency, and whether covering the fee is offered. */
+export function offer() {
+  const config = Config.get();
+  const fee = config.CONTRIBUTION_FEE;
+  return {
+    amounts: config.CONTRIBUTION_AMOUNTS,
+    min: config.CONTRIBUTION_MIN,
+    max: config.CONTRIBUTION_MAX,
+    currency: config.CONTRIBUTION_CURRENCY,
+    fee: fee.percent > 0 || fee.fixed > 0 ? fee : undefined,
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * Contributions (core/contributions): the record under its Checkout session's key, written once by a conditional
+ * put; beside it, in the same transaction, the pointer from its payment intent, a ref in the contributor's
+ * partition (if a subscriber), and the month's counter for its currency, so the totals are exact under any
+ * concurrency and never need a scan. A marking (refund, dispute) changes the record only if its version is the one
+ * read, and the counter's `refunded` by the difference, in one transaction.
+ */
+import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { Contribution, MonthTotals } from "../contributions/types";
+import { db, tableName } from "./client";
+import { WriteConflictError, cancellationCodes, isRace } from "./errors";
+import * as keys from "./keys";
+import { queryAll } from "./query";
+
+const strip = ({ pk, sk, entity, ...record }: Record<string, any>) => record as Contribution;
+
+/** One contribution by its Checkout session (strongly consistent). */
+export async function get(sessionId: string): Promise<Contribution | undefined> {
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.contribution.key(sessionId), ConsistentRead: true }));
+  return Item && strip(Item);
+}
+
+/** "The contribution a payment intent paid" (a charge's refund or dispute finds it so): its session id. */
+export async function sessionOfPaymentIntent(paymentIntentId: string): Promise<string | undefined> {
+  const { Item } = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.contribution.byPaymentIntent(paymentIntentId), ConsistentRead: true }),
+  );
+  return Item?.sessionId as string | undefined;
+}
+
+/** "A subscriber's contributions" (export, account page, erasure), oldest first, through the refs in their partition. */
+export async function bySubscriber(subscriberId: string): Promise<Contribution[]> {
+  const ids: string[] = [];
+  const refs = queryAll({
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+    ExpressionAttributeValues: { ":pk": keys.subscriber.partition(subscriberId), ":prefix": keys.contribution.refPrefix },
+    ConsistentRead: true,
+  });
+  for await (const ref of refs) ids.push(ref.sessionId as string);
+  const found = (await Promise.all(ids.map(get))).filter((c): c is Contribution => c !== undefined);
+  return found.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+}
+
+/** "One month's contribution totals, by currency" (`GET /api/stats`): one query of the month's counters. */
+export async function monthTotals(month: string): Promise<Record<string, MonthTotals>> {
+  const totals: Record<string, MonthTotals> = {};
+  const items = queryAll({
+    KeyConditionExpression: "pk = :pk",
+    ExpressionAttributeValues: { ":pk": keys.contribution.monthPartition(month) },
+    ConsistentRead: true,
+  });
+  for await (const item of items) {
+    totals[item.currency as string] = { amount: Number(item.amount ?? 0), count: Number(item.count ?? 0), refunded: Number(item.refunded ?? 0) };
+  }
+  return totals;
+}
+
+const counter = (c: Pick<Contribution, "month" | "currency">, add: Partial<MonthTotals>) => ({
+  Update: {
+    TableName: tableName(),
+    Key: keys.contribution.month(c.month, c.currency),
+    UpdateExpression: `SET entity = :entity, currency = :currency, #month = :month ADD ${Object.keys(add)
+      .map((name) => `#${name} :${name}`)
+      .join(", ")}`,
+    ExpressionAttributeNames: { "#month": "month", ...Object.fromEntries(Object.keys(add).map((name) => [`#${name}`, name])) },
+    ExpressionAttributeValues: {
+      ":entity": "contribution-month",
+      ":currency": c.currency,
+      ":month": c.month,
+      ...Object.fromEntries(Object.entries(add).map(([name, value]) => [`:${name}`, value])),
+    },
+  },
+});
+
+/**
+ * Records a contribution once: answers false when its session is recorded already (nothing written). Throws
+ * `WriteConflictError` when a concurrent transaction on the month's counter got in the way (retry: `retryWrite`).
+ */
+export async function record(contribution: Contribution): Promise<boolean> {
+  const items = [
+    {
+      Put: {
+        TableName: tableName(),
+        Item: { ...keys.contribution.key(contribution.id), entity: "contribution", ...contribution },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    },
+    counter(contribution, { amount: contribution.amount, count: 1, ...(contribution.amountRefunded && { refunded: contribution.amountRefunded }) }),
+    ...(contribution.paymentIntentId
+      ? [{ Put: { TableName: tableName(), Item: { ...keys.contribution.byPaymentIntent(contribution.paymentIntentId), entity: "contribution-payment", sessionId: contribution.id } } }]
+      : []),
+    ...(contribution.subscriberId
+      ? [{ Put: { TableName: tableName(), Item: { ...keys.contribution.ref(contribution.subscriberId, contribution.id), entity: "contribution-ref", sessionId: contribution.id } } }]
+      : []),
+  ];
+  try {
+    await db().send(new TransactWriteCommand({ TransactItems: items }));
+    return true;
+  } catch (error) {
+    if (cancellationCodes(error)[0] === "ConditionalCheckFailed") return false;
+    if (isRace(error)) throw new WriteConflictError(`contribution ${contribution.id}`);
+    throw error;
+  }
+}
+
+/**
+ * Writes a marked contribution (refunded amount, dispute) only if nobody wrote since `previous` was read, moving
+ * its month's `refunded` by the difference in the same transaction. Throws `WriteConflictError` otherwise.
+ */
+export async function mark(next: Contribution, previous: Contribution): Promise<void> {
+  const delta = next.amountRefunded - previous.amountRefunded;
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName(),
+              Item: { ...keys.contribution.key(next.id), entity: "contribution", ...next },
+              ConditionExpression: "version = :version",
+              ExpressionAttributeValues: { ":version": previous.version },
+            },
+          },
+          ...(delta !== 0 ? [counter(next, { refunded: delta })] : []),
+        ],
+      }),
+    );
+  } catch (error) {
+    if (isRace(error)) throw new WriteConflictError(`contribution ${next.id}`);
+    throw error;
+  }
+}
+
+/** Erasure: the contribution stays as an anonymous amount, its address and subscriber gone. */
+export async function anonymize(sessionId: string, at: string): Promise<void> {
+  await db().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: keys.contribution.key(sessionId),
+      UpdateExpression: "SET anonymous = :true, updatedAt = :at, version = version + :one REMOVE email, subscriberId",
+      ConditionExpression: "attribute_exists(pk)",
+      ExpressionAttributeValues: { ":true": true, ":at": at, ":one": 1 },
+    }),
+  ).catch((error) => {
+    if ((error as { name?: string }).name !== "ConditionalCheckFailedException") throw error;
+  });
+}

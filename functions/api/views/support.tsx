@@ -1,0 +1,105 @@
+/**
+ * Support on the pages: `/support` (a one-time contribution: a preset amount or one of the reader's choosing,
+ * optionally towards an open topic, covering Stripe's fee, signing up) and `/support/thanks`, where Checkout returns.
+ * Plain forms: no JavaScript, no inline style.
+ */
+import type { Fee } from "../../../core/config";
+import { inWords } from "../../../core/contributions";
+import { Layout } from "./layout";
+
+export interface SupportPageProps {
+  amounts: readonly number[];
+  min: number;
+  max: number;
+  currency: string;
+  fee?: Fee;
+  topics: ReadonlyArray<{ id: string; title: string }>;
+  selectedTopic?: string;
+  /** Signed in: contributing as them (no address asked). */
+  email?: string;
+}
+
+const feeInWords = (fee: Fee, currency: string) =>
+  [fee.percent > 0 ? `${fee.percent}%` : "", fee.fixed > 0 ? inWords(fee.fixed, currency) : ""].filter(Boolean).join(" + ");
+
+export function SupportPage(props: SupportPageProps) {
+  const { currency } = props;
+  return (
+    <Layout title="Support our reporting">
+      <h1>Support our reporting</h1>
+      <p>A one-time contribution pays for reporting from Ukraine that stays free for everyone to read.</p>
+      <form method="post" action="/support">
+        <fieldset>
+          <legend>Your contribution ({currency.toUpperCase()})</legend>
+          {props.amounts.map((amount, i) => (
+            <div class="check">
+              <input type="radio" id={`amount-${amount}`} name="amount" value={String(amount)} checked={i === 0} required />{" "}
+              <label for={`amount-${amount}`}>{inWords(amount, currency)}</label>
+            </div>
+          ))}
+          <div class="check">
+            <input type="radio" id="amount-custom" name="amount" value="custom" /> <label for="amount-custom">Another amount</label>
+          </div>
+          <label for="custom">
+            Another amount, from {inWords(props.min, currency)} to {inWords(props.max, currency)}
+          </label>
+          <input type="text" id="custom" name="custom" inputmode="decimal" maxlength={12} autocomplete="off" pattern="[0-9]+([.,][0-9]{1,2})?" />
+        </fieldset>
+        {props.topics.length > 0 && (
+          <>
+            <label for="topic">Towards a story (optional)</label>
+            <select id="topic" name="topic">
+              <option value="">Wherever it's needed most</option>
+              {props.topics.map((topic) => (
+                <option value={topic.id} selected={topic.id === props.selectedTopic}>
+                  {topic.title}
+                </option>
+              ))}
+            </select>
+          </>
+        )}
+        {props.email ? (
+          <p>
+            Contributing as <strong>{props.email}</strong>.
+          </p>
+        ) : (
+          <>
+            <label for="email">Your email address (optional: for our thank-you)</label>
+            <input type="email" id="email" name="email" maxlength={254} autocomplete="email" />
+          </>
+        )}
+        {props.fee && (
+          <div class="check">
+            <input type="checkbox" id="coverFee" name="coverFee" value="on" />{" "}
+            <label for="coverFee">Add the card fee ({feeInWords(props.fee, currency)}) so we receive the whole amount</label>
+          </div>
+        )}
+        {!props.email && (
+          <div class="check">
+            <input type="checkbox" id="subscribe" name="subscribe" value="on" />{" "}
+            <label for="subscribe">Also send me the newsletter (we'll email you a link to confirm)</label>
+          </div>
+        )}
+        <p>
+          <button type="submit">Continue to payment</button>
+        </p>
+        <p class="note">
+          Payment is handled by Stripe. Prefer to support us every month? <a href="/join">Become a patron</a>.
+        </p>
+      </form>
+    </Layout>
+  );
+}
+
+/** Where Checkout returns after a contribution. */
+export function SupportThanksPage() {
+  return (
+    <Layout title="Thank you">
+      <h1>Thank you</h1>
+      <p>Your contribution is on its way to us. If you gave your email address, our thank-you will follow shortly.</p>
+      <p>
+        <a href="/">Back to the front page</a>
+      </p>
+    </Layout>
+  );
+}

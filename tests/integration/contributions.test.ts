@@ -1,0 +1,264 @@
+/**
+ * Contributions against the local stack and the fake Stripe: the checkout as Stripe is asked for it (payment mode,
+ * the amount and the covered fee as lines, the metadata), bad input refused before Stripe is called or anything is
+ * written; the completed session recorded once and thanked once however its events arrive (twice, with
+ * async_payment_succeeded, concurrently); a subscription-mode session still a membership's; refunds and disputes
+ * marking it from Stripe's charge in any order; this month's totals exact under concurrent completions.
+ */
+import { describe, expect, it } from "vitest";
+import type Stripe from "stripe";
+import * as Config from "../../core/config";
+import * as Contributions from "../../core/contributions";
+import * as Db from "../../core/db";
+import { editor } from "../helpers/editor";
+import { createTopic, saveSubscriber, signedIn } from "../helpers/factories";
+import { postForm, postJson, randomIp, request } from "../helpers/http";
+import { useLocalStack } from "../helpers/local";
+import { mailTo, uniqueEmail } from "../helpers/mail";
+import { body, deliver, stripeMember, useFakeStripe } from "../helpers/stripe";
+import { charge, checkoutSession, dispute, event, paymentIntent } from "../helpers/stripe-objects";
+import { changes, snapshot } from "../adversarial/surface";
+
+useLocalStack();
+const stripe = useFakeStripe();
+
+const THANKS = "Thank you for supporting Tidings";
+const sessionsCreated = () => stripe.fake.requests.filter((r) => r.method === "POST" && r.path === "/v1/checkout/sessions");
+
+/** A paid contribution's session as Checkout completes it, and its payment intent and charge at Stripe. */
+function paidSession(fields: { amount?: number; email?: string; metadata?: Record<string, string>; paid?: boolean } = {}) {
+  const amount = fields.amount ?? 1000;
+  const paid = charge({ customer: null, amount, currency: "eur" });
+  const pi = paymentIntent({ id: paid.payment_intent as string, customer: null, amount, currency: "eur", latestCharge: paid.id });
+  stripe.fake.charges.set(paid.id, paid);
+  stripe.fake.paymentIntents.set(pi.id, pi);
+  const session = checkoutSession({ customer: null, subscription: null, mode: "payment", email: fields.email ?? uniqueEmail("giver"), metadata: { kind: "contribution", ...fields.metadata } });
+  Object.assign(session, { amount_total: amount, amount_subtotal: amount, currency: "eur", payment_intent: pi.id, payment_status: fields.paid === false ? "unpaid" : "paid" });
+  return { session, charge: paid, paymentIntent: pi, email: session.customer_details!.email! };
+}
+
+async function processed(evt: Stripe.Event) {
+  const response = await deliver(evt);
+  expect(response.status, await response.clone().text()).toBe(200);
+  return (await body(response)).outcome as string;
+}
+
+const thanks = async (email: string) => (await mailTo(email)).filter((m) => m.subject === THANKS);
+
+describe("checkout", () => {
+  it("asks Stripe for a payment-mode donation with the amount, the fee as its own line and the metadata", async () => {
+    const topic = await createTopic({ title: "Kherson's water" });
+    const email = uniqueEmail("checkout");
+    const response = await postJson("/api/contributions/checkout", { amount: 1000, currency: "EUR", topic: topic.id, email, coverFee: true }, randomIp());
+    expect(response.status).toBe(200);
+    const { url } = await body(response);
+    const created = stripe.fake.checkoutSessions.at(-1)!;
+    expect(url).toBe(created.session.url);
+    const params = created.params;
+    expect(params).toMatchObject({
+      mode: "payment",
+      submit_type: "donate",
+      customer_email: email,
+      metadata: { kind: "contribution", topicId: topic.id, feeCovered: "41" },
+      payment_intent_data: { metadata: { kind: "contribution", topicId: topic.id, feeCovered: "41" } },
+      success_url: "http://localhost:3000/support/thanks".replace("http://localhost:3000", Config.get().PUBLIC_URL),
+      cancel_url: `${Config.get().PUBLIC_URL}/support`,
+    });
+    // 1.5% + 25: (1000 + 25) / 0.985 = 1040.6… → 1041, so the fee line is 41 and Stripe's fee (15.6 + 25) leaves 1000.
+    const lines = Object.values(params.line_items as Record<string, any>);
+    expect(lines.map((l) => [l.price_data.currency, Number(l.price_data.unit_amount), l.price_data.product_data.name])).toEqual([
+      ["eur", 1000, `Contribution to Tidings: Kherson's water`],
+      ["eur", 41, "Covering the card fee"],
+    ]);
+  });
+
+  it("without the fee: one line; a signed-in reader's is theirs; the form route answers 303 to Checkout", async () => {
+    const reader = await signedIn({ email: uniqueEmail("signed") });
+    const response = await reader.post("/api/contributions/checkout", { amount: 2500 });
+    expect(response.status).toBe(200);
+    const params = stripe.fake.checkoutSessions.at(-1)!.params;
+    expect(Object.values(params.line_items as object)).toHaveLength(1);
+    expect(params).toMatchObject({ customer_email: reader.email, metadata: { kind: "contribution", subscriberId: reader.id } });
+    expect(params.metadata.feeCovered).toBeUndefined();
+
+    const page = await postForm("/support", { amount: "custom", custom: "12,50", email: uniqueEmail("form") }, randomIp());
+    expect(page.status).toBe(303);
+    expect(page.headers.get("location")).toBe(stripe.fake.checkoutSessions.at(-1)!.session.url);
+    expect(Number(Object.values(stripe.fake.checkoutSessions.at(-1)!.params.line_items as Record<string, any>)[0].price_data.unit_amount)).toBe(1250);
+  });
+
+  it("refuses an amount out of bounds, another currency, a topic not open and sign-up without an address: 400, no Stripe call, no write", async () => {
+    const closed = await createTopic({ status: "closed" });
+    const before = await snapshot();
+    const calls = sessionsCreated().length;
+    const bad = [
+      { amount: 99 },
+      { amount: 100_001 },
+      { amount: 0 },
+      { amount: -500 },
+      { amount: 10.5 },
+      { amount: 1000, currency: "usd" },
+      { amount: 1000, topic: closed.id },
+      { amount: 1000, topic: "no-such-topic" },
+      { amount: 1000, subscribe: true },
+    ];
+    for (const input of bad) {
+      const response = await postJson("/api/contributions/checkout", input, randomIp());
+      expect(response.status, JSON.stringify(input)).toBe(400);
+      expect((await body(response)).error.message, JSON.stringify(input)).toBeTruthy();
+    }
+    const form = await postForm("/support", { amount: "custom", custom: "2000" }, randomIp());
+    expect(form.status).toBe(400);
+    expect(sessionsCreated().length).toBe(calls);
+    expect(changes(before, await snapshot())).toEqual([]);
+    // The bounds themselves are allowed.
+    expect((await postJson("/api/contributions/checkout", { amount: 100 }, randomIp())).status).toBe(200);
+    expect((await postJson("/api/contributions/checkout", { amount: 100_000 }, randomIp())).status).toBe(200);
+  });
+
+  it("signs the contributor up through double opt-in when asked", async () => {
+    const email = uniqueEmail("subscribe");
+    expect((await postJson("/api/contributions/checkout", { amount: 500, email, subscribe: true }, randomIp())).status).toBe(200);
+    expect(await Db.Subscribers.getByEmail(email)).toMatchObject({ status: "pending" });
+    expect((await mailTo(email)).length).toBe(1); // the confirmation
+  });
+
+  it("shares the membership checkouts' per-network limit", async () => {
+    const ip = randomIp();
+    for (let i = 0; i < 20; i++) expect((await postJson("/api/contributions/checkout", { amount: 500 }, ip)).status).toBe(200);
+    const calls = sessionsCreated().length;
+    const refused = await postJson("/api/contributions/checkout", { amount: 500 }, ip);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("retry-after")).toBeTruthy();
+    expect(sessionsCreated().length).toBe(calls);
+  });
+
+  it("shows the support page: presets, another amount, the options, the open topic preselected", async () => {
+    const topic = await createTopic({ title: "Rebuilding Irpin" });
+    const page = await request(`/support?topic=${topic.id}`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    for (const amount of ["€5", "€10", "€25"]) expect(html).toContain(amount);
+    expect(html).toContain('name="custom"');
+    expect(html).toContain('name="coverFee"');
+    expect(html).toContain('name="subscribe"');
+    expect(html).toMatch(new RegExp(`<option value="${topic.id}" selected`));
+    expect(html).not.toContain("<script");
+  });
+});
+
+describe("recording", () => {
+  it("records a completed session once and thanks once, whether delivered twice or also as async_payment_succeeded", async () => {
+    const topic = await createTopic({ title: "Demining the fields" });
+    const s = paidSession({ amount: 1041, metadata: { topicId: topic.id, feeCovered: "41" } });
+    const completed = event("checkout.session.completed", s.session);
+    expect(await processed(completed)).toBe("processed");
+    expect(await processed(completed)).toBe("duplicate");
+    expect(await processed(event("checkout.session.async_payment_succeeded", s.session))).toBe("processed");
+    expect(await processed(event("checkout.session.completed", s.session))).toBe("processed"); // another event id
+
+    expect(await Db.Contributions.get(s.session.id)).toMatchObject({
+      id: s.session.id,
+      amount: 1041,
+      currency: "eur",
+      feeCovered: 41,
+      topicId: topic.id,
+      email: s.email,
+      paymentIntentId: s.paymentIntent.id,
+      amountRefunded: 0,
+      version: 1,
+    });
+    const mail = await thanks(s.email);
+    expect(mail).toHaveLength(1);
+    expect(mail[0]!.body.text).toContain("€10.41");
+    expect(mail[0]!.body.text).toContain("Demining the fields");
+    expect(mail[0]!.body.text).not.toMatch(/token=/);
+  });
+
+  it("records once under concurrent deliveries", async () => {
+    const s = paidSession();
+    const events = [
+      ...Array.from({ length: 4 }, () => event("checkout.session.completed", s.session)),
+      ...Array.from({ length: 2 }, () => event("checkout.session.async_payment_succeeded", s.session)),
+    ];
+    const answers = await Promise.all(events.map((e) => deliver(e)));
+    // A delivery meeting the thank-you claim of another still sending answers 200 too; none fails.
+    expect(answers.map((a) => a.status)).toEqual(events.map(() => 200));
+    expect(await Db.Contributions.get(s.session.id)).toMatchObject({ amount: 1000, version: 1 });
+    expect(await thanks(s.email)).toHaveLength(1);
+  });
+
+  it("waits for an unpaid session's payment; ties a subscriber's contribution to them", async () => {
+    const subscriber = await saveSubscriber({ email: uniqueEmail("known") });
+    const s = paidSession({ email: subscriber.email, paid: false });
+    expect(await processed(event("checkout.session.completed", s.session))).toBe("processed");
+    expect(await Db.Contributions.get(s.session.id)).toBeUndefined();
+    expect(await thanks(s.email)).toHaveLength(0);
+    await processed(event("checkout.session.async_payment_succeeded", { ...s.session, payment_status: "paid" }));
+    expect(await Db.Contributions.get(s.session.id)).toMatchObject({ subscriberId: subscriber.id });
+    expect(await Contributions.bySubscriber(subscriber.id)).toHaveLength(1);
+  });
+
+  it("a subscription-mode session still goes to memberships; another payment-mode session is ignored", async () => {
+    const email = uniqueEmail("member");
+    const { customer: cus, subscription: sub } = stripeMember(stripe.fake, { email, subscription: { status: "active", priceId: "price_coffee" } });
+    const membership = checkoutSession({ customer: cus.id, subscription: sub.id, mode: "subscription", email, metadata: { kind: "contribution" } });
+    expect(await processed(event("checkout.session.completed", membership))).toBe("processed");
+    const subscriber = (await Db.Subscribers.getByEmail(email))!;
+    expect(await Db.Patrons.get(subscriber.id)).toMatchObject({ status: "active" });
+    expect(await Db.Contributions.get(membership.id)).toBeUndefined();
+
+    const other = checkoutSession({ customer: null, subscription: null, mode: "payment", email: uniqueEmail("shop") });
+    expect(await processed(event("checkout.session.completed", other))).toBe("processed");
+    expect(await Db.Contributions.get(other.id)).toBeUndefined();
+  });
+});
+
+describe("refunds and disputes", () => {
+  const setCharge = (c: Stripe.Charge) => stripe.fake.charges.set(c.id, structuredClone(c));
+  const setDispute = (d: Stripe.Dispute) => stripe.fake.disputes.set(d.id, structuredClone(d));
+
+  it("marks the contribution from Stripe's charge, whatever order and repetition the events come in", async () => {
+    const s = paidSession({ amount: 2000 });
+    await processed(event("checkout.session.completed", s.session));
+    const opened = dispute({ charge: s.charge, status: "needs_response" });
+    setCharge({ ...s.charge, amount_refunded: 500 });
+    setDispute({ ...opened, status: "lost" });
+    // The last news first, then the older events, each twice: every one reads Stripe as it is now.
+    for (const evt of [
+      event("charge.dispute.closed", { ...opened, status: "lost" }),
+      event("charge.refunded", s.charge),
+      event("charge.dispute.created", opened),
+    ]) {
+      await processed(evt);
+      await processed(evt);
+    }
+    const marked = await Db.Contributions.get(s.session.id);
+    expect(marked).toMatchObject({ amountRefunded: 500, dispute: { id: opened.id, status: "lost", amount: 2000 } });
+    expect(marked!.version).toBe(2);
+    expect((await Contributions.contributionStats()).thisMonth.eur!.refunded).toBeGreaterThanOrEqual(500);
+  });
+
+  it("a refund whose events come before the checkout's is found when the contribution is recorded", async () => {
+    const s = paidSession({ amount: 700 });
+    setCharge({ ...s.charge, amount_refunded: 700, refunded: true });
+    await processed(event("charge.refunded", s.charge));
+    await processed(event("checkout.session.completed", s.session));
+    expect(await Db.Contributions.get(s.session.id)).toMatchObject({ amount: 700, amountRefunded: 700 });
+  });
+});
+
+describe("stats", () => {
+  it("counts this month's contributions exactly under concurrent completions, apart from memberships", async () => {
+    const before = (await Contributions.contributionStats()).thisMonth.eur ?? { amount: 0, count: 0, refunded: 0 };
+    const sessions = Array.from({ length: 12 }, (_, i) => paidSession({ amount: 100 + i }));
+    await Promise.all(sessions.map((s) => deliver(event("checkout.session.completed", s.session))));
+    await Promise.all(sessions.slice(0, 4).map((s) => deliver(event("checkout.session.completed", s.session)))); // again
+    const response = await editor("GET", "/api/stats");
+    expect(response.status).toBe(200);
+    const stats = await body(response);
+    const sum = sessions.reduce((total, s) => total + (s.session.amount_total ?? 0), 0);
+    expect(stats.contributions.thisMonth.eur).toEqual({ amount: before.amount + sum, count: before.count + 12, refunded: before.refunded });
+    expect(stats.monthlyRecurringRevenue).toBeDefined();
+  });
+});
