@@ -15,30 +15,38 @@ export const trialDays = (params: Record<string, any>): number => Number(params.
 
 export type Events = Array<[type: string, object: object, previous?: object]>;
 
-/** What a session's first line item buys: a known price by id, or the `price_data` given inline. */
-export function lineItem(state: StandInState, params: Record<string, any>): StandInPrice & { quantity: number } {
-  const item = (params.line_items ?? [])[0] ?? {};
-  const quantity = Number(item.quantity ?? 1);
-  if (item.price) {
-    const known = state.prices.find((price) => price.id === item.price);
-    return { ...(known ?? { id: item.price, name: item.price, amount: 0, currency: "eur" }), quantity };
-  }
-  const data = item.price_data ?? {};
-  return {
-    id: newId("price"),
-    name: data.product_data?.name ?? "Payment",
-    amount: Number(data.unit_amount ?? 0),
-    currency: data.currency ?? "eur",
-    interval: data.recurring?.interval,
-    quantity,
-  };
+export type LineItem = StandInPrice & { quantity: number };
+
+/** What a session's line items buy: each a known price by id, or the `price_data` given inline. */
+export function lineItems(state: StandInState, params: Record<string, any>): LineItem[] {
+  return ((params.line_items ?? []) as Array<Record<string, any>>).map((item) => {
+    const quantity = Number(item.quantity ?? 1);
+    if (item.price) {
+      const known = state.prices.find((price) => price.id === item.price);
+      return { ...(known ?? { id: item.price, name: item.price, amount: 0, currency: "eur" }), quantity };
+    }
+    const data = item.price_data ?? {};
+    return {
+      id: newId("price"),
+      name: data.product_data?.name ?? "Payment",
+      amount: Number(data.unit_amount ?? 0),
+      currency: data.currency ?? "eur",
+      interval: data.recurring?.interval,
+      quantity,
+    };
+  });
 }
+
+/** What the line items come to (in the first's currency: a session has one). */
+export const totalOf = (items: readonly LineItem[]) => items.reduce((sum, item) => sum + item.amount * item.quantity, 0);
 
 /** Completes an open Checkout session as a paid one; the events to send, in Stripe's order. */
 export function completeCheckout(state: StandInState, entry: { params: Record<string, any>; session: Stripe.Checkout.Session }): Events {
   const { params, session } = entry;
-  const bought = lineItem(state, params);
-  const amount = bought.amount * bought.quantity;
+  const items = lineItems(state, params);
+  // A membership's subscription is of its one price; a payment may add lines (a fee covered) to its total.
+  const bought = items[0] ?? { id: newId("price"), name: "Payment", amount: 0, currency: "eur", quantity: 1 };
+  const amount = totalOf(items);
   const events: Events = [];
   const email = (params.customer_email as string | undefined) ?? null;
 

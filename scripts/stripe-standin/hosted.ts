@@ -5,7 +5,7 @@
  * Pay to the session's success URL, Cancel to its cancel URL, a portal change back to the portal.
  */
 import type { ServerResponse } from "node:http";
-import { cancelAtPeriodEnd, completeCheckout, endNow, lineItem, switchPrice, trialDays, type Events } from "./actions";
+import { cancelAtPeriodEnd, completeCheckout, endNow, lineItems, switchPrice, trialDays, type Events } from "./actions";
 import { checkoutPage, notFoundPage, PAGE_POLICY, portalPage } from "./pages";
 import type { StandInState } from "./state";
 import { sendEvents, type Endpoint } from "./webhooks";
@@ -25,7 +25,7 @@ export async function answerPage(
     const [, method, id, action] = match;
     const entry = state.checkoutSessions.find((s) => s.session.id === id);
     if (!entry || (method === "GET") !== !action) return html(res, 404, notFoundPage());
-    if (method === "GET") return html(res, 200, checkoutPage(entry.session, lineItem(state, entry.params), trialDays(entry.params)));
+    if (method === "GET") return html(res, 200, checkoutPage(entry.session, lineItems(state, entry.params), trialDays(entry.params)));
     if (action === "cancel" || entry.session.status !== "open") return redirect(res, entry.session.cancel_url!);
     await send(completeCheckout(state, entry));
     return redirect(res, entry.session.success_url!.replaceAll("{CHECKOUT_SESSION_ID}", entry.session.id));

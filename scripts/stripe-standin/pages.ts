@@ -3,6 +3,7 @@
  * form, and each page says plainly that it is a local stand-in and that no money moves.
  */
 import type Stripe from "stripe";
+import { totalOf, type LineItem } from "./actions";
 import type { StandInPrice } from "./state";
 
 const escape = (text: unknown) =>
@@ -46,19 +47,24 @@ const button = (action: string, label: string, fields: Record<string, string> = 
     .join("")}<button type="submit"${primary ? ' class="primary"' : ""}>${escape(label)}</button></form>`;
 
 /** A Checkout session: what is bought, by whom, and Pay or Cancel. */
-export function checkoutPage(session: Stripe.Checkout.Session, bought: StandInPrice & { quantity: number }, trialDays = 0): string {
-  const total = money(bought.amount * bought.quantity, bought.currency);
-  const email = session.customer_email ?? session.customer_details?.email ?? "";
+export function checkoutPage(session: Stripe.Checkout.Session, items: readonly LineItem[], trialDays = 0): string {
   if (session.status !== "open") {
     return layout("Checkout", `<h1>This checkout is ${escape(session.status)}</h1><p>It can't be paid again.</p>`);
   }
+  const first: Pick<LineItem, "currency" | "interval"> = items[0] ?? { currency: "eur" };
+  const total = money(totalOf(items), first.currency);
+  const email = session.customer_email ?? session.customer_details?.email ?? "";
+  const lines = items.map(
+    (item) =>
+      `<dt>What</dt><dd>${escape(item.name)}${item.quantity > 1 ? ` × ${item.quantity}` : ""}: ` +
+      `${escape(money(item.amount, item.currency))}${escape(per(item))} (${escape(item.id)})</dd>`,
+  );
   return layout(
     "Checkout",
-    `<h1>Pay ${escape(total)}${escape(per(bought))}</h1>
+    `<h1>Pay ${escape(total)}${escape(per(first))}</h1>
 <section aria-label="What you are buying">
 <dl>
-<dt>What</dt><dd>${escape(bought.name)}${bought.quantity > 1 ? ` × ${bought.quantity}` : ""}</dd>
-<dt>Price</dt><dd>${escape(money(bought.amount, bought.currency))}${escape(per(bought))} (${escape(bought.id)})</dd>
+${lines.join("\n")}
 <dt>Mode</dt><dd>${session.mode === "subscription" ? "subscription (renews until cancelled)" : escape(session.mode)}</dd>
 ${trialDays ? `<dt>Trial</dt><dd>The first ${trialDays} days are free: nothing is charged today.</dd>` : ""}
 ${email ? `<dt>Email</dt><dd>${escape(email)}</dd>` : ""}

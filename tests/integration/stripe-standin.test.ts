@@ -187,21 +187,26 @@ describe("the local Stripe stand-in", () => {
     expect(standIn.checkoutSessions.at(-1)!.session.status).toBe("open");
   });
 
-  it("completes a payment-mode session with a payment intent and a charge, its metadata intact (the app ignores it)", async () => {
+  it("completes a payment-mode session with a payment intent and a charge, its metadata intact (no membership: the app answers 200)", async () => {
     const email = uniqueEmail("standin-payment");
     const stripe = await StripeApi.stripe();
     const session = await stripe.checkout.sessions.create({
       mode: "payment",
-      line_items: [{ price_data: { currency: "eur", unit_amount: 2500, product_data: { name: "A contribution" } }, quantity: 1 }],
+      submit_type: "donate",
+      line_items: [
+        { price_data: { currency: "eur", unit_amount: 2500, product_data: { name: "A contribution" } }, quantity: 1 },
+        { price_data: { currency: "eur", unit_amount: 110, product_data: { name: "Covering the card fee" } }, quantity: 1 },
+      ],
       customer_email: email,
+      payment_intent_data: { metadata: { standInTest: "payment" } },
       client_reference_id: "sub_someone",
-      metadata: { kind: "contribution" },
+      metadata: { standInTest: "payment" },
       success_url: `${process.env.PUBLIC_URL}/thanks?session={CHECKOUT_SESSION_ID}`,
       cancel_url: `${process.env.PUBLIC_URL}/support`,
     });
     const page = await (await fetch(session.url!)).text();
     expect(page).toContain("A contribution");
-    expect(page).toContain("Pay €25.00</h1>");
+    expect(page).toContain("Pay €26.10</h1>");
 
     const from = standIn.deliveries.length;
     expect(await press(session.url!, "pay")).toBe(`${process.env.PUBLIC_URL}/thanks?session=${session.id}`);
@@ -214,15 +219,20 @@ describe("the local Stripe stand-in", () => {
       status: "complete",
       payment_status: "paid",
       client_reference_id: "sub_someone",
-      metadata: { kind: "contribution" },
-      amount_total: 2500,
+      metadata: { standInTest: "payment" },
+      amount_total: 2610,
       currency: "eur",
       customer: null,
       customer_details: { email },
       subscription: null,
     });
-    expect(charged).toMatchObject({ type: "charge.succeeded", data: { object: { amount: 2500, payment_intent: paid.payment_intent, paid: true } } });
-    expect(await stripe.paymentIntents.retrieve(paid.payment_intent)).toMatchObject({ status: "succeeded", amount: 2500, latest_charge: (charged!.data.object as any).id });
+    expect(charged).toMatchObject({ type: "charge.succeeded", data: { object: { amount: 2610, payment_intent: paid.payment_intent, paid: true } } });
+    expect(await stripe.paymentIntents.retrieve(paid.payment_intent)).toMatchObject({
+      status: "succeeded",
+      amount: 2610,
+      latest_charge: (charged!.data.object as any).id,
+      metadata: { standInTest: "payment" },
+    });
     expect(await stripe.checkout.sessions.retrieve(session.id)).toMatchObject({ status: "complete", payment_intent: paid.payment_intent });
     expect(await Db.Subscribers.getByEmail(email)).toBeUndefined();
   });

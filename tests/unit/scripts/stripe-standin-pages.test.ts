@@ -21,9 +21,13 @@ function expectPlain(html: string) {
 describe("the stand-in's pages", () => {
   it("Checkout shows what is bought, its amount and mode, escaped, with Pay and Cancel", () => {
     const session = Object.assign(checkoutSession({ customer: null, subscription: null, mode: "payment" }), { status: "open", customer_email: `a${hostile}@example.com` });
-    const html = checkoutPage(session, { id: "price_x", name: `Gift ${hostile}`, amount: 2500, currency: "eur", quantity: 2 });
+    const html = checkoutPage(session, [
+      { id: "price_x", name: `Gift ${hostile}`, amount: 2500, currency: "eur", quantity: 2 },
+      { id: "price_fee", name: "Covering the card fee", amount: 110, currency: "eur", quantity: 1 },
+    ]);
     expectPlain(html);
-    expect(html).toContain("<h1>Pay €50.00</h1>");
+    expect(html).toContain("<h1>Pay €51.10</h1>");
+    expect(html).toContain("Covering the card fee: €1.10 (price_fee)");
     expect(html).toContain("Gift &quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt; × 2");
     expect(html).toContain(`action="/c/pay/${session.id}/pay"`);
     expect(html).toContain(`action="/c/pay/${session.id}/cancel"`);
@@ -31,7 +35,7 @@ describe("the stand-in's pages", () => {
   });
 
   it("Checkout of a completed session offers nothing to press", () => {
-    const html = checkoutPage(checkoutSession({ customer: "cus_1", subscription: "sub_1" }), { id: "price_x", name: "Coffee", amount: 500, currency: "eur", interval: "month", quantity: 1 });
+    const html = checkoutPage(checkoutSession({ customer: "cus_1", subscription: "sub_1" }), [{ id: "price_x", name: "Coffee", amount: 500, currency: "eur", interval: "month", quantity: 1 }]);
     expectPlain(html);
     expect(html).toContain("This checkout is complete");
     expect(html).not.toContain("<form");
