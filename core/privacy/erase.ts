@@ -10,7 +10,8 @@
  * 3. **Deliveries and votes** move to random `anon_…` ids without address, SES message id or index back to the
  *    reader: digest counts do not change. Queued ones become `suppressed` (`erased`). Votes for open topics stop
  *    counting, as a lapsed patron's do; those for closed or covered topics stay in their final scores.
- * 4. **Proposals** no editor took up go (their words may name them); those taken up forget their proposer.
+ * 4. **Contributions** stay as anonymous amounts: their address and subscriber go (the refs with the partition).
+ *    **Proposals** no editor took up go (their words may name them); those taken up forget their proposer.
  *    Patron-email claims naming the subscriber are deleted.
  * 5. **Their partition** (follows, patron, ballot, sign-in records) goes; then the profile and the unique email
  *    item; then whatever is left under the partition (sessions: until here a crash leaves the reader signed in,
@@ -79,6 +80,9 @@ export async function erase(subscriberId: string, now = new Date()): Promise<Era
   const proposed = await Db.Proposals.ofPatron(subscriberId); // theirs alone, by their partition's markers
   for (const topic of proposed) await Db.Erasure.forgetProposal(topic.id, subscriberId);
   await forgetPatronEmailClaims(subscriberId, patron);
+
+  // Contributions stay as anonymous amounts (the month's totals unchanged), found by the refs their partition holds.
+  for (const contribution of await Db.Contributions.bySubscriber(subscriberId)) await Db.Contributions.anonymize(contribution.id, at);
 
   const items = await Db.Erasure.partition(subscriberId);
   const profile = items.find((item) => item.entity === "subscriber");

@@ -1,7 +1,7 @@
 /**
  * "Download your data" (`product.md` → Subscribers → Privacy): everything held about a subscriber, as JSON they can
  * read: the profile with its consent record, membership (Stripe ids included), their Stripe charges (refunds and
- * disputes), deliveries, votes, topics they proposed, their sign-in records and sessions (times only: a
+ * disputes), their contributions (one-time support), deliveries, votes, topics they proposed, their sign-in records and sessions (times only: a
  * session's id is a credential), and a change of address waiting for its confirmation.
  */
 import * as Db from "../db";
@@ -15,6 +15,8 @@ export interface PersonalData {
   consent: { subscription: unknown; pendingSignUp: unknown; earlierSignUps: unknown[] };
   patron: Record<string, unknown> | null;
   charges: Array<Record<string, unknown>>;
+  /** One-time contributions tied to them (by the checkout's session, or their address at the time). */
+  contributions: Array<Record<string, unknown>>;
   deliveries: Array<Omit<Delivery, "claimId" | "leaseUntil">>;
   votes: Array<{ topicId: string; topicTitle?: string; tierId: string; weight: number; counted: boolean; createdAt: string }>;
   proposedTopics: Array<{ id: string; title: string; status: string; createdAt: string }>;
@@ -31,11 +33,12 @@ const withoutKeys = ({ pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, entity, version, 
 export async function exportData(subscriberId: string, now = new Date()): Promise<PersonalData> {
   const subscriber = await Db.Subscribers.get(subscriberId);
   if (!subscriber) throw new VisibleError("not_found", "not_found", "We hold nothing about you.");
-  const [items, deliveries, votes, proposed] = await Promise.all([
+  const [items, deliveries, votes, proposed, contributions] = await Promise.all([
     Db.Erasure.partition(subscriberId),
     Db.Erasure.deliveriesOf(subscriberId),
     Db.Erasure.votesOf(subscriberId),
     Db.Proposals.ofPatron(subscriberId),
+    Db.Contributions.bySubscriber(subscriberId),
   ]);
   const of = (entity: string) => items.filter((item) => item.entity === entity);
   const patron = of("patron")[0];
@@ -53,6 +56,7 @@ export async function exportData(subscriberId: string, now = new Date()): Promis
     charges: of("charge")
       .map((item) => withoutKeys(item))
       .sort((a, b) => String(a.chargedAt).localeCompare(String(b.chargedAt))),
+    contributions: contributions.map(({ version, month, ...contribution }) => contribution),
     deliveries: deliveries
       .map(({ claimId, leaseUntil, ...delivery }) => delivery)
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt)),

@@ -10,6 +10,7 @@ import type Stripe from "stripe";
 import * as Config from "../../core/config";
 import * as Contributions from "../../core/contributions";
 import * as Db from "../../core/db";
+import * as Privacy from "../../core/privacy";
 import { editor } from "../helpers/editor";
 import { createTopic, saveSubscriber, signedIn } from "../helpers/factories";
 import { postForm, postJson, randomIp, request } from "../helpers/http";
@@ -260,5 +261,40 @@ describe("stats", () => {
     const sum = sessions.reduce((total, s) => total + (s.session.amount_total ?? 0), 0);
     expect(stats.contributions.thisMonth.eur).toEqual({ amount: before.amount + sum, count: before.count + 12, refunded: before.refunded });
     expect(stats.monthlyRecurringRevenue).toBeDefined();
+  });
+});
+
+describe("the reader's data", () => {
+  it("lists a subscriber's contributions in their export and on their account page; erasure leaves anonymous amounts", async () => {
+    const reader = await signedIn({ email: uniqueEmail("data") });
+    const topic = await createTopic({ title: "Power in Kharkiv" });
+    const first = paidSession({ amount: 1500, email: reader.email, metadata: { subscriberId: reader.id, topicId: topic.id } });
+    const second = paidSession({ amount: 500, email: reader.email });
+    await processed(event("checkout.session.completed", first.session));
+    await processed(event("checkout.session.completed", second.session));
+    const stranger = paidSession({ amount: 900 });
+    await processed(event("checkout.session.completed", stranger.session));
+
+    const data = await Privacy.exportData(reader.id);
+    expect(data.contributions.map((c) => c.id).sort()).toEqual([first.session.id, second.session.id].sort());
+    expect(data.contributions.find((c) => c.id === first.session.id)).toMatchObject({ amount: 1500, currency: "eur", topicId: topic.id, email: reader.email });
+
+    const page = await (await reader.call("GET", "/account")).text();
+    expect(page).toContain("Your contributions");
+    expect(page).toContain("€15");
+    expect(page).toContain("Power in Kharkiv");
+    expect(page).not.toContain("€9");
+
+    const totals = (await Contributions.contributionStats()).thisMonth.eur!;
+    await Privacy.erase(reader.id);
+    for (const s of [first, second]) {
+      const kept = (await Db.Contributions.get(s.session.id))!;
+      expect(kept).toMatchObject({ amount: s.session.amount_total, anonymous: true });
+      expect(kept.email).toBeUndefined();
+      expect(kept.subscriberId).toBeUndefined();
+      expect(JSON.stringify(kept)).not.toContain(reader.email);
+    }
+    expect(await Db.Contributions.get(stranger.session.id)).toMatchObject({ email: stranger.email });
+    expect((await Contributions.contributionStats()).thisMonth.eur).toEqual(totals);
   });
 });

@@ -1,12 +1,13 @@
 /** The signed-in reader's pages, and the confirm link of a change of address (the address they sign in with). */
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import * as Config from "../../../core/config";
+import * as Contributions from "../../../core/contributions";
 import * as Patrons from "../../../core/patrons";
 import * as Subscribers from "../../../core/subscribers";
 import * as Topics from "../../../core/topics";
 import * as Votes from "../../../core/votes";
 import { form, htmlPage, tokenQuery } from "../openapi";
-import { AccountPage, EmailChangePage, EmailChangedPage, EmailChangeTakenPage, VotesSection } from "../views/account";
+import { AccountPage, ContributionsSection, EmailChangePage, EmailChangedPage, EmailChangeTakenPage, VotesSection } from "../views/account";
 import { MembershipSection } from "../views/membership";
 import { PrivacySection } from "../views/privacy";
 import { clearSessionCookie, requireSession } from "../session";
@@ -20,17 +21,19 @@ accountRoutes.openapi(
     summary: "The signed-in reader's account page",
     middleware: [requireSession] as const,
     responses: {
-      200: htmlPage("Who is signed in: subscription and preferences, membership (tier, renewal, Manage billing), votes, your data (download, erase); sign out"),
+      200: htmlPage("Who is signed in: subscription and preferences, membership (tier, renewal, Manage billing), votes, contributions, your data (download, erase); sign out"),
       303: { description: "Not signed in; to the sign-in page", headers: z.object({ location: z.string() }) },
     },
   }),
   async (c) => {
     const { subscriber } = c.var;
-    const [patron, votes, topicTitles] = await Promise.all([
+    const [patron, votes, topicTitles, contributions] = await Promise.all([
       Patrons.get(subscriber.id),
       Votes.votesOf(subscriber.id),
       Topics.titlesOf(subscriber.topics), // the topics they follow, by id: never every topic
+      Contributions.bySubscriber(subscriber.id),
     ]);
+    const contributionTopics = await Topics.titlesOf([...new Set(contributions.flatMap((c) => (c.topicId ? [c.topicId] : [])))]);
     const membership = <MembershipSection patron={patron} tiers={Config.get().TIERS} />;
     // Patrons see their votes (none yet, too); a reader who never was one has no votes to show.
     const votesSection = (patron || votes.length > 0) && <VotesSection votes={votes} />;
@@ -41,6 +44,7 @@ accountRoutes.openapi(
         topicTitles={topicTitles}
         membership={membership}
         votes={votesSection}
+        contributions={contributions.length > 0 && <ContributionsSection contributions={contributions} topicTitles={contributionTopics} />}
         privacy={<PrivacySection patron={patron?.status === "active" || patron?.status === "grace"} />}
       />
     );

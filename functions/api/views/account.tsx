@@ -1,9 +1,10 @@
 /**
  * The signed-in reader's page: their subscription and preferences, their membership (tier, renewal, Manage
- * billing), their votes, and a way out. Sections other than the subscription are passed in as children-like
+ * billing), their votes, their contributions, and a way out. Sections other than the subscription are passed in as children-like
  * props, so each stays with its own route code.
  */
 import type { Child } from "hono/jsx";
+import { inWords, type Contribution } from "../../../core/contributions";
 import type { Subscriber } from "../../../core/subscribers";
 import type { PatronVote } from "../../../core/votes";
 import { Layout, MessagePage } from "./layout";
@@ -83,12 +84,37 @@ export function VotesSection(props: { votes: PatronVote[] }) {
   );
 }
 
+/** "Your contributions": the one-time contributions tied to the reader, newest first, with any refund or dispute. */
+export function ContributionsSection(props: { contributions: readonly Contribution[]; topicTitles: Record<string, string> }) {
+  const day = (iso: string) => new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: "UTC" }).format(new Date(iso));
+  return (
+    <section aria-labelledby="your-contributions">
+      <h2 id="your-contributions">Your contributions</h2>
+      <ul>
+        {[...props.contributions].reverse().map((contribution) => (
+          <li>
+            {inWords(contribution.amount, contribution.currency)} on {day(contribution.createdAt)}
+            {contribution.topicId && props.topicTitles[contribution.topicId] ? `, towards “${props.topicTitles[contribution.topicId]}”` : ""}
+            {contribution.amountRefunded > 0 &&
+              (contribution.amountRefunded >= contribution.amount ? " (refunded)" : ` (${inWords(contribution.amountRefunded, contribution.currency)} refunded)`)}
+            {contribution.dispute && ` (disputed: ${contribution.dispute.status.replaceAll("_", " ")})`}
+          </li>
+        ))}
+      </ul>
+      <p>
+        Thank you. <a href="/support">Give again</a>
+      </p>
+    </section>
+  );
+}
+
 export function AccountPage(props: {
   subscriber: Subscriber;
   manageUrl: string;
   topicTitles: Record<string, string>;
   membership?: Child;
   votes?: Child;
+  contributions?: Child;
   privacy?: Child;
 }) {
   const { subscriber } = props;
@@ -101,6 +127,7 @@ export function AccountPage(props: {
       <SubscriptionSection subscriber={subscriber} manageUrl={props.manageUrl} topicTitles={props.topicTitles} />
       {props.membership}
       {props.votes}
+      {props.contributions}
       {props.privacy}
       <form method="post" action="/logout">
         <p>
