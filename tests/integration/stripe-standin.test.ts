@@ -4,8 +4,9 @@
  * webhooks Stripe would, making a patron and sending the welcome email; the account's Manage billing leads to its
  * Billing Portal, whose switch changes the tier, whose cancellation ends the membership at the period's end and
  * whose "End it now" ends it at once (the patron lapses). A trial starts the subscription trialing. A
- * payment-mode session (contributions and gifts, to come) completes with a payment intent and a charge, its
- * `checkout.session.completed` carrying the session's metadata; an event the app refuses is sent again, as Stripe does.
+ * payment-mode session completes with a payment intent and a charge, its `checkout.session.completed` carrying the
+ * session's metadata, and a contribution from the support page is recorded and thanked. An event the app refuses
+ * is sent again, as Stripe does.
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -235,6 +236,21 @@ describe("the local Stripe stand-in", () => {
     });
     expect(await stripe.checkout.sessions.retrieve(session.id)).toMatchObject({ status: "complete", payment_intent: paid.payment_intent });
     expect(await Db.Subscribers.getByEmail(email)).toBeUndefined();
+  });
+
+  it("takes a contribution from the support page through its Checkout: recorded and thanked", async () => {
+    const email = uniqueEmail("standin-giver");
+    const given = await postForm("/support", { amount: "custom", custom: "12", email, coverFee: "on" }, randomIp());
+    expect(given.status).toBe(303);
+    const checkoutUrl = given.headers.get("location")!;
+    expect(checkoutUrl.startsWith(`${standIn.url}/c/pay/`)).toBe(true);
+    const from = standIn.deliveries.length;
+    expect(await press(checkoutUrl, "pay")).toBe(`${process.env.PUBLIC_URL}/support/thanks`);
+    const completed = sentSince(from).find((e) => e.type === "checkout.session.completed")!.data.object as any;
+    expect(completed).toMatchObject({ mode: "payment", payment_status: "paid" });
+    expect(completed.amount_total).toBeGreaterThan(1200);
+    expect(await Db.Contributions.get(completed.id)).toMatchObject({ amount: completed.amount_total, currency: "eur" });
+    expect((await mailTo(email)).map((m) => m.subject)).toEqual(["Thank you for supporting Tidings"]);
   });
 
   it("sends an event the app refuses again, a few times, and records the last answer", async () => {
