@@ -20,6 +20,11 @@ export { THANKS_CLAIMS } from "./thanks";
 export type { Contribution, MonthTotals } from "./types";
 
 export const bySubscriber = Db.Contributions.bySubscriber;
+
+/** The topics a contribution may go towards (the open ones), for the support page. */
+export async function openTopics(): Promise<Array<{ id: string; title: string }>> {
+  return (await Db.Topics.byStatus(["open"])).map(({ id, title }) => ({ id, title }));
+}
 export const anonymize = Db.Contributions.anonymize;
 
 /** What the support page offers: the presets, the bounds, the currency, and whether covering the fee is offered. */

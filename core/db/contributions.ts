@@ -12,7 +12,7 @@ import { WriteConflictError, cancellationCodes, isRace } from "./errors";
 import * as keys from "./keys";
 import { queryAll } from "./query";
 
-const strip = ({ pk, sk, entity, ...record }: Record<string, any>) => record as Contribution;
+const strip = ({ pk, sk, gsi1pk, gsi1sk, entity, ...record }: Record<string, any>) => record as Contribution;
 
 /** One contribution by its Checkout session (strongly consistent). */
 export async function get(sessionId: string): Promise<Contribution | undefined> {
@@ -28,16 +28,31 @@ export async function sessionOfPaymentIntent(paymentIntentId: string): Promise<s
   return Item?.sessionId as string | undefined;
 }
 
-/** "A subscriber's contributions" (export, account page, erasure), oldest first, through the refs in their partition. */
-export async function bySubscriber(subscriberId: string): Promise<Contribution[]> {
-  const ids: string[] = [];
+/**
+ * "A subscriber's contributions" (export, account page, erasure), oldest first: those tied to them, through the refs
+ * in their partition (strongly consistent), and those made with their address (`email`, through gsi1, which may lag
+ * a moment behind a contribution just recorded), before they subscribed among them.
+ */
+export async function bySubscriber(subscriberId: string, email?: string): Promise<Contribution[]> {
+  const ids = new Set<string>();
   const refs = queryAll({
     KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
     ExpressionAttributeValues: { ":pk": keys.subscriber.partition(subscriberId), ":prefix": keys.contribution.refPrefix },
     ConsistentRead: true,
   });
-  for await (const ref of refs) ids.push(ref.sessionId as string);
-  const found = (await Promise.all(ids.map(get))).filter((c): c is Contribution => c !== undefined);
+  for await (const ref of refs) ids.add(ref.sessionId as string);
+  if (email) {
+    const byAddress = queryAll({
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :pk",
+      ExpressionAttributeValues: { ":pk": keys.contribution.emailPartition(email) },
+    });
+    for await (const item of byAddress) ids.add(item.id as string);
+  }
+  const found = (await Promise.all([...ids].map(get))).filter(
+    // Read again by key: an index entry may outlive (for a moment) the address an erasure removed.
+    (c): c is Contribution => c !== undefined && !c.anonymous && (c.subscriberId === subscriberId || (email !== undefined && c.email === email)),
+  );
   return found.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
 }
 
@@ -81,7 +96,12 @@ export async function record(contribution: Contribution): Promise<boolean> {
     {
       Put: {
         TableName: tableName(),
-        Item: { ...keys.contribution.key(contribution.id), entity: "contribution", ...contribution },
+        Item: {
+          ...keys.contribution.key(contribution.id),
+          ...(contribution.email && keys.contribution.byEmail(contribution.email, contribution.createdAt, contribution.id)),
+          entity: "contribution",
+          ...contribution,
+        },
         ConditionExpression: "attribute_not_exists(pk)",
       },
     },
@@ -116,7 +136,12 @@ export async function mark(next: Contribution, previous: Contribution): Promise<
           {
             Put: {
               TableName: tableName(),
-              Item: { ...keys.contribution.key(next.id), entity: "contribution", ...next },
+              Item: {
+                ...keys.contribution.key(next.id),
+                ...(next.email && keys.contribution.byEmail(next.email, next.createdAt, next.id)),
+                entity: "contribution",
+                ...next,
+              },
               ConditionExpression: "version = :version",
               ExpressionAttributeValues: { ":version": previous.version },
             },
@@ -137,7 +162,7 @@ export async function anonymize(sessionId: string, at: string): Promise<void> {
     new UpdateCommand({
       TableName: tableName(),
       Key: keys.contribution.key(sessionId),
-      UpdateExpression: "SET anonymous = :true, updatedAt = :at, version = version + :one REMOVE email, subscriberId",
+      UpdateExpression: "SET anonymous = :true, updatedAt = :at, version = version + :one REMOVE email, subscriberId, gsi1pk, gsi1sk",
       ConditionExpression: "attribute_exists(pk)",
       ExpressionAttributeValues: { ":true": true, ":at": at, ":one": 1 },
     }),

@@ -9,7 +9,7 @@
  * | patron     | SUB#<id>            | PATRON            | CUSTOMER#<stripe customer id> / PATRON        | PATRONS#<status> / <id>             |
  * | customer   | STRIPE#<customer id> | CUSTOMER         |                                               |                                     |
  * | charge     | SUB#<id>            | CHARGE#<charge id> |                                              |                                     |
- * | contribution | CONTRIBUTION#<checkout session id> | CONTRIBUTION |                         |                                     |
+ * | contribution | CONTRIBUTION#<checkout session id> | CONTRIBUTION | CONTRIBUTOR#<email> / <createdAt>#<session id> |                   |
  * | contribution ref | SUB#<id>      | CONTRIBUTION#<checkout session id> |                              |                                     |
  * | payment    | PAYMENT#<payment intent id> | CONTRIBUTION |                                          |                                     |
  * | contribution month | CONTRIBUTIONS#<yyyy-mm> | CURRENCY#<currency> |                            |                                     |
@@ -228,13 +228,16 @@ export const charge = {
 /**
  * A contribution (one-time support through Checkout in payment mode), keyed by its Checkout session, so a session
  * is recorded once; a ref in the contributor's partition, if they are a subscriber (export, account page and
- * erasure find theirs there, strongly consistent); and the pointer from its payment intent, by which a charge's
- * refund or dispute finds it.
+ * erasure find theirs there, strongly consistent); the address Checkout collected, indexed, so that a reader's
+ * contributions from before they subscribed are theirs too (gone with the address at erasure); and the pointer
+ * from its payment intent, by which a charge's refund or dispute finds it.
  */
 export const contribution = {
   key: (sessionId: string) => ({ pk: `CONTRIBUTION#${sessionId}`, sk: "CONTRIBUTION" }),
   ref: (subscriberId: string, sessionId: string) => ({ pk: `SUB#${subscriberId}`, sk: `CONTRIBUTION#${sessionId}` }),
   refPrefix: "CONTRIBUTION#",
+  byEmail: (email: string, createdAt: string, sessionId: string) => ({ gsi1pk: contribution.emailPartition(email), gsi1sk: `${createdAt}#${sessionId}` }),
+  emailPartition: (email: string) => `CONTRIBUTOR#${email}`,
   byPaymentIntent: (paymentIntentId: string) => ({ pk: `PAYMENT#${paymentIntentId}`, sk: "CONTRIBUTION" }),
   /** One month's totals in one currency (a counter changed in the transaction of each record and marking). */
   month: (month: string, currency: string) => ({ pk: contribution.monthPartition(month), sk: `CURRENCY#${currency}` }),

@@ -10,7 +10,8 @@
  * 3. **Deliveries and votes** move to random `anon_…` ids without address, SES message id or index back to the
  *    reader: digest counts do not change. Queued ones become `suppressed` (`erased`). Votes for open topics stop
  *    counting, as a lapsed patron's do; those for closed or covered topics stay in their final scores.
- * 4. **Contributions** stay as anonymous amounts: their address and subscriber go (the refs with the partition).
+ * 4. **Contributions** tied to them or made with their address stay as anonymous amounts: address and subscriber go
+ *    (the refs with the partition).
  *    **Proposals** no editor took up go (their words may name them); those taken up forget their proposer.
  *    Patron-email claims naming the subscriber are deleted.
  * 5. **Their partition** (follows, patron, ballot, sign-in records) goes; then the profile and the unique email
@@ -82,7 +83,7 @@ export async function erase(subscriberId: string, now = new Date()): Promise<Era
   await forgetPatronEmailClaims(subscriberId, patron);
 
   // Contributions stay as anonymous amounts (the month's totals unchanged), found by the refs their partition holds.
-  for (const contribution of await Db.Contributions.bySubscriber(subscriberId)) await Db.Contributions.anonymize(contribution.id, at);
+  for (const contribution of await Db.Contributions.bySubscriber(subscriberId, subscriber?.email)) await Db.Contributions.anonymize(contribution.id, at);
 
   const items = await Db.Erasure.partition(subscriberId);
   const profile = items.find((item) => item.entity === "subscriber");

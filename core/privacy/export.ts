@@ -38,7 +38,7 @@ export async function exportData(subscriberId: string, now = new Date()): Promis
     Db.Erasure.deliveriesOf(subscriberId),
     Db.Erasure.votesOf(subscriberId),
     Db.Proposals.ofPatron(subscriberId),
-    Db.Contributions.bySubscriber(subscriberId),
+    Db.Contributions.bySubscriber(subscriberId, subscriber.email),
   ]);
   const of = (entity: string) => items.filter((item) => item.entity === entity);
   const patron = of("patron")[0];

@@ -266,7 +266,12 @@ describe("stats", () => {
 
 describe("the reader's data", () => {
   it("lists a subscriber's contributions in their export and on their account page; erasure leaves anonymous amounts", async () => {
-    const reader = await signedIn({ email: uniqueEmail("data") });
+    // One given with their address before they subscribed: theirs too.
+    const address = uniqueEmail("data");
+    const earlier = paidSession({ amount: 300, email: address });
+    await processed(event("checkout.session.completed", earlier.session));
+    expect((await Db.Contributions.get(earlier.session.id))!.subscriberId).toBeUndefined();
+    const reader = await signedIn({ email: address });
     const topic = await createTopic({ title: "Power in Kharkiv" });
     const first = paidSession({ amount: 1500, email: reader.email, metadata: { subscriberId: reader.id, topicId: topic.id } });
     const second = paidSession({ amount: 500, email: reader.email });
@@ -276,18 +281,19 @@ describe("the reader's data", () => {
     await processed(event("checkout.session.completed", stranger.session));
 
     const data = await Privacy.exportData(reader.id);
-    expect(data.contributions.map((c) => c.id).sort()).toEqual([first.session.id, second.session.id].sort());
+    expect(data.contributions.map((c) => c.id).sort()).toEqual([earlier.session.id, first.session.id, second.session.id].sort());
     expect(data.contributions.find((c) => c.id === first.session.id)).toMatchObject({ amount: 1500, currency: "eur", topicId: topic.id, email: reader.email });
 
     const page = await (await reader.call("GET", "/account")).text();
     expect(page).toContain("Your contributions");
     expect(page).toContain("€15");
     expect(page).toContain("Power in Kharkiv");
+    expect(page).toContain("€3 on");
     expect(page).not.toContain("€9");
 
     const totals = (await Contributions.contributionStats()).thisMonth.eur!;
     await Privacy.erase(reader.id);
-    for (const s of [first, second]) {
+    for (const s of [earlier, first, second]) {
       const kept = (await Db.Contributions.get(s.session.id))!;
       expect(kept).toMatchObject({ amount: s.session.amount_total, anonymous: true });
       expect(kept.email).toBeUndefined();
@@ -296,5 +302,6 @@ describe("the reader's data", () => {
     }
     expect(await Db.Contributions.get(stranger.session.id)).toMatchObject({ email: stranger.email });
     expect((await Contributions.contributionStats()).thisMonth.eur).toEqual(totals);
+    expect(await Contributions.bySubscriber(reader.id, address)).toEqual([]);
   });
 });

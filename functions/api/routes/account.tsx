@@ -31,7 +31,7 @@ accountRoutes.openapi(
       Patrons.get(subscriber.id),
       Votes.votesOf(subscriber.id),
       Topics.titlesOf(subscriber.topics), // the topics they follow, by id: never every topic
-      Contributions.bySubscriber(subscriber.id),
+      Contributions.bySubscriber(subscriber.id, subscriber.email),
     ]);
     const contributionTopics = await Topics.titlesOf([...new Set(contributions.flatMap((c) => (c.topicId ? [c.topicId] : [])))]);
     const membership = <MembershipSection patron={patron} tiers={Config.get().TIERS} />;

@@ -8,7 +8,6 @@ import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { Context, Env } from "hono";
 import { createMiddleware } from "hono/factory";
 import * as Contributions from "../../../core/contributions";
-import * as Db from "../../../core/db";
 import { VisibleError } from "../../../core/errors";
 import * as StripeApi from "../../../core/stripe";
 import * as Subscribers from "../../../core/subscribers";
@@ -85,7 +84,7 @@ supportRoutes.openapi(
   }),
   async (c) => {
     if (!StripeApi.isConfigured()) throw StripeApi.notConfigured();
-    const topics = (await Db.Topics.byStatus(["open"])).map(({ id, title }) => ({ id, title }));
+    const topics = await Contributions.openTopics();
     const page = <SupportPage {...Contributions.offer()} topics={topics} selectedTopic={c.req.valid("query").topic} email={c.var.subscriber?.email} />;
     return c.html(page, 200);
   },
