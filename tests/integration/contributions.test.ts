@@ -5,12 +5,13 @@
  * async_payment_succeeded, concurrently); a subscription-mode session still a membership's; refunds and disputes
  * marking it from Stripe's charge in any order; this month's totals exact under concurrent completions.
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type Stripe from "stripe";
 import * as Config from "../../core/config";
 import * as Contributions from "../../core/contributions";
 import * as Db from "../../core/db";
 import * as Privacy from "../../core/privacy";
+import * as StripeApi from "../../core/stripe";
 import { editor } from "../helpers/editor";
 import { createTopic, saveSubscriber, signedIn } from "../helpers/factories";
 import { postForm, postJson, randomIp, request } from "../helpers/http";
@@ -303,5 +304,35 @@ describe("the reader's data", () => {
     expect(await Db.Contributions.get(stranger.session.id)).toMatchObject({ email: stranger.email });
     expect((await Contributions.contributionStats()).thisMonth.eur).toEqual(totals);
     expect(await Contributions.bySubscriber(reader.id, address)).toEqual([]);
+  });
+});
+
+describe("without Stripe keys", () => {
+  const saved: Record<string, string | undefined> = {};
+  beforeAll(() => {
+    for (const name of ["STRIPE_SECRET_KEY", "STRIPE_API_BASE"]) {
+      saved[name] = process.env[name];
+      delete process.env[name];
+    }
+    Config.reset();
+    StripeApi.resetClient();
+  });
+  afterAll(() => {
+    Object.assign(process.env, saved);
+    Config.reset();
+    StripeApi.resetClient();
+  });
+
+  it("the contribution routes answer 503 saying why, before looking at the input", async () => {
+    for (const response of [
+      await postJson("/api/contributions/checkout", { amount: 1000 }, randomIp()),
+      await postJson("/api/contributions/checkout", { amount: 1 }, randomIp()),
+    ]) {
+      expect(response.status).toBe(503);
+      expect((await body(response)).error.code).toBe("stripe_not_configured");
+    }
+    expect((await request("/support")).status).toBe(503);
+    expect((await postForm("/support", { amount: "500" }, randomIp())).status).toBe(503);
+    expect((await request("/support/thanks")).status).toBe(200);
   });
 });
