@@ -5,11 +5,13 @@
  * async_payment_succeeded, concurrently); a subscription-mode session still a membership's; refunds and disputes
  * marking it from Stripe's charge in any order; this month's totals exact under concurrent completions.
  */
+import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type Stripe from "stripe";
 import * as Config from "../../core/config";
 import * as Contributions from "../../core/contributions";
 import * as Db from "../../core/db";
+import { log } from "../../core/log";
 import * as Privacy from "../../core/privacy";
 import * as StripeApi from "../../core/stripe";
 import { editor } from "../helpers/editor";
@@ -304,6 +306,33 @@ describe("the reader's data", () => {
     expect(await Db.Contributions.get(stranger.session.id)).toMatchObject({ email: stranger.email });
     expect((await Contributions.contributionStats()).thisMonth.eur).toEqual(totals);
     expect(await Contributions.bySubscriber(reader.id, address)).toEqual([]);
+  });
+});
+
+describe("logs", () => {
+  it("carry no contributor's address through checkout, sign-up, recording, thanks, marks and erasure", async () => {
+    const lines: string[] = [];
+    const stream = (log as unknown as Record<symbol, { write(chunk: string): boolean }>)[pino.symbols.streamSym]!;
+    const [write, level] = [stream.write, log.level];
+    stream.write = (chunk: string) => (lines.push(String(chunk)), true);
+    log.level = "debug";
+    try {
+      const email = uniqueEmail("logged");
+      expect((await postJson("/api/contributions/checkout", { amount: 1000, email, subscribe: true, coverFee: true }, randomIp())).status).toBe(200);
+      const s = paidSession({ email });
+      await processed(event("checkout.session.completed", s.session));
+      stripe.fake.charges.set(s.charge.id, { ...s.charge, amount_refunded: 100 });
+      await processed(event("charge.refunded", s.charge));
+      expect(await thanks(email)).toHaveLength(1);
+      await Privacy.erase((await Db.Subscribers.getByEmail(email))!.id);
+      expect(lines.some((line) => line.includes("contribution.recorded"))).toBe(true);
+      const [local, domain] = email.split("@") as [string, string];
+      expect(lines.filter((line) => line.includes(email) || line.includes(local))).toEqual([]);
+      expect(domain).toBeTruthy();
+    } finally {
+      stream.write = write;
+      log.level = level;
+    }
   });
 });
 
