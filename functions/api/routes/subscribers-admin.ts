@@ -170,7 +170,8 @@ subscriberAdminRoutes.openapi(
     path: "/api/stats",
     summary: "Subscribers by status, patrons by status and tier, monthly recurring revenue, this month's contributions",
     description:
-      "Counted on read (no counters to keep in step). Revenue: active and grace patrons paying through Stripe, at " +
+      "Subscribers and patrons are counted on read (no counters to keep in step); contributions come from a counter " +
+      "per month and currency kept with each record and refund. Revenue: active and grace patrons paying through Stripe, at " +
       "their tier's price (a yearly one as a twelfth), by currency in minor units; comped patrons pay nothing.",
     ...editorSecurity("read"),
     responses: {
