@@ -11,6 +11,8 @@
  */
 import * as Config from "../config";
 import * as Db from "../db";
+import * as Topics from "../topics";
+import type { Funding } from "../topics/types";
 
 export { checkout, inWords, type CheckoutInput } from "./checkout";
 export { isContributionSession, recordSession, type RecordOutcome } from "./record";
@@ -21,9 +23,12 @@ export type { Contribution, MonthTotals } from "./types";
 
 export const bySubscriber = Db.Contributions.bySubscriber;
 
-/** The topics a contribution may go towards (the open ones), for the support page. */
-export async function openTopics(): Promise<Array<{ id: string; title: string }>> {
-  return (await Db.Topics.byStatus(["open"])).map(({ id, title }) => ({ id, title }));
+/** The topics a contribution may go towards (the open ones), for the support page; with its funding if it has a goal. */
+export async function openTopics(): Promise<Array<{ id: string; title: string; funding?: Funding }>> {
+  const topics = await Db.Topics.byStatus(["open"]);
+  return Promise.all(
+    topics.map(async (topic) => ({ id: topic.id, title: topic.title, ...(topic.fundingGoal !== undefined && { funding: await Topics.fundingOf(topic) }) })),
+  );
 }
 export const anonymize = Db.Contributions.anonymize;
 

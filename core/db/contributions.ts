@@ -11,8 +11,33 @@ import { db, tableName } from "./client";
 import { WriteConflictError, cancellationCodes, isRace } from "./errors";
 import * as keys from "./keys";
 import { queryAll } from "./query";
+import { wrote as topicWritten } from "./topics";
 
-const strip = ({ pk, sk, gsi1pk, gsi1sk, entity, ...record }: Record<string, any>) => record as Contribution;
+const strip = ({ pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, entity, ...record }: Record<string, any>) => record as Contribution;
+
+/** A contribution's item: its key, its address (gsi1, until erasure) and month (gsi2) index keys, its entity. */
+const recordItem = (c: Contribution) => ({
+  ...keys.contribution.key(c.id),
+  ...(c.email && keys.contribution.byEmail(c.email, c.createdAt, c.id)),
+  ...keys.contribution.byTime(c.month, c.createdAt, c.id),
+  entity: "contribution",
+  ...c,
+});
+
+/** What a contribution adds to its topic's funding: what was paid, net of refunds. */
+const net = (c: Contribution) => c.amount - c.amountRefunded;
+/** Whether it counts among the topic's contributors: a payment, unless refunded in full. */
+const counts = (c: Contribution) => c.amountRefunded < c.amount;
+
+/** Moves a topic's funding counter (pattern 35): ADD, so concurrent payments and refunds all count. */
+const funding = (topicId: string, raised: number, contributors: number) => ({
+  Update: {
+    TableName: tableName(),
+    Key: keys.contribution.funding(topicId),
+    UpdateExpression: "SET entity = :entity ADD raised :raised, contributors :contributors",
+    ExpressionAttributeValues: { ":entity": "topic-funding", ":raised": raised, ":contributors": contributors },
+  },
+});
 
 /** One contribution by its Checkout session (strongly consistent). */
 export async function get(sessionId: string): Promise<Contribution | undefined> {
@@ -96,12 +121,7 @@ export async function record(contribution: Contribution): Promise<boolean> {
     {
       Put: {
         TableName: tableName(),
-        Item: {
-          ...keys.contribution.key(contribution.id),
-          ...(contribution.email && keys.contribution.byEmail(contribution.email, contribution.createdAt, contribution.id)),
-          entity: "contribution",
-          ...contribution,
-        },
+        Item: recordItem(contribution),
         ConditionExpression: "attribute_not_exists(pk)",
       },
     },
@@ -112,9 +132,21 @@ export async function record(contribution: Contribution): Promise<boolean> {
     ...(contribution.subscriberId
       ? [{ Put: { TableName: tableName(), Item: { ...keys.contribution.ref(contribution.subscriberId, contribution.id), entity: "contribution-ref", sessionId: contribution.id } } }]
       : []),
+    ...(contribution.topicId
+      ? [
+          {
+            Put: {
+              TableName: tableName(),
+              Item: { ...keys.contribution.topicRef(contribution.topicId, contribution.createdAt, contribution.id), entity: "topic-contribution", sessionId: contribution.id },
+            },
+          },
+          funding(contribution.topicId, net(contribution), counts(contribution) ? 1 : 0),
+        ]
+      : []),
   ];
   try {
     await db().send(new TransactWriteCommand({ TransactItems: items }));
+    if (contribution.topicId) topicWritten(); // the topics everyone sees show its funding
     return true;
   } catch (error) {
     if (cancellationCodes(error)[0] === "ConditionalCheckFailed") return false;
@@ -136,20 +168,17 @@ export async function mark(next: Contribution, previous: Contribution): Promise<
           {
             Put: {
               TableName: tableName(),
-              Item: {
-                ...keys.contribution.key(next.id),
-                ...(next.email && keys.contribution.byEmail(next.email, next.createdAt, next.id)),
-                entity: "contribution",
-                ...next,
-              },
+              Item: recordItem(next),
               ConditionExpression: "version = :version",
               ExpressionAttributeValues: { ":version": previous.version },
             },
           },
           ...(delta !== 0 ? [counter(next, { refunded: delta })] : []),
+          ...(next.topicId && delta !== 0 ? [funding(next.topicId, -delta, Number(counts(next)) - Number(counts(previous)))] : []),
         ],
       }),
     );
+    if (next.topicId && delta !== 0) topicWritten();
   } catch (error) {
     if (isRace(error)) throw new WriteConflictError(`contribution ${next.id}`);
     throw error;

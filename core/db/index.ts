@@ -23,3 +23,4 @@ export * as Erasure from "./erasure";
 export * as SubscriberLists from "./subscriber-lists";
 export * as Reconciliation from "./reconciliation";
 export * as Contributions from "./contributions";
+export * as ContributionLists from "./contribution-lists";

@@ -13,6 +13,9 @@
  * | contribution ref | SUB#<id>      | CONTRIBUTION#<checkout session id> |                              |                                     |
  * | payment    | PAYMENT#<payment intent id> | CONTRIBUTION |                                          |                                     |
  * | contribution month | CONTRIBUTIONS#<yyyy-mm> | CURRENCY#<currency> |                            |                                     |
+ * | contribution (gsi2) |                     |                   |                                      | CONTRIBUTIONS#<yyyy-mm>#BY_TIME / <createdAt>#<session id> |
+ * | topic contribution | TOPIC#<id>    | CONTRIBUTION#<createdAt>#<session id> |                          |                                     |
+ * | funding    | TOPIC#<id>          | FUNDING           |                                               |                                     |
  * | links sent | SUB#<id>            | SIGNIN_LINKS      | (TTL)                                         |                                     |
  * | link use   | SUB#<id>            | SIGNIN#<nonce>    | (TTL)                                         |                                     |
  * | session    | SUB#<id>            | SESSION#<session> | (TTL)                                         |                                     |
@@ -242,6 +245,14 @@ export const contribution = {
   /** One month's totals in one currency (a counter changed in the transaction of each record and marking). */
   month: (month: string, currency: string) => ({ pk: contribution.monthPartition(month), sk: `CURRENCY#${currency}` }),
   monthPartition: (month: string) => `CONTRIBUTIONS#${month}`,
+  /** "Contributions in a month, oldest first" (the editors' list): gsi2 on the record itself. */
+  byTime: (month: string, createdAt: string, sessionId: string) => ({ gsi2pk: contribution.timePartition(month), gsi2sk: `${createdAt}#${sessionId}` }),
+  timePartition: (month: string) => `CONTRIBUTIONS#${month}#BY_TIME`,
+  /** "Contributions towards a topic, oldest first": a ref in the topic's partition, beside its funding counter. */
+  topicRef: (topicId: string, createdAt: string, sessionId: string) => ({ pk: `TOPIC#${topicId}`, sk: `CONTRIBUTION#${createdAt}#${sessionId}` }),
+  topicRefPrefix: "CONTRIBUTION#",
+  /** A topic's funding counter: raised (net of refunds) and contributors, changed with each record and marking. */
+  funding: (topicId: string) => ({ pk: `TOPIC#${topicId}`, sk: "FUNDING" }),
 };
 
 /**

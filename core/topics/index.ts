@@ -3,9 +3,10 @@ import * as z from "zod"; // a namespace import lets esbuild drop the parts of z
 import * as Db from "../db";
 import { VisibleError } from "../errors";
 import { recountVoters } from "../votes/recount";
-import { topicStatuses, type Topic } from "./types";
+import { FUNDING_GOAL_MAX, topicStatuses, type Topic } from "./types";
 
-export { TOPIC_ID, topicStatuses, type Topic, type TopicStatus, type ScoredTopic } from "./types";
+export { FUNDING_GOAL_MAX, TOPIC_ID, topicStatuses, type Funding, type Topic, type TopicStatus, type ScoredTopic } from "./types";
+export { funding, fundingOf } from "./funding";
 export { PUBLIC_TOPICS_MAX_AGE, listPublic, listPublicCached } from "./public";
 export { propose } from "./proposals";
 
@@ -14,6 +15,8 @@ export const topicInput = z.object({
   description: z.string().trim().max(1000).optional(),
   status: z.enum(topicStatuses).optional(),
   articleIds: z.array(z.string().min(1).max(128)).max(100).optional(),
+  /** In CONTRIBUTION_CURRENCY's minor unit; null removes the goal; absent keeps it as it is. */
+  fundingGoal: z.number().int().min(1).max(FUNDING_GOAL_MAX).nullable().optional(),
 });
 export type TopicInput = z.output<typeof topicInput>;
 
@@ -46,12 +49,15 @@ export async function upsert(id: string, input: TopicInput, now = new Date()) {
 function nextVersion(id: string, input: TopicInput, existing: Topic | undefined, now: Date): Topic {
   const status = input.status ?? existing?.status ?? "open";
   const opens = status === "open" && existing?.status !== "open";
+  // null removes the goal; left out, the goal stays as it was.
+  const fundingGoal = input.fundingGoal === null ? undefined : (input.fundingGoal ?? existing?.fundingGoal);
   return {
     id,
     title: input.title,
     description: input.description ?? existing?.description,
     status,
     articleIds: input.articleIds ?? existing?.articleIds ?? [],
+    ...(fundingGoal !== undefined && { fundingGoal }),
     ...(existing?.proposedBy && { proposedBy: existing.proposedBy }),
     // Votes take their place on a ballot from when their topic (re)opened (`core/votes/places.ts`).
     ...((opens || existing?.openedAt) && { openedAt: opens ? now.toISOString() : existing!.openedAt }),
@@ -62,8 +68,8 @@ function nextVersion(id: string, input: TopicInput, existing: Topic | undefined,
 
 /** Whether two versions of a topic say the same (whatever order their fields were read in). */
 function sameContent(a: Topic, b: Topic): boolean {
-  const content = ({ title, description, status, articleIds, proposedBy, openedAt }: Topic) =>
-    JSON.stringify([title, description ?? null, status, articleIds, proposedBy ?? null, openedAt ?? null]);
+  const content = ({ title, description, status, articleIds, proposedBy, openedAt, fundingGoal }: Topic) =>
+    JSON.stringify([title, description ?? null, status, articleIds, proposedBy ?? null, openedAt ?? null, fundingGoal ?? null]);
   return content(a) === content(b);
 }
 

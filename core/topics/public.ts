@@ -4,9 +4,11 @@
  * kept in this process for up to `PUBLIC_TOPICS_MAX_AGE` seconds, and their responses may be kept by browsers and
  * shared caches for what is left of that time: a vote or an editor's change reaches every visitor within
  * `PUBLIC_TOPICS_MAX_AGE` seconds of being made, wherever it was made, and at once in the process that made it
- * (any write to a topic or tally here drops the copy). A signed-in patron's view is always read afresh.
+ * (any write to a topic or tally here drops the copy, and so does a contribution towards a topic recorded or
+ * refunded here). Topics with a funding goal carry their funding. A signed-in patron's view is always read afresh.
  */
 import * as Db from "../db";
+import { fundingOf } from "./funding";
 import type { ScoredTopic } from "./types";
 
 /** How long anonymous visitors may be shown topics and scores as they were: 30 seconds. */
@@ -16,7 +18,11 @@ export const PUBLIC_TOPICS_MAX_AGE = 30;
 export async function listPublic(): Promise<ScoredTopic[]> {
   const topics = await Db.Topics.byStatus(["open", "covered"]);
   const scored = await Promise.all(
-    topics.map(async ({ id, title, description, status }) => ({ id, title, description, status, ...(await Db.Topics.tally(id)) })),
+    topics.map(async (topic) => {
+      const { id, title, description, status } = topic;
+      const funding = topic.fundingGoal === undefined ? undefined : await fundingOf(topic);
+      return { id, title, description, status, ...(await Db.Topics.tally(id)), ...(funding && { funding }) };
+    }),
   );
   return scored.sort((a, b) => b.score - a.score || a.title.localeCompare(b.title));
 }

@@ -15,6 +15,8 @@ export interface Topic {
    * place on the patron's ballot from then, or from when it was cast if later (see `core/votes/places.ts`).
    */
   openedAt?: string;
+  /** What an editor hopes contributions towards it raise, in CONTRIBUTION_CURRENCY's minor unit (none: no goal). */
+  fundingGoal?: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -25,4 +27,21 @@ export const TOPIC_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export interface ScoredTopic extends Pick<Topic, "id" | "title" | "description" | "status"> {
   score: number;
   voters: number;
+  /** For a topic with a funding goal: how far contributions towards it have come. */
+  funding?: Funding;
 }
+
+/**
+ * How far contributions towards a topic have come: `raised` is what they paid, net of refunds (fees covered
+ * included), in `currency`'s minor unit; `contributors` counts payments, not people (a reader who gives twice counts
+ * twice; one refunded in full no longer counts). `goal` is null for a topic without one.
+ */
+export interface Funding {
+  goal: number | null;
+  raised: number;
+  contributors: number;
+  currency: string;
+}
+
+/** The largest funding goal an editor may set: 10,000,000.00 in the currency's major unit. */
+export const FUNDING_GOAL_MAX = 1_000_000_000;

@@ -36,6 +36,7 @@ const PUBLIC = new Set([
   "GET /healthz",
   "GET /",
   "GET /api/topics",
+  "GET /api/topics/{id}/funding",
   "GET /topics",
   "GET /api/tiers",
   "POST /api/subscribe",

@@ -19,6 +19,15 @@ import { TopicsPage, VotePage, VoteRefusedPage, VoteWithdrawnPage, VotedPage, ty
 
 export const topicRoutes = new OpenAPIHono<EditorEnv>();
 
+const fundingSchema = z
+  .object({
+    goal: z.number().nullable().openapi({ description: "The editors' goal (minor units), null if none" }),
+    raised: z.number().openapi({ description: "Paid towards the topic, net of refunds (minor units)" }),
+    contributors: z.number().openapi({ description: "Contributions towards it (payments, not people), those refunded in full left out" }),
+    currency: z.string(),
+  })
+  .openapi("Funding");
+
 const topicSchema = z
   .object({
     id: z.string(),
@@ -28,6 +37,7 @@ const topicSchema = z
     articleIds: z.array(z.string()),
     proposedBy: z.string().optional().openapi({ description: "The patron who proposed it" }),
     openedAt: z.string().optional().openapi({ description: "When it last became open for votes" }),
+    fundingGoal: z.number().optional().openapi({ description: "What contributions towards it should raise, in CONTRIBUTION_CURRENCY's minor unit" }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -40,6 +50,7 @@ const scoredSchema = z
     status: z.enum(Topics.topicStatuses),
     score: z.number(),
     voters: z.number(),
+    funding: fundingSchema.optional(),
   })
   .openapi("ScoredTopic");
 
@@ -66,6 +77,9 @@ topicRoutes.openapi(
     method: "put",
     path: "/api/topics/{id}",
     summary: "Create or update a topic (idempotent)",
+    description:
+      "`fundingGoal` (a positive integer in CONTRIBUTION_CURRENCY's minor unit, at most 1,000,000,000) gives the topic a " +
+      "funding goal, shown with its progress on `/topics` and `/support`; null removes it; left out, it stays.",
     ...editorSecurity("send"),
     request: {
       params: z.object({ id: z.string().regex(Topics.TOPIC_ID, "lower-case letters, digits and -") }),
@@ -84,6 +98,20 @@ topicRoutes.openapi(
 );
 
 const topicParam = z.object({ id: z.string().regex(Topics.TOPIC_ID, "lower-case letters, digits and -") });
+
+topicRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/topics/{id}/funding",
+    summary: "How far contributions towards a topic have come (public)",
+    description:
+      "`goal` is the editors' funding goal (null if none); `raised` is what contributions towards the topic paid, net of " +
+      "refunds; `contributors` counts those payments (not people), leaving out any refunded in full. Read afresh.",
+    request: { params: topicParam },
+    responses: { 200: json("The funding", fundingSchema), 404: jsonError("No such topic") },
+  }),
+  async (c) => c.json(await Topics.funding(c.req.valid("param").id), 200),
+);
 const voteErrors = {
   401: jsonError("Not signed in"),
   403: jsonError("`not_eligible`: not an active or comped patron (in grace, votes are kept but none cast); or another origin"),

@@ -5,7 +5,9 @@
  */
 import type { Fee } from "../../../core/config";
 import { inWords } from "../../../core/contributions";
+import type { Funding } from "../../../core/topics/types";
 import { Layout } from "./layout";
+import { FundingProgress } from "./topics";
 
 export interface SupportPageProps {
   amounts: readonly number[];
@@ -13,7 +15,7 @@ export interface SupportPageProps {
   max: number;
   currency: string;
   fee?: Fee;
-  topics: ReadonlyArray<{ id: string; title: string }>;
+  topics: ReadonlyArray<{ id: string; title: string; funding?: Funding }>;
   selectedTopic?: string;
   /** Signed in: contributing as them (no address asked). */
   email?: string;
@@ -22,12 +24,33 @@ export interface SupportPageProps {
 const feeInWords = (fee: Fee, currency: string) =>
   [fee.percent > 0 ? `${fee.percent}%` : "", fee.fixed > 0 ? inWords(fee.fixed, currency) : ""].filter(Boolean).join(" + ");
 
+/** The open topics with a funding goal and how far each has come; the one chosen by `?topic=` first. */
+function FundedStories(props: { topics: SupportPageProps["topics"]; selected?: string }) {
+  const funded = props.topics.filter((topic) => topic.funding && topic.funding.goal !== null);
+  if (funded.length === 0) return <></>;
+  const ordered = [...funded.filter((t) => t.id === props.selected), ...funded.filter((t) => t.id !== props.selected)];
+  return (
+    <section>
+      <h2>Stories readers are funding</h2>
+      <ul class="topics">
+        {ordered.map((topic) => (
+          <li>
+            <h3>{topic.title}</h3>
+            <FundingProgress title={topic.title} funding={topic.funding} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 export function SupportPage(props: SupportPageProps) {
   const { currency } = props;
   return (
     <Layout title="Support our reporting">
       <h1>Support our reporting</h1>
       <p>A one-time contribution pays for reporting from Ukraine that stays free for everyone to read.</p>
+      <FundedStories topics={props.topics} selected={props.selectedTopic} />
       <form method="post" action="/support">
         <fieldset>
           <legend>Your contribution ({currency.toUpperCase()})</legend>

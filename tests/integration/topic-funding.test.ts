@@ -1,0 +1,128 @@
+/**
+ * Funding a story: an editor's funding goal on a topic (set, cleared, refused out of bounds); the funding counter
+ * written with each contribution towards the topic and moved by its refunds, exact under concurrent payments; the
+ * public funding route; the progress on `/topics` (its public copy too) and `/support?topic=`.
+ */
+import { describe, expect, it } from "vitest";
+import type Stripe from "stripe";
+import * as Topics from "../../core/topics";
+import { editor } from "../helpers/editor";
+import { request } from "../helpers/http";
+import { useLocalStack } from "../helpers/local";
+import { uniqueEmail } from "../helpers/mail";
+import { body, deliver, useFakeStripe } from "../helpers/stripe";
+import { charge, checkoutSession, event, paymentIntent } from "../helpers/stripe-objects";
+
+useLocalStack();
+const stripe = useFakeStripe();
+
+let topics = 0;
+const topicId = () => `fund-${Date.now().toString(36)}-${topics++}`;
+
+/** A topic made by an editor through the API, with a goal if given. */
+async function topicWithGoal(fundingGoal?: number, title = "Kherson's water") {
+  const id = topicId();
+  const response = await editor("PUT", `/api/topics/${id}`, { title, ...(fundingGoal !== undefined && { fundingGoal }) });
+  expect(response.status).toBe(201);
+  return id;
+}
+
+/** A paid contribution's session towards `topic`, and its charge at Stripe. */
+function paidTowards(topic: string | undefined, amount: number, email = uniqueEmail("funder")) {
+  const paid = charge({ customer: null, amount, currency: "eur" });
+  const pi = paymentIntent({ id: paid.payment_intent as string, customer: null, amount, currency: "eur", latestCharge: paid.id });
+  stripe.fake.charges.set(paid.id, paid);
+  stripe.fake.paymentIntents.set(pi.id, pi);
+  const session = checkoutSession({
+    customer: null,
+    subscription: null,
+    mode: "payment",
+    email,
+    metadata: { kind: "contribution", ...(topic && { topicId: topic }) },
+  });
+  Object.assign(session, { amount_total: amount, amount_subtotal: amount, currency: "eur", payment_intent: pi.id, payment_status: "paid" });
+  return { session, charge: paid };
+}
+
+async function processed(evt: Stripe.Event) {
+  const response = await deliver(evt);
+  expect(response.status, await response.clone().text()).toBe(200);
+}
+
+const funding = async (id: string) => {
+  const response = await request(`/api/topics/${id}/funding`);
+  expect(response.status).toBe(200);
+  return body(response);
+};
+
+describe("a topic's funding goal", () => {
+  it("is set, kept when left out, cleared with null, and refused out of bounds", async () => {
+    const id = await topicWithGoal(50_000);
+    expect((await body(await editor("PUT", `/api/topics/${id}`, { title: "Kherson's water" }))).topic.fundingGoal).toBe(50_000);
+    const changed = await editor("PUT", `/api/topics/${id}`, { title: "Kherson's water", fundingGoal: 60_000 });
+    expect(changed.status).toBe(200);
+    expect((await body(changed)).topic.fundingGoal).toBe(60_000);
+    const cleared = await editor("PUT", `/api/topics/${id}`, { title: "Kherson's water", fundingGoal: null });
+    expect((await body(cleared)).topic.fundingGoal).toBeUndefined();
+    expect((await funding(id)).goal).toBeNull();
+    for (const bad of [0, -5, 12.5, "500", Topics.FUNDING_GOAL_MAX + 1]) {
+      const refused = await editor("PUT", `/api/topics/${id}`, { title: "Kherson's water", fundingGoal: bad });
+      expect(refused.status, String(bad)).toBe(400);
+    }
+    expect((await funding(id)).goal).toBeNull();
+  });
+});
+
+describe("the funding counter", () => {
+  it("is exact under concurrent payments, and moved by refunds", async () => {
+    const id = await topicWithGoal(50_000);
+    const payments = Array.from({ length: 10 }, (_, i) => paidTowards(id, 1000 + i));
+    await Promise.all(payments.map((p) => deliver(event("checkout.session.completed", p.session))));
+    await Promise.all(payments.slice(0, 3).map((p) => deliver(event("checkout.session.completed", p.session)))); // again
+    await processed(event("checkout.session.completed", paidTowards(undefined, 700).session)); // towards no topic
+    const sum = payments.reduce((total, p) => total + p.session.amount_total!, 0);
+    expect(await funding(id)).toEqual({ goal: 50_000, raised: sum, contributors: 10, currency: "eur" });
+
+    // A partial refund moves what was raised; a full one takes the contribution out of the count too.
+    const [partly, fully] = payments as [ReturnType<typeof paidTowards>, ReturnType<typeof paidTowards>];
+    stripe.fake.charges.set(partly.charge.id, { ...partly.charge, amount_refunded: 400 });
+    stripe.fake.charges.set(fully.charge.id, { ...fully.charge, amount_refunded: fully.charge.amount, refunded: true });
+    for (const p of [partly, fully]) {
+      await processed(event("charge.refunded", p.charge));
+      await processed(event("charge.refunded", p.charge)); // twice: moved once
+    }
+    expect(await funding(id)).toEqual({ goal: 50_000, raised: sum - 400 - fully.charge.amount, contributors: 9, currency: "eur" });
+  });
+
+  it("the funding route: 404 for an unknown topic; a topic without goal or contributions has zeros", async () => {
+    expect((await request("/api/topics/no-such-topic/funding")).status).toBe(404);
+    const id = await topicWithGoal();
+    expect(await funding(id)).toEqual({ goal: null, raised: 0, contributors: 0, currency: "eur" });
+  });
+});
+
+describe("the progress on the pages", () => {
+  it("/topics (signed out, its public copy too) and /support?topic= show it for topics with a goal", async () => {
+    const id = await topicWithGoal(50_000, "Funded water story");
+    const other = await topicWithGoal(undefined, "Unfunded water story");
+    await processed(event("checkout.session.completed", paidTowards(id, 12_000).session));
+    await processed(event("checkout.session.completed", paidTowards(other, 900).session));
+
+    const topicsPage = await (await request("/topics")).text();
+    expect(topicsPage).toContain("€120 of €500 raised from 1 contribution");
+    expect(topicsPage).toMatch(/<progress max="50000" value="12000" aria-label="Funding for Funded water story">/);
+    expect(topicsPage).not.toContain("Funding for Unfunded water story");
+    const listed = (await body(await request("/api/topics"))).topics;
+    expect(listed.find((t: { id: string }) => t.id === id).funding).toEqual({ goal: 50_000, raised: 12_000, contributors: 1, currency: "eur" });
+    expect(listed.find((t: { id: string }) => t.id === other).funding).toBeUndefined();
+
+    // Recorded in this process: the public copy is dropped at once, not kept for its 30 seconds.
+    await processed(event("checkout.session.completed", paidTowards(id, 3_000).session));
+    expect(await (await request("/topics")).text()).toContain("€150 of €500 raised from 2 contributions");
+
+    const support = await (await request(`/support?topic=${id}`)).text();
+    expect(support).toContain("€150 of €500 raised from 2 contributions");
+    expect(support).toContain('aria-label="Funding for Funded water story"');
+    expect(support).not.toContain('aria-label="Funding for Unfunded water story"');
+  });
+});
