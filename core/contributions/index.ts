@@ -18,6 +18,7 @@ export { checkout, inWords, type CheckoutInput } from "./checkout";
 export { isContributionSession, recordSession, type RecordOutcome } from "./record";
 export { contributionOfPaymentIntent, markCharge, markPaymentIntent } from "./mark";
 export { contributionStats } from "./stats";
+export { contributionStatuses, list, statusOf, type ContributionStatus, type ListedContribution } from "./list";
 export { THANKS_CLAIMS } from "./thanks";
 export type { Contribution, MonthTotals } from "./types";
 

@@ -14,6 +14,7 @@ import * as SignIn from "../../core/signin";
 import { invalidRequest, notFound, onError } from "./errors";
 import { contentSecurityPolicy } from "./security-headers";
 import { accountRoutes } from "./routes/account";
+import { contributionRoutes } from "./routes/contributions";
 import { articleRoutes } from "./routes/articles";
 import { digestRoutes } from "./routes/digests";
 import { membershipRoutes } from "./routes/membership";
@@ -87,6 +88,7 @@ export function createApp() {
   app.route("/", digestRoutes);
   app.route("/", membershipRoutes);
   app.route("/", supportRoutes);
+  app.route("/", contributionRoutes);
   app.route("/", stripeWebhookRoutes);
   app.route("/", sendingRoutes);
   app.route("/", privacyRoutes);

@@ -66,6 +66,7 @@ const EDITOR_SCOPE: Record<string, Config.EditorScope> = {
   "GET /api/digests/{id}": "read",
   "GET /api/topics/{id}/votes": "read",
   "GET /api/stats": "read",
+  "GET /api/contributions": "read",
   "PUT /api/articles/{id}": "send",
   "DELETE /api/articles/{id}": "send",
   "PUT /api/topics/{id}": "send",

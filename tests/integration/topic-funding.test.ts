@@ -1,9 +1,11 @@
 /**
  * Funding a story: an editor's funding goal on a topic (set, cleared, refused out of bounds); the funding counter
  * written with each contribution towards the topic and moved by its refunds, exact under concurrent payments; the
- * public funding route; the progress on `/topics` (its public copy too) and `/support?topic=`.
+ * public funding route; the progress on `/topics` (its public copy too) and `/support?topic=`; the editors' list
+ * of contributions, paged through by month and by topic without a scan.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import * as Db from "../../core/db";
 import type Stripe from "stripe";
 import * as Topics from "../../core/topics";
 import { editor } from "../helpers/editor";
@@ -124,5 +126,61 @@ describe("the progress on the pages", () => {
     expect(support).toContain("€150 of €500 raised from 2 contributions");
     expect(support).toContain('aria-label="Funding for Funded water story"');
     expect(support).not.toContain('aria-label="Funding for Unfunded water story"');
+  });
+});
+
+describe("the editors' list of contributions", () => {
+  /** Every page of `path` (with `limit=2`), and the DynamoDB commands sent meanwhile. */
+  async function allPages(query: string) {
+    const send = vi.spyOn(Db.db(), "send");
+    const seen: any[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const response = await editor("GET", `/api/contributions?${query}&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+      expect(response.status, await response.clone().text()).toBe(200);
+      const page = await body(response);
+      expect(page.contributions.length).toBeLessThanOrEqual(2);
+      seen.push(...page.contributions);
+      cursor = page.cursor;
+      pages++;
+    } while (cursor && pages < 50);
+    const commands = send.mock.calls.map(([command]) => command.constructor.name);
+    send.mockRestore();
+    return { seen, commands, pages };
+  }
+
+  it("pages through all of them since a time, or those towards a topic, with their status, never scanning", async () => {
+    const since = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const id = await topicWithGoal(10_000);
+    const towards = Array.from({ length: 5 }, (_, i) => paidTowards(id, 500 + i));
+    const elsewhere = Array.from({ length: 2 }, (_, i) => paidTowards(undefined, 800 + i));
+    for (const p of [...towards, ...elsewhere]) await processed(event("checkout.session.completed", p.session));
+    const refunded = towards[0]!;
+    stripe.fake.charges.set(refunded.charge.id, { ...refunded.charge, amount_refunded: refunded.charge.amount, refunded: true });
+    await processed(event("charge.refunded", refunded.charge));
+
+    const byTopic = await allPages(`topic=${id}&since=${encodeURIComponent(since)}`);
+    expect(byTopic.seen.map((c) => c.id)).toEqual(towards.map((p) => p.session.id));
+    expect(byTopic.seen[0]).toEqual({ id: refunded.session.id, amount: 500, currency: "eur", topic: id, status: "refunded", createdAt: expect.any(String) });
+    expect(byTopic.seen[1]).toMatchObject({ status: "paid", topic: id });
+    expect(byTopic.seen[1]).not.toHaveProperty("email");
+    expect(byTopic.commands).toContain("QueryCommand");
+    expect(byTopic.commands).not.toContain("ScanCommand");
+
+    const all = await allPages(`since=${encodeURIComponent(since)}`);
+    const ids = all.seen.map((c) => c.id);
+    for (const p of [...towards, ...elsewhere]) expect(ids).toContain(p.session.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(all.pages).toBeGreaterThanOrEqual(4);
+    expect(all.commands).not.toContain("ScanCommand");
+    expect(all.seen.find((c) => c.id === elsewhere[0]!.session.id)).not.toHaveProperty("topic");
+  });
+
+  it("needs an editor's read scope, and refuses a cursor it did not give", async () => {
+    expect((await request("/api/contributions")).status).toBe(401);
+    expect((await editor("GET", "/api/contributions?cursor=bm9wZQ")).status).toBe(400);
+    expect((await editor("GET", "/api/contributions?since=yesterday")).status).toBe(400);
   });
 });
