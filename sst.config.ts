@@ -419,6 +419,13 @@ export default $config({
       retries: 1,
       function: { ...fn, handler: "functions/cron/expire-comps.handler", timeout: "5 minutes" },
     });
+    // Gifts: the redeem links whose delivery date has come and the invitations a week before a gift ends, each once.
+    new sst.aws.CronV2("DeliverGifts", {
+      schedule: "rate(1 hour)",
+      timezone,
+      retries: 1,
+      function: { ...fn, handler: "functions/cron/deliver-gifts.handler", timeout: "5 minutes" },
+    });
 
     return {
       api: api.url,

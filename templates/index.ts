@@ -19,6 +19,7 @@ import { preview as welcomePreview } from "./welcome";
 import { previews as patronPreviews } from "./patron-emails";
 import { previews as emailChangePreviews } from "./email-change";
 import { preview as contributionThanksPreview } from "./contribution-emails";
+import { previews as giftPreviews } from "./gift-emails";
 
 export { alreadySubscribed, type AlreadySubscribedData } from "./already-subscribed";
 export { confirmation, type ConfirmationData } from "./confirmation";
@@ -34,6 +35,7 @@ export {
   type PatronLapsedData,
 } from "./patron-emails";
 export { contributionThanks, type ContributionThanksData } from "./contribution-emails";
+export { giftRedeem, giftInvitation, type GiftRedeemData, type GiftInvitationData } from "./gift-emails";
 export type { Rendered } from "./html";
 
 /** Preview data for every template, by template name (for an editor's preview page). */
@@ -45,6 +47,7 @@ export const previews = {
   signin: signinPreview,
   ...emailChangePreviews,
   contributionThanks: contributionThanksPreview,
+  ...giftPreviews,
 };
 
 export { digestPreview, digestPreviewReader } from "./digest-preview";

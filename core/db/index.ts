@@ -23,4 +23,5 @@ export * as Erasure from "./erasure";
 export * as SubscriberLists from "./subscriber-lists";
 export * as Reconciliation from "./reconciliation";
 export * as Contributions from "./contributions";
+export * as Gifts from "./gifts";
 export * as ContributionLists from "./contribution-lists";

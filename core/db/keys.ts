@@ -16,6 +16,9 @@
  * | contribution (gsi2) |                     |                   |                                      | CONTRIBUTIONS#<yyyy-mm>#BY_TIME / <createdAt>#<session id> |
  * | topic contribution | TOPIC#<id>    | CONTRIBUTION#<createdAt>#<session id> |                          |                                     |
  * | funding    | TOPIC#<id>          | FUNDING           |                                               |                                     |
+ * | gift       | GIFT#<checkout session id> | GIFT       | GIFTS#<status> / <deliverOn>#<session id>     | GIFTS#INVITE / <endsAt>#<session id> (until invited) |
+ * | gift ref   | SUB#<id>            | GIFT#<checkout session id> |                                      |                                     |
+ * | gift payment | PAYMENT#<payment intent id> | GIFT     |                                               |                                     |
  * | links sent | SUB#<id>            | SIGNIN_LINKS      | (TTL)                                         |                                     |
  * | link use   | SUB#<id>            | SIGNIN#<nonce>    | (TTL)                                         |                                     |
  * | session    | SUB#<id>            | SESSION#<session> | (TTL)                                         |                                     |
@@ -253,6 +256,23 @@ export const contribution = {
   topicRefPrefix: "CONTRIBUTION#",
   /** A topic's funding counter: raised (net of refunds) and contributors, changed with each record and marking. */
   funding: (topicId: string) => ({ pk: `TOPIC#${topicId}`, sk: "FUNDING" }),
+};
+
+/**
+ * A gift membership, keyed by its Checkout session (recorded once); indexed by status and delivery date (gsi1), so
+ * the schedule reads the paid gifts due by today and editors list gifts by status; a redeemed gift is indexed by
+ * its end (gsi2) until its recipient is invited to continue. A ref in the buyer's partition (if a subscriber) and
+ * the pointer from its payment intent (a refund or dispute finds it so).
+ */
+export const gift = {
+  key: (sessionId: string) => ({ pk: `GIFT#${sessionId}`, sk: "GIFT" }),
+  ref: (subscriberId: string, sessionId: string) => ({ pk: `SUB#${subscriberId}`, sk: `GIFT#${sessionId}` }),
+  refPrefix: "GIFT#",
+  byStatus: (status: string, deliverOn: string, sessionId: string) => ({ gsi1pk: gift.statusPartition(status), gsi1sk: `${deliverOn}#${sessionId}` }),
+  statusPartition: (status: string) => `GIFTS#${status}`,
+  toInvite: (endsAt: string, sessionId: string) => ({ gsi2pk: gift.invitePartition, gsi2sk: `${endsAt}#${sessionId}` }),
+  invitePartition: "GIFTS#INVITE",
+  byPaymentIntent: (paymentIntentId: string) => ({ pk: `PAYMENT#${paymentIntentId}`, sk: "GIFT" }),
 };
 
 /**

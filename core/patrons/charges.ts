@@ -12,6 +12,7 @@
  */
 import * as Contributions from "../contributions";
 import * as Db from "../db";
+import * as Gifts from "../gifts";
 import { log } from "../log";
 import * as StripeApi from "../stripe";
 import type { Stripe } from "../stripe";
@@ -46,6 +47,8 @@ export interface ChargeOutcome {
   recorded: boolean;
   /** The charge paid a contribution (core/contributions), which was marked instead of a patron's record. */
   contribution?: string;
+  /** The charge paid a gift (core/gifts), voided if refunded or disputed before it was redeemed. */
+  gift?: string;
   /** Why nothing was recorded. */
   skipped?: "no_charge" | "no_customer" | "erased" | "no_subscriber";
   /** A lost dispute's subscription, cancelled at Stripe by this call. */
@@ -69,6 +72,12 @@ export async function recordCharge(chargeId: string, now = new Date()): Promise<
   if (contribution) {
     await Contributions.markCharge(contribution, chargeId, now);
     return { recorded: false, contribution };
+  }
+  // A gift's charge: refunded or disputed before redemption, the gift is void.
+  const gift = paymentIntent && (await Gifts.giftOfPaymentIntent(paymentIntent));
+  if (gift) {
+    await Gifts.voidCharge(gift, chargeId, now);
+    return { recorded: false, gift };
   }
   const customerId = customerOf(first.charge);
   if (!customerId) return skip(chargeId, "no_customer");

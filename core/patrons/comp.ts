@@ -32,10 +32,19 @@ export async function comp(input: CompInput, now = new Date()): Promise<Patron> 
   const found = await Db.Subscribers.getByEmail(input.email);
   const subscriber = found && (await Db.Subscribers.get(found.id)); // an expired sign-up counts as nobody
   if (!subscriber) throw new VisibleError("not_found", "not_found", "No subscriber has this address: they need to sign up first.");
+  return compSubscriber(subscriber.id, { tierId: input.tierId, until: input.until, by: input.by }, now);
+}
+
+/**
+ * The comp itself, for a subscriber known to exist and a tier and end already checked: an editor's comp and a
+ * redeemed gift (core/gifts) both go through here, so they follow the same rules (status, votes, welcome email).
+ */
+export async function compSubscriber(subscriberId: string, grant: { tierId: string; until: string; by: string }, now = new Date()): Promise<Patron> {
+  const { TIERS } = Config.get();
   const stored = (before: Patron | undefined) => {
     const membership = before && storedMembership(before, TIERS);
     return membership ? [membership] : [];
   };
-  const { after } = await applyMembership(subscriber.id, stored, now, { tierId: input.tierId, until: input.until, by: input.by });
+  const { after } = await applyMembership(subscriberId, stored, now, grant);
   return after!;
 }

@@ -4,7 +4,7 @@
  * the rules of `rules.ts`; each change of status owes one email (`notify.ts`).
  */
 export { checkout, CHECKOUTS, portal, type CheckoutInput } from "./checkout";
-export { comp, type CompInput } from "./comp";
+export { comp, compSubscriber, type CompInput } from "./comp";
 export { expire, type ExpiryReport } from "./expire";
 export { reconcile, type ReconcileReport } from "./reconcile";
 export { receive, handlers, type Outcome } from "./webhooks";

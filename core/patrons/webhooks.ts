@@ -6,6 +6,7 @@
  */
 import * as Contributions from "../contributions";
 import * as Db from "../db";
+import * as Gifts from "../gifts";
 import { VisibleError } from "../errors";
 import { log } from "../log";
 import * as StripeApi from "../stripe";
@@ -47,6 +48,7 @@ const onCharge: Handler = async (event) => {
 const onCheckout: Handler = async (event) => {
   const session = event.data.object as Stripe.Checkout.Session;
   if (Contributions.isContributionSession(session)) return Contributions.recordSession(session);
+  if (Gifts.isGiftSession(session)) return Gifts.recordSession(session);
   const customer = idOf(session.customer);
   if (session.mode !== "subscription" || !customer) return;
   await syncCustomer(customer, { subscriberId: session.client_reference_id ?? metadataValue(session, SUBSCRIBER_KEY) });
@@ -58,6 +60,7 @@ export const handlers: Record<string, Handler> = {
   "checkout.session.async_payment_succeeded": async (event) => {
     const session = event.data.object as Stripe.Checkout.Session;
     if (Contributions.isContributionSession(session)) await Contributions.recordSession(session);
+    if (Gifts.isGiftSession(session)) await Gifts.recordSession(session);
   },
   "customer.subscription.created": onSubscription,
   "customer.subscription.updated": onSubscription,

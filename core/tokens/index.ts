@@ -30,6 +30,8 @@ export const lifetimes = {
   signin: 1 * DAY,
   /** A patron's new address, confirmed from that address (`sub_…~nonce`, the nonce naming the change). */
   "email-change": 7 * DAY,
+  /** A gift's redeem link (the subject is the gift's Checkout session id), emailed on its delivery date. */
+  gift: 365 * DAY,
   /** Not a link: the value of the session cookie (`sub_…~ses_…`), checked against its stored record too. */
   session: 30 * DAY,
 } as const satisfies Record<string, number | null>;

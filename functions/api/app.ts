@@ -20,6 +20,7 @@ import { digestRoutes } from "./routes/digests";
 import { membershipRoutes } from "./routes/membership";
 import { privacyRoutes } from "./routes/privacy";
 import { documentation, publicRoutes } from "./routes/public";
+import { giftRoutes } from "./routes/gifts";
 import { sendingRoutes } from "./routes/sending";
 import { signinRoutes } from "./routes/signin";
 import { MAX_WEBHOOK_BYTES, STRIPE_WEBHOOK_PATH, stripeWebhookRoutes } from "./routes/stripe-webhook";
@@ -89,6 +90,7 @@ export function createApp() {
   app.route("/", membershipRoutes);
   app.route("/", supportRoutes);
   app.route("/", contributionRoutes);
+  app.route("/", giftRoutes);
   app.route("/", stripeWebhookRoutes);
   app.route("/", sendingRoutes);
   app.route("/", privacyRoutes);

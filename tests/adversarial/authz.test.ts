@@ -50,6 +50,8 @@ const PUBLIC = new Set([
   "GET /support",
   "POST /support",
   "GET /support/thanks",
+  "POST /api/gifts/checkout", // anyone may buy a gift, signed in or not
+  "POST /gift/checkout",
   "POST /webhooks/stripe", // signed by Stripe: tests/integration/stripe-webhooks.test.ts and the fuzz
   "GET /preview-link", // where a preview's links lead: a page saying so, acting on nobody
 ]);
@@ -67,6 +69,7 @@ const EDITOR_SCOPE: Record<string, Config.EditorScope> = {
   "GET /api/topics/{id}/votes": "read",
   "GET /api/stats": "read",
   "GET /api/contributions": "read",
+  "GET /api/gifts": "read",
   "PUT /api/articles/{id}": "send",
   "DELETE /api/articles/{id}": "send",
   "PUT /api/topics/{id}": "send",
@@ -101,6 +104,8 @@ const TOKEN_PURPOSE: Record<string, Tokens.Purpose> = {
   "POST /vote": "vote",
   "GET /email-change": "email-change",
   "POST /email-change": "email-change",
+  "GET /gift": "gift",
+  "POST /gift": "gift",
 };
 
 const PURPOSES = Object.keys(Tokens.lifetimes) as Tokens.Purpose[];
@@ -124,6 +129,13 @@ async function addressChangeToken(subscriberId: string): Promise<string> {
   };
   await Db.EmailChanges.propose(change, await Db.EmailChanges.get(subscriberId));
   return EmailChangeMail.confirmToken(change);
+}
+/** A gift delivered to `email` (its redeem link's subject): the gift routes' positive control. */
+async function deliveredGift(email: string): Promise<string> {
+  const at = new Date().toISOString();
+  const id = `cs_authz_gift_${Math.random().toString(36).slice(2)}`;
+  await Db.Gifts.record({ id, tierId: "coffee", months: 1, recipientEmail: email, deliverOn: at.slice(0, 10), amount: 500, currency: "eur", status: "delivered", createdAt: at, updatedAt: at, version: 1 });
+  return id;
 }
 const takesToken = (op: Operation) =>
   op.params.some((p) => p.name === "token") || "token" in (op.bodySchema?.properties ?? {});
@@ -514,7 +526,9 @@ describe("positive controls: the right credential gets through the same requests
                 await addressChangeToken(endsSessions(op) ? (await saveSubscriber({ email: uniqueEmail("moving") })).id : bob.id)
               : purpose === "signin"
                 ? subject
-                : Tokens.sign(purpose, subject),
+                : purpose === "gift"
+                  ? Tokens.sign("gift", await deliveredGift(bob.email))
+                  : Tokens.sign(purpose, subject),
           ),
         );
       }

@@ -225,7 +225,7 @@ describe("sst.config.ts, evaluated offline", () => {
     expect(Object.values(format).join(" ")).not.toMatch(/path|sourceIp|userAgent/);
   });
 
-  it("schedules the digests, reconciliation and comp expiry with CronV2", () => {
+  it("schedules the digests, reconciliation, comp expiry and gift delivery with CronV2", () => {
     const crons = Object.fromEntries(
       production.all("CronV2").map((c) => [c.name, [c.args.schedule, c.args.function.handler, c.args.enabled]]),
     );
@@ -235,11 +235,12 @@ describe("sst.config.ts, evaluated offline", () => {
       RecoverSends: ["rate(5 minutes)", "functions/cron/recover-sends.handler", undefined],
       Reconcile: ["rate(15 minutes)", "functions/cron/reconcile.handler", undefined],
       ExpireComps: ["rate(1 hour)", "functions/cron/expire-comps.handler", undefined],
+      DeliverGifts: ["rate(1 hour)", "functions/cron/deliver-gifts.handler", undefined],
     });
   });
 
   it("sets nodejs22.x explicitly on every function (SST's default is nodejs24.x; Lambda deprecated nodejs20.x)", () => {
-    expect(production.functions).toHaveLength(9);
+    expect(production.functions).toHaveLength(10);
     for (const { via, def } of production.functions) {
       expect(typeof def, `${via} is defined by its args, not a bare handler path`).toBe("object");
       expect(def.runtime, via).toBe("nodejs22.x");
@@ -527,6 +528,7 @@ describe("handlers named in sst.config.ts", () => {
     expect(handlers).toEqual([
       "functions/api.handler",
       "functions/cron/daily-digest.handler",
+      "functions/cron/deliver-gifts.handler",
       "functions/cron/expire-comps.handler",
       "functions/cron/reconcile.handler",
       "functions/cron/recover-sends.handler",

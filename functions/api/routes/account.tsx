@@ -2,12 +2,14 @@
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import * as Config from "../../../core/config";
 import * as Contributions from "../../../core/contributions";
+import * as Gifts from "../../../core/gifts";
 import * as Patrons from "../../../core/patrons";
 import * as Subscribers from "../../../core/subscribers";
 import * as Topics from "../../../core/topics";
 import * as Votes from "../../../core/votes";
 import { form, htmlPage, tokenQuery } from "../openapi";
 import { AccountPage, ContributionsSection, EmailChangePage, EmailChangedPage, EmailChangeTakenPage, VotesSection } from "../views/account";
+import { GiftsSection } from "../views/gifts";
 import { MembershipSection } from "../views/membership";
 import { PrivacySection } from "../views/privacy";
 import { clearSessionCookie, requireSession } from "../session";
@@ -21,17 +23,18 @@ accountRoutes.openapi(
     summary: "The signed-in reader's account page",
     middleware: [requireSession] as const,
     responses: {
-      200: htmlPage("Who is signed in: subscription and preferences, membership (tier, renewal, Manage billing), votes, contributions, your data (download, erase); sign out"),
+      200: htmlPage("Who is signed in: subscription and preferences, membership (tier, renewal, Manage billing), votes, contributions, gifts given, your data (download, erase); sign out"),
       303: { description: "Not signed in; to the sign-in page", headers: z.object({ location: z.string() }) },
     },
   }),
   async (c) => {
     const { subscriber } = c.var;
-    const [patron, votes, topicTitles, contributions] = await Promise.all([
+    const [patron, votes, topicTitles, contributions, gifts] = await Promise.all([
       Patrons.get(subscriber.id),
       Votes.votesOf(subscriber.id),
       Topics.titlesOf(subscriber.topics), // the topics they follow, by id: never every topic
       Contributions.bySubscriber(subscriber.id, subscriber.email),
+      Gifts.givenBy(subscriber.id),
     ]);
     const contributionTopics = await Topics.titlesOf([...new Set(contributions.flatMap((c) => (c.topicId ? [c.topicId] : [])))]);
     const membership = <MembershipSection patron={patron} tiers={Config.get().TIERS} />;
@@ -45,6 +48,7 @@ accountRoutes.openapi(
         membership={membership}
         votes={votesSection}
         contributions={contributions.length > 0 && <ContributionsSection contributions={contributions} topicTitles={contributionTopics} />}
+        gifts={gifts.length > 0 && <GiftsSection gifts={gifts} />}
         privacy={<PrivacySection patron={patron?.status === "active" || patron?.status === "grace"} />}
       />
     );

@@ -8,6 +8,7 @@ import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { Context, Env } from "hono";
 import { createMiddleware } from "hono/factory";
 import * as Contributions from "../../../core/contributions";
+import * as Gifts from "../../../core/gifts";
 import { VisibleError } from "../../../core/errors";
 import * as StripeApi from "../../../core/stripe";
 import * as Subscribers from "../../../core/subscribers";
@@ -15,6 +16,7 @@ import { TOPIC_ID } from "../../../core/topics";
 import { clientIp } from "../client-ip";
 import { form, htmlPage, json, jsonError } from "../openapi";
 import { optionalSession, type MaybeSignedIn } from "../session";
+import { GiftSection } from "../views/gifts";
 import { SupportPage, SupportThanksPage } from "../views/support";
 
 export const supportRoutes = new OpenAPIHono<MaybeSignedIn>();
@@ -85,7 +87,9 @@ supportRoutes.openapi(
   async (c) => {
     if (!StripeApi.isConfigured()) throw StripeApi.notConfigured();
     const topics = await Contributions.openTopics();
-    const page = <SupportPage {...Contributions.offer()} topics={topics} selectedTopic={c.req.valid("query").topic} email={c.var.subscriber?.email} />;
+    const page = (
+      <SupportPage {...Contributions.offer()} topics={topics} selectedTopic={c.req.valid("query").topic} email={c.var.subscriber?.email} gifts={<GiftSection {...Gifts.offer()} />} />
+    );
     return c.html(page, 200);
   },
 );

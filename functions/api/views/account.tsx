@@ -115,6 +115,7 @@ export function AccountPage(props: {
   membership?: Child;
   votes?: Child;
   contributions?: Child;
+  gifts?: Child;
   privacy?: Child;
 }) {
   const { subscriber } = props;
@@ -128,6 +129,7 @@ export function AccountPage(props: {
       {props.membership}
       {props.votes}
       {props.contributions}
+      {props.gifts}
       {props.privacy}
       <form method="post" action="/logout">
         <p>

@@ -6,6 +6,7 @@
 import type { Fee } from "../../../core/config";
 import { inWords } from "../../../core/contributions";
 import type { Funding } from "../../../core/topics/types";
+import type { Child } from "hono/jsx";
 import { Layout } from "./layout";
 import { FundingProgress } from "./topics";
 
@@ -19,6 +20,8 @@ export interface SupportPageProps {
   selectedTopic?: string;
   /** Signed in: contributing as them (no address asked). */
   email?: string;
+  /** The gift form (views/gifts.tsx), its own section after the contribution's. */
+  gifts?: Child;
 }
 
 const feeInWords = (fee: Fee, currency: string) =>
@@ -110,6 +113,7 @@ export function SupportPage(props: SupportPageProps) {
           Payment is handled by Stripe. Prefer to support us every month? <a href="/join">Become a patron</a>.
         </p>
       </form>
+      {props.gifts}
     </Layout>
   );
 }

@@ -11,6 +11,7 @@ export const LINK_PAGES = {
   vote: "/vote",
   signin: "/login",
   "email-change": "/email-change",
+  gift: "/gift",
 } as const satisfies Record<Exclude<Tokens.Purpose, "session">, string>;
 
 export type LinkPurpose = keyof typeof LINK_PAGES;

@@ -1,0 +1,104 @@
+/**
+ * Redeeming a gift from its link (`GET /gift?token=` shows it, `POST /gift` redeems): once. The recipient is the
+ * subscriber with the gift's address, or one made for it; they become a `comped` patron of the gift's tier until
+ * now + its months, through the same code path an editor's comp takes (`Patrons.compSubscriber`: status, votes,
+ * welcome email). A recipient made here did not ask for the newsletter: they are recorded `unsubscribed` (on
+ * record, sent no digests), and only if they tick the page's box are they signed up, through double opt-in as
+ * anyone. A void gift can't be redeemed; a redeemed one says so.
+ */
+import { ulid } from "ulid";
+import * as Config from "../config";
+import * as Db from "../db";
+import { VisibleError } from "../errors";
+import { log } from "../log";
+import { compSubscriber } from "../patrons/comp";
+import { signup } from "../subscribers/signup";
+import type { Subscriber } from "../subscribers/types";
+import * as Tokens from "../tokens";
+import type { Gift } from "./types";
+
+export interface GiftView {
+  gift: Gift;
+  tierName: string;
+}
+
+/** The gift a redeem link names (400 for a link that is not a gift's, or a gift that is gone). */
+export async function fromToken(token: string, now = new Date()): Promise<GiftView> {
+  const { subject } = Tokens.verify(token, "gift", now);
+  const gift = await Db.Gifts.get(subject);
+  if (!gift) throw new VisibleError("invalid", "invalid_token", "This gift link is not valid.");
+  return { gift, tierName: Config.get().TIERS.find((t) => t.id === gift.tierId)?.name ?? gift.tierId };
+}
+
+export const voidError = () =>
+  new VisibleError("invalid", "gift_void", "This gift can no longer be redeemed: its payment was refunded or disputed.");
+
+/** N calendar months after `from` (UTC), the day clamped to the month's last (31 Jan + 1 month = 28/29 Feb). */
+export function addMonths(from: Date, months: number): Date {
+  const target = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + months, 1, from.getUTCHours(), from.getUTCMinutes(), from.getUTCSeconds()));
+  const last = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(from.getUTCDate(), last));
+  return target;
+}
+
+export type RedeemOutcome = { outcome: "redeemed" | "already_redeemed"; gift: Gift };
+
+export async function redeem(
+  token: string,
+  options: { subscribe?: boolean; context: { ip: string; userAgent?: string } },
+  now = new Date(),
+): Promise<RedeemOutcome> {
+  let { gift } = await fromToken(token, now);
+  const at = now.toISOString();
+  for (;;) {
+    if (gift.status === "void") throw voidError();
+    if (gift.status === "redeemed") return { outcome: "already_redeemed", gift };
+    const recipient = await recipientOf(gift.recipientEmail, at);
+    const next: Gift = {
+      ...gift,
+      status: "redeemed",
+      redeemedBy: recipient.id,
+      redeemedAt: at,
+      endsAt: addMonths(now, gift.months).toISOString(),
+      updatedAt: at,
+      version: gift.version + 1,
+    };
+    if (await Db.Gifts.transition(next, gift)) {
+      await compSubscriber(recipient.id, { tierId: next.tierId, until: next.endsAt!, by: `gift:${next.id}` }, now);
+      log.info({ event: "gift.redeemed", sessionId: next.id, subscriberId: recipient.id, endsAt: next.endsAt }, "gift redeemed");
+      if (options.subscribe && recipient.status !== "active") {
+        await signup({ email: recipient.email }, { ...options.context, source: "gift" }, now);
+      }
+      return { outcome: "redeemed", gift: next };
+    }
+    const again = await Db.Gifts.get(gift.id);
+    if (!again) throw new VisibleError("invalid", "invalid_token", "This gift link is not valid.");
+    gift = again;
+  }
+}
+
+/** The subscriber with the gift's address, or one made for it: on record, `unsubscribed` until they opt in. */
+async function recipientOf(email: string, at: string): Promise<Subscriber> {
+  const existing = await Db.Subscribers.getByEmail(email);
+  if (existing) return existing;
+  const made: Subscriber = {
+    id: `sub_${ulid()}`,
+    email,
+    status: "unsubscribed",
+    topics: [],
+    frequency: "weekly",
+    createdAt: at,
+    updatedAt: at,
+    confirmationsSentAt: [],
+    version: 1,
+  };
+  try {
+    await Db.Subscribers.save(made);
+    return made;
+  } catch (error) {
+    if (!(error instanceof Db.WriteConflictError)) throw error;
+    const raced = await Db.Subscribers.getByEmail(email);
+    if (!raced) throw error;
+    return raced;
+  }
+}
