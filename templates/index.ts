@@ -18,7 +18,7 @@ import { preview as signinPreview } from "./signin";
 import { preview as welcomePreview } from "./welcome";
 import { previews as patronPreviews } from "./patron-emails";
 import { previews as emailChangePreviews } from "./email-change";
-import { preview as contributionThanksPreview } from "./contribution-emails";
+import { coveredPreview as contributionCoveredPreview, preview as contributionThanksPreview } from "./contribution-emails";
 import { previews as giftPreviews } from "./gift-emails";
 
 export { alreadySubscribed, type AlreadySubscribedData } from "./already-subscribed";
@@ -34,7 +34,7 @@ export {
   type PaymentFailedData,
   type PatronLapsedData,
 } from "./patron-emails";
-export { contributionThanks, type ContributionThanksData } from "./contribution-emails";
+export { contributionCovered, contributionThanks, type ContributionCoveredData, type ContributionThanksData } from "./contribution-emails";
 export { giftRedeem, giftInvitation, type GiftRedeemData, type GiftInvitationData } from "./gift-emails";
 export type { Rendered } from "./html";
 
@@ -47,6 +47,7 @@ export const previews = {
   signin: signinPreview,
   ...emailChangePreviews,
   contributionThanks: contributionThanksPreview,
+  contributionCovered: contributionCoveredPreview,
   ...giftPreviews,
 };
 
