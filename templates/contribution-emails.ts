@@ -1,7 +1,9 @@
 /**
- * The thank-you for a contribution: the amount, the topic it went towards (if any) and the outlet's name.
+ * The thank-you for a contribution: the amount, the topic it went towards (if any) and the outlet's name; and, when
+ * that topic is covered, "You funded it, we covered it".
  * Transactional (sent once per contribution, to whoever paid): no unsubscribe link and no token of any kind.
  */
+import coveredTemplate from "./compiled/contribution-covered";
 import thanksTemplate from "./compiled/contribution-thanks";
 import { safeUrl, type Rendered } from "./html";
 import { renderMessage } from "./message";
@@ -36,3 +38,38 @@ export const preview = {
   topicTitle: "Harbour dredging contracts",
   supportUrl: "https://news.example.org/support",
 } satisfies ContributionThanksData;
+
+export interface ContributionCoveredData {
+  outletName: string;
+  postalAddress: string;
+  name?: string;
+  /** The title of the topic the contribution went towards, now covered. */
+  topicTitle: string;
+  /** Where the coverage is: the topic's first article, or the topics page. */
+  readUrl: string;
+  /** The support page (`/support`). */
+  supportUrl: string;
+}
+
+/**
+ * "You funded it, we covered it": sent once to each contributor towards a topic the newsroom has covered.
+ * Transactional (about the reader's own payment): no unsubscribe link and no token of any kind.
+ */
+export function contributionCovered(data: ContributionCoveredData): Rendered {
+  return renderMessage(coveredTemplate, {
+    outletName: data.outletName,
+    postalAddress: data.postalAddress,
+    subject: "You funded it, we covered it",
+    preheader: `The story you helped fund is published: ${data.topicTitle}.`,
+    heading: "You funded it, we covered it",
+    values: { name: data.name?.trim() ?? "", topic: data.topicTitle, read_url: safeUrl(data.readUrl), support_url: safeUrl(data.supportUrl) },
+  });
+}
+
+export const coveredPreview = {
+  outletName: "The Harbour Gazette",
+  postalAddress: "1 Quay Street, Harbourtown HT1 2AB",
+  topicTitle: "Harbour dredging contracts",
+  readUrl: "https://news.example.org/2026/harbour-dredging",
+  supportUrl: "https://news.example.org/support",
+} satisfies ContributionCoveredData;

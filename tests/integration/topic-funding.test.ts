@@ -2,7 +2,8 @@
  * Funding a story: an editor's funding goal on a topic (set, cleared, refused out of bounds); the funding counter
  * written with each contribution towards the topic and moved by its refunds, exact under concurrent payments; the
  * public funding route; the progress on `/topics` (its public copy too) and `/support?topic=`; the editors' list
- * of contributions, paged through by month and by topic without a scan.
+ * of contributions, paged through by month and by topic without a scan; "You funded it, we covered it" once to each
+ * contributor when the topic is covered.
  */
 import { describe, expect, it, vi } from "vitest";
 import * as Db from "../../core/db";
@@ -11,7 +12,9 @@ import * as Topics from "../../core/topics";
 import { editor } from "../helpers/editor";
 import { request } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
-import { uniqueEmail } from "../helpers/mail";
+import { mailTo, uniqueEmail } from "../helpers/mail";
+import { saveSubscriber } from "../helpers/factories";
+import * as Privacy from "../../core/privacy";
 import { body, deliver, useFakeStripe } from "../helpers/stripe";
 import { charge, checkoutSession, event, paymentIntent } from "../helpers/stripe-objects";
 
@@ -182,5 +185,61 @@ describe("the editors' list of contributions", () => {
     expect((await request("/api/contributions")).status).toBe(401);
     expect((await editor("GET", "/api/contributions?cursor=bm9wZQ")).status).toBe(400);
     expect((await editor("GET", "/api/contributions?since=yesterday")).status).toBe(400);
+  });
+});
+
+describe("You funded it, we covered it", () => {
+  const COVERED = "You funded it, we covered it";
+  const told = async (email: string) => (await mailTo(email)).filter((m) => m.subject === COVERED);
+
+  it("tells each contributor once when the topic is covered, a subscriber too; not a refunded one nor an erased one", async () => {
+    const id = await topicWithGoal(10_000, "Dnipro bridges");
+    const subscriber = await saveSubscriber({ email: uniqueEmail("funding-sub"), status: "active" });
+    const stranger = uniqueEmail("funding-stranger");
+    const twice = uniqueEmail("funding-twice");
+    const refunder = uniqueEmail("funding-refunder");
+    const erased = await saveSubscriber({ email: uniqueEmail("funding-erased"), status: "active" });
+    const payments = [
+      paidTowards(id, 1000, subscriber.email),
+      paidTowards(id, 1000, stranger),
+      paidTowards(id, 500, twice),
+      paidTowards(id, 700, twice),
+      paidTowards(id, 900, refunder),
+      paidTowards(id, 900, erased.email),
+    ];
+    for (const p of payments) await processed(event("checkout.session.completed", p.session));
+    const refunded = payments[4]!;
+    stripe.fake.charges.set(refunded.charge.id, { ...refunded.charge, amount_refunded: refunded.charge.amount, refunded: true });
+    await processed(event("charge.refunded", refunded.charge));
+    await Privacy.erase(erased.id);
+
+    const article = await editor("PUT", "/api/articles/dnipro-bridges-1", {
+      title: "The bridges of the Dnipro",
+      url: "https://news.example.org/dnipro-bridges",
+      topics: [id],
+      publishedAt: new Date().toISOString(),
+    });
+    expect(article.status).toBeLessThan(300);
+    const cover = { title: "Dnipro bridges", status: "covered", articleIds: ["dnipro-bridges-1"] };
+    expect((await editor("PUT", `/api/topics/${id}`, cover)).status).toBe(200);
+    expect((await editor("PUT", `/api/topics/${id}`, cover)).status).toBe(200); // the trigger again: nobody told twice
+    await Promise.all([editor("PUT", `/api/topics/${id}`, cover), editor("PUT", `/api/topics/${id}`, cover)]);
+
+    for (const email of [subscriber.email, stranger, twice]) {
+      const emails = await told(email);
+      expect(emails, email).toHaveLength(1);
+      expect(emails[0]!.body.html).toContain("https://news.example.org/dnipro-bridges");
+      expect(emails[0]!.body.text).toContain("Dnipro bridges");
+    }
+    expect(await told(refunder)).toHaveLength(0);
+    expect(await told(erased.email)).toHaveLength(0);
+  });
+
+  it("tells nobody while the topic is only open or closed", async () => {
+    const id = await topicWithGoal(10_000, "Odesa port");
+    const email = uniqueEmail("funding-open");
+    await processed(event("checkout.session.completed", paidTowards(id, 1000, email).session));
+    expect((await editor("PUT", `/api/topics/${id}`, { title: "Odesa port", status: "closed" })).status).toBe(200);
+    expect(await told(email)).toHaveLength(0);
   });
 });
