@@ -11,7 +11,9 @@ export function makeTopic(overrides: Partial<Topic> = {}): Topic {
 }
 
 /** Creates a topic (open unless told, titled `Topic <id>` unless told) as an editor's upsert would; answers it. */
-export async function createTopic(input: { id?: string; title?: string; status?: TopicStatus; description?: string } = {}): Promise<Topic> {
+export async function createTopic(
+  input: { id?: string; title?: string; status?: TopicStatus; description?: string; fundingGoal?: number } = {},
+): Promise<Topic> {
   const { id = uniqueSlug("topic"), title = `Topic ${id}`, ...rest } = input;
   const { topic } = await Topics.upsert(id, { title, ...rest });
   return topic;
