@@ -51,10 +51,14 @@ describe("a patron's journey", () => {
       await compedPatron(email);
       const { context, page } = await openPage(journey.browser, viewport);
 
-      // Signed out, the topics page shows scores and says how to vote.
+      // Signed out, the topics page shows scores (and a funding goal's progress) and says how to vote.
+      const climate = (await journey.call("GET", "/api/topics")) as { topics: Array<{ id: string; title: string }> };
+      const title = climate.topics.find((t) => t.id === "climate")!.title;
+      await journey.editor("PUT", "/api/topics/climate", { title, fundingGoal: 50_000 });
       await page.goto(`${journey.stack.url}/topics`);
       await heading(page, "What should we cover next?");
       expect(await page.getByRole("button", { name: /^Vote for/ }).count()).toBe(0);
+      expect(await page.getByRole("progressbar", { name: `Funding for ${title}` }).count()).toBe(1);
       await checkPage(page, "topics-signed-out");
 
       // Ask for a sign-in link; open it from the email; press its button.
