@@ -4,7 +4,7 @@
  * status is a conditional write on the status it leaves, so a redeem racing a refund, or two deliveries, end in one
  * outcome.
  */
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Gift, GiftStatus } from "../gifts/types";
 import { db, tableName } from "./client";
 import { cancellationCodes } from "./errors";
@@ -109,12 +109,46 @@ export async function page(status: GiftStatus, options: { cursor?: Record<string
   return { gifts: Items.map(strip), ...(LastEvaluatedKey && { cursor: LastEvaluatedKey as Record<string, unknown> }) };
 }
 
-/** "A buyer's gifts" (the account page), through the refs in their partition, newest first. */
+/** "A buyer's gifts" (the account page, export, erasure), through the refs in their partition, newest first. */
 export async function byBuyer(subscriberId: string): Promise<Gift[]> {
+  return byRefs(subscriberId, keys.gift.refPrefix);
+}
+
+/** "The gifts a subscriber redeemed" (export, erasure), through the refs in their partition, newest first. */
+export async function received(subscriberId: string): Promise<Gift[]> {
+  return byRefs(subscriberId, keys.gift.receivedPrefix);
+}
+
+/** Leaves the ref of a redeemed gift in its recipient's partition (idempotent). */
+export async function markReceived(subscriberId: string, sessionId: string): Promise<void> {
+  await db().send(new PutCommand({ TableName: tableName(), Item: { ...keys.gift.receivedRef(subscriberId, sessionId), entity: "gift-received", sessionId } }));
+}
+
+/**
+ * Erasure: the buyer's side (their address, subscriber and message) or the recipient's (their address, name, the
+ * message to them, their subscriber) leaves the gift; its amount, tier, dates and status stay, anonymous.
+ */
+export async function anonymize(sessionId: string, side: "buyer" | "recipient", at: string): Promise<void> {
+  const remove = side === "buyer" ? "buyerEmail, buyerSubscriberId, message" : "recipientName, message, redeemedBy";
+  const set = side === "buyer" ? "" : ", recipientEmail = :erased";
+  await db().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: keys.gift.key(sessionId),
+      UpdateExpression: `SET updatedAt = :at, version = version + :one${set} REMOVE ${remove}`,
+      ConditionExpression: "attribute_exists(pk)",
+      ExpressionAttributeValues: { ":at": at, ":one": 1, ...(side === "recipient" && { ":erased": "erased" }) },
+    }),
+  ).catch((error) => {
+    if ((error as { name?: string }).name !== "ConditionalCheckFailedException") throw error;
+  });
+}
+
+async function byRefs(subscriberId: string, prefix: string): Promise<Gift[]> {
   const ids: string[] = [];
   const refs = queryAll({
     KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-    ExpressionAttributeValues: { ":pk": keys.subscriber.partition(subscriberId), ":prefix": keys.gift.refPrefix },
+    ExpressionAttributeValues: { ":pk": keys.subscriber.partition(subscriberId), ":prefix": prefix },
     ConsistentRead: true,
   });
   for await (const ref of refs) ids.push(ref.sessionId as string);

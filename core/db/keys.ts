@@ -18,6 +18,7 @@
  * | funding    | TOPIC#<id>          | FUNDING           |                                               |                                     |
  * | gift       | GIFT#<checkout session id> | GIFT       | GIFTS#<status> / <deliverOn>#<session id>     | GIFTS#INVITE / <endsAt>#<session id> (until invited) |
  * | gift ref   | SUB#<id>            | GIFT#<checkout session id> |                                      |                                     |
+ * | gift received | SUB#<id>         | GIFT_RECEIVED#<checkout session id> |                             |                                     |
  * | gift payment | PAYMENT#<payment intent id> | GIFT     |                                               |                                     |
  * | links sent | SUB#<id>            | SIGNIN_LINKS      | (TTL)                                         |                                     |
  * | link use   | SUB#<id>            | SIGNIN#<nonce>    | (TTL)                                         |                                     |
@@ -268,6 +269,9 @@ export const gift = {
   key: (sessionId: string) => ({ pk: `GIFT#${sessionId}`, sk: "GIFT" }),
   ref: (subscriberId: string, sessionId: string) => ({ pk: `SUB#${subscriberId}`, sk: `GIFT#${sessionId}` }),
   refPrefix: "GIFT#",
+  /** A redeemed gift's ref in its recipient's partition (export, erasure); a prefix apart from the buyer's refs. */
+  receivedRef: (subscriberId: string, sessionId: string) => ({ pk: `SUB#${subscriberId}`, sk: `GIFT_RECEIVED#${sessionId}` }),
+  receivedPrefix: "GIFT_RECEIVED#",
   byStatus: (status: string, deliverOn: string, sessionId: string) => ({ gsi1pk: gift.statusPartition(status), gsi1sk: `${deliverOn}#${sessionId}` }),
   statusPartition: (status: string) => `GIFTS#${status}`,
   toInvite: (endsAt: string, sessionId: string) => ({ gsi2pk: gift.invitePartition, gsi2sk: `${endsAt}#${sessionId}` }),

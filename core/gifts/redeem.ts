@@ -52,7 +52,15 @@ export async function redeem(
   const at = now.toISOString();
   for (;;) {
     if (gift.status === "void") throw voidError();
-    if (gift.status === "redeemed") return { outcome: "already_redeemed", gift };
+    if (gift.status === "redeemed") {
+      // A redeem whose comp failed half-way is finished by the next (the comp is the same, so applying it again is harmless).
+      const patron = gift.redeemedBy ? await Db.Patrons.get(gift.redeemedBy) : undefined;
+      if (gift.redeemedBy && gift.endsAt && gift.endsAt > at && patron?.compedUntil !== gift.endsAt && !(patron?.compedUntil && patron.compedUntil > gift.endsAt)) {
+        await Db.Gifts.markReceived(gift.redeemedBy, gift.id);
+        await compSubscriber(gift.redeemedBy, { tierId: gift.tierId, until: gift.endsAt, by: `gift:${gift.id}` }, now);
+      }
+      return { outcome: "already_redeemed", gift };
+    }
     const recipient = await recipientOf(gift.recipientEmail, at);
     const next: Gift = {
       ...gift,
@@ -64,6 +72,7 @@ export async function redeem(
       version: gift.version + 1,
     };
     if (await Db.Gifts.transition(next, gift)) {
+      await Db.Gifts.markReceived(recipient.id, next.id);
       await compSubscriber(recipient.id, { tierId: next.tierId, until: next.endsAt!, by: `gift:${next.id}` }, now);
       log.info({ event: "gift.redeemed", sessionId: next.id, subscriberId: recipient.id, endsAt: next.endsAt }, "gift redeemed");
       if (options.subscribe && recipient.status !== "active") {

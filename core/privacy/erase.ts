@@ -11,7 +11,8 @@
  *    reader: digest counts do not change. Queued ones become `suppressed` (`erased`). Votes for open topics stop
  *    counting, as a lapsed patron's do; those for closed or covered topics stay in their final scores.
  * 4. **Contributions** tied to them or made with their address stay as anonymous amounts: address and subscriber go
- *    (the refs with the partition).
+ *    (the refs with the partition). **Gifts** they gave or redeemed stay as anonymous records: their side's address,
+ *    name, subscriber and the message go.
  *    **Proposals** no editor took up go (their words may name them); those taken up forget their proposer.
  *    Patron-email claims naming the subscriber are deleted.
  * 5. **Their partition** (follows, patron, ballot, sign-in records) goes; then the profile and the unique email
@@ -84,6 +85,9 @@ export async function erase(subscriberId: string, now = new Date()): Promise<Era
 
   // Contributions stay as anonymous amounts (the month's totals unchanged), found by the refs their partition holds.
   for (const contribution of await Db.Contributions.bySubscriber(subscriberId, subscriber?.email)) await Db.Contributions.anonymize(contribution.id, at);
+  // Gifts they gave or redeemed stay as anonymous records (tier, months, amount, dates), found by their refs.
+  for (const gift of await Db.Gifts.byBuyer(subscriberId)) await Db.Gifts.anonymize(gift.id, "buyer", at);
+  for (const gift of await Db.Gifts.received(subscriberId)) await Db.Gifts.anonymize(gift.id, "recipient", at);
 
   const items = await Db.Erasure.partition(subscriberId);
   const profile = items.find((item) => item.entity === "subscriber");

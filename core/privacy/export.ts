@@ -17,6 +17,8 @@ export interface PersonalData {
   charges: Array<Record<string, unknown>>;
   /** One-time contributions tied to them (by the checkout's session, or their address at the time). */
   contributions: Array<Record<string, unknown>>;
+  /** Gift memberships they gave (by the checkout's session) and redeemed. */
+  gifts: { given: Array<Record<string, unknown>>; received: Array<Record<string, unknown>> };
   deliveries: Array<Omit<Delivery, "claimId" | "leaseUntil">>;
   votes: Array<{ topicId: string; topicTitle?: string; tierId: string; weight: number; counted: boolean; createdAt: string }>;
   proposedTopics: Array<{ id: string; title: string; status: string; createdAt: string }>;
@@ -33,12 +35,14 @@ const withoutKeys = ({ pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, entity, version, 
 export async function exportData(subscriberId: string, now = new Date()): Promise<PersonalData> {
   const subscriber = await Db.Subscribers.get(subscriberId);
   if (!subscriber) throw new VisibleError("not_found", "not_found", "We hold nothing about you.");
-  const [items, deliveries, votes, proposed, contributions] = await Promise.all([
+  const [items, deliveries, votes, proposed, contributions, given, received] = await Promise.all([
     Db.Erasure.partition(subscriberId),
     Db.Erasure.deliveriesOf(subscriberId),
     Db.Erasure.votesOf(subscriberId),
     Db.Proposals.ofPatron(subscriberId),
     Db.Contributions.bySubscriber(subscriberId, subscriber.email),
+    Db.Gifts.byBuyer(subscriberId),
+    Db.Gifts.received(subscriberId),
   ]);
   const of = (entity: string) => items.filter((item) => item.entity === entity);
   const patron = of("patron")[0];
@@ -57,6 +61,10 @@ export async function exportData(subscriberId: string, now = new Date()): Promis
       .map((item) => withoutKeys(item))
       .sort((a, b) => String(a.chargedAt).localeCompare(String(b.chargedAt))),
     contributions: contributions.map(({ version, month, ...contribution }) => contribution),
+    gifts: {
+      given: given.map(({ version, paymentIntentId, redeemedBy, ...gift }) => gift),
+      received: received.map(({ version, paymentIntentId, buyerEmail, buyerSubscriberId, ...gift }) => gift),
+    },
     deliveries: deliveries
       .map(({ claimId, leaseUntil, ...delivery }) => delivery)
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt)),

@@ -12,6 +12,7 @@ import * as Config from "../../core/config";
 import * as Db from "../../core/db";
 import * as Gifts from "../../core/gifts";
 import * as Patrons from "../../core/patrons";
+import * as Privacy from "../../core/privacy";
 import * as Tokens from "../../core/tokens";
 import * as Votes from "../../core/votes";
 import { editorAs } from "../helpers/editor";
@@ -276,5 +277,28 @@ describe("invitation, account and list", () => {
     const { gifts } = await body(listed);
     expect(gifts.find((x: { id: string }) => x.id === g.session.id)).toMatchObject({ status: "paid", deliverOn: day(5), tierId: "coffee" });
     expect((await editorAs("read", "GET", "/api/gifts?status=lost")).status).toBe(400);
+  });
+
+  it("the export lists gifts given and redeemed; erasure leaves them anonymous on both sides", async () => {
+    const buyer = await saveSubscriber({ email: uniqueEmail("b") });
+    const g = paidGift({ buyer: buyer.email, message: "From me to you" });
+    await processed(event("checkout.session.completed", g.session));
+    await Gifts.runSchedule();
+    const token = tokenIn((await redeemMails(g.recipient))[0]!.body.text);
+    expect((await postForm("/gift", { token }, randomIp())).status).toBe(200);
+    const recipient = (await Db.Subscribers.getByEmail(g.recipient))!;
+
+    expect((await Privacy.exportData(buyer.id)).gifts.given.map((x) => x.id)).toEqual([g.session.id]);
+    const theirs = (await Privacy.exportData(recipient.id)).gifts;
+    expect(theirs.received).toMatchObject([{ id: g.session.id, message: "From me to you" }]);
+    expect(theirs.received[0]!.buyerEmail).toBeUndefined();
+
+    await Privacy.erase(buyer.id);
+    await Privacy.erase(recipient.id);
+    const left = (await Db.Gifts.get(g.session.id))!;
+    expect(left).toMatchObject({ status: "redeemed", tierId: "coffee", months: 3, amount: 1500, recipientEmail: "erased" });
+    expect(JSON.stringify(left)).not.toContain(buyer.email);
+    expect(JSON.stringify(left)).not.toContain(g.recipient);
+    expect(left.message).toBeUndefined();
   });
 });
