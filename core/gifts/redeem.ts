@@ -67,7 +67,7 @@ export async function redeem(
       status: "redeemed",
       redeemedBy: recipient.id,
       redeemedAt: at,
-      endsAt: addMonths(now, gift.months).toISOString(),
+      endsAt: addMonths(await startOf(recipient.id, gift.tierId, now), gift.months).toISOString(),
       updatedAt: at,
       version: gift.version + 1,
     };
@@ -84,6 +84,16 @@ export async function redeem(
     if (!again) throw new VisibleError("invalid", "invalid_token", "This gift link is not valid.");
     gift = again;
   }
+}
+
+/**
+ * When the gift's months start: now, or the end of a comp of the same tier the recipient holds already (a second
+ * gift, or an editor's comp), so that gifts add up rather than one cutting another short.
+ */
+async function startOf(subscriberId: string, tierId: string, now: Date): Promise<Date> {
+  const patron = await Db.Patrons.get(subscriberId);
+  const running = patron?.compTierId === tierId && patron.compedUntil && patron.compedUntil > now.toISOString() ? new Date(patron.compedUntil) : undefined;
+  return running ?? now;
 }
 
 /** The subscriber with the gift's address, or one made for it: on record, `unsubscribed` until they opt in. */

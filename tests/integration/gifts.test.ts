@@ -301,4 +301,20 @@ describe("invitation, account and list", () => {
     expect(JSON.stringify(left)).not.toContain(g.recipient);
     expect(left.message).toBeUndefined();
   });
+
+  it("a second gift of the same tier adds its months to the first's end", async () => {
+    const recipient = uniqueEmail("twice");
+    const ends: string[] = [];
+    for (const months of [1, 2]) {
+      const g = paidGift({ recipient, months });
+      await processed(event("checkout.session.completed", g.session));
+      await Gifts.runSchedule();
+      const token = tokenIn((await redeemMails(recipient)).at(-1)!.body.text);
+      expect((await postForm("/gift", { token }, randomIp())).status).toBe(200);
+      ends.push((await Db.Gifts.get(g.session.id))!.endsAt!);
+    }
+    expect(ends[1]).toBe(Gifts.addMonths(new Date(ends[0]!), 2).toISOString());
+    const subscriber = (await Db.Subscribers.getByEmail(recipient))!;
+    expect((await Patrons.get(subscriber.id))!.compedUntil).toBe(ends[1]);
+  });
 });
