@@ -3,7 +3,6 @@
  * the columns an import reads back (`import-csv.ts`): exporting and importing again changes nothing. Written to
  * a file by `export-file.ts`.
  */
-import { stringify } from "csv-stringify/sync";
 import * as Db from "../db";
 import { EXPORT_COLUMNS, TOPIC_SEPARATOR, defuse } from "./import-csv";
 import type { Status, Subscriber } from "./types";
@@ -29,6 +28,8 @@ function line(subscriber: Subscriber): string[] {
  * the subscribers written so far.
  */
 export async function* exportCsv(status?: Status, tally = { rows: 0 }): AsyncGenerator<string> {
+  // Loaded on demand: exports are rare, and the API's cold start carries only what most requests use.
+  const { stringify } = await import("csv-stringify/sync");
   yield stringify([[...EXPORT_COLUMNS]]);
   let cursor: string | undefined;
   do {

@@ -3,7 +3,6 @@
  * What is wrong with the file as a whole (no header, an unknown or missing column, too many lines) is refused
  * before anything is written; what is wrong with one line is reported with its line number and the rest goes on.
  */
-import { parse } from "csv-parse/sync";
 import * as z from "zod"; // a namespace import lets esbuild drop the parts of zod never used
 import { VisibleError } from "../errors";
 import { TOPIC_ID } from "../topics/types";
@@ -63,7 +62,9 @@ const row = z.object({
  * Parses an import file into rows, line problems (with the line each record starts on) and skipped lines (a
  * `status` other than `active`: exported unsubscribers stay unsubscribed).
  */
-export function parseImport(text: string): { rows: ImportRow[]; errors: LineProblem[]; skips: LineProblem[] } {
+export async function parseImport(text: string): Promise<{ rows: ImportRow[]; errors: LineProblem[]; skips: LineProblem[] }> {
+  // Loaded on demand: imports are rare, and the API's cold start carries only what most requests use.
+  const { parse } = await import("csv-parse/sync");
   const errors: LineProblem[] = [];
   const records = parse(text.replace(/\r\n?/g, "\n"), {
     bom: true,

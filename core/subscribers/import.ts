@@ -46,7 +46,7 @@ type Outcome = "created" | "updated" | "unchanged" | { skip: string };
 
 /** Imports a CSV file (see `import-csv.ts` for its columns); `editor` is the token name, kept on the consent record. */
 export async function importSubscribers(text: string, editor: string, now = new Date()): Promise<ImportReport> {
-  const { rows, errors, skips } = parseImport(text);
+  const { rows, errors, skips } = await parseImport(text);
   const followable = new Set((await followableTopics()).map((topic) => topic.id));
   const first = new Map<string, number>();
   const todo: ImportRow[] = [];

@@ -1,4 +1,4 @@
-import { runSchedule, type GiftRunReport } from "../../core/gifts";
+import { runSchedule, type GiftRunReport } from "../../core/gifts/deliver";
 
 /**
  * Sends each gift whose delivery date has come its redeem link, and each gift ending within a week its recipient's
