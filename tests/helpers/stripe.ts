@@ -29,6 +29,24 @@ export function useFakeStripe(): { readonly fake: FakeStripe } {
   return holder;
 }
 
+/** Call inside a `describe`: its tests run with the Stripe settings `names` unset, as without keys, and get them back after. */
+export function withoutStripeSettings(names: readonly string[]): void {
+  const saved: Record<string, string | undefined> = {};
+  beforeAll(() => {
+    for (const name of names) {
+      saved[name] = process.env[name];
+      delete process.env[name];
+    }
+    Config.reset();
+    StripeApi.resetClient();
+  });
+  afterAll(() => {
+    Object.assign(process.env, saved);
+    Config.reset();
+    StripeApi.resetClient();
+  });
+}
+
 /** Posts `event` to the webhook, signed (by default) with the current secret. */
 export function deliver(event: Stripe.Event, options: { secret?: string; timestamp?: number } = {}) {
   const { body, headers } = signed(event, options);

@@ -6,20 +6,19 @@
  * marking it from Stripe's charge in any order; this month's totals exact under concurrent completions.
  */
 import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type Stripe from "stripe";
 import * as Config from "../../core/config";
 import * as Contributions from "../../core/contributions";
 import * as Db from "../../core/db";
 import { log } from "../../core/log";
 import * as Privacy from "../../core/privacy";
-import * as StripeApi from "../../core/stripe";
 import { editor } from "../helpers/editor";
 import { createTopic, saveSubscriber, signedIn } from "../helpers/factories";
 import { postForm, postJson, randomIp, request } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
 import { mailTo, uniqueEmail } from "../helpers/mail";
-import { body, deliver, stripeMember, useFakeStripe } from "../helpers/stripe";
+import { body, deliver, stripeMember, useFakeStripe, withoutStripeSettings } from "../helpers/stripe";
 import { charge, checkoutSession, dispute, event, paymentIntent } from "../helpers/stripe-objects";
 import { changes, snapshot } from "../adversarial/surface";
 
@@ -337,20 +336,7 @@ describe("logs", () => {
 });
 
 describe("without Stripe keys", () => {
-  const saved: Record<string, string | undefined> = {};
-  beforeAll(() => {
-    for (const name of ["STRIPE_SECRET_KEY", "STRIPE_API_BASE"]) {
-      saved[name] = process.env[name];
-      delete process.env[name];
-    }
-    Config.reset();
-    StripeApi.resetClient();
-  });
-  afterAll(() => {
-    Object.assign(process.env, saved);
-    Config.reset();
-    StripeApi.resetClient();
-  });
+  withoutStripeSettings(["STRIPE_SECRET_KEY", "STRIPE_API_BASE"]);
 
   it("the contribution routes answer 503 saying why, before looking at the input", async () => {
     for (const response of [

@@ -3,20 +3,18 @@
  * (reusing a patron's customer), the Billing Portal, 503 without Stripe keys, comps and their expiry, the grace
  * period, each patron email (once per change), and digests that know who is a patron.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as Config from "../../core/config";
+import { describe, expect, it } from "vitest";
 import * as Db from "../../core/db";
 import * as Digests from "../../core/digests";
 import * as Patrons from "../../core/patrons";
 import type { Patron } from "../../core/patrons";
-import * as StripeApi from "../../core/stripe";
 import { handler as expireComps } from "../../functions/cron/expire-comps";
 import { editor } from "../helpers/editor";
 import { savePatron, saveSubscriber, signedIn as startSession } from "../helpers/factories";
 import { postForm, postJson, randomIp, request } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
 import { mailTo, uniqueEmail } from "../helpers/mail";
-import { body, deliver, stripeMember, useFakeStripe } from "../helpers/stripe";
+import { body, deliver, stripeMember, useFakeStripe, withoutStripeSettings } from "../helpers/stripe";
 import { customer, event, invoice } from "../helpers/stripe-objects";
 
 useLocalStack();
@@ -209,20 +207,7 @@ describe("account page", () => {
 });
 
 describe("without Stripe keys", () => {
-  const saved: Record<string, string | undefined> = {};
-  beforeAll(() => {
-    for (const name of ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"]) {
-      saved[name] = process.env[name];
-      delete process.env[name];
-    }
-    Config.reset();
-    StripeApi.resetClient();
-  });
-  afterAll(() => {
-    Object.assign(process.env, saved);
-    Config.reset();
-    StripeApi.resetClient();
-  });
+  withoutStripeSettings(["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"]);
 
   it("membership routes answer 503 saying why; everything else works", async () => {
     const subscriber = await saveSubscriber({ email: uniqueEmail("nokeys") });
