@@ -10,7 +10,6 @@ import { log } from "../log";
 import * as StripeApi from "../stripe";
 import type { Contribution } from "./types";
 
-const { idOf } = StripeApi.Objects;
 
 /** The contribution a payment intent paid, if it is one (its session id). */
 export const contributionOfPaymentIntent = (paymentIntentId: string) => Db.Contributions.sessionOfPaymentIntent(paymentIntentId);
@@ -52,13 +51,6 @@ export async function markCharge(sessionId: string, chargeId: string, now = new 
 export async function markPaymentIntent(paymentIntentId: string, now = new Date()): Promise<void> {
   const sessionId = await Db.Contributions.sessionOfPaymentIntent(paymentIntentId);
   if (!sessionId) return;
-  const client = await StripeApi.stripe();
-  let chargeId: string | undefined;
-  try {
-    chargeId = idOf((await client.paymentIntents.retrieve(paymentIntentId)).latest_charge);
-  } catch (error) {
-    if (StripeApi.isMissing(error)) return;
-    throw error;
-  }
+  const chargeId = await StripeApi.Charges.latestChargeOf(paymentIntentId);
   if (chargeId) await markCharge(sessionId, chargeId, now);
 }

@@ -86,14 +86,7 @@ export async function voidCharge(sessionId: string, chargeId: string, now = new 
 }
 
 async function voidPaymentIntent(paymentIntentId: string, now: Date): Promise<void> {
-  const client = await StripeApi.stripe();
-  let chargeId: string | undefined;
-  try {
-    chargeId = idOf((await client.paymentIntents.retrieve(paymentIntentId)).latest_charge);
-  } catch (error) {
-    if (StripeApi.isMissing(error)) return;
-    throw error;
-  }
+  const chargeId = await StripeApi.Charges.latestChargeOf(paymentIntentId);
   const sessionId = await giftOfPaymentIntent(paymentIntentId);
   if (chargeId && sessionId) await voidCharge(sessionId, chargeId, now);
 }

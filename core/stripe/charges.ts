@@ -22,6 +22,17 @@ export interface ChargeAtStripe {
   subscriptionId?: string;
 }
 
+/** The charge a payment intent made last (a one-time payment's), as Stripe has it now; undefined if none or unknown. */
+export async function latestChargeOf(paymentIntentId: string): Promise<string | undefined> {
+  const client = await stripe();
+  try {
+    return idOf((await client.paymentIntents.retrieve(paymentIntentId)).latest_charge);
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw error;
+  }
+}
+
 /** The charge `chargeId` as Stripe has it now; undefined if Stripe has no such charge. */
 export async function chargeAtStripe(chargeId: string): Promise<ChargeAtStripe | undefined> {
   const client = await stripe();
