@@ -8,10 +8,10 @@ import * as Config from "../config";
 import * as Db from "../db";
 import { VisibleError } from "../errors";
 import { log } from "../log";
-import { CHECKOUTS } from "../patrons/checkout";
+import { countCheckout } from "../patrons/checkout";
 import * as StripeApi from "../stripe";
 import type { Stripe } from "../stripe";
-import { hashIp, signup } from "../subscribers/signup";
+import { signup } from "../subscribers/signup";
 import type { Subscriber } from "../subscribers/types";
 import { KIND, KIND_KEY } from "./types";
 
@@ -58,12 +58,7 @@ export async function checkout(input: CheckoutInput, context: { ip: string; user
   if (input.subscribe && !email) throw invalid("email", "Give your email address to sign up.", "required to sign up");
 
   const stripe = await StripeApi.stripe(); // 503 without keys
-  const perIp = await Db.RateLimits.hit("checkout-ip", hashIp(context.ip), CHECKOUTS.perIp, CHECKOUTS.perIpWindowSeconds, now);
-  if (!perIp.allowed) {
-    throw new VisibleError("rate_limited", "rate_limited", "Too many checkouts from this network. Try again later.", {
-      retryAfterSeconds: perIp.retryAfterSeconds,
-    });
-  }
+  await countCheckout(context.ip, now);
   if (input.subscribe && email && !input.subscriber) {
     await signup({ email }, { ip: context.ip, userAgent: context.userAgent, source: "contribution" }, now);
   }

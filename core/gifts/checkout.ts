@@ -5,13 +5,11 @@
  * checked before Stripe is called; the per-network checkout limit is membership's (`CHECKOUTS`).
  */
 import * as Config from "../config";
-import * as Db from "../db";
 import { VisibleError } from "../errors";
 import { log } from "../log";
-import { CHECKOUTS } from "../patrons/checkout";
+import { countCheckout } from "../patrons/checkout";
 import * as StripeApi from "../stripe";
 import type { Stripe } from "../stripe";
-import { hashIp } from "../subscribers/signup";
 import type { Subscriber } from "../subscribers/types";
 import { KIND, KIND_KEY, MAX_DELIVERY_DAYS, MAX_MESSAGE, MAX_MONTHS } from "./types";
 
@@ -87,12 +85,7 @@ export async function checkout(input: GiftCheckoutInput, context: { ip: string }
   const email = input.subscriber?.email ?? input.email;
 
   const stripe = await StripeApi.stripe(); // 503 without keys
-  const perIp = await Db.RateLimits.hit("checkout-ip", hashIp(context.ip), CHECKOUTS.perIp, CHECKOUTS.perIpWindowSeconds, now);
-  if (!perIp.allowed) {
-    throw new VisibleError("rate_limited", "rate_limited", "Too many checkouts from this network. Try again later.", {
-      retryAfterSeconds: perIp.retryAfterSeconds,
-    });
-  }
+  await countCheckout(context.ip, now);
   const metadata: Record<string, string> = {
     [KIND_KEY]: KIND,
     [META.tier]: input.tierId,

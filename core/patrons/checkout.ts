@@ -38,6 +38,19 @@ export type CheckoutInput =
 export const CHECKOUTS = { perIp: 20, perIpWindowSeconds: 60 * 60 };
 
 /**
+ * Counts a Checkout session about to start from `ip`'s network against `CHECKOUTS`, whatever it is for (a
+ * membership, a contribution, a gift): past the limit, a 429 with `Retry-After`, before Stripe is called.
+ */
+export async function countCheckout(ip: string, now: Date): Promise<void> {
+  const perIp = await Db.RateLimits.hit("checkout-ip", hashIp(ip), CHECKOUTS.perIp, CHECKOUTS.perIpWindowSeconds, now);
+  if (!perIp.allowed) {
+    throw new VisibleError("rate_limited", "rate_limited", "Too many checkouts started from this network. Try again later.", {
+      retryAfterSeconds: perIp.retryAfterSeconds,
+    });
+  }
+}
+
+/**
  * A Checkout session's URL for the tier at the price chosen, for a visitor from `context.ip` (counted against
  * `CHECKOUTS`). An unknown tier or a price that is not one of its current ones is a 400 before Stripe is called.
  */
@@ -51,12 +64,7 @@ export async function checkout(input: CheckoutInput, context: { ip: string }, no
   }
   const price = choosePrice(tier, input.choice);
   const stripe = await StripeApi.stripe(); // 503 without keys, before anything else is looked at
-  const perIp = await Db.RateLimits.hit("checkout-ip", hashIp(context.ip), CHECKOUTS.perIp, CHECKOUTS.perIpWindowSeconds, now);
-  if (!perIp.allowed) {
-    throw new VisibleError("rate_limited", "rate_limited", "Too many checkouts started from this network. Try again later.", {
-      retryAfterSeconds: perIp.retryAfterSeconds,
-    });
-  }
+  await countCheckout(context.ip, now);
 
   const signedIn = "subscriber" in input ? input.subscriber : undefined;
   const email = "subscriber" in input ? input.subscriber.email : input.email;

@@ -110,9 +110,19 @@ function signerOf(parts: string[], mayBeRetired: boolean): Signer | undefined {
   return candidates.find(({ secret, keyId }) => keyId === parts[3] && sameSignature(mac(secret, body, "v2"), signature));
 }
 
-/** A short, stable name for a secret: enough to pick it among the configured ones, nothing to learn it from. */
+const keyIds = new Map<string, string>();
+
+/**
+ * A short, stable name for a secret: enough to pick it among the configured ones, nothing to learn it from.
+ * Worked out once per secret (every link of every email asks it).
+ */
 export function keyId(secret: string): string {
-  return createHash("sha256").update(`tidings:key-id:${secret}`).digest().subarray(0, 6).toString("base64url");
+  let id = keyIds.get(secret);
+  if (id === undefined) {
+    id = createHash("sha256").update(`tidings:key-id:${secret}`).digest().subarray(0, 6).toString("base64url");
+    keyIds.set(secret, id);
+  }
+  return id;
 }
 
 function mac(secret: string, body: string, version: "v1" | "v2" = "v2"): string {
