@@ -11,6 +11,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "
 import { beforeAll, describe, expect, it } from "vitest";
 import * as Db from "../../core/db";
 import { build, functionEntries, OUT } from "../../scripts/bundle";
+import * as SignIn from "../../core/signin";
+import { saveSubscriber } from "../helpers/factories";
 import { useLocalStack } from "../helpers/local";
 import { uniqueEmail } from "../helpers/mail";
 
@@ -91,5 +93,25 @@ describe("the bundled API behind API Gateway (HTTP API, payload 2.0)", () => {
     expect(bad.statusCode).toBeLessThan(500);
     const editorOnly = await handler(gatewayEvent("GET", "/api/stats"), {});
     expect(editorOnly.statusCode).toBe(401);
+  });
+
+  it("signs in through the gateway: both cookies in the payload's cookies list, and the page policy on the answer", async () => {
+    const subscriber = await saveSubscriber({ email: uniqueEmail("gateway-signin") });
+    const origin = new URL(process.env.PUBLIC_URL!).origin;
+    const result = await handler(
+      gatewayEvent("POST", "/login", {
+        body: new URLSearchParams({ token: SignIn.linkToken(subscriber.id) }).toString(),
+        headers: { "content-type": "application/x-www-form-urlencoded", origin },
+      }),
+      {},
+    );
+    expect(result.statusCode).toBeLessThan(400);
+    // Payload 2.0 carries each Set-Cookie in `cookies`: the session and the device the link is now bound to.
+    const cookies = result.cookies ?? [];
+    expect(cookies.some((cookie) => cookie.startsWith(`${SignIn.sessionCookie()}=`))).toBe(true);
+    expect(cookies.some((cookie) => cookie.startsWith(`${SignIn.deviceCookie()}=`))).toBe(true);
+    const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]));
+    expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+    expect(headers["cache-control"]).toBe("no-store");
   });
 });
