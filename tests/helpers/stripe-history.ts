@@ -67,8 +67,9 @@ interface Account {
   ended: Stripe.Subscription[];
   /** The customer was deleted (its subscriptions cancelled with it). */
   deleted?: boolean;
-  /** The subscription moved to a price in no tier: its tier before. */
+  /** The subscription moved to a price in no tier: its tier before, and when (the model's clock). */
   leftTier?: TierId;
+  leftAt?: number;
   /** The latest charge paying the current subscription, and whether it was disputed. */
   lastCharge?: Stripe.Charge;
   /** Past due: when the debt began (its first open invoice), epoch seconds. */
@@ -238,6 +239,7 @@ export class History {
       case "leave_tiers": {
         const s = structuredClone(account.current!);
         account.leftTier = TIER_OF_PRICE[s.items.data[0]!.price.id];
+        account.leftAt = this.clock;
         s.items.data[0]!.price = { ...s.items.data[0]!.price, id: NO_TIER_PRICE };
         account.current = s;
         this.fake.put(s);
@@ -308,7 +310,9 @@ export class History {
   expected() {
     const decided = this.deciding();
     if (!decided) {
-      const left = this.accounts.find((a) => a.leftTier)!;
+      // Every subscription left the tiers: the patron keeps the one it held last, the one that left last (the only
+      // one still at a tier then; leaving happens only in settled histories).
+      const left = this.accounts.filter((a) => a.leftTier).sort((a, b) => b.leftAt! - a.leftAt!)[0]!;
       return { status: "lapsed", tierId: left.leftTier, stripeSubscriptionId: left.current!.id, stripeCustomerId: left.customer.id, cancelAtPeriodEnd: false };
     }
     const { account, subscription: s } = decided;
