@@ -66,19 +66,32 @@ export async function bySubscriber(subscriberId: string, email?: string): Promis
     ConsistentRead: true,
   });
   for await (const ref of refs) ids.add(ref.sessionId as string);
-  if (email) {
-    const byAddress = queryAll({
-      IndexName: "gsi1",
-      KeyConditionExpression: "gsi1pk = :pk",
-      ExpressionAttributeValues: { ":pk": keys.contribution.emailPartition(email) },
-    });
-    for await (const item of byAddress) ids.add(item.id as string);
-  }
+  if (email) for (const id of await idsByEmail(email)) ids.add(id);
   const found = (await Promise.all([...ids].map(get))).filter(
     // Read again by key: an index entry may outlive (for a moment) the address an erasure removed.
     (c): c is Contribution => c !== undefined && !c.anonymous && (c.subscriberId === subscriberId || (email !== undefined && c.email === email)),
   );
   return found.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+}
+
+/** "The contributions made with this address" (subscriber or not), oldest first; none once erasure removed it. */
+export async function byEmail(email: string): Promise<Contribution[]> {
+  const found = (await Promise.all((await idsByEmail(email)).map(get))).filter(
+    (c): c is Contribution => c !== undefined && !c.anonymous && c.email === email, // the index may lag an erasure
+  );
+  return found.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+}
+
+/** The sessions of the contributions made with an address, through gsi1 (which may lag a moment). */
+async function idsByEmail(email: string): Promise<string[]> {
+  const ids: string[] = [];
+  const items = queryAll({
+    IndexName: "gsi1",
+    KeyConditionExpression: "gsi1pk = :pk",
+    ExpressionAttributeValues: { ":pk": keys.contribution.emailPartition(email) },
+  });
+  for await (const item of items) ids.push(item.id as string);
+  return ids;
 }
 
 /** "One month's contribution totals, by currency" (`GET /api/stats`): one query of the month's counters. */

@@ -25,3 +25,4 @@ export * as Reconciliation from "./reconciliation";
 export * as Contributions from "./contributions";
 export * as Gifts from "./gifts";
 export * as ContributionLists from "./contribution-lists";
+export * as FundedNotices from "./funded-notices";

@@ -27,6 +27,7 @@
  * | topic      | TOPIC#<id>          | TOPIC             | TOPICS#<status> / <id>                        |                                     |
  * | proposal   | SUB#<id>            | PROPOSAL#<topic>  |                                               |                                     |
  * | proposals count | SUB#<id>       | PROPOSALS         |                                               |                                     |
+ * | funded notices | SUB#<id>        | FUNDED            |                                               |                                     |
  * | tally      | TOPIC#<id>          | TALLY#<shard>     |                                               |                                     |
  * | vote       | TOPIC#<id>          | VOTE#<subscriber> | SUB#<subscriber>#VOTES / TOPIC#<id>           |                                     |
  * | ballot     | SUB#<id>            | BALLOT            |                                               |                                     |
@@ -137,6 +138,11 @@ export const vote = {
  */
 export const ballot = {
   key: (subscriberId: string) => ({ pk: `SUB#${subscriberId}`, sk: "BALLOT" }),
+};
+
+/** "You funded it, we covered it" for a subscriber's next digest: the topics pending, and those told. */
+export const fundedNotices = {
+  key: (subscriberId: string) => ({ pk: `SUB#${subscriberId}`, sk: "FUNDED" }),
 };
 
 /**

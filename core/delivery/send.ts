@@ -122,7 +122,7 @@ async function sendClaimed(
   const recorded = await record(claim.batch, claim.claimId, results, now());
   if (recorded) {
     for (const id of work) if (results.get(id)?.kind === "settle") options.after?.("record", id);
-    await rememberAskedShown(digest, recorded, results, found);
+    await rememberShown(digest, recorded, results, found);
   }
   if (failure) throw failure.error;
   return { handedBack: shared.stopped };
@@ -148,16 +148,16 @@ async function recipients(ids: readonly string[], now: Date): Promise<Map<string
   return found;
 }
 
-/** Sent: "You asked, we covered it" is not repeated in a later digest (a failure here only risks a repeat). */
-async function rememberAskedShown(digest: Digests.Digest, batch: Batch, results: ReadonlyMap<string, Result>, found: Map<string, Loaded>) {
+/** Sent: "You asked" and "You funded it" are not repeated in a later digest (a failure here only risks a repeat). */
+async function rememberShown(digest: Digests.Digest, batch: Batch, results: ReadonlyMap<string, Result>, found: Map<string, Loaded>) {
   for (const [id, result] of results) {
     const recipient = found.get(id)?.recipient;
     if (result.kind !== "settle" || result.status !== "sent" || !recipient) continue;
     const prepared = await preparedFor(digest, recipient.variant);
-    await Digests.recordAskedShown(digest.id, prepared, recipient).catch((error: unknown) =>
+    await Digests.recordShown(digest.id, prepared, recipient).catch((error: unknown) =>
       log.warn(
-        { event: "votes.covered_not_recorded", digestId: digest.id, subscriberId: id, batchId: batch.batchId, error: String(error) },
-        "covered topics not recorded",
+        { event: "digest.covered_not_recorded", digestId: digest.id, subscriberId: id, batchId: batch.batchId, error: String(error) },
+        "covered topics told not recorded",
       ),
     );
   }

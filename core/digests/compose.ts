@@ -62,17 +62,25 @@ export function readerOf(subscriber: Subscriber, patron?: Patron, now = new Date
 }
 
 /**
- * `readerOf` with the subscriber's patron record loaded (what sending and previews use); a patron's reader also
- * carries `votedTopicIds`, the topics they voted for that are now `covered`, for "You asked, we covered it".
+ * `readerOf` with the subscriber's patron record and funded notices loaded (what sending and previews use): a
+ * reader carries the "You funded it, we covered it" notices waiting for them (`funded`), and a patron's reader
+ * `votedTopicIds`, the topics they voted for that are now `covered`, for "You asked, we covered it".
  */
 export async function readerFor(subscriber: Subscriber, now = new Date()): Promise<AddressedRecipient> {
-  return withVotes(readerOf(subscriber, await Db.Patrons.get(subscriber.id), now));
+  return (await readersFor([subscriber], now))[0]!;
 }
 
-/** `readerFor` for many subscribers at once (sending): their patron records in one batch read, not one each. */
+/** `readerFor` for many subscribers at once (sending): patron records and notices in a batch read each, not one each. */
 export async function readersFor(subscribers: readonly Subscriber[], now = new Date()): Promise<AddressedRecipient[]> {
-  const patrons = await Db.Patrons.many(subscribers.map((subscriber) => subscriber.id));
-  return Promise.all(subscribers.map((subscriber) => withVotes(readerOf(subscriber, patrons.get(subscriber.id), now))));
+  const ids = subscribers.map((subscriber) => subscriber.id);
+  const [patrons, funded] = await Promise.all([Db.Patrons.many(ids), Db.FundedNotices.pending(ids)]);
+  return Promise.all(
+    subscribers.map(async (subscriber) => {
+      const reader = await withVotes(readerOf(subscriber, patrons.get(subscriber.id), now));
+      const notices = funded.get(subscriber.id);
+      return notices ? { ...reader, funded: notices } : reader;
+    }),
+  );
 }
 
 async function withVotes(reader: AddressedRecipient): Promise<AddressedRecipient> {
@@ -84,7 +92,7 @@ async function withVotes(reader: AddressedRecipient): Promise<AddressedRecipient
 /**
  * The topics a patron voted for that are `covered` and that no digest has told them about yet. Once only: after
  * a digest is sent with a "You asked, we covered it" block for a topic, its vote records that digest
- * (`recordAskedShown`) and later digests leave the topic out. A covered topic whose article is in no digest yet
+ * (`recordShown`) and later digests leave the topic out. A covered topic whose article is in no digest yet
  * stays here until one carries it.
  */
 async function coveredSinceVoting(subscriberId: string): Promise<string[]> {
@@ -98,8 +106,12 @@ async function coveredSinceVoting(subscriberId: string): Promise<string[]> {
   return found.filter((id): id is string => id !== undefined);
 }
 
-/** After a digest is sent to a reader: the topics it told them "You asked, we covered it" about are not told again. */
-export async function recordAskedShown(digestId: string, prepared: Render.Prepared, reader: AddressedRecipient): Promise<void> {
+/**
+ * After a digest is sent to a reader: the topics it told them "You asked, we covered it" or "You funded it, we
+ * covered it" about are not told again.
+ */
+export async function recordShown(digestId: string, prepared: Render.Prepared, reader: AddressedRecipient): Promise<void> {
+  if (reader.funded?.length) await Db.FundedNotices.told(reader.subscriberId, reader.funded.map((notice) => notice.topicId));
   if (!reader.votedTopicIds?.length) return;
   const asked = (await loadRender()).select(prepared.plan, reader)?.asked ?? [];
   await Promise.all(asked.map((group) => Db.Votes.markCoveredShown(group.topicId, reader.subscriberId, digestId)));

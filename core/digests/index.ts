@@ -4,7 +4,7 @@ import { VisibleError } from "../errors";
 import type { Digest } from "./types";
 
 export { create, type CreateInput } from "./create";
-export { messageFor, prepare, readerFor, readersFor, recordAskedShown, readerOf, resolveReader, sampleReader } from "./compose";
+export { messageFor, prepare, readerFor, readersFor, recordShown, readerOf, resolveReader, sampleReader } from "./compose";
 export { PREVIEW_LINK_PATH, previewLinks, previewLinkUrl } from "./render/personal";
 export { sendTestCopies, TEST_SENDS } from "./test-copies";
 export { currentPeriod, isoWeek, isValidPeriod } from "./period";

@@ -1,3 +1,4 @@
+import type { FundedNotice } from "../db/funded-notices";
 import type { Frequency } from "../subscribers/types";
 
 export const digestStatuses = ["draft", "sending", "paused", "sent", "cancelled"] as const;
@@ -66,6 +67,8 @@ export interface Recipient {
   deliveryId?: string;
   /** Patrons: the topics they voted for (for "You asked, we covered it"). */
   votedTopicIds?: string[];
+  /** Covered topics they gave towards, not yet told in a digest ("You funded it, we covered it"). */
+  funded?: FundedNotice[];
   /** A preview or test copy: its links lead to a page saying so and carry no token (`previewLinkUrl`). */
   preview?: boolean;
 }

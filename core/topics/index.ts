@@ -1,6 +1,6 @@
 /** Topics: what readers follow and patrons vote on (see `product.md` → Topic votes). */
 import * as z from "zod"; // a namespace import lets esbuild drop the parts of zod never used
-import { tellContributors } from "../contributions/covered";
+import { queueTellContributors } from "../contributions/covered";
 import * as Db from "../db";
 import { VisibleError } from "../errors";
 import { recountVoters } from "../votes/recount";
@@ -27,7 +27,7 @@ export type TopicInput = z.output<typeof topicInput>;
  * a place on their patrons' ballots, and a closed one frees places. The same content again re-counts too (moving
  * only votes that count wrongly), so an editor's retry finishes a re-count that a failure cut short. A patron's
  * proposal taken up (opened, closed, covered) frees a place among their proposals (`proposals.ts`). A covered
- * topic's contributors are told so, each once (`core/contributions/covered.ts`).
+ * topic's contributors are told so, each once, off the request (`core/contributions/covered.ts`).
  */
 export async function upsert(id: string, input: TopicInput, now = new Date()) {
   // Written on the topic as read: a change made meanwhile (another editor's, erasure's) is read and decided again.
@@ -41,7 +41,7 @@ export async function upsert(id: string, input: TopicInput, now = new Date()) {
   });
   const topic = written ?? existing!;
   // Each contributor towards a covered topic is told once; the same content again finishes what a failure cut short.
-  if (topic.status === "covered") await tellContributors(topic, now);
+  if (topic.status === "covered") await queueTellContributors(topic.id);
   if (!written) {
     await recountVoters(id, now);
     return { topic: existing!, outcome: "unchanged" as const };

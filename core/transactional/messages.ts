@@ -30,7 +30,25 @@ export const emailChangeEmail = z.object({
   email: z.enum(["confirm", "requested", "changed"]),
 });
 
-export const transactionalMessage = z.discriminatedUnion("kind", [signinEmail, signupEmail, emailChangeEmail]);
+/**
+ * A topic was covered: its contributors are told, each once (core/contributions/covered.ts): by a notice in their
+ * next digest, or by a `funded-covered` email. Sends nothing itself.
+ */
+export const topicCovered = z.object({
+  kind: z.literal("topic-covered"),
+  id: z.string().min(8).max(64),
+  topicId: z.string().min(1).max(64),
+});
+
+/** "You funded it, we covered it" by email, to a contributor no digest will tell. Named by topic and address. */
+export const fundedCoveredEmail = z.object({
+  kind: z.literal("funded-covered"),
+  id: z.string().min(8).max(64),
+  topicId: z.string().min(1).max(64),
+  email: z.string().min(3).max(254),
+});
+
+export const transactionalMessage = z.discriminatedUnion("kind", [signinEmail, signupEmail, emailChangeEmail, topicCovered, fundedCoveredEmail]);
 
 export type TransactionalMessage = z.output<typeof transactionalMessage>;
 /** A message as its sender writes it; `enqueue` gives it its id. */

@@ -15,6 +15,7 @@ import { log } from "../log";
 import * as SignIn from "../signin";
 import { sendPlannedSignupEmail } from "../subscribers/notify";
 import { sendEmailChangeEmail } from "../patrons/email-change-mail";
+import { sendCoveredEmail, tellContributors } from "../contributions/covered";
 import { enqueue } from "./enqueue";
 import { transactionalMessage, type TransactionalMessage } from "./messages";
 import { paced, processBucket, type PaceOptions, type SendEmail } from "./pacing";
@@ -94,9 +95,14 @@ async function deliver(message: TransactionalMessage, options: TransactionalOpti
   );
 }
 
-/** The one email a message asks for (or nothing, when it no longer applies). */
+/** The one email a message asks for (or nothing, when it no longer applies; or a fan-out into more messages). */
 async function deliverOne(message: TransactionalMessage, send: SendEmail, now: Date): Promise<string> {
   if (message.kind === "signin") return SignIn.sendLink(message.email, now, send);
   if (message.kind === "email-change") return sendEmailChangeEmail(message, now, send);
+  if (message.kind === "funded-covered") return sendCoveredEmail(message, send);
+  if (message.kind === "topic-covered") {
+    const told = await tellContributors(message.topicId, now); // sends nothing itself: notices, and emails queued
+    return `${told.notices} notices, ${told.emails} emails queued`;
+  }
   return sendPlannedSignupEmail(message.email, message.subscriberId, now, send, message.optInId);
 }

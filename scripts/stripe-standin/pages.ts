@@ -3,14 +3,14 @@
  * form, and each page says plainly that it is a local stand-in and that no money moves.
  */
 import type Stripe from "stripe";
+import * as Money from "../../core/money";
 import { totalOf, type LineItem } from "./actions";
 import type { StandInPrice } from "./state";
 
 const escape = (text: unknown) =>
   String(text ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
-export const money = (amount: number, currency: string) =>
-  new Intl.NumberFormat("en", { style: "currency", currency: currency.toUpperCase() }).format(amount / 100);
+export const money = (amount: number, currency: string) => Money.format(amount, currency, { locale: "en", decimals: "always" });
 
 const per = (price: Pick<StandInPrice, "interval">) => (price.interval ? ` a ${price.interval}` : "");
 const day = (seconds: number | null | undefined) => (seconds ? new Date(seconds * 1000).toISOString().slice(0, 10) : "");

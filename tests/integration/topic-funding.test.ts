@@ -3,7 +3,7 @@
  * written with each contribution towards the topic and moved by its refunds, exact under concurrent payments; the
  * public funding route; the progress on `/topics` (its public copy too) and `/support?topic=`; the editors' list
  * of contributions, paged through by month and by topic without a scan; "You funded it, we covered it" once to each
- * contributor when the topic is covered.
+ * contributor when the topic is covered (in the next digest of a reader of digests, by email to anyone else).
  */
 import { describe, expect, it, vi } from "vitest";
 import * as Db from "../../core/db";
@@ -13,10 +13,13 @@ import { editor } from "../helpers/editor";
 import { request } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
 import { mailTo, uniqueEmail } from "../helpers/mail";
-import { saveSubscriber } from "../helpers/factories";
+import { createDigest, saveSubscriber } from "../helpers/factories";
 import * as Privacy from "../../core/privacy";
 import { body, deliver, useFakeStripe } from "../helpers/stripe";
 import { charge, checkoutSession, event, paymentIntent } from "../helpers/stripe-objects";
+import { queueTellContributors } from "../../core/contributions/covered";
+import * as Delivery from "../../core/delivery";
+import { drain } from "../../scripts/local-worker";
 
 useLocalStack();
 const stripe = useFakeStripe();
@@ -191,16 +194,26 @@ describe("the editors' list of contributions", () => {
 describe("You funded it, we covered it", () => {
   const COVERED = "You funded it, we covered it";
   const told = async (email: string) => (await mailTo(email)).filter((m) => m.subject === COVERED);
+  const bridges = "https://news.example.org/dnipro-bridges";
 
-  it("tells each contributor once when the topic is covered, a subscriber too; not a refunded one nor an erased one", async () => {
+  async function sendDigest() {
+    const digest = await createDigest();
+    expect((await editor("POST", `/api/digests/${digest.id}/send`)).status).toBe(202);
+    await drain({ workers: 1, bucket: new Delivery.TokenBucket(1000) });
+  }
+
+  it("tells each contributor once: a reader of digests in their next digest, anyone else by one email; not a refunded or erased one", async () => {
     const id = await topicWithGoal(10_000, "Dnipro bridges");
-    const subscriber = await saveSubscriber({ email: uniqueEmail("funding-sub"), status: "active" });
+    // A subscriber who gets digests, but follows nothing this topic's article is on: the notice still reaches them.
+    const reader = await saveSubscriber({ email: uniqueEmail("funding-reader"), status: "active", topics: ["funding-elsewhere"] });
+    const unconfirmed = await saveSubscriber({ email: uniqueEmail("funding-pending"), status: "pending" });
     const stranger = uniqueEmail("funding-stranger");
     const twice = uniqueEmail("funding-twice");
     const refunder = uniqueEmail("funding-refunder");
     const erased = await saveSubscriber({ email: uniqueEmail("funding-erased"), status: "active" });
     const payments = [
-      paidTowards(id, 1000, subscriber.email),
+      paidTowards(id, 1000, reader.email),
+      paidTowards(id, 1000, unconfirmed.email),
       paidTowards(id, 1000, stranger),
       paidTowards(id, 500, twice),
       paidTowards(id, 700, twice),
@@ -208,14 +221,14 @@ describe("You funded it, we covered it", () => {
       paidTowards(id, 900, erased.email),
     ];
     for (const p of payments) await processed(event("checkout.session.completed", p.session));
-    const refunded = payments[4]!;
+    const refunded = payments[5]!;
     stripe.fake.charges.set(refunded.charge.id, { ...refunded.charge, amount_refunded: refunded.charge.amount, refunded: true });
     await processed(event("charge.refunded", refunded.charge));
     await Privacy.erase(erased.id);
 
     const article = await editor("PUT", "/api/articles/dnipro-bridges-1", {
       title: "The bridges of the Dnipro",
-      url: "https://news.example.org/dnipro-bridges",
+      url: bridges,
       topics: [id],
       publishedAt: new Date().toISOString(),
     });
@@ -224,16 +237,39 @@ describe("You funded it, we covered it", () => {
     expect((await editor("PUT", `/api/topics/${id}`, cover)).status).toBe(200);
     expect((await editor("PUT", `/api/topics/${id}`, cover)).status).toBe(200); // the trigger again: nobody told twice
     await Promise.all([editor("PUT", `/api/topics/${id}`, cover), editor("PUT", `/api/topics/${id}`, cover)]);
+    // The editor's request told nobody itself: it queued the news.
+    expect(await Db.FundedNotices.pending([reader.id])).toEqual(new Map());
 
-    for (const email of [subscriber.email, stranger, twice]) {
+    // Reading mail works the transactional queue: the covered messages fan out, their emails go.
+    for (const email of [unconfirmed.email, stranger, twice]) {
       const emails = await told(email);
       expect(emails, email).toHaveLength(1);
-      expect(emails[0]!.body.html).toContain("https://news.example.org/dnipro-bridges");
+      expect(emails[0]!.body.html).toContain(bridges);
       expect(emails[0]!.body.text).toContain("Dnipro bridges");
     }
-    expect(await told(refunder)).toHaveLength(0);
-    expect(await told(erased.email)).toHaveLength(0);
-  });
+    for (const email of [reader.email, refunder, erased.email]) expect(await told(email), email).toHaveLength(0);
+    const notice = { topicId: id, title: "Dnipro bridges", url: bridges };
+    expect(await Db.FundedNotices.pending([reader.id])).toEqual(new Map([[reader.id, [notice]]]));
+
+    // SQS delivers the covered message again: nothing new for anyone.
+    await queueTellContributors(id);
+    for (const email of [unconfirmed.email, stranger, twice]) expect(await told(email), email).toHaveLength(1);
+
+    // The reader's next digest opens with the notice; then it is told, and never added again.
+    const mailed = (await mailTo(reader.email)).length; // their thank-you so far
+    await sendDigest();
+    const [digest, ...more] = (await mailTo(reader.email)).slice(mailed);
+    expect(more).toHaveLength(0);
+    expect(digest!.subject).not.toBe(COVERED);
+    expect(digest!.body.text).toContain(`${COVERED}\n\nYou gave towards Dnipro bridges. Thank you: read what we published <${bridges}>.`);
+    expect(digest!.body.text!.split(COVERED)).toHaveLength(2);
+    expect(await Db.FundedNotices.pending([reader.id])).toEqual(new Map());
+    await queueTellContributors(id);
+    await mailTo(reader.email); // works the queue
+    expect(await Db.FundedNotices.pending([reader.id])).toEqual(new Map());
+    await sendDigest(); // nothing else for them: skipped, not sent the notice again
+    expect(await mailTo(reader.email)).toHaveLength(mailed + 1);
+  }, 60_000);
 
   it("tells nobody while the topic is only open or closed", async () => {
     const id = await topicWithGoal(10_000, "Odesa port");

@@ -38,6 +38,7 @@ export function layoutData(input: PrepareInput, recipient: Recipient): LayoutDat
     links: { manage: values.manageUrl, unsubscribe: values.unsubscribeUrl },
     vote_links: values.voteUrls,
     delivery_comment: values.deliveryComment,
+    funded: selection.funded.map(({ title, url }) => ({ title, url })),
     asked: groups(selection.asked),
     sections: groups(selection.sections),
   };

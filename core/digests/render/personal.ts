@@ -10,6 +10,8 @@ import type { Plan } from "./types";
 import type { Selection } from "./select";
 
 const PREHEADER_TITLES = 3;
+/** The heading of a "You funded it" notice (templates/mjml/partials/you-funded.mjml), in the preview line too. */
+export const FUNDED_HEADING = "You funded it, we covered it";
 const PREHEADER_LENGTH = 140;
 
 export interface Personal {
@@ -73,12 +75,14 @@ export function previewLinkUrl(link: (typeof previewLinks)[number]): string {
   return `${Config.get().PUBLIC_URL}${PREVIEW_LINK_PATH}?link=${link}`;
 }
 
-/** The preview line: the titles of the reader's first articles. */
+/** The preview line: the reader's "You funded it" notices, then the titles of their first articles. */
 function preheader(plan: Plan, selection: Selection): string {
   const titles = new Map(plan.articles.map((article) => [article.id, article.title]));
-  const line = selection.articleIds
+  const line = [
+    ...selection.funded.map((notice) => `${FUNDED_HEADING}: ${notice.title}`),
+    ...selection.articleIds.map((id) => normalName(titles.get(id))),
+  ]
     .slice(0, PREHEADER_TITLES)
-    .map((id) => normalName(titles.get(id)))
     .join(" · ");
   const chars = Array.from(line); // by code point, so an emoji is never cut in half
   return chars.length > PREHEADER_LENGTH ? `${chars.slice(0, PREHEADER_LENGTH - 1).join("").trimEnd()}…` : line;

@@ -25,6 +25,10 @@ export function assemble(prepared: Prepared, recipient: Recipient): { copy: Pers
   const add = (head: Part | undefined, articleIds: string[]) => {
     parts.push(required(head, "heading"), ...articleIds.map((id) => required(prepared.cards[id], `card ${id}`)));
   };
+  for (const { title, url } of selection.funded) {
+    const { html, text } = prepared.funded;
+    parts.push({ html: fill(html, { title: escapeHtml(title), url: escapeHtml(url) }), text: fill(text, { title, url }) });
+  }
   for (const group of selection.asked) add(prepared.askedHeads[group.topicId], group.articleIds);
   for (const group of selection.sections) add(prepared.sectionHeads[group.topicId], group.articleIds);
 

@@ -1,6 +1,8 @@
 /**
  * Which articles one reader gets, and in what order: the same for the assembled and the fully rendered email.
  *
+ * - A reader who gave towards topics now covered gets a "You funded it, we covered it" notice for each first
+ *   (linking to what was published, in this digest or not): a digest with nothing else for them still goes.
  * - A patron who voted for topics this digest covers gets those first, one "You asked, we covered it" block per
  *   topic, whether or not they follow it (they asked for it).
  * - Then one section per followed topic (all topics when they follow none), sections ordered by their newest
@@ -9,7 +11,9 @@
  *   topics (the editor lists the primary one first) that the reader follows, and an article already shown under
  *   "You asked" is not repeated in a section.
  */
+import type { FundedNotice } from "../../db/funded-notices";
 import type { Recipient } from "../types";
+import { normalName } from "./personal";
 import type { Plan } from "./types";
 
 export interface Group {
@@ -18,6 +22,8 @@ export interface Group {
 }
 
 export interface Selection {
+  /** Titles as one line (what the text conversion leaves unchanged, so both ways of rendering agree). */
+  funded: FundedNotice[];
   asked: Group[];
   sections: Group[];
   /** Every selected article in reading order. */
@@ -25,7 +31,8 @@ export interface Selection {
 }
 
 /** The reader's selection, or null when they have nothing to read (they are skipped, never sent an empty email). */
-export function select(plan: Plan, recipient: Pick<Recipient, "topics" | "votedTopicIds">): Selection | null {
+export function select(plan: Plan, recipient: Pick<Recipient, "topics" | "votedTopicIds" | "funded">): Selection | null {
+  const funded = (recipient.funded ?? []).map((notice) => ({ ...notice, title: normalName(notice.title) }));
   const shown = new Set<string>();
   const voted = new Set(plan.variant === "patron" ? (recipient.votedTopicIds ?? []) : []);
   const asked = group(plan, shown, (article) => article.covers.find((topic) => voted.has(topic)));
@@ -34,9 +41,9 @@ export function select(plan: Plan, recipient: Pick<Recipient, "topics" | "votedT
   const followsAll = followed.size === 0;
   const sections = group(plan, shown, (article) => article.topics.find((topic) => followsAll || followed.has(topic)));
 
-  if (asked.length === 0 && sections.length === 0) return null;
+  if (funded.length === 0 && asked.length === 0 && sections.length === 0) return null;
   const articleIds = [...asked, ...sections].flatMap((g) => g.articleIds);
-  return { asked, sections, articleIds };
+  return { funded, asked, sections, articleIds };
 }
 
 /** Groups the articles not yet shown by the topic `home` gives them (none: left out), in order of appearance. */

@@ -75,6 +75,8 @@ export interface Prepared {
   /** The whole email around the reader's articles, with markers for the personal values and the parts. */
   frame: { html: Segments; text: Segments };
   greeting: { named: { html: Segments; text: Segments }; anonymous: Part };
+  /** A "You funded it, we covered it" notice, with markers for its topic's `title` and `url`. */
+  funded: { html: Segments; text: Segments };
   /** By article id. */
   cards: Record<string, Part>;
   /** Headings of topic sections and of "You asked, we covered it" blocks, by topic id. */

@@ -4,7 +4,7 @@
  * Plain forms: no JavaScript, no inline style.
  */
 import type { Fee } from "../../../core/config";
-import { inWords } from "../../../core/contributions";
+import * as Money from "../../../core/money";
 import type { Funding } from "../../../core/topics/types";
 import type { Child } from "hono/jsx";
 import { Layout } from "./layout";
@@ -25,7 +25,7 @@ export interface SupportPageProps {
 }
 
 const feeInWords = (fee: Fee, currency: string) =>
-  [fee.percent > 0 ? `${fee.percent}%` : "", fee.fixed > 0 ? inWords(fee.fixed, currency) : ""].filter(Boolean).join(" + ");
+  [fee.percent > 0 ? `${fee.percent}%` : "", fee.fixed > 0 ? Money.format(fee.fixed, currency) : ""].filter(Boolean).join(" + ");
 
 /** The open topics with a funding goal and how far each has come; the one chosen by `?topic=` first. */
 function FundedStories(props: { topics: SupportPageProps["topics"]; selected?: string }) {
@@ -49,6 +49,7 @@ function FundedStories(props: { topics: SupportPageProps["topics"]; selected?: s
 
 export function SupportPage(props: SupportPageProps) {
   const { currency } = props;
+  const input = Money.inputOf(currency);
   return (
     <Layout title="Support our reporting">
       <h1>Support our reporting</h1>
@@ -60,16 +61,16 @@ export function SupportPage(props: SupportPageProps) {
           {props.amounts.map((amount, i) => (
             <div class="check">
               <input type="radio" id={`amount-${amount}`} name="amount" value={String(amount)} checked={i === 0} required />{" "}
-              <label for={`amount-${amount}`}>{inWords(amount, currency)}</label>
+              <label for={`amount-${amount}`}>{Money.format(amount, currency)}</label>
             </div>
           ))}
           <div class="check">
             <input type="radio" id="amount-custom" name="amount" value="custom" /> <label for="amount-custom">Another amount</label>
           </div>
           <label for="custom">
-            Another amount, from {inWords(props.min, currency)} to {inWords(props.max, currency)}
+            Another amount, from {Money.format(props.min, currency)} to {Money.format(props.max, currency)}
           </label>
-          <input type="text" id="custom" name="custom" inputmode="decimal" maxlength={12} autocomplete="off" pattern="[0-9]+([.,][0-9]{1,2})?" />
+          <input type="text" id="custom" name="custom" inputmode={input.inputmode} maxlength={12} autocomplete="off" pattern={input.pattern} />
         </fieldset>
         {props.topics.length > 0 && (
           <>

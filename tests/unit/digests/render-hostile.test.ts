@@ -157,7 +157,8 @@ describe("fast path equals full path for random hostile content", () => {
         openTopics: [{ id: "o1", title: text(5) || "o", status: "open", score: 1, voters: 1 }],
         digest: { id: "daily-2026-11-30", frequency: "daily", period: "2026-11-30", subject: text(5), intro: text(10) },
       });
-      const reader = { subscriberId: "sub_1", name: random() < 0.3 ? undefined : text(6), topics: some(0.4), votedTopicIds: some(0.3) };
+      const funded = some(0.2).map((topicId) => ({ topicId, title: text(6) || "x", url: `https://news.example.org/${topicId}?q=${encodeURIComponent(text(3))}&x=1` }));
+      const reader = { subscriberId: "sub_1", name: random() < 0.3 ? undefined : text(6), topics: some(0.4), votedTopicIds: some(0.3), funded };
 
       expect(Render.personalise(Render.prepare(input), reader), `case ${i}`).toEqual(Render.renderFull(input, reader));
     }

@@ -181,6 +181,29 @@ describe("links per reader", () => {
     expect(free.text).not.toContain("/articles/budget");
   });
 
+  it("a reader who funded covered topics sees 'You funded it, we covered it' first, linking to what was published", () => {
+    const input = makeInput({ variant: "free" });
+    const funded = [
+      { topicId: "bridges", title: "Dnipro <bridges> & ferries", url: "https://news.example.org/bridges?a=1&b=2" },
+      { topicId: "water", title: "Kherson's water", url: "https://news.example.org/topics" },
+    ];
+    const reader = { subscriberId: "sub_1", topics: ["harbour"], funded };
+
+    const copy = Render.personalise(Render.prepare(input), reader)!;
+    expect(copy).toEqual(Render.renderFull(input, reader));
+    expect(copy.text).toContain("You gave towards Dnipro <bridges> & ferries. Thank you: read what we published <https://news.example.org/bridges?a=1&b=2>.");
+    expect(copy.html).toContain('<strong>Dnipro &lt;bridges&gt; &amp; ferries</strong>');
+    expect(copy.html).toContain('href="https://news.example.org/bridges?a=1&amp;b=2"');
+    expect(copy.text.indexOf("Kherson's water")).toBeLessThan(copy.text.indexOf("/articles/"));
+    expect(copy.preheader).toMatch(/^You funded it, we covered it: Dnipro <bridges> & ferries · You funded it, we covered it: Kherson's water · /);
+
+    // With nothing else for them in this digest, the notice alone still goes; without notices they are skipped.
+    const elsewhere = { subscriberId: "sub_1", topics: ["schools"], funded };
+    expect(Render.personalise(Render.prepare(input), elsewhere)).toEqual(Render.renderFull(input, elsewhere));
+    expect(Render.personalise(Render.prepare(input), elsewhere)!.text).not.toContain("/articles/");
+    expect(Render.personalise(Render.prepare(input), { ...elsewhere, funded: [] })).toBeNull();
+  });
+
   it("a reader who asked for a covered topic but follows none of this digest's topics still gets it", () => {
     const input = makeInput({ variant: "patron" });
     const reader = { subscriberId: "sub_1", topics: ["schools"], votedTopicIds: ["council"] };

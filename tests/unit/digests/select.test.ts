@@ -16,6 +16,7 @@ const plan: Plan = {
 describe("select", () => {
   it("groups by followed topic, sections ordered by their newest article", () => {
     expect(select(plan, { topics: ["transport", "council"] })).toEqual({
+      funded: [],
       asked: [],
       sections: [
         { topicId: "transport", articleIds: ["a", "c"] },
@@ -55,6 +56,14 @@ describe("select", () => {
   it("is null when the reader has nothing to read", () => {
     expect(select(plan, { topics: ["schools"] })).toBeNull();
     expect(select({ ...plan, articles: [] }, { topics: [] })).toBeNull();
+  });
+
+  it("gives a reader who funded a covered topic its notice, in either variant, even with nothing else to read", () => {
+    const funded = [{ topicId: "bridges", title: "  The\nbridges\u200b ", url: "https://news.example.org/bridges" }];
+    for (const variant of ["free", "patron"] as const) {
+      const selection = select({ variant, articles: [] }, { topics: ["schools"], funded });
+      expect(selection).toEqual({ funded: [{ ...funded[0], title: "The bridges" }], asked: [], sections: [], articleIds: [] });
+    }
   });
 });
 
