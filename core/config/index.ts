@@ -6,14 +6,17 @@
  */
 import { Resource } from "sst/resource";
 import * as z from "zod"; // a namespace import lets esbuild drop the parts of zod never used
+import * as Money from "../money";
 import { brandColor } from "./brand";
 import { contributionAmounts, contributionCurrency, contributionFee } from "./contributions";
 import { editorTokens } from "./editor-tokens";
+import { editors } from "./editors";
 import { tiersSchema, type Tier } from "./tiers";
 
 export { currentPrices, priceOfTier, tierOfPrice, type Price, type Tier } from "./tiers";
 export { feeToCover, type Fee } from "./contributions";
 export { allows, EDITOR_TOKEN_MIN_LENGTH, editorScopes, type EditorScope, type EditorToken } from "./editor-tokens";
+export { editorRoles, type EditorAccount, type EditorRole } from "./editors";
 
 /** Setting name → how to read it from SST's `Resource` when it is not in the environment. */
 const linked: Record<string, (resource: Record<string, any>) => string | undefined> = {
@@ -49,6 +52,8 @@ const schema = z.object({
   ),
   /** Required only where editor routes run (the API): `requireEditorTokens()` checks it there. */
   EDITOR_TOKENS: editorTokens,
+  /** Who may sign in to the dashboard, `email:role,…` (none: nobody can; the API's tokens still work). */
+  EDITORS: editors,
   MAIL_FROM: z.string().min(3),
   MAIL_REPLY_TO: optional,
   /** Optional `mailto:` address added to List-Unsubscribe beside the one-click HTTPS URL. */
@@ -162,6 +167,12 @@ function checkContributionBounds(config: Config): Config {
   const outside = amounts.filter((amount) => amount < min || amount > max);
   if (outside.length > 0) {
     throw new ConfigError(`Tidings is not configured: CONTRIBUTION_AMOUNTS ${outside.join(", ")} outside CONTRIBUTION_MIN..CONTRIBUTION_MAX`);
+  }
+  // Stripe charges three-decimal currencies in tens of their minor unit, and ISK in whole krónur (hundreds).
+  const unchargeable = amounts.filter((amount) => !Money.isChargeable(amount, config.CONTRIBUTION_CURRENCY));
+  if (unchargeable.length > 0) {
+    const step = Money.chargeStep(config.CONTRIBUTION_CURRENCY);
+    throw new ConfigError(`Tidings is not configured: CONTRIBUTION_AMOUNTS ${unchargeable.join(", ")} not multiples of ${step} (Stripe's step in ${config.CONTRIBUTION_CURRENCY})`);
   }
   return config;
 }

@@ -8,6 +8,7 @@ import * as Config from "../config";
 import * as Db from "../db";
 import { VisibleError } from "../errors";
 import { log } from "../log";
+import * as Money from "../money";
 import { countCheckout } from "../patrons/checkout";
 import * as StripeApi from "../stripe";
 import type { Stripe } from "../stripe";
@@ -45,7 +46,11 @@ export async function checkout(input: CheckoutInput, context: { ip: string; user
   const config = Config.get();
   const { CONTRIBUTION_MIN: min, CONTRIBUTION_MAX: max, CONTRIBUTION_CURRENCY: currency } = config;
   if (!Number.isSafeInteger(input.amount) || input.amount < min || input.amount > max) {
-    throw invalid("amount", `Choose an amount between ${inWords(min, currency)} and ${inWords(max, currency)}.`, `between ${min} and ${max} (minor units)`);
+    throw invalid("amount", `Choose an amount between ${Money.format(min, currency)} and ${Money.format(max, currency)}.`, `between ${min} and ${max} (minor units)`);
+  }
+  const step = Money.chargeStep(currency); // 1 but in three-decimal currencies and ISK
+  if (!Money.isChargeable(input.amount, currency)) {
+    throw invalid("amount", `Choose an amount in steps of ${Money.format(step, currency)}.`, `a multiple of ${step} (minor units)`);
   }
   if (input.currency !== undefined && input.currency.toLowerCase() !== currency) {
     throw invalid("currency", `Contributions are in ${currency.toUpperCase()}.`, `must be ${currency}`);
@@ -63,7 +68,8 @@ export async function checkout(input: CheckoutInput, context: { ip: string; user
     await signup({ email }, { ip: context.ip, userAgent: context.userAgent, source: "contribution" }, now);
   }
 
-  const fee = input.coverFee ? Config.feeToCover(input.amount, config.CONTRIBUTION_FEE) : 0;
+  // Rounded up to what Stripe charges in (tens of a three-decimal currency's minor unit), never down.
+  const fee = input.coverFee ? Math.ceil(Config.feeToCover(input.amount, config.CONTRIBUTION_FEE) / step) * step : 0;
   const metadata: Record<string, string> = {
     [KIND_KEY]: KIND,
     ...(topic && { [TOPIC_KEY]: topic.id }),
@@ -93,11 +99,16 @@ export async function checkout(input: CheckoutInput, context: { ip: string; user
   return { url: session.url };
 }
 
-/** "€10", "€12.50": an amount in the currency's minor unit, in words. */
-export function inWords(amount: number, currency: string): string {
-  return new Intl.NumberFormat("en-GB", {
-    style: "currency",
-    currency: currency.toUpperCase(),
-    minimumFractionDigits: amount % 100 === 0 ? 0 : 2,
-  }).format(amount / 100);
+/**
+ * An amount as a reader types it on the support page, in major units of the configured currency ("12", "12.50",
+ * "12,5"; "1250" in yen), in its minor units; a 400 naming `custom` for one it can't be (a yen fraction, a third
+ * decimal in euros).
+ */
+export function typedAmount(text: string): number {
+  const currency = Config.get().CONTRIBUTION_CURRENCY;
+  const amount = Money.parse(text, currency);
+  if (amount === undefined) {
+    throw invalid("custom", `Enter an amount such as ${Money.example(currency)}.`, `an amount in ${currency.toUpperCase()}, such as ${Money.example(currency)}`);
+  }
+  return amount;
 }

@@ -14,7 +14,7 @@ import * as Db from "../db";
 import * as Topics from "../topics";
 import type { Funding } from "../topics/types";
 
-export { checkout, inWords, type CheckoutInput } from "./checkout";
+export { checkout, typedAmount, type CheckoutInput } from "./checkout";
 export { isContributionSession, recordSession, type RecordOutcome } from "./record";
 export { contributionOfPaymentIntent, markCharge, markPaymentIntent } from "./mark";
 export { contributionStats } from "./stats";

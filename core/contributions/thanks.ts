@@ -7,9 +7,9 @@ import { loadTemplates } from "../../templates/load";
 import * as Config from "../config";
 import * as Db from "../db";
 import { log } from "../log";
+import * as Money from "../money";
 import { CLAIM_LEASE_SECONDS } from "../patrons/notify";
 import * as Transactional from "../transactional";
-import { inWords } from "./checkout";
 import type { Contribution } from "./types";
 
 /** Where the thank-you claims are kept (`Events.once`'s source); the id is the Checkout session's. */
@@ -41,7 +41,7 @@ async function send(contribution: Contribution): Promise<void> {
     outletName: config.OUTLET_NAME,
     postalAddress: config.POSTAL_ADDRESS,
     name: subscriber?.name,
-    amount: inWords(contribution.amount, contribution.currency),
+    amount: Money.format(contribution.amount, contribution.currency),
     topicTitle: topic?.title,
     supportUrl: `${config.PUBLIC_URL}/support`,
   });

@@ -1,12 +1,14 @@
 /**
  * Buying a gift: a Stripe Checkout session in payment mode for N months of a tier, one line of `price_data` priced
  * at the tier's current monthly price × N in its currency. A tier sold only yearly is priced from its yearly price
- * pro rata (yearly × N / 12, rounded up to the minor unit), so twelve months cost exactly a year. Everything is
- * checked before Stripe is called; the per-network checkout limit is membership's (`CHECKOUTS`).
+ * pro rata (yearly × N / 12, rounded up to the step Stripe charges in: a minor unit, ten of a three-decimal
+ * currency's), so twelve months cost exactly a year. Everything is checked before Stripe is called; the
+ * per-network checkout limit is membership's (`CHECKOUTS`).
  */
 import * as Config from "../config";
 import { VisibleError } from "../errors";
 import { log } from "../log";
+import * as Money from "../money";
 import { countCheckout } from "../patrons/checkout";
 import * as StripeApi from "../stripe";
 import type { Stripe } from "../stripe";
@@ -51,7 +53,9 @@ export function priceOf(tierId: string, months: number): { amount: number; curre
   const monthly = current.find((p) => p.interval === "month" && p.currency === tier.currency) ?? current.find((p) => p.interval === "month");
   if (monthly) return { amount: monthly.amount * months, currency: monthly.currency, tierName: tier.name };
   const yearly = current.find((p) => p.interval === "year" && p.currency === tier.currency) ?? current.find((p) => p.interval === "year");
-  return yearly && { amount: Math.ceil((yearly.amount * months) / 12), currency: yearly.currency, tierName: tier.name };
+  if (!yearly) return undefined;
+  const step = Money.chargeStep(yearly.currency);
+  return { amount: Math.ceil((yearly.amount * months) / 12 / step) * step, currency: yearly.currency, tierName: tier.name };
 }
 
 /** Checks the input (400 naming the field, nothing written, Stripe not called), then answers the Checkout URL. */

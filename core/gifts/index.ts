@@ -13,9 +13,9 @@
  * ```
  */
 import * as Config from "../config";
-import { inWords } from "../contributions/checkout";
 import * as Db from "../db";
 import { decodeCursor, encodeCursor } from "../db/cursor";
+import * as Money from "../money";
 import { priceOf } from "./checkout";
 import { MAX_DELIVERY_DAYS, MAX_MESSAGE, MAX_MONTHS, type GiftStatus } from "./types";
 
@@ -55,7 +55,7 @@ export async function list(status: GiftStatus, cursor: string | undefined, limit
 export function offer(now = new Date()) {
   const tiers = Config.get().TIERS.flatMap((tier) => {
     const price = priceOf(tier.id, 1);
-    return price ? [{ id: tier.id, name: tier.name, monthly: inWords(price.amount, price.currency) }] : [];
+    return price ? [{ id: tier.id, name: tier.name, monthly: Money.format(price.amount, price.currency) }] : [];
   });
   const today = now.toISOString().slice(0, 10);
   const last = new Date(Date.parse(`${today}T00:00:00Z`) + MAX_DELIVERY_DAYS * 86_400_000).toISOString().slice(0, 10);

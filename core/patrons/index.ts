@@ -13,7 +13,7 @@ export { recordCharge, type ChargeOutcome, type ChargeRecord } from "./charges";
 export { syncEmail, type EmailSyncOutcome } from "./email-change";
 export { checkEmailChange, confirmEmailChange, type EmailChangeLink } from "./email-confirm";
 export { patronMessage } from "./notify";
-export { choosePrice, minorUnits, priceInWords, yearlySaving, type PriceChoice } from "./prices";
+export { choosePrice, priceInWords, yearlySaving, type PriceChoice } from "./prices";
 export { readsAsPatron, paidStatus, choose, derive } from "./rules";
 export * from "./types";
 

@@ -6,6 +6,7 @@
 import * as Config from "../config";
 import type { Price, Tier } from "../config";
 import { VisibleError } from "../errors";
+import * as Money from "../money";
 
 /** What a reader may name: a price id, or an interval and/or a currency; nothing means the tier's first price. */
 export interface PriceChoice {
@@ -42,21 +43,9 @@ export function choosePrice(tier: Tier, choice: PriceChoice = {}): Price {
   return chosen[0]!;
 }
 
-/** The number of a currency's minor units in one major unit (100 for euros, 1 for yen), from `Intl`. */
-export function minorUnits(currency: string): number {
-  const digits = new Intl.NumberFormat("en", { style: "currency", currency: currency.toUpperCase() }).resolvedOptions().maximumFractionDigits;
-  return 10 ** (digits ?? 2);
-}
-
-/** "€5 a month", "€50 a year", "¥500 a month" (whole amounts without decimals). */
+/** "€5 a month", "€50 a year", "JP¥500 a month" (whole amounts without decimals). */
 export function priceInWords(price: Pick<Price, "amount" | "currency" | "interval">): string {
-  const units = minorUnits(price.currency);
-  const amount = new Intl.NumberFormat("en-GB", {
-    style: "currency",
-    currency: price.currency.toUpperCase(),
-    ...(price.amount % units === 0 && { minimumFractionDigits: 0, maximumFractionDigits: 0 }),
-  }).format(price.amount / units);
-  return `${amount} a ${price.interval}`;
+  return `${Money.format(price.amount, price.currency)} a ${price.interval}`;
 }
 
 const counts = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven"];

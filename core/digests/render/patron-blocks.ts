@@ -1,6 +1,7 @@
 /** The data of the variant blocks: the patron invitation (free readers) and the vote block (patrons). */
 import * as Config from "../../config";
 import type { Tier } from "../../config";
+import * as Money from "../../money";
 import type { ScoredTopic } from "../../topics/types";
 
 /** How many open topics the vote block shows. */
@@ -8,17 +9,7 @@ export const VOTE_TOPICS = 5;
 
 /** `€5 a month`: the amount (in the currency's minor unit) in the currency's own number of decimals. */
 export function price(tier: Pick<Tier, "amount" | "currency" | "interval">): string {
-  const currency = tier.currency.toUpperCase();
-  const digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  const value = tier.amount / 10 ** digits;
-  const shown = Number.isInteger(value) ? 0 : digits; // €5, not €5.00; but €4.50
-  const money = new Intl.NumberFormat("en", {
-    style: "currency",
-    currency,
-    minimumFractionDigits: shown,
-    maximumFractionDigits: digits,
-  }).format(value);
-  return `${money} a ${tier.interval}`;
+  return `${Money.format(tier.amount, tier.currency, { locale: "en" })} a ${tier.interval}`;
 }
 
 export interface Invitation {

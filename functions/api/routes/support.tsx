@@ -94,25 +94,22 @@ supportRoutes.openapi(
   },
 );
 
-/** The page's amount: a preset's minor units, or `custom` with `custom` in major units ("12", "12.50", "12,5"). */
+/**
+ * The page's amount: a preset's minor units, or `custom` with `custom` in major units ("12", "12.50", "12,5"; "1250"
+ * in yen), read in the configured currency by `Contributions.typedAmount`.
+ */
 const supportForm = z.object({
   amount: z.union([z.literal("custom"), z.string().regex(/^\d{1,9}$/, "a preset amount")]),
   custom: z
     .string()
     .trim()
-    .regex(/^(\d{1,7}([.,]\d{1,2})?)?$/, "an amount such as 12 or 12.50")
+    .regex(/^(\d{1,9}([.,]\d{1,3})?)?$/, "an amount such as 12 or 12.50")
     .optional(),
   topic: z.union([z.literal(""), topicId]).optional(),
   email: z.union([z.literal(""), Subscribers.Input.email]).optional(),
   coverFee: z.literal("on").optional(),
   subscribe: z.literal("on").optional(),
 });
-
-/** "12,5" → 1250. */
-const minorUnits = (major: string) => {
-  const [whole, fraction = ""] = major.split(/[.,]/) as [string, string?];
-  return Number(whole) * 100 + Number(fraction.padEnd(2, "0"));
-};
 
 supportRoutes.openapi(
   createRoute({
@@ -134,7 +131,7 @@ supportRoutes.openapi(
     if (body.amount === "custom" && !body.custom) {
       throw new VisibleError("invalid", "invalid_request", "Enter the amount you'd like to give.", { fields: { custom: "required for another amount" } });
     }
-    const amount = body.amount === "custom" ? minorUnits(body.custom!) : Number(body.amount);
+    const amount = body.amount === "custom" ? Contributions.typedAmount(body.custom!) : Number(body.amount);
     const subscriber = c.var.subscriber;
     const { url } = await Contributions.checkout(
       {

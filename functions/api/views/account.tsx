@@ -4,7 +4,8 @@
  * props, so each stays with its own route code.
  */
 import type { Child } from "hono/jsx";
-import { inWords, type Contribution } from "../../../core/contributions";
+import type { Contribution } from "../../../core/contributions";
+import * as Money from "../../../core/money";
 import type { Subscriber } from "../../../core/subscribers";
 import type { PatronVote } from "../../../core/votes";
 import { Layout, MessagePage } from "./layout";
@@ -93,10 +94,10 @@ export function ContributionsSection(props: { contributions: readonly Contributi
       <ul>
         {[...props.contributions].reverse().map((contribution) => (
           <li>
-            {inWords(contribution.amount, contribution.currency)} on {day(contribution.createdAt)}
+            {Money.format(contribution.amount, contribution.currency)} on {day(contribution.createdAt)}
             {contribution.topicId && props.topicTitles[contribution.topicId] ? `, towards “${props.topicTitles[contribution.topicId]}”` : ""}
             {contribution.amountRefunded > 0 &&
-              (contribution.amountRefunded >= contribution.amount ? " (refunded)" : ` (${inWords(contribution.amountRefunded, contribution.currency)} refunded)`)}
+              (contribution.amountRefunded >= contribution.amount ? " (refunded)" : ` (${Money.format(contribution.amountRefunded, contribution.currency)} refunded)`)}
             {contribution.dispute && ` (disputed: ${contribution.dispute.status.replaceAll("_", " ")})`}
           </li>
         ))}

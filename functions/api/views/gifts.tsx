@@ -3,8 +3,8 @@
  * POSTs), what redeeming answers, and the buyer's gifts on `/account`. Plain forms: no JavaScript, no inline style;
  * the buyer's message is text, escaped as everything from outside.
  */
-import { inWords } from "../../../core/contributions";
 import type { Gift } from "../../../core/gifts";
+import * as Money from "../../../core/money";
 import { MessagePage } from "./layout";
 
 export interface GiftTierOffer {
@@ -111,7 +111,7 @@ export function GiftsSection(props: { gifts: ReadonlyArray<{ gift: Gift; tierNam
       <ul>
         {props.gifts.map(({ gift, tierName, recipient }) => (
           <li>
-            {months(gift.months)} of {tierName} ({inWords(gift.amount, gift.currency)}) for {recipient}, delivered on {gift.deliverOn}: {statusInWords[gift.status]}
+            {months(gift.months)} of {tierName} ({Money.format(gift.amount, gift.currency)}) for {recipient}, delivered on {gift.deliverOn}: {statusInWords[gift.status]}
           </li>
         ))}
       </ul>

@@ -4,7 +4,7 @@
  * digest's vote link: opening the link shows the topic and a button; only the button's POST votes.
  */
 import type { PatronVote } from "../../../core/votes";
-import { inWords } from "../../../core/contributions";
+import * as Money from "../../../core/money";
 import type { Funding, ScoredTopic, Topic } from "../../../core/topics/types";
 import { Layout, MessagePage } from "./layout";
 
@@ -37,7 +37,7 @@ export function FundingProgress(props: { title: string; funding?: Funding }) {
   return (
     <div class="funding">
       <p>
-        {inWords(raised, currency)} of {inWords(goal, currency)} raised from {contributions(funding.contributors)}
+        {Money.format(raised, currency)} of {Money.format(goal, currency)} raised from {contributions(funding.contributors)}
       </p>
       <progress max={goal} value={Math.min(raised, goal)} aria-label={`Funding for ${props.title}`}>
         {Math.floor((Math.min(raised, goal) * 100) / goal)}%

@@ -36,6 +36,14 @@ describe("contribution settings", () => {
     expect(() => Config.load({ ...complete, CONTRIBUTION_MIN: "5000", CONTRIBUTION_MAX: "1000" })).toThrow(/CONTRIBUTION_MIN/);
     expect(() => Config.load({ ...complete, CONTRIBUTION_AMOUNTS: "50,500" })).toThrow(/CONTRIBUTION_AMOUNTS 50 outside/);
   });
+
+  it("refuse presets Stripe can't charge in the currency: three-decimal in tens, ISK in whole krónur", () => {
+    const kwd = { ...complete, CONTRIBUTION_CURRENCY: "kwd", CONTRIBUTION_MIN: "1000", CONTRIBUTION_MAX: "100000" };
+    expect(() => Config.load({ ...kwd, CONTRIBUTION_AMOUNTS: "5000,5125" })).toThrow(/CONTRIBUTION_AMOUNTS 5125 not multiples of 10/);
+    expect(Config.load({ ...kwd, CONTRIBUTION_AMOUNTS: "5000,5120" }).CONTRIBUTION_AMOUNTS).toEqual([5000, 5120]);
+    expect(() => Config.load({ ...complete, CONTRIBUTION_CURRENCY: "isk", CONTRIBUTION_AMOUNTS: "50050", CONTRIBUTION_MAX: "100000" })).toThrow(/not multiples of 100/);
+    expect(Config.load({ ...complete, CONTRIBUTION_CURRENCY: "jpy", CONTRIBUTION_AMOUNTS: "500,1000,3000" }).CONTRIBUTION_AMOUNTS).toEqual([500, 1000, 3000]);
+  });
 });
 
 describe("covering the fee", () => {
