@@ -49,25 +49,64 @@ export const SEND_DEAD_LETTER_QUEUE = `${SEND_QUEUE}-dlq`;
 export const TRANSACTIONAL_QUEUE = "tidings-transactional";
 export const TRANSACTIONAL_DEAD_LETTER_QUEUE = `${TRANSACTIONAL_QUEUE}-dlq`;
 
-/** Settings that are the same for `npm start` and the tests; each adds its own URL, secret and editor token. */
+/**
+ * The tests' tiers, one current price each (and Coffee a retired one): the tests' models, seeds and fixtures are
+ * written for these price ids and amounts. `npm start` offers more (`startTiers`).
+ */
+const testTiers = [
+  // Coffee's prices over time: €5 now; older patrons still pay the €4 price it had before (retired).
+  {
+    id: "coffee",
+    name: "Coffee",
+    voteWeight: 1,
+    prices: [
+      { id: "price_coffee", amount: 500, currency: "eur", interval: "month" },
+      { id: "price_coffee_2025", amount: 400, currency: "eur", interval: "month", retired: true },
+    ],
+  },
+  { id: "co-creator", name: "Co-creator", priceId: "price_cocreator", amount: 1500, currency: "eur", interval: "month", voteWeight: 3 },
+  { id: "yearly", name: "Yearly", priceId: "price_yearly", amount: 5000, currency: "eur", interval: "year", voteWeight: 3 },
+];
+
+/**
+ * Settings that are the same for `npm start` and the tests; each adds its own URL, secret and editor token, and
+ * `npm start` its own TIERS.
+ */
 export const demoSettings = {
   MAIL_FROM: "Tidings <news@tidings.local>",
   POSTAL_ADDRESS: "Tidings (demo), 1 Example Street, 10115 Berlin, Germany",
-  TIERS: JSON.stringify([
-    // Coffee's prices over time: €5 now; older patrons still pay the €4 price it had before (retired).
-    {
-      id: "coffee",
-      name: "Coffee",
-      voteWeight: 1,
-      prices: [
-        { id: "price_coffee", amount: 500, currency: "eur", interval: "month" },
-        { id: "price_coffee_2025", amount: 400, currency: "eur", interval: "month", retired: true },
-      ],
-    },
-    { id: "co-creator", name: "Co-creator", priceId: "price_cocreator", amount: 1500, currency: "eur", interval: "month", voteWeight: 3 },
-    { id: "yearly", name: "Yearly", priceId: "price_yearly", amount: 5000, currency: "eur", interval: "year", voteWeight: 3 },
-  ]),
+  TIERS: JSON.stringify(testTiers),
 };
+
+/**
+ * `npm start`'s tiers: the choice a newcomer should see on `/join`, Coffee monthly or yearly in euros or pounds and
+ * Co-creator monthly or yearly. Every price id of the tests' tiers is one of them (the tests' Yearly tier's price is
+ * Coffee's yearly one here), so Stripe events made for those make patrons here too. The local Stripe stand-in is
+ * told every price.
+ */
+export const startTiers = JSON.stringify([
+  {
+    id: "coffee",
+    name: "Coffee",
+    voteWeight: 1,
+    prices: [
+      { id: "price_coffee", amount: 500, currency: "eur", interval: "month" },
+      { id: "price_yearly", amount: 5000, currency: "eur", interval: "year" },
+      { id: "price_coffee_gbp", amount: 450, currency: "gbp", interval: "month" },
+      { id: "price_coffee_gbp_year", amount: 4500, currency: "gbp", interval: "year" },
+      { id: "price_coffee_2025", amount: 400, currency: "eur", interval: "month", retired: true },
+    ],
+  },
+  {
+    id: "co-creator",
+    name: "Co-creator",
+    voteWeight: 3,
+    prices: [
+      { id: "price_cocreator", amount: 1500, currency: "eur", interval: "month" },
+      { id: "price_cocreator_year", amount: 15000, currency: "eur", interval: "year" },
+    ],
+  },
+]);
 
 /** Sets each variable of `defaults` that is not set yet; returns the names it set. */
 export function applyDefaults(defaults: Record<string, string>): string[] {

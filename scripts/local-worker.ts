@@ -2,13 +2,15 @@
  * Locally, this stands in for Lambda's SQS event sources: it polls the send queue and the transactional queue
  * (fauxqs) and hands each batch to the same code `functions/send-worker.ts` and `functions/transactional-worker.ts`
  * run, deleting what succeeded and leaving the rest to reappear after the visibility timeout, as SQS does. It also
- * runs the recovery sweep that is scheduled when deployed.
+ * runs the recovery sweep that is scheduled when deployed, and (`startLocalSchedules`, for npm start) the gifts'
+ * schedule.
  */
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import * as Config from "../core/config";
 import * as Delivery from "../core/delivery";
 import { TRANSACTIONAL_CONCURRENCY } from "../core/delivery/pacing";
 import type { SendOptions } from "../core/delivery/send";
+import { runSchedule as deliverGifts } from "../core/gifts/deliver";
 import { log } from "../core/log";
 import * as Queue from "../core/queue";
 import * as Transactional from "../core/transactional";
@@ -156,6 +158,33 @@ export function startLocalWorker(options: { recoverEveryMs?: number } = {}) {
       running = false;
       clearInterval(sweep);
       await Promise.all(loops);
+    },
+  };
+}
+
+/**
+ * The gifts' schedule (`functions/cron/deliver-gifts.ts`, hourly when deployed), run at once and then every
+ * `everyMs` (npm start: 15 s, so a gift bought for today reaches the mail viewer within moments rather than at the
+ * next hour). A run starts only after the previous one ended, as one Lambda at a time would take it.
+ */
+export function startLocalSchedules(options: { everyMs?: number } = {}) {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+  const run = () => {
+    running = deliverGifts()
+      .then(() => undefined)
+      .catch((error) => log.error({ err: error, event: "gifts.schedule_failed" }, "gifts' schedule failed"))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(run, options.everyMs ?? 15_000);
+      });
+  };
+  run();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
     },
   };
 }

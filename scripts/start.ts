@@ -7,13 +7,14 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
-import { applyDefaults, claimPort, demoSettings, ensureLocalTable, startLocalStack, type LocalStack } from "./local-stack";
+import { applyDefaults, claimPort, demoSettings, ensureLocalTable, startLocalStack, startTiers, type LocalStack } from "./local-stack";
 import type { StripeStandIn } from "./stripe-standin";
 
 const port = Number(process.env.PORT || 3000);
 let stack: LocalStack | undefined;
 let server: Server | undefined;
 let worker: { stop(): Promise<void> } | undefined;
+let schedules: { stop(): Promise<void> } | undefined;
 let stripeStandIn: StripeStandIn | undefined;
 let stopping = false;
 
@@ -22,6 +23,7 @@ async function shutdown(exitCode: number): Promise<void> {
   stopping = true;
   server?.closeAllConnections();
   server?.close();
+  await schedules?.stop();
   await worker?.stop();
   await stripeStandIn?.close();
   await stack?.stop();
@@ -60,6 +62,7 @@ async function main(): Promise<void> {
     EDITOR_TOKENS: `editor:admin:${editorToken}`,
     TABLE_NAME: "tidings-local",
     ...demoSettings,
+    TIERS: startTiers,
   });
   const tableName = process.env.TABLE_NAME as string;
   await ensureLocalTable(stack.env, tableName);
@@ -74,8 +77,10 @@ async function main(): Promise<void> {
     listening.once("error", reject);
   });
   // The send and transactional workers, as Lambda runs them from their queues when deployed.
-  const { startLocalWorker } = await import("./local-worker");
+  // And the gifts' schedule, so a gift's redeem link goes out on its day as the hourly schedule sends it deployed.
+  const { startLocalSchedules, startLocalWorker } = await import("./local-worker");
   worker = startLocalWorker();
+  schedules = startLocalSchedules();
 
   const url = `http://127.0.0.1:${port}`;
   const mail = stack.env.SES_ENDPOINT;
@@ -90,6 +95,7 @@ Tidings is running on the local stack.
   DynamoDB     ${stack.env.DYNAMODB_ENDPOINT}   table ${tableName}
   SQS          ${stack.env.SQS_ENDPOINT}   queues ${stack.env.SEND_QUEUE_URL} (digests) and ${stack.env.TRANSACTIONAL_QUEUE_URL}
                (confirmations, sign-in links): a local worker sends from both
+  schedules    gifts' redeem links every 15 s (hourly deployed); the send recovery sweep every 30 s
   S3           ${stack.env.S3_ENDPOINT}   bucket ${stack.env.EXPORT_BUCKET} (subscriber exports)
   Stripe       ${stripeStatus(url)}
 ${defaulted.length ? `\nDev defaults (set these variables to override): ${defaulted.join(", ")}` : ""}${
@@ -99,6 +105,7 @@ ${defaulted.length ? `\nDev defaults (set these variables to override): ${defaul
 Try:
   open ${url}/ in a browser: sign up, then find the confirmation email in the mail viewer
   ${url}/topics           what patrons vote on; ${url}/login to sign in by magic link
+  ${url}/join and ${url}/support   become a patron, give once, give a membership (paid ${stripeStandIn ? "at the local Stripe stand-in" : "through Stripe"})
   curl ${url}/healthz
   curl -X POST ${url}/api/subscribe -H 'content-type: application/json' -d '{"email":"reader@example.com","topics":["climate"],"frequency":"weekly"}'
   curl ${mail}/store          # the confirmation email: open its link, press the button

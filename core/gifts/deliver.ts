@@ -32,7 +32,9 @@ export async function runSchedule(now = new Date()): Promise<GiftRunReport> {
   for await (const gift of Db.Gifts.endingBy(soon)) {
     if (await inviteOnce(gift, now)) report.invited.push(gift.id);
   }
-  log.info({ event: "gifts.schedule", delivered: report.delivered.length, invited: report.invited.length }, "gifts' schedule ran");
+  // A run that sent nothing says so only at debug: npm start runs the schedule every few seconds.
+  const sent = report.delivered.length + report.invited.length > 0;
+  log[sent ? "info" : "debug"]({ event: "gifts.schedule", delivered: report.delivered.length, invited: report.invited.length }, "gifts' schedule ran");
   return report;
 }
 

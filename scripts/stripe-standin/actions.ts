@@ -71,7 +71,8 @@ export function completeCheckout(state: StandInState, entry: { params: Record<st
       status: trial ? "trialing" : "active",
       priceId: bought.id,
       metadata: params.subscription_data?.metadata ?? {},
-      ...(trial && { periodStart: now, periodEnd: now + trial * DAY_MS }),
+      // The first period: the trial's days, a year for a yearly price (a month otherwise, the default).
+      ...(trial ? { periodStart: now, periodEnd: now + trial * DAY_MS } : bought.interval === "year" && { periodStart: now, periodEnd: now + 365 * DAY_MS }),
     });
     if (trial) Object.assign(subscription, { trial_start: Math.floor(now / 1000), trial_end: Math.floor(now / 1000) + (trial * DAY_MS) / 1000 });
     describePrice(subscription, bought);

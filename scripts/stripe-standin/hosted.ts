@@ -45,7 +45,10 @@ export async function answerPage(
     }
     const subscription = theirs.find((s) => s.id === request.form.subscription);
     if (!subscription || subscription.status === "canceled") return html(res, 404, notFoundPage());
-    const price = state.prices.find((p) => p.id === request.form.price && p.interval && !p.retired);
+    // Stripe moves a subscription to a price of its own currency only.
+    const item = subscription.items.data[0]?.price;
+    const currency = state.prices.find((p) => p.id === item?.id)?.currency ?? item?.currency;
+    const price = state.prices.find((p) => p.id === request.form.price && p.interval && !p.retired && p.currency === currency);
     if (action === "switch" && !price) return html(res, 404, notFoundPage());
     const events =
       action === "switch" ? switchPrice(subscription, price!) : action === "end" ? endNow(subscription) : cancelAtPeriodEnd(subscription, action === "cancel");

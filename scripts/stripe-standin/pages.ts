@@ -88,7 +88,9 @@ export function portalPage(session: Stripe.BillingPortal.Session, email: string 
       : subscription.cancel_at_period_end
         ? `Cancelled: ends on ${day(subscription.cancel_at ?? end)}.`
         : `${subscription.status === "active" ? "Active" : subscription.status}; renews on ${day(end)}.`;
-    const switches = subscription.status === "canceled" ? [] : prices.filter((p) => p.interval && !p.retired && p.id !== priceId);
+    // Stripe moves a subscription to a price of its own currency only.
+    const currency = price?.currency ?? subscription.items.data[0]?.price.currency;
+    const switches = subscription.status === "canceled" ? [] : prices.filter((p) => p.interval && !p.retired && p.id !== priceId && p.currency === currency);
     return `<section aria-label="${escape(name)}">
 <h2>${escape(name)}</h2>
 <p>${escape(state)}</p>

@@ -41,13 +41,14 @@ describe("the stand-in's pages", () => {
     expect(html).not.toContain("<form");
   });
 
-  it("the portal lists each subscription with switches to the other current prices, cancel, and a way back", () => {
+  it("the portal lists each subscription with switches to the other current prices in its currency, cancel, and a way back", () => {
     const session = portalSession({ customer: "cus_1", returnUrl: `https://news.example.org/account?x=${hostile}` });
     const running = subscription({ customer: "cus_1", status: "active", priceId: "price_coffee" });
     const prices = [
       { id: "price_coffee", name: "Coffee", amount: 500, currency: "eur", interval: "month" as const },
       { id: "price_old", name: "Coffee", amount: 400, currency: "eur", interval: "month" as const, retired: true },
       { id: "price_yearly", name: "Yearly", amount: 5000, currency: "eur", interval: "year" as const },
+      { id: "price_coffee_gbp", name: "Coffee", amount: 450, currency: "gbp", interval: "month" as const },
       { id: "price_gift", name: "Gift", amount: 5000, currency: "eur" },
     ];
     const html = portalPage(session, "reader@example.com", [running], prices);
@@ -55,6 +56,7 @@ describe("the stand-in's pages", () => {
     expect(html).toContain("Coffee, €5.00 a month");
     expect(html).toContain("Switch to Yearly (€50.00 a year)");
     expect(html).not.toContain("price_old");
+    expect(html).not.toContain("price_coffee_gbp"); // Stripe keeps a subscription in its currency
     expect(html).not.toContain("Switch to Gift");
     expect(html).toContain("Cancel subscription");
     expect(html).toContain(`href="https://news.example.org/account?x=%22%3E%3Cscript%3E`);
