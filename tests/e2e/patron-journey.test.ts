@@ -2,12 +2,12 @@
  * A patron's journey in a real browser (Debian's Chromium) against `npm start`, on a phone and a desktop: a
  * confirmed reader made a patron by an editor's comp signs in by magic link → account → topics → vote → account
  * lists the vote → withdraw it → sign out. And a reader joining through `npm start`'s local Stripe stand-in (no
- * Stripe keys): /join → the stand-in's Checkout → Pay → the account shows the membership → Manage billing → the
- * stand-in's Billing Portal → Cancel → the account shows it ending. Every page, the stand-in's too, passes axe-core
+ * Stripe keys): /join (its demo tiers' prices to choose from) → the stand-in's Checkout → Pay → the account shows
+ * the membership → Manage billing → the stand-in's Billing Portal → switch to another tier → Cancel → the account
+ * shows the new tier, ending. Every page, the stand-in's too, passes axe-core
  * (no serious or critical violations), fits the viewport, breaks no Content-Security-Policy, and is kept as a
  * screenshot in test-results/screenshots/.
  */
-import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { viewports } from "../helpers/browser";
 import { uniqueEmail } from "../helpers/mail";
@@ -15,30 +15,10 @@ import { checkPage, expectAccessible, heading, linkIn, openPage, useJourney, wai
 
 const journey = useJourney();
 
-/** A confirmed subscriber (sign-up and the confirmation link's POST over HTTP). */
-async function confirmedReader(email: string): Promise<void> {
-  await journey.call("POST", "/api/subscribe", { email });
-  const confirmation = await waitForEmail(journey.stack.mailUrl, email, /^Confirm your subscription/);
-  const token = new URL(linkIn(confirmation, "/confirm")).searchParams.get("token")!;
-  const confirmed = await fetch(`${journey.stack.url}/confirm`, { method: "POST", body: new URLSearchParams({ token }) });
-  expect(confirmed.status).toBe(200);
-}
-
 /** A confirmed subscriber made a Co-creator patron by comp (no Stripe needed). */
 async function compedPatron(email: string): Promise<void> {
-  await confirmedReader(email);
+  await journey.confirmedReader(email);
   await journey.editor("POST", "/api/patrons/comp", { email, tier: "co-creator", until: "2031-12-31" });
-}
-
-/** Signs in by the magic link from the mail viewer, without checking the pages on the way (the journey above does). */
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto(`${journey.stack.url}/login`);
-  await page.getByLabel("Email address").fill(email);
-  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
-  await heading(page, "Check your email");
-  await page.goto(linkIn(await waitForEmail(journey.stack.mailUrl, email, /^Sign in to/), "/login"));
-  await page.getByRole("button", { name: "Sign me in" }).click();
-  await heading(page, "Your account");
 }
 
 const climateScore = async () =>
@@ -113,20 +93,26 @@ describe("a patron's journey", () => {
   }
 
   for (const viewport of viewports) {
-    it(`joins through the local Stripe stand-in and cancels in its Billing Portal (${viewport.width} px)`, async () => {
+    it(`joins through the local Stripe stand-in, changes tier and cancels in its Billing Portal (${viewport.width} px)`, async () => {
       // Started without Stripe keys, npm start says plainly that payments go to its stand-in.
       expect(journey.stack.output()).toContain(
         "Stripe       local stand-in (no keys set) — payments are simulated; set STRIPE_SECRET_KEY to use Stripe's test mode",
       );
       const email = uniqueEmail(`joiner-${viewport.name}`);
-      await confirmedReader(email);
+      await journey.confirmedReader(email);
       const { context, page } = await openPage(journey.browser, viewport);
-      await signIn(page, email);
+      await journey.signIn(page, email);
 
-      // Join: Coffee, preselected by the link, and on to Checkout, the stand-in's page.
+      // Join: npm start's tiers offer a choice of prices; Coffee's first, preselected by the link, on to Checkout.
       await page.goto(`${journey.stack.url}/join?tier=coffee`);
       await heading(page, "Become a patron");
       await page.getByText(`Joining as ${email}`).waitFor();
+      const coffee = page.getByRole("group", { name: "Coffee" });
+      expect(await coffee.getByRole("radio", { name: "€5 a month" }).isChecked()).toBe(true);
+      for (const price of ["€50 a year (two months free)", "£4.50 a month", "£45 a year (two months free)"]) {
+        expect(await coffee.getByRole("radio", { name: price }).count(), price).toBe(1);
+      }
+      expect(await page.getByRole("group", { name: "Co-creator" }).getByRole("radio").count()).toBe(2);
       await checkPage(page, "join-signed-in");
       await page.getByRole("button", { name: "Continue to payment" }).click();
       await heading(page, "Pay €5.00 a month");
@@ -143,17 +129,21 @@ describe("a patron's journey", () => {
       await checkPage(page, "account-joined");
       await waitForEmail(journey.stack.mailUrl, email, /^Welcome, patron/);
 
-      // Manage billing: the stand-in's portal; cancel there, then return to the account, which shows it ending.
+      // Manage billing: the stand-in's portal; switch to Co-creator and cancel there, then return to the account,
+      // which shows the new tier, ending. (A euro subscription is offered euro prices only, as Stripe's portal does.)
       await page.getByRole("button", { name: "Manage billing" }).click();
       await heading(page, "Manage your billing");
       await page.getByText("Active; renews on").waitFor();
+      expect(await page.getByRole("button", { name: /^Switch to .*£/ }).count()).toBe(0);
       await checkPage(page, "standin-portal");
+      await page.getByRole("button", { name: "Switch to Co-creator (€15.00 a month)" }).click();
+      await page.getByRole("heading", { name: "Co-creator, €15.00 a month" }).waitFor();
       await page.getByRole("button", { name: "Cancel subscription" }).click();
       await page.getByText(/^Cancelled: ends on/).waitFor();
       await checkPage(page, "standin-portal-cancelled");
       await page.getByRole("link", { name: /^Return to/ }).click();
       await heading(page, "Your account");
-      await page.getByText("You're a Coffee patron").waitFor();
+      await page.getByText("You're a Co-creator patron").waitFor();
       await page.getByText(/^Your membership ends on/).waitFor();
       await checkPage(page, "account-ending");
       await context.close();

@@ -2,7 +2,8 @@
  * For browser tests of the reader pages against `npm start`: the journey's stack and browser (`useJourney()`),
  * every page checked with axe-core (no serious or critical violations), for horizontal overflow and for anything
  * the Content-Security-Policy refused (in any page of a test's contexts, whether checked or not), and kept as a
- * screenshot; and emails awaited in the SES emulator's store of that stack.
+ * screenshot; and emails awaited in the SES emulator's store of that stack. A journey also makes a confirmed reader
+ * and signs a page in by magic link, the steps many journeys start from.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -20,6 +21,10 @@ export interface Journey {
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<any>;
   /** `call` with the stack's editor token. */
   editor(method: string, path: string, body?: unknown): Promise<any>;
+  /** A confirmed subscriber (sign-up and the confirmation link's POST over HTTP). */
+  confirmedReader(email: string): Promise<void>;
+  /** Signs the page in by the magic link from the mail viewer, without checking the pages on the way; ends on the account. */
+  signIn(page: Page, email: string): Promise<void>;
 }
 
 /** Call at the top of a browser journey file: `npm start` and Chromium, started before its tests and stopped after. */
@@ -36,6 +41,22 @@ export function useJourney(): Journey {
     },
     editor: (method: string, path: string, body?: unknown) =>
       journey.call(method, path, body, { authorization: `Bearer ${journey.stack.editorToken}` }),
+    confirmedReader: async (email: string) => {
+      await journey.call("POST", "/api/subscribe", { email });
+      const confirmation = await waitForEmail(journey.stack.mailUrl, email, /^Confirm your subscription/);
+      const token = new URL(linkIn(confirmation, "/confirm")).searchParams.get("token")!;
+      const confirmed = await fetch(`${journey.stack.url}/confirm`, { method: "POST", body: new URLSearchParams({ token }) });
+      expect(confirmed.status).toBe(200);
+    },
+    signIn: async (page: Page, email: string) => {
+      await page.goto(`${journey.stack.url}/login`);
+      await page.getByLabel("Email address").fill(email);
+      await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+      await heading(page, "Check your email");
+      await page.goto(linkIn(await waitForEmail(journey.stack.mailUrl, email, /^Sign in to/), "/login"));
+      await page.getByRole("button", { name: "Sign me in" }).click();
+      await heading(page, "Your account");
+    },
   } as Journey & { stack: NpmStart; browser: Browser };
   beforeAll(async () => {
     [journey.stack, journey.browser] = await Promise.all([startNpmStart(), launchBrowser()]);

@@ -119,12 +119,16 @@ export function SupportPage(props: SupportPageProps) {
   );
 }
 
-/** Where Checkout returns after a contribution. */
+/** Where Checkout returns after a contribution or a gift. */
 export function SupportThanksPage() {
   return (
     <Layout title="Thank you">
       <h1>Thank you</h1>
-      <p>Your contribution is on its way to us. If you gave your email address, our thank-you will follow shortly.</p>
+      <p>Your payment is on its way to us. For a contribution, our thank-you follows by email if you gave your address.</p>
+      <p>
+        For a gift membership, we email its recipient a link to redeem it on the day you chose. Signed in, you'll find it
+        under "Gifts you gave" on <a href="/account">your account</a>.
+      </p>
       <p>
         <a href="/">Back to the front page</a>
       </p>
