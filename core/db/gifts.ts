@@ -2,12 +2,13 @@
  * Gifts (core/gifts): the record under its Checkout session's key, written once by a conditional put, with the
  * pointer from its payment intent and a ref in the buyer's partition in the same transaction. Every change of
  * status is a conditional write on the status it leaves, so a redeem racing a refund, or two deliveries, end in one
- * outcome.
+ * outcome. A redeem also moves its recipient's gift comp (where their gifts take them) in the same transaction, so
+ * two gifts of theirs redeemed at once add up.
  */
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Gift, GiftStatus } from "../gifts/types";
 import { db, tableName } from "./client";
-import { cancellationCodes } from "./errors";
+import { cancellationCodes, isRace } from "./errors";
 import * as keys from "./keys";
 import { queryAll } from "./query";
 
@@ -53,23 +54,68 @@ export async function record(gift: Gift): Promise<boolean> {
   }
 }
 
+/** The put of `gift` on the condition that the stored one is still at `version` (alone, or in a transaction). */
+const putAt = (gift: Gift, version: number) => ({
+  TableName: tableName(),
+  Item: itemOf(gift),
+  ConditionExpression: "version = :version",
+  ExpressionAttributeValues: { ":version": version },
+});
+
 /**
  * Writes `next` only if the stored gift is still at `previous`'s version (and so in its status): false when
  * another write got there first (a second redeem, a void, another delivery), nothing written.
  */
 export async function transition(next: Gift, previous: Gift): Promise<boolean> {
   try {
+    await db().send(new PutCommand(putAt(next, previous.version)));
+    return true;
+  } catch (error) {
+    if ((error as { name?: string }).name === "ConditionalCheckFailedException") return false;
+    throw error;
+  }
+}
+
+/** Where a recipient's redeemed gifts take their comp: the tier and end of the last redeemed, and its version. */
+export interface GiftComp {
+  tierId: string;
+  endsAt: string;
+  version: number;
+}
+
+/** "Where a recipient's redeemed gifts take their comp" (redeeming the next one starts there), strongly consistent. */
+export async function comp(subscriberId: string): Promise<GiftComp | undefined> {
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.gift.comp(subscriberId), ConsistentRead: true }));
+  return Item && { tierId: Item.tierId as string, endsAt: Item.endsAt as string, version: Number(Item.version) };
+}
+
+/**
+ * Redeems: writes `next` (redeemed by its recipient, with its end) only if the stored gift is still at `previous`'s
+ * version, and moves the recipient's gift comp to `next`'s tier and end only if it is still `read` (none: none yet),
+ * in one transaction. False when either changed (another redeem of this gift, or another gift of theirs redeemed
+ * meanwhile, whose end this one's months must start from), nothing written.
+ */
+export async function redeem(next: Gift, previous: Gift, read: GiftComp | undefined): Promise<boolean> {
+  const recipient = next.redeemedBy!;
+  try {
     await db().send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: itemOf(next),
-        ConditionExpression: "version = :version",
-        ExpressionAttributeValues: { ":version": previous.version },
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: putAt(next, previous.version) },
+          {
+            Put: {
+              TableName: tableName(),
+              Item: { ...keys.gift.comp(recipient), entity: "gift-comp", tierId: next.tierId, endsAt: next.endsAt, sessionId: next.id, version: (read?.version ?? 0) + 1 },
+              ConditionExpression: read ? "version = :version" : "attribute_not_exists(pk)",
+              ...(read && { ExpressionAttributeValues: { ":version": read.version } }),
+            },
+          },
+        ],
       }),
     );
     return true;
   } catch (error) {
-    if ((error as { name?: string }).name === "ConditionalCheckFailedException") return false;
+    if (isRace(error)) return false;
     throw error;
   }
 }

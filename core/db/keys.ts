@@ -19,6 +19,7 @@
  * | gift       | GIFT#<checkout session id> | GIFT       | GIFTS#<status> / <deliverOn>#<session id>     | GIFTS#INVITE / <endsAt>#<session id> (until invited) |
  * | gift ref   | SUB#<id>            | GIFT#<checkout session id> |                                      |                                     |
  * | gift received | SUB#<id>         | GIFT_RECEIVED#<checkout session id> |                             |                                     |
+ * | gift comp  | SUB#<id>            | GIFT_COMP         |                                               |                                     |
  * | gift payment | PAYMENT#<payment intent id> | GIFT     |                                               |                                     |
  * | links sent | SUB#<id>            | SIGNIN_LINKS      | (TTL)                                         |                                     |
  * | link use   | SUB#<id>            | SIGNIN#<nonce>    | (TTL)                                         |                                     |
@@ -278,6 +279,8 @@ export const gift = {
   /** A redeemed gift's ref in its recipient's partition (export, erasure); a prefix apart from the buyer's refs. */
   receivedRef: (subscriberId: string, sessionId: string) => ({ pk: `SUB#${subscriberId}`, sk: `GIFT_RECEIVED#${sessionId}` }),
   receivedPrefix: "GIFT_RECEIVED#",
+  /** Where a recipient's redeemed gifts take their comp (its tier and end), moved by each redeem (core/gifts/redeem.ts). */
+  comp: (subscriberId: string) => ({ pk: `SUB#${subscriberId}`, sk: "GIFT_COMP" }),
   byStatus: (status: string, deliverOn: string, sessionId: string) => ({ gsi1pk: gift.statusPartition(status), gsi1sk: `${deliverOn}#${sessionId}` }),
   statusPartition: (status: string) => `GIFTS#${status}`,
   toInvite: (endsAt: string, sessionId: string) => ({ gsi2pk: gift.invitePartition, gsi2sk: `${endsAt}#${sessionId}` }),

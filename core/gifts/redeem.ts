@@ -57,23 +57,26 @@ export async function redeem(
       const patron = gift.redeemedBy ? await Db.Patrons.get(gift.redeemedBy) : undefined;
       if (gift.redeemedBy && gift.endsAt && gift.endsAt > at && patron?.compedUntil !== gift.endsAt && !(patron?.compedUntil && patron.compedUntil > gift.endsAt)) {
         await Db.Gifts.markReceived(gift.redeemedBy, gift.id);
-        await compSubscriber(gift.redeemedBy, { tierId: gift.tierId, until: gift.endsAt, by: `gift:${gift.id}` }, now);
+        await compSubscriber(gift.redeemedBy, { tierId: gift.tierId, until: gift.endsAt, by: `gift:${gift.id}` }, now, { extend: true });
       }
       return { outcome: "already_redeemed", gift };
     }
     const recipient = await recipientOf(gift.recipientEmail, at);
+    const comp = await Db.Gifts.comp(recipient.id);
     const next: Gift = {
       ...gift,
       status: "redeemed",
       redeemedBy: recipient.id,
       redeemedAt: at,
-      endsAt: addMonths(await startOf(recipient.id, gift.tierId, now), gift.months).toISOString(),
+      endsAt: addMonths(await startOf(recipient.id, gift.tierId, comp, now), gift.months).toISOString(),
       updatedAt: at,
       version: gift.version + 1,
     };
-    if (await Db.Gifts.transition(next, gift)) {
+    // Redeemed only if the recipient's gift comp is still the one read: another gift of theirs redeemed meanwhile
+    // (a second link pressed at once) ends later, and this one's months start there (read again, below).
+    if (await Db.Gifts.redeem(next, gift, comp)) {
       await Db.Gifts.markReceived(recipient.id, next.id);
-      await compSubscriber(recipient.id, { tierId: next.tierId, until: next.endsAt!, by: `gift:${next.id}` }, now);
+      await compSubscriber(recipient.id, { tierId: next.tierId, until: next.endsAt!, by: `gift:${next.id}` }, now, { extend: true });
       log.info({ event: "gift.redeemed", sessionId: next.id, subscriberId: recipient.id, endsAt: next.endsAt }, "gift redeemed");
       if (options.subscribe && recipient.status !== "active") {
         await signup({ email: recipient.email }, { ...options.context, source: "gift" }, now);
@@ -87,13 +90,15 @@ export async function redeem(
 }
 
 /**
- * When the gift's months start: now, or the end of a comp of the same tier the recipient holds already (a second
- * gift, or an editor's comp), so that gifts add up rather than one cutting another short.
+ * When the gift's months start: now, or the end of a comp of the same tier the recipient holds already (an
+ * editor's comp, or their gifts redeemed before: `comp`, which is ahead of the patron while a redeem's comp is still
+ * being applied), so that gifts add up rather than one cutting another short.
  */
-async function startOf(subscriberId: string, tierId: string, now: Date): Promise<Date> {
+async function startOf(subscriberId: string, tierId: string, comp: Db.Gifts.GiftComp | undefined, now: Date): Promise<Date> {
   const patron = await Db.Patrons.get(subscriberId);
-  const running = patron?.compTierId === tierId && patron.compedUntil && patron.compedUntil > now.toISOString() ? new Date(patron.compedUntil) : undefined;
-  return running ?? now;
+  const ends = [patron?.compTierId === tierId && patron.compedUntil, comp?.tierId === tierId && comp.endsAt];
+  const latest = ends.filter((end): end is string => typeof end === "string" && end > now.toISOString()).sort().at(-1);
+  return latest ? new Date(latest) : now;
 }
 
 /** The subscriber with the gift's address, or one made for it: on record, `unsubscribed` until they opt in. */

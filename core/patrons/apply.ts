@@ -25,20 +25,20 @@ export interface Applied {
 
 /**
  * Applies the membership rules to one subscriber's patron. `memberships` is called after each read of the patron
- * (never before: see above); `grant` is a comp being granted now.
+ * (never before: see above); `grant` is a comp being granted now (or made from the patron as read, each attempt).
  */
 export async function applyMembership(
   subscriberId: string,
   memberships: (before: Patron | undefined) => Promise<PaidMembership[]> | PaidMembership[],
   now = new Date(),
-  grant?: Comp,
+  grant?: Comp | ((before: Patron | undefined) => Comp),
 ): Promise<Applied> {
   const { GRACE_DAYS } = Config.get();
   // Many events about one patron arrive at once: a lost race waits a random while (so they take turns) and reads again.
   const { before, after, changed } = await Db.retryWrite(`applying the membership of ${subscriberId}`, async () => {
     const before = await Db.Patrons.get(subscriberId);
     const found = await memberships(before);
-    const derived = derive(before, choose(found), subscriberId, now, GRACE_DAYS, grant);
+    const derived = derive(before, choose(found), subscriberId, now, GRACE_DAYS, typeof grant === "function" ? grant(before) : grant);
     if (!derived) return { before, after: undefined, changed: false }; // nothing to write
     const customers = [...new Set([...(before?.stripeCustomerIds ?? []), ...found.map((m) => m.customerId)])].sort();
     if (customers.length > 0) derived.stripeCustomerIds = customers;

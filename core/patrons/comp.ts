@@ -3,7 +3,7 @@ import * as Config from "../config";
 import * as Db from "../db";
 import { VisibleError } from "../errors";
 import { applyMembership } from "./apply";
-import { storedMembership } from "./rules";
+import { storedMembership, type Comp } from "./rules";
 import type { Patron } from "./types";
 
 export interface CompInput {
@@ -38,13 +38,24 @@ export async function comp(input: CompInput, now = new Date()): Promise<Patron> 
 /**
  * The comp itself, for a subscriber known to exist and a tier and end already checked: an editor's comp and a
  * redeemed gift (core/gifts) both go through here, so they follow the same rules (status, votes, welcome email).
+ * An editor's comp replaces the one running; with `extend` (gifts, whose ends add up) a comp of the same tier
+ * running longer is kept, decided on the patron as read for the write, so comps applied in either order end alike.
  */
-export async function compSubscriber(subscriberId: string, grant: { tierId: string; until: string; by: string }, now = new Date()): Promise<Patron> {
+export async function compSubscriber(
+  subscriberId: string,
+  grant: { tierId: string; until: string; by: string },
+  now = new Date(),
+  options: { extend?: boolean } = {},
+): Promise<Patron> {
   const { TIERS } = Config.get();
   const stored = (before: Patron | undefined) => {
     const membership = before && storedMembership(before, TIERS);
     return membership ? [membership] : [];
   };
-  const { after } = await applyMembership(subscriberId, stored, now, grant);
+  const extended = (before: Patron | undefined): Comp =>
+    before?.compTierId === grant.tierId && before.compedUntil && before.compedUntil > grant.until
+      ? { tierId: grant.tierId, until: before.compedUntil, by: before.compedBy ?? grant.by }
+      : grant;
+  const { after } = await applyMembership(subscriberId, stored, now, options.extend ? extended : grant);
   return after!;
 }

@@ -317,4 +317,20 @@ describe("invitation, account and list", () => {
     const subscriber = (await Db.Subscribers.getByEmail(recipient))!;
     expect((await Patrons.get(subscriber.id))!.compedUntil).toBe(ends[1]);
   });
+
+  it("two gifts of one tier redeemed at once still add up: neither cuts the other's months short", async () => {
+    const recipient = uniqueEmail("both");
+    const gifts = [paidGift({ recipient, months: 1 }), paidGift({ recipient, months: 2 })];
+    for (const g of gifts) await processed(event("checkout.session.completed", g.session));
+    await Gifts.runSchedule();
+    const tokens = (await redeemMails(recipient)).map((m) => tokenIn(m.body.text));
+    expect(tokens).toHaveLength(2);
+    const answers = await Promise.all(tokens.map((token) => postForm("/gift", { token }, randomIp())));
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    const [first, second] = (await Promise.all(gifts.map((g) => Db.Gifts.get(g.session.id)))).sort((a, b) => a!.endsAt!.localeCompare(b!.endsAt!));
+    expect(first!.endsAt).toBe(Gifts.addMonths(new Date(first!.redeemedAt!), first!.months).toISOString());
+    expect(second!.endsAt).toBe(Gifts.addMonths(new Date(first!.endsAt!), second!.months).toISOString());
+    const subscriber = (await Db.Subscribers.getByEmail(recipient))!;
+    expect((await Patrons.get(subscriber.id))!.compedUntil).toBe(second!.endsAt);
+  });
 });
