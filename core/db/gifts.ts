@@ -1,6 +1,7 @@
 /**
  * Gifts (core/gifts): the record under its Checkout session's key, written once by a conditional put, with the
- * pointer from its payment intent and a ref in the buyer's partition in the same transaction. Every change of
+ * pointer from its payment intent, a ref in the buyer's partition and one for each address it names
+ * (`gift-addresses.ts`) in the same transaction. Every change of
  * status is a conditional write on the status it leaves, so a redeem racing a refund, or two deliveries, end in one
  * outcome. A redeem also moves its recipient's gift comp (where their gifts take them) in the same transaction, so
  * two gifts of theirs redeemed at once add up.
@@ -9,6 +10,7 @@ import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateComma
 import type { Gift, GiftStatus } from "../gifts/types";
 import { db, tableName } from "./client";
 import { cancellationCodes, isRace } from "./errors";
+import { refsOf } from "./gift-addresses";
 import * as keys from "./keys";
 import { queryAll } from "./query";
 
@@ -44,6 +46,8 @@ export async function record(gift: Gift): Promise<boolean> {
     ...(gift.buyerSubscriberId
       ? [{ Put: { TableName: tableName(), Item: { ...keys.gift.ref(gift.buyerSubscriberId, gift.id), entity: "gift-ref", sessionId: gift.id } } }]
       : []),
+    // Each address it names (erasure finds the gifts bought for an address, or by one not signed in, by these).
+    ...refsOf(gift).map((Item) => ({ Put: { TableName: tableName(), Item } })),
   ];
   try {
     await db().send(new TransactWriteCommand({ TransactItems: items }));

@@ -24,5 +24,6 @@ export * as SubscriberLists from "./subscriber-lists";
 export * as Reconciliation from "./reconciliation";
 export * as Contributions from "./contributions";
 export * as Gifts from "./gifts";
+export * as GiftAddresses from "./gift-addresses";
 export * as ContributionLists from "./contribution-lists";
 export * as FundedNotices from "./funded-notices";

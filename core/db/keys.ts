@@ -21,6 +21,7 @@
  * | gift received | SUB#<id>         | GIFT_RECEIVED#<checkout session id> |                             |                                     |
  * | gift comp  | SUB#<id>            | GIFT_COMP         |                                               |                                     |
  * | gift payment | PAYMENT#<payment intent id> | GIFT     |                                               |                                     |
+ * | gift address ref | GIFT_ADDRESS#<email> | BOUGHT#<session id> / FOR#<session id> |                       |                                     |
  * | links sent | SUB#<id>            | SIGNIN_LINKS      | (TTL)                                         |                                     |
  * | link use   | SUB#<id>            | SIGNIN#<nonce>    | (TTL)                                         |                                     |
  * | session    | SUB#<id>            | SESSION#<session> | (TTL)                                         |                                     |
@@ -286,6 +287,19 @@ export const gift = {
   toInvite: (endsAt: string, sessionId: string) => ({ gsi2pk: gift.invitePartition, gsi2sk: `${endsAt}#${sessionId}` }),
   invitePartition: "GIFTS#INVITE",
   byPaymentIntent: (paymentIntentId: string) => ({ pk: `PAYMENT#${paymentIntentId}`, sk: "GIFT" }),
+};
+
+/**
+ * The gifts an address bought or is to receive, whoever holds it: a gift names addresses, not subscribers (its
+ * recipient is often nobody's yet, its buyer may not have signed in). A ref per side, put in the gift's recording
+ * transaction; erasure reads the partition of the erased address and deletes it.
+ */
+export const giftAddress = {
+  partition: (email: string) => `GIFT_ADDRESS#${email}`,
+  ref: (email: string, side: "buyer" | "recipient", sessionId: string) => ({
+    pk: giftAddress.partition(email),
+    sk: `${side === "buyer" ? "BOUGHT" : "FOR"}#${sessionId}`,
+  }),
 };
 
 /**

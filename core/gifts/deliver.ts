@@ -12,7 +12,7 @@ import { log } from "../log";
 import { CLAIM_LEASE_SECONDS, dateInWords } from "../patrons/notify";
 import * as Tokens from "../tokens";
 import * as Transactional from "../transactional";
-import { INVITE_BEFORE_DAYS, type Gift } from "./types";
+import { ERASED_ADDRESS, INVITE_BEFORE_DAYS, type Gift } from "./types";
 
 export const DELIVERY_CLAIMS = "gift-delivery";
 export const INVITATION_CLAIMS = "gift-invitation";
@@ -44,7 +44,8 @@ export const redeemUrl = (giftId: string, now = new Date()) =>
 
 async function deliverOnce(gift: Gift, now: Date): Promise<boolean> {
   return sendOnce(DELIVERY_CLAIMS, gift, now, async (current) => {
-    if (current.status !== "paid") return undefined; // voided (or delivered) since it was read
+    // Voided (refunded, or its recipient erased) or delivered since it was read; never to an erased address.
+    if (current.status !== "paid" || current.recipientEmail === ERASED_ADDRESS) return undefined;
     const config = Config.get();
     const tier = config.TIERS.find((t) => t.id === current.tierId);
     const Templates = await loadTemplates();

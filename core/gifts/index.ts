@@ -17,13 +17,14 @@ import * as Db from "../db";
 import { decodeCursor, encodeCursor } from "../db/cursor";
 import * as Money from "../money";
 import { priceOf } from "./checkout";
-import { MAX_DELIVERY_DAYS, MAX_MESSAGE, MAX_MONTHS, type GiftStatus } from "./types";
+import { ERASED_ADDRESS, MAX_DELIVERY_DAYS, MAX_MESSAGE, MAX_MONTHS, type GiftStatus } from "./types";
 
 export { checkout, priceOf, type GiftCheckoutInput } from "./checkout";
 export { isGiftSession, recordSession, giftOfPaymentIntent, voidCharge, type RecordOutcome } from "./record";
 export { runSchedule, redeemUrl, DELIVERY_CLAIMS, INVITATION_CLAIMS, type GiftRunReport } from "./deliver";
 export { addMonths, fromToken, redeem, voidError, type GiftView, type RedeemOutcome } from "./redeem";
-export { giftStatuses, MAX_MONTHS, MAX_MESSAGE, MAX_DELIVERY_DAYS, type Gift, type GiftStatus } from "./types";
+export { eraseFromGifts } from "./erase";
+export { giftStatuses, ERASED_ADDRESS, ERASED_REASON, MAX_MONTHS, MAX_MESSAGE, MAX_DELIVERY_DAYS, type Gift, type GiftStatus } from "./types";
 
 /** A buyer's gifts, newest first, as their account page shows them: the tier's name, the recipient masked. */
 export async function givenBy(subscriberId: string) {
@@ -31,7 +32,7 @@ export async function givenBy(subscriberId: string) {
   return (await Db.Gifts.byBuyer(subscriberId)).map((gift) => ({
     gift,
     tierName: TIERS.find((t) => t.id === gift.tierId)?.name ?? gift.tierId,
-    recipient: maskEmail(gift.recipientEmail),
+    recipient: gift.recipientEmail === ERASED_ADDRESS ? "someone whose data was erased" : maskEmail(gift.recipientEmail),
   }));
 }
 

@@ -15,7 +15,7 @@ import { compSubscriber } from "../patrons/comp";
 import { signup } from "../subscribers/signup";
 import type { Subscriber } from "../subscribers/types";
 import * as Tokens from "../tokens";
-import type { Gift } from "./types";
+import { ERASED_REASON, type Gift } from "./types";
 
 export interface GiftView {
   gift: Gift;
@@ -30,8 +30,15 @@ export async function fromToken(token: string, now = new Date()): Promise<GiftVi
   return { gift, tierName: Config.get().TIERS.find((t) => t.id === gift.tierId)?.name ?? gift.tierId };
 }
 
-export const voidError = () =>
-  new VisibleError("invalid", "gift_void", "This gift can no longer be redeemed: its payment was refunded or disputed.");
+/** Why a void gift can't be redeemed: its payment refunded or disputed, or (its recipient erased) no reason given. */
+export const voidError = (gift?: Pick<Gift, "voidReason">) =>
+  new VisibleError(
+    "invalid",
+    "gift_void",
+    gift?.voidReason === ERASED_REASON
+      ? "This gift can no longer be redeemed."
+      : "This gift can no longer be redeemed: its payment was refunded or disputed.",
+  );
 
 /** N calendar months after `from` (UTC), the day clamped to the month's last (31 Jan + 1 month = 28/29 Feb). */
 export function addMonths(from: Date, months: number): Date {
@@ -51,7 +58,7 @@ export async function redeem(
   let { gift } = await fromToken(token, now);
   const at = now.toISOString();
   for (;;) {
-    if (gift.status === "void") throw voidError();
+    if (gift.status === "void") throw voidError(gift);
     if (gift.status === "redeemed") {
       // A redeem whose comp failed half-way is finished by the next (the comp is the same, so applying it again is harmless).
       const patron = gift.redeemedBy ? await Db.Patrons.get(gift.redeemedBy) : undefined;

@@ -3,7 +3,8 @@
  * recipient), recorded once per Checkout session, delivered as a redeem link on its date, redeemed once.
  *
  * `paid` (recorded, waiting for its date) → `delivered` (the redeem link sent) → `redeemed` (a comped patron);
- * `void` when its charge was refunded or disputed before it was redeemed (never delivered or redeemed after).
+ * `void` when its charge was refunded or disputed before it was redeemed, or its recipient was erased before
+ * redeeming it (never delivered or redeemed after).
  */
 export const giftStatuses = ["paid", "delivered", "redeemed", "void"] as const;
 export type GiftStatus = (typeof giftStatuses)[number];
@@ -33,13 +34,18 @@ export interface Gift {
   redeemedAt?: string;
   endsAt?: string;
   invitedAt?: string;
-  /** Why it is void (`refunded` or `disputed`), and when. */
+  /** Why it is void (`refunded`, `disputed`, or `recipient_erased`), and when. */
   voidReason?: string;
   voidedAt?: string;
   createdAt: string;
   updatedAt: string;
   version: number;
 }
+
+/** What stands for a recipient's address once erasure took it: nothing is ever sent to it. */
+export const ERASED_ADDRESS = "erased";
+/** The `voidReason` of a gift not redeemed when its recipient was erased: nobody can be sent it any more. */
+export const ERASED_REASON = "recipient_erased";
 
 /** The metadata keys on a gift's Checkout session and payment intent (`kind: gift`). */
 export const KIND_KEY = "kind";

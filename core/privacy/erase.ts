@@ -12,7 +12,9 @@
  *    counting, as a lapsed patron's do; those for closed or covered topics stay in their final scores.
  * 4. **Contributions** tied to them or made with their address stay as anonymous amounts: address and subscriber go
  *    (the refs with the partition). **Gifts** they gave or redeemed stay as anonymous records: their side's address,
- *    name, subscriber and the message go.
+ *    name, subscriber and the message go; a gift they gave stays deliverable to its recipient. A gift bought for
+ *    their address (by anyone) and not redeemed loses their address, name and the message to them and becomes
+ *    `void`: its redeem link is never sent, and one sent already redeems nothing (core/gifts/erase.ts).
  *    **Proposals** no editor took up go (their words may name them); those taken up forget their proposer.
  *    Patron-email claims naming the subscriber are deleted.
  * 5. **Their partition** (follows, patron, ballot, sign-in records) goes; then the profile and the unique email
@@ -21,6 +23,7 @@
  */
 import * as Db from "../db";
 import { forEachLimit } from "../concurrency";
+import { eraseFromGifts } from "../gifts/erase";
 import { log } from "../log";
 import { membershipsOf } from "../patrons/memberships";
 import { customersOf } from "../patrons/sync";
@@ -85,9 +88,9 @@ export async function erase(subscriberId: string, now = new Date()): Promise<Era
 
   // Contributions stay as anonymous amounts (the month's totals unchanged), found by the refs their partition holds.
   for (const contribution of await Db.Contributions.bySubscriber(subscriberId, subscriber?.email)) await Db.Contributions.anonymize(contribution.id, at);
-  // Gifts they gave or redeemed stay as anonymous records (tier, months, amount, dates), found by their refs.
-  for (const gift of await Db.Gifts.byBuyer(subscriberId)) await Db.Gifts.anonymize(gift.id, "buyer", at);
-  for (const gift of await Db.Gifts.received(subscriberId)) await Db.Gifts.anonymize(gift.id, "recipient", at);
+  // Gifts they gave or redeemed stay as anonymous records (tier, months, amount, dates); one bought for them and not
+  // redeemed becomes void, its link never sent: found by their refs and by their address.
+  await eraseFromGifts(subscriberId, subscriber?.email, at);
 
   const items = await Db.Erasure.partition(subscriberId);
   const profile = items.find((item) => item.entity === "subscriber");

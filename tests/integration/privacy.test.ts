@@ -3,26 +3,29 @@
  * nothing that leads to them (a scan of the whole table for their address, name and ids, in any case), keeps digest
  * counts as they were, takes their vote out of open topics' tallies (`erasure-votes.test.ts` has the rest), cancels
  * a live membership, ends the session, stops a queued delivery, and Stripe's later webhooks (and the
- * reconciliation) bring nobody back.
+ * reconciliation) bring nobody back. Gifts: one bought for them and not redeemed becomes void and is never sent to
+ * their address; one they bought still reaches its recipient without their address.
  */
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as Config from "../../core/config";
 import * as Db from "../../core/db";
 import * as Delivery from "../../core/delivery";
+import * as Gifts from "../../core/gifts";
 import { planPage } from "../../core/delivery/plan";
 import * as Patrons from "../../core/patrons";
 import * as Privacy from "../../core/privacy";
 import * as SignIn from "../../core/signin";
 import { drain } from "../../scripts/local-worker";
+import { migrateGiftAddresses } from "../../scripts/migrate-gift-addresses";
 import { expectCountersMatchRecords } from "../helpers/deliveries";
 import { editor, publish } from "../helpers/editor";
-import { createDigestWithStory } from "../helpers/factories";
+import { createDigestWithStory, saveSubscriber } from "../helpers/factories";
 import { postForm, postJson, randomIp, request } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
 import { mailTo, tokenFrom, uniqueEmail } from "../helpers/mail";
 import { deliver, stripeMember, useFakeStripe } from "../helpers/stripe";
-import { event } from "../helpers/stripe-objects";
+import { charge, checkoutSession, event, paymentIntent } from "../helpers/stripe-objects";
 
 const { tableName } = useLocalStack();
 const stripe = useFakeStripe();
@@ -287,3 +290,134 @@ describe("erasure", () => {
     expect(await itemsMentioning([r.email, r.name, r.id])).toEqual([]);
   });
 });
+
+const DAY = 86_400_000;
+const day = (offset: number) => new Date(Date.now() + offset * DAY).toISOString().slice(0, 10);
+const redeemMails = async (email: string) => (await mailTo(email)).filter((m) => /A gift for you/.test(m.subject));
+const tokenIn = (text: string | undefined) => decodeURIComponent(/\/gift\?token=([^\s"<>)]+)/.exec(text ?? "")![1]!);
+const withoutTime = ({ exportedAt, ...data }: Privacy.PersonalData) => data;
+
+/** A gift of three months of Coffee, paid through Checkout and recorded from its signed event: its session id. */
+async function boughtGift(fields: { buyer: string; recipient: string; recipientName?: string; message?: string; deliverOn: string }) {
+  const paid = charge({ customer: null, amount: 1500, currency: "eur" });
+  const pi = paymentIntent({ id: paid.payment_intent as string, customer: null, amount: 1500, currency: "eur", latestCharge: paid.id });
+  stripe.fake.charges.set(paid.id, paid);
+  stripe.fake.paymentIntents.set(pi.id, pi);
+  const session = checkoutSession({
+    customer: null,
+    subscription: null,
+    mode: "payment",
+    email: fields.buyer,
+    metadata: {
+      kind: "gift",
+      tierId: "coffee",
+      months: "3",
+      recipientEmail: fields.recipient,
+      deliverOn: fields.deliverOn,
+      ...(fields.recipientName && { recipientName: fields.recipientName }),
+      ...(fields.message && { message: fields.message }),
+    },
+  });
+  Object.assign(session, { amount_total: 1500, amount_subtotal: 1500, currency: "eur", payment_intent: pi.id, payment_status: "paid" });
+  expect((await deliver(event("checkout.session.completed", session))).status).toBe(200);
+  return session.id;
+}
+
+describe("erasure and gifts", () => {
+  it("a gift for the erased reader, not redeemed, is void: the schedule sends their address nothing and a link sent before redeems nothing", async () => {
+    const a = await reader("giftee");
+    const b = await reader("giver");
+    const c = await reader("third");
+    const [aEmail, bEmail, cEmail] = [a.email, b.email, c.email].map((email) => email.toLowerCase()) as [string, string, string];
+    // For A: one delivered already (its link in A's mailbox), one due in three days from someone who never signed up.
+    const sent = await boughtGift({ buyer: bEmail, recipient: aEmail, recipientName: a.name, message: `Happy birthday, ${a.name}`, deliverOn: day(0) });
+    const stranger = uniqueEmail("stranger");
+    const later = await boughtGift({ buyer: stranger, recipient: aEmail, recipientName: a.name, message: "See you soon", deliverOn: day(3) });
+    // For C, from B: one C redeemed already, one due in three days.
+    const redeemedByC = await boughtGift({ buyer: bEmail, recipient: cEmail, message: "For C", deliverOn: day(0) });
+    const laterForC = await boughtGift({ buyer: bEmail, recipient: cEmail, deliverOn: day(3) });
+    await Gifts.runSchedule();
+    const aLink = tokenIn((await redeemMails(aEmail))[0]!.body.text);
+    expect((await postForm("/gift", { token: tokenIn((await redeemMails(cEmail))[0]!.body.text) }, randomIp())).status).toBe(200);
+    const cBefore = withoutTime(await Privacy.exportData(c.id));
+    expect(cBefore.gifts.received.map((gift) => gift.id)).toEqual([redeemedByC]);
+
+    const erased = await a.call("POST", "/api/account/delete");
+    expect(erased.status).toBe(200);
+
+    for (const id of [sent, later]) {
+      const gift = (await Db.Gifts.get(id))!;
+      expect(gift).toMatchObject({ status: "void", voidReason: Gifts.ERASED_REASON, recipientEmail: "erased", tierId: "coffee", months: 3, amount: 1500 });
+      expect([gift.recipientName, gift.message]).toEqual([undefined, undefined]);
+    }
+    expect(await Db.Gifts.get(later)).toMatchObject({ buyerEmail: stranger }); // the buyer's side is the buyer's
+    expect(await itemsMentioning([a.email, a.name, a.id])).toEqual([]);
+
+    // The later gift's date comes: nothing for A's address; C's gift from B goes as it would have.
+    await Gifts.runSchedule(new Date(Date.now() + 3 * DAY + 60_000));
+    expect(await redeemMails(aEmail)).toHaveLength(1); // the one sent before the erasure, and no other
+    expect(await redeemMails(cEmail)).toHaveLength(2);
+    expect(await Db.Gifts.get(laterForC)).toMatchObject({ status: "delivered", recipientEmail: cEmail });
+    // The link A had redeems nothing, and makes nobody.
+    const page = await request(`/gift?token=${encodeURIComponent(aLink)}`);
+    expect(page.status).toBe(400);
+    expect(await page.text()).toContain("This gift can no longer be redeemed.");
+    expect((await postForm("/gift", { token: aLink }, randomIp())).status).toBe(400);
+    expect(await Db.Subscribers.getByEmail(aEmail)).toBeUndefined();
+    expect(await Db.Subscribers.getByEmail("erased")).toBeUndefined();
+
+    // Nobody else's data moved: C's export is as it was; B's keeps B, the gift for A void on A's side.
+    expect(withoutTime(await Privacy.exportData(c.id))).toEqual(cBefore);
+    const given = (await Privacy.exportData(b.id)).gifts.given;
+    expect(given.map((gift) => gift.id).sort()).toEqual([sent, redeemedByC, laterForC].sort());
+    expect(given.find((gift) => gift.id === sent)).toMatchObject({ buyerEmail: bEmail, status: "void", recipientEmail: "erased" });
+    expect(given.find((gift) => gift.id === redeemedByC)).toMatchObject({ buyerEmail: bEmail, status: "redeemed", message: "For C" });
+    const account = await (await b.call("GET", "/account")).text();
+    expect(account).toContain("for someone whose data was erased");
+    expect(account).toContain("void (its recipient asked us to erase their data)");
+  });
+
+  it("a gift the erased reader bought, signed up or not at the time, loses their address but still reaches its recipient", async () => {
+    const address = uniqueEmail("early-buyer");
+    const recipient = uniqueEmail("their-friend");
+    // Bought before they signed up (no subscriber to tie it to then), and again after.
+    const before = await boughtGift({ buyer: address, recipient, recipientName: "Olena", message: "From me", deliverOn: day(0) });
+    const buyer = await saveSubscriber({ email: address });
+    const after = await boughtGift({ buyer: address, recipient, deliverOn: day(0) });
+    expect(await Db.Gifts.get(before)).not.toHaveProperty("buyerSubscriberId");
+    expect(await Db.Gifts.get(after)).toMatchObject({ buyerSubscriberId: buyer.id });
+
+    await Privacy.erase(buyer.id);
+    for (const id of [before, after]) {
+      const gift = (await Db.Gifts.get(id))!;
+      expect(gift).toMatchObject({ status: "paid", recipientEmail: recipient });
+      expect([gift.buyerEmail, gift.buyerSubscriberId, gift.message]).toEqual([undefined, undefined, undefined]);
+    }
+    expect(await Db.Gifts.get(before)).toMatchObject({ recipientName: "Olena" }); // the recipient's side is the recipient's
+    expect(await itemsMentioning([address, buyer.id])).toEqual([]);
+
+    await Gifts.runSchedule();
+    const links = await redeemMails(recipient);
+    expect(links).toHaveLength(2);
+    expect(links.map((mail) => mail.body.text).join()).not.toContain("From me");
+    expect((await postForm("/gift", { token: tokenIn(links[0]!.body.text) }, randomIp())).status).toBe(200);
+    expect((await Db.Subscribers.getByEmail(recipient))?.id).toBeTruthy();
+  });
+
+  it("a gift recorded before gifts were found by address is found once the one-off migration has run", async () => {
+    const r = await reader("older-gift");
+    const address = r.email.toLowerCase();
+    const id = await boughtGift({ buyer: uniqueEmail("older-buyer"), recipient: address, recipientName: r.name, deliverOn: day(1) });
+    // As the release before left it: no ref under the address.
+    await Db.GiftAddresses.forget(address);
+    expect(await Db.GiftAddresses.byAddress(address)).toEqual({ bought: [], toThem: [] });
+
+    expect(await migrateGiftAddresses(() => undefined)).toBeGreaterThan(0);
+    expect(await migrateGiftAddresses(() => undefined)).toBeGreaterThan(0); // again: the same refs, nothing else
+    expect((await Db.GiftAddresses.byAddress(address)).toThem).toEqual([id]);
+    await Privacy.erase(r.id);
+    expect(await Db.Gifts.get(id)).toMatchObject({ status: "void", recipientEmail: "erased" });
+    expect(await itemsMentioning([address, r.name])).toEqual([]);
+  });
+});
+

@@ -118,7 +118,7 @@ giftRoutes.openapi(
   async (c) => {
     const { token } = c.req.valid("query");
     const { gift, tierName } = await Gifts.fromToken(token);
-    if (gift.status === "void") throw Gifts.voidError();
+    if (gift.status === "void") throw Gifts.voidError(gift);
     return c.html(<GiftPage token={token} gift={gift} tierName={tierName} />, 200);
   },
 );

@@ -3,7 +3,7 @@
  * POSTs), what redeeming answers, and the buyer's gifts on `/account`. Plain forms: no JavaScript, no inline style;
  * the buyer's message is text, escaped as everything from outside.
  */
-import type { Gift } from "../../../core/gifts";
+import { ERASED_REASON, type Gift } from "../../../core/gifts";
 import * as Money from "../../../core/money";
 import { MessagePage } from "./layout";
 
@@ -102,6 +102,8 @@ const statusInWords: Record<Gift["status"], string> = {
   redeemed: "redeemed",
   void: "void (refunded)",
 };
+const statusOf = (gift: Gift) =>
+  gift.status === "void" && gift.voidReason === ERASED_REASON ? "void (its recipient asked us to erase their data)" : statusInWords[gift.status];
 
 /** "Gifts you gave": on the buyer's account page, newest first; the recipient's address masked. */
 export function GiftsSection(props: { gifts: ReadonlyArray<{ gift: Gift; tierName: string; recipient: string }> }) {
@@ -111,7 +113,7 @@ export function GiftsSection(props: { gifts: ReadonlyArray<{ gift: Gift; tierNam
       <ul>
         {props.gifts.map(({ gift, tierName, recipient }) => (
           <li>
-            {months(gift.months)} of {tierName} ({Money.format(gift.amount, gift.currency)}) for {recipient}, delivered on {gift.deliverOn}: {statusInWords[gift.status]}
+            {months(gift.months)} of {tierName} ({Money.format(gift.amount, gift.currency)}) for {recipient}, delivered on {gift.deliverOn}: {statusOf(gift)}
           </li>
         ))}
       </ul>
