@@ -25,8 +25,9 @@ import { createTopic, saveSubscriber } from "../helpers/factories";
 import { mailboxes, uniqueEmail } from "../helpers/mail";
 import { useLocalStackWith } from "../helpers/own-dynamodb";
 import { random } from "../helpers/random";
-import { deliver, useFakeStripe } from "../helpers/stripe";
+import { useFakeStripe } from "../helpers/stripe";
 import { History, shuffle } from "../helpers/stripe-history";
+import { pool, Sender } from "../helpers/webhook-sender";
 import { byRun, LONG } from "./scale";
 
 useLocalStackWith({ ownDynamoDb: LONG });
@@ -69,56 +70,6 @@ function impliedEmails(trail: readonly string[]): Record<Kind, number> {
     previous = status;
   }
   return implied;
-}
-
-/** Runs `work` over `items`, `concurrency` at a time. */
-async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) await work(items[next++]!);
-    }),
-  );
-}
-
-/** How long Stripe keeps retrying here: past the webhook's 120 s lease, which a claim left by a failure may hold. */
-const RETRY_FOR_MS = 150_000;
-
-/**
- * Stripe's side: delivers events, `concurrency` at a time, and delivers again whatever got a 5xx (a failure, or the
- * event in flight in another delivery), until 200.
- */
-class Sender {
-  deliveries = 0;
-  failed = 0;
-  readonly answers = new Map<string, { processed: number; duplicate: number; ignored: number }>();
-
-  async deliverAll(events: readonly Stripe.Event[], concurrency: number) {
-    const started = Date.now();
-    let queue = events;
-    for (let round = 0; queue.length > 0; round++) {
-      if (round >= 50 && Date.now() - started > RETRY_FOR_MS)
-        throw new Error(`${queue.length} events still answered 5xx after ${round} deliveries`);
-      if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * round))); // retries come later
-      const again: Stripe.Event[] = [];
-      await pool(queue, concurrency, async (event) => {
-        this.deliveries++;
-        const answer = await deliver(event);
-        if (answer.status >= 500) {
-          this.failed++;
-          again.push(event);
-          return;
-        }
-        const body = (await answer.json()) as { outcome?: "processed" | "duplicate" | "ignored" };
-        if (answer.status !== 200 || !body.outcome)
-          throw new Error(`webhook answered ${answer.status}: ${JSON.stringify(body)}`);
-        const seen = this.answers.get(event.id) ?? { processed: 0, duplicate: 0, ignored: 0 };
-        seen[body.outcome]++;
-        this.answers.set(event.id, seen);
-      });
-      queue = again;
-    }
-  }
 }
 
 /** A patron votes for or withdraws from a random topic (a refusal is an answer too; a 500 leaves it undecided). */
