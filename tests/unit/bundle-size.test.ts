@@ -1,9 +1,9 @@
 /**
  * The Lambda bundles' budgets, built exactly as sst.config.ts deploys them (scripts/bundle.ts): the code a cold
  * start loads (the entry and the chunks it imports statically) stays under 1 MB minified for the API and the
- * send-worker; Stripe, the template engine and nodemailer load only on demand; no build-time tool (MJML, React,
- * react-email) reaches a function; every bundle imports and exports its handler. Sizes are deterministic;
- * `npm run bench -- bundles` prints them with gzip sizes and import times.
+ * send-worker; Stripe, the template engine, nodemailer and ECharts (the editors' charts) load only on demand; no
+ * build-time tool (MJML, React, react-email) reaches a function; every bundle imports and exports its handler.
+ * Sizes are deterministic; `npm run bench -- bundles` prints them with gzip sizes and import times.
  */
 import { builtinModules } from "node:module";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -39,8 +39,8 @@ describe("Lambda bundles, as deployed", () => {
     expect(packagesIn(bundle("send-worker"))).not.toContain("stripe");
   });
 
-  it("loads Stripe, the template engine and nodemailer only on demand, Stripe only in the functions that call it", () => {
-    const onDemandOnly = /node_modules\/(stripe|liquidjs|html-to-text|nodemailer)\//;
+  it("loads Stripe, the template engine, nodemailer and the charts' ECharts only on demand, Stripe only in the functions that call it", () => {
+    const onDemandOnly = /node_modules\/(stripe|liquidjs|html-to-text|nodemailer|echarts|zrender)\//;
     for (const b of bundles) {
       expect([...startupPackages(b)].filter((input) => onDemandOnly.test(input)), b.name).toEqual([]);
     }
