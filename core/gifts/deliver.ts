@@ -1,6 +1,7 @@
 /**
  * The gifts' schedule (hourly): every `paid` gift whose delivery date has come gets its redeem email, and every
- * redeemed gift ending within a week gets its recipient's invitation to continue as a paying patron. Each email is
+ * redeemed gift ending within a week gets its recipient's invitation to continue as a paying patron (unless their
+ * comp goes on past it: a later gift, or an editor's comp, invites when it ends). Each email is
  * sent once: claimed by the gift's id under a lease (`Events.once`), kept once sent, given back if sending fails (the
  * next run sends it), as patron emails are; then the gift moves on (`delivered`, or `invitedAt` set), which takes it
  * out of the index the schedule reads. Due gifts are read from indexes (status and date; end), never a scan.
@@ -72,8 +73,12 @@ async function inviteOnce(gift: Gift, now: Date): Promise<boolean> {
     const config = Config.get();
     const tier = config.TIERS.find((t) => t.id === current.tierId);
     const recipient = current.redeemedBy ? await Db.Subscribers.get(current.redeemedBy) : undefined;
+    // Their membership goes on past this gift's end (a later gift of theirs, or an editor's comp, ends later): nothing
+    // ends then, so nobody is invited; the gift moves on all the same, and the comp that ends last invites.
+    const patron = current.redeemedBy ? await Db.Patrons.get(current.redeemedBy) : undefined;
+    const goesOn = patron?.compedUntil !== undefined && patron.compedUntil > current.endsAt;
     // An erased recipient, or an address that bounced or complained, gets nothing more.
-    if (recipient && recipient.status !== "bounced" && recipient.status !== "complained") {
+    if (recipient && !goesOn && recipient.status !== "bounced" && recipient.status !== "complained") {
       const Templates = await loadTemplates();
       await Transactional.sendNow({
         to: recipient.email,

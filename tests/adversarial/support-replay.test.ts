@@ -14,7 +14,8 @@
  * - each contribution was thanked exactly once;
  * - each gift is recorded once: void when refunded or disputed before redemption (and never redeemed), its redeem
  *   link sent exactly once if it was due and not void before the schedule reached it, redeemed at most once, its
- *   recipient a comped patron of its tier until the end its months (added up, for two gifts) make, welcomed once.
+ *   recipient a comped patron of its tier until the end its months (added up, for two gifts) make, welcomed once;
+ * - later, each recipient is invited once to continue as a paying patron, before the end of their last gift.
  * Short in `npm test`, long in `npm run test:long`. Seeded: SUPPORT_REPLAY_SEED=<n> replays the people, their
  * histories and the mix of faults (not the timing).
  */
@@ -25,6 +26,7 @@ import * as Contributions from "../../core/contributions";
 import * as Db from "../../core/db";
 import * as Gifts from "../../core/gifts";
 import * as Tokens from "../../core/tokens";
+import { dateInWords } from "../../core/patrons/notify";
 import { handlers } from "../../core/patrons/webhooks";
 import { completeCheckout } from "../../scripts/stripe-standin/actions";
 import { startDynamoDbProxy } from "../helpers/dynamodb-proxy";
@@ -52,6 +54,7 @@ const DAY_MS = 86_400_000;
 const THANKS = /^Thank you for supporting/;
 const REDEEM = /^A gift for you/;
 const WELCOME = /^Welcome, patron of/;
+const INVITATION = /^Your gift membership of .* ends on /;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** What happens at Stripe to a payment after its checkout, step by step. */
@@ -164,7 +167,8 @@ async function redeemByHand(token: string): Promise<{ status: number; text: stri
 }
 
 const tokenIn = (email: StoredEmail) => decodeURIComponent(/\/gift\?token=([^\s"<>)&]+)/.exec(email.body.text ?? "")?.[1] ?? "");
-const giftOf = (email: StoredEmail) => Tokens.verify(tokenIn(email), "gift").subject;
+/** The gift a redeem email's link names (signed at `at`: the schedule's time). */
+const giftOf = (email: StoredEmail, at = new Date()) => Tokens.verify(tokenIn(email), "gift", at).subject;
 
 describe("Contributions and gifts replayed at volume, with DynamoDB failing", () => {
   it(`records, counts, thanks, voids, delivers and redeems each once (seed ${SEED})`, async () => {
@@ -446,6 +450,34 @@ describe("Contributions and gifts replayed at volume, with DynamoDB failing", ()
       if (problems.length) wrongRecipients.push({ email, plans: theirs.map((g) => g?.id), problems });
     }
     expect({ seed: SEED, wrongRecipients }).toEqual({ seed: SEED, wrongRecipients: [] });
+
+    // Later, past every end: the schedule (twice at once, DynamoDB failing again) invites each recipient once, a week
+    // before their membership ends, the end their last gift makes (not each gift's), and delivers the later gifts.
+    const invited = new Date(Math.max(...[...gifts.values()].map((g) => Date.parse(g.endsAt ?? g.deliverOn))) + DAY_MS);
+    const again = await startDynamoDbProxy({ rate: SIZE.faultRate, seed: SEED + 1 });
+    try {
+      for (let run = 0; run < 15; run++) {
+        await Promise.all([0, 1].map(() => Gifts.runSchedule(invited).catch(() => schedule.failed++)));
+        const left = await Promise.all([...gifts.keys()].map((id) => Db.Gifts.get(id).catch(() => undefined)));
+        if (left.every((g) => g && (g.status === "redeemed" ? g.invitedAt : g.status !== "paid"))) break;
+      }
+    } finally {
+      await again.stop();
+    }
+    const later = await mailboxes(since);
+    const wrongInvitations: unknown[] = [];
+    for (const [email, theirs] of recipients) {
+      const end = theirs.map((g) => g.endsAt!).sort().at(-1)!;
+      const invitations = (later.get(email) ?? []).filter((m) => INVITATION.test(m.subject)).map((m) => m.subject);
+      const uninvited = (await Promise.all(theirs.map((g) => Db.Gifts.get(g.id)))).filter((g) => !g?.invitedAt).map((g) => g?.id);
+      if (invitations.length !== 1 || !invitations[0]!.endsWith(`ends on ${dateInWords(end)}`) || uninvited.length)
+        wrongInvitations.push({ email, gifts: theirs.map((g) => [g.id, g.endsAt]), invitations, uninvited });
+    }
+    for (const b of bought.filter((b) => b.plan === "later")) {
+      const links = (later.get(b.recipient) ?? []).filter((m) => REDEEM.test(m.subject) && giftOf(m, invited) === b.payment.session.id).length;
+      if (links !== 1) wrongInvitations.push({ later: b.payment.session.id, links });
+    }
+    expect({ seed: SEED, wrongInvitations }).toEqual({ seed: SEED, wrongInvitations: [] });
 
     // The run really had the cases in it.
     const injected = Object.values(proxy.counts.injected).reduce((a, b) => a + b, 0);

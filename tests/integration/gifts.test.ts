@@ -12,6 +12,7 @@ import * as Config from "../../core/config";
 import * as Db from "../../core/db";
 import * as Gifts from "../../core/gifts";
 import * as Patrons from "../../core/patrons";
+import { dateInWords } from "../../core/patrons/notify";
 import * as Privacy from "../../core/privacy";
 import * as Tokens from "../../core/tokens";
 import * as Votes from "../../core/votes";
@@ -260,6 +261,27 @@ describe("invitation, account and list", () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]!.body.text).toContain("/join?tier=coffee");
     expect(await Db.Gifts.get(g.session.id)).toMatchObject({ status: "redeemed", invitedAt: expect.any(String) });
+  });
+
+  it("invites a recipient of two gifts once, before the end of the second: the first's end ends nothing", async () => {
+    const recipient = uniqueEmail("chain");
+    const gifts: string[] = [];
+    for (const months of [1, 2]) {
+      const g = paidGift({ recipient, months });
+      await processed(event("checkout.session.completed", g.session));
+      await Gifts.runSchedule();
+      const token = tokenIn((await redeemMails(recipient)).at(-1)!.body.text);
+      expect((await postForm("/gift", { token }, randomIp())).status).toBe(200);
+      gifts.push(g.session.id);
+    }
+    const [first, second] = (await Promise.all(gifts.map((id) => Db.Gifts.get(id)))) as [Gifts.Gift, Gifts.Gift];
+    const invitations = async () => (await mailTo(recipient)).filter((m) => /ends on/.test(m.subject)).map((m) => m.subject);
+
+    await Gifts.runSchedule(new Date(Date.parse(first.endsAt!) - 7 * DAY + 60_000));
+    expect(await invitations()).toEqual([]);
+    expect(await Db.Gifts.get(first.id)).toMatchObject({ invitedAt: expect.any(String) }); // moved on all the same
+    await Gifts.runSchedule(new Date(Date.parse(second.endsAt!) - 7 * DAY + 60_000));
+    expect(await invitations()).toEqual([`Your gift membership of Tidings ends on ${dateInWords(second.endsAt)}`]);
   });
 
   it("lists the buyer's gifts on /account (recipient masked) and gifts by status for editors", async () => {
