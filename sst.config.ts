@@ -30,7 +30,9 @@
  *   and the app's own settings, passed through to every function: PUBLIC_URL, MAIL_FROM, TIERS, SES_MAX_SEND_RATE,
  *   TRANSACTIONAL_SEND_RATE, GRACE_DAYS, MAX_VOTES_PER_PATRON, MAX_OPEN_PROPOSALS_PER_PATRON, SES_CONFIGURATION_SET,
  *   OUTLET_NAME, BRAND_COLOR, MAIL_REPLY_TO, UNSUBSCRIBE_MAILTO, STRIPE_AUTOMATIC_TAX, and the contributions'
- *   CONTRIBUTION_AMOUNTS, CONTRIBUTION_MIN, CONTRIBUTION_MAX, CONTRIBUTION_CURRENCY, CONTRIBUTION_FEE (each when set).
+ *   CONTRIBUTION_AMOUNTS, CONTRIBUTION_MIN, CONTRIBUTION_MAX, CONTRIBUTION_CURRENCY, CONTRIBUTION_FEE, and EDITORS (who
+ *   may sign in to the dashboard, `email:role,…`) (each when set); the functions also learn TIDINGS_TIMEZONE and
+ *   whether digests are scheduled (SCHEDULED_DIGESTS), for the dashboard.
  * Secrets: `sst secret set SigningSecret …`, `EditorTokens`, and optionally `SigningSecretPrevious`,
  * `StripeSecretKey`, `StripeWebhookSecret`.
  */
@@ -76,6 +78,7 @@ export default $config({
     const { nodejs } = await import("./scripts/bundle");
     // How many send workers the rate needs (plain numbers: core/delivery/capacity.ts imports nothing).
     const { sendWorkers } = await import("./core/delivery/capacity");
+    const { DIGEST_SCHEDULES } = await import("./core/digests/schedule");
     const production = !isDevelopment($app.stage);
     const missing = ["POSTAL_ADDRESS", "TIDINGS_DOMAIN"].filter((name) => !process.env[name]?.trim());
     if (production && missing.length) {
@@ -238,6 +241,8 @@ export default $config({
       ...(process.env.SEND_CONCURRENCY ? { SEND_CONCURRENCY: Number(process.env.SEND_CONCURRENCY) } : {}),
     });
     const optional = (name: string) => (process.env[name] ? { [name]: process.env[name]! } : {});
+    const timezone = process.env.TIDINGS_TIMEZONE || "UTC";
+    const digestsOn = (process.env.TIDINGS_SCHEDULED_DIGESTS || (production ? "on" : "off")) === "on";
     const environment = {
       STAGE: $app.stage,
       PUBLIC_URL: process.env.PUBLIC_URL || api.url,
@@ -261,6 +266,9 @@ export default $config({
       ...optional("CONTRIBUTION_MAX"),
       ...optional("CONTRIBUTION_CURRENCY"),
       ...optional("CONTRIBUTION_FEE"),
+      ...optional("EDITORS"),
+      SCHEDULED_DIGESTS: digestsOn ? "on" : "off",
+      TIDINGS_TIMEZONE: timezone,
     };
     // What every function holds; each adds only what it uses (Stripe only where Stripe is called).
     const fn = {
@@ -365,10 +373,8 @@ export default $config({
     }
 
     // ---- Schedules (EventBridge Scheduler) -------------------------------------------------------------------
-    const timezone = process.env.TIDINGS_TIMEZONE || "UTC";
-    const digestsOn = (process.env.TIDINGS_SCHEDULED_DIGESTS || (production ? "on" : "off")) === "on";
     new sst.aws.CronV2("DailyDigest", {
-      schedule: "cron(0 6 * * ? *)",
+      schedule: DIGEST_SCHEDULES.daily.expression,
       timezone,
       enabled: digestsOn,
       retries: 2, // creating a digest twice yields the same digest
@@ -380,7 +386,7 @@ export default $config({
       },
     });
     new sst.aws.CronV2("WeeklyDigest", {
-      schedule: "cron(0 6 ? * MON *)",
+      schedule: DIGEST_SCHEDULES.weekly.expression,
       timezone,
       enabled: digestsOn,
       retries: 2,
@@ -425,6 +431,14 @@ export default $config({
       timezone,
       retries: 1,
       function: { ...fn, handler: "functions/cron/deliver-gifts.handler", timeout: "5 minutes" },
+    });
+    // The editors' figures over time: the snapshot of the UTC day that just ended, once (a retry keeps the first).
+    // In UTC whatever TIDINGS_TIMEZONE says: snapshots and their counters are kept by UTC day.
+    new sst.aws.CronV2("StatsSnapshot", {
+      schedule: "cron(5 0 * * ? *)",
+      timezone: "UTC",
+      retries: 2,
+      function: { ...fn, handler: "functions/cron/stats-snapshot.handler", timeout: "5 minutes" },
     });
 
     return {

@@ -11,6 +11,8 @@ import { applyDefaults, claimPort, demoSettings, ensureLocalTable, startLocalSta
 import type { StripeStandIn } from "./stripe-standin";
 
 const port = Number(process.env.PORT || 3000);
+/** The demo editor `npm start` lists in EDITORS (unless EDITORS is set): their sign-in link is in the mail viewer. */
+const DEMO_EDITOR = "editor@tidings.example";
 let stack: LocalStack | undefined;
 let server: Server | undefined;
 let worker: { stop(): Promise<void> } | undefined;
@@ -60,6 +62,7 @@ async function main(): Promise<void> {
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     SIGNING_SECRET: randomBytes(32).toString("hex"),
     EDITOR_TOKENS: `editor:admin:${editorToken}`,
+    EDITORS: `${DEMO_EDITOR}:admin`,
     TABLE_NAME: "tidings-local",
     ...demoSettings,
     TIERS: startTiers,
@@ -81,6 +84,10 @@ async function main(): Promise<void> {
   const { startLocalSchedules, startLocalWorker } = await import("./local-worker");
   worker = startLocalWorker();
   schedules = startLocalSchedules();
+  // The demo editor's sign-in link, waiting in the mail viewer (the worker sends it within a second).
+  const Editors = await import("../core/editors");
+  const editors = (await import("../core/config")).get().EDITORS;
+  if (editors.some((editor) => editor.email === DEMO_EDITOR)) await Editors.requestLink(DEMO_EDITOR, { ip: "127.0.0.1" });
 
   const url = `http://127.0.0.1:${port}`;
   const mail = stack.env.SES_ENDPOINT;
@@ -89,6 +96,7 @@ Tidings is running on the local stack.
 
   API          ${url}
   health       ${url}/healthz
+  dashboard    ${url}/editor   (editors sign in by an emailed link: ${DEMO_EDITOR}'s is in the mail viewer)
   API docs     ${url}/docs
   OpenAPI      ${url}/openapi.json
   mail viewer  ${mail}/   (every email the app sends lands here)

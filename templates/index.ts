@@ -15,6 +15,7 @@
 import { preview as alreadySubscribedPreview } from "./already-subscribed";
 import { preview as confirmationPreview } from "./confirmation";
 import { preview as signinPreview } from "./signin";
+import { preview as editorSigninPreview } from "./editor-signin";
 import { preview as welcomePreview } from "./welcome";
 import { previews as patronPreviews } from "./patron-emails";
 import { previews as emailChangePreviews } from "./email-change";
@@ -24,6 +25,7 @@ import { previews as giftPreviews } from "./gift-emails";
 export { alreadySubscribed, type AlreadySubscribedData } from "./already-subscribed";
 export { confirmation, type ConfirmationData } from "./confirmation";
 export { signin, type SigninData } from "./signin";
+export { editorSignin, type EditorSigninData } from "./editor-signin";
 export { emailChangeConfirm, emailChangeNotice, type EmailChangeConfirmData, type EmailChangeNoticeData } from "./email-change";
 export { welcome, type WelcomeData } from "./welcome";
 export {
@@ -45,6 +47,7 @@ export const previews = {
   alreadySubscribed: alreadySubscribedPreview,
   ...patronPreviews,
   signin: signinPreview,
+  editorSignin: editorSigninPreview,
   ...emailChangePreviews,
   contributionThanks: contributionThanksPreview,
   contributionCovered: contributionCoveredPreview,

@@ -54,6 +54,17 @@ const schema = z.object({
   EDITOR_TOKENS: editorTokens,
   /** Who may sign in to the dashboard, `email:role,…` (none: nobody can; the API's tokens still work). */
   EDITORS: editors,
+  /** Whether the daily and weekly digests are created and sent on their schedules (the dashboard says when). */
+  SCHEDULED_DIGESTS: z.enum(["on", "off"]).default("off"),
+  /** The schedules' timezone (an IANA name). */
+  TIDINGS_TIMEZONE: z.string().default("UTC").refine((zone) => {
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  }, "an IANA timezone such as Europe/Kyiv"),
   MAIL_FROM: z.string().min(3),
   MAIL_REPLY_TO: optional,
   /** Optional `mailto:` address added to List-Unsubscribe beside the one-click HTTPS URL. */

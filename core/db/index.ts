@@ -27,3 +27,5 @@ export * as Gifts from "./gifts";
 export * as GiftAddresses from "./gift-addresses";
 export * as ContributionLists from "./contribution-lists";
 export * as FundedNotices from "./funded-notices";
+export * as EditorSessions from "./editor-sessions";
+export * as Audit from "./audit";

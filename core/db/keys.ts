@@ -43,6 +43,9 @@
  * | rate limit | LIMIT#<name>#<key>  | <window start>    | (TTL)                                         |                                     |
  * | erased customer | ERASED#CUSTOMER#<sha256 of the Stripe customer id> | ERASED |                              |                                     |
  * | reconciliation | RECONCILIATION     | CHECKPOINT        |                                               |                                     |
+ * | editor session | EDITOR#<editor key> | SESSION#<session> | (TTL)                                        |                                     |
+ * | editor link use | EDITOR#<editor key> | LINK#<nonce>   | (TTL)                                         |                                     |
+ * | audit entry | AUDIT#<yyyy-mm>     | <at>#<random>     | (TTL)                                         |                                     |
  *
  * An erased subscriber's deliveries and votes stay, anonymous, under a random `anon_…` id in place of theirs (so
  * digest counts and topic tallies stay right), without the ref or the `SUB#<id>#…` index keys that found them.
@@ -339,4 +342,19 @@ export const erasedCustomer = {
 /** The reconciliation's checkpoint: the cycle under way (phase, cursors, counts) and the lease of whoever works it. */
 export const reconciliation = {
   key: () => ({ pk: "RECONCILIATION", sk: "CHECKPOINT" }),
+};
+
+/**
+ * The dashboard's editors, by a key derived from their address (`core/editors/signin.ts`): their sessions and the
+ * sign-in links they used (each once).
+ */
+export const editor = {
+  session: (editorKey: string, sessionId: string) => ({ pk: `EDITOR#${editorKey}`, sk: `SESSION#${sessionId}` }),
+  link: (editorKey: string, nonce: string) => ({ pk: `EDITOR#${editorKey}`, sk: `LINK#${nonce}` }),
+};
+
+/** The audit log of editors' actions, a partition per month, newest last. */
+export const audit = {
+  partition: (month: string) => `AUDIT#${month}`,
+  key: (at: string, id: string) => ({ pk: audit.partition(at.slice(0, 7)), sk: `${at}#${id}` }),
 };

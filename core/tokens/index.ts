@@ -34,6 +34,10 @@ export const lifetimes = {
   gift: 365 * DAY,
   /** Not a link: the value of the session cookie (`sub_…~ses_…`), checked against its stored record too. */
   session: 30 * DAY,
+  /** A dashboard sign-in link (`<editor key>~<nonce>`), single use, emailed to an address in `EDITORS`. */
+  "editor-signin": 15 * 60,
+  /** Not a link: the value of the editor's session cookie (`<editor key>~eds_…`), checked against its record too. */
+  "editor-session": 12 * 60 * 60,
 } as const satisfies Record<string, number | null>;
 
 export type Purpose = keyof typeof lifetimes;

@@ -48,7 +48,21 @@ export const fundedCoveredEmail = z.object({
   email: z.string().min(3).max(254),
 });
 
-export const transactionalMessage = z.discriminatedUnion("kind", [signinEmail, signupEmail, emailChangeEmail, topicCovered, fundedCoveredEmail]);
+/** Email a dashboard sign-in link to this address if `EDITORS` lists it (`Editors.sendLink`). */
+export const editorSigninEmail = z.object({
+  kind: z.literal("editor-signin"),
+  id: z.string().min(8).max(64),
+  email: z.string().min(3).max(254),
+});
+
+export const transactionalMessage = z.discriminatedUnion("kind", [
+  signinEmail,
+  signupEmail,
+  emailChangeEmail,
+  topicCovered,
+  fundedCoveredEmail,
+  editorSigninEmail,
+]);
 
 export type TransactionalMessage = z.output<typeof transactionalMessage>;
 /** A message as its sender writes it; `enqueue` gives it its id. */

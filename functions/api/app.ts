@@ -28,6 +28,7 @@ import { subscriberRoutes } from "./routes/subscribers";
 import { supportRoutes } from "./routes/support";
 import { IMPORT_PATH, MAX_IMPORT_BYTES, subscriberAdminRoutes } from "./routes/subscribers-admin";
 import { topicRoutes } from "./routes/topics";
+import { editorRoutes } from "./routes/editor";
 
 /** Request bodies above this are refused with 413 before they are read further. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -95,6 +96,7 @@ export function createApp() {
   app.route("/", sendingRoutes);
   app.route("/", privacyRoutes);
   app.route("/", subscriberAdminRoutes);
+  app.route("/", editorRoutes);
   documentation(app);
 
   app.onError(onError);

@@ -3,7 +3,8 @@
  * of a scope that allows the route: each route declares the scope it needs with `editorSecurity("read")`,
  * `("send")` or `("admin")`, which is also its OpenAPI security mark. A missing or wrong token is 401 (and counts
  * against its network's failures), a token of too narrow a scope 403 `forbidden`. Every editor action is logged
- * with the token's name, never the token, and whom it was about as keyed hashes (`targets`), never an address.
+ * with the token's name, never the token, and whom it was about as keyed hashes (`targets`), never an address;
+ * what changed something, and every read of a person's data, also goes to the audit log (`Editors.Audit`).
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
@@ -48,6 +49,13 @@ function guard(needed: Editors.EditorScope) {
       },
       `${editor.name} ${action}`,
     );
+    // The audit log keeps what was done (a refusal changed nothing; the log line above has it): what changed
+    // something, and every read of a person's data (a target).
+    if (c.res.status < 400 && (c.req.method !== "GET" || targets.length > 0)) {
+      const ids = Object.entries(c.req.param() as Record<string, string>).filter(([name]) => name !== "email");
+      const target = [...ids.map(([name, value]) => `${name}=${value}`), ...targets.map((hash) => `person:${hash}`)].join(" ");
+      await Editors.Audit.record({ who: editor.name, via: "token", action, ...(target && { target }), status: c.res.status });
+    }
   });
 }
 

@@ -17,13 +17,15 @@ import { app } from "../../functions/api/app";
 import { SIGN_IN_PAGE } from "../../functions/api/session";
 import * as Config from "../../core/config";
 import * as SignIn from "../../core/signin";
+import * as Editors from "../../core/editors";
+import { randomUUID } from "node:crypto";
 import * as Tokens from "../../core/tokens";
 import * as Db from "../../core/db";
 import * as EmailChangeMail from "../../core/patrons/email-change-mail";
 import { editor, EDITOR_TOKEN, EDITOR_TOKENS_BY_SCOPE, publish } from "../helpers/editor";
 import { createDigest, saveSubscriber, signedIn } from "../helpers/factories";
 import { randomIp } from "../helpers/http";
-import { testSettings, useLocalStack } from "../helpers/local";
+import { TEST_EDITORS, testSettings, useLocalStack } from "../helpers/local";
 import { uniqueEmail } from "../helpers/mail";
 import { useFakeStripe } from "../helpers/stripe";
 import { changes, operations, snapshot, watchWrites, type Operation } from "./surface";
@@ -54,6 +56,10 @@ const PUBLIC = new Set([
   "POST /gift/checkout",
   "POST /webhooks/stripe", // signed by Stripe: tests/integration/stripe-webhooks.test.ts and the fuzz
   "GET /preview-link", // where a preview's links lead: a page saying so, acting on nobody
+  "POST /api/editor/login", // the same 202 for every address; a link only to addresses in EDITORS
+  "GET /editor/login",
+  "POST /editor/login",
+  "POST /editor/logout", // ends the editor's session it is sent with, if any (Origin-checked)
 ]);
 
 /**
@@ -106,7 +112,16 @@ const TOKEN_PURPOSE: Record<string, Tokens.Purpose> = {
   "POST /email-change": "email-change",
   "GET /gift": "gift",
   "POST /gift": "gift",
+  "GET /editor/signin": "editor-signin",
+  "POST /editor/signin": "editor-signin",
 };
+
+/** The dashboard's editors (`EDITORS`), by the key their links and sessions name them with. */
+const ADMIN_KEY = Editors.editorKey(TEST_EDITORS.admin);
+const WRITER_KEY = Editors.editorKey(TEST_EDITORS.editor);
+const editorLink = () => Tokens.sign("editor-signin", `${ADMIN_KEY}~${randomUUID()}`);
+const editorCookieHeader = (value: string) => ({ cookie: `tidings_editor=${value}`, origin: ownOrigin });
+const isDashboard = (op: Operation) => op.guards.has("editor-session") || op.guards.has("editor-admin");
 
 const PURPOSES = Object.keys(Tokens.lifetimes) as Tokens.Purpose[];
 const DAY = 86_400_000;
@@ -146,6 +161,8 @@ let bob: { id: string; email: string; cookie: string; sessionId: string };
 let ended: { id: string; cookie: string };
 let digestId: string;
 let ownOrigin: string;
+/** Editors' sessions: the admin's, an editor's (not an admin), and one signed out. */
+let dashboard: { adminSession: string; writerSession: string; endedEditor: string };
 
 /** Runs `fn` with these signing secrets configured, then puts the test's own back. */
 function withSecrets<T>(current: string, previous: string | undefined, fn: () => T): T {
@@ -180,6 +197,12 @@ beforeAll(async () => {
   bob = await signedIn({ email: uniqueEmail("bob") });
   ended = await signedIn({ email: uniqueEmail("signed-out") });
   await SignIn.Sessions.end(ended.cookie);
+  dashboard = {
+    adminSession: (await Editors.Sessions.startSession(ADMIN_KEY)).cookie,
+    writerSession: (await Editors.Sessions.startSession(WRITER_KEY)).cookie,
+    endedEditor: (await Editors.Sessions.startSession(ADMIN_KEY)).cookie,
+  };
+  await Editors.Sessions.end(dashboard.endedEditor);
   const tier = ((await (await app.request("/api/tiers")).json()) as { tiers: Array<{ id: string }> }).tiers[0]!.id;
   for (const who of [alice, bob]) {
     expect((await editor("POST", "/api/patrons/comp", { email: who.email, tier, until: "2030-01-01" })).status).toBe(
@@ -242,7 +265,11 @@ describe("the authorisation matrix", () => {
   it("knows every route: each is public, an editor route, a session route or a link-token route", () => {
     const unclassified = ops.filter(
       (op) =>
-        !PUBLIC.has(key(op)) && !op.guards.has("editor") && !op.guards.has("session") && !(key(op) in TOKEN_PURPOSE),
+        !PUBLIC.has(key(op)) &&
+        !op.guards.has("editor") &&
+        !op.guards.has("session") &&
+        !isDashboard(op) &&
+        !(key(op) in TOKEN_PURPOSE),
     );
     expect(unclassified.map(key), "say who may call these: add them to PUBLIC or guard them").toEqual([]);
     const tokenRoutes = ops.filter(takesToken).map(key);
@@ -378,6 +405,45 @@ describe("the authorisation matrix", () => {
       }
     }
 
+    // The dashboard's pages: anything but a live editor's session goes to the sign-in page; an editor who is not an
+    // admin is refused admins' pages; a POST from another site is refused whatever its cookie.
+    const { adminSession, writerSession, endedEditor } = dashboard;
+    const [, adminSubject] = adminSession.split(".") as [string, string];
+    const wrongEditorSession: Record<string, Record<string, string>> = {
+      "no cookie": {},
+      "a reader's session cookie": { cookie: `${SignIn.COOKIE}=${alice.cookie}`, origin: ownOrigin },
+      "a reader's session as the editor cookie": editorCookieHeader(alice.cookie),
+      "a forged cookie": editorCookieHeader(`editor-session.${adminSubject}.0.AAAAAAAAAAAAAAAAAAAAAA`),
+      "a signed-out session": editorCookieHeader(endedEditor),
+      "an expired session": editorCookieHeader(Tokens.sign("editor-session", adminSubject, new Date(Date.now() - 13 * 3600_000))),
+      "another editor's key on the admin's session": editorCookieHeader(Tokens.sign("editor-session", adminSubject.replace(ADMIN_KEY, WRITER_KEY))),
+      "a session signed by an unknown secret": editorCookieHeader(withSecrets(UNKNOWN_SECRET, undefined, () => Tokens.sign("editor-session", adminSubject))),
+      "a sign-in link token as the cookie": editorCookieHeader(Tokens.sign("editor-signin", adminSubject)),
+    };
+    const dashboardRoutes = ops.filter(isDashboard);
+    for (const op of dashboardRoutes) {
+      for (const [what, headers] of Object.entries(wrongEditorSession)) {
+        await expectRefused(op, what, requestFor(op, headers), (response) => {
+          expect(response.status).toBe(op.method === "GET" ? 303 : 403);
+          if (op.method === "GET") expect(response.headers.get("location")).toBe("/editor/login");
+        });
+      }
+      if (op.guards.has("editor-admin")) {
+        await expectRefused(op, "an editor's (not an admin's) session", requestFor(op, editorCookieHeader(writerSession)), (response) => {
+          expect(response.status).toBe(403);
+        });
+      }
+      if (op.method !== "GET") {
+        const foreigns: Array<Record<string, string>> = [{}, { origin: "https://evil.example" }, { origin: "null" }, { referer: "https://evil.example/page" }];
+        for (const foreign of foreigns) {
+          await expectRefused(op, `the admin's cookie from ${JSON.stringify(foreign)}`, requestFor(op, { cookie: `tidings_editor=${adminSession}`, ...foreign }), (response) => {
+            expect(response.status).toBe(403);
+          });
+        }
+      }
+    }
+    expect(dashboardRoutes.length).toBeGreaterThan(1);
+
     // Link-token routes.
     const tokenRoutes = ops.filter((op) => key(op) in TOKEN_PURPOSE);
     for (const op of tokenRoutes) {
@@ -387,7 +453,9 @@ describe("the authorisation matrix", () => {
           ? `${alice.id}~authz-topic`
           : p === "signin" || p === "session"
             ? `${alice.id}~${alice.sessionId}`
-            : alice.id;
+            : p === "editor-signin" || p === "editor-session"
+              ? `${ADMIN_KEY}~${alice.sessionId}`
+              : alice.id;
       const wrong: Record<string, string> = Object.fromEntries(
         PURPOSES.filter((p) => p !== right).map((p) => [`a ${p} token`, Tokens.sign(p, subjectFor(right))]),
       );
@@ -403,7 +471,7 @@ describe("the authorisation matrix", () => {
       );
       const valid = Tokens.sign(right, subjectFor(right));
       wrong[`a forged ${right} signature`] = valid.replace(/\.[^.]+$/, ".AAAAAAAAAAAAAAAAAAAAAA");
-      wrong[`a ${right} token for Bob with Alice's signature`] = valid.replace(alice.id, bob.id);
+      wrong[`a ${right} token for Bob with Alice's signature`] = valid.replace(alice.id, bob.id).replace(ADMIN_KEY, WRITER_KEY);
       for (const [what, token] of Object.entries(wrong)) {
         await expectRefused(op, what, requestFor(op, { origin: ownOrigin }, token), (response, text) => {
           expect(response.status).toBe(400);
@@ -413,7 +481,7 @@ describe("the authorisation matrix", () => {
     }
 
     console.log(
-      `authz: ${editorRoutes.length} editor routes, ${sessionRoutes.length} session routes, ${tokenRoutes.length} link-token routes; ${cases} refusals checked`,
+      `authz: ${editorRoutes.length} editor routes, ${sessionRoutes.length} session routes, ${dashboardRoutes.length} dashboard routes, ${tokenRoutes.length} link-token routes; ${cases} refusals checked`,
     );
     expect(refusals).toEqual([]);
     expect(changes(before, await snapshot())).toEqual([]);
@@ -491,7 +559,7 @@ describe("positive controls: the right credential gets through the same requests
       const refusedByGuard =
         response.status === 401 ||
         response.status === 403 ||
-        (response.status === 303 && response.headers.get("location") === "/login");
+        (response.status === 303 && ["/login", "/editor/login"].includes(response.headers.get("location") ?? ""));
       const refusedToken = response.status === 400 && /link (is not valid|has expired)|no longer valid/i.test(text);
       (refusedByGuard || refusedToken || response.status >= 500 ? failed : passed).push(
         `${key(op)} → ${response.status} ${refusedByGuard || refusedToken ? text.slice(0, 120) : ""}`,
@@ -508,7 +576,10 @@ describe("positive controls: the right credential gets through the same requests
           await expectThrough(op, requestFor(op, { authorization: `Bearer ${EDITOR_TOKENS_BY_SCOPE[scope]}` }));
         }
       }
-      else if (op.guards.has("session")) {
+      else if (isDashboard(op)) {
+        const { cookie } = await Editors.Sessions.startSession(ADMIN_KEY);
+        await expectThrough(op, requestFor(op, editorCookieHeader(cookie)));
+      } else if (op.guards.has("session")) {
         // Each route that ends its reader's sessions (erasure, sign out everywhere) gets a reader of its own.
         const who = endsSessions(op) ? await signedIn({ email: uniqueEmail("erased") }) : bob;
         await expectThrough(op, requestFor(op, { cookie: `${SignIn.COOKIE}=${who.cookie}`, origin: ownOrigin }));
@@ -526,7 +597,9 @@ describe("positive controls: the right credential gets through the same requests
                 await addressChangeToken(endsSessions(op) ? (await saveSubscriber({ email: uniqueEmail("moving") })).id : bob.id)
               : purpose === "signin"
                 ? subject
-                : purpose === "gift"
+                : purpose === "editor-signin"
+                  ? editorLink()
+                  : purpose === "gift"
                   ? Tokens.sign("gift", await deliveredGift(bob.email))
                   : Tokens.sign(purpose, subject),
           ),

@@ -24,11 +24,15 @@ export const TEST_EDITOR_TOKENS = {
   read: "test-editor-token-read-0123456789abcdefghijk",
 } as const;
 
+/** The dashboard's test editors (`EDITORS`) by role. */
+export const TEST_EDITORS = { admin: "chief@newsroom.example", editor: "writer@newsroom.example" } as const;
+
 /** Test values for the settings the app requires; a variable already set wins. */
 export const testSettings = {
   PUBLIC_URL: "http://127.0.0.1:3000",
   SIGNING_SECRET: "test-signing-secret-0123456789abcdef",
   EDITOR_TOKENS: `editor:${TEST_EDITOR_TOKENS.admin},newsroom:send:${TEST_EDITOR_TOKENS.send},monitor:read:${TEST_EDITOR_TOKENS.read}`,
+  EDITORS: `${TEST_EDITORS.admin}:admin,${TEST_EDITORS.editor}:editor`,
   ...demoSettings,
 };
 

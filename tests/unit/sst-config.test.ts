@@ -314,6 +314,8 @@ describe("sst.config.ts, evaluated offline", () => {
         MAX_VOTES_PER_PATRON: "3",
         MAX_OPEN_PROPOSALS_PER_PATRON: "3",
         SES_CONFIGURATION_SET: email.handle.configSet,
+        SCHEDULED_DIGESTS: "on",
+        TIDINGS_TIMEZONE: "UTC",
       });
     }
   });

@@ -47,6 +47,17 @@ fieldset label{display:inline;font-weight:400;margin:0}
 main:focus{outline:none}
 .vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 footer{color:#555;font-size:.9rem}
+.wide .bar,.wide main,.wide footer{max-width:72rem}
+.top form{display:inline;margin:0}
+.top button.link{background:none;border:0;color:#fff;text-decoration:underline;padding:0;min-height:auto;font-weight:400}
+table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}
+caption{text-align:left;font-weight:600;padding:.3rem 0}
+th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #ddd;vertical-align:top}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+.scroll{overflow-x:auto}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr));gap:1rem;margin:1rem 0}
+.card{border:1px solid #ddd;border-radius:6px;padding:.8rem 1rem}
+.card .big{font-size:1.6rem;font-weight:700}
 `;
 
 const hashes = new Map<string, string>();
@@ -64,8 +75,23 @@ export function styleSource(brand: string): string {
   return source;
 }
 
-/** A page in the layout; `title` is the document's title (the page's `<h1>` is up to the page). */
-export function Layout(props: { title: string; children: Child }) {
+/** A link of the header's navigation. */
+export interface NavLink {
+  href: string;
+  label: string;
+  current?: boolean;
+}
+
+const readerNav: NavLink[] = [
+  { href: "/topics", label: "Topics" },
+  { href: "/account", label: "Your account" },
+];
+
+/**
+ * A page in the layout; `title` is the document's title (the page's `<h1>` is up to the page). The dashboard's
+ * pages are `wide`, with their own navigation and a sign-out form (`actions`) in the header.
+ */
+export function Layout(props: { title: string; children: Child; nav?: NavLink[]; wide?: boolean; actions?: Child; home?: string }) {
   const { OUTLET_NAME, POSTAL_ADDRESS, BRAND_COLOR } = Config.get();
   return (
     <>
@@ -79,23 +105,25 @@ export function Layout(props: { title: string; children: Child }) {
           {/* Raw: our own CSS, whose quotes and `>` must survive (the colour is validated as #rrggbb). */}
           <style dangerouslySetInnerHTML={{ __html: css(BRAND_COLOR) }} />
         </head>
-        <body>
+        <body class={props.wide ? "wide" : undefined}>
           <a class="skip" href="#main">
             Skip to the content
           </a>
           <header class="top">
             <div class="bar">
-              <a class="outlet" href="/">
+              <a class="outlet" href={props.home ?? "/"}>
                 {OUTLET_NAME}
               </a>
               <nav aria-label="Site">
                 <ul>
-                  <li>
-                    <a href="/topics">Topics</a>
-                  </li>
-                  <li>
-                    <a href="/account">Your account</a>
-                  </li>
+                  {(props.nav ?? readerNav).map((link) => (
+                    <li>
+                      <a href={link.href} aria-current={link.current ? "page" : undefined}>
+                        {link.label}
+                      </a>
+                    </li>
+                  ))}
+                  {props.actions && <li>{props.actions}</li>}
                 </ul>
               </nav>
             </div>

@@ -12,7 +12,8 @@ export const LINK_PAGES = {
   signin: "/login",
   "email-change": "/email-change",
   gift: "/gift",
-} as const satisfies Record<Exclude<Tokens.Purpose, "session">, string>;
+  "editor-signin": "/editor/signin",
+} as const satisfies Record<Exclude<Tokens.Purpose, "session" | "editor-session">, string>;
 
 export type LinkPurpose = keyof typeof LINK_PAGES;
 
