@@ -2,8 +2,8 @@
  * Recording a contribution from its Checkout session (`checkout.session.completed` in payment mode, and
  * `checkout.session.async_payment_succeeded` when the payment settled later), once: the record is keyed by the
  * session, so two events about one session (or one event delivered twice, or concurrently) record it once. Only a
- * `paid` session is recorded. Then the thank-you (once, under its claim: `thanks.ts`), and whatever Stripe
- * already says of its charge (a refund or dispute whose event came first: `mark.ts`).
+ * `paid` session is recorded. Then, on every delivery of it, the thank-you (once, under its claim: `thanks.ts`), and
+ * whatever Stripe already says of its charge (a refund or dispute whose event came first: `mark.ts`).
  */
 import * as Db from "../db";
 import { log } from "../log";
@@ -58,9 +58,10 @@ export async function recordSession(session: Stripe.Checkout.Session, now = new 
       "contribution recorded",
     );
   }
-  // On every delivery, not only the recording one: a thank-you whose sending failed is sent by the redelivery.
+  // On every delivery, not only the recording one: a thank-you whose sending failed is sent by the redelivery, and
+  // a look at the charge that failed after the recording (a refund whose event came first) is made by it too.
   if (stored) await thankOnce(stored, now);
-  if (recorded && paymentIntentId) await markPaymentIntent(paymentIntentId, now);
+  if (stored && paymentIntentId) await markPaymentIntent(paymentIntentId, now);
   return recorded ? "recorded" : "already_recorded";
 }
 

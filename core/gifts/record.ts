@@ -2,7 +2,7 @@
  * Recording a gift from its Checkout session (`checkout.session.completed` or `async_payment_succeeded` in payment
  * mode, `kind: gift`), once: keyed by the session, so duplicated or concurrent events record it once, and only when
  * paid. A refund or dispute of its charge before it is redeemed makes it `void` (`voidCharge`), whichever event
- * comes first: a just-recorded gift looks at its charge too.
+ * comes first: each delivery of a gift's session looks at its charge too.
  */
 import * as Db from "../db";
 import { log } from "../log";
@@ -51,11 +51,11 @@ export async function recordSession(session: Stripe.Checkout.Session, now = new 
     version: 1,
   };
   const recorded = await Db.Gifts.record(gift);
-  if (!recorded) return "already_recorded";
-  log.info({ event: "gift.recorded", sessionId: gift.id, tierId: gift.tierId, months: gift.months, deliverOn: gift.deliverOn }, "gift recorded");
-  // A refund or dispute whose event came before this one found no gift then.
+  if (recorded) log.info({ event: "gift.recorded", sessionId: gift.id, tierId: gift.tierId, months: gift.months, deliverOn: gift.deliverOn }, "gift recorded");
+  // A refund or dispute whose event came before this one found no gift then. On every delivery, not only the
+  // recording one: a look at the charge that failed after the recording is made by the redelivery.
   if (paymentIntentId) await voidPaymentIntent(paymentIntentId, now);
-  return "recorded";
+  return recorded ? "recorded" : "already_recorded";
 }
 
 /** The gift a payment intent paid, if it is one (its session id). */

@@ -1,16 +1,18 @@
 /**
  * Support beyond membership, replayed at volume: many random people give (preset and custom amounts, some covering
  * the fee, some towards topics with a funding goal, some signed in, some ticking the sign-up box) and buy gifts,
- * through the app's own checkouts; Stripe then completes, refunds (in full, in part, twice) and disputes (open, won,
- * lost), and every webhook event it sends for that is delivered shuffled, some twice, concurrently, some while
- * Stripe moves on, through the real signed webhook route, while a proxy in front of DynamoDB Local fails a share of
- * the app's requests (and the sender delivers again whatever was answered 5xx, as Stripe does). Meanwhile the gifts'
- * schedule runs twice at once, again and again; then recipients redeem (some twice at once, some two gifts at once),
- * and some redeemed gifts are refunded after. At the end:
+ * through the app's own checkouts; Stripe then completes (some payments settling later, some failing), refunds (in
+ * full, in part, twice) and disputes (open, won, lost), and every webhook event it sends for that is delivered
+ * shuffled, some twice, concurrently, some while Stripe moves on, through the real signed webhook route, while a
+ * proxy in front of DynamoDB Local fails a share of the app's requests and Stripe's API fails now and then (the
+ * sender delivers again whatever was answered 5xx, as Stripe does). Meanwhile the gifts' schedule runs twice at
+ * once, again and again; then recipients redeem (some twice at once, some two gifts at once), and some redeemed
+ * gifts are refunded after. At the end:
  * - every event the app listens to was processed (none swallowed as a "duplicate" of itself);
- * - each contribution is recorded once, with its amount, fee, topic, contributor, refunds and dispute as Stripe has
- *   them; the month's totals and each topic's funding (raised, contributors) equal the sums recomputed from the
- *   records as the app defines them (what was paid net of refunds; a contributor unless refunded in full);
+ * - each contribution is recorded once (none whose payment failed), with its amount, fee, topic, contributor,
+ *   refunds and dispute as Stripe has them; the month's totals and each topic's funding (raised, contributors)
+ *   equal the sums recomputed from the records as the app defines them (what was paid net of refunds; a
+ *   contributor unless refunded in full);
  * - each contribution was thanked exactly once;
  * - each gift is recorded once: void when refunded or disputed before redemption (and never redeemed), its redeem
  *   link sent exactly once if it was due and not void before the schedule reached it, redeemed at most once, its
@@ -45,8 +47,8 @@ useLocalStackWith({ ownDynamoDb: LONG });
 const stripe = useFakeStripe();
 
 const SIZE = byRun(
-  { contributions: 36, gifts: 18, topics: 3, faultRate: 0.08, concurrency: 8 },
-  { contributions: 500, gifts: 200, topics: 8, faultRate: 0.05, concurrency: 24 },
+  { contributions: 36, gifts: 27, topics: 3, faultRate: 0.08, stripeFaults: 4, concurrency: 8 },
+  { contributions: 500, gifts: 200, topics: 8, faultRate: 0.05, stripeFaults: 30, concurrency: 24 },
 );
 const SEED = process.env.SUPPORT_REPLAY_SEED ? Number(process.env.SUPPORT_REPLAY_SEED) : Math.floor(Math.random() * 2 ** 31);
 
@@ -55,10 +57,15 @@ const THANKS = /^Thank you for supporting/;
 const REDEEM = /^A gift for you/;
 const WELCOME = /^Welcome, patron of/;
 const INVITATION = /^Your gift membership of .* ends on /;
+/** The Stripe reads the webhook's handlers make (a payment intent's charge, the charge, its disputes). */
+const STRIPE_READS = [/^\/v1\/payment_intents\//, /^\/v1\/charges\//, /^\/v1\/disputes/];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** What happens at Stripe to a payment after its checkout, step by step. */
-type Step = "complete" | "refund_part" | "refund_rest" | "dispute_open" | "dispute_won" | "dispute_lost";
+/**
+ * What happens at Stripe to a payment after its checkout, step by step. A payment by a method that settles later
+ * (a bank debit) completes unpaid, then succeeds or fails.
+ */
+type Step = "complete" | "complete_later" | "settle" | "settle_fail" | "refund_part" | "refund_rest" | "dispute_open" | "dispute_won" | "dispute_lost";
 
 const CONTRIBUTION_PLANS: Record<string, Step[]> = {
   paid: ["complete"],
@@ -69,14 +76,17 @@ const CONTRIBUTION_PLANS: Record<string, Step[]> = {
   dispute_won: ["complete", "dispute_open", "dispute_won"],
   dispute_lost: ["complete", "dispute_open", "dispute_lost"],
   refunded_then_lost: ["complete", "refund_part", "dispute_open", "dispute_lost"],
+  settled_later: ["complete_later", "settle"],
+  settled_later_refunded: ["complete_later", "settle", "refund_rest"],
+  payment_failed: ["complete_later", "settle_fail"],
 };
 
 /**
  * Gifts: redeemed (once, or twice at once), refunded after redemption, voided before it (refund in full or in part,
  * dispute), delivered and never redeemed, or not due yet.
  */
-type GiftPlan = "redeem" | "redeem_twice" | "refund_after" | "void_refund" | "void_refund_part" | "void_dispute" | "unredeemed" | "later";
-const GIFT_PLANS: GiftPlan[] = ["redeem", "redeem_twice", "refund_after", "void_refund", "void_refund_part", "void_dispute", "unredeemed", "later"];
+type GiftPlan = "redeem" | "redeem_twice" | "refund_after" | "void_refund" | "void_refund_part" | "void_dispute" | "unredeemed" | "later" | "payment_failed";
+const GIFT_PLANS: GiftPlan[] = ["redeem", "redeem_twice", "refund_after", "void_refund", "void_refund_part", "void_dispute", "unredeemed", "later", "payment_failed"];
 const VOID_STEP: Partial<Record<GiftPlan, Step>> = { void_refund: "refund_rest", void_refund_part: "refund_part", void_dispute: "dispute_open" };
 const REDEEMED: GiftPlan[] = ["redeem", "redeem_twice", "refund_after"];
 
@@ -85,6 +95,8 @@ class Payment {
   session!: Stripe.Checkout.Session;
   charge?: Stripe.Charge;
   dispute?: Stripe.Dispute;
+  /** Its payment failed (settling later): never paid, nothing to record. */
+  failed = false;
 
   constructor(
     readonly entry: { params: Record<string, any>; session: Stripe.Checkout.Session },
@@ -95,14 +107,32 @@ class Payment {
   take(step: Step, rnd: Random): Stripe.Event[] {
     const fake = stripe.fake;
     const now = <T>(object: T) => structuredClone(object);
-    if (step === "complete") {
+    if (step === "complete" || step === "complete_later") {
       const sent = completeCheckout(fake, this.entry);
       this.session = this.entry.session;
       const intent = fake.paymentIntents.get(this.session.payment_intent as string)!;
       this.charge = fake.charges.get(intent.latest_charge as string)!;
-      return sent.map(([type, object]) => event(type, now(object)));
+      if (step === "complete") return sent.map(([type, object]) => event(type, now(object)));
+      // Checkout completes before the money arrives: the session unpaid, the payment processing.
+      this.session.payment_status = "unpaid";
+      Object.assign(intent, { status: "processing" });
+      Object.assign(this.charge, { status: "pending" });
+      return [event("checkout.session.completed", now(this.session))];
     }
     const charge = this.charge!;
+    const intent = stripe.fake.paymentIntents.get(this.session.payment_intent as string)!;
+    if (step === "settle") {
+      this.session.payment_status = "paid";
+      Object.assign(intent, { status: "succeeded" });
+      Object.assign(charge, { status: "succeeded" });
+      return [event("checkout.session.async_payment_succeeded", now(this.session)), event("charge.succeeded", now(charge))];
+    }
+    if (step === "settle_fail") {
+      this.failed = true;
+      Object.assign(intent, { status: "requires_payment_method" });
+      Object.assign(charge, { status: "failed" });
+      return [event("checkout.session.async_payment_failed", now(this.session)), event("charge.failed", now(charge))];
+    }
     if (step === "refund_part" || step === "refund_rest") {
       const left = charge.amount - charge.amount_refunded;
       const amount = step === "refund_rest" ? left : Math.max(1, Math.floor(left * (0.1 + 0.5 * rnd.next())));
@@ -226,7 +256,9 @@ describe("Contributions and gifts replayed at volume, with DynamoDB failing", ()
       );
       const entry = sessionAt(url);
       const step = VOID_STEP[plan];
-      bought.push({ payment: new Payment(entry, ["complete", ...(step ? [step] : [])]), plan, tierId, months, amount: Gifts.priceOf(tierId, months)!.amount, recipient, deliverOn });
+      const steps: Step[] =
+        plan === "payment_failed" ? ["complete_later", "settle_fail"] : rnd.chance(0.3) ? ["complete_later", "settle"] : ["complete"];
+      bought.push({ payment: new Payment(entry, [...steps, ...(step ? [step] : [])]), plan, tierId, months, amount: Gifts.priceOf(tierId, months)!.amount, recipient, deliverOn });
     }
 
     const sender = new Sender();
@@ -246,6 +278,7 @@ describe("Contributions and gifts replayed at volume, with DynamoDB failing", ()
       );
     };
     const redeemed = { redeemed: 0, already: 0, refused: 0, errors: 0 };
+    let stripeFaults = 0;
     const proxy = await startDynamoDbProxy({ rate: SIZE.faultRate, seed: SEED });
     try {
       // Stripe completes, refunds and disputes, step by step; some events go out at once (while Stripe moves on),
@@ -262,6 +295,9 @@ describe("Contributions and gifts replayed at volume, with DynamoDB failing", ()
             pending.push(...(rnd.chance(0.3) ? [sent, sent] : [sent]));
           }
         }
+        // Stripe's API fails now and then too (a webhook then answers 5xx half-way, and is delivered again).
+        for (let i = 0; i < SIZE.stripeFaults; i++) stripe.fake.failNext({ method: "GET", path: rnd.pick(STRIPE_READS) }, 500, 1);
+        stripeFaults += SIZE.stripeFaults;
         shuffle(pending, rnd);
         inFlight.push(sender.deliverAll(pending.splice(0, Math.floor(rnd.next() * pending.length)), SIZE.concurrency));
         inFlight.push(scheduleTwice());
@@ -275,7 +311,7 @@ describe("Contributions and gifts replayed at volume, with DynamoDB failing", ()
       // The schedule runs (twice at once) until no due gift is left paid, or it gives up.
       for (let run = 0; run < 15; run++) {
         await scheduleTwice();
-        const waiting = await Promise.all(bought.filter((b) => b.plan !== "later").map((b) => Db.Gifts.get(b.payment.session.id).catch(() => undefined)));
+        const waiting = await Promise.all(bought.filter((b) => b.plan !== "later" && !b.payment.failed).map((b) => Db.Gifts.get(b.payment.session.id).catch(() => undefined)));
         if (waiting.every((g) => g && g.status !== "paid")) break;
       }
 
@@ -343,7 +379,8 @@ describe("Contributions and gifts replayed at volume, with DynamoDB failing", ()
         dispute: record.dispute?.status,
         status: Contributions.statusOf(record),
       };
-      const expected = {
+      // A payment that failed is never recorded.
+      const expected = g.payment.failed ? undefined : {
         amount: g.amount + g.fee,
         currency: config.CONTRIBUTION_CURRENCY,
         feeCovered: g.fee,
@@ -372,7 +409,7 @@ describe("Contributions and gifts replayed at volume, with DynamoDB failing", ()
     const wrongFunding: unknown[] = [];
     for (const topicId of topics) {
       const towards = await Db.ContributionLists.allTowards(topicId);
-      const expectedIds = given.filter((g) => g.topicId === topicId).map((g) => g.payment.session.id).sort();
+      const expectedIds = given.filter((g) => g.topicId === topicId && !g.payment.failed).map((g) => g.payment.session.id).sort();
       const ids = towards.map((c) => c.id).sort();
       const recomputed = {
         raised: towards.reduce((sum, c) => sum + c.amount - c.amountRefunded, 0),
@@ -388,7 +425,7 @@ describe("Contributions and gifts replayed at volume, with DynamoDB failing", ()
     const mail = await mailboxes(since);
     const wrongThanks: unknown[] = [];
     const byEmail = new Map<string, Given[]>();
-    for (const g of given) byEmail.set(g.email, [...(byEmail.get(g.email) ?? []), g]);
+    for (const g of given.filter((g) => !g.payment.failed)) byEmail.set(g.email, [...(byEmail.get(g.email) ?? []), g]);
     for (const [email, theirs] of byEmail) {
       const thanked = (mail.get(email) ?? []).filter((m) => THANKS.test(m.subject)).length;
       const subscriberId = theirs[0]!.subscriberId;
@@ -408,7 +445,9 @@ describe("Contributions and gifts replayed at volume, with DynamoDB failing", ()
       if (gift) gifts.set(gift.id, gift);
       const links = (mail.get(b.recipient) ?? []).filter((m) => REDEEM.test(m.subject) && giftOf(m) === b.payment.session.id).length;
       const problems: string[] = [];
-      if (!gift) problems.push("not recorded");
+      if (b.payment.failed) {
+        if (gift || links) problems.push("a payment that failed recorded or delivered");
+      } else if (!gift) problems.push("not recorded");
       else {
         if (gift.amount !== b.amount || gift.tierId !== b.tierId || gift.months !== b.months || gift.recipientEmail !== b.recipient) problems.push("recorded wrong");
         const expectedStatus = VOID_STEP[b.plan] ? "void" : REDEEMED.includes(b.plan) ? "redeemed" : b.plan === "later" ? "paid" : "delivered";
@@ -484,7 +523,7 @@ describe("Contributions and gifts replayed at volume, with DynamoDB failing", ()
     expect(injected).toBeGreaterThan(0);
     expect(proxy.counts.injected["drop-after"]).toBeGreaterThan(0);
     expect(sender.duplicates).toBeGreaterThan(0);
-    expect(new Set(given.map((g) => statusAtStripe(g.payment.charge!, g.payment.dispute))).size).toBe(4);
+    expect(new Set(given.filter((g) => !g.payment.failed).map((g) => statusAtStripe(g.payment.charge!, g.payment.dispute))).size).toBe(4);
     expect([...recipients.values()].some((theirs) => theirs.length > 1) || !LONG).toBe(true);
     const byPlan = (list: Array<{ plan: string }>) =>
       Object.entries(list.reduce<Record<string, number>>((n, x) => ({ ...n, [x.plan]: (n[x.plan] ?? 0) + 1 }), {}))
@@ -494,7 +533,7 @@ describe("Contributions and gifts replayed at volume, with DynamoDB failing", ()
       `support replay (seed ${SEED}${LONG ? ", long" : ""}): ${given.length} contributions (${byPlan(given)}), ` +
         `${given.filter((g) => g.topicId).length} towards ${topics.length} topics; ${bought.length} gifts (${byPlan(bought)}), ` +
         `${[...recipients.values()].filter((t) => t.length > 1).length} recipients of two; ${events.size} events, ${sender.deliveries} deliveries ` +
-        `(${sender.duplicates} answered duplicate, ${sender.failed} answered 5xx and delivered again); schedule: ${schedule.runs} runs, ` +
+        `(${sender.duplicates} answered duplicate, ${sender.failed} answered 5xx and delivered again; ${stripeFaults} Stripe reads failed); schedule: ${schedule.runs} runs, ` +
         `${schedule.failed} failed; redeems: ${redeemed.redeemed} redeemed, ${redeemed.already} already, ${redeemed.refused} refused, ` +
         `${redeemed.errors} 5xx pressed again; DynamoDB: ${proxy.counts.requests} requests, ${injected} failed (${Object.entries(proxy.counts.injected)
           .map(([k, v]) => `${k} ${v}`)

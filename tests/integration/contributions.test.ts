@@ -249,6 +249,18 @@ describe("refunds and disputes", () => {
     await processed(event("checkout.session.completed", s.session));
     expect(await Db.Contributions.get(s.session.id)).toMatchObject({ amount: 700, amountRefunded: 700 });
   });
+
+  it("...and by the checkout's redelivery when looking at the charge failed after the recording", async () => {
+    const s = paidSession({ amount: 800 });
+    setCharge({ ...s.charge, amount_refunded: 800, refunded: true });
+    await processed(event("charge.refunded", s.charge));
+    const completed = event("checkout.session.completed", s.session);
+    stripe.fake.failNext({ method: "GET", path: /^\/v1\/payment_intents\// }); // recorded; then Stripe fails
+    expect((await deliver(completed)).status).toBe(500);
+    expect(await Db.Contributions.get(s.session.id)).toMatchObject({ amountRefunded: 0 });
+    expect(await processed(completed)).toBe("processed"); // Stripe's redelivery
+    expect(await Db.Contributions.get(s.session.id)).toMatchObject({ amount: 800, amountRefunded: 800 });
+  });
 });
 
 describe("stats", () => {

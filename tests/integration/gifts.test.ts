@@ -164,6 +164,18 @@ describe("recording and voiding", () => {
     expect((await postForm("/gift", { token }, randomIp())).status).toBe(400);
     expect(await Db.Subscribers.getByEmail(g.recipient)).toBeUndefined();
   });
+
+  it("a refund before the checkout's event voids it also when the checkout's first delivery failed after recording it", async () => {
+    const g = paidGift();
+    stripe.fake.charges.set(g.charge.id, { ...structuredClone(g.charge), amount_refunded: 1500, refunded: true });
+    await processed(event("charge.refunded", g.charge));
+    const completed = event("checkout.session.completed", g.session);
+    stripe.fake.failNext({ method: "GET", path: /^\/v1\/payment_intents\// }); // recorded; then Stripe fails
+    expect((await deliver(completed)).status).toBe(500);
+    expect(await Db.Gifts.get(g.session.id)).toMatchObject({ status: "paid" });
+    expect(await processed(completed)).toBe("processed"); // Stripe's redelivery
+    expect(await Db.Gifts.get(g.session.id)).toMatchObject({ status: "void", voidReason: "refunded" });
+  });
 });
 
 describe("delivery and redeeming", () => {
