@@ -1,12 +1,14 @@
 /**
- * Demo data for `npm start`: the topics readers follow and a few subscribers in different states, so every page
- * has something to show. Idempotent: what exists already is left alone.
+ * Demo data for `npm start`: the topics readers follow, a few subscribers in different states, and 90 days of
+ * made-up figures for the dashboard's charts (`seed-stats.ts`), so every page has something to show. Idempotent:
+ * what exists already is left alone.
  */
 import * as Articles from "../core/articles";
 import * as Db from "../core/db";
 import * as Subscribers from "../core/subscribers";
 import type { Subscriber } from "../core/subscribers";
 import type { Topic } from "../core/topics/types";
+import { seedStats } from "./seed-stats";
 
 const topics: Array<Pick<Topic, "id" | "title" | "description" | "status">> = [
   { id: "climate", title: "Climate", description: "The warming world and what is done about it", status: "open" },
@@ -75,5 +77,6 @@ export async function seed(now = new Date()): Promise<string[]> {
     if (demo.status === "active") lines.push(`Preferences of ${demo.email}: ${Subscribers.manageUrl(id)}`);
   }
   lines.push(`Unsubscribe page of ada@example.com: ${Subscribers.unsubscribeUrl(`sub_demo${"0".repeat(22)}`)}`);
+  lines.push(await seedStats(now)); // after the subscribers: the made-up past ends at today's real figures
   return lines;
 }

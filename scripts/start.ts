@@ -16,6 +16,7 @@ const DEMO_EDITOR = "editor@tidings.example";
 let stack: LocalStack | undefined;
 let server: Server | undefined;
 let worker: { stop(): Promise<void> } | undefined;
+let snapshots: { stop(): Promise<void> } | undefined;
 let schedules: { stop(): Promise<void> } | undefined;
 let stripeStandIn: StripeStandIn | undefined;
 let stopping = false;
@@ -25,6 +26,7 @@ async function shutdown(exitCode: number): Promise<void> {
   stopping = true;
   server?.closeAllConnections();
   server?.close();
+  await snapshots?.stop();
   await schedules?.stop();
   await worker?.stop();
   await stripeStandIn?.close();
@@ -84,6 +86,9 @@ async function main(): Promise<void> {
   const { startLocalSchedules, startLocalWorker } = await import("./local-worker");
   worker = startLocalWorker();
   schedules = startLocalSchedules();
+  // The stats snapshot's schedule: the dashboard's charts get today's figures after the seeded past.
+  const { startLocalSnapshots } = await import("./local-stats");
+  snapshots = startLocalSnapshots();
   // The demo editor's sign-in link, waiting in the mail viewer (the worker sends it within a second).
   const Editors = await import("../core/editors");
   const editors = (await import("../core/config")).get().EDITORS;

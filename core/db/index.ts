@@ -29,3 +29,4 @@ export * as ContributionLists from "./contribution-lists";
 export * as FundedNotices from "./funded-notices";
 export * as EditorSessions from "./editor-sessions";
 export * as Audit from "./audit";
+export * as Stats from "./stats";

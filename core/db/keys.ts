@@ -43,6 +43,8 @@
  * | rate limit | LIMIT#<name>#<key>  | <window start>    | (TTL)                                         |                                     |
  * | erased customer | ERASED#CUSTOMER#<sha256 of the Stripe customer id> | ERASED |                              |                                     |
  * | reconciliation | RECONCILIATION     | CHECKPOINT        |                                               |                                     |
+ * | stats day  | STATS#DAY           | <yyyy-mm-dd>      |                                               |                                     |
+ * | day counter | STATS#COUNT#<yyyy-mm-dd> | SHARD#<0..15> |                                               |                                     |
  * | editor session | EDITOR#<editor key> | SESSION#<session> | (TTL)                                        |                                     |
  * | editor link use | EDITOR#<editor key> | LINK#<nonce>   | (TTL)                                         |                                     |
  * | audit entry | AUDIT#<yyyy-mm>     | <at>#<random>     | (TTL)                                         |                                     |
@@ -357,4 +359,25 @@ export const editor = {
 export const audit = {
   partition: (month: string) => `AUDIT#${month}`,
   key: (at: string, id: string) => ({ pk: audit.partition(at.slice(0, 7)), sk: `${at}#${id}` }),
+};
+
+/**
+ * The editors' figures over time: one snapshot per UTC day, all in one partition, so "the days from one date to
+ * another" is one Query (a year is a few hundred small items); written once a day by the schedule.
+ */
+export const statsDay = {
+  key: (date: string) => ({ pk: statsDay.partition, sk: date }),
+  partition: "STATS#DAY",
+};
+
+/**
+ * A day's joined and churned counts, spread over this many counter items in the day's own partition: one, chosen
+ * at random, is changed in the transaction of each status change that counts (a burst of bounces during a send
+ * would otherwise queue on one item), and the snapshot reads them back in one Query.
+ */
+export const DAY_COUNTER_SHARDS = 16;
+
+export const dayCounter = {
+  key: (date: string, shard: number) => ({ pk: dayCounter.partition(date), sk: `SHARD#${shard}` }),
+  partition: (date: string) => `STATS#COUNT#${date}`,
 };

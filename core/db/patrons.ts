@@ -3,12 +3,14 @@
  * Stripe customer through gsi1 and by status through gsi2. Writes are optimistic, like subscribers': each checks
  * the version it read.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Patron, PatronStatus } from "../patrons/types";
 import { db, tableName } from "./client";
 import { WriteConflictError, isConditionFailure, isRace } from "./errors";
 import * as keys from "./keys";
 import { getMany, queryAll } from "./query";
+import { patronCounts } from "../stats/counted";
+import { counterUpdate } from "./stats";
 
 /** A patron by subscriber id (strongly consistent). */
 export async function get(subscriberId: string): Promise<Patron | undefined> {
@@ -54,19 +56,21 @@ export function itemOf(patron: Patron): Record<string, unknown> {
 
 /**
  * Writes a patron: a new one when `previous` is absent (none may exist), else only if nobody wrote since
- * `previous` was read. Throws `WriteConflictError` when another write got there first.
+ * `previous` was read. Throws `WriteConflictError` when another write got there first. A patron who starts or
+ * stops paying is counted in the day's joined or churned, in the same transaction (core/stats/counted.ts).
  */
 export async function save(next: Patron, previous?: Patron): Promise<void> {
+  const put = {
+    TableName: tableName(),
+    Item: itemOf(next),
+    ...(previous
+      ? { ConditionExpression: "version = :version", ExpressionAttributeValues: { ":version": previous.version } }
+      : { ConditionExpression: "attribute_not_exists(pk)" }),
+  };
+  const counted = counterUpdate(patronCounts(previous, next));
   try {
-    await db().send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: itemOf(next),
-        ...(previous
-          ? { ConditionExpression: "version = :version", ExpressionAttributeValues: { ":version": previous.version } }
-          : { ConditionExpression: "attribute_not_exists(pk)" }),
-      }),
-    );
+    if (counted.length === 0) await db().send(new PutCommand(put));
+    else await db().send(new TransactWriteCommand({ TransactItems: [{ Put: put }, ...counted] }));
   } catch (error) {
     if (isRace(error)) throw new WriteConflictError(`patron ${next.subscriberId}`);
     throw error;

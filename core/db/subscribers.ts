@@ -10,6 +10,8 @@ import { WriteConflictError, isRace } from "./errors";
 import * as keys from "./keys";
 import { getMany, queryAll } from "./query";
 import { decodeCursor, encodeCursor } from "./cursor";
+import { subscriberCounts, sumCounts } from "../stats/counted";
+import { counterUpdate } from "./stats";
 
 type Write = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>[number];
 
@@ -44,12 +46,14 @@ export async function getByEmail(email: string): Promise<Subscriber | undefined>
 
 /**
  * Writes a subscriber: a new one when `previous` is absent (the address must be free), else an update that
- * succeeds only if nobody wrote since `previous` was read. Follow items are kept in step in the same transaction.
+ * succeeds only if nobody wrote since `previous` was read. Follow items are kept in step in the same transaction,
+ * and so is the day's joined or churned count when the status change is one that counts (core/stats/counted.ts).
  * Throws `WriteConflictError` when another write got there first.
  */
 export async function save(next: Subscriber, previous?: Subscriber): Promise<void> {
+  const counted = counterUpdate(subscriberCounts(previous?.status, next.status));
   try {
-    await db().send(new TransactWriteCommand({ TransactItems: writesFor(next, previous) }));
+    await db().send(new TransactWriteCommand({ TransactItems: [...writesFor(next, previous), ...counted] }));
   } catch (error) {
     if (isRace(error)) throw new WriteConflictError(`subscriber ${next.id}`);
     throw error;
@@ -59,11 +63,12 @@ export async function save(next: Subscriber, previous?: Subscriber): Promise<voi
 /**
  * Creates several new subscribers in one transaction (an import's new addresses): all of them, or none when any
  * address is taken meanwhile (then `WriteConflictError`, and the caller writes them one by one). At most 100 items
- * a transaction: each subscriber is 2 items and one per topic.
+ * a transaction: each subscriber is 2 items and one per topic, and one more counts the active ones as joined.
  */
 export async function createMany(subscribers: readonly Subscriber[]): Promise<void> {
+  const counted = counterUpdate(sumCounts(subscribers.map((next) => subscriberCounts(undefined, next.status))));
   try {
-    await db().send(new TransactWriteCommand({ TransactItems: subscribers.flatMap((next) => writesFor(next)) }));
+    await db().send(new TransactWriteCommand({ TransactItems: [...subscribers.flatMap((next) => writesFor(next)), ...counted] }));
   } catch (error) {
     if (isRace(error)) throw new WriteConflictError(`${subscribers.length} new subscribers`);
     throw error;

@@ -57,3 +57,11 @@ export interface Notice {
 /** Eligible patrons vote and read the patron variant: `active` and `comped` (and `grace` for reading). */
 export const isEligible = (patron: Pick<Patron, "status"> | undefined) =>
   patron?.status === "active" || patron?.status === "comped";
+
+/**
+ * Paying patrons: Stripe bills them now (`active`, or `grace` while a failed renewal is retried) and no trial is
+ * running. Monthly recurring revenue counts them, and a patron joins or leaves (the editors' figures) as they
+ * start or stop being one. Comped patrons pay nothing.
+ */
+export const isPaying = (patron: Pick<Patron, "status" | "stripeSubscriptionId" | "subscriptionStatus">) =>
+  (patron.status === "active" || patron.status === "grace") && Boolean(patron.stripeSubscriptionId) && patron.subscriptionStatus !== "trialing";

@@ -144,14 +144,17 @@ function newSubscriber(row: ImportRow, consent: Consent, at: string): Subscriber
   };
 }
 
-/** New lines in groups for one transaction each: at most 10 subscribers and 100 items (2 + one per topic each). */
+/**
+ * New lines in groups for one transaction each: at most 10 subscribers and 100 items (2 + one per topic each, and
+ * the day's joined counter once).
+ */
 function groupsOf(rows: readonly ImportRow[]): ImportRow[][] {
   const groups: ImportRow[][] = [];
   let items = 0;
   for (const row of rows) {
     const size = 2 + (row.topics?.length ?? 0);
     const last = groups.at(-1);
-    if (last && last.length < 10 && items + size <= 100) {
+    if (last && last.length < 10 && items + size <= 99) {
       last.push(row);
       items += size;
     } else {

@@ -6,7 +6,7 @@
 import * as Config from "../config";
 import { contributionStats } from "../contributions/stats";
 import * as Db from "../db";
-import { patronStatuses, type Patron, type PatronStatus } from "../patrons/types";
+import { isPaying, patronStatuses, type Patron, type PatronStatus } from "../patrons/types";
 
 const zeros = <K extends string>(names: readonly K[]) => Object.fromEntries(names.map((name) => [name, 0])) as Record<K, number>;
 
@@ -21,8 +21,7 @@ function monthlyRecurringRevenue(patrons: readonly Patron[]): Record<string, num
   const yearly: Record<string, number> = {};
   for (const patron of patrons) {
     const tier = tiers.get(patron.tierId);
-    if (!tier || !patron.stripeSubscriptionId || (patron.status !== "active" && patron.status !== "grace")) continue;
-    if (patron.subscriptionStatus === "trialing") continue;
+    if (!tier || !isPaying(patron)) continue;
     const price = Config.priceOfTier(tier, patron.stripePriceId); // the price they pay, a retired one included
     yearly[price.currency] = (yearly[price.currency] ?? 0) + price.amount * (price.interval === "year" ? 1 : 12);
   }

@@ -27,6 +27,7 @@ import { MAX_WEBHOOK_BYTES, STRIPE_WEBHOOK_PATH, stripeWebhookRoutes } from "./r
 import { subscriberRoutes } from "./routes/subscribers";
 import { supportRoutes } from "./routes/support";
 import { IMPORT_PATH, MAX_IMPORT_BYTES, subscriberAdminRoutes } from "./routes/subscribers-admin";
+import { statsRoutes } from "./routes/stats";
 import { topicRoutes } from "./routes/topics";
 import { editorRoutes } from "./routes/editor";
 
@@ -96,6 +97,7 @@ export function createApp() {
   app.route("/", sendingRoutes);
   app.route("/", privacyRoutes);
   app.route("/", subscriberAdminRoutes);
+  app.route("/", statsRoutes);
   app.route("/", editorRoutes);
   documentation(app);
 

@@ -74,6 +74,7 @@ const EDITOR_SCOPE: Record<string, Config.EditorScope> = {
   "GET /api/digests/{id}": "read",
   "GET /api/topics/{id}/votes": "read",
   "GET /api/stats": "read",
+  "GET /api/stats/history": "read",
   "GET /api/contributions": "read",
   "GET /api/gifts": "read",
   "PUT /api/articles/{id}": "send",

@@ -2,6 +2,8 @@
 import { describe, expect, it } from "vitest";
 import * as Db from "../../core/db";
 import * as Digests from "../../core/digests";
+import * as Stats from "../../core/stats";
+import { stats } from "../../core/subscribers/stats";
 import { seed } from "../../scripts/seed";
 import { useLocalStack } from "../helpers/local";
 
@@ -20,5 +22,19 @@ describe("demo data", () => {
     const daily = await Digests.create({ frequency: "daily" });
     expect(daily.digest.articleIds.length).toBeGreaterThanOrEqual(2);
     expect(daily.digest.articleIds.length).toBeLessThan(weekly.digest.articleIds.length);
+  });
+
+  it("seeds 90 made-up days of figures before today, marked demo, ending at today's real figures", async () => {
+    const now = new Date();
+    await seed(now);
+    const day = (back: number) => Db.Stats.dayOf(new Date(now.getTime() - back * 86_400_000));
+    const { days } = await Stats.history({ from: day(90), to: day(0) }, now);
+    expect(days).toHaveLength(90);
+    expect(days.every((day) => day.demo === true && day.date < Db.Stats.dayOf(now))).toBe(true);
+    const real = await stats();
+    expect(days.at(-1)!.subscribers.byStatus.active).toBe(real.subscribers.byStatus.active);
+    for (const [before, after] of days.slice(0, -1).map((day, i) => [day, days[i + 1]!] as const)) {
+      expect(after.subscribers.byStatus.active, after.date).toBe(before.subscribers.byStatus.active + after.joined.subscribers - after.churned.subscribers);
+    }
   });
 });

@@ -6,7 +6,6 @@
  * attempt meeting a live one fails rather than take the email for sent. Deliveries are paused deterministically by
  * holding the fake Stripe's answer open (`holdNext`), never by load or sleeps.
  */
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import type Stripe from "stripe";
 import { describe, expect, it, vi } from "vitest";
 import * as Db from "../../core/db";
@@ -17,6 +16,7 @@ import { useLocalStack } from "../helpers/local";
 import { mailTo, uniqueEmail } from "../helpers/mail";
 import { body, deliver, stripeMember, useFakeStripe } from "../helpers/stripe";
 import { event, invoice } from "../helpers/stripe-objects";
+import { isPatronWrite } from "../helpers/patron-writes";
 
 useLocalStack();
 const stripe = useFakeStripe();
@@ -29,7 +29,7 @@ function failPatronWrites(times: number) {
   const send = client.send.bind(client);
   let failed = 0;
   const spy = vi.spyOn(client, "send").mockImplementation(((command: any, ...rest: any[]) => {
-    if (command instanceof PutCommand && command.input.Item?.entity === "patron") {
+    if (isPatronWrite(command)) {
       if (++failed >= times) spy.mockRestore();
       return Promise.reject(Object.assign(new Error("Service unavailable"), { name: "ServiceUnavailable" }));
     }

@@ -4,7 +4,6 @@
  * and foreign prices ignored, a subscription event before its checkout event, a failed write answered 5xx and
  * processed on redelivery, and the email change.
  */
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it, vi } from "vitest";
 import * as Db from "../../core/db";
 import { useLocalStack } from "../helpers/local";
@@ -13,6 +12,7 @@ import { saveSubscriber } from "../helpers/factories";
 import { body, deliver, stripeMember, useFakeStripe } from "../helpers/stripe";
 import { checkoutSession, customer, event, invoice, signed, subscription, WEBHOOK_SECRETS } from "../helpers/stripe-objects";
 import { request } from "../helpers/http";
+import { isPatronWrite } from "../helpers/patron-writes";
 
 useLocalStack();
 const stripe = useFakeStripe();
@@ -189,7 +189,7 @@ describe("events", () => {
     const send = client.send.bind(client);
     const failed = { writes: 0 };
     const spy = vi.spyOn(client, "send").mockImplementation(((command: any, ...rest: any[]) => {
-      if (command instanceof PutCommand && command.input.Item?.entity === "patron") {
+      if (isPatronWrite(command)) {
         if (++failed.writes >= times) spy.mockRestore();
         return Promise.reject(Object.assign(new Error("Service unavailable"), { name: "ServiceUnavailable" }));
       }

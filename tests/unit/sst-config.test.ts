@@ -225,7 +225,7 @@ describe("sst.config.ts, evaluated offline", () => {
     expect(Object.values(format).join(" ")).not.toMatch(/path|sourceIp|userAgent/);
   });
 
-  it("schedules the digests, reconciliation, comp expiry and gift delivery with CronV2", () => {
+  it("schedules the digests, reconciliation, comp expiry, gift delivery and the stats snapshot with CronV2", () => {
     const crons = Object.fromEntries(
       production.all("CronV2").map((c) => [c.name, [c.args.schedule, c.args.function.handler, c.args.enabled]]),
     );
@@ -236,11 +236,20 @@ describe("sst.config.ts, evaluated offline", () => {
       Reconcile: ["rate(15 minutes)", "functions/cron/reconcile.handler", undefined],
       ExpireComps: ["rate(1 hour)", "functions/cron/expire-comps.handler", undefined],
       DeliverGifts: ["rate(1 hour)", "functions/cron/deliver-gifts.handler", undefined],
+      StatsSnapshot: ["cron(5 0 * * ? *)", "functions/cron/stats-snapshot.handler", undefined],
     });
   });
 
+  it("takes the stats snapshot shortly after midnight UTC whatever the schedules' timezone, retried (a retry keeps the first)", () => {
+    const snapshot = production.one("CronV2", "StatsSnapshot").args;
+    expect(snapshot.timezone).toBe("UTC");
+    expect(snapshot.retries).toBeGreaterThan(0);
+    // What every function holds and nothing more: no queue, no Stripe (it reads and writes the table only).
+    expect(snapshot.function.link).toEqual(production.one("CronV2", "ExpireComps").args.function.link);
+  });
+
   it("sets nodejs22.x explicitly on every function (SST's default is nodejs24.x; Lambda deprecated nodejs20.x)", () => {
-    expect(production.functions).toHaveLength(10);
+    expect(production.functions).toHaveLength(11);
     for (const { via, def } of production.functions) {
       expect(typeof def, `${via} is defined by its args, not a bare handler path`).toBe("object");
       expect(def.runtime, via).toBe("nodejs22.x");
@@ -534,6 +543,7 @@ describe("handlers named in sst.config.ts", () => {
       "functions/cron/expire-comps.handler",
       "functions/cron/reconcile.handler",
       "functions/cron/recover-sends.handler",
+      "functions/cron/stats-snapshot.handler",
       "functions/cron/weekly-digest.handler",
       "functions/send-worker.handler",
       "functions/ses-events.handler",
