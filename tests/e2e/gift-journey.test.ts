@@ -64,6 +64,9 @@ describe("giving through the local Stripe stand-in", () => {
       await gift.getByLabel("Their name (optional)").fill("Olena");
       await gift.getByLabel(/^Your message/).fill("Happy birthday! Read it all <3");
       expect(await gift.getByLabel("Deliver on").inputValue()).toBe(today);
+      // Signed in, the buyer is not asked for the address Checkout already has.
+      expect(await gift.getByText(`Giving as ${buyer}`).count()).toBe(1);
+      expect(await gift.getByLabel(/^Your email address/).count()).toBe(0);
       await checkPage(page, "support-gift-filled");
       await gift.getByRole("button", { name: "Continue to payment" }).click();
       await heading(page, "Pay €10.00");

@@ -88,7 +88,7 @@ supportRoutes.openapi(
     if (!StripeApi.isConfigured()) throw StripeApi.notConfigured();
     const topics = await Contributions.openTopics();
     const page = (
-      <SupportPage {...Contributions.offer()} topics={topics} selectedTopic={c.req.valid("query").topic} email={c.var.subscriber?.email} gifts={<GiftSection {...Gifts.offer()} />} />
+      <SupportPage {...Contributions.offer()} topics={topics} selectedTopic={c.req.valid("query").topic} email={c.var.subscriber?.email} gifts={<GiftSection {...Gifts.offer()} email={c.var.subscriber?.email} />} />
     );
     return c.html(page, 200);
   },

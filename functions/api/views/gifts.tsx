@@ -15,7 +15,15 @@ export interface GiftTierOffer {
 }
 
 /** The gift form: a section of the support page, posting to `/gift/checkout` (→ 303 to Stripe Checkout). */
-export function GiftSection(props: { tiers: readonly GiftTierOffer[]; today: string; last: string; maxMonths: number; maxMessage: number }) {
+export function GiftSection(props: {
+  tiers: readonly GiftTierOffer[];
+  today: string;
+  last: string;
+  maxMonths: number;
+  maxMessage: number;
+  /** A signed-in buyer's address: the gift is theirs (on their account page), Checkout has it. */
+  email?: string;
+}) {
   if (props.tiers.length === 0) return <></>;
   return (
     <section aria-labelledby="give-a-membership">
@@ -40,8 +48,16 @@ export function GiftSection(props: { tiers: readonly GiftTierOffer[]; today: str
         <textarea id="gift-message" name="message" maxlength={props.maxMessage} rows={4}></textarea>
         <label for="gift-date">Deliver on</label>
         <input type="date" id="gift-date" name="deliverOn" min={props.today} max={props.last} value={props.today} required />
-        <label for="gift-email">Your email address (optional: for Stripe's receipt)</label>
-        <input type="email" id="gift-email" name="email" maxlength={254} autocomplete="email" />
+        {props.email ? (
+          <p>
+            Giving as <strong>{props.email}</strong>: the gift will be on your account page.
+          </p>
+        ) : (
+          <>
+            <label for="gift-email">Your email address (optional: for Stripe's receipt)</label>
+            <input type="email" id="gift-email" name="email" maxlength={254} autocomplete="email" />
+          </>
+        )}
         <p>
           <button type="submit">Continue to payment</button>
         </p>
