@@ -47,7 +47,7 @@ useLocalStackWith({ ownDynamoDb: LONG });
 const stripe = useFakeStripe();
 
 const SIZE = byRun(
-  { contributions: 36, gifts: 27, topics: 3, faultRate: 0.08, stripeFaults: 4, concurrency: 8 },
+  { contributions: 36, gifts: 30, topics: 3, faultRate: 0.08, stripeFaults: 4, concurrency: 8 },
   { contributions: 500, gifts: 200, topics: 8, faultRate: 0.05, stripeFaults: 30, concurrency: 24 },
 );
 const SEED = process.env.SUPPORT_REPLAY_SEED ? Number(process.env.SUPPORT_REPLAY_SEED) : Math.floor(Math.random() * 2 ** 31);
@@ -83,10 +83,11 @@ const CONTRIBUTION_PLANS: Record<string, Step[]> = {
 
 /**
  * Gifts: redeemed (once, or twice at once), refunded after redemption, voided before it (refund in full or in part,
- * dispute), delivered and never redeemed, or not due yet.
+ * dispute), refunded while its recipient redeems it (either may win, never both), delivered and never redeemed, not
+ * due yet, or never paid.
  */
-type GiftPlan = "redeem" | "redeem_twice" | "refund_after" | "void_refund" | "void_refund_part" | "void_dispute" | "unredeemed" | "later" | "payment_failed";
-const GIFT_PLANS: GiftPlan[] = ["redeem", "redeem_twice", "refund_after", "void_refund", "void_refund_part", "void_dispute", "unredeemed", "later", "payment_failed"];
+type GiftPlan = "redeem" | "redeem_twice" | "refund_after" | "void_refund" | "void_refund_part" | "void_dispute" | "void_race" | "unredeemed" | "later" | "payment_failed";
+const GIFT_PLANS: GiftPlan[] = ["redeem", "redeem_twice", "refund_after", "void_refund", "void_refund_part", "void_dispute", "void_race", "unredeemed", "later", "payment_failed"];
 const VOID_STEP: Partial<Record<GiftPlan, Step>> = { void_refund: "refund_rest", void_refund_part: "refund_part", void_dispute: "dispute_open" };
 const REDEEMED: GiftPlan[] = ["redeem", "redeem_twice", "refund_after"];
 
@@ -279,6 +280,8 @@ describe("Contributions and gifts replayed at volume, with DynamoDB failing", ()
     };
     const redeemed = { redeemed: 0, already: 0, refused: 0, errors: 0 };
     let stripeFaults = 0;
+    /** A raced gift: what its recipient was answered (`redeemed`, `void`, or a status that is neither). */
+    const raced = new Map<string, string>();
     const proxy = await startDynamoDbProxy({ rate: SIZE.faultRate, seed: SEED });
     try {
       // Stripe completes, refunds and disputes, step by step; some events go out at once (while Stripe moves on),
@@ -335,6 +338,23 @@ describe("Contributions and gifts replayed at volume, with DynamoDB failing", ()
           }),
         );
       });
+      // Refunded while the recipient presses the button: the refund's events and the redeem race; one of them wins.
+      await Promise.all(
+        bought
+          .filter((b) => b.plan === "void_race")
+          .map(async (gift) => {
+            const link = (mail.get(gift.recipient) ?? []).find((m) => REDEEM.test(m.subject) && giftOf(m) === gift.payment.session.id);
+            if (!link) return; // asserted below
+            const refunded = gift.payment.take("refund_rest", rnd);
+            for (const sent of refunded) events.set(sent.id, sent);
+            const [answer] = await Promise.all([
+              sleep(rnd.next() * 30).then(() => redeemByHand(tokenIn(link))),
+              sender.deliverAll(shuffle([...refunded, ...refunded.filter(() => rnd.chance(0.5))], rnd), SIZE.concurrency),
+            ]);
+            const won = answer.status === 200 && !/already redeemed/.test(answer.text) ? "redeemed" : answer.status === 400 && /refunded or disputed/.test(answer.text) ? "void" : `${answer.status}`;
+            raced.set(gift.payment.session.id, won);
+          }),
+      );
       // A void gift's link (sent before the refund was known, or made now) is refused.
       for (const gift of bought.filter((b) => VOID_STEP[b.plan])) {
         const answer = await redeemByHand(Tokens.sign("gift", gift.payment.session.id));
@@ -450,13 +470,15 @@ describe("Contributions and gifts replayed at volume, with DynamoDB failing", ()
       } else if (!gift) problems.push("not recorded");
       else {
         if (gift.amount !== b.amount || gift.tierId !== b.tierId || gift.months !== b.months || gift.recipientEmail !== b.recipient) problems.push("recorded wrong");
-        const expectedStatus = VOID_STEP[b.plan] ? "void" : REDEEMED.includes(b.plan) ? "redeemed" : b.plan === "later" ? "paid" : "delivered";
+        // A raced gift ends as its recipient was answered: redeemed (the refund came after), or void (before).
+        const expectedStatus = b.plan === "void_race" ? raced.get(gift.id) : VOID_STEP[b.plan] ? "void" : REDEEMED.includes(b.plan) ? "redeemed" : b.plan === "later" ? "paid" : "delivered";
         if (gift.status !== expectedStatus) problems.push(`${gift.status}, not ${expectedStatus}`);
         if (VOID_STEP[b.plan] && gift.voidReason !== (b.plan === "void_dispute" ? "disputed" : "refunded")) problems.push(`void for ${gift.voidReason}`);
         // The link goes out once to a gift due and not void when the schedule reached it, never to one void before.
         if (links !== (b.plan === "later" ? 0 : gift.deliveredAt ? 1 : 0)) problems.push(`${links} redeem links`);
         if (b.plan !== "later" && !VOID_STEP[b.plan] && !gift.deliveredAt) problems.push("never delivered");
-        if (gift.redeemedAt && !REDEEMED.includes(b.plan)) problems.push("redeemed");
+        if (gift.redeemedAt && !REDEEMED.includes(b.plan) && b.plan !== "void_race") problems.push("redeemed");
+        if (b.plan === "void_race" && gift.status === "void" && (gift.redeemedAt || gift.redeemedBy)) problems.push("void and redeemed");
       }
       if (problems.length) wrongGifts.push({ plan: b.plan, session: b.payment.session.id, problems, gift });
     }
@@ -465,7 +487,8 @@ describe("Contributions and gifts replayed at volume, with DynamoDB failing", ()
     // Each recipient: a comped patron of the tier until the end their gifts' months make, added up; welcomed once.
     const wrongRecipients: unknown[] = [];
     const recipients = new Map<string, Gifts.Gift[]>();
-    for (const b of bought.filter((b) => REDEEMED.includes(b.plan))) recipients.set(b.recipient, [...(recipients.get(b.recipient) ?? []), gifts.get(b.payment.session.id)!]);
+    const comped = (b: Bought) => REDEEMED.includes(b.plan) || (b.plan === "void_race" && raced.get(b.payment.session.id) === "redeemed");
+    for (const b of bought.filter(comped)) recipients.set(b.recipient, [...(recipients.get(b.recipient) ?? []), gifts.get(b.payment.session.id)!]);
     for (const [email, theirs] of recipients) {
       const subscriber = await Db.Subscribers.getByEmail(email);
       const patron = subscriber && (await Db.Patrons.get(subscriber.id));
@@ -487,6 +510,13 @@ describe("Contributions and gifts replayed at volume, with DynamoDB failing", ()
       const welcomed = (mail.get(email) ?? []).filter((m) => WELCOME.test(m.subject)).length;
       if (welcomed !== 1) problems.push(`${welcomed} welcome emails`);
       if (problems.length) wrongRecipients.push({ email, plans: theirs.map((g) => g?.id), problems });
+    }
+    // A raced gift that ended void comped nobody and welcomed nobody.
+    for (const b of bought.filter((b) => b.plan === "void_race" && raced.get(b.payment.session.id) === "void")) {
+      const subscriber = await Db.Subscribers.getByEmail(b.recipient);
+      const patron = subscriber && (await Db.Patrons.get(subscriber.id));
+      const welcomed = (mail.get(b.recipient) ?? []).filter((m) => WELCOME.test(m.subject)).length;
+      if (patron || welcomed) wrongRecipients.push({ email: b.recipient, void: b.payment.session.id, patron: patron?.status, welcomed });
     }
     expect({ seed: SEED, wrongRecipients }).toEqual({ seed: SEED, wrongRecipients: [] });
 
@@ -532,7 +562,7 @@ describe("Contributions and gifts replayed at volume, with DynamoDB failing", ()
     console.log(
       `support replay (seed ${SEED}${LONG ? ", long" : ""}): ${given.length} contributions (${byPlan(given)}), ` +
         `${given.filter((g) => g.topicId).length} towards ${topics.length} topics; ${bought.length} gifts (${byPlan(bought)}), ` +
-        `${[...recipients.values()].filter((t) => t.length > 1).length} recipients of two; ${events.size} events, ${sender.deliveries} deliveries ` +
+        `${[...recipients.values()].filter((t) => t.length > 1).length} recipients of two, ${[...raced.values()].filter((w) => w === "redeemed").length} of ${raced.size} raced redeemed before their refund; ${events.size} events, ${sender.deliveries} deliveries ` +
         `(${sender.duplicates} answered duplicate, ${sender.failed} answered 5xx and delivered again; ${stripeFaults} Stripe reads failed); schedule: ${schedule.runs} runs, ` +
         `${schedule.failed} failed; redeems: ${redeemed.redeemed} redeemed, ${redeemed.already} already, ${redeemed.refused} refused, ` +
         `${redeemed.errors} 5xx pressed again; DynamoDB: ${proxy.counts.requests} requests, ${injected} failed (${Object.entries(proxy.counts.injected)
