@@ -10,7 +10,11 @@ export const DEFAULT_DAYS = 90;
 export const MAX_DAYS = 400;
 
 /** A real calendar date, `yyyy-mm-dd` (so 2026-02-30 is refused, not rolled into March). */
-export const isDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+export function isDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const at = Date.parse(`${value}T00:00:00Z`); // NaN for a month 13 or a day 32
+  return !Number.isNaN(at) && new Date(at).toISOString().startsWith(value);
+}
 
 const shift = (date: string, days: number) => Db.Stats.dayOf(new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY));
 const invalid = (message: string, fields: Record<string, string>) => new VisibleError("invalid", "invalid_request", message, { fields });

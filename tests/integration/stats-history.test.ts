@@ -287,6 +287,8 @@ describe("GET /api/stats/history", () => {
     await refused("from=2024-01-01&to=2025-02-04", "from", /400 days/);
     await refused("from=2024-03-02&to=2024-03-01", "from", /after/);
     await refused("from=2024-02-30", "from", /date/);
+    await refused("from=2024-13-01", "from", /date/);
+    await refused("to=2024-01-32", "to", /date/);
     await refused("to=yesterday", "to", /date/);
     await refused("from=2024-1-1", "from", /date/);
     await refused("to=2024-01-01T00:00:00Z", "to", /date/);
