@@ -30,6 +30,7 @@ import { IMPORT_PATH, MAX_IMPORT_BYTES, subscriberAdminRoutes } from "./routes/s
 import { statsRoutes } from "./routes/stats";
 import { topicRoutes } from "./routes/topics";
 import { editorRoutes } from "./routes/editor";
+import { EDITOR_IMPORT_PATH, editorSubscriberRoutes } from "./routes/editor-subscribers";
 
 /** Request bodies above this are refused with 413 before they are read further. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -78,7 +79,8 @@ export function createApp() {
       },
     });
   const [apiLimit, webhookLimit, importLimit] = [limit(MAX_BODY_BYTES), limit(MAX_WEBHOOK_BYTES), limit(MAX_IMPORT_BYTES)];
-  const limitFor = (path: string) => (path === STRIPE_WEBHOOK_PATH ? webhookLimit : path === IMPORT_PATH ? importLimit : apiLimit);
+  const limitFor = (path: string) =>
+    path === STRIPE_WEBHOOK_PATH ? webhookLimit : path === IMPORT_PATH || path === EDITOR_IMPORT_PATH ? importLimit : apiLimit;
   app.use((c, next) => limitFor(c.req.path)(c, next));
 
   // The order of these lines is the order of the OpenAPI document's paths.
@@ -99,6 +101,7 @@ export function createApp() {
   app.route("/", subscriberAdminRoutes);
   app.route("/", statsRoutes);
   app.route("/", editorRoutes);
+  app.route("/", editorSubscriberRoutes);
   documentation(app);
 
   app.onError(onError);

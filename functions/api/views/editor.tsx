@@ -9,6 +9,7 @@ import { Layout, MessagePage, type NavLink } from "./layout";
 /** The dashboard's sections, in the header of every page; admins also see the audit log. */
 function navFor(account: Editors.EditorAccount, current: string): NavLink[] {
   const links: NavLink[] = [{ href: "/editor", label: "Overview" }];
+  links.push({ href: "/editor/subscribers", label: "Subscribers" });
   if (account.role === "admin") links.push({ href: "/editor/audit", label: "Audit log" });
   return links.map((link) => ({ ...link, current: link.href === current }));
 }
