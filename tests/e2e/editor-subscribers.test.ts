@@ -1,0 +1,81 @@
+/**
+ * The dashboard's subscribers in a real browser (Debian's Chromium), on a phone and a desktop, signed in as an
+ * admin: the search form finds a subscriber by address, their record opens, and erasing them takes the address
+ * typed again; every page passes axe-core, fits the viewport and breaks no Content-Security-Policy. The app is
+ * served in process over HTTP against the local stack.
+ */
+import { serve, type ServerType } from "@hono/node-server";
+import type { AddressInfo } from "node:net";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as Config from "../../core/config";
+import * as Db from "../../core/db";
+import { app } from "../../functions/api/app";
+import { launchBrowser, viewports } from "../helpers/browser";
+import { browserCookie, dashboardCookie } from "../helpers/dashboard";
+import { publish } from "../helpers/editor";
+import { saveSubscriber } from "../helpers/factories";
+import { useLocalStack } from "../helpers/local";
+import { uniqueEmail } from "../helpers/mail";
+import { checkPage, heading, openPage } from "../helpers/pages";
+
+useLocalStack();
+
+let server: ServerType;
+let base: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  await new Promise<void>((ready) => {
+    server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => ready());
+  });
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // The dashboard checks a POST's Origin against PUBLIC_URL: here, the served app's address.
+  process.env.PUBLIC_URL = base;
+  Config.reset();
+  await publish({ "e2e-climate": "Climate" }, []);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((done) => (server ? server.close(() => done()) : done()));
+});
+
+describe("the dashboard's subscribers", () => {
+  for (const viewport of viewports) {
+    it(`finds a subscriber, opens their record and erases them once the address is typed again (${viewport.width} px)`, async () => {
+      const email = uniqueEmail(`dash-${viewport.name}`);
+      const reader = await saveSubscriber({ email, name: "Mykola Test", topics: ["e2e-climate"] });
+      const { context, page } = await openPage(browser, viewport);
+      await context.addCookies([browserCookie(await dashboardCookie("admin"), base)]);
+
+      await page.goto(`${base}/editor/subscribers`);
+      await heading(page, "Subscribers");
+      await checkPage(page, `editor-subscribers-search-${viewport.name}`);
+      await page.getByLabel("Email address").fill(email.toUpperCase());
+      await page.getByRole("button", { name: "Find" }).click();
+
+      await heading(page, email);
+      await checkPage(page, `editor-subscribers-record-${viewport.name}`);
+      expect(await page.getByRole("table", { name: "Subscription" }).textContent()).toContain("Mykola Test");
+      await page.getByRole("link", { name: "Erase this subscriber…" }).click();
+
+      await heading(page, `Erase ${email}?`);
+      await checkPage(page, `editor-subscribers-erase-${viewport.name}`);
+      await page.getByLabel("Type the address to confirm").fill("someone-else@example.com");
+      await page.getByRole("button", { name: "Erase for good" }).click();
+      await expect.poll(() => page.getByText("The address typed is not this subscriber's").count()).toBe(1);
+      await checkPage(page, `editor-subscribers-erase-refused-${viewport.name}`);
+      expect(await Db.Subscribers.get(reader.id)).toBeDefined();
+
+      await page.getByLabel("Type the address to confirm").fill(email);
+      await page.getByRole("button", { name: "Erase for good" }).click();
+      await heading(page, "Subscribers");
+      await expect.poll(() => page.getByRole("status").textContent()).toContain("The subscriber was erased");
+      await checkPage(page, `editor-subscribers-erased-${viewport.name}`);
+      expect(await Db.Subscribers.get(reader.id)).toBeUndefined();
+      await context.close();
+    });
+  }
+});
