@@ -16,6 +16,9 @@ import { isConditionFailure, isRace, WriteConflictError } from "./errors";
 import * as keys from "./keys";
 import { queryAll } from "./query";
 import { retryWrite, untilProcessed } from "./retry";
+import * as Patrons from "./patrons";
+import { counterUpdate } from "./stats";
+import { patronErased } from "../stats/counted";
 import * as Topics from "./topics";
 import * as Votes from "./votes";
 
@@ -45,6 +48,32 @@ export async function deleteAll(items: readonly Key[]): Promise<void> {
       return (UnprocessedItems?.[tableName()] ?? []) as typeof batch;
     });
   }
+}
+
+/**
+ * Deletes a subscriber's patron item, on the version read (a webhook mid-flight: read again); a patron who was
+ * paying is counted as churned that day in the same transaction, as no later status change will count them.
+ * Harmless when there is none.
+ */
+export async function removePatron(subscriberId: string): Promise<void> {
+  await retryWrite(`erasing the patron of ${subscriberId}`, async () => {
+    const patron = await Patrons.get(subscriberId);
+    if (!patron) return;
+    const remove = {
+      Delete: {
+        TableName: tableName(),
+        Key: keys.patron.key(subscriberId),
+        ConditionExpression: "version = :version",
+        ExpressionAttributeValues: { ":version": patron.version },
+      },
+    };
+    try {
+      await db().send(new TransactWriteCommand({ TransactItems: [remove, ...counterUpdate(patronErased(patron))] }));
+    } catch (error) {
+      if (isRace(error)) throw new WriteConflictError(`patron ${subscriberId}`);
+      throw error;
+    }
+  });
 }
 
 /** A subscriber's ref to their delivery of a digest (deleted with their partition, or once their delivery is anonymous). */

@@ -92,6 +92,7 @@ export async function erase(subscriberId: string, now = new Date()): Promise<Era
   // redeemed becomes void, its link never sent: found by their refs and by their address.
   await eraseFromGifts(subscriberId, subscriber?.email, at);
 
+  await Db.Erasure.removePatron(subscriberId); // a paying patron leaves the day's figures (churned) as they go
   const items = await Db.Erasure.partition(subscriberId);
   const profile = items.find((item) => item.entity === "subscriber");
   await Db.Erasure.deleteAll(items.filter((item) => item.entity !== "subscriber" && item.entity !== "session"));

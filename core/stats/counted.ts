@@ -30,6 +30,11 @@ export function patronCounts(before: Patron | undefined, after: Patron): Partial
   return {};
 }
 
+/** A patron erased (their item deleted, so no later change will count them) leaves if they were paying. */
+export function patronErased(before: Patron): Partial<DayCounts> {
+  return isPaying(before) ? { patronsChurned: 1 } : {};
+}
+
 /** The sum of several changes' counts (an import's new subscribers, written in one transaction). */
 export function sumCounts(counts: readonly Partial<DayCounts>[]): Partial<DayCounts> {
   const total: Partial<DayCounts> = {};

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import * as Db from "../../core/db";
 import * as keys from "../../core/db/keys";
 import * as Patrons from "../../core/patrons";
+import * as Privacy from "../../core/privacy";
 import * as Stats from "../../core/stats";
 import type { DaySnapshot } from "../../core/stats";
 import * as Subscribers from "../../core/subscribers";
@@ -202,6 +203,18 @@ describe("joined and churned, counted once per change", () => {
     const joined = await countsAdded(() => deliver(event("customer.subscription.created", subscription)));
     expect(proxy.counts.injected["drop-after"]).toBe(1);
     expect(joined).toEqual({ ...nothing, patronsJoined: 1 });
+  });
+
+  it("an erased paying patron (and their subscription) leaves once; erasing again counts nothing", async () => {
+    const subscriber = await saveSubscriber({ email: uniqueEmail("erased") });
+    const { subscription } = stripeMember(stripe.fake, {
+      email: subscriber.email,
+      subscription: { status: "active", priceId: "price_coffee", metadata: { subscriberId: subscriber.id } },
+    });
+    await deliver(event("customer.subscription.created", subscription));
+    expect(await countsAdded(() => Privacy.erase(subscriber.id))).toEqual({ ...nothing, subscribersChurned: 1, patronsChurned: 1 });
+    expect(await Db.Patrons.get(subscriber.id)).toBeUndefined();
+    expect(await countsAdded(() => Privacy.erase(subscriber.id))).toEqual(nothing);
   });
 
   it("a trial is not paying yet: it joins when it converts; a comp neither joins nor leaves", async () => {
