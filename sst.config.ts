@@ -440,14 +440,6 @@ export default $config({
       retries: 2,
       function: { ...fn, handler: "functions/cron/stats-snapshot.handler", timeout: "5 minutes" },
     });
-    // The editors' figures over time: the snapshot of the UTC day that just ended, once (a retry keeps the first).
-    // In UTC whatever TIDINGS_TIMEZONE says: snapshots and their counters are kept by UTC day.
-    new sst.aws.CronV2("StatsSnapshot", {
-      schedule: "cron(5 0 * * ? *)",
-      timezone: "UTC",
-      retries: 2,
-      function: { ...fn, handler: "functions/cron/stats-snapshot.handler", timeout: "5 minutes" },
-    });
 
     return {
       api: api.url,
