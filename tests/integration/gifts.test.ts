@@ -66,6 +66,20 @@ async function processed(evt: Stripe.Event) {
 }
 
 const redeemMails = async (email: string) => (await mailTo(email)).filter((m) => REDEEM_SUBJECT.test(m.subject));
+/** Gifts of `months` each for `recipient`, each recorded, its link sent and redeemed in turn; their sessions. */
+async function redeemInTurn(recipient: string, months: readonly number[]): Promise<string[]> {
+  const sessions: string[] = [];
+  for (const n of months) {
+    const g = paidGift({ recipient, months: n });
+    await processed(event("checkout.session.completed", g.session));
+    await Gifts.runSchedule();
+    const token = tokenIn((await redeemMails(recipient)).at(-1)!.body.text);
+    expect((await postForm("/gift", { token }, randomIp())).status).toBe(200);
+    sessions.push(g.session.id);
+  }
+  return sessions;
+}
+
 const tokenIn = (text: string | undefined) => decodeURIComponent(/\/gift\?token=([^\s"<>)]+)/.exec(text ?? "")![1]!);
 
 describe("checkout", () => {
@@ -277,15 +291,7 @@ describe("invitation, account and list", () => {
 
   it("invites a recipient of two gifts once, before the end of the second: the first's end ends nothing", async () => {
     const recipient = uniqueEmail("chain");
-    const gifts: string[] = [];
-    for (const months of [1, 2]) {
-      const g = paidGift({ recipient, months });
-      await processed(event("checkout.session.completed", g.session));
-      await Gifts.runSchedule();
-      const token = tokenIn((await redeemMails(recipient)).at(-1)!.body.text);
-      expect((await postForm("/gift", { token }, randomIp())).status).toBe(200);
-      gifts.push(g.session.id);
-    }
+    const gifts = await redeemInTurn(recipient, [1, 2]);
     const [first, second] = (await Promise.all(gifts.map((id) => Db.Gifts.get(id)))) as [Gifts.Gift, Gifts.Gift];
     const invitations = async () => (await mailTo(recipient)).filter((m) => /ends on/.test(m.subject)).map((m) => m.subject);
 
@@ -338,15 +344,7 @@ describe("invitation, account and list", () => {
 
   it("a second gift of the same tier adds its months to the first's end", async () => {
     const recipient = uniqueEmail("twice");
-    const ends: string[] = [];
-    for (const months of [1, 2]) {
-      const g = paidGift({ recipient, months });
-      await processed(event("checkout.session.completed", g.session));
-      await Gifts.runSchedule();
-      const token = tokenIn((await redeemMails(recipient)).at(-1)!.body.text);
-      expect((await postForm("/gift", { token }, randomIp())).status).toBe(200);
-      ends.push((await Db.Gifts.get(g.session.id))!.endsAt!);
-    }
+    const ends = await Promise.all((await redeemInTurn(recipient, [1, 2])).map(async (id) => (await Db.Gifts.get(id))!.endsAt!));
     expect(ends[1]).toBe(Gifts.addMonths(new Date(ends[0]!), 2).toISOString());
     const subscriber = (await Db.Subscribers.getByEmail(recipient))!;
     expect((await Patrons.get(subscriber.id))!.compedUntil).toBe(ends[1]);
