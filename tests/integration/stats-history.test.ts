@@ -6,7 +6,7 @@
  * proxy in front of DynamoDB Local).
  */
 import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import * as Db from "../../core/db";
 import * as keys from "../../core/db/keys";
 import * as Patrons from "../../core/patrons";
@@ -16,6 +16,7 @@ import type { DaySnapshot } from "../../core/stats";
 import * as Subscribers from "../../core/subscribers";
 import * as Tokens from "../../core/tokens";
 import { handler as snapshotHandler } from "../../functions/cron/stats-snapshot";
+import { startLocalSnapshots } from "../../scripts/local-stats";
 import { startDynamoDbProxy, type DynamoDbProxy } from "../helpers/dynamodb-proxy";
 import { editor, editorAs, EDITOR_TOKEN } from "../helpers/editor";
 import { saveSubscriber } from "../helpers/factories";
@@ -109,6 +110,18 @@ describe("the daily snapshot", () => {
     await Stats.takeSnapshot("2025-06-01", new Date("2025-06-02T00:05:00Z"));
     expect(proxy.counts.operations.Scan).toBeUndefined();
     expect(Object.keys(proxy.counts.operations).sort()).toEqual(["PutItem", "Query"]);
+  });
+
+  it("npm start's schedule writes yesterday's snapshot if missing and today's, provisional, and stops cleanly", async () => {
+    const today = dayOf(new Date());
+    const schedule = startLocalSnapshots({ everyMs: 20 });
+    try {
+      await vi.waitFor(async () => expect(await storedFor(today)).toHaveLength(1), { timeout: 10_000, interval: 50 });
+    } finally {
+      await schedule.stop();
+    }
+    expect((await storedFor(today))[0]!.provisional).toBe(true);
+    expect(await storedFor(shift(today, -1))).toHaveLength(1);
   });
 
   it("takes the day's joined and churned from its counters", async () => {
