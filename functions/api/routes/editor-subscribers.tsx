@@ -35,7 +35,8 @@ const pageErrors = {
 };
 const adminErrors = { ...pageErrors, 400: htmlPage("Invalid input; nothing changed"), 404: htmlPage("No subscriber has this address") };
 const addressParam = z.object({ email: z.string().max(1000).openapi({ description: "The subscriber's address, URL-encoded" }) });
-const emailParam = z.object({ email: Subscribers.Input.email.openapi({ description: "The subscriber's address, URL-encoded" }) });
+/** The address as the path carries it (URL-encoded), checked as every address is (`Subscribers.Input.email`). */
+const emailParam = z.object({ email: Subscribers.Input.email });
 
 /** What the dashboard records as the editor who did something (a comp's `compedBy`, an import's consent): never an address. */
 const byEditor = (account: Editors.EditorAccount) => `dashboard:${Editors.editorKey(account.email)}`;
