@@ -49,10 +49,13 @@ function wantsJson(c: Context): boolean {
   return path.startsWith("/api/") && !browserAsks(c);
 }
 
+/** A path as logged: a segment holding an address (`/editor/subscribers/{email}`, encoded or not) is left out. */
+const withoutAddresses = (path: string) => path.replace(/[^/]*(@|%40)[^/]*/gi, "[address]");
+
 export function onError(error: unknown, c: Context) {
   const visible = toVisible(error);
   if (!visible) {
-    log.error({ err: error, method: c.req.method, path: c.req.path }, "request failed");
+    log.error({ err: error, method: c.req.method, path: withoutAddresses(c.req.path) }, "request failed");
   }
   const answer = visible ?? new VisibleError("invalid", "internal", "Something went wrong on our side. Please try again.");
   const status = (visible ? visible.status : 500) as ContentfulStatusCode;

@@ -8,9 +8,12 @@
  */
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { parse } from "csv-parse/sync";
+import { pino } from "pino";
 import { beforeAll, describe, expect, it } from "vitest";
+import * as Config from "../../core/config";
 import * as Db from "../../core/db";
 import * as Editors from "../../core/editors";
+import { log } from "../../core/log";
 import { dashboardCookie, dashboardGet, dashboardPost } from "../helpers/dashboard";
 import { planDeliveries } from "../helpers/deliveries";
 import { editor, publish } from "../helpers/editor";
@@ -254,5 +257,86 @@ describe("refusals", () => {
     }
     expect(await table()).toEqual(before);
     expect((await audit()).length).toBe(auditBefore);
+  });
+});
+
+describe("hostile input behind the guard", () => {
+  it("answers an admin's malformed requests with a 4xx page, never a 5xx, changing nothing", async () => {
+    const email = uniqueEmail("hostile");
+    await saveSubscriber({ email });
+    const before = await table();
+    const gets = [
+      "/editor/subscribers?email=%00",
+      `/editor/subscribers?email=${"a".repeat(2000)}`,
+      "/editor/subscribers?email=a&email=b",
+      "/editor/subscribers?erased=yes",
+      "/editor/subscribers/%00..%2f",
+      "/editor/subscribers/%E0%A4%A",
+      `/editor/subscribers/${encodeURIComponent(email)}?done=%3Cscript%3E`,
+      `/editor/subscribers/${"x".repeat(1200)}%40example.com`,
+      "/editor/subscribers/not-an-address/erase",
+      "/editor/subscribers/export?rows=-1&file=01ARZ3NDEKTSV4RRFFQ69G5FAV-00000000000000000000000000000000",
+      "/editor/subscribers/export?file=%2e%2e%2fsecret",
+    ];
+    for (const path of gets) {
+      const response = await dashboardGet(admin, path);
+      expect([path, response.status >= 400 && response.status < 500]).toEqual([path, true]);
+      expect(await response.text()).not.toContain("<script>");
+    }
+    const posts: Array<[string, Record<string, string | string[]>]> = [
+      [`${record(email)}/comp`, { tier: "x".repeat(100), until: "2030-01-01" }],
+      [`${record(email)}/comp`, { tier: ["coffee", "coffee"], until: "2030-01-01" }],
+      [`${record(email)}/comp`, { tier: "coffee", until: "2030-02-31" }],
+      [`${record(email)}/erase`, { confirm: "x".repeat(5000) }],
+      ["/editor/subscribers/not-an-address/erase", { confirm: "not-an-address" }],
+      ["/editor/subscribers/import", { file: "" }],
+    ];
+    for (const [path, fields] of posts) {
+      const response = await dashboardPost(admin, path, fields);
+      expect([path, fields, response.status >= 400 && response.status < 500]).toEqual([path, fields, true]);
+    }
+    const malformed = await request("/editor/subscribers/import", {
+      method: "POST",
+      headers: { cookie: `tidings_editor=${admin}`, origin: origin(), "content-type": "multipart/form-data; boundary=xyz" },
+      body: "--xyz\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nno end",
+    });
+    expect(malformed.status).toBe(400);
+    expect(await table()).toEqual(before);
+  });
+});
+
+describe("logs", () => {
+  it("never carry the subscriber's address, not even a failure's on the record's path", async () => {
+    const stream = (log as unknown as Record<symbol, { write(chunk: string): boolean }>)[pino.symbols.streamSym]!;
+    const [write, level] = [stream.write, log.level];
+    const lines: string[] = [];
+    stream.write = (chunk: string) => lines.push(String(chunk)) > 0;
+    log.level = "debug";
+    const email = uniqueEmail("logged");
+    try {
+      await saveSubscriber({ email });
+      await dashboardGet(writer, `/editor/subscribers?email=${encodeURIComponent(email)}`);
+      await dashboardGet(writer, record(email));
+      await dashboardPost(admin, `${record(email)}/comp`, { tier: "coffee", until: "2030-01-01" });
+      await upload(admin, `email,consented_at\n${email},2025-01-01\n`);
+      await dashboardPost(admin, "/editor/subscribers/export");
+      // A fault on the record's path (no table): logged, without the address in its path.
+      const table = process.env.TABLE_NAME;
+      process.env.TABLE_NAME = "no-such-table";
+      Config.reset();
+      try {
+        expect((await dashboardGet(admin, record(email))).status).toBe(500);
+      } finally {
+        process.env.TABLE_NAME = table;
+        Config.reset();
+      }
+      expect((await dashboardPost(admin, `${record(email)}/erase`, { confirm: email })).status).toBe(303);
+    } finally {
+      stream.write = write;
+      log.level = level;
+    }
+    expect(lines.some((line) => line.includes("request failed") && line.includes("/editor/subscribers/[address]"))).toBe(true);
+    const [local] = email.split("@");
+    expect(lines.filter((line) => line.toLowerCase().includes(local!.toLowerCase()))).toEqual([]);
   });
 });
