@@ -163,7 +163,8 @@ describe("erasing a subscriber", () => {
     expect(await confirm.text()).toContain('name="confirm"');
 
     const before = await table();
-    for (const typed of [{}, { confirm: "" }, { confirm: uniqueEmail("someone-else") }, { confirm: email.slice(1) }]) {
+    const attempts: Array<Record<string, string>> = [{}, { confirm: "" }, { confirm: uniqueEmail("someone-else") }, { confirm: email.slice(1) }];
+    for (const typed of attempts) {
       const refused = await dashboardPost(admin, `${record(email)}/erase`, typed);
       expect([typed, refused.status]).toEqual([typed, 400]);
     }
