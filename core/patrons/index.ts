@@ -5,6 +5,7 @@
  */
 export { checkout, CHECKOUTS, portal, type CheckoutInput } from "./checkout";
 export { comp, compSubscriber, type CompInput } from "./comp";
+export { comped, type CompedPatron } from "./comped";
 export { expire, type ExpiryReport } from "./expire";
 export { reconcile, type ReconcileReport } from "./reconcile";
 export { receive, handlers, type Outcome } from "./webhooks";

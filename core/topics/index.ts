@@ -10,6 +10,8 @@ export { FUNDING_GOAL_MAX, TOPIC_ID, topicStatuses, type Funding, type Topic, ty
 export { funding, fundingOf } from "./funding";
 export { PUBLIC_TOPICS_MAX_AGE, listPublic, listPublicCached } from "./public";
 export { propose } from "./proposals";
+export { create, edit, type TopicChange } from "./editing";
+export { board, topicPage, type Board, type BoardTopic, type TopicPage } from "./board";
 
 export const topicInput = z.object({
   title: z.string().trim().min(1).max(120),

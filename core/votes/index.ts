@@ -17,6 +17,7 @@ export { CAN_VOTE, votesCount, type Ballot, type Vote } from "./types";
 export { recount, recountVoters, type RecountReport } from "./recount";
 export { weightOf } from "./weight";
 export { votesOf, type PatronVote } from "./patron-votes";
+export { byTier, overTime, type TierScore, type VotesOverTime } from "./summary";
 
 async function scored(topic: Topic): Promise<ScoredTopic> {
   const { id, title, description, status } = topic;

@@ -30,6 +30,8 @@ import { IMPORT_PATH, MAX_IMPORT_BYTES, subscriberAdminRoutes } from "./routes/s
 import { statsRoutes } from "./routes/stats";
 import { topicRoutes } from "./routes/topics";
 import { editorRoutes } from "./routes/editor";
+import { editorTopicRoutes } from "./routes/editor-topics";
+import { editorGiftRoutes } from "./routes/editor-gifts";
 import { EDITOR_IMPORT_PATH, editorSubscriberRoutes } from "./routes/editor-subscribers";
 
 /** Request bodies above this are refused with 413 before they are read further. */
@@ -101,6 +103,8 @@ export function createApp() {
   app.route("/", subscriberAdminRoutes);
   app.route("/", statsRoutes);
   app.route("/", editorRoutes);
+  app.route("/", editorTopicRoutes);
+  app.route("/", editorGiftRoutes);
   app.route("/", editorSubscriberRoutes);
   documentation(app);
 

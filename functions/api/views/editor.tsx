@@ -10,6 +10,8 @@ import { Layout, MessagePage, type NavLink } from "./layout";
 function navFor(account: Editors.EditorAccount, current: string): NavLink[] {
   const links: NavLink[] = [{ href: "/editor", label: "Overview" }];
   links.push({ href: "/editor/subscribers", label: "Subscribers" });
+  links.push({ href: "/editor/topics", label: "Topics" });
+  links.push({ href: "/editor/gifts", label: "Gifts and comps" });
   if (account.role === "admin") links.push({ href: "/editor/audit", label: "Audit log" });
   return links.map((link) => ({ ...link, current: link.href === current }));
 }

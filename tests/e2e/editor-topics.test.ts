@@ -1,0 +1,106 @@
+/**
+ * The dashboard's topics in a real browser (Debian's Chromium), on a phone and a desktop, signed in as an editor
+ * (the session's cookie added to the context): the topics page and a topic's page pass axe-core, fit the viewport
+ * and break no Content-Security-Policy; an editor approves a patron's proposal and marks a topic covered with an
+ * article, with forms only (no script), and the API reports both. The app is served in process over HTTP against
+ * the local stack, its PUBLIC_URL the served address, so the forms' Origin is our own. The gifts and comps page
+ * passes the same checks, and an admin grants a comp through its form.
+ */
+import { serve, type ServerType } from "@hono/node-server";
+import type { AddressInfo } from "node:net";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as Config from "../../core/config";
+import * as Db from "../../core/db";
+import * as Votes from "../../core/votes";
+import { app } from "../../functions/api/app";
+import { launchBrowser, viewports } from "../helpers/browser";
+import { browserCookie, dashboardCookie } from "../helpers/dashboard";
+import { createArticle, createTopic, savePatron, saveSubscriber } from "../helpers/factories";
+import { useLocalStack } from "../helpers/local";
+import { uniqueEmail } from "../helpers/mail";
+import { checkPage, heading, openPage } from "../helpers/pages";
+
+useLocalStack();
+
+let server: ServerType;
+let base: string;
+let browser: Browser;
+let publicUrl: string | undefined;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  await new Promise<void>((ready) => {
+    server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => ready());
+  });
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  publicUrl = process.env.PUBLIC_URL;
+  process.env.PUBLIC_URL = base;
+  Config.reset();
+});
+
+afterAll(async () => {
+  process.env.PUBLIC_URL = publicUrl;
+  Config.reset();
+  await browser?.close();
+  await new Promise<void>((done) => (server ? server.close(() => done()) : done()));
+});
+
+describe("the dashboard's topics", () => {
+  for (const viewport of viewports) {
+    it(`approves a proposal and marks a topic covered, with forms (${viewport.width} px)`, async () => {
+      const proposal = await createTopic({ title: `Bike parking ${viewport.name}`, status: "proposed", description: "Near the station" });
+      const topic = await createTopic({ title: `River clean-up ${viewport.name}`, fundingGoal: 20_000 });
+      const article = await createArticle({ title: `The river, cleaned ${viewport.name}`, topics: [topic.id] });
+      const patron = await savePatron({ tierId: "co-creator" });
+      await Votes.vote(patron.subscriberId, topic.id);
+
+      const { context, page } = await openPage(browser, viewport);
+      await context.addCookies([browserCookie(await dashboardCookie("editor"), base)]);
+
+      await page.goto(`${base}/editor/topics`);
+      await heading(page, "Topics");
+      await checkPage(page, `editor-topics-${viewport.name}`);
+      await page.getByRole("button", { name: `Approve “${proposal.title}”` }).click();
+      await heading(page, "Topics");
+      await page.getByRole("status").getByText("Topic opened for votes.").waitFor();
+      expect((await Db.Topics.get(proposal.id))?.status).toBe("open");
+      await checkPage(page, `editor-topics-approved-${viewport.name}`);
+
+      await page.getByRole("link", { name: topic.title, exact: true }).click();
+      await heading(page, topic.title);
+      expect(await page.getByRole("img", { name: /Votes held now/ }).count()).toBe(1);
+      await checkPage(page, `editor-topic-${viewport.name}`);
+      await page.getByRole("checkbox", { name: new RegExp(article.title) }).check();
+      await page.getByRole("button", { name: "Mark covered" }).click();
+      await heading(page, topic.title);
+      await page.getByRole("status").getByText("Topic marked covered.").waitFor();
+      expect(await Db.Topics.get(topic.id)).toMatchObject({ status: "covered", articleIds: [article.id] });
+      const reported = (await (await fetch(`${base}/api/topics`)).json()) as { topics: Array<{ id: string; status: string; score: number }> };
+      expect(reported.topics.find((t) => t.id === topic.id)).toMatchObject({ status: "covered", score: 3 });
+      await checkPage(page, `editor-topic-covered-${viewport.name}`);
+      await context.close();
+    });
+  }
+});
+
+describe("the dashboard's gifts and comps", () => {
+  for (const viewport of viewports) {
+    it(`grants a comp with the form (${viewport.width} px)`, async () => {
+      const reader = await saveSubscriber({ email: uniqueEmail(`comp-${viewport.name}`) });
+      const { context, page } = await openPage(browser, viewport);
+      await context.addCookies([browserCookie(await dashboardCookie("admin"), base)]);
+      await page.goto(`${base}/editor/gifts`);
+      await heading(page, "Gifts and comps");
+      await checkPage(page, `editor-gifts-${viewport.name}`);
+      await page.getByLabel("Subscriber's email address").fill(reader.email);
+      await page.getByLabel("Tier").selectOption("yearly");
+      await page.getByLabel(/^Until/).fill("2031-03-31");
+      await page.getByRole("button", { name: "Grant the comp" }).click();
+      await page.getByRole("status").getByText("Comp granted.").waitFor();
+      expect(await Db.Patrons.get(reader.id)).toMatchObject({ status: "comped", compTierId: "yearly", compedUntil: "2031-03-31T23:59:59.999Z" });
+      await checkPage(page, `editor-gifts-comped-${viewport.name}`);
+      await context.close();
+    });
+  }
+});
