@@ -11,7 +11,8 @@ import * as Money from "../../../core/money";
 import * as Topics from "../../../core/topics";
 import { requireEditor, type EditorSignedIn } from "../editor-session";
 import { form, htmlPage } from "../openapi";
-import { DONE, TopicPage, TopicsBoardPage, type Done } from "../views/editor-topics";
+import { TopicPage } from "../views/editor-topic";
+import { DONE, TopicsBoardPage, type Done } from "../views/editor-topics";
 
 export const editorTopicRoutes = new OpenAPIHono<EditorSignedIn>();
 
