@@ -20,7 +20,8 @@ import { byEmail } from "../../../core/subscribers/list";
 import { subscriberRecord } from "../../../core/subscribers/record";
 import { requireAdmin, requireEditor, type EditorSignedIn } from "../editor-session";
 import { form, htmlPage } from "../openapi";
-import { ErasePage, ExportPage, ImportPage, RecordPage, SUBSCRIBERS_PAGE, SearchPage, recordPath } from "../views/editor-subscribers";
+import { RecordPage } from "../views/editor-subscriber-record";
+import { ErasePage, ExportPage, ImportPage, SUBSCRIBERS_PAGE, SearchPage, recordPath } from "../views/editor-subscribers";
 
 export const editorSubscriberRoutes = new OpenAPIHono<EditorSignedIn>();
 
