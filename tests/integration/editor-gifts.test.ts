@@ -83,9 +83,11 @@ describe("granting a comp", () => {
       expect(granted.headers.get("location")).toBe("/editor/gifts?done=comped#comp");
     }
     expect(await patronOf(reader.email)).toMatchObject({ status: "comped", tierId: "co-creator", compedUntil: "2030-06-30T23:59:59.999Z" });
+    // The patron names the editor who granted it by key, never by address.
+    expect((await Db.Patrons.get(reader.id))?.compedBy).toBe(`dashboard:${Editors.editorKey(TEST_EDITORS.admin)}`);
     const page = await (await dashboardGet(admin, "/editor/gifts?done=comped")).text();
     expect(page).toContain("Comp granted.");
-    expect(page).toContain(reader.email);
+    expect(page).toMatch(new RegExp(`<td>${reader.email}</td><td>Co-creator</td><td>2030-06-30</td><td>${TEST_EDITORS.admin}</td>`));
 
     const audit = await auditFor(reader.email);
     expect(audit).toHaveLength(2);

@@ -2,7 +2,7 @@
  * The dashboard's gifts and comps (`/editor/gifts`): gifts by status, as `GET /api/gifts` lists them, and the form
  * that grants a comp, which only admins may POST (`requireAdmin`), making the same core call as
  * `POST /api/patrons/comp` and answering 303 back to the page. Admins also see the comped patrons. The audit log
- * names the subscriber as a keyed hash, never the address.
+ * names the subscriber as a keyed hash, never the address; the comp names its editor by key (`dashboard:<key>`).
  */
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import * as Config from "../../../core/config";
@@ -15,6 +15,9 @@ import { form, htmlPage } from "../openapi";
 import { GiftsPage } from "../views/editor-gifts";
 
 export const editorGiftRoutes = new OpenAPIHono<EditorSignedIn>();
+
+/** What the dashboard records as the editor who granted a comp (`compedBy`), as the subscribers' pages do: never an address. */
+const byEditor = (email: string) => `dashboard:${Editors.editorKey(email)}`;
 
 const redirect = (description: string) => ({ description, headers: z.object({ location: z.string() }) });
 const pageErrors = { 303: redirect("Not signed in: to /editor/login"), 403: htmlPage("Posted from another site, or an editor on an admin's form") };
@@ -41,8 +44,19 @@ editorGiftRoutes.openapi(
     const [page, compPage] = await Promise.all([Gifts.list(status, cursor), account.role === "admin" ? Patrons.comped(comps) : undefined]);
     const tiers = Config.get().TIERS.map(({ id, name }) => ({ id, name }));
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    // Comps granted here name their editor by key: shown as the address of whoever in EDITORS has that key.
+    const editors = Object.fromEntries(Config.get().EDITORS.map(({ email }) => [byEditor(email), email]));
     return c.html(
-      <GiftsPage account={account} status={status} gifts={page.gifts} cursor={page.cursor} tiers={tiers} tomorrow={tomorrow} comps={compPage} done={done} />,
+      <GiftsPage
+        account={account}
+        status={status}
+        gifts={page.gifts}
+        cursor={page.cursor}
+        tiers={tiers}
+        tomorrow={tomorrow}
+        comps={compPage && { ...compPage, editors }}
+        done={done}
+      />,
       200,
     );
   },
@@ -65,7 +79,7 @@ editorGiftRoutes.openapi(
   async (c) => {
     const { email, tier, until } = c.req.valid("form");
     c.set("auditTarget", `person:${Editors.targetHash(email)} tier=${tier} until=${until}`);
-    await Patrons.comp({ email, tierId: tier, until: `${until}T23:59:59.999Z`, by: c.var.editorAccount.email });
+    await Patrons.comp({ email, tierId: tier, until: `${until}T23:59:59.999Z`, by: byEditor(c.var.editorAccount.email) });
     return c.redirect("/editor/gifts?done=comped#comp", 303);
   },
 );

@@ -76,7 +76,15 @@ function CompForm(props: { tiers: Array<{ id: string; name: string }>; tomorrow:
   );
 }
 
-function CompTable(props: { comps: Patrons.CompedPatron[] }) {
+/** Who granted a comp: an editor of the dashboard (by their address in EDITORS), a gift, or an API token's name. */
+function grantedBy(by: string | undefined, editors: Record<string, string>): string {
+  if (!by) return "";
+  if (by.startsWith("gift:")) return "a gift";
+  if (by.startsWith("dashboard:")) return editors[by] ?? "an editor no longer listed";
+  return `${by} (API token)`;
+}
+
+function CompTable(props: { comps: Patrons.CompedPatron[]; editors: Record<string, string> }) {
   if (props.comps.length === 0) return <p>Nobody is comped now.</p>;
   return (
     <div class="scroll">
@@ -96,7 +104,7 @@ function CompTable(props: { comps: Patrons.CompedPatron[] }) {
               <td>{comp.email}</td>
               <td>{comp.tierName}</td>
               <td>{day(comp.until)}</td>
-              <td>{comp.by?.startsWith("gift:") ? "a gift" : (comp.by ?? "")}</td>
+              <td>{grantedBy(comp.by, props.editors)}</td>
             </tr>
           ))}
         </tbody>
@@ -113,7 +121,7 @@ export function GiftsPage(props: {
   tiers: Array<{ id: string; name: string }>;
   tomorrow: string;
   /** Admins only: the comped patrons (a first page). */
-  comps?: { comps: Patrons.CompedPatron[]; cursor: string | null };
+  comps?: { comps: Patrons.CompedPatron[]; cursor: string | null; editors: Record<string, string> };
   done?: "comped";
 }) {
   const tierNames = Object.fromEntries(props.tiers.map((tier) => [tier.id, tier.name]));
@@ -163,7 +171,7 @@ export function GiftsPage(props: {
       {props.comps && (
         <>
           <h2 id="comps">Comped patrons</h2>
-          <CompTable comps={props.comps.comps} />
+          <CompTable comps={props.comps.comps} editors={props.comps.editors} />
           {props.comps.cursor && (
             <p>
               <a href={`/editor/gifts?status=${props.status}&comps=${encodeURIComponent(props.comps.cursor)}#comps`}>More comped patrons</a>
