@@ -1,8 +1,9 @@
 /**
  * The dashboard's subscribers in a real browser (Debian's Chromium), on a phone and a desktop, signed in as an
  * admin: the search form finds a subscriber by address, their record opens, and erasing them takes the address
- * typed again; every page passes axe-core, fits the viewport and breaks no Content-Security-Policy. The app is
- * served in process over HTTP against the local stack.
+ * typed again; a CSV file uploads with its report, and the export's page links the file. Every page passes
+ * axe-core, fits the viewport and breaks no Content-Security-Policy. The app is served in process over HTTP
+ * against the local stack.
  */
 import { serve, type ServerType } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
@@ -75,6 +76,32 @@ describe("the dashboard's subscribers", () => {
       await expect.poll(() => page.getByRole("status").textContent()).toContain("The subscriber was erased");
       await checkPage(page, `editor-subscribers-erased-${viewport.name}`);
       expect(await Db.Subscribers.get(reader.id)).toBeUndefined();
+      await context.close();
+    });
+
+    it(`imports an uploaded file, showing its bad line, and exports the list (${viewport.width} px)`, async () => {
+      const { context, page } = await openPage(browser, viewport);
+      await context.addCookies([browserCookie(await dashboardCookie("admin"), base)]);
+      await page.goto(`${base}/editor/subscribers`);
+      await page.getByRole("link", { name: "Import subscribers from a CSV file" }).click();
+      await heading(page, "Import subscribers");
+      await checkPage(page, `editor-subscribers-import-${viewport.name}`);
+      const imported = uniqueEmail(`imported-${viewport.name}`);
+      const csv = `email,name,consented_at\n${imported},Iryna,2025-05-01\nnot-an-address,Bad,2025-05-01\n`;
+      await page.getByLabel("CSV file").setInputFiles({ name: "list.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+      await page.getByRole("button", { name: "Import" }).click();
+      await expect.poll(() => page.getByRole("status").textContent()).toContain("1 imported (1 new");
+      expect(await page.getByRole("heading", { name: "Lines with errors (not imported)" }).count()).toBe(1);
+      expect(await page.getByText("Line 3: email: must be a valid email address").count()).toBe(1);
+      await checkPage(page, `editor-subscribers-imported-${viewport.name}`);
+      expect((await Db.Subscribers.getByEmail(imported))?.status).toBe("active");
+
+      await page.goto(`${base}/editor/subscribers/export`);
+      await page.getByRole("button", { name: "Export" }).click();
+      await expect.poll(() => page.getByRole("link", { name: "download the CSV" }).count()).toBe(1);
+      await checkPage(page, `editor-subscribers-export-${viewport.name}`);
+      const file = await fetch((await page.getByRole("link", { name: "download the CSV" }).getAttribute("href"))!);
+      expect(await file.text()).toContain(imported);
       await context.close();
     });
   }

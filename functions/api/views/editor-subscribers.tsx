@@ -131,30 +131,20 @@ export function ImportPage(props: Account & { columns: readonly string[]; maxLin
   );
 }
 
+/** Lines by number, as a list (a table's narrow number column wraps on a phone). */
 function ImportLines(props: { caption: string; lines: ImportReport["errors"] }) {
   if (props.lines.length === 0) return null;
   return (
-    <div class="scroll">
-      <table>
-        <caption>{props.caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col" class="num">
-              Line
-            </th>
-            <th scope="col">What</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.lines.map((line) => (
-            <tr>
-              <td class="num">{line.line}</td>
-              <td>{line.message}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <>
+      <h2>{props.caption}</h2>
+      <ul>
+        {props.lines.map((line) => (
+          <li>
+            Line {line.line}: {line.message}
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
 

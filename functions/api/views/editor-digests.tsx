@@ -1,0 +1,488 @@
+/**
+ * The dashboard's digests (`/editor/digests`): the list with a form to create one, and one digest's page: its
+ * articles, previews of its copies in sandboxed frames at phone and desktop widths, test copies, sending (with a
+ * confirm step), its progress while it sends, cancelling, and its deliveries by status. Every action is a form.
+ */
+import type * as Editors from "../../../core/editors";
+import type { Article } from "../../../core/articles";
+import type { Pace } from "../../../core/delivery";
+import { deliveryStatuses, digestStatuses, type DeliveryStatus, type Digest, type DigestStatus } from "../../../core/digests/types";
+import type { Delivery } from "../../../core/delivery";
+import { EditorLayout } from "./editor";
+
+export const PROGRESS_SCRIPT = "/editor/digest-progress.js";
+/** Seconds between refreshes of a sending digest's page (without JavaScript) and between polls (with it). */
+export const REFRESH_SECONDS = 5;
+/** The widths a copy is previewed at: a phone's and a desktop mail client's reading pane. */
+export const PREVIEW_WIDTHS = [
+  { name: "Phone", width: 375 },
+  { name: "Desktop", width: 700 },
+] as const;
+
+const number = (n: number) => new Intl.NumberFormat("en-GB").format(n);
+const rate = (n: number) => new Intl.NumberFormat("en-GB", { maximumFractionDigits: n < 10 ? 1 : 0 }).format(n);
+const utc = (iso: string) => `${iso.replace("T", " ").slice(0, 16)} UTC`;
+
+/** "2 h 5 min", "3 min 20 s", "40 s": how long `seconds` is, roughly. */
+export function duration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s >= 3600) return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+  if (s >= 60) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${s} s`;
+}
+
+const STATUS_WORDS: Record<DigestStatus, string> = {
+  draft: "Draft",
+  sending: "Sending",
+  paused: "Paused",
+  sent: "Sent",
+  cancelled: "Cancelled",
+};
+
+/** `/editor/digests`: the digests, newest first, and the form that creates one. */
+export function DigestsPage(props: {
+  account: Editors.EditorAccount;
+  digests: Digest[];
+  status?: DigestStatus;
+  next: string | null;
+  periods: { daily: string; weekly: string };
+}) {
+  const more = props.next && `/editor/digests?${new URLSearchParams({ ...(props.status && { status: props.status }), cursor: props.next })}`;
+  return (
+    <EditorLayout title="Digests" account={props.account} path="/editor/digests">
+      <h1>Digests</h1>
+      <h2>Create a digest</h2>
+      <p class="note">
+        A digest covers what was published since the last one of its frequency was sent. Creating one that exists opens it,
+        unchanged.
+      </p>
+      <form method="post" action="/editor/digests">
+        <label for="frequency">Frequency</label>
+        <select id="frequency" name="frequency">
+          <option value="weekly">Weekly</option>
+          <option value="daily">Daily</option>
+        </select>
+        <label for="period">Period (optional)</label>
+        <input type="text" id="period" name="period" maxlength={10} aria-describedby="period-hint" />
+        <p class="note" id="period-hint">
+          A week such as {props.periods.weekly} or a day such as {props.periods.daily}; empty for the current one.
+        </p>
+        <label for="subject">Subject (optional)</label>
+        <input type="text" id="subject" name="subject" maxlength={200} />
+        <label for="intro">Editor's intro (optional)</label>
+        <textarea id="intro" name="intro" rows={4} maxlength={5000} />
+        <p>
+          <button type="submit">Create digest</button>
+        </p>
+      </form>
+      <h2>All digests</h2>
+      <form method="get" action="/editor/digests">
+        <label for="status">Status</label>
+        <select id="status" name="status">
+          <option value="">Any</option>
+          {digestStatuses.map((status) => (
+            <option value={status} selected={status === props.status}>
+              {STATUS_WORDS[status]}
+            </option>
+          ))}
+        </select>
+        <p>
+          <button type="submit" class="secondary">
+            Show
+          </button>
+        </p>
+      </form>
+      {props.digests.length === 0 ? (
+        <p>No digests {props.status ? `are ${props.status}` : "yet"}.</p>
+      ) : (
+        <div class="scroll">
+          <table>
+            <caption>Digests, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Digest</th>
+                <th scope="col">Status</th>
+                <th scope="col" class="num">
+                  Articles
+                </th>
+                <th scope="col" class="num">
+                  Recipients
+                </th>
+                <th scope="col" class="num">
+                  Sent
+                </th>
+                <th scope="col" class="num">
+                  Waiting
+                </th>
+                <th scope="col" class="num">
+                  Failed
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.digests.map((digest) => (
+                <tr>
+                  <td>
+                    <a href={`/editor/digests/${digest.id}`}>{digest.subject}</a>
+                    <br />
+                    <span class="note">
+                      {digest.frequency} {digest.period}
+                    </span>
+                  </td>
+                  <td>{STATUS_WORDS[digest.status]}</td>
+                  <td class="num">{number(digest.articleIds.length)}</td>
+                  <td class="num">{number(digest.counts.recipients)}</td>
+                  <td class="num">{number(digest.counts.sent)}</td>
+                  <td class="num">{number(digest.counts.queued + digest.counts.sending)}</td>
+                  <td class="num">{number(digest.counts.failed)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {more && (
+        <p>
+          <a href={more}>Older digests</a>
+        </p>
+      )}
+    </EditorLayout>
+  );
+}
+
+/** What a digest's page shows of its deliveries: one status (or all), a page at a time. */
+export interface DeliveriesView {
+  status?: DeliveryStatus;
+  deliveries: Delivery[];
+  next: string | null;
+}
+
+/** A notice at the top of a digest's page: what the action just taken did (Post/Redirect/Get). */
+export type Notice = "created" | "existed" | "tested" | "sending" | "cancelled";
+
+/** `/editor/digests/{id}`. */
+export function DigestPage(props: {
+  account: Editors.EditorAccount;
+  digest: Digest;
+  articles: Article[];
+  pace?: Pace;
+  deliveries: DeliveriesView;
+  /** The subscriber whose copy is previewed beside the free and patron ones. */
+  previewEmail?: string;
+  notice?: { kind: Notice; count?: number };
+}) {
+  const { digest } = props;
+  const base = `/editor/digests/${digest.id}`;
+  const sending = digest.status === "sending";
+  const open = digest.status === "draft";
+  return (
+    <EditorLayout title={digest.subject} account={props.account} path="/editor/digests">
+      {sending && props.pace && (
+        // Raw: a JSX <meta> would be hoisted into <head>, out of <noscript>, and refresh under the script too. The
+        // URL is ours: a digest id of [a-z0-9-] and two numbers.
+        <noscript
+          dangerouslySetInnerHTML={{
+            __html: `<meta http-equiv="refresh" content="${REFRESH_SECONDS}; url=${base}?at=${props.pace.sample.at}&amp;done=${props.pace.sample.done}">`,
+          }}
+        />
+      )}
+      <p>
+        <a href="/editor/digests">All digests</a>
+      </p>
+      <h1>{digest.subject}</h1>
+      {props.notice && <NoticeLine {...props.notice} />}
+      <p>
+        {digest.frequency === "daily" ? "Daily" : "Weekly"} digest {digest.period}, {STATUS_WORDS[digest.status].toLowerCase()}. Covers{" "}
+        {utc(digest.coversFrom)} to {utc(digest.coversTo)}.
+      </p>
+      {digest.intro && <p class="note">Intro: {digest.intro}</p>}
+
+      <Progress digest={digest} pace={props.pace} base={base} />
+
+      <h2>Articles</h2>
+      {props.articles.length === 0 ? (
+        <p>No articles were published in this period: nobody would get this digest.</p>
+      ) : (
+        <ul>
+          {props.articles.map((article) => (
+            <li>
+              <a href={article.url}>{article.title}</a> <span class="note">({article.topics.join(", ")})</span>
+            </li>
+          ))}
+        </ul>
+      )}
+
+      {open ? (
+        <Previews base={base} previewEmail={props.previewEmail} />
+      ) : (
+        <details>
+          <summary>Previews</summary>
+          <Previews base={base} previewEmail={props.previewEmail} />
+        </details>
+      )}
+
+      {open && <TestForm base={base} previewEmail={props.previewEmail} />}
+      <Actions digest={digest} base={base} />
+      <Deliveries base={base} view={props.deliveries} digest={digest} />
+    </EditorLayout>
+  );
+}
+
+function NoticeLine(props: { kind: Notice; count?: number }) {
+  const text = {
+    created: "Digest created.",
+    existed: "This digest existed already: here it is, unchanged.",
+    tested: `Test copies sent to ${number(props.count ?? 0)} ${props.count === 1 ? "address" : "addresses"}.`,
+    sending: "Sending has begun.",
+    cancelled: "Cancelled: nothing more will be sent.",
+  }[props.kind];
+  return (
+    <p class="status" role="status">
+      {text}
+    </p>
+  );
+}
+
+function Progress(props: { digest: Digest; pace?: Pace; base: string }) {
+  const { digest, pace } = props;
+  if (digest.status === "draft") return null;
+  const counts = digest.counts;
+  const live = digest.status === "sending";
+  return (
+    <section aria-labelledby="progress" data-progress={live ? `${props.base}/progress` : undefined}>
+      <h2 id="progress">Progress</h2>
+      {digest.status === "paused" && (
+        <p class="error">
+          Paused: <span data-field="pauseReason">{digest.pauseReason ?? "no reason was recorded"}</span>. Sending again resumes it.
+        </p>
+      )}
+      {digest.status === "cancelled" && <p>Cancelled: nothing more is sent. What was sent stays sent.</p>}
+      {digest.status === "sent" && digest.sentAt && <p>Sent, finished {utc(digest.sentAt)}.</p>}
+      {live && pace && (
+        <p aria-live="polite">
+          <span data-field="perSecond">{pace.perSecond === undefined ? "Measuring the pace" : `${rate(pace.perSecond)} emails a second`}</span>;{" "}
+          <span data-field="secondsLeft">
+            {pace.secondsLeft === undefined ? "time left not known yet" : `about ${duration(pace.secondsLeft)} left`}
+          </span>
+          . This page refreshes every {REFRESH_SECONDS} seconds. <a href={props.base}>Refresh now</a>
+        </p>
+      )}
+      <div class="cards">
+        <div class="card">
+          <div>Recipients</div>
+          <div class="big" data-field="recipients">
+            {number(counts.recipients)}
+          </div>
+        </div>
+        {deliveryStatuses.map((status) => (
+          <div class="card">
+            <div>{status[0]!.toUpperCase() + status.slice(1)}</div>
+            <div class="big" data-field={status}>
+              {number(counts[status])}
+            </div>
+          </div>
+        ))}
+      </div>
+      {live && <script src={PROGRESS_SCRIPT} defer />}
+    </section>
+  );
+}
+
+function Previews(props: { base: string; previewEmail?: string }) {
+  const copies = [
+    { title: "Free reader's copy", query: "variant=free" },
+    { title: "Patron's copy", query: "variant=patron" },
+    ...(props.previewEmail ? [{ title: `${props.previewEmail}'s copy`, query: `email=${encodeURIComponent(props.previewEmail)}` }] : []),
+  ];
+  return (
+    <section aria-labelledby="previews">
+      <h2 id="previews">Previews</h2>
+      <p class="note">
+        Shown as readers get them, at a phone's and a desktop's width. Their links lead to a page saying they are a preview's,
+        and act on nobody.
+      </p>
+      <form method="get" action={props.base}>
+        <label for="preview-email">Preview one subscriber's copy (their address)</label>
+        <input type="email" id="preview-email" name="email" maxlength={254} value={props.previewEmail ?? ""} />
+        <p>
+          <button type="submit" class="secondary">
+            Preview their copy
+          </button>
+        </p>
+      </form>
+      {copies.map((copy) => (
+        <>
+          <h3>{copy.title}</h3>
+          {/* Focusable, so that a keyboard can scroll it where the frames are wider than the screen. */}
+          <div class="scroll" tabindex={0} role="region" aria-label={`${copy.title}, side by side`}>
+            {PREVIEW_WIDTHS.map((width) => (
+              // Sandboxed without exceptions: no script runs in it and it has an origin of its own, not ours.
+              <iframe
+                src={`${props.base}/preview?${copy.query}`}
+                title={`${copy.title}, ${width.name.toLowerCase()} width (${width.width} px)`}
+                width={String(width.width)}
+                height="640"
+                sandbox=""
+                loading="lazy"
+                referrerpolicy="no-referrer"
+              />
+            ))}
+          </div>
+        </>
+      ))}
+    </section>
+  );
+}
+
+function TestForm(props: { base: string; previewEmail?: string }) {
+  return (
+    <section aria-labelledby="test">
+      <h2 id="test">Send a test</h2>
+      <form method="post" action={`${props.base}/test`}>
+        <label for="to">To (up to 10 addresses, separated by commas or new lines)</label>
+        <textarea id="to" name="to" rows={3} maxlength={3000} required />
+        <fieldset>
+          <legend>Which copy</legend>
+          <div class="check">
+            <input type="radio" id="copy-free" name="copy" value="free" checked />
+            <label for="copy-free">Free reader's</label>
+          </div>
+          <div class="check">
+            <input type="radio" id="copy-patron" name="copy" value="patron" />
+            <label for="copy-patron">Patron's</label>
+          </div>
+          {props.previewEmail && (
+            <div class="check">
+              <input type="radio" id="copy-subscriber" name="copy" value="subscriber" />
+              <label for="copy-subscriber">{props.previewEmail}'s</label>
+              <input type="hidden" name="email" value={props.previewEmail} />
+            </div>
+          )}
+        </fieldset>
+        <p>
+          <button type="submit" class="secondary">
+            Send test copies
+          </button>
+        </p>
+      </form>
+    </section>
+  );
+}
+
+function Actions(props: { digest: Digest; base: string }) {
+  const { status } = props.digest;
+  if (status === "sent" || status === "cancelled") return null;
+  return (
+    <section aria-labelledby="actions">
+      <h2 id="actions">Send</h2>
+      {(status === "draft" || status === "paused") && (
+        <p>
+          <a href={`${props.base}/send`}>{status === "paused" ? "Resume sending…" : "Send to subscribers…"}</a>
+        </p>
+      )}
+      <form method="post" action={`${props.base}/cancel`}>
+        <button type="submit" class="secondary">
+          Cancel this digest
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function Deliveries(props: { base: string; view: DeliveriesView; digest: Digest }) {
+  if (props.digest.status === "draft") return null;
+  const { status, deliveries, next } = props.view;
+  const link = (query: Record<string, string>) => `${props.base}?${new URLSearchParams(query)}#deliveries`;
+  return (
+    <section aria-labelledby="deliveries">
+      <h2 id="deliveries">Deliveries</h2>
+      <p>
+        Show:{" "}
+        <a href={link({})} aria-current={status === undefined ? "page" : undefined}>
+          all
+        </a>
+        {deliveryStatuses.map((one) => (
+          <>
+            {" · "}
+            <a href={link({ status: one })} aria-current={status === one ? "page" : undefined}>
+              {one} ({number(props.digest.counts[one])})
+            </a>
+          </>
+        ))}
+      </p>
+      {deliveries.length === 0 ? (
+        <p>No deliveries {status ? `are ${status}` : "yet"}.</p>
+      ) : (
+        <div class="scroll">
+          <table>
+            <caption>{status ? `Deliveries ${status}` : "All deliveries"}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Subscriber</th>
+                <th scope="col">Status</th>
+                <th scope="col">Why</th>
+                <th scope="col">Last change</th>
+              </tr>
+            </thead>
+            <tbody>
+              {deliveries.map((delivery) => (
+                <tr>
+                  <td>{delivery.email}</td>
+                  <td>{delivery.status}</td>
+                  <td>{delivery.reason ?? delivery.error ?? ""}</td>
+                  <td>{utc(delivery.updatedAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {next && (
+        <p>
+          <a href={link({ ...(status && { status }), cursor: next })}>Next deliveries</a>
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** `/editor/digests/{id}/send`: the confirm step before a digest goes to every subscriber. */
+export function ConfirmSendPage(props: { account: Editors.EditorAccount; digest: Digest; articles: number }) {
+  const { digest } = props;
+  const resume = digest.status === "paused";
+  return (
+    <EditorLayout title={`Send ${digest.subject}?`} account={props.account} path="/editor/digests">
+      <h1>{resume ? "Resume sending?" : "Send this digest?"}</h1>
+      <p>
+        “{digest.subject}” ({digest.frequency} {digest.period}, {number(props.articles)} {props.articles === 1 ? "article" : "articles"}){" "}
+        {resume
+          ? `goes on to the subscribers not sent it yet. It was paused: ${digest.pauseReason ?? "no reason was recorded"}.`
+          : `goes to every active ${digest.frequency} subscriber with something to read in it. This cannot be undone, only cancelled part-way.`}
+      </p>
+      <form method="post" action={`/editor/digests/${digest.id}/send`}>
+        <input type="hidden" name="confirm" value="send" />
+        <p>
+          <button type="submit">{resume ? "Yes, resume sending" : "Yes, send it now"}</button>
+        </p>
+      </form>
+      <p>
+        <a href={`/editor/digests/${digest.id}`}>No, back to the digest</a>
+      </p>
+    </EditorLayout>
+  );
+}
+
+/** What a preview frame shows when there is no copy to show (nothing to read for this reader): framable, unstyled. */
+export function PreviewMissing(props: { message: string }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <title>No copy to preview</title>
+      </head>
+      <body>
+        <p>{props.message}</p>
+      </body>
+    </html>
+  );
+}

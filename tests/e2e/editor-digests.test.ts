@@ -1,0 +1,102 @@
+/**
+ * The dashboard's digests in a real browser (Debian's Chromium), on a phone and a desktop: the list, a digest's page
+ * with its previews in sandboxed frames (which our policy lets our own pages show), the confirm step, and the page
+ * of a digest being sent, whose script (the one script the dashboard serves) follows the send until it is sent.
+ * Each is accessible (axe-core), fits the viewport and breaks no Content-Security-Policy. The app is served in
+ * process over HTTP against the local stack, its PUBLIC_URL the served address (so the forms' Origin is our own);
+ * the editor's session is a cookie added to the browser.
+ */
+import { serve, type ServerType } from "@hono/node-server";
+import type { AddressInfo } from "node:net";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as Config from "../../core/config";
+import * as Delivery from "../../core/delivery";
+import { app } from "../../functions/api/app";
+import { drain } from "../../scripts/local-worker";
+import { launchBrowser, viewports } from "../helpers/browser";
+import { browserCookie, dashboardCookie } from "../helpers/dashboard";
+import { publish } from "../helpers/editor";
+import { saveSubscriber, uniquePeriod } from "../helpers/factories";
+import { useLocalStack } from "../helpers/local";
+import { uniqueEmail } from "../helpers/mail";
+import { checkPage, heading, openPage } from "../helpers/pages";
+
+useLocalStack();
+
+let server: ServerType;
+let base: string;
+let browser: Browser;
+let publicUrl: string | undefined;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  await new Promise<void>((ready) => {
+    server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => ready());
+  });
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // The served address is ours: the forms' Origin must be it.
+  publicUrl = process.env.PUBLIC_URL;
+  process.env.PUBLIC_URL = base;
+  Config.reset();
+  await publish({ "e2e-rail": "Railways" }, [{ id: "e2e-night-trains", title: "The night trains return", topics: ["e2e-rail"] }]);
+  for (const frequency of ["daily", "weekly"] as const) await saveSubscriber({ frequency, email: uniqueEmail(`e2e-${frequency}`) });
+});
+
+afterAll(async () => {
+  process.env.PUBLIC_URL = publicUrl;
+  Config.reset();
+  await browser?.close();
+  await new Promise<void>((done) => (server ? server.close(() => done()) : done()));
+});
+
+describe("the dashboard's digests", () => {
+  for (const viewport of viewports) {
+    it(`creates, previews and sends a digest, following it until sent (${viewport.width} px)`, async () => {
+      // A frequency of its own per viewport: a sent digest's successor covers only what was published after it.
+      const frequency = viewport.name === "phone" ? "daily" : "weekly";
+      const { context, page } = await openPage(browser, viewport);
+      await context.addCookies([browserCookie(await dashboardCookie("editor"), base)]);
+
+      await page.goto(`${base}/editor/digests`);
+      await heading(page, "Digests");
+      await checkPage(page, `editor-digests-${viewport.name}`);
+      await page.getByLabel("Frequency").selectOption(frequency);
+      await page.getByLabel("Period (optional)").fill(uniquePeriod(frequency));
+      await page.getByLabel("Subject (optional)").fill(`Trains, ${viewport.name}`);
+      await page.getByRole("button", { name: "Create digest" }).click();
+      await heading(page, `Trains, ${viewport.name}`);
+      expect(await page.getByRole("status").textContent()).toContain("Digest created.");
+
+      // The previews: each copy at both widths, in frames whose documents show the email.
+      const frames = page.locator("iframe[sandbox='']");
+      expect(await frames.count()).toBe(4);
+      for (const frame of await frames.all()) await frame.scrollIntoViewIfNeeded();
+      await expect
+        .poll(async () => page.frames().filter((frame) => frame !== page.mainFrame() && frame.url().includes("/preview?")).length)
+        .toBe(4);
+      for (const frame of page.frames().filter((frame) => frame !== page.mainFrame())) {
+        await expect.poll(() => frame.content()).toContain("The night trains return");
+      }
+      await checkPage(page, `editor-digest-previews-${viewport.name}`);
+
+      // After the full-page screenshot, scrolled to the link first: a click at its old place misses it.
+      const send = page.getByRole("link", { name: "Send to subscribers…" });
+      await send.scrollIntoViewIfNeeded();
+      await send.click();
+      await heading(page, "Send this digest?");
+      await checkPage(page, `editor-digest-confirm-${viewport.name}`);
+      await page.getByRole("button", { name: "Yes, send it now" }).click();
+      await heading(page, `Trains, ${viewport.name}`);
+      expect(await page.getByRole("status").textContent()).toContain("Sending has begun.");
+      await page.getByRole("heading", { name: "Progress" }).waitFor();
+      await checkPage(page, `editor-digest-sending-${viewport.name}`);
+
+      // The send goes out; the page's script notices and shows it sent.
+      await drain({ workers: 1, bucket: new Delivery.TokenBucket(1000) });
+      await page.getByText("Sent, finished").waitFor({ timeout: 30_000 });
+      await checkPage(page, `editor-digest-sent-${viewport.name}`);
+      await context.close();
+    });
+  }
+});
