@@ -30,5 +30,7 @@ export async function get(id: string): Promise<Article> {
   return article;
 }
 
+/** The articles of these ids that exist (those of a digest, to list them). */
+export const many = Db.Articles.many;
 export const list = Db.Articles.page;
 export const remove = Db.Articles.remove;

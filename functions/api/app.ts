@@ -32,6 +32,7 @@ import { topicRoutes } from "./routes/topics";
 import { editorRoutes } from "./routes/editor";
 import { editorTopicRoutes } from "./routes/editor-topics";
 import { editorGiftRoutes } from "./routes/editor-gifts";
+import { editorDigestRoutes } from "./routes/editor-digests";
 import { EDITOR_IMPORT_PATH, editorSubscriberRoutes } from "./routes/editor-subscribers";
 
 /** Request bodies above this are refused with 413 before they are read further. */
@@ -105,6 +106,7 @@ export function createApp() {
   app.route("/", editorRoutes);
   app.route("/", editorTopicRoutes);
   app.route("/", editorGiftRoutes);
+  app.route("/", editorDigestRoutes);
   app.route("/", editorSubscriberRoutes);
   documentation(app);
 

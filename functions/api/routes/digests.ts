@@ -46,7 +46,7 @@ export const present = ({ control, ...digest }: Digests.Digest) =>
 
 export const digestId = z.object({ id: z.string().regex(/^(daily|weekly)-[0-9W-]{7,10}$/, "a digest id") });
 
-const noControl = (max: number) =>
+export const noControl = (max: number) =>
   z
     .string()
     .trim()

@@ -9,6 +9,7 @@ import { Layout, MessagePage, type NavLink } from "./layout";
 /** The dashboard's sections, in the header of every page; admins also see the audit log. */
 function navFor(account: Editors.EditorAccount, current: string): NavLink[] {
   const links: NavLink[] = [{ href: "/editor", label: "Overview" }];
+  links.push({ href: "/editor/digests", label: "Digests" });
   links.push({ href: "/editor/subscribers", label: "Subscribers" });
   links.push({ href: "/editor/topics", label: "Topics" });
   links.push({ href: "/editor/gifts", label: "Gifts and comps" });
