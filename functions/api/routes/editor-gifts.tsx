@@ -12,7 +12,6 @@ import * as Patrons from "../../../core/patrons";
 import * as Subscribers from "../../../core/subscribers";
 import { requireAdmin, requireEditor, type EditorSignedIn } from "../editor-session";
 import { form, htmlPage } from "../openapi";
-import { GiftsPage } from "../views/editor-gifts";
 
 export const editorGiftRoutes = new OpenAPIHono<EditorSignedIn>();
 
@@ -41,7 +40,12 @@ editorGiftRoutes.openapi(
   async (c) => {
     const { status = "paid", cursor, comps, done } = c.req.valid("query");
     const account = c.var.editorAccount;
-    const [page, compPage] = await Promise.all([Gifts.list(status, cursor), account.role === "admin" ? Patrons.comped(comps) : undefined]);
+    // The page loads on demand (as the charts do): a cold start that serves no dashboard page does not pay for it.
+    const [{ GiftsPage }, page, compPage] = await Promise.all([
+      import("../views/editor-gifts"),
+      Gifts.list(status, cursor),
+      account.role === "admin" ? Patrons.comped(comps) : undefined,
+    ]);
     const tiers = Config.get().TIERS.map(({ id, name }) => ({ id, name }));
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     // Comps granted here name their editor by key: shown as the address of whoever in EDITORS has that key.

@@ -11,14 +11,14 @@ import * as Money from "../../../core/money";
 import * as Topics from "../../../core/topics";
 import { requireEditor, type EditorSignedIn } from "../editor-session";
 import { form, htmlPage } from "../openapi";
-import { TopicPage } from "../views/editor-topic";
-import { DONE, TopicsBoardPage, type Done } from "../views/editor-topics";
+// The pages load on demand (as the charts do): a cold start that serves no dashboard page does not pay for them.
+import type { Done } from "../views/editor-topics";
 
 export const editorTopicRoutes = new OpenAPIHono<EditorSignedIn>();
 
 const topicId = z.string().regex(Topics.TOPIC_ID, "lower-case letters, digits and -");
 const topicParam = z.object({ id: topicId });
-const doneQuery = z.object({ done: z.enum(Object.keys(DONE) as [Done, ...Done[]]).optional() });
+const doneQuery = z.object({ done: z.enum(["created", "opened", "closed", "covered", "goal", "goal-removed"] satisfies Done[]).optional() });
 const back = { description: "Done: back to the page (Post/Redirect/Get)", headers: z.object({ location: z.string() }) };
 const pageErrors = {
   303: { description: "Not signed in: to /editor/login", headers: z.object({ location: z.string() }) },
@@ -39,7 +39,10 @@ editorTopicRoutes.openapi(
     request: { query: doneQuery },
     responses: { 200: htmlPage("The topics"), ...pageErrors },
   }),
-  async (c) => c.html(<TopicsBoardPage account={c.var.editorAccount} board={await Topics.board()} done={c.req.valid("query").done} />, 200),
+  async (c) => {
+    const [{ TopicsBoardPage }, board] = await Promise.all([import("../views/editor-topics"), Topics.board()]);
+    return c.html(<TopicsBoardPage account={c.var.editorAccount} board={board} done={c.req.valid("query").done} />, 200);
+  },
 );
 
 editorTopicRoutes.openapi(
@@ -69,7 +72,7 @@ editorTopicRoutes.openapi(
     responses: { 200: htmlPage("The topic"), 404: htmlPage("No such topic"), ...pageErrors },
   }),
   async (c) => {
-    const page = await Topics.topicPage(c.req.valid("param").id);
+    const [{ TopicPage }, page] = await Promise.all([import("../views/editor-topic"), Topics.topicPage(c.req.valid("param").id)]);
     return c.html(<TopicPage account={c.var.editorAccount} page={page} done={c.req.valid("query").done} />, 200);
   },
 );
