@@ -2,8 +2,8 @@
  * The Content-Security-Policy on every answer of every route the app serves (read from `/openapi.json` and the
  * router's undocumented routes, so a new route is covered without anyone listing it), asked as a stranger, a
  * browser, a signed-in reader, an editor and with a link token of every purpose, plus the answers no route gives
- * (a 404, a 413): each carries `frame-ancestors 'none'`, forms limited to us and Stripe, no `<base>`, no plugins,
- * no inline script allowed. And each HTML answer works under its own policy: every `<style>` is allowed by its
+ * (a 404, a 413): each carries `frame-ancestors 'none'` (but a digest's preview in the dashboard's frames: `'self'`),
+ * forms limited to us and Stripe, no `<base>`, no plugins, no inline script allowed. And each HTML answer works under its own policy: every `<style>` is allowed by its
  * hash, no style attribute or inline script where the policy forbids them, every form posts where `form-action`
  * allows and every redirect that answers a POST goes where `form-action` allows.
  */
@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../functions/api/app";
 import { STRIPE_FORM_TARGETS, stripeFormTargets } from "../../functions/api/security-headers";
+import { dashboardCookie } from "../helpers/dashboard";
 import { EDITOR_TOKEN, publish } from "../helpers/editor";
 import { createDigest, LINK_PAGES, savePatronSubscriber, signedIn, signedLink, type SignedIn } from "../helpers/factories";
 import { randomIp } from "../helpers/http";
@@ -95,6 +96,9 @@ const concrete = (path: string) =>
     .replace(/^\/api\/articles\/\{id\}/, "/api/articles/csp-article")
     .replace(/\{id\}/, "csp-topic");
 
+/** The one answer that may be framed, and by our own pages only: a digest's copy in the dashboard's sandboxed frames. */
+const FRAMED_BY_SELF = /^\/editor\/digests\/[^/]+\/preview$/;
+
 const directives = (policy: string) =>
   new Map(policy.split(/;\s*/).filter(Boolean).map((d) => [d.split(" ")[0]!, d.split(" ").slice(1)] as const));
 
@@ -111,7 +115,9 @@ function problems(req: Request, response: Response, body: string): string[] {
     if (actual !== JSON.stringify(values)) found.push(`${name} is ${actual}`);
   };
   must("default-src", ["'self'"]);
-  must("frame-ancestors", ["'none'"]);
+  // Framed by nobody, but for a digest's preview, which the dashboard's page shows in sandboxed frames: by us only.
+  const framable = FRAMED_BY_SELF.test(new URL(req.url).pathname) && csp.get("frame-ancestors")?.join(" ") === "'self'";
+  must("frame-ancestors", framable ? ["'self'"] : ["'none'"]);
   must("form-action", FORM_ACTION);
   must("base-uri", ["'none'"]);
   must("object-src", ["'none'"]);
@@ -144,6 +150,22 @@ function problems(req: Request, response: Response, body: string): string[] {
 }
 
 describe("the Content-Security-Policy", () => {
+  it("lets our own pages alone frame a digest's preview, which runs no script; the page framing it is framed by nobody", async () => {
+    const cookie = `tidings_editor=${await dashboardCookie("editor")}`;
+    const preview = await app.request(`/editor/digests/${digestId}/preview?variant=free`, { headers: { cookie } });
+    expect(preview.status).toBe(200);
+    const csp = directives(preview.headers.get("content-security-policy")!);
+    expect(csp.get("frame-ancestors")).toEqual(["'self'"]);
+    expect(csp.get("script-src")).toEqual(["'none'"]);
+    expect(problems(new Request(`http://localhost/editor/digests/${digestId}/preview`), preview, await preview.text())).toEqual([]);
+    const page = await app.request(`/editor/digests/${digestId}`, { headers: { cookie } });
+    expect(page.status).toBe(200);
+    expect(directives(page.headers.get("content-security-policy")!).get("frame-ancestors")).toEqual(["'none'"]);
+    const html = await page.text();
+    expect(html.match(/<iframe [^>]*>/g)!.every((frame) => frame.includes('sandbox=""'))).toBe(true);
+    expect(problems(new Request(`http://localhost/editor/digests/${digestId}`), page, html)).toEqual([]);
+  });
+
   it("is on every answer of every route, and every page works under it", async () => {
     const failures: string[] = [];
     const routes = new Set<string>();
