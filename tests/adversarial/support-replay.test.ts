@@ -47,7 +47,7 @@ useLocalStackWith({ ownDynamoDb: LONG });
 const stripe = useFakeStripe();
 
 const SIZE = byRun(
-  { contributions: 36, gifts: 30, topics: 3, faultRate: 0.08, stripeFaults: 4, concurrency: 8 },
+  { contributions: 36, gifts: 30, topics: 3, faultRate: 0.08, stripeFaults: 6, concurrency: 8 },
   { contributions: 500, gifts: 200, topics: 8, faultRate: 0.05, stripeFaults: 30, concurrency: 24 },
 );
 const SEED = process.env.SUPPORT_REPLAY_SEED ? Number(process.env.SUPPORT_REPLAY_SEED) : Math.floor(Math.random() * 2 ** 31);
@@ -57,8 +57,11 @@ const THANKS = /^Thank you for supporting/;
 const REDEEM = /^A gift for you/;
 const WELCOME = /^Welcome, patron of/;
 const INVITATION = /^Your gift membership of .* ends on /;
-/** The Stripe reads the webhook's handlers make (a payment intent's charge, the charge, its disputes). */
-const STRIPE_READS = [/^\/v1\/payment_intents\//, /^\/v1\/charges\//, /^\/v1\/disputes/];
+/**
+ * The Stripe reads the webhook's handlers make: a payment intent's charge (which only a recording looks for, after
+ * writing: half the faults, so that some recordings fail half-way), the charge, its disputes.
+ */
+const STRIPE_READS = [/^\/v1\/payment_intents\//, /^\/v1\/payment_intents\//, /^\/v1\/charges\//, /^\/v1\/disputes/];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
