@@ -26,8 +26,8 @@ import { form, htmlPage, json } from "../openapi";
 import { CSP, framedBySelfPolicy, policy } from "../security-headers";
 import { styleSource } from "../views/layout";
 import * as Config from "../../../core/config";
-import { ConfirmSendPage, DigestPage, DigestsPage, duration, PreviewMissing, PROGRESS_SCRIPT, type Notice } from "../views/editor-digests";
-import { PROGRESS_JS } from "../views/editor-digests-script";
+// The pages load on demand (as the charts and the other dashboard pages do): a cold start serving none pays nothing.
+import { duration, notices, PROGRESS_JS, PROGRESS_SCRIPT } from "../views/editor-digests-script";
 import { digestId, noControl } from "./digests";
 
 export const editorDigestRoutes = new OpenAPIHono<EditorSignedIn>();
@@ -70,7 +70,7 @@ editorDigestRoutes.openapi(
   }),
   async (c) => {
     const { status, cursor } = c.req.valid("query");
-    const found = await Digests.list({ status: status || undefined, cursor });
+    const [{ DigestsPage }, found] = await Promise.all([import("../views/editor-digests"), Digests.list({ status: status || undefined, cursor })]);
     const digests = await Promise.all(found.digests.map((digest) => Delivery.withCounts(digest)));
     const periods = { daily: Digests.currentPeriod("daily"), weekly: Digests.currentPeriod("weekly") };
     return c.html(<DigestsPage account={c.var.editorAccount} digests={digests} status={status || undefined} next={found.cursor} periods={periods} />, 200);
@@ -104,8 +104,6 @@ editorDigestRoutes.openapi(
   },
 );
 
-const notices = ["created", "existed", "tested", "sending", "cancelled"] as const satisfies readonly Notice[];
-
 editorDigestRoutes.openapi(
   createRoute({
     method: "get",
@@ -137,7 +135,8 @@ editorDigestRoutes.openapi(
       await Digests.resolveReader({ email: previewEmail }); // an unknown address is a 404 page, not empty frames
       await Editors.Audit.record({ who: c.var.editorAccount.email, via: "dashboard", action: "GET /editor/digests/:id (a subscriber's copy)", target: `id=${digest.id} ${person(previewEmail)}`, status: 200 });
     }
-    const [articles, deliveries] = await Promise.all([
+    const [{ DigestPage }, articles, deliveries] = await Promise.all([
+      import("../views/editor-digest"),
       Articles.many(digest.articleIds),
       digest.status === "draft" ? { deliveries: [], cursor: null } : Delivery.deliveries(digest.id, { status: query.status, cursor: query.cursor, limit: 50 }),
     ]);
@@ -217,8 +216,9 @@ editorDigestRoutes.openapi(
       return c.html(message.html, 200, framed);
     } catch (error) {
       // Said inside the frame, which an error page (framable by nobody) could not be.
-      if (error instanceof VisibleError && error.status === 404) return c.html(<PreviewMissing message={error.message} />, 404, framed);
-      throw error;
+      if (!(error instanceof VisibleError && error.status === 404)) throw error;
+      const { PreviewMissing } = await import("../views/editor-digests");
+      return c.html(<PreviewMissing message={error.message} />, 404, framed);
     }
   },
 );
@@ -266,6 +266,7 @@ editorDigestRoutes.openapi(
     if (digest.status === "sent" || digest.status === "cancelled") {
       throw new VisibleError("conflict", "conflict", `This digest is ${digest.status}: it cannot be sent again.`);
     }
+    const { ConfirmSendPage } = await import("../views/editor-digests");
     return c.html(<ConfirmSendPage account={c.var.editorAccount} digest={digest} articles={digest.articleIds.length} />, 200);
   },
 );
