@@ -103,6 +103,13 @@ describe("the dashboard's digests", () => {
     expect(read).toMatchObject({ who: TEST_EDITORS.editor, via: "dashboard", status: 200 });
     expect(JSON.stringify(await audit())).not.toContain(reader.email);
 
+    // A subscriber with nothing to read in it: their frame says so (a page our frame may show), not an error page.
+    const elsewhere = await saveSubscriber({ frequency: "daily", topics: ["dash-elsewhere"], email: uniqueEmail("elsewhere") });
+    const none = await dashboardGet(writer, `/editor/digests/${id}/preview?email=${encodeURIComponent(elsewhere.email)}`);
+    expect(none.status).toBe(404);
+    expect(none.headers.get("content-security-policy")).toMatch(/frame-ancestors 'self'/);
+    expect(await none.text()).toContain("This reader would get no email");
+
     const unknown = await dashboardGet(writer, `/editor/digests/${id}?email=nobody-${Date.now()}@example.com`);
     expect(unknown.status).toBe(404);
     expect(await unknown.text()).toContain("No subscriber has this address.");
@@ -125,6 +132,17 @@ describe("the dashboard's digests", () => {
     const entry = (await audit()).find((e) => e.action === "POST /editor/digests/:id/test" && e.target?.includes(id));
     expect(entry?.target).toBe(`id=${id} person:${Editors.targetHash(one)} person:${Editors.targetHash(two)}`);
     expect((await Db.Digests.get(id))!.status).toBe("draft");
+
+    // One subscriber's copy, as they would get it, to an editor's address; the subscriber is named by hash too.
+    const reader = await saveSubscriber({ frequency: "daily", email: uniqueEmail("their-copy") });
+    const three = uniqueEmail("test-three");
+    const theirs = await dashboardPost(writer, `/editor/digests/${id}/test`, { to: three, copy: "subscriber", email: reader.email });
+    expect(theirs.status).toBe(303);
+    expect((await mailTo(three))[0]!.subject).toBe("[TEST] Test me");
+    expect(await mailTo(reader.email)).toHaveLength(0);
+    const audited = (await audit()).find((e) => e.target?.includes(Editors.targetHash(three)));
+    expect(audited?.target).toBe(`id=${id} copy-of:person:${Editors.targetHash(reader.email)} person:${Editors.targetHash(three)}`);
+    expect((await dashboardPost(writer, `/editor/digests/${id}/test`, { to: three, copy: "subscriber" })).status).toBe(400);
   });
 
   it("refuses bad input with a 4xx page that says why, changing nothing", async () => {
