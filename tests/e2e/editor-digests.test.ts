@@ -2,7 +2,8 @@
  * The dashboard's digests in a real browser (Debian's Chromium), on a phone and a desktop: the list, a digest's page
  * with its previews in sandboxed frames (which our policy lets our own pages show), the confirm step, and the page
  * of a digest being sent, whose script (the one script the dashboard serves) follows the send until it is sent.
- * Each is accessible (axe-core), fits the viewport and breaks no Content-Security-Policy. The app is served in
+ * Each is accessible (axe-core), fits the viewport and breaks no Content-Security-Policy. Without JavaScript the
+ * sending page refreshes itself until the digest is sent. The app is served in
  * process over HTTP against the local stack, its PUBLIC_URL the served address (so the forms' Origin is our own);
  * the editor's session is a cookie added to the browser.
  */
@@ -17,7 +18,7 @@ import { drain } from "../../scripts/local-worker";
 import { launchBrowser, viewports } from "../helpers/browser";
 import { browserCookie, dashboardCookie } from "../helpers/dashboard";
 import { publish } from "../helpers/editor";
-import { saveSubscriber, uniquePeriod } from "../helpers/factories";
+import { createArticle, saveSubscriber, uniquePeriod } from "../helpers/factories";
 import { useLocalStack } from "../helpers/local";
 import { uniqueEmail } from "../helpers/mail";
 import { checkPage, heading, openPage } from "../helpers/pages";
@@ -99,4 +100,25 @@ describe("the dashboard's digests", () => {
       await context.close();
     });
   }
+
+  it("follows a send without JavaScript: the page refreshes itself until the digest is sent", async () => {
+    await saveSubscriber({ frequency: "daily", email: uniqueEmail("e2e-no-script") });
+    await createArticle({ id: `e2e-no-script-${Date.now()}`, title: "Published just now", topics: ["e2e-rail"] });
+    const context = await browser.newContext({ viewport: viewports[0], javaScriptEnabled: false });
+    await context.addCookies([browserCookie(await dashboardCookie("editor"), base)]);
+    const page = await context.newPage();
+    await page.goto(`${base}/editor/digests`);
+    await page.getByLabel("Frequency").selectOption("daily");
+    await page.getByLabel("Period (optional)").fill(uniquePeriod("daily"));
+    await page.getByLabel("Subject (optional)").fill("Without a script");
+    await page.getByRole("button", { name: "Create digest" }).click();
+    await heading(page, "Without a script");
+    await page.getByRole("link", { name: "Send to subscribers…" }).click();
+    await page.getByRole("button", { name: "Yes, send it now" }).click();
+    await page.getByRole("heading", { name: "Progress" }).waitFor();
+    expect(await page.getByText("Sent, finished").count()).toBe(0);
+    await drain({ workers: 1, bucket: new Delivery.TokenBucket(1000) });
+    await page.getByText("Sent, finished").waitFor({ timeout: 30_000 });
+    await context.close();
+  });
 });

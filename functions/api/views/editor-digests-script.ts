@@ -30,7 +30,9 @@ export const PROGRESS_JS = `(() => {
   let sample = "";
   const poll = async () => {
     try {
-      const response = await fetch(url + sample, { headers: { accept: "application/json" }, credentials: "same-origin", redirect: "error" });
+      const response = await fetch(url + sample, { headers: { accept: "application/json" }, credentials: "same-origin", redirect: "manual" });
+      // The session ended (a redirect to the sign-in page): the page itself goes there.
+      if (response.type === "opaqueredirect") return location.reload();
       if (response.ok) {
         const progress = await response.json();
         if (progress.status !== "sending") return location.reload();
