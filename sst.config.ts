@@ -79,6 +79,7 @@ export default $config({
     // How many send workers the rate needs (plain numbers: core/delivery/capacity.ts imports nothing).
     const { sendWorkers } = await import("./core/delivery/capacity");
     const { DIGEST_SCHEDULES } = await import("./core/digests/schedule");
+    const { DASHBOARD_ROUTES } = await import("./functions/api/dashboard-paths");
     const production = !isDevelopment($app.stage);
     const missing = ["POSTAL_ADDRESS", "TIDINGS_DOMAIN"].filter((name) => !process.env[name]?.trim());
     if (production && missing.length) {
@@ -284,12 +285,17 @@ export default $config({
     };
     const stripe = [stripeSecretKey, stripeWebhookSecret];
 
-    api.route("$default", {
+    const apiFunction = {
       ...fn,
-      handler: "functions/api.handler",
-      timeout: "29 seconds", // the gateway gives up at 30
+      timeout: "29 seconds" as const, // the gateway gives up at 30
       link: [...fn.link, sendQueue, transactionalQueue, editorTokens, exportsBucket, ...stripe],
-    });
+    };
+    api.route("$default", { ...apiFunction, handler: "functions/api.handler" });
+    // The editors' dashboard is a function of its own: its pages (charts, previews) stay out of what a reader's
+    // request cold-starts. It serves the whole app, so these routes need nothing else; the whole OpenAPI document,
+    // dashboard included, comes from it too.
+    const dashboard = new sst.aws.Function("Dashboard", { ...apiFunction, handler: "functions/dashboard.handler" });
+    for (const route of DASHBOARD_ROUTES) api.route(route, dashboard.arn);
 
     // ---- Workers ---------------------------------------------------------------------------------------------
     sendQueue.subscribe(

@@ -208,7 +208,10 @@ function inspect(recorded: Recorded[]) {
 
   const functions: FunctionUse[] = [
     ...all("Function").map((r) => ({ via: `Function ${r.name}`, def: r.args })),
-    ...all("ApiGatewayV2.route").map((r) => ({ via: `route ${r.args.api} ${r.name}`, def: r.args.handler })),
+    // A route to an existing function (its ARN) makes none: that function is listed where it was made.
+    ...all("ApiGatewayV2.route")
+      .filter((r) => !(typeof r.args.handler === "string" && r.args.handler.startsWith("arn:")))
+      .map((r) => ({ via: `route ${r.args.api} ${r.name}`, def: r.args.handler })),
     ...all("Queue.subscribe").map((r) => ({ via: `subscriber of ${r.name}`, def: r.args.subscriber })),
     ...all("SnsTopic.subscribe").map((r) => ({ via: `subscriber of ${r.args.topic}`, def: r.args.subscriber })),
     ...all("CronV2").map((r) => ({ via: `CronV2 ${r.name}`, def: r.args.function })),

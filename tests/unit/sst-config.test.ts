@@ -203,14 +203,24 @@ describe("sst.config.ts, evaluated offline", () => {
     }
   });
 
-  it("serves the API from functions/api.handler on the gateway's default route", () => {
+  it("serves the API from functions/api.handler on the gateway's default route, the dashboard from a function of its own", () => {
     const api = production.one("ApiGatewayV2", "Api");
-    const route = production.one("ApiGatewayV2.route");
-    expect(route.name).toBe("$default");
+    const route = production.one("ApiGatewayV2.route", "$default");
     expect(route.args.api).toBe("Api");
     expect(route.args.handler.handler).toBe("functions/api.handler");
     expect(seconds(route.args.handler.timeout)).toBeLessThan(30);
     expect(api.args.cors).toBe(false);
+    // The dashboard's pages, its sign-in request and the whole OpenAPI document go to the Dashboard function, which
+    // serves the whole app with the API's settings and links.
+    const dashboard = production.one("Function", "Dashboard");
+    expect(dashboard.args.handler).toBe("functions/dashboard.handler");
+    const routes = production.all("ApiGatewayV2.route").filter((r) => r.name !== "$default");
+    expect(routes.map((r) => [r.name, r.args.handler])).toEqual(
+      ["ANY /editor", "ANY /editor/{proxy+}", "POST /api/editor/login", "GET /openapi.json"].map((key) => [key, dashboard.handle.arn]),
+    );
+    const { handler: _, ...dashboardArgs } = dashboard.args;
+    const { handler: __, ...apiArgs } = route.args.handler;
+    expect(dashboardArgs).toEqual(apiArgs);
   });
 
   it("keeps paths, IPs and user agents out of the API's access log", () => {
@@ -249,7 +259,7 @@ describe("sst.config.ts, evaluated offline", () => {
   });
 
   it("sets nodejs22.x explicitly on every function (SST's default is nodejs24.x; Lambda deprecated nodejs20.x)", () => {
-    expect(production.functions).toHaveLength(11);
+    expect(production.functions).toHaveLength(12);
     for (const { via, def } of production.functions) {
       expect(typeof def, `${via} is defined by its args, not a bare handler path`).toBe("object");
       expect(def.runtime, via).toBe("nodejs22.x");
@@ -264,7 +274,7 @@ describe("sst.config.ts, evaluated offline", () => {
     }
   });
 
-  it("links each function to what it uses, and Stripe only to the API and reconciliation", () => {
+  it("links each function to what it uses, and Stripe only to the API (and its dashboard) and reconciliation", () => {
     const { byHandler, links } = production;
     expect(links(byHandler("functions/api.handler")).sort()).toEqual(
       [
@@ -282,7 +292,11 @@ describe("sst.config.ts, evaluated offline", () => {
     );
     // Only what asks for transactional email (sign-ups, sign-in links: the API) and its worker reach that queue.
     const transactional = production.functions.filter(({ def }) => links(def).includes("TransactionalQueue"));
-    expect(transactional.map(({ def }) => def.handler).sort()).toEqual(["functions/api.handler", "functions/transactional-worker.handler"]);
+    expect(transactional.map(({ def }) => def.handler).sort()).toEqual([
+      "functions/api.handler",
+      "functions/dashboard.handler",
+      "functions/transactional-worker.handler",
+    ]);
     const worker = links(byHandler("functions/send-worker.handler"));
     expect(worker).toEqual(expect.arrayContaining(["Table", "Email", "SendQueue", "SigningSecret"]));
     expect(worker).not.toContain("StripeSecretKey");
@@ -303,7 +317,7 @@ describe("sst.config.ts, evaluated offline", () => {
       expect(links(def), via).toEqual(expect.arrayContaining(["Table", "Email", "SigningSecret"]));
       expect(links(def), via).not.toContain("(not a component)");
       const stripe = links(def).includes("StripeSecretKey");
-      expect(stripe, via).toBe(["functions/api.handler", "functions/cron/reconcile.handler"].includes(def.handler));
+      expect(stripe, via).toBe(["functions/api.handler", "functions/dashboard.handler", "functions/cron/reconcile.handler"].includes(def.handler));
     }
   });
 
@@ -358,7 +372,7 @@ describe("sst.config.ts, evaluated offline", () => {
     expect(mapping.scalingConfig.maximumConcurrency).toBe(5);
   });
 
-  it("keeps subscriber exports in a bucket that forgets them after a day, reachable from the API alone", () => {
+  it("keeps subscriber exports in a bucket that forgets them after a day, reachable from the API (and its dashboard) alone", () => {
     const bucket = production.one("Bucket", "Exports");
     expect(bucket.args.lifecycle).toEqual([{ id: "ExpireExports", prefix: "exports/", expiresIn: "1 day" }]);
     const lifecycle: Loose = { rules: [{ id: "ExpireExports", expiration: { days: 1 } }] };
@@ -368,7 +382,7 @@ describe("sst.config.ts, evaluated offline", () => {
     ]);
     expect(bucket.args.public ?? false).toBe(false);
     const linked = production.functions.filter(({ def }) => production.links(def).includes("Exports"));
-    expect(linked.map(({ def }) => def.handler)).toEqual(["functions/api.handler"]);
+    expect(linked.map(({ def }) => def.handler).sort()).toEqual(["functions/api.handler", "functions/dashboard.handler"]);
     expect(production.outputs.exports).toBe(bucket.handle.name);
   });
 });
@@ -535,7 +549,7 @@ describe("argument names, against what the pinned SST documents", () => {
 describe("handlers named in sst.config.ts", () => {
   const handlers = handlerStrings(production.recorded);
 
-  it("include the API, workers and schedules", () => {
+  it("include the API, its dashboard, workers and schedules", () => {
     expect(handlers).toEqual([
       "functions/api.handler",
       "functions/cron/daily-digest.handler",
@@ -545,6 +559,7 @@ describe("handlers named in sst.config.ts", () => {
       "functions/cron/recover-sends.handler",
       "functions/cron/stats-snapshot.handler",
       "functions/cron/weekly-digest.handler",
+      "functions/dashboard.handler",
       "functions/send-worker.handler",
       "functions/ses-events.handler",
       "functions/transactional-worker.handler",

@@ -18,6 +18,7 @@ import { importSubscribers } from "../../../core/subscribers/import";
 import { IMPORT_COLUMNS, MAX_LINES } from "../../../core/subscribers/import-csv";
 import { byEmail } from "../../../core/subscribers/list";
 import { subscriberRecord } from "../../../core/subscribers/record";
+import { EDITOR_IMPORT_PATH } from "../dashboard-paths";
 import { requireAdmin, requireEditor, type EditorSignedIn } from "../editor-session";
 import { form, htmlPage } from "../openapi";
 import { RecordPage } from "../views/editor-subscriber-record";
@@ -25,8 +26,7 @@ import { ErasePage, ExportPage, ImportPage, SUBSCRIBERS_PAGE, SearchPage, record
 
 export const editorSubscriberRoutes = new OpenAPIHono<EditorSignedIn>();
 
-/** The import form's path: its body limit is the API import's (functions/api/app.ts), not the pages' 64 KB. */
-export const EDITOR_IMPORT_PATH = `${SUBSCRIBERS_PAGE}/import`;
+export { EDITOR_IMPORT_PATH };
 const EXPORT_PAGE = `${SUBSCRIBERS_PAGE}/export`;
 
 const redirect = (description: string) => ({ description, headers: z.object({ location: z.string() }) });

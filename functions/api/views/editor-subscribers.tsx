@@ -2,11 +2,13 @@
  * The dashboard's subscribers (`/editor/subscribers`): the search by address, the erase confirmation, the import's
  * upload and report, and the export. One subscriber's record is in `editor-subscriber-record.tsx`.
  */
+import { EDITOR_SUBSCRIBERS_PAGE } from "../dashboard-paths";
 import type * as Editors from "../../../core/editors";
 import type { ImportReport } from "../../../core/subscribers/import";
 import { EditorLayout } from "./editor";
 
-export const SUBSCRIBERS_PAGE = "/editor/subscribers";
+/** The subscribers' search page (`dashboard-paths.ts` keeps it, with the import's path under it). */
+export const SUBSCRIBERS_PAGE = EDITOR_SUBSCRIBERS_PAGE;
 /** A subscriber's record page: the address encoded, as every link and form here writes it. */
 export const recordPath = (email: string) => `${SUBSCRIBERS_PAGE}/${encodeURIComponent(email)}`;
 
