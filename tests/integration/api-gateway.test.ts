@@ -2,7 +2,8 @@
  * The API as deployed: the `api` function bundled the way `sst deploy` bundles it (scripts/bundle.ts, through SST's
  * own plugin bridge), its `handler` imported from the bundle and called with API Gateway HTTP API events (payload
  * format 2.0, shaped as AWS documents them), against the real local stack. What `hono/aws-lambda` makes of the
- * gateway's payload (path, query, headers, base64 bodies, source IP) is tested here, not only the Hono app.
+ * gateway's payload (path, query, headers, base64 bodies, source IP) is tested here, not only the Hono app; and the
+ * `dashboard` function, bundled the same way, for the routes the gateway sends it.
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
@@ -20,20 +21,32 @@ useLocalStack();
 
 type Handler = (event: APIGatewayProxyEventV2, context: unknown) => Promise<APIGatewayProxyStructuredResultV2>;
 let handler: Handler;
+/** The dashboard's function, which the gateway's `/editor…` routes (and `/openapi.json`) go to. */
+let dashboard: Handler;
+
+/** A function bundled as deployed, its handler imported from the bundle. */
+async function bundled(name: string): Promise<Handler> {
+  const outdir = join(OUT, "api-gateway-test", name);
+  rmSync(outdir, { recursive: true, force: true });
+  const bundle = await build(name, functionEntries()[name]!, outdir);
+  return (await import(pathToFileURL(bundle.entry.file).href)).handler;
+}
 
 beforeAll(async () => {
-  const outdir = join(OUT, "api-gateway-test", "api");
-  rmSync(outdir, { recursive: true, force: true });
-  const bundle = await build("api", functionEntries().api!, outdir);
-  handler = (await import(pathToFileURL(bundle.entry.file).href)).handler;
-}, 120_000);
+  [handler, dashboard] = await Promise.all([bundled("api"), bundled("dashboard")]);
+}, 180_000);
 
-/** An HTTP API (payload 2.0) event, as API Gateway sends it for the `$default` route. */
-function gatewayEvent(method: string, path: string, options: { query?: string; body?: string; headers?: Record<string, string> } = {}) {
+/** An HTTP API (payload 2.0) event, as API Gateway sends it for the `$default` route (or `routeKey`). */
+function gatewayEvent(
+  method: string,
+  path: string,
+  options: { query?: string; body?: string; headers?: Record<string, string>; routeKey?: string } = {},
+) {
+  const routeKey = options.routeKey ?? "$default";
   const body = options.body === undefined ? undefined : Buffer.from(options.body).toString("base64");
   const event: APIGatewayProxyEventV2 = {
     version: "2.0",
-    routeKey: "$default",
+    routeKey,
     rawPath: path,
     rawQueryString: options.query ?? "",
     headers: { host: "abc123.execute-api.eu-west-1.amazonaws.com", "user-agent": "curl/8.5.0", ...options.headers },
@@ -44,7 +57,7 @@ function gatewayEvent(method: string, path: string, options: { query?: string; b
       domainPrefix: "abc123",
       http: { method, path, protocol: "HTTP/1.1", sourceIp: "203.0.113.9", userAgent: "curl/8.5.0" },
       requestId: "JKJaXmPLvHcESHA=",
-      routeKey: "$default",
+      routeKey,
       stage: "$default",
       time: "04/Dec/2026:19:00:00 +0000",
       timeEpoch: Date.now(),
@@ -113,5 +126,19 @@ describe("the bundled API behind API Gateway (HTTP API, payload 2.0)", () => {
     const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]));
     expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
     expect(headers["cache-control"]).toBe("no-store");
+  });
+
+  it("leaves the dashboard to its own function: the API's answers 404 for /editor, the dashboard's serves it and the whole OpenAPI document", async () => {
+    expect((await handler(gatewayEvent("GET", "/editor/login"), {})).statusCode).toBe(404);
+    const login = await dashboard(gatewayEvent("GET", "/editor/login", { routeKey: "ANY /editor/{proxy+}" }), {});
+    expect(login.statusCode).toBe(200);
+    expect(bodyOf(login)).toContain("Sign in to the dashboard");
+    const overview = await dashboard(gatewayEvent("GET", "/editor", { routeKey: "ANY /editor" }), {});
+    expect(overview.statusCode).toBe(303);
+    expect(overview.headers?.location).toBe("/editor/login");
+    const paths = (result: APIGatewayProxyStructuredResultV2) => Object.keys(JSON.parse(bodyOf(result)).paths);
+    const whole = await dashboard(gatewayEvent("GET", "/openapi.json", { routeKey: "GET /openapi.json" }), {});
+    expect(paths(whole)).toEqual(expect.arrayContaining(["/api/subscribe", "/editor", "/api/editor/login"]));
+    expect(paths(await handler(gatewayEvent("GET", "/openapi.json"), {}))).not.toContain("/editor");
   });
 });
