@@ -1,9 +1,12 @@
 /**
- * Demo data for `npm start`: the topics readers follow, a few subscribers in different states, and 90 days of
- * made-up figures for the dashboard's charts (`seed-stats.ts`), so every page has something to show. Idempotent:
- * what exists already is left alone.
+ * Demo data for `npm start`: the topics readers follow, a few subscribers in different states, a patron's proposal
+ * waiting for an editor, and 90 days of made-up figures for the dashboard's charts (`seed-stats.ts`), so every page
+ * has something to show. Idempotent: what exists already is left alone.
  */
 import * as Articles from "../core/articles";
+import * as Config from "../core/config";
+import * as Patrons from "../core/patrons";
+import * as Topics from "../core/topics";
 import * as Db from "../core/db";
 import * as Subscribers from "../core/subscribers";
 import type { Subscriber } from "../core/subscribers";
@@ -77,6 +80,20 @@ export async function seed(now = new Date()): Promise<string[]> {
     if (demo.status === "active") lines.push(`Preferences of ${demo.email}: ${Subscribers.manageUrl(id)}`);
   }
   lines.push(`Unsubscribe page of ada@example.com: ${Subscribers.unsubscribeUrl(`sub_demo${"0".repeat(22)}`)}`);
+  lines.push(...(await proposal(now)));
   lines.push(await seedStats(now)); // after the subscribers: the made-up past ends at today's real figures
   return lines;
+}
+
+/** Ada, comped a year of the first tier, proposes a topic: the dashboard's topics page has a proposal to approve. */
+async function proposal(now: Date): Promise<string[]> {
+  const ada = await Db.Subscribers.getByEmail("ada@example.com");
+  const tier = Config.get().TIERS[0];
+  if (!ada || !tier) return [];
+  if (!(await Db.Patrons.get(ada.id))) {
+    const until = new Date(now.getTime() + 365 * 24 * HOUR).toISOString();
+    await Patrons.comp({ email: ada.email, tierId: tier.id, until, by: "seed" }, now);
+    await Topics.propose(ada.id, { title: "Night trains", description: "Where the night trains went, and whether they come back" }, now);
+  }
+  return ["ada@example.com is a comped patron who proposed a topic: approve it on the dashboard's topics page"];
 }

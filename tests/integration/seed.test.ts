@@ -15,7 +15,11 @@ describe("demo data", () => {
     expect(await seed()).toEqual(lines);
     expect(lines.some((line) => line.includes("/preferences?token="))).toBe(true);
     expect((await Db.Topics.byStatus(["open"])).length).toBeGreaterThanOrEqual(3);
-    expect(await Db.Subscribers.getByEmail("ada@example.com")).toMatchObject({ status: "active" });
+    const ada = await Db.Subscribers.getByEmail("ada@example.com");
+    expect(ada).toMatchObject({ status: "active" });
+    // A comped patron's proposal, once however often it is seeded: the dashboard's topics page has one to approve.
+    expect(await Db.Patrons.get(ada!.id)).toMatchObject({ status: "comped" });
+    expect((await Db.Topics.byStatus(["proposed"])).filter((topic) => topic.proposedBy === ada!.id)).toHaveLength(1);
 
     const weekly = await Digests.create({ frequency: "weekly" });
     expect(weekly.digest.articleIds.length).toBeGreaterThanOrEqual(10);
