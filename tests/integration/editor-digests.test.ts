@@ -182,6 +182,17 @@ describe("the dashboard's digests", () => {
     expect(await mailTo(last)).toHaveLength(0);
   });
 
+  it("shows a hostile subject and intro as text, in its pages and its copies", async () => {
+    const hostile = `<script>alert(1)</script><img src=x onerror=alert(2)>"'`;
+    const id = await createThroughForm({ frequency: "daily", period: uniquePeriod("daily"), subject: hostile, intro: hostile });
+    for (const path of ["/editor/digests", `/editor/digests/${id}`, `/editor/digests/${id}/send`, `/editor/digests/${id}/preview?variant=free`]) {
+      const html = await (await dashboardGet(writer, path)).text();
+      expect(html, path).not.toContain("<script>alert(1)");
+      expect(html, path).not.toContain("<img src=x");
+      expect(html, path).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    }
+  });
+
   it("refuses a POST from another site (403), whatever the cookie", async () => {
     const period = uniquePeriod("weekly");
     const response = await request("/editor/digests", {
