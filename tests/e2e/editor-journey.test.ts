@@ -1,0 +1,114 @@
+/**
+ * An editor's journey in a real browser (Debian's Chromium) against `npm start`, on a phone and a desktop: the demo
+ * editor signs in with the link waiting in the mail viewer (then, on the second device, one asked for on the
+ * sign-in page) → the overview → creates a digest → its previews → a test copy, found in the mail viewer → sends
+ * it to the seeded list and watches it finish → approves the seeded patron's proposal → marks a topic covered.
+ * Every page passes axe-core (no serious or critical violations), fits the viewport and breaks no
+ * Content-Security-Policy.
+ */
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { viewports } from "../helpers/browser";
+import type { StoredEmail } from "../helpers/mail";
+import { checkPage, heading, linkIn, openPage, useJourney, waitForEmail } from "../helpers/pages";
+
+const journey = useJourney();
+const EDITOR = "editor@tidings.example";
+const DASHBOARD_LINK = /dashboard/;
+
+/** Every dashboard sign-in email the demo editor has, oldest first. */
+async function signInEmails(): Promise<StoredEmail[]> {
+  const { emails } = (await (await fetch(`${journey.stack.mailUrl}/store`)).json()) as { emails: StoredEmail[] };
+  return emails.filter((email) => email.destination.to.some((to) => to.includes(EDITOR)) && DASHBOARD_LINK.test(email.subject));
+}
+
+/** Signs in: the first time with the link `npm start` sent, then by asking for one (a minute after the last). */
+async function signIn(page: Page, first: boolean, name: string) {
+  if (first) {
+    await waitForEmail(journey.stack.mailUrl, EDITOR, DASHBOARD_LINK);
+  } else {
+    const sent = (await signInEmails()).length;
+    const last = (await signInEmails()).at(-1)!.at * 1000; // the mail viewer keeps seconds
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, last + 61_000 - Date.now()))); // one link a minute
+    await page.goto(`${journey.stack.url}/editor/login`);
+    await heading(page, "Sign in to the dashboard");
+    await checkPage(page, `editor-login-${name}`);
+    await page.getByLabel("Email address").fill(EDITOR);
+    await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+    await heading(page, "Check your email");
+    await expect.poll(async () => (await signInEmails()).length, { timeout: 30_000 }).toBeGreaterThan(sent);
+  }
+  await page.goto(linkIn((await signInEmails()).at(-1)!, "/editor/signin"));
+  await heading(page, "Sign in to the dashboard");
+  await page.getByRole("button", { name: "Sign me in" }).click();
+  await heading(page, "Overview");
+  await checkPage(page, `editor-overview-${name}`);
+}
+
+describe("an editor's journey", () => {
+  for (const [index, viewport] of viewports.entries()) {
+    it(`signs in, creates, previews, tests and sends a digest, approves a proposal and marks a topic covered (${viewport.width} px)`, async () => {
+      const { page } = await openPage(journey.browser, viewport);
+      await signIn(page, index === 0, viewport.name);
+
+      // A digest: the weekly one on the phone, the daily one on the desktop (each sent once).
+      const frequency = index === 0 ? "weekly" : "daily";
+      const subject = `The ${frequency} journey ${viewport.name}`;
+      await page.getByRole("link", { name: "Digests" }).click();
+      await heading(page, "Digests");
+      await checkPage(page, `editor-digests-${viewport.name}`);
+      await page.getByLabel("Frequency").selectOption(frequency);
+      await page.getByLabel("Subject (optional)").fill(subject);
+      await page.getByRole("button", { name: "Create digest" }).click();
+      await heading(page, subject);
+      expect(await page.locator("iframe").count()).toBeGreaterThanOrEqual(4); // free and patron, phone and desktop
+      await checkPage(page, `editor-digest-${viewport.name}`);
+
+      // A test copy lands in the mail viewer, marked [TEST].
+      const tester = `desk-${viewport.name}@newsroom.example`;
+      await page.getByLabel(/^To \(up to 10 addresses/).fill(tester);
+      await page.getByRole("button", { name: "Send test copies" }).click();
+      await heading(page, subject);
+      const test = await waitForEmail(journey.stack.mailUrl, tester, /^\[TEST\]/);
+      expect(test.subject).toContain(subject);
+
+      // Send it to the seeded list, and watch it finish (the page refreshes itself).
+      await page.getByRole("link", { name: "Send to subscribers…" }).click();
+      await heading(page, "Send this digest?");
+      await checkPage(page, `editor-send-${viewport.name}`);
+      await page.getByRole("button", { name: "Yes, send it now" }).click();
+      await heading(page, subject);
+      await expect
+        .poll(
+          async () => {
+            await page.reload();
+            return page.getByText(/^Sent, finished/).count();
+          },
+          { timeout: 90_000, intervals: [1000] },
+        )
+        .toBe(1);
+      expect(Number(await page.locator('[data-field="sent"]').innerText())).toBeGreaterThan(0);
+      await checkPage(page, `editor-digest-sent-${viewport.name}`);
+
+      // Topics: approve the seeded proposal (once: the phone approves, the desktop finds it open), mark one covered.
+      await page.getByRole("link", { name: "Topics" }).click();
+      await heading(page, "Topics");
+      await checkPage(page, `editor-topics-${viewport.name}`);
+      const approve = page.getByRole("button", { name: /^Approve “Night trains”/ });
+      if (index === 0) {
+        await approve.click();
+        await heading(page, "Topics");
+      }
+      expect(await approve.count()).toBe(0);
+      expect(await page.getByRole("heading", { level: 2, name: /Open/ }).count()).toBe(1);
+      await page.getByRole("link", { name: index === 0 ? "Housing" : "City hall", exact: true }).click();
+      await heading(page, index === 0 ? "Housing" : "City hall");
+      await page.locator('input[type="checkbox"][name="articleIds"]').first().check();
+      await page.getByRole("button", { name: "Mark covered" }).click();
+      await page.getByText(/covered/i).first().waitFor();
+      await checkPage(page, `editor-topic-covered-${viewport.name}`);
+      const topics = (await journey.call("GET", "/api/topics")) as { topics: Array<{ id: string; status: string }> };
+      expect(topics.topics.find((topic) => topic.id === (index === 0 ? "housing" : "city-hall"))?.status).toBe("covered");
+    }, 240_000);
+  }
+});
