@@ -244,10 +244,10 @@ describe("the dashboard's digests", () => {
 
     // Deliveries by status: sent ones a page of 50 at a time; the subscriber with nothing to read, skipped.
     const firstPage = await (await dashboardGet(writer, `/editor/digests/${id}?status=sent`)).text();
-    expect(firstPage.match(/<td>sent<\/td>/g)).toHaveLength(50);
+    expect(firstPage.match(/<strong>sent<\/strong>/g)).toHaveLength(50);
     const next = /href="(\/editor\/digests\/[^"]+cursor=[^"]+)">Next deliveries/.exec(firstPage)![1]!.replace(/&amp;/g, "&");
     const secondPage = await (await dashboardGet(writer, next)).text();
-    expect(secondPage.match(/<td>sent<\/td>/g)!.length).toBe(measured.counts.sent - 50);
+    expect(secondPage.match(/<strong>sent<\/strong>/g)!.length).toBe(measured.counts.sent - 50);
     const skipped = await (await dashboardGet(writer, `/editor/digests/${id}?status=skipped`)).text();
     expect(skipped).toContain(elsewhere.email);
     expect(await mailTo(elsewhere.email)).toHaveLength(0);

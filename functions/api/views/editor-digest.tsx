@@ -132,25 +132,28 @@ function Progress(props: { digest: Digest; pace?: Pace; base: string }) {
           <span data-field="secondsLeft">
             {pace.secondsLeft === undefined ? "time left not known yet" : `about ${duration(pace.secondsLeft)} left`}
           </span>
-          . This page refreshes every {REFRESH_SECONDS} seconds. <a href={props.base}>Refresh now</a>
+          . This page updates every {REFRESH_SECONDS} seconds. <a href={props.base}>Refresh now</a>
         </p>
       )}
-      <div class="cards">
-        <div class="card">
-          <div>Recipients</div>
-          <div class="big" data-field="recipients">
-            {number(counts.recipients)}
-          </div>
-        </div>
-        {deliveryStatuses.map((status) => (
-          <div class="card">
-            <div>{status[0]!.toUpperCase() + status.slice(1)}</div>
-            <div class="big" data-field={status}>
-              {number(counts[status])}
-            </div>
-          </div>
-        ))}
-      </div>
+      <table>
+        <caption>Deliveries by status</caption>
+        <tbody>
+          <tr>
+            <th scope="row">Recipients</th>
+            <td class="num" data-field="recipients">
+              {number(counts.recipients)}
+            </td>
+          </tr>
+          {deliveryStatuses.map((status) => (
+            <tr>
+              <th scope="row">{status[0]!.toUpperCase() + status.slice(1)}</th>
+              <td class="num" data-field={status}>
+                {number(counts[status])}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
       {live && <script src={PROGRESS_SCRIPT} defer />}
     </section>
   );
@@ -281,29 +284,19 @@ function Deliveries(props: { base: string; view: DeliveriesView; digest: Digest 
       {deliveries.length === 0 ? (
         <p>No deliveries {status ? `are ${status}` : "yet"}.</p>
       ) : (
-        <div class="scroll">
-          <table>
-            <caption>{status ? `Deliveries ${status}` : "All deliveries"}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Subscriber</th>
-                <th scope="col">Status</th>
-                <th scope="col">Why</th>
-                <th scope="col">Last change</th>
-              </tr>
-            </thead>
-            <tbody>
-              {deliveries.map((delivery) => (
-                <tr>
-                  <td>{delivery.email}</td>
-                  <td>{delivery.status}</td>
-                  <td>{delivery.reason ?? delivery.error ?? ""}</td>
-                  <td>{utc(delivery.updatedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        // A list, not a table: an address and a status side by side leave a phone's columns too narrow to read.
+        <>
+          <h3>{status ? `Deliveries ${status}` : "All deliveries"}</h3>
+          <ul>
+            {deliveries.map((delivery) => (
+              <li>
+                {delivery.email}: <strong>{delivery.status}</strong>
+                {(delivery.reason ?? delivery.error) && ` (${delivery.reason ?? delivery.error})`}
+                <span class="note">, {utc(delivery.updatedAt)}</span>
+              </li>
+            ))}
+          </ul>
+        </>
       )}
       {next && (
         <p>

@@ -35,7 +35,8 @@ export const PROGRESS_JS = `(() => {
       if (response.type === "opaqueredirect") return location.reload();
       if (response.ok) {
         const progress = await response.json();
-        if (progress.status !== "sending") return location.reload();
+        // Sent, paused or cancelled: the page as it now stands (without the notice of the send's start).
+        if (progress.status !== "sending") return location.replace(location.pathname);
         for (const [name, text] of Object.entries(progress.text)) {
           const field = section.querySelector('[data-field="' + name + '"]');
           if (field) field.textContent = text;
