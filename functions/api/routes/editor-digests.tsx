@@ -213,6 +213,10 @@ editorDigestRoutes.openapi(
     const framed = { [CSP]: framedBySelfPolicy({ "style-src": ["'unsafe-inline'"], "img-src": ["'self'", "https:"] }) };
     try {
       const message = await Digests.messageFor(digest, await Digests.resolveReader({ email, variant }));
+      // A subscriber's copy is a read of their data: audited, as the API's preview of one is (GETs are not otherwise).
+      if (email) {
+        await Editors.Audit.record({ who: c.var.editorAccount.email, via: "dashboard", action: "GET /editor/digests/:id/preview", target: `id=${digest.id} ${person(email)}`, status: 200 });
+      }
       return c.html(message.html, 200, framed);
     } catch (error) {
       // Said inside the frame, which an error page (framable by nobody) could not be.
