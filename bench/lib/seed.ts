@@ -78,19 +78,32 @@ function itemsOf(subscriber: Subscriber): Record<string, unknown>[] {
   ];
 }
 
-/** Writes subscribers `from` … `from + count - 1`; answers how many items were written. */
-export async function seedSubscribers(count: number, from = 0, parallel = 8): Promise<number> {
+/**
+ * Writes subscribers `from` … `from + count - 1`, each made by `make` (the send benchmark's active weekly readers
+ * unless told otherwise); answers how many items were written.
+ */
+export async function seedSubscribers(
+  count: number,
+  from = 0,
+  parallel = 8,
+  make: (i: number, at: string) => Subscriber = benchSubscriber,
+): Promise<number> {
   const at = new Date().toISOString();
   const items: Record<string, unknown>[] = [];
-  for (let i = from; i < from + count; i++) items.push(...itemsOf(benchSubscriber(i, at)));
+  for (let i = from; i < from + count; i++) items.push(...itemsOf(make(i, at)));
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       let batch = items.slice(next, (next += 25)).map((Item) => ({ PutRequest: { Item } }));
       for (let attempt = 0; batch.length > 0; attempt++) {
         if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 2000)));
-        const { UnprocessedItems } = await Db.db().send(new BatchWriteCommand({ RequestItems: { [Db.tableName()]: batch } }));
-        batch = (UnprocessedItems?.[Db.tableName()] ?? []) as typeof batch;
+        try {
+          const { UnprocessedItems } = await Db.db().send(new BatchWriteCommand({ RequestItems: { [Db.tableName()]: batch } }));
+          batch = (UnprocessedItems?.[Db.tableName()] ?? []) as typeof batch;
+        } catch (error) {
+          // DynamoDB Local pausing to collect garbage under a long seed: the same puts again are harmless.
+          if ((error as Error).name !== "TimeoutError" || attempt >= 5) throw error;
+        }
       }
     }
   };
