@@ -176,7 +176,7 @@ export async function seedDashboard(options: { subscribers: number; patrons: num
   await inParallel(Array.from({ length: 120 }, (_, n) => n), 8, (n) =>
     Editors.Audit.record(
       { who: who[n % who.length]!, via: n % 2 ? "token" : "dashboard", action: n % 3 ? "GET /api/subscribers/{email}" : "POST /editor/topics/{id}/status", target: `person:bench${n}`, status: 200 },
-      new Date(now.getTime() - n * 3_600_000 * 5),
+      { now: new Date(now.getTime() - n * 3_600_000 * 5) },
     ),
   );
   console.log("  patrons, digests and the audit log written; a live count, then the snapshots…");

@@ -84,7 +84,7 @@ describe("an editor's journey", () => {
             await page.reload();
             return page.getByText(/^Sent, finished/).count();
           },
-          { timeout: 90_000, intervals: [1000] },
+          { timeout: 90_000, interval: 1000 },
         )
         .toBe(1);
       expect(Number(await page.locator('[data-field="sent"]').innerText())).toBeGreaterThan(0);

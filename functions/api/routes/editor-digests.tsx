@@ -133,7 +133,7 @@ editorDigestRoutes.openapi(
     const previewEmail = query.email || undefined;
     if (previewEmail) {
       await Digests.resolveReader({ email: previewEmail }); // an unknown address is a 404 page, not empty frames
-      await Editors.Audit.record({ who: c.var.editorAccount.email, via: "dashboard", action: "GET /editor/digests/:id (a subscriber's copy)", target: `id=${digest.id} ${person(previewEmail)}`, status: 200 });
+      await Editors.Audit.record({ who: c.var.editorAccount.email, via: "dashboard", action: "GET /editor/digests/:id (a subscriber's copy)", target: `id=${digest.id} ${person(previewEmail)}`, status: 200 }, { required: true });
     }
     const [{ DigestPage }, articles, deliveries] = await Promise.all([
       import("../views/editor-digest"),
@@ -215,7 +215,7 @@ editorDigestRoutes.openapi(
       const message = await Digests.messageFor(digest, await Digests.resolveReader({ email, variant }));
       // A subscriber's copy is a read of their data: audited, as the API's preview of one is (GETs are not otherwise).
       if (email) {
-        await Editors.Audit.record({ who: c.var.editorAccount.email, via: "dashboard", action: "GET /editor/digests/:id/preview", target: `id=${digest.id} ${person(email)}`, status: 200 });
+        await Editors.Audit.record({ who: c.var.editorAccount.email, via: "dashboard", action: "GET /editor/digests/:id/preview", target: `id=${digest.id} ${person(email)}`, status: 200 }, { required: true });
       }
       return c.html(message.html, 200, framed);
     } catch (error) {
