@@ -7,15 +7,11 @@
  * process over HTTP against the local stack, its PUBLIC_URL the served address (so the forms' Origin is our own);
  * the editor's session is a cookie added to the browser.
  */
-import { serve, type ServerType } from "@hono/node-server";
-import type { AddressInfo } from "node:net";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as Config from "../../core/config";
+import { beforeAll, describe, expect, it } from "vitest";
 import * as Delivery from "../../core/delivery";
-import { app } from "../../functions/api/app";
 import { drain } from "../../scripts/local-worker";
-import { launchBrowser, viewports } from "../helpers/browser";
+import { viewports } from "../helpers/browser";
+import { useServedApp } from "../helpers/served-app";
 import { browserCookie, dashboardCookie } from "../helpers/dashboard";
 import { publish } from "../helpers/editor";
 import { createArticle, saveSubscriber, uniquePeriod } from "../helpers/factories";
@@ -25,41 +21,23 @@ import { checkPage, heading, openPage } from "../helpers/pages";
 
 useLocalStack();
 
-let server: ServerType;
-let base: string;
-let browser: Browser;
-let publicUrl: string | undefined;
+const served = useServedApp();
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  await new Promise<void>((ready) => {
-    server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => ready());
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  // The served address is ours: the forms' Origin must be it.
-  publicUrl = process.env.PUBLIC_URL;
-  process.env.PUBLIC_URL = base;
-  Config.reset();
   await publish({ "e2e-rail": "Railways" }, [{ id: "e2e-night-trains", title: "The night trains return", topics: ["e2e-rail"] }]);
   for (const frequency of ["daily", "weekly"] as const) await saveSubscriber({ frequency, email: uniqueEmail(`e2e-${frequency}`) });
 });
 
-afterAll(async () => {
-  process.env.PUBLIC_URL = publicUrl;
-  Config.reset();
-  await browser?.close();
-  await new Promise<void>((done) => (server ? server.close(() => done()) : done()));
-});
 
 describe("the dashboard's digests", () => {
   for (const viewport of viewports) {
     it(`creates, previews and sends a digest, following it until sent (${viewport.width} px)`, async () => {
       // A frequency of its own per viewport: a sent digest's successor covers only what was published after it.
       const frequency = viewport.name === "phone" ? "daily" : "weekly";
-      const { context, page } = await openPage(browser, viewport);
-      await context.addCookies([browserCookie(await dashboardCookie("editor"), base)]);
+      const { context, page } = await openPage(served.browser, viewport);
+      await context.addCookies([browserCookie(await dashboardCookie("editor"), served.base)]);
 
-      await page.goto(`${base}/editor/digests`);
+      await page.goto(`${served.base}/editor/digests`);
       await heading(page, "Digests");
       await checkPage(page, `editor-digests-${viewport.name}`);
       await page.getByLabel("Frequency").selectOption(frequency);
@@ -104,10 +82,10 @@ describe("the dashboard's digests", () => {
   it("follows a send without JavaScript: the page refreshes itself until the digest is sent", async () => {
     await saveSubscriber({ frequency: "daily", email: uniqueEmail("e2e-no-script") });
     await createArticle({ id: `e2e-no-script-${Date.now()}`, title: "Published just now", topics: ["e2e-rail"] });
-    const context = await browser.newContext({ viewport: viewports[0], javaScriptEnabled: false });
-    await context.addCookies([browserCookie(await dashboardCookie("editor"), base)]);
+    const context = await served.browser.newContext({ viewport: viewports[0], javaScriptEnabled: false });
+    await context.addCookies([browserCookie(await dashboardCookie("editor"), served.base)]);
     const page = await context.newPage();
-    await page.goto(`${base}/editor/digests`);
+    await page.goto(`${served.base}/editor/digests`);
     await page.getByLabel("Frequency").selectOption("daily");
     await page.getByLabel("Period (optional)").fill(uniquePeriod("daily"));
     await page.getByLabel("Subject (optional)").fill("Without a script");

@@ -3,46 +3,30 @@
  * and its button, the overview with its charts (seeded snapshots) passes axe-core, fits the viewport and breaks no
  * Content-Security-Policy; the audit log too, for an admin.
  */
-import { serve, type ServerType } from "@hono/node-server";
-import type { AddressInfo } from "node:net";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { app } from "../../functions/api/app";
+import { beforeAll, describe, expect, it } from "vitest";
 import * as Editors from "../../core/editors";
 import * as Tokens from "../../core/tokens";
 import { seedStats } from "../../scripts/seed-stats";
-import { launchBrowser, viewports } from "../helpers/browser";
+import { viewports } from "../helpers/browser";
+import { useServedApp } from "../helpers/served-app";
 import { TEST_EDITORS, useLocalStack } from "../helpers/local";
 import { checkPage, heading, openPage } from "../helpers/pages";
 
 useLocalStack();
 
-let server: ServerType;
-let base: string;
-let browser: Browser;
+const served = useServedApp();
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  await new Promise<void>((ready) => {
-    server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => ready());
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  process.env.PUBLIC_URL = base; // the sign-in form's Origin check compares with it
-  (await import("../../core/config")).reset();
   await seedStats();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((done) => (server ? server.close(() => done()) : done()));
-});
 
 describe("the dashboard's overview", () => {
   for (const viewport of viewports) {
     it(`signs in by the link's button and shows the figures as charts with tables (${viewport.width} px)`, async () => {
-      const { page } = await openPage(browser, viewport);
+      const { page } = await openPage(served.browser, viewport);
       const token = Tokens.sign("editor-signin", `${Editors.editorKey(TEST_EDITORS.admin)}~${viewport.name}${Date.now()}`);
-      await page.goto(`${base}/editor/signin?token=${encodeURIComponent(token)}`);
+      await page.goto(`${served.base}/editor/signin?token=${encodeURIComponent(token)}`);
       await heading(page, "Sign in to the dashboard");
       await checkPage(page, `editor-signin-${viewport.name}`);
       await page.getByRole("button", { name: "Sign me in" }).click();

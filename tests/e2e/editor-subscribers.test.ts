@@ -5,14 +5,10 @@
  * axe-core, fits the viewport and breaks no Content-Security-Policy. The app is served in process over HTTP
  * against the local stack.
  */
-import { serve, type ServerType } from "@hono/node-server";
-import type { AddressInfo } from "node:net";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as Config from "../../core/config";
+import { beforeAll, describe, expect, it } from "vitest";
 import * as Db from "../../core/db";
-import { app } from "../../functions/api/app";
-import { launchBrowser, viewports } from "../helpers/browser";
+import { viewports } from "../helpers/browser";
+import { useServedApp } from "../helpers/served-app";
 import { browserCookie, dashboardCookie } from "../helpers/dashboard";
 import { publish } from "../helpers/editor";
 import { saveSubscriber } from "../helpers/factories";
@@ -22,36 +18,22 @@ import { checkPage, heading, openPage } from "../helpers/pages";
 
 useLocalStack();
 
-let server: ServerType;
-let base: string;
-let browser: Browser;
+const served = useServedApp();
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  await new Promise<void>((ready) => {
-    server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => ready());
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  // The dashboard checks a POST's Origin against PUBLIC_URL: here, the served app's address.
-  process.env.PUBLIC_URL = base;
-  Config.reset();
   await publish({ "e2e-climate": "Climate" }, []);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((done) => (server ? server.close(() => done()) : done()));
-});
 
 describe("the dashboard's subscribers", () => {
   for (const viewport of viewports) {
     it(`finds a subscriber, opens their record and erases them once the address is typed again (${viewport.width} px)`, async () => {
       const email = uniqueEmail(`dash-${viewport.name}`);
       const reader = await saveSubscriber({ email, name: "Mykola Test", topics: ["e2e-climate"] });
-      const { context, page } = await openPage(browser, viewport);
-      await context.addCookies([browserCookie(await dashboardCookie("admin"), base)]);
+      const { context, page } = await openPage(served.browser, viewport);
+      await context.addCookies([browserCookie(await dashboardCookie("admin"), served.base)]);
 
-      await page.goto(`${base}/editor/subscribers`);
+      await page.goto(`${served.base}/editor/subscribers`);
       await heading(page, "Subscribers");
       await checkPage(page, `editor-subscribers-search-${viewport.name}`);
       await page.getByLabel("Email address").fill(email.toUpperCase());
@@ -80,9 +62,9 @@ describe("the dashboard's subscribers", () => {
     });
 
     it(`imports an uploaded file, showing its bad line, and exports the list (${viewport.width} px)`, async () => {
-      const { context, page } = await openPage(browser, viewport);
-      await context.addCookies([browserCookie(await dashboardCookie("admin"), base)]);
-      await page.goto(`${base}/editor/subscribers`);
+      const { context, page } = await openPage(served.browser, viewport);
+      await context.addCookies([browserCookie(await dashboardCookie("admin"), served.base)]);
+      await page.goto(`${served.base}/editor/subscribers`);
       await page.getByRole("link", { name: "Import subscribers from a CSV file" }).click();
       await heading(page, "Import subscribers");
       await checkPage(page, `editor-subscribers-import-${viewport.name}`);
@@ -96,7 +78,7 @@ describe("the dashboard's subscribers", () => {
       await checkPage(page, `editor-subscribers-imported-${viewport.name}`);
       expect((await Db.Subscribers.getByEmail(imported))?.status).toBe("active");
 
-      await page.goto(`${base}/editor/subscribers/export`);
+      await page.goto(`${served.base}/editor/subscribers/export`);
       await page.getByRole("button", { name: "Export" }).click();
       await expect.poll(() => page.getByRole("link", { name: "download the CSV" }).count()).toBe(1);
       await checkPage(page, `editor-subscribers-export-${viewport.name}`);

@@ -6,15 +6,11 @@
  * the local stack, its PUBLIC_URL the served address, so the forms' Origin is our own. The gifts and comps page
  * passes the same checks, and an admin grants a comp through its form.
  */
-import { serve, type ServerType } from "@hono/node-server";
-import type { AddressInfo } from "node:net";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as Config from "../../core/config";
+import { describe, expect, it } from "vitest";
 import * as Db from "../../core/db";
 import * as Votes from "../../core/votes";
-import { app } from "../../functions/api/app";
-import { launchBrowser, viewports } from "../helpers/browser";
+import { viewports } from "../helpers/browser";
+import { useServedApp } from "../helpers/served-app";
 import { browserCookie, dashboardCookie } from "../helpers/dashboard";
 import { createArticle, createTopic, savePatron, saveSubscriber } from "../helpers/factories";
 import { useLocalStack } from "../helpers/local";
@@ -23,28 +19,8 @@ import { checkPage, heading, openPage } from "../helpers/pages";
 
 useLocalStack();
 
-let server: ServerType;
-let base: string;
-let browser: Browser;
-let publicUrl: string | undefined;
+const served = useServedApp();
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-  await new Promise<void>((ready) => {
-    server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => ready());
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  publicUrl = process.env.PUBLIC_URL;
-  process.env.PUBLIC_URL = base;
-  Config.reset();
-});
-
-afterAll(async () => {
-  process.env.PUBLIC_URL = publicUrl;
-  Config.reset();
-  await browser?.close();
-  await new Promise<void>((done) => (server ? server.close(() => done()) : done()));
-});
 
 describe("the dashboard's topics", () => {
   for (const viewport of viewports) {
@@ -55,10 +31,10 @@ describe("the dashboard's topics", () => {
       const patron = await savePatron({ tierId: "co-creator" });
       await Votes.vote(patron.subscriberId, topic.id);
 
-      const { context, page } = await openPage(browser, viewport);
-      await context.addCookies([browserCookie(await dashboardCookie("editor"), base)]);
+      const { context, page } = await openPage(served.browser, viewport);
+      await context.addCookies([browserCookie(await dashboardCookie("editor"), served.base)]);
 
-      await page.goto(`${base}/editor/topics`);
+      await page.goto(`${served.base}/editor/topics`);
       await heading(page, "Topics");
       await checkPage(page, `editor-topics-${viewport.name}`);
       await page.getByRole("button", { name: `Approve “${proposal.title}”` }).click();
@@ -76,7 +52,7 @@ describe("the dashboard's topics", () => {
       await heading(page, topic.title);
       await page.getByRole("status").getByText("Topic marked covered.").waitFor();
       expect(await Db.Topics.get(topic.id)).toMatchObject({ status: "covered", articleIds: [article.id] });
-      const reported = (await (await fetch(`${base}/api/topics`)).json()) as { topics: Array<{ id: string; status: string; score: number }> };
+      const reported = (await (await fetch(`${served.base}/api/topics`)).json()) as { topics: Array<{ id: string; status: string; score: number }> };
       expect(reported.topics.find((t) => t.id === topic.id)).toMatchObject({ status: "covered", score: 3 });
       await checkPage(page, `editor-topic-covered-${viewport.name}`);
       await context.close();
@@ -88,9 +64,9 @@ describe("the dashboard's gifts and comps", () => {
   for (const viewport of viewports) {
     it(`grants a comp with the form (${viewport.width} px)`, async () => {
       const reader = await saveSubscriber({ email: uniqueEmail(`comp-${viewport.name}`) });
-      const { context, page } = await openPage(browser, viewport);
-      await context.addCookies([browserCookie(await dashboardCookie("admin"), base)]);
-      await page.goto(`${base}/editor/gifts`);
+      const { context, page } = await openPage(served.browser, viewport);
+      await context.addCookies([browserCookie(await dashboardCookie("admin"), served.base)]);
+      await page.goto(`${served.base}/editor/gifts`);
       await heading(page, "Gifts and comps");
       await checkPage(page, `editor-gifts-${viewport.name}`);
       await page.getByLabel("Subscriber's email address").fill(reader.email);
