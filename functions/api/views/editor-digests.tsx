@@ -72,51 +72,7 @@ export function DigestsPage(props: {
       {props.digests.length === 0 ? (
         <p>No digests {props.status ? `are ${props.status}` : "yet"}.</p>
       ) : (
-        <div class="scroll">
-          <table>
-            <caption>Digests, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Digest</th>
-                <th scope="col">Status</th>
-                <th scope="col" class="num">
-                  Articles
-                </th>
-                <th scope="col" class="num">
-                  Recipients
-                </th>
-                <th scope="col" class="num">
-                  Sent
-                </th>
-                <th scope="col" class="num">
-                  Waiting
-                </th>
-                <th scope="col" class="num">
-                  Failed
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.digests.map((digest) => (
-                <tr>
-                  <td>
-                    <a href={`/editor/digests/${digest.id}`}>{digest.subject}</a>
-                    <br />
-                    <span class="note">
-                      {digest.frequency} {digest.period}
-                    </span>
-                  </td>
-                  <td>{STATUS_WORDS[digest.status]}</td>
-                  <td class="num">{number(digest.articleIds.length)}</td>
-                  <td class="num">{number(digest.counts.recipients)}</td>
-                  <td class="num">{number(digest.counts.sent)}</td>
-                  <td class="num">{number(digest.counts.queued + digest.counts.sending)}</td>
-                  <td class="num">{number(digest.counts.failed)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DigestTable caption="Digests, newest first" digests={props.digests} />
       )}
       {more && (
         <p>
@@ -165,5 +121,59 @@ export function PreviewMissing(props: { message: string }) {
         <p>{props.message}</p>
       </body>
     </html>
+  );
+}
+
+/** Digests with their status, articles and delivery counts, each linking to its page (the list; the overview's sends). */
+export function DigestTable(props: { caption: string; digests: readonly Digest[] }) {
+  return (
+    <div class="scroll">
+      <table>
+        <caption>{props.caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Digest</th>
+            <th scope="col">Status</th>
+            <th scope="col" class="num">
+              Articles
+            </th>
+            <th scope="col" class="num">
+              Recipients
+            </th>
+            <th scope="col" class="num">
+              Sent
+            </th>
+            <th scope="col" class="num">
+              Waiting
+            </th>
+            <th scope="col" class="num">
+              Failed
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.digests.map((digest) => (
+            <tr>
+              <td>
+                <a href={`/editor/digests/${digest.id}`}>{digest.subject}</a>
+                <br />
+                <span class="note">
+                  {digest.frequency} {digest.period}
+                </span>
+              </td>
+              <td>
+                {STATUS_WORDS[digest.status]}
+                {digest.status === "paused" && digest.pauseReason ? `: ${digest.pauseReason}` : ""}
+              </td>
+              <td class="num">{number(digest.articleIds.length)}</td>
+              <td class="num">{number(digest.counts.recipients)}</td>
+              <td class="num">{number(digest.counts.sent)}</td>
+              <td class="num">{number(digest.counts.queued + digest.counts.sending)}</td>
+              <td class="num">{number(digest.counts.failed)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

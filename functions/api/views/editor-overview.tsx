@@ -7,53 +7,13 @@ import * as Money from "../../../core/money";
 import type { Figures } from "../../../core/editors/figures";
 import { Chart, type ChartSeries } from "./charts";
 import type { Overview } from "../../../core/editors/overview";
-import type { Digest } from "../../../core/digests/types";
 import { EditorLayout } from "./editor";
+import { DigestTable } from "./editor-digests";
 
 const when = (at: Date, timezone: string) =>
   new Intl.DateTimeFormat("en-GB", { timeZone: timezone, weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" }).format(at);
 
 const number = (n: number) => new Intl.NumberFormat("en-GB").format(n);
-
-function SendTable(props: { caption: string; digests: Digest[] }) {
-  return (
-    <div class="scroll">
-      <table>
-        <caption>{props.caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Digest</th>
-            <th scope="col" class="num">
-              Recipients
-            </th>
-            <th scope="col" class="num">
-              Sent
-            </th>
-            <th scope="col" class="num">
-              Waiting
-            </th>
-            <th scope="col" class="num">
-              Failed
-            </th>
-            <th scope="col">Why paused</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.digests.map((digest) => (
-            <tr>
-              <td>{digest.subject}</td>
-              <td class="num">{number(digest.counts.recipients)}</td>
-              <td class="num">{number(digest.counts.sent)}</td>
-              <td class="num">{number(digest.counts.queued + digest.counts.sending)}</td>
-              <td class="num">{number(digest.counts.failed)}</td>
-              <td>{digest.pauseReason ?? ""}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
 
 const capital = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 /** "3 Dec" for a day, "Dec 2026" for a month (UTC, as the snapshots' days are). */
@@ -174,7 +134,7 @@ export function OverviewPage(props: { account: Editors.EditorAccount } & Overvie
       </p>
       <Now figures={props.figures} />
       <h2>Sending now</h2>
-      {inFlight.length === 0 ? <p>No digest is being sent.</p> : <SendTable caption="Digests being sent or paused" digests={inFlight} />}
+      {inFlight.length === 0 ? <p>No digest is being sent.</p> : <DigestTable caption="Digests being sent or paused" digests={inFlight} />}
       <h2>Next scheduled digests</h2>
       {props.next.length === 0 ? (
         <p>Digests are not sent on a schedule here: editors create and send them.</p>
