@@ -4,28 +4,9 @@
  * `everyMs` (a minute), so the dashboard's charts end at today's figures as the demo changes them. A run starts
  * only after the previous one ended.
  */
-import { log } from "../core/log";
 import { runSchedule, snapshotToday } from "../core/stats/snapshot";
+import { repeating } from "./local-worker";
 
 export function startLocalSnapshots(options: { everyMs?: number } = {}) {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
-  const run = () => {
-    running = runSchedule()
-      .then(() => snapshotToday())
-      .then(() => undefined)
-      .catch((error) => log.error({ err: error, event: "stats.snapshot_failed" }, "stats snapshot failed"))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(run, options.everyMs ?? 60_000);
-      });
-  };
-  run();
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  return repeating(() => runSchedule().then(() => snapshotToday()), options.everyMs ?? 60_000, "stats.snapshot_failed");
 }

@@ -168,15 +168,23 @@ export function startLocalWorker(options: { recoverEveryMs?: number } = {}) {
  * next hour). A run starts only after the previous one ended, as one Lambda at a time would take it.
  */
 export function startLocalSchedules(options: { everyMs?: number } = {}) {
+  return repeating(deliverGifts, options.everyMs ?? 15_000, "gifts.schedule_failed");
+}
+
+/**
+ * Runs `job` at once and then `everyMs` after each run ended (never two at once, as one Lambda at a time would take
+ * a schedule), logging a failure under `failedEvent`; `stop` waits for a run in progress.
+ */
+export function repeating(job: () => Promise<unknown>, everyMs: number, failedEvent: string) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
   const run = () => {
-    running = deliverGifts()
+    running = job()
       .then(() => undefined)
-      .catch((error) => log.error({ err: error, event: "gifts.schedule_failed" }, "gifts' schedule failed"))
+      .catch((error) => log.error({ err: error, event: failedEvent }, "a local schedule's run failed"))
       .finally(() => {
-        if (!stopped) timer = setTimeout(run, options.everyMs ?? 15_000);
+        if (!stopped) timer = setTimeout(run, everyMs);
       });
   };
   run();
