@@ -27,8 +27,11 @@ export interface Journey {
   signIn(page: Page, email: string): Promise<void>;
 }
 
-/** Call at the top of a browser journey file: `npm start` and Chromium, started before its tests and stopped after. */
-export function useJourney(): Journey {
+/**
+ * Call at the top of a browser journey file: `npm start` (with `env` added to its environment) and Chromium,
+ * started before its tests and stopped after.
+ */
+export function useJourney(options: { env?: Record<string, string> } = {}): Journey {
   const journey = {
     call: async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
       const response = await fetch(`${journey.stack.url}${path}`, {
@@ -59,7 +62,7 @@ export function useJourney(): Journey {
     },
   } as Journey & { stack: NpmStart; browser: Browser };
   beforeAll(async () => {
-    [journey.stack, journey.browser] = await Promise.all([startNpmStart(), launchBrowser()]);
+    [journey.stack, journey.browser] = await Promise.all([startNpmStart(options), launchBrowser()]);
   });
   afterAll(async () => {
     await journey.browser?.close();
