@@ -123,6 +123,9 @@ describe("a subscriber's record", () => {
     expect(html).toContain(digest.id);
     expect(html).toContain("1 in all: 1 sent");
     expect(html).toMatch(/Climate: weight \d+/);
+    // Reading the record is a read of their data: audited, by keyed hash only.
+    const read = (await audit()).find((e) => e.action === "GET /editor/subscribers/:email" && e.target === `person:${Editors.targetHash(email)}`);
+    expect(read).toMatchObject({ who: TEST_EDITORS.editor, via: "dashboard", status: 200 });
     expect(html).toContain("No contributions.");
     // An editor reads, and is told who acts.
     expect(html).toContain("Only admins grant memberships or erase a subscriber.");

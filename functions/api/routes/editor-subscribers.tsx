@@ -3,7 +3,8 @@
  * their record (any editor: support work needs it), and what only admins do: grant a comp, erase at a reader's
  * request (after typing the address again), import a CSV file and export the list. Every POST is a form, checked
  * for our own Origin and written to the audit log by `requireEditor`/`requireAdmin`, naming the subscriber only as
- * `Editors.targetHash`; each answers 303 back to a page, except the import, whose report is its answer.
+ * `Editors.targetHash`; each answers 303 back to a page, except the import, whose report is its answer. Opening a
+ * record is audited too (a read of someone's data), as the API's lookup is.
  */
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import * as Config from "../../../core/config";
@@ -150,6 +151,9 @@ editorSubscriberRoutes.openapi(
     if (!address.success) return c.html(<SearchPage account={account} email={given} problem="This is not an email address." />, 400);
     try {
       const record = await subscriberRecord(address.data);
+      // A read of someone's data: audited (by keyed hash), as the API's lookup is; unaudited, it is not shown.
+      const entry = { who: account.email, via: "dashboard" as const, action: "GET /editor/subscribers/:email", target: `person:${Editors.targetHash(address.data)}`, status: 200 };
+      await Editors.Audit.record(entry, { required: true });
       return c.html(<RecordPage account={account} record={record} tiers={Config.get().TIERS} done={c.req.valid("query").done} />, 200);
     } catch (error) {
       if (isNotFound(error)) return c.html(<SearchPage account={account} email={address.data} notFound />, 404);
