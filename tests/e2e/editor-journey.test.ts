@@ -50,6 +50,7 @@ describe("an editor's journey", () => {
       await page.getByLabel("Frequency").selectOption(frequency);
       await page.getByLabel("Subject (optional)").fill(subject);
       await page.getByRole("button", { name: "Create digest" }).click();
+      await page.waitForURL(/\/editor\/digests\/[^/?]+\?notice=/);
       await heading(page, subject);
       expect(await page.locator("iframe").count()).toBeGreaterThanOrEqual(4); // free and patron, phone and desktop
       await checkPage(page, `editor-digest-${viewport.name}`);
@@ -58,7 +59,7 @@ describe("an editor's journey", () => {
       const tester = `desk-${viewport.name}@newsroom.example`;
       await page.getByLabel(/^To \(up to 10 addresses/).fill(tester);
       await page.getByRole("button", { name: "Send test copies" }).click();
-      await heading(page, subject);
+      await page.getByText("Test copies sent to 1 address.").waitFor(); // the answer's page, not the one it replaces
       const test = await waitForEmail(journey.stack.mailUrl, tester, /^\[TEST\]/);
       expect(test.subject).toContain(subject);
 
@@ -67,7 +68,7 @@ describe("an editor's journey", () => {
       await heading(page, "Send this digest?");
       await checkPage(page, `editor-send-${viewport.name}`);
       await page.getByRole("button", { name: "Yes, send it now" }).click();
-      await heading(page, subject);
+      await page.waitForURL(/\?notice=sending/); // (a send that already finished shows no notice of its start)
       await expect
         .poll(
           async () => {
@@ -87,6 +88,7 @@ describe("an editor's journey", () => {
       const approve = page.getByRole("button", { name: /^Approve “Night trains”/ });
       if (index === 0) {
         await approve.click();
+        await page.waitForURL(/\/editor\/topics\?/);
         await heading(page, "Topics");
       }
       expect(await approve.count()).toBe(0);
@@ -95,7 +97,7 @@ describe("an editor's journey", () => {
       await heading(page, index === 0 ? "Housing" : "City hall");
       await page.locator('input[type="checkbox"][name="articleIds"]').first().check();
       await page.getByRole("button", { name: "Mark covered" }).click();
-      await page.getByText(/covered/i).first().waitFor();
+      await page.waitForURL(/\?done=covered/);
       await checkPage(page, `editor-topic-covered-${viewport.name}`);
       const topics = (await journey.call("GET", "/api/topics")) as { topics: Array<{ id: string; status: string }> };
       expect(topics.topics.find((topic) => topic.id === (index === 0 ? "housing" : "city-hall"))?.status).toBe("covered");
