@@ -9,6 +9,7 @@
  */
 import * as Db from "../db";
 import { log } from "../log";
+import { targetHash } from "./targets";
 
 export type AuditEntry = Db.Audit.AuditEntry;
 
@@ -30,6 +31,16 @@ export async function record(entry: Omit<AuditEntry, "at">, options: { required?
       return;
     }
   }
+}
+
+/**
+ * What an action was on, as an entry says it: its path's ids (`id=…`), and the people it was about as keyed hashes
+ * (`person:…`; a path's `email` is one of them, never written as it is).
+ */
+export function targetOf(params: Record<string, string>, people: readonly string[] = []): string | undefined {
+  const ids = Object.entries(params).filter(([name]) => name !== "email");
+  const hashes = [...new Set([...people, ...(params.email ? [targetHash(params.email)] : [])])];
+  return [...ids.map(([name, value]) => `${name}=${value}`), ...hashes.map((hash) => `person:${hash}`)].join(" ") || undefined;
 }
 
 /** A month's entries (`yyyy-mm`, default this one), newest first, a page at a time. */

@@ -11,10 +11,10 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
-import * as Config from "../../core/config";
 import * as Editors from "../../core/editors";
 import { VisibleError } from "../../core/errors";
-import { fromOwnOrigin } from "./session";
+import * as SignIn from "../../core/signin";
+import { cookieOptions as sessionCookieOptions, fromOwnOrigin } from "./session";
 
 /**
  * What `requireEditor` puts on the context. A handler whose action is on something its path does not name (a
@@ -25,14 +25,10 @@ export type EditorSignedIn = { Variables: { editorAccount: Editors.EditorAccount
 export const EDITOR_LOGIN_PAGE = "/editor/login";
 
 /** The cookie's name: `__Host-` prefixed where PUBLIC_URL is https (see `SignIn.cookieName`). */
-export const editorCookieName = () => (Config.get().PUBLIC_URL.startsWith("https:") ? "__Host-tidings_editor" : "tidings_editor");
+export const editorCookieName = () => (SignIn.securedOrigin() ? "__Host-tidings_editor" : "tidings_editor");
 
-const cookieOptions = () => ({
-  httpOnly: true,
-  secure: Config.get().PUBLIC_URL.startsWith("https:") || Config.get().STAGE !== "local",
-  sameSite: "Strict" as const,
-  path: "/",
-});
+/** The readers' cookies' attributes (`session.ts`), but `SameSite=Strict`: nothing links into the dashboard signed in. */
+const cookieOptions = () => ({ ...sessionCookieOptions(), sameSite: "Strict" as const });
 
 export const editorCookie = (c: Context) => getCookie(c, editorCookieName());
 
@@ -64,11 +60,7 @@ function guard(role: Editors.EditorRole) {
     c.header("Cache-Control", "no-store");
     await next();
     if (c.req.method !== "GET" && c.res.status < 400) {
-      const target =
-        c.get("auditTarget") ??
-        Object.entries(c.req.param() as Record<string, string>)
-          .map(([name, value]) => (name === "email" ? `person:${Editors.targetHash(value)}` : `${name}=${value}`))
-          .join(" ");
+      const target = c.get("auditTarget") ?? Editors.Audit.targetOf(c.req.param() as Record<string, string>);
       await Editors.Audit.record({
         who: signedIn.account.email,
         via: "dashboard",

@@ -82,7 +82,7 @@ export const requireSession = createMiddleware<SignedIn>(async (c, next) => {
 });
 
 /** Path=/ and no Domain, as a `__Host-` cookie must be; Secure over https (as `__Host-` requires) and outside local. */
-const cookieOptions = () => ({
+export const cookieOptions = () => ({
   httpOnly: true,
   secure: SignIn.securedOrigin() || Config.get().STAGE !== "local",
   sameSite: "Lax" as const,
