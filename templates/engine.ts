@@ -5,11 +5,20 @@
  * function, so assembled and fully rendered emails are the same bytes.
  */
 import { Liquid, type Template } from "liquidjs";
+import * as I18n from "../core/i18n";
 
 /** A template as scripts/build-templates.ts compiles it: the document and the pieces cut out of it. */
 export interface CompiledTemplate {
   layout: string;
   partials: Record<string, string>;
+}
+
+/** A template compiled in every language of the catalogues, by language code (`en`, `uk`). */
+export type LocalizedTemplate = Record<string, CompiledTemplate>;
+
+/** The template in `language`, or in the source language (English) when it has no catalogue. */
+export function inLanguage(template: LocalizedTemplate, language: string | undefined): CompiledTemplate {
+  return template[language ?? I18n.SOURCE] ?? template[I18n.SOURCE]!;
 }
 
 const entities: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };

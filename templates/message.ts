@@ -1,9 +1,11 @@
 /** Renders a transactional email (confirmation, welcome, …): the whole template once, and its text from it. */
-import type { CompiledTemplate } from "./engine";
-import { renderLayout } from "./engine";
+import type { LocalizedTemplate } from "./engine";
+import { inLanguage, renderLayout } from "./engine";
 import { oneLine, safeUrl, toText, type Rendered } from "./html";
 
 export interface MessageData {
+  /** The reader's language (`LANGUAGES`); the source language when absent. */
+  language?: string;
   outletName: string;
   postalAddress: string;
   subject: string;
@@ -17,12 +19,12 @@ export interface MessageData {
   values?: Record<string, unknown>;
 }
 
-export function renderMessage(template: CompiledTemplate, data: MessageData): Rendered {
+export function renderMessage(template: LocalizedTemplate, data: MessageData): Rendered {
   const subject = oneLine(data.subject);
   const links = data.links
     ? { manage: safeUrl(data.links.manage), unsubscribe: safeUrl(data.links.unsubscribe) }
     : {};
-  const html = renderLayout(template, {
+  const html = renderLayout(inLanguage(template, data.language), {
     ...data.values,
     subject,
     preheader: data.preheader,

@@ -9,7 +9,7 @@ import type { PrepareInput } from "../../core/digests/render";
 import { layoutData } from "../../core/digests/render/full";
 import type { Recipient } from "../../core/digests/types";
 import { compileFile } from "../../scripts/build-templates";
-import { renderLayout } from "../../templates/engine";
+import { inLanguage, renderLayout } from "../../templates/engine";
 import { toText } from "../../templates/html";
 
 const DIGEST_MJML = join(import.meta.dirname, "..", "..", "templates", "mjml", "digest.mjml");
@@ -19,6 +19,6 @@ export async function renderWithMjml(input: PrepareInput, recipient: Recipient):
   const layout = layoutData(input, recipient);
   if (!layout) return null;
   const compiled = await compileFile(DIGEST_MJML); // a new template object: LiquidJS parses it again too
-  const html = renderLayout(compiled, layout.data);
+  const html = renderLayout(inLanguage(compiled, recipient.language), layout.data);
   return { html, text: toText(html) };
 }

@@ -11,6 +11,7 @@ import { brandColor } from "./brand";
 import { contributionAmounts, contributionCurrency, contributionFee } from "./contributions";
 import { editorTokens } from "./editor-tokens";
 import { editors } from "./editors";
+import { languages } from "./languages";
 import { tiersSchema, type Tier } from "./tiers";
 
 export { currentPrices, priceOfTier, tierOfPrice, type Price, type Tier } from "./tiers";
@@ -71,6 +72,8 @@ const schema = z.object({
   UNSUBSCRIBE_MAILTO: optional,
   POSTAL_ADDRESS: z.string().min(5),
   OUTLET_NAME: z.string().default("Tidings"),
+  /** The languages readers may choose (`en,uk`); the first is the default, for readers who have none. */
+  LANGUAGES: languages,
   /** The pages' brand colour (`#rrggbb`, dark enough for white text on it). */
   BRAND_COLOR: brandColor,
   STRIPE_SECRET_KEY: optional,
@@ -144,6 +147,12 @@ let cached: Config | undefined;
 export function get(): Config {
   cached ??= load(process.env);
   return cached;
+}
+
+/** `code` when it is one of `LANGUAGES`, else the default language (the first). */
+export function readerLanguage(code: unknown): string {
+  const { LANGUAGES } = get();
+  return typeof code === "string" && LANGUAGES.includes(code) ? code : LANGUAGES[0]!;
 }
 
 /** The editor tokens; fails naming the setting where editor routes run without any configured. */

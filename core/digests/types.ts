@@ -62,6 +62,8 @@ export type Variant = "free" | "patron";
 export interface Recipient {
   subscriberId: string;
   name?: string;
+  /** The reader's language (`LANGUAGES`); the source language when absent. */
+  language?: string;
   /** Topic ids followed; none means all topics. */
   topics: string[];
   deliveryId?: string;

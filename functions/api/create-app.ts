@@ -15,6 +15,7 @@ import { VisibleError } from "../../core/errors";
 import * as SignIn from "../../core/signin";
 import { EDITOR_IMPORT_PATH } from "./dashboard-paths";
 import { invalidRequest, notFound, onError } from "./errors";
+import { language } from "./language";
 import { contentSecurityPolicy } from "./security-headers";
 import { accountRoutes } from "./routes/account";
 import { contributionRoutes } from "./routes/contributions";
@@ -73,6 +74,8 @@ export function createApp(extra: readonly OpenAPIHono<any>[] = []) {
   // X-Frame-Options DENY says what the policy's `frame-ancestors 'none'` says, to browsers that predate it.
   app.use(secureHeaders({ crossOriginResourcePolicy: "same-origin", referrerPolicy: "same-origin", xFrameOptions: "DENY" }));
   app.use(noStoreWhenPersonal);
+  // The page's language (`?lang=`, cookie, Accept-Language), for the views and `Content-Language`.
+  app.use(language);
   const limit = (maxSize: number) =>
     bodyLimit({
       maxSize,

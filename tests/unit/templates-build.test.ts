@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { build, extractPartials } from "../../scripts/build-templates";
+import { build, extractPartials, localize } from "../../scripts/build-templates";
 
 describe("compiled templates", () => {
   it("are up to date with templates/mjml (run `npm run build:templates` after changing a template)", async () => {
@@ -35,5 +35,29 @@ describe("partial directives", () => {
       /twice/,
     );
     expect(() => extractPartials(`{% partial 'a' %}1`)).toThrow(/unmatched/);
+  });
+});
+
+describe("the {% t %} directive", () => {
+  const messages = new Map([
+    ["a.hello", "Привіт, {name} & <strong>{place}</strong>!"],
+    ["a.link", "Read <link>what we published</link> about '{'x'}'"],
+    ["a.count", "{n, plural, one {# item} other {# items}}"],
+  ]);
+
+  it("puts the message in, escaped, its placeholders as Liquid outputs and its tags as HTML", () => {
+    expect(localize(`<p>{% t 'a.hello', name: reader.name, place: topic.title %}</p><html lang="{% language %}">`, "uk", messages)).toBe(
+      `<p>Привіт, {{ reader.name }} &amp; <strong>{{ topic.title }}</strong>!</p><html lang="uk">`,
+    );
+    // A tag named by an argument is a link; literal braces can never become Liquid.
+    expect(localize(`{% t 'a.link', link: notice.url %}`, "en", messages)).toBe(
+      `Read <a href="{{ notice.url }}">what we published</a> about &#123;x&#125;`,
+    );
+  });
+
+  it("refuses a missing message, a placeholder without its expression, and a plural", () => {
+    expect(() => localize(`{% t 'a.nope' %}`, "en", messages)).toThrow(/no message 'a.nope'/);
+    expect(() => localize(`{% t 'a.hello', name: reader.name %}`, "en", messages)).toThrow(/\{place\}/);
+    expect(() => localize(`{% t 'a.count', n: count %}`, "en", messages)).toThrow(/plural/);
   });
 });

@@ -2,14 +2,17 @@
  * The reference path: the whole digest template rendered with Liquid from scratch, for one reader. Slow (the
  * engine and the text conversion run per call); what `personalise(prepare(…))` must equal, byte for byte.
  */
-import digestTemplate from "../../../templates/compiled/digest";
-import { renderLayout } from "../../../templates/engine";
+import localizedDigest from "../../../templates/compiled/digest";
+import { inLanguage, renderLayout } from "../../../templates/engine";
 import { toText } from "../../../templates/html";
 import { personal } from "./personal";
 import { select } from "./select";
 import type { Recipient } from "../types";
 import type { Personalised, PrepareInput } from "./types";
 import { view } from "./view";
+
+// Until digests are prepared per language: the source language's.
+const digestTemplate = inLanguage(localizedDigest, undefined);
 
 /** What the digest layout is rendered with for one reader, and the subject and preheader of their copy. */
 export interface LayoutData {

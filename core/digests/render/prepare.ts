@@ -3,12 +3,15 @@
  * differs per reader is left as markers (see markers.ts) in a frame, and every part a reader's copy is assembled
  * from (greeting, section headings, article cards) is rendered on its own, as HTML and as text.
  */
-import digestTemplate from "../../../templates/compiled/digest";
-import { renderLayout, renderPartial } from "../../../templates/engine";
+import localizedDigest from "../../../templates/compiled/digest";
+import { inLanguage, renderLayout, renderPartial } from "../../../templates/engine";
 import { toText } from "../../../templates/html";
 import { markers, type Markers } from "./markers";
 import type { Part, PrepareInput, Prepared, Segments } from "./types";
 import { view, type View } from "./view";
+
+// Until digests are prepared per language: the source language's.
+const digestTemplate = inLanguage(localizedDigest, undefined);
 
 /** Renders a digest once for one variant; `personalise` then makes each reader's copy from the result. */
 export function prepare(input: PrepareInput): Prepared {

@@ -6,6 +6,8 @@ import { createHash } from "node:crypto";
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import * as Config from "../../../core/config";
+import * as I18n from "../../../core/i18n";
+import { currentLanguage, languageLink, t } from "../language";
 
 // Colours are chosen for WCAG AA contrast on their backgrounds (the brand colour is checked when configured).
 const css = (brand: string) => `
@@ -58,6 +60,7 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr));gap:1rem;margin:1rem 0}
 .card{border:1px solid #ddd;border-radius:6px;padding:.8rem 1rem}
 .card .big{font-size:1.6rem;font-weight:700}
+.languages ul{display:flex;flex-wrap:wrap;gap:.2rem 1.1rem;list-style:none;margin:0;padding:0}
 `;
 
 const hashes = new Map<string, string>();
@@ -82,10 +85,30 @@ export interface NavLink {
   current?: boolean;
 }
 
-const readerNav: NavLink[] = [
-  { href: "/topics", label: "Topics" },
-  { href: "/account", label: "Your account" },
+const readerNav = (): NavLink[] => [
+  { href: "/topics", label: t("common.layout.nav.topics") },
+  { href: "/account", label: t("common.layout.nav.account") },
 ];
+
+/** Every other language of `LANGUAGES`, each named in itself and linking to this page in it. */
+function LanguageSwitch() {
+  const current = currentLanguage();
+  const others = Config.get().LANGUAGES.filter((code) => code !== current);
+  if (others.length === 0) return null;
+  return (
+    <nav aria-label={t("common.language.switch")} class="languages">
+      <ul>
+        {others.map((code) => (
+          <li>
+            <a href={languageLink(code)} hreflang={code} lang={code}>
+              {I18n.translator(code).t("common.language.name")}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
 
 /**
  * A page in the layout; `title` is the document's title (the page's `<h1>` is up to the page). The dashboard's
@@ -96,27 +119,27 @@ export function Layout(props: { title: string; children: Child; nav?: NavLink[];
   return (
     <>
       {raw("<!DOCTYPE html>")}
-      <html lang="en">
+      <html lang={currentLanguage()}>
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="robots" content="noindex" />
-          <title>{`${props.title} · ${OUTLET_NAME}`}</title>
+          <title>{t("common.layout.title", { page: props.title, outlet: OUTLET_NAME })}</title>
           {/* Raw: our own CSS, whose quotes and `>` must survive (the colour is validated as #rrggbb). */}
           <style dangerouslySetInnerHTML={{ __html: css(BRAND_COLOR) }} />
         </head>
         <body class={props.wide ? "wide" : undefined}>
           <a class="skip" href="#main">
-            Skip to the content
+            {t("common.layout.skip")}
           </a>
           <header class="top">
             <div class="bar">
               <a class="outlet" href={props.home ?? "/"}>
                 {OUTLET_NAME}
               </a>
-              <nav aria-label="Site">
+              <nav aria-label={t("common.layout.nav.site")}>
                 <ul>
-                  {(props.nav ?? readerNav).map((link) => (
+                  {(props.nav ?? readerNav()).map((link) => (
                     <li>
                       <a href={link.href} aria-current={link.current ? "page" : undefined}>
                         {link.label}
@@ -126,6 +149,7 @@ export function Layout(props: { title: string; children: Child; nav?: NavLink[];
                   {props.actions && <li>{props.actions}</li>}
                 </ul>
               </nav>
+              <LanguageSwitch />
             </div>
           </header>
           <main id="main" tabindex={-1}>

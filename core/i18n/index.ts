@@ -1,0 +1,104 @@
+/**
+ * Every word a reader sees, in their language: the message catalogues (`messages/<language>/<area>.json`, ICU
+ * MessageFormat, one file per area of the product as Ghost's locales are), read through FormatJS's
+ * `intl-messageformat`, and dates, numbers and prices through `Intl` in the same locale. Nothing is concatenated:
+ * a sentence with a value or a count in it is one message with a placeholder or a plural.
+ *
+ * A key is `<area>.<name>` (`common.layout.skip`); `MessageKey` lists them all, so a misspelt key fails the type
+ * check. English is the source: a key missing from another catalogue fails a unit test
+ * (tests/unit/i18n/catalogues.test.ts), and so does a placeholder or a plural form that differs.
+ *
+ * ```ts
+ * const { t, date } = I18n.translator(subscriber.language);
+ * t("emails.confirmation.subject", { outlet: "Tidings" });
+ * t("digest.articles", { count: 3 }); // "3 статті" in Ukrainian: one, few, many and other
+ * ```
+ *
+ * Adding a language is a folder of catalogue files (copied from `messages/en/` and translated) and its code in
+ * `LANGUAGES`; `npm run build:templates` then compiles the emails in it too.
+ */
+import { IntlMessageFormat, type FormatXMLElementFn, type PrimitiveType } from "intl-messageformat";
+import { catalogues, type MessageKey } from "./catalogues";
+
+export type { MessageKey };
+
+/** A language with a catalogue: its code, as in `LANGUAGES` and `<html lang>` (`en`, `uk`). */
+export type Language = string;
+
+/** The languages that have a catalogue, the source (English) first. */
+export const available: readonly Language[] = Object.keys(catalogues);
+
+/** The source language: every other catalogue has its keys. */
+export const SOURCE: Language = "en";
+
+export const isAvailable = (value: unknown): value is Language => typeof value === "string" && value in catalogues;
+
+/** One message's source in a language's catalogue, or undefined. */
+export function source(language: Language, key: string): string | undefined {
+  const dot = key.indexOf(".");
+  const area = (catalogues as Record<string, Record<string, Record<string, string>>>)[language]?.[key.slice(0, dot)];
+  return area?.[key.slice(dot + 1)];
+}
+
+export type Values = Record<string, PrimitiveType | Date>;
+
+/** What a language's messages and formats are read through; one per language per process. */
+export interface Translator {
+  readonly language: Language;
+  /** The message, its placeholders filled (and plurals chosen) from `values`; plain text, escaped by the caller. */
+  t(key: MessageKey, values?: Values): string;
+  /**
+   * The message with its tags (`<link>…</link>`) made by the functions given for them, as parts: for a page
+   * whose sentence holds a link, without splitting the sentence into pieces that cannot be reordered.
+   */
+  rich<T>(key: MessageKey, values: Record<string, PrimitiveType | Date | FormatXMLElementFn<T, T>>): (string | T)[];
+  /** A date (or date and time), as `Intl.DateTimeFormat` writes it in this language. */
+  date(value: Date | string | number, options?: Intl.DateTimeFormatOptions): string;
+  /** A date range ("1–7 December 2026"; "1–7 грудня 2026 р."). */
+  dateRange(from: Date, to: Date, options?: Intl.DateTimeFormatOptions): string;
+  /** A number, as `Intl.NumberFormat` writes it in this language. */
+  number(value: number, options?: Intl.NumberFormatOptions): string;
+  /** A language's own name in this language ("Ukrainian"; "англійська"). */
+  languageName(code: Language): string;
+}
+
+const translators = new Map<Language, Translator>();
+
+/** The translator of `language`; of the source language when there is no catalogue for it. */
+export function translator(language: Language | undefined): Translator {
+  const code = isAvailable(language) ? language : SOURCE;
+  let found = translators.get(code);
+  if (!found) {
+    found = create(code);
+    translators.set(code, found);
+  }
+  return found;
+}
+
+function create(language: Language): Translator {
+  const formats = new Map<string, IntlMessageFormat>();
+  const format = (key: MessageKey) => {
+    let message = formats.get(key);
+    if (!message) {
+      const text = source(language, key) ?? source(SOURCE, key);
+      if (text === undefined) throw new Error(`no message '${key}'`);
+      message = new IntlMessageFormat(text, language);
+      formats.set(key, message);
+    }
+    return message;
+  };
+  const names = new Intl.DisplayNames(language, { type: "language" });
+  return {
+    language,
+    t: (key, values) => String(format(key).format(values)),
+    rich: (key, values) => {
+      const parts = format(key).format(values);
+      return Array.isArray(parts) ? parts : [parts as string];
+    },
+    date: (value, options = { dateStyle: "long" }) => new Intl.DateTimeFormat(language, options).format(new Date(value)),
+    dateRange: (from, to, options = { day: "numeric", month: "long", year: "numeric" }) =>
+      new Intl.DateTimeFormat(language, options).formatRange(from, to),
+    number: (value, options) => new Intl.NumberFormat(language, options).format(value),
+    languageName: (code) => names.of(code) ?? code,
+  };
+}
