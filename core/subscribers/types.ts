@@ -43,6 +43,8 @@ export interface Subscriber {
   /** Lower-cased; emails are compared case-insensitively. */
   email: string;
   name?: string;
+  /** The language of their email and of the pages their links open (`LANGUAGES`); absent: the default language. */
+  language?: string;
   status: Status;
   /** Topic ids followed; none means all topics. */
   topics: string[];

@@ -6,7 +6,7 @@ import { VisibleError } from "../errors";
 import { recountVoters } from "../votes/recount";
 import { FUNDING_GOAL_MAX, topicStatuses, type Topic } from "./types";
 
-export { FUNDING_GOAL_MAX, TOPIC_ID, topicStatuses, type Funding, type Topic, type TopicStatus, type ScoredTopic } from "./types";
+export { FUNDING_GOAL_MAX, inLanguage, TOPIC_ID, topicStatuses, type TopicTranslation, type Funding, type Topic, type TopicStatus, type ScoredTopic } from "./types";
 export { funding, fundingOf } from "./funding";
 export { PUBLIC_TOPICS_MAX_AGE, listPublic, listPublicCached } from "./public";
 export { propose } from "./proposals";
