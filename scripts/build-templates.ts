@@ -24,7 +24,7 @@ import { parse, TYPE, type MessageFormatElement } from "@formatjs/icu-messagefor
 import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import mjml2html from "mjml";
-import { buildCatalogues, CATALOGUES_MODULE, readCatalogues } from "./build-catalogues";
+import { AVAILABLE_MODULE, buildAvailable, buildCatalogues, CATALOGUES_MODULE, readCatalogues } from "./build-catalogues";
 
 const root = resolve(import.meta.dirname, "..");
 const sources = join(root, "templates", "mjml");
@@ -166,7 +166,7 @@ function moduleSource(name: string, localized: Localized): string {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const modules = new Map([[CATALOGUES_MODULE, await buildCatalogues()], ...(await build())]);
+  const modules = new Map([[CATALOGUES_MODULE, await buildCatalogues()], [AVAILABLE_MODULE, await buildAvailable()], ...(await build())]);
   for (const [path, source] of modules) {
     await writeFile(path, source);
     console.log(`wrote ${path.slice(root.length + 1)} (${Buffer.byteLength(source)} bytes)`);

@@ -9,6 +9,8 @@ export interface Rendered {
   subject: string;
   html: string;
   text: string;
+  /** The language it is written in, for its `Content-Language` header. */
+  language?: string;
 }
 
 /** A link target from outside: only absolute http(s) or mailto URLs, in canonical (percent-encoded) form. */

@@ -12,6 +12,7 @@
  * await Email.send({ to, ...Templates.confirmation({ outletName, confirmUrl, postalAddress }) });
  * ```
  */
+import * as I18n from "../core/i18n";
 import { preview as alreadySubscribedPreview } from "./already-subscribed";
 import { preview as confirmationPreview } from "./confirmation";
 import { preview as signinPreview } from "./signin";
@@ -55,3 +56,6 @@ export const previews = {
 };
 
 export { digestPreview, digestPreviewReader } from "./digest-preview";
+
+// Subjects and headings come from the catalogues: whoever has the templates has them loaded.
+await I18n.load();

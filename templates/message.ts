@@ -1,4 +1,5 @@
 /** Renders a transactional email (confirmation, welcome, …): the whole template once, and its text from it. */
+import * as I18n from "../core/i18n";
 import type { LocalizedTemplate } from "./engine";
 import { inLanguage, renderLayout } from "./engine";
 import { oneLine, safeUrl, toText, type Rendered } from "./html";
@@ -34,5 +35,5 @@ export function renderMessage(template: LocalizedTemplate, data: MessageData): R
     links,
     delivery_comment: "",
   });
-  return { subject, html, text: toText(html) };
+  return { subject, html, text: toText(html), language: data.language ?? I18n.SOURCE };
 }

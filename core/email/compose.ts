@@ -32,6 +32,10 @@ export async function compose(message: Message): Promise<Buffer> {
     headers[name] = value;
   }
   if (message.marketing) Object.assign(headers, listHeaders(message.marketing, config));
+  if (message.language !== undefined) {
+    if (!/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(message.language)) throw new UnsafeHeaderError("Refusing to send: an invalid language tag");
+    headers["Content-Language"] = message.language;
+  }
 
   const composer = new MailComposer({
     from: config.MAIL_FROM,

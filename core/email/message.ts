@@ -11,6 +11,8 @@ export interface Message {
   subject: string;
   html: string;
   text: string;
+  /** The language it is written in (`en`, `uk`): its `Content-Language` header. */
+  language?: string;
   /**
    * Marketing mail (digests, welcome) carries the RFC 8058 one-click unsubscribe headers and a List-Id.
    * `listId` is a dot-atom such as `weekly.news.example.org`; by default `newsletter.<PUBLIC_URL host>`.

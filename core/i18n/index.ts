@@ -17,27 +17,40 @@
  * Adding a language is a folder of catalogue files (copied from `messages/en/` and translated) and its code in
  * `LANGUAGES`; `npm run build:templates` then compiles the emails in it too.
  */
-import { IntlMessageFormat, type FormatXMLElementFn, type PrimitiveType } from "intl-messageformat";
-import { catalogues, type MessageKey } from "./catalogues";
+import type { FormatXMLElementFn, PrimitiveType } from "intl-messageformat";
+import { available } from "./available";
+import type { MessageKey } from "./catalogues";
 
 export type { MessageKey };
+export { available };
 
 /** A language with a catalogue: its code, as in `LANGUAGES` and `<html lang>` (`en`, `uk`). */
 export type Language = string;
 
-/** The languages that have a catalogue, the source (English) first. */
-export const available: readonly Language[] = Object.keys(catalogues);
-
 /** The source language: every other catalogue has its keys. */
 export const SOURCE: Language = "en";
 
-export const isAvailable = (value: unknown): value is Language => typeof value === "string" && value in catalogues;
+export const isAvailable = (value: unknown): value is Language => typeof value === "string" && available.includes(value);
+
+/**
+ * The catalogues and the message formatter are loaded on first use, not with the importing module: a cold start
+ * that answers JSON never pays for them (the same as the email templates, templates/load.ts). Pages load them in
+ * the language middleware, emails with the templates; `t` before `load()` throws.
+ */
+let runtime: typeof import("./runtime") | undefined;
+let loading: Promise<void> | undefined;
+
+export function load(): Promise<void> {
+  return (loading ??= import("./runtime").then((module) => {
+    runtime = module;
+  }));
+}
 
 /** One message's source in a language's catalogue, or undefined. */
 export function source(language: Language, key: string): string | undefined {
+  if (!runtime) throw new Error("the message catalogues are not loaded yet: await I18n.load() first");
   const dot = key.indexOf(".");
-  const area = (catalogues as Record<string, Record<string, Record<string, string>>>)[language]?.[key.slice(0, dot)];
-  return area?.[key.slice(dot + 1)];
+  return runtime.catalogues[language]?.[key.slice(0, dot)]?.[key.slice(dot + 1)];
 }
 
 export type Values = Record<string, PrimitiveType | Date>;
@@ -76,13 +89,13 @@ export function translator(language: Language | undefined): Translator {
 }
 
 function create(language: Language): Translator {
-  const formats = new Map<string, IntlMessageFormat>();
+  const formats = new Map<string, import("intl-messageformat").IntlMessageFormat>();
   const format = (key: MessageKey) => {
     let message = formats.get(key);
     if (!message) {
       const text = source(language, key) ?? source(SOURCE, key);
       if (text === undefined) throw new Error(`no message '${key}'`);
-      message = new IntlMessageFormat(text, language);
+      message = new runtime!.IntlMessageFormat(text, language);
       formats.set(key, message);
     }
     return message;

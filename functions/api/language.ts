@@ -42,6 +42,7 @@ export const language: MiddlewareHandler = async (c, next) => {
   const query = c.req.query("lang");
   const asked = query !== undefined && query.toLowerCase() === detected;
   if (asked) setCookie(c, LANGUAGE_COOKIE, detected, { ...cookieOptions(), maxAge: YEAR_SECONDS });
+  await I18n.load();
   const spoken: Spoken = { language: detected, asked, url: new URL(c.req.url) };
   await storage.run(spoken, next);
   if (c.res.headers.get("content-type")?.startsWith("text/html")) {

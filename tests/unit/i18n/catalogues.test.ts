@@ -1,5 +1,5 @@
 import { parse, TYPE, type MessageFormatElement } from "@formatjs/icu-messageformat-parser";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import * as I18n from "../../../core/i18n";
 import { catalogues } from "../../../core/i18n/catalogues";
 
@@ -51,6 +51,8 @@ const source = flat(I18n.SOURCE);
 const others = I18n.available.filter((language) => language !== I18n.SOURCE);
 
 describe("message catalogues", () => {
+  beforeAll(() => I18n.load());
+
   it("ship English and Ukrainian", () => {
     expect(I18n.available).toEqual(expect.arrayContaining(["en", "uk"]));
     expect(source.size).toBeGreaterThan(0);
