@@ -29,7 +29,7 @@
  *                         (default a fifth, at least 1, at most half); digests pace at the rest
  *   and the app's own settings, passed through to every function: PUBLIC_URL, MAIL_FROM, TIERS, SES_MAX_SEND_RATE,
  *   TRANSACTIONAL_SEND_RATE, GRACE_DAYS, MAX_VOTES_PER_PATRON, MAX_OPEN_PROPOSALS_PER_PATRON, SES_CONFIGURATION_SET,
- *   OUTLET_NAME, BRAND_COLOR, MAIL_REPLY_TO, UNSUBSCRIBE_MAILTO, STRIPE_AUTOMATIC_TAX, and the contributions'
+ *   OUTLET_NAME, LANGUAGES, BRAND_COLOR, MAIL_REPLY_TO, UNSUBSCRIBE_MAILTO, STRIPE_AUTOMATIC_TAX, and the contributions'
  *   CONTRIBUTION_AMOUNTS, CONTRIBUTION_MIN, CONTRIBUTION_MAX, CONTRIBUTION_CURRENCY, CONTRIBUTION_FEE, and EDITORS (who
  *   may sign in to the dashboard, `email:role,…`) (each when set); the functions also learn TIDINGS_TIMEZONE and
  *   whether digests are scheduled (SCHEDULED_DIGESTS), for the dashboard.
@@ -258,6 +258,7 @@ export default $config({
       MAX_OPEN_PROPOSALS_PER_PATRON: process.env.MAX_OPEN_PROPOSALS_PER_PATRON || "3",
       SES_CONFIGURATION_SET: process.env.SES_CONFIGURATION_SET || email.configSet,
       ...optional("OUTLET_NAME"),
+      ...optional("LANGUAGES"),
       ...optional("BRAND_COLOR"),
       ...optional("MAIL_REPLY_TO"),
       ...optional("UNSUBSCRIBE_MAILTO"),

@@ -354,6 +354,7 @@ describe("sst.config.ts, evaluated offline", () => {
       SES_MAX_SEND_RATE: "50",
       SEND_CONCURRENCY: "5",
       OUTLET_NAME: "The Harbour",
+      LANGUAGES: "uk,en",
       STRIPE_AUTOMATIC_TAX: "on",
     });
     const worker = stage.byHandler("functions/send-worker.handler");
@@ -365,6 +366,7 @@ describe("sst.config.ts, evaluated offline", () => {
       SES_MAX_SEND_RATE: "50",
       SEND_CONCURRENCY: "5",
       OUTLET_NAME: "The Harbour",
+      LANGUAGES: "uk,en",
       STRIPE_AUTOMATIC_TAX: "on",
     });
     const mapping: Loose = {};
