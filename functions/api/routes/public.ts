@@ -28,7 +28,12 @@ export function documentation(app: OpenAPIHono<any>) {
     info: {
       title: "Tidings",
       version: "0.1.0",
-      description: "Newsletter and membership backend of a reader-funded newsroom.",
+      description:
+        "Newsletter and membership backend of a reader-funded newsroom.\n\n" +
+        "Every HTML page speaks one of LANGUAGES: `?lang=` (remembered in the `tidings_lang` cookie), else that " +
+        "cookie, else `Accept-Language`, else the first of LANGUAGES; a page reached from a subscriber's email speaks " +
+        "their language unless `?lang=` says otherwise. Pages say which in `Content-Language`. JSON answers, their " +
+        "error messages included, are in English: they are for programs.",
     },
   });
   // The page policy, widened by the two pinned CDN files (by their exact URLs) and our own start script; Swagger
