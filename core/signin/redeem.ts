@@ -29,13 +29,15 @@ const deviceHash = (device: string) => createHash("sha256").update(`device:${dev
 
 /**
  * Checks a sign-in link without using it (for the page its GET shows), from `device` (the device cookie's value,
- * if the browser has one): throws the `VisibleError` that using it would, except for starting a session.
+ * if the browser has one): throws the `VisibleError` that using it would, except for starting a session. Answers
+ * the subscriber the link is for (its page speaks their language).
  */
-export async function checkLink(token: string, device?: string, now = new Date()): Promise<void> {
+export async function checkLink(token: string, device?: string, now = new Date()): Promise<Subscriber> {
   const link = await verify(token, now);
   const first = await Db.SignIn.firstUse(link.subscriber.id, link.nonce);
   // A device without the cookie yet gets it at its first use, so only a known other device is refused here.
   if (first) assertReusable(first, device ? deviceHash(device) : first.device, now);
+  return link.subscriber;
 }
 
 /**

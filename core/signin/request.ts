@@ -72,7 +72,7 @@ export async function sendLink(
     return "limited";
   }
   try {
-    await send(await signinMessage(subscriber.email, linkToken(subscriber.id, now)));
+    await send(await signinMessage(subscriber.email, linkToken(subscriber.id, now), subscriber.language));
   } catch (error) {
     await claim.release().catch(() => undefined);
     throw error;
@@ -90,11 +90,14 @@ export function signinUrl(token: string): string {
   return `${Config.get().PUBLIC_URL}/login?token=${encodeURIComponent(token)}`;
 }
 
-/** The sign-in email: the link and nothing of the subscriber's (no name: anyone can ask for any address). */
-export async function signinMessage(to: string, token: string): Promise<Email.Message> {
+/**
+ * The sign-in email: the link and nothing of the subscriber's (no name: anyone can ask for any address), in the
+ * subscriber's `language` (only its words, which tell nothing the address's owner does not know).
+ */
+export async function signinMessage(to: string, token: string, language?: string): Promise<Email.Message> {
   const Templates = await loadTemplates();
   const { OUTLET_NAME: outletName, POSTAL_ADDRESS: postalAddress } = Config.get();
-  return { to, ...Templates.signin({ outletName, postalAddress, signinUrl: signinUrl(token) }) };
+  return { to, ...Templates.signin({ language: Config.readerLanguage(language), outletName, postalAddress, signinUrl: signinUrl(token) }) };
 }
 
 /**

@@ -7,6 +7,7 @@ import * as SignIn from "../../../core/signin";
 import * as Subscribers from "../../../core/subscribers";
 import { VisibleError } from "../../../core/errors";
 import { clientIp } from "../client-ip";
+import { speakTo } from "../language";
 import { form, htmlPage, jsonError, tokenQuery } from "../openapi";
 import { LinkSentPage, SignInPage, SignInRequestPage } from "../views/signin";
 import { checkOrigin, clearSessionCookie, deviceCookie, deviceOf, fromOwnOrigin, requireSession, sessionCookie, setSessionCookie } from "../session";
@@ -69,7 +70,8 @@ signinRoutes.openapi(
   async (c) => {
     const { token } = c.req.valid("query");
     if (token === undefined) return c.html(<SignInRequestPage />, 200);
-    await SignIn.checkLink(token, deviceCookie(c));
+    const subscriber = await SignIn.checkLink(token, deviceCookie(c));
+    speakTo(subscriber.language);
     return c.html(<SignInPage token={token} />, 200);
   },
 );

@@ -1,16 +1,17 @@
 /** The sign-in pages. The link's page only shows a button that POSTs: opening a link never signs anyone in. */
+import { t, tr } from "../language";
 import { MessagePage } from "./layout";
 
 /** `/login` without a link: ask for one by email. */
 export function SignInRequestPage() {
   return (
-    <MessagePage title="Sign in">
-      <p>Enter the address you subscribed with. We'll email you a link that signs you in: no password needed.</p>
+    <MessagePage title={t("signin.request.title")}>
+      <p>{t("signin.request.intro")}</p>
       <form method="post" action="/api/login">
-        <label for="email">Email address</label>
+        <label for="email">{t("signin.request.email")}</label>
         <input type="email" id="email" name="email" required maxlength={254} autocomplete="email" />
         <p>
-          <button type="submit">Email me a sign-in link</button>
+          <button type="submit">{t("signin.request.submit")}</button>
         </p>
       </form>
     </MessagePage>
@@ -20,11 +21,9 @@ export function SignInRequestPage() {
 /** The answer to the form above, whatever the address: it must not tell who is subscribed. */
 export function LinkSentPage() {
   return (
-    <MessagePage title="Check your email">
-      <p>If this address belongs to a subscriber, a sign-in link is on its way. It works for 24 hours.</p>
-      <p class="note">
-        Nothing arrived after a few minutes? Look in your spam folder, or <a href="/login">ask again</a>.
-      </p>
+    <MessagePage title={t("signin.sent.title")}>
+      <p>{t("signin.sent.body")}</p>
+      <p class="note">{tr().rich("signin.sent.again", { link: (chunks) => <a href="/login">{chunks}</a> })}</p>
     </MessagePage>
   );
 }
@@ -32,13 +31,13 @@ export function LinkSentPage() {
 /** `/login?token=…`, the page a sign-in link opens. */
 export function SignInPage(props: { token: string }) {
   return (
-    <MessagePage title="Sign in">
-      <p>Press the button to sign in on this device.</p>
+    <MessagePage title={t("signin.link.title")}>
+      <p>{t("signin.link.body")}</p>
       <form method="post" action="/login">
         <input type="hidden" name="token" value={props.token} />
-        <button type="submit">Sign me in</button>
+        <button type="submit">{t("signin.link.submit")}</button>
       </form>
-      <p class="note">If you didn't ask to sign in, close this page: nothing will happen.</p>
+      <p class="note">{t("signin.link.note")}</p>
     </MessagePage>
   );
 }
