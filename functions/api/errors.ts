@@ -4,6 +4,9 @@
  * Pages (everything outside `/api`, `/webhooks`, `/healthz`) get an HTML page; the rest get the JSON error shape,
  * except a browser's own request to `/api` (a no-JavaScript form posting to `/api/subscribe` or `/api/login`), which
  * gets the page too: a reader must never be left looking at JSON.
+ *
+ * The JSON errors stay in English whatever the reader's language: they are for programs, which act on `code` (and
+ * developers read `message`). The page speaks the reader's language (`views/error.tsx`, the `errors` catalogue).
  */
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
