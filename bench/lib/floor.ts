@@ -36,7 +36,7 @@ export async function measureFloor(digestId: string, sample = 600): Promise<Floo
   const messages: Email.Message[] = [];
   let started = process.cpuUsage();
   for (const reader of subscribers) {
-    const message = render.digestMessage(await preparedFor(digest, reader.variant), reader);
+    const message = render.digestMessage(await preparedFor(digest, reader), reader);
     if (message) messages.push(message);
   }
   const renderMs = cpuMs(started) / messages.length;

@@ -12,6 +12,10 @@ export interface Article {
   author?: string;
   publishedAt: string;
   imageUrl?: string;
+  /** The language it is written in (`LANGUAGES`); absent on articles stored before languages: the default. */
+  language?: string;
+  /** The id of the article this one translates (an original, in another language). */
+  translationOf?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -38,5 +42,8 @@ export const articleInput = z.object({
   author: text(200).optional(),
   publishedAt: z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString()),
   imageUrl: httpUrl.optional(),
+  /** One of `LANGUAGES` (checked by `upsert`, which knows them); the default language when absent. */
+  language: z.string().regex(/^[a-z]{2,3}$/, "must be a language code (en, uk)").optional(),
+  translationOf: z.string().regex(ARTICLE_ID, "an article id").optional(),
 });
 export type ArticleInput = z.output<typeof articleInput>;

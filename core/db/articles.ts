@@ -1,7 +1,8 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { Article } from "../articles/types";
 import { db, tableName } from "./client";
 import { decodeCursor, encodeCursor } from "./cursor";
+import { cancellationCodes, isRace, WriteConflictError } from "./errors";
 import * as keys from "./keys";
 import { queryAll } from "./query";
 
@@ -12,17 +13,63 @@ export async function get(id: string): Promise<Article | undefined> {
   return Item && strip(Item);
 }
 
-export async function put(article: Article): Promise<void> {
-  await db().send(
-    new PutCommand({
+/** The translations of an original, by language: the id of the article holding each. */
+export async function translationsOf(originalId: string): Promise<Map<string, string>> {
+  const { Items = [] } = await db().send(
+    new QueryCommand({
       TableName: tableName(),
-      Item: { ...keys.article.key(article.id), ...keys.article.byTime(article.publishedAt, article.id), entity: "article", ...article },
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+      ExpressionAttributeValues: { ":pk": keys.article.key(originalId).pk, ":prefix": keys.article.translationPrefix },
+      ConsistentRead: true,
     }),
   );
+  return new Map(Items.map((item) => [String(item.sk).slice(keys.article.translationPrefix.length), String(item.articleId)]));
 }
 
+const claimOf = (article?: Pick<Article, "language" | "translationOf">) =>
+  article?.translationOf && article.language ? keys.article.translation(article.translationOf, article.language) : undefined;
+
+/**
+ * Writes the article, and with it its claim as its original's translation into its language (one per language:
+ * a claim another article holds fails the write), giving up the claim it held before (`previous`) if that
+ * changed. Answers false when another article holds the claim; throws `WriteConflictError` on a race.
+ */
+export async function put(article: Article, previous?: Pick<Article, "language" | "translationOf">): Promise<boolean> {
+  const claim = claimOf(article);
+  const before = claimOf(previous);
+  const moved = claim?.pk !== before?.pk || claim?.sk !== before?.sk;
+  const held = { ConditionExpression: "attribute_not_exists(pk) OR articleId = :id", ExpressionAttributeValues: { ":id": article.id } };
+  const item = { ...keys.article.key(article.id), ...keys.article.byTime(article.publishedAt, article.id), entity: "article", ...article };
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: tableName(), Item: item } },
+          ...(claim && moved ? [{ Put: { TableName: tableName(), Item: { ...claim, entity: "article-translation", articleId: article.id }, ...held } }] : []),
+          ...(before && moved ? [{ Delete: { TableName: tableName(), Key: before, ...held } }] : []),
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (claim && moved && cancellationCodes(error)[1] === "ConditionalCheckFailed") return false;
+    if (isRace(error)) throw new WriteConflictError(`article ${article.id}`);
+    throw error;
+  }
+}
+
+/** Deletes the article and its claim as a translation (its original may then take another in that language). */
 export async function remove(id: string): Promise<void> {
-  await db().send(new DeleteCommand({ TableName: tableName(), Key: keys.article.key(id) }));
+  const article = await get(id);
+  const claim = claimOf(article);
+  await db().send(
+    new TransactWriteCommand({
+      TransactItems: [
+        { Delete: { TableName: tableName(), Key: keys.article.key(id) } },
+        ...(claim ? [{ Delete: { TableName: tableName(), Key: claim } }] : []),
+      ],
+    }),
+  );
 }
 
 /** Articles published in [since, until), newest first, a page at a time ("articles about housing this week"). */

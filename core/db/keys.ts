@@ -34,6 +34,7 @@
  * | vote       | TOPIC#<id>          | VOTE#<subscriber> | SUB#<subscriber>#VOTES / TOPIC#<id>           |                                     |
  * | ballot     | SUB#<id>            | BALLOT            |                                               |                                     |
  * | article    | ARTICLE#<id>        | ARTICLE           | ARTICLES / <publishedAt>#<id>                 |                                     |
+ * | translation | ARTICLE#<original> | TRANSLATION#<lang> |                                              |                                     |
  * | digest     | DIGEST#<id>         | DIGEST            | DIGESTS / <createdAt>#<id>                    | DIGESTS#<frequency>#<status> / <coversTo>#<id> |
  * | delivery batch | DIGEST#<id>#<0..63> | BATCH#<batch>  |                                               |                                     |
  * | open batch | DIGEST#<id>#<0..63> | OPEN#<batch>      |                                               |                                     |
@@ -111,6 +112,9 @@ export const article = {
   key: (id: string) => ({ pk: `ARTICLE#${id}`, sk: "ARTICLE" }),
   byTime: (publishedAt: string, id: string) => ({ gsi1pk: article.partition, gsi1sk: `${publishedAt}#${id}` }),
   partition: "ARTICLES",
+  /** An original's translation into a language: one per language, claimed beside the original. */
+  translation: (originalId: string, language: string) => ({ pk: `ARTICLE#${originalId}`, sk: `TRANSLATION#${language}` }),
+  translationPrefix: "TRANSLATION#",
 };
 
 export const digest = {

@@ -97,6 +97,6 @@ export async function skipReason(
   now: Date,
 ): Promise<SkipReason | undefined> {
   if (subscriber.pausedUntil && subscriber.pausedUntil >= now.toISOString().slice(0, 10)) return "paused";
-  const prepared = await preparedFor(digest, reader.variant);
+  const prepared = await preparedFor(digest, reader);
   return select(prepared.plan, reader) ? undefined : "nothing_to_read";
 }

@@ -153,7 +153,7 @@ async function rememberShown(digest: Digests.Digest, batch: Batch, results: Read
   for (const [id, result] of results) {
     const recipient = found.get(id)?.recipient;
     if (result.kind !== "settle" || result.status !== "sent" || !recipient) continue;
-    const prepared = await preparedFor(digest, recipient.variant);
+    const prepared = await preparedFor(digest, recipient);
     await Digests.recordShown(digest.id, prepared, recipient).catch((error: unknown) =>
       log.warn(
         { event: "digest.covered_not_recorded", digestId: digest.id, subscriberId: id, batchId: batch.batchId, error: String(error) },
@@ -179,7 +179,7 @@ async function sendOne(
   const skipped = await skipReason(digest, subscriber, recipient!, now());
   if (skipped) return settle("skipped", skipped);
   // A digest that cannot be prepared is the digest's fault, not this recipient's: that throws (the message retries).
-  const prepared = await preparedFor(digest, recipient!.variant);
+  const prepared = await preparedFor(digest, recipient!);
   const failedAttempt = (error: unknown): Result => {
     const described = describe(error);
     const last = claimed.attempts >= MAX_ATTEMPTS;

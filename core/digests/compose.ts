@@ -14,8 +14,11 @@ import * as Topics from "../topics";
 import type * as Render from "./render";
 import type { AddressedRecipient, Digest, Variant } from "./types";
 
-/** Renders the digest once for a variant (the template engine runs here, never per reader). */
-export async function prepare(digest: Digest, variant: Variant, now = new Date()): Promise<Render.Prepared> {
+/**
+ * Renders the digest once for a variant, patron or not, in a language (the template engine runs here, never per
+ * reader); the default language when none is given.
+ */
+export async function prepare(digest: Digest, variant: Variant, language?: string, now = new Date()): Promise<Render.Prepared> {
   const [Render, articles, covered, openTopics] = await Promise.all([
     loadRender(),
     Db.Articles.many(digest.articleIds),
@@ -31,6 +34,7 @@ export async function prepare(digest: Digest, variant: Variant, now = new Date()
     articles,
     topics,
     variant,
+    language: Config.readerLanguage(language),
     openTopics: openTopics?.filter((topic) => topic.status === "open"),
     tiers: Config.get().TIERS,
     outlet: Render.outletFromConfig(),
@@ -48,13 +52,15 @@ const loadRender = () => (rendering ??= import("./render"));
 /**
  * A subscriber as a digest reader. Their delivery of a digest is known by their id (with the digest's), so a
  * preview carries the same delivery id as the email sent. Patrons (active, comped, in grace: `readsAsPatron`)
- * read the patron variant; everyone else the free one, with its invitation.
+ * read the patron variant; everyone else the free one, with its invitation; each in their language (one of
+ * `LANGUAGES`, else the default).
  */
 export function readerOf(subscriber: Subscriber, patron?: Patron, now = new Date()): AddressedRecipient {
   return {
     subscriberId: subscriber.id,
     email: subscriber.email,
     name: subscriber.name,
+    language: Config.readerLanguage(subscriber.language),
     topics: subscriber.topics,
     deliveryId: subscriber.id,
     variant: readsAsPatron(patron, now) ? "patron" : "free",
@@ -117,10 +123,14 @@ export async function recordShown(digestId: string, prepared: Render.Prepared, r
   await Promise.all(asked.map((group) => Db.Votes.markCoveredShown(group.topicId, reader.subscriberId, digestId)));
 }
 
-/** The sample reader of previews and test copies: follows everything, has no name, holds links that act on nobody. */
-export const sampleReader = (variant: Variant, email = "preview@example.com"): AddressedRecipient => ({
+/**
+ * The sample reader of previews and test copies: follows everything, has no name, holds links that act on nobody,
+ * reads `language` (the default language when none is given).
+ */
+export const sampleReader = (variant: Variant, email = "preview@example.com", language?: string): AddressedRecipient => ({
   subscriberId: "sub_preview",
   email,
+  language: Config.readerLanguage(language),
   topics: [],
   variant,
   preview: true,
@@ -130,10 +140,10 @@ export const sampleReader = (variant: Variant, email = "preview@example.com"): A
  * The reader a preview or test copy is for: a given subscriber (their articles, name, variant and "You asked"
  * blocks, as they would get it), or the sample reader. Either way a preview's: its links carry no token (they
  * would act on that reader wherever the copy went), and it names no delivery (a test copy's bounce or complaint
- * must not be taken for theirs).
+ * must not be taken for theirs). A subscriber's copy is in their language; `language` chooses the sample reader's.
  */
-export async function resolveReader(options: { email?: string; variant?: Variant }): Promise<AddressedRecipient> {
-  if (!options.email) return sampleReader(options.variant ?? "free");
+export async function resolveReader(options: { email?: string; variant?: Variant; language?: string }): Promise<AddressedRecipient> {
+  if (!options.email) return sampleReader(options.variant ?? "free", undefined, options.language);
   const subscriber = await Db.Subscribers.getByEmail(options.email);
   if (!subscriber) throw new VisibleError("not_found", "not_found", "No subscriber has this address.");
   const { deliveryId: _, ...reader } = await readerFor(subscriber);
@@ -143,7 +153,7 @@ export async function resolveReader(options: { email?: string; variant?: Variant
 /** The email `reader` gets of `digest`; a 404 when they would get none (nothing they follow is in it). */
 export async function messageFor(digest: Digest, reader: AddressedRecipient): Promise<Email.Message> {
   const Render = await loadRender();
-  const message = Render.digestMessage(await prepare(digest, reader.variant), reader);
+  const message = Render.digestMessage(await prepare(digest, reader.variant, reader.language), reader);
   if (!message) {
     throw new VisibleError("not_found", "nothing_to_read", "This reader would get no email: nothing in this digest is on a topic they follow.");
   }

@@ -36,3 +36,14 @@ export function isValidPeriod(frequency: Frequency, period: string): boolean {
 
 /** How far back the first digest of a frequency looks. */
 export const firstWindow = (frequency: Frequency) => (frequency === "daily" ? DAY : 7 * DAY);
+
+/** The Monday and Sunday (UTC midnight) of an ISO week (`2026-W49`), or undefined for anything else. */
+export function weekDays(period: string): { monday: Date; sunday: Date } | undefined {
+  const match = /^(\d{4})-W(\d{2})$/.exec(period);
+  if (!match) return undefined;
+  // January 4th is always in week 1; its week's Monday starts week 1.
+  const january4 = Date.UTC(Number(match[1]), 0, 4);
+  const weekOne = january4 - ((new Date(january4).getUTCDay() || 7) - 1) * DAY;
+  const monday = new Date(weekOne + (Number(match[2]) - 1) * 7 * DAY);
+  return { monday, sunday: new Date(monday.getTime() + 6 * DAY) };
+}

@@ -24,8 +24,14 @@ export interface Digest {
   id: string;
   frequency: Frequency;
   period: string;
+  /** In the default language (the first of `LANGUAGES`): the editor's own, or the automatic one (`automaticSubject`). */
   subject: string;
   intro?: string;
+  /**
+   * The editor's subject and intro in other languages, by language code. A language without a subject gets the
+   * automatic one in that language (never the default language's subject), and one without an intro gets none.
+   */
+  translations?: Record<string, DigestTranslation>;
   status: DigestStatus;
   /** The covered articles, newest first, fixed when the digest is created. */
   articleIds: string[];
@@ -42,6 +48,12 @@ export interface Digest {
   planned?: Record<string, string>;
   /** The last cancel or resume, worked through the deliveries a page at a time on the queue (core/delivery/control.ts). */
   control?: DigestControl;
+}
+
+/** A digest's subject and intro in a language other than the default. */
+export interface DigestTranslation {
+  subject?: string;
+  intro?: string;
 }
 
 /** A cancel or resume in progress (or done): which, since when, and where its pages have got to. */

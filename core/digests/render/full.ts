@@ -11,15 +11,14 @@ import type { Recipient } from "../types";
 import type { Personalised, PrepareInput } from "./types";
 import { view } from "./view";
 
-// Until digests are prepared per language: the source language's.
-const digestTemplate = inLanguage(localizedDigest, undefined);
-
 /** What the digest layout is rendered with for one reader, and the subject and preheader of their copy. */
 export interface LayoutData {
   subject: string;
   preheader: string;
   /** The layout's whole scope: the variant's shared values, the reader's personal ones and their articles. */
   data: Record<string, unknown>;
+  /** The language of the variant (the template is compiled once per language). */
+  language: string;
 }
 
 /**
@@ -45,13 +44,13 @@ export function layoutData(input: PrepareInput, recipient: Recipient): LayoutDat
     asked: groups(selection.asked),
     sections: groups(selection.sections),
   };
-  return { subject: v.subject, preheader: values.preheader, data };
+  return { subject: v.subject, preheader: values.preheader, data, language: v.plan.language };
 }
 
 /** The reader's copy rendered in full, or null when they have nothing to read. */
 export function renderFull(input: PrepareInput, recipient: Recipient): Personalised | null {
   const layout = layoutData(input, recipient);
   if (!layout) return null;
-  const html = renderLayout(digestTemplate, layout.data);
+  const html = renderLayout(inLanguage(localizedDigest, layout.language), layout.data);
   return { subject: layout.subject, html, text: toText(html), preheader: layout.preheader };
 }

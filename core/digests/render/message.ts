@@ -6,8 +6,9 @@ import type { Prepared } from "./types";
 
 /**
  * The reader's digest as a marketing email (RFC 8058 one-click unsubscribe for this reader), traceable by the
- * `X-Tidings-Digest` and `X-Tidings-Delivery` headers; null when they have nothing to read. The variant is the
- * prepared copy's, so the recipient's own is not needed here.
+ * `X-Tidings-Digest` and `X-Tidings-Delivery` headers, in the prepared copy's language (its Content-Language);
+ * null when they have nothing to read. The variant and language are the prepared copy's, so the recipient's own
+ * are not needed here.
  */
 export function digestMessage(prepared: Prepared, recipient: Omit<AddressedRecipient, "variant">): Email.Message | null {
   const assembled = assemble(prepared, recipient);
@@ -20,6 +21,7 @@ export function digestMessage(prepared: Prepared, recipient: Omit<AddressedRecip
   return {
     to,
     subject: copy.subject,
+    language: prepared.language,
     html: copy.html,
     text: copy.text,
     marketing: { unsubscribeUrl: personal.unsubscribeUrl },

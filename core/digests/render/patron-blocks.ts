@@ -1,15 +1,20 @@
 /** The data of the variant blocks: the patron invitation (free readers) and the vote block (patrons). */
 import * as Config from "../../config";
 import type { Tier } from "../../config";
+import * as I18n from "../../i18n";
 import * as Money from "../../money";
-import type { ScoredTopic } from "../../topics/types";
+import { inLanguage, type ScoredTopic } from "../../topics/types";
 
 /** How many open topics the vote block shows. */
 export const VOTE_TOPICS = 5;
 
-/** `€5 a month`: the amount (in the currency's minor unit) in the currency's own number of decimals. */
-export function price(tier: Pick<Tier, "amount" | "currency" | "interval">): string {
-  return `${Money.format(tier.amount, tier.currency, { locale: "en" })} a ${tier.interval}`;
+/**
+ * `€5 a month`, `5 € на місяць`: the amount (in the currency's minor unit) in the currency's own number of decimals,
+ * written as the language writes money.
+ */
+export function price(tier: Pick<Tier, "amount" | "currency" | "interval">, language = I18n.SOURCE): string {
+  const amount = Money.format(tier.amount, tier.currency, { locale: language });
+  return I18n.translator(language).t("digest.invitation.price", { price: amount, interval: tier.interval });
 }
 
 export interface Invitation {
@@ -21,16 +26,16 @@ export interface Invitation {
 
 const joinUrl = (tier: Tier) => `${Config.get().PUBLIC_URL}/join?tier=${encodeURIComponent(tier.id)}`;
 
-/** The invitation, or null when no tier is configured (nothing to offer). */
-export function invitation(tiers: Tier[]): Invitation | null {
+/** The invitation in `language`, or null when no tier is configured (nothing to offer). */
+export function invitation(tiers: Tier[], language: string): Invitation | null {
   if (tiers.length === 0) return null;
   const cheapest = (list: Tier[]) => list.reduce((a, b) => (b.amount < a.amount ? b : a));
   const monthly = tiers.filter((tier) => tier.interval === "month");
   const coffee = cheapest(monthly.length ? monthly : tiers);
   return {
-    coffee: price(coffee),
+    coffee: price(coffee, language),
     join_url: joinUrl(coffee),
-    tiers: tiers.map((tier) => ({ name: tier.name, price: price(tier), join_url: joinUrl(tier) })),
+    tiers: tiers.map((tier) => ({ name: tier.name, price: price(tier, language), join_url: joinUrl(tier) })),
   };
 }
 
@@ -41,16 +46,20 @@ export interface VoteTopic {
   standing: string;
 }
 
-/** The top open topics by score (then voters, then title, so the order never depends on the input's). */
-export function voteTopics(openTopics: ScoredTopic[]): VoteTopic[] {
+/**
+ * The top open topics by score (then voters, then title, so the order never depends on the input's), titled and
+ * their standing written in `language`. The same topics in every language: ties are broken by the title as written.
+ */
+export function voteTopics(openTopics: ScoredTopic[], language: string): VoteTopic[] {
   return openTopics
     .filter((topic) => topic.status === "open")
     .sort((a, b) => b.score - a.score || b.voters - a.voters || a.title.localeCompare(b.title, "en"))
     .slice(0, VOTE_TOPICS)
-    .map((topic) => ({ id: topic.id, title: topic.title, standing: standing(topic) }));
+    .map((topic) => ({ id: topic.id, title: inLanguage(topic, language).title, standing: standing(topic, language) }));
 }
 
-function standing({ score, voters }: ScoredTopic): string {
-  if (voters === 0) return "No votes yet";
-  return `${score} ${score === 1 ? "point" : "points"} from ${voters} ${voters === 1 ? "patron" : "patrons"}`;
+/** "17 points from 9 patrons", "17 балів від 9 патронів": plurals from the catalogue. */
+function standing({ score, voters }: ScoredTopic, language: string): string {
+  const { t } = I18n.translator(language);
+  return voters === 0 ? t("digest.vote.none") : t("digest.vote.standing", { score, voters });
 }

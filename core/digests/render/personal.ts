@@ -3,6 +3,7 @@
  * full, so both agree to the byte.
  */
 import * as Config from "../../config";
+import * as I18n from "../../i18n";
 import { manageUrl, unsubscribeUrl } from "../../subscribers/links";
 import * as Tokens from "../../tokens";
 import type { Recipient } from "../types";
@@ -10,8 +11,6 @@ import type { Plan } from "./types";
 import type { Selection } from "./select";
 
 const PREHEADER_TITLES = 3;
-/** The heading of a "You funded it" notice (templates/mjml/partials/you-funded.mjml), in the preview line too. */
-export const FUNDED_HEADING = "You funded it, we covered it";
 const PREHEADER_LENGTH = 140;
 
 export interface Personal {
@@ -75,11 +74,15 @@ export function previewLinkUrl(link: (typeof previewLinks)[number]): string {
   return `${Config.get().PUBLIC_URL}${PREVIEW_LINK_PATH}?link=${link}`;
 }
 
-/** The preview line: the reader's "You funded it" notices, then the titles of their first articles. */
+/**
+ * The preview line: the reader's "You funded it" notices (headed as in the email, templates/mjml/partials/you-funded.mjml),
+ * then the titles of their first articles, in the plan's language.
+ */
 function preheader(plan: Plan, selection: Selection): string {
   const titles = new Map(plan.articles.map((article) => [article.id, article.title]));
+  const { t } = I18n.translator(plan.language);
   const line = [
-    ...selection.funded.map((notice) => `${FUNDED_HEADING}: ${notice.title}`),
+    ...selection.funded.map((notice) => t("digest.funded.preheader", { title: notice.title })),
     ...selection.articleIds.map((id) => normalName(titles.get(id))),
   ]
     .slice(0, PREHEADER_TITLES)

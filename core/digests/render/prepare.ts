@@ -10,12 +10,13 @@ import { markers, type Markers } from "./markers";
 import type { Part, PrepareInput, Prepared, Segments } from "./types";
 import { view, type View } from "./view";
 
-// Until digests are prepared per language: the source language's.
-const digestTemplate = inLanguage(localizedDigest, undefined);
-
-/** Renders a digest once for one variant; `personalise` then makes each reader's copy from the result. */
+/**
+ * Renders a digest once for one variant (patron or not, in one language); `personalise` then makes each reader's
+ * copy from the result.
+ */
 export function prepare(input: PrepareInput): Prepared {
   const v = view(input);
+  const digestTemplate = inLanguage(localizedDigest, v.plan.language);
   const m = markers();
   const part = (name: string, scope: object): Part => {
     const html = renderPartial(digestTemplate, name, scope);
@@ -39,6 +40,7 @@ export function prepare(input: PrepareInput): Prepared {
   return {
     digestId: input.digest.id,
     variant: v.plan.variant,
+    language: v.plan.language,
     subject: v.subject,
     issuedAt: v.issuedAt.toISOString(),
     plan: v.plan,

@@ -11,12 +11,17 @@ export interface Outlet {
 
 /** Everything one digest's emails are made of; what is the same for every reader of one variant. */
 export interface PrepareInput {
-  digest: Pick<Digest, "id" | "frequency" | "period" | "subject" | "intro">;
-  /** The covered articles, in any order (they are shown newest first). */
+  digest: Pick<Digest, "id" | "frequency" | "period" | "subject" | "intro" | "translations">;
+  /**
+   * The covered articles, in any order (they are shown newest first): originals and their translations, each
+   * story shown once, in `language` where it has a version in it (see stories.ts).
+   */
   articles: Article[];
   /** The topics, for their titles and for which articles cover a topic (`articleIds`); unknown ids show as is. */
-  topics: Pick<Topic, "id" | "title" | "articleIds">[];
+  topics: Pick<Topic, "id" | "title" | "articleIds" | "translations">[];
   variant: Variant;
+  /** The readers' language (`LANGUAGES`); the default language when absent. */
+  language?: string;
   /** Patron variant: the topics open for voting (the vote block shows the top ones by score). */
   openTopics?: ScoredTopic[];
   /** Free variant: the membership tiers the patron invitation offers. */
@@ -46,18 +51,23 @@ export interface Segments {
   keys: string[];
 }
 
-/** An article as selection needs it: newest first in `Plan.articles`. */
+/** A story as selection needs it (one version of it, by that version's id): newest first in `Plan.articles`. */
 export interface PlannedArticle {
   id: string;
   title: string;
-  /** Its topics, primary first: the section it appears in is the first of these the reader follows. */
+  /**
+   * Its topics, primary first: the section it appears in is the first of these the reader follows. A story's are
+   * its original's, so it sits in the same section in every language.
+   */
   topics: string[];
   /** The topics it covers for "You asked, we covered it": its own, and those whose `articleIds` name it. */
   covers: string[];
 }
 
+/** What a reader's selection is made from: one article per story, the version in `language` where there is one. */
 export interface Plan {
   variant: Variant;
+  language: string;
   articles: PlannedArticle[];
 }
 
@@ -68,6 +78,8 @@ export interface Plan {
 export interface Prepared {
   digestId: string;
   variant: Variant;
+  /** The language it is written in (its readers'): the email's Content-Language. */
+  language: string;
   subject: string;
   /** ISO time the vote links are issued at. */
   issuedAt: string;

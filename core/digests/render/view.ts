@@ -3,8 +3,12 @@
  * render-once path (`prepare`) and the reference path (`renderFull`) so both render the very same values.
  */
 import * as Config from "../../config";
+import * as I18n from "../../i18n";
+import { inLanguage } from "../../topics/types";
 import { oneLine, safeUrl } from "../../../templates/html";
+import { automaticSubject, day, periodInWords } from "../words";
 import { invitation, voteTopics, type VoteTopic } from "./patron-blocks";
+import { stories, type Story } from "./stories";
 import type { Outlet, Plan, PrepareInput } from "./types";
 
 /** An article as its card shows it. */
@@ -14,6 +18,8 @@ export interface Card {
   author: string;
   summary: string;
   date: string;
+  /** "In Ukrainian" when the story is not in the reader's language (no version of it in theirs), else "". */
+  language: string;
 }
 
 export interface View {
@@ -27,46 +33,48 @@ export interface View {
   issuedAt: Date;
 }
 
-const dateFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
-
 export function outletFromConfig(): Outlet {
   const config = Config.get();
   return { name: config.OUTLET_NAME, postalAddress: config.POSTAL_ADDRESS };
 }
 
+/** The view of one variant in one language: every word in it from that language's catalogue, dates through Intl. */
 export function view(input: PrepareInput): View {
   const { digest, variant } = input;
+  const defaultLanguage = Config.readerLanguage(undefined);
+  const language = Config.readerLanguage(input.language);
+  const { t } = I18n.translator(language);
   const outlet = input.outlet ?? outletFromConfig();
-  const subject = oneLine(digest.subject) || `${outlet.name}: your ${digest.frequency} digest`;
-  // Newest first; the id breaks ties so that the order never depends on the input's.
-  const articles = [...input.articles].sort(
-    (a, b) => b.publishedAt.localeCompare(a.publishedAt) || a.id.localeCompare(b.id),
-  );
+  const own = language === defaultLanguage ? { subject: digest.subject, intro: digest.intro } : digest.translations?.[language];
+  const subject = oneLine(own?.subject ?? "") || automaticSubject(digest, outlet.name, language);
+  const period = periodInWords(digest.frequency, digest.period, language);
   const coveredBy = new Map<string, string[]>();
   for (const topic of input.topics) {
     for (const id of topic.articleIds) coveredBy.set(id, [...(coveredBy.get(id) ?? []), topic.id]);
   }
-  const votes = variant === "patron" ? voteTopics(input.openTopics ?? []) : [];
+  const told = stories(input.articles, language, defaultLanguage);
+  const votes = variant === "patron" ? voteTopics(input.openTopics ?? [], language) : [];
   return {
     subject,
     shared: {
       subject,
       heading: subject,
-      meta: `${digest.frequency === "daily" ? "Daily" : "Weekly"} digest · ${periodLabel(digest.frequency, digest.period)}`,
-      intro: paragraphs(digest.intro ?? ""),
+      meta: digest.frequency === "daily" ? t("digest.meta.daily", { period }) : t("digest.meta.weekly", { period }),
+      intro: paragraphs(own?.intro ?? ""),
       outlet: { name: outlet.name, postal_address: outlet.postalAddress },
       vote_topics: votes,
-      invitation: variant === "free" ? invitation(input.tiers ?? []) : null,
+      invitation: variant === "free" ? invitation(input.tiers ?? [], language) : null,
     },
-    cards: new Map(articles.map((article) => [article.id, card(article)])),
-    topicTitles: new Map(input.topics.map((topic) => [topic.id, topic.title.trim() ? topic.title : topic.id])),
+    cards: new Map(told.map((story) => [story.article.id, card(story, language)])),
+    topicTitles: new Map(input.topics.map((topic) => [topic.id, topicTitle(topic, language)])),
     plan: {
       variant,
-      articles: articles.map((article) => ({
-        id: article.id,
-        title: article.title,
-        topics: article.topics,
-        covers: [...new Set([...article.topics, ...(coveredBy.get(article.id) ?? [])])],
+      language,
+      articles: told.map((story) => ({
+        id: story.article.id,
+        title: story.article.title,
+        topics: story.topics,
+        covers: [...new Set([...story.topics, ...story.versionIds.flatMap((id) => coveredBy.get(id) ?? [])])],
       })),
     },
     voteTopics: votes,
@@ -74,13 +82,20 @@ export function view(input: PrepareInput): View {
   };
 }
 
-function card(article: PrepareInput["articles"][number]): Card {
+function topicTitle(topic: PrepareInput["topics"][number], language: string): string {
+  const { title } = inLanguage(topic, language);
+  return title.trim() ? title : topic.id;
+}
+
+function card({ article, language: written }: Story, language: string): Card {
+  const { t, languageName } = I18n.translator(language);
   return {
     url: safeUrl(article.url), // validated on the way in; checked again since it becomes a link
     title: article.title,
     author: article.author ?? "",
     summary: teaser(article.summary ?? ""),
-    date: dateFormat.format(new Date(article.publishedAt)),
+    date: day(article.publishedAt, language),
+    language: written === language ? "" : t("common.story.language", { language: languageName(written) }),
   };
 }
 
@@ -105,11 +120,4 @@ function paragraphs(intro: string): string[] {
     .split(/\r?\n\s*\n/)
     .map((paragraph) => paragraph.trim())
     .filter(Boolean);
-}
-
-function periodLabel(frequency: string, period: string): string {
-  const week = /^(\d{4})-W(\d{2})$/.exec(period);
-  if (frequency === "weekly" && week) return `week ${Number(week[2])} of ${week[1]}`;
-  const day = new Date(`${period}T00:00:00Z`);
-  return Number.isNaN(day.getTime()) ? period : dateFormat.format(day);
 }

@@ -18,6 +18,10 @@ export const digestSchema = z
     period: z.string(),
     subject: z.string(),
     intro: z.string().optional(),
+    translations: z
+      .record(z.string(), z.object({ subject: z.string().optional(), intro: z.string().optional() }))
+      .optional()
+      .openapi({ description: "The editor's subject and intro in other languages, by language code" }),
     status: z.enum(Digests.digestStatuses),
     articleIds: z.array(z.string()),
     coversFrom: z.string(),
@@ -68,8 +72,21 @@ digestRoutes.openapi(
             schema: z.object({
               frequency: z.enum(frequencies),
               period: z.string().max(10).optional().openapi({ description: "2026-11-30 (daily) or 2026-W48 (weekly)" }),
-              subject: noControl(200).optional(),
+              subject: noControl(200).optional().openapi({
+                description: "In the default language; without it, each language's automatic subject (the outlet and the week in words)",
+              }),
               intro: z.string().trim().max(5000).optional(),
+              translations: z
+                .record(
+                  z.string().regex(/^[a-z]{2,3}$/, "a language code"),
+                  z.object({ subject: noControl(200).optional(), intro: z.string().trim().max(5000).optional() }),
+                )
+                .optional()
+                .openapi({
+                  description:
+                    "The subject and intro in other languages of LANGUAGES (`{ uk: { subject, intro } }`); a language " +
+                    "without a subject gets its automatic one, without an intro none",
+                }),
             }),
           },
         },
@@ -121,6 +138,7 @@ digestRoutes.openapi(
 );
 
 const variant = z.enum(["free", "patron"]);
+const language = z.string().regex(/^[a-z]{2,3}$/).optional().openapi({ description: "The sample reader's language (default: the default language)" });
 const emailPreviewPolicy = () => policy({ "style-src": ["'unsafe-inline'"] });
 const readerEmail = Subscribers.Input.email;
 
@@ -131,11 +149,12 @@ digestRoutes.openapi(
     summary: "Preview what a reader would receive",
     description:
       "As the sample reader of a variant (follows every topic), or as one subscriber (`email`): their articles, name " +
-      "and variant, but links that act on nobody (a page saying they are a preview's, no token of any purpose).",
+      "and variant, in their language, but links that act on nobody (a page saying they are a preview's, no token " +
+      "of any purpose). The sample reader reads `language`.",
     ...editorSecurity("send"),
     request: {
       params: digestId,
-      query: z.object({ variant: variant.optional(), format: z.enum(["html", "text"]).optional(), email: readerEmail.optional() }),
+      query: z.object({ variant: variant.optional(), language, format: z.enum(["html", "text"]).optional(), email: readerEmail.optional() }),
     },
     responses: {
       200: {
@@ -146,12 +165,13 @@ digestRoutes.openapi(
     },
   }),
   async (c) => {
-    const { variant, format, email } = c.req.valid("query");
+    const { variant, language, format, email } = c.req.valid("query");
     const digest = await Digests.get(c.req.valid("param").id);
-    const message = await Digests.messageFor(digest, await Digests.resolveReader({ email, variant }));
-    if (format === "text") return c.text(message.text, 200);
+    const message = await Digests.messageFor(digest, await Digests.resolveReader({ email, variant, language }));
+    const headers: Record<string, string> = message.language ? { "Content-Language": message.language } : {};
+    if (format === "text") return c.text(message.text, 200, headers);
     // An email is styled inline (style attributes, for mail clients); no script runs in it here either.
-    return c.html(message.html, 200, { [CSP]: emailPreviewPolicy() });
+    return c.html(message.html, 200, { ...headers, [CSP]: emailPreviewPolicy() });
   },
 );
 
@@ -166,7 +186,7 @@ digestRoutes.openapi(
       body: {
         content: {
           "application/json": {
-            schema: z.object({ to: z.array(readerEmail).min(1).max(10), variant: variant.optional(), email: readerEmail.optional() }),
+            schema: z.object({ to: z.array(readerEmail).min(1).max(10), variant: variant.optional(), language, email: readerEmail.optional() }),
           },
         },
         required: true,
@@ -179,9 +199,9 @@ digestRoutes.openapi(
     },
   }),
   async (c) => {
-    const { to, variant, email } = c.req.valid("json");
+    const { to, variant, language, email } = c.req.valid("json");
     const digest = await Digests.get(c.req.valid("param").id);
-    const sent = await Digests.sendTestCopies(digest, await Digests.resolveReader({ email, variant }), to, c.var.editor);
+    const sent = await Digests.sendTestCopies(digest, await Digests.resolveReader({ email, variant, language }), to, c.var.editor);
     return c.json({ sent }, 202);
   },
 );

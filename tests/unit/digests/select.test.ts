@@ -5,6 +5,7 @@ import type { Plan } from "../../../core/digests/render/types";
 /** Articles newest first, as `prepare` plans them. */
 const plan: Plan = {
   variant: "patron",
+  language: "en",
   articles: [
     { id: "a", title: "A", topics: ["harbour", "transport"], covers: ["harbour", "transport"] },
     { id: "b", title: "B", topics: ["council"], covers: ["council", "budget"] },
@@ -61,7 +62,7 @@ describe("select", () => {
   it("gives a reader who funded a covered topic its notice, in either variant, even with nothing else to read", () => {
     const funded = [{ topicId: "bridges", title: "  The\nbridges\u200b ", url: "https://news.example.org/bridges" }];
     for (const variant of ["free", "patron"] as const) {
-      const selection = select({ variant, articles: [] }, { topics: ["schools"], funded });
+      const selection = select({ variant, language: "en", articles: [] }, { topics: ["schools"], funded });
       expect(selection).toEqual({ funded: [{ ...funded[0], title: "The bridges" }], asked: [], sections: [], articleIds: [] });
     }
   });
