@@ -17,12 +17,14 @@ export interface EmailChangeLink {
   email: string;
   /** Whether it was confirmed already (a second click). */
   confirmed: boolean;
+  /** The subscriber's language: the link's pages speak it. */
+  language?: string;
 }
 
 /** Checks a confirm link without using it (for its page); throws the 400 `VisibleError` that confirming would. */
 export async function checkEmailChange(token: string, now = new Date()): Promise<EmailChangeLink> {
-  const { change } = await verify(token, now);
-  return { email: change.email, confirmed: Boolean(change.confirmedAt) };
+  const { subscriber, change } = await verify(token, now);
+  return { email: change.email, confirmed: Boolean(change.confirmedAt), language: subscriber.language };
 }
 
 /**
@@ -30,23 +32,27 @@ export async function checkEmailChange(token: string, now = new Date()): Promise
  * subscriber holds the address (nothing changes). Throws a 400 `VisibleError` for a forged, expired or
  * other-purpose link, or one whose change was withdrawn or replaced since.
  */
-export async function confirmEmailChange(token: string, now = new Date()): Promise<{ outcome: "changed" | "taken"; email: string }> {
+export async function confirmEmailChange(
+  token: string,
+  now = new Date(),
+): Promise<{ outcome: "changed" | "taken"; email: string; language?: string }> {
   const at = now.toISOString();
-  const { subscriberId, change, outcome } = await Db.retryWrite("confirming a change of address", async () => {
+  const { subscriberId, change, outcome, language } = await Db.retryWrite("confirming a change of address", async () => {
     const { subscriber, change } = await verify(token, now);
-    if (change.confirmedAt) return { subscriberId: subscriber.id, change, outcome: "changed" as const };
+    const { language } = subscriber;
+    if (change.confirmedAt) return { subscriberId: subscriber.id, change, outcome: "changed" as const, language };
     const outcome = await Db.SubscriberEmail.changeEmail(subscriber, change, at);
-    return { subscriberId: subscriber.id, change: { ...change, confirmedAt: at }, outcome };
+    return { subscriberId: subscriber.id, change: { ...change, confirmedAt: at }, outcome, language };
   });
   if (outcome === "taken") {
     log.warn({ event: "subscriber.email_change_taken", subscriberId }, "a confirmed new address belongs to another subscriber; nothing changed");
-    return { outcome, email: change.email };
+    return { outcome, email: change.email, language };
   }
   // Sessions signed in since the change (with the new address) stay, should this be a second click.
   const ended = await SignIn.Sessions.endAll(subscriberId, change.confirmedAt);
   await queueEmails(change, ["changed"]);
   log.info({ event: "subscriber.email_changed", subscriberId, sessionsEnded: ended }, "a patron's new address is confirmed");
-  return { outcome, email: change.email };
+  return { outcome, email: change.email, language };
 }
 
 async function verify(token: string, now: Date) {

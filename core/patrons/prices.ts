@@ -1,11 +1,12 @@
 /**
  * A tier's prices as readers choose among them: by Stripe price id, or by interval and currency, and only among the
  * tier's current prices (a retired price stays known for the subscriptions on it, but nobody joins on it again);
- * and in words, "€5 a month", "€50 a year (two months free)".
+ * and in words, "€5 a month", "€50 a year (two months free)", in the reader's language.
  */
 import * as Config from "../config";
 import type { Price, Tier } from "../config";
 import { VisibleError } from "../errors";
+import * as I18n from "../i18n";
 import * as Money from "../money";
 
 /** What a reader may name: a price id, or an interval and/or a currency; nothing means the tier's first price. */
@@ -43,25 +44,28 @@ export function choosePrice(tier: Tier, choice: PriceChoice = {}): Price {
   return chosen[0]!;
 }
 
-/** "€5 a month", "€50 a year", "JP¥500 a month" (whole amounts without decimals). */
-export function priceInWords(price: Pick<Price, "amount" | "currency" | "interval">): string {
-  return `${Money.format(price.amount, price.currency)} a ${price.interval}`;
+/**
+ * "€5 a month", "€50 a year", "JP¥500 a month" (whole amounts without decimals); in the reader's `language`
+ * ("5 € на місяць"; the default language when absent). The catalogues must be loaded (`I18n.load()`).
+ */
+export function priceInWords(price: Pick<Price, "amount" | "currency" | "interval">, language?: string): string {
+  const { t, language: spoken } = I18n.translator(language);
+  return t("membership.price.interval", { price: Money.format(price.amount, price.currency, { language: spoken }), interval: price.interval });
 }
-
-const counts = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven"];
 
 /**
  * What a yearly price saves against the tier's current monthly price in the same currency: "two months free" when it
  * is a whole number of months, else "£7 less than monthly"; undefined when it saves nothing or there is no monthly
- * price to compare with.
+ * price to compare with. In the reader's `language`, as `priceInWords`.
  */
-export function yearlySaving(tier: Tier, price: Price): string | undefined {
+export function yearlySaving(tier: Tier, price: Price, language?: string): string | undefined {
   if (price.interval !== "year") return undefined;
   const monthly = Config.currentPrices(tier).find((p) => p.interval === "month" && p.currency === price.currency);
   if (!monthly || monthly.amount <= 0) return undefined;
   const saved = monthly.amount * 12 - price.amount;
   if (saved <= 0) return undefined;
   const months = saved / monthly.amount;
-  if (Number.isInteger(months)) return `${counts[months] ?? months} month${months === 1 ? "" : "s"} free`;
-  return `${priceInWords({ ...price, amount: saved }).replace(/ a year$/, "")} less than monthly`;
+  const { t, language: spoken } = I18n.translator(language);
+  if (Number.isInteger(months)) return t("membership.price.monthsFree", { months });
+  return t("membership.price.lessThanMonthly", { amount: Money.format(saved, price.currency, { language: spoken }) });
 }

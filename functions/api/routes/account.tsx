@@ -7,6 +7,7 @@ import * as Patrons from "../../../core/patrons";
 import * as Subscribers from "../../../core/subscribers";
 import * as Topics from "../../../core/topics";
 import * as Votes from "../../../core/votes";
+import { currentLanguage, speakTo } from "../language";
 import { form, htmlPage, tokenQuery } from "../openapi";
 import { AccountPage, ContributionsSection, EmailChangePage, EmailChangedPage, EmailChangeTakenPage, VotesSection } from "../views/account";
 import { GiftsSection } from "../views/gifts";
@@ -29,14 +30,16 @@ accountRoutes.openapi(
   }),
   async (c) => {
     const { subscriber } = c.var;
+    speakTo(subscriber.language);
+    const language = currentLanguage();
     const [patron, votes, topicTitles, contributions, gifts] = await Promise.all([
       Patrons.get(subscriber.id),
       Votes.votesOf(subscriber.id),
-      Topics.titlesOf(subscriber.topics), // the topics they follow, by id: never every topic
+      Topics.titlesOf(subscriber.topics, language), // the topics they follow, by id: never every topic
       Contributions.bySubscriber(subscriber.id, subscriber.email),
       Gifts.givenBy(subscriber.id),
     ]);
-    const contributionTopics = await Topics.titlesOf([...new Set(contributions.flatMap((c) => (c.topicId ? [c.topicId] : [])))]);
+    const contributionTopics = await Topics.titlesOf([...new Set(contributions.flatMap((c) => (c.topicId ? [c.topicId] : [])))], language);
     const membership = <MembershipSection patron={patron} tiers={Config.get().TIERS} />;
     // Patrons see their votes (none yet, too); a reader who never was one has no votes to show.
     const votesSection = (patron || votes.length > 0) && <VotesSection votes={votes} />;
@@ -68,7 +71,8 @@ accountRoutes.openapi(
   async (c) => {
     const { token } = c.req.valid("query");
     const link = await Patrons.checkEmailChange(token);
-    return c.html(<EmailChangePage token={token} {...link} />, 200);
+    speakTo(link.language);
+    return c.html(<EmailChangePage token={token} email={link.email} confirmed={link.confirmed} />, 200);
   },
 );
 
@@ -89,7 +93,8 @@ accountRoutes.openapi(
     },
   }),
   async (c) => {
-    const { outcome, email } = await Patrons.confirmEmailChange(c.req.valid("form").token);
+    const { outcome, email, language } = await Patrons.confirmEmailChange(c.req.valid("form").token);
+    speakTo(language);
     if (outcome === "taken") return c.html(<EmailChangeTakenPage email={email} />, 409);
     clearSessionCookie(c);
     return c.html(<EmailChangedPage email={email} />, 200);

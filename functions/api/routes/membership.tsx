@@ -17,6 +17,7 @@ import * as StripeApi from "../../../core/stripe";
 import * as Subscribers from "../../../core/subscribers";
 import { clientIp } from "../client-ip";
 import { editorSecurity, type EditorEnv } from "../editor-auth";
+import { speakTo } from "../language";
 import { editorErrors, form, htmlPage, json, jsonError } from "../openapi";
 import { optionalSession, requireSession, type MaybeSignedIn, type SignedIn } from "../session";
 import { JoinPage, JoinSentPage } from "../views/membership";
@@ -213,6 +214,7 @@ membershipRoutes.openapi(
   }),
   (c) => {
     if (!StripeApi.isConfigured()) throw StripeApi.notConfigured();
+    speakTo(c.var.subscriber?.language); // a signed-in reader's own language; a visitor's as detected
     const page = <JoinPage tiers={Config.get().TIERS} selected={c.req.valid("query").tier} email={c.var.subscriber?.email} />;
     return c.html(page, 200);
   },

@@ -7,20 +7,16 @@ import type { Child } from "hono/jsx";
 import type { Contribution } from "../../../core/contributions";
 import * as Money from "../../../core/money";
 import type { Subscriber } from "../../../core/subscribers";
+import * as Topics from "../../../core/topics";
 import type { PatronVote } from "../../../core/votes";
+import { currentLanguage, t, tr } from "../language";
 import { Layout, MessagePage } from "./layout";
 import { ScoreLine, WithdrawButton } from "./topics";
 
-const statusWords: Record<Subscriber["status"], string> = {
-  active: "You're subscribed to our digests.",
-  pending: "You haven't confirmed your subscription yet: look for our confirmation email.",
-  unsubscribed: "You're not subscribed to our digests.",
-  bounced: "We've stopped emailing you: messages to this address were bouncing.",
-  complained: "We've stopped emailing you: a message to this address was marked as spam.",
-};
+const strong = (chunks: unknown) => <strong>{chunks}</strong>;
 
-const day = (isoDate: string) =>
-  new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${isoDate}T00:00:00Z`));
+/** A day in the page's language ("31 December 2026"; "31 грудня 2026 р."), as UTC. */
+const day = (iso: string) => tr().date(iso, { dateStyle: "long", timeZone: "UTC" });
 
 /** The subscription and its preferences, with the way to change them. */
 function SubscriptionSection(props: { subscriber: Subscriber; manageUrl: string; topicTitles: Record<string, string> }) {
@@ -29,23 +25,23 @@ function SubscriptionSection(props: { subscriber: Subscriber; manageUrl: string;
   const topics = subscriber.topics.map((id) => props.topicTitles[id] ?? id);
   return (
     <section aria-labelledby="subscription">
-      <h2 id="subscription">Subscription</h2>
-      <p>{statusWords[subscriber.status] ?? ""}</p>
+      <h2 id="subscription">{t("account.subscription.title")}</h2>
+      <p>{t(`account.status.${subscriber.status}`)}</p>
       {subscribed && (
         <ul>
-          <li>Topics: {topics.length ? topics.join(", ") : "all topics"}</li>
-          <li>How often: {subscriber.frequency === "daily" ? "daily" : "weekly"}</li>
-          {subscriber.pausedUntil && <li>Paused until {day(subscriber.pausedUntil)}</li>}
-          <li>Name in our emails: {subscriber.name || "none"}</li>
+          <li>
+            {topics.length
+              ? t("account.subscription.topics", { topics: new Intl.ListFormat(currentLanguage(), { type: "unit" }).format(topics) })
+              : t("account.subscription.allTopics")}
+          </li>
+          <li>{t("account.subscription.frequency", { frequency: subscriber.frequency })}</li>
+          {subscriber.pausedUntil && <li>{t("account.subscription.paused", { date: day(`${subscriber.pausedUntil}T00:00:00Z`) })}</li>}
+          <li>{subscriber.name ? t("account.subscription.name", { name: subscriber.name }) : t("account.subscription.noName")}</li>
         </ul>
       )}
-      <p>
-        <a href={props.manageUrl}>Change your preferences</a>: topics, how often, a pause, your name, or unsubscribe.
-      </p>
+      <p>{tr().rich("account.subscription.manage", { link: (chunks) => <a href={props.manageUrl}>{chunks}</a> })}</p>
       {!subscribed && subscriber.status !== "pending" && (
-        <p>
-          Want our digests again? <a href="/">Sign up again</a>; we'll ask you to confirm by email.
-        </p>
+        <p>{tr().rich("account.subscription.again", { link: (chunks) => <a href="/">{chunks}</a> })}</p>
       )}
     </section>
   );
@@ -55,56 +51,58 @@ function SubscriptionSection(props: { subscriber: Subscriber; manageUrl: string;
 export function VotesSection(props: { votes: PatronVote[] }) {
   return (
     <section aria-labelledby="your-votes">
-      <h2 id="your-votes">Your votes</h2>
+      <h2 id="your-votes">{t("account.votes.title")}</h2>
       {props.votes.length === 0 ? (
-        <p>You haven't voted for any topic yet.</p>
+        <p>{t("account.votes.none")}</p>
       ) : (
         <ul class="topics">
           {props.votes.map((vote) => (
             <li>
-              <h3>{vote.title}</h3>
+              <h3>{Topics.inLanguage(vote, currentLanguage()).title}</h3>
               <ScoreLine topic={vote} />
-              {vote.waiting && (
-                <p class="note">
-                  Your vote waits: this topic reopened while you held all your votes for open topics. Withdraw another
-                  for it to count.
-                </p>
-              )}
-              {!vote.counted && !vote.waiting && vote.status === "open" && (
-                <p class="note">Your vote doesn't count while your membership has lapsed.</p>
-              )}
-              {vote.status === "open" ? <WithdrawButton topic={vote} /> : <p class="note">Voting on this topic has closed.</p>}
+              {vote.waiting && <p class="note">{t("account.votes.waiting")}</p>}
+              {!vote.counted && !vote.waiting && vote.status === "open" && <p class="note">{t("account.votes.lapsed")}</p>}
+              {vote.status === "open" ? <WithdrawButton topic={vote} /> : <p class="note">{t("account.votes.closed")}</p>}
             </li>
           ))}
         </ul>
       )}
       <p>
-        <a href="/topics">See every open topic and vote</a>
+        <a href="/topics">{t("account.votes.all")}</a>
       </p>
     </section>
   );
 }
 
+/** One contribution in words: amount and day, the topic it funded, and any refund or dispute. */
+function contributionInWords(contribution: Contribution, topicTitles: Record<string, string>): string {
+  const language = currentLanguage();
+  const amount = Money.format(contribution.amount, contribution.currency, { language });
+  const date = day(contribution.createdAt);
+  const topic = contribution.topicId ? topicTitles[contribution.topicId] : undefined;
+  const words = [topic ? t("account.contributions.towards", { amount, date, topic }) : t("account.contributions.item", { amount, date })];
+  if (contribution.amountRefunded > 0) {
+    words.push(
+      contribution.amountRefunded >= contribution.amount
+        ? t("account.contributions.refunded")
+        : t("account.contributions.partlyRefunded", { amount: Money.format(contribution.amountRefunded, contribution.currency, { language }) }),
+    );
+  }
+  if (contribution.dispute) words.push(t("account.contributions.disputed", { status: contribution.dispute.status }));
+  return words.join(" ");
+}
+
 /** "Your contributions": the one-time contributions tied to the reader, newest first, with any refund or dispute. */
 export function ContributionsSection(props: { contributions: readonly Contribution[]; topicTitles: Record<string, string> }) {
-  const day = (iso: string) => new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: "UTC" }).format(new Date(iso));
   return (
     <section aria-labelledby="your-contributions">
-      <h2 id="your-contributions">Your contributions</h2>
+      <h2 id="your-contributions">{t("account.contributions.title")}</h2>
       <ul>
         {[...props.contributions].reverse().map((contribution) => (
-          <li>
-            {Money.format(contribution.amount, contribution.currency)} on {day(contribution.createdAt)}
-            {contribution.topicId && props.topicTitles[contribution.topicId] ? `, towards “${props.topicTitles[contribution.topicId]}”` : ""}
-            {contribution.amountRefunded > 0 &&
-              (contribution.amountRefunded >= contribution.amount ? " (refunded)" : ` (${Money.format(contribution.amountRefunded, contribution.currency)} refunded)`)}
-            {contribution.dispute && ` (disputed: ${contribution.dispute.status.replaceAll("_", " ")})`}
-          </li>
+          <li>{contributionInWords(contribution, props.topicTitles)}</li>
         ))}
       </ul>
-      <p>
-        Thank you. <a href="/support">Give again</a>
-      </p>
+      <p>{tr().rich("account.contributions.thanks", { link: (chunks) => <a href="/support">{chunks}</a> })}</p>
     </section>
   );
 }
@@ -121,11 +119,9 @@ export function AccountPage(props: {
 }) {
   const { subscriber } = props;
   return (
-    <Layout title="Your account">
-      <h1>Your account</h1>
-      <p>
-        Signed in as <strong>{subscriber.email}</strong>
-      </p>
+    <Layout title={t("account.title")}>
+      <h1>{t("account.title")}</h1>
+      <p>{tr().rich("account.signedInAs", { email: subscriber.email, strong })}</p>
       <SubscriptionSection subscriber={subscriber} manageUrl={props.manageUrl} topicTitles={props.topicTitles} />
       {props.membership}
       {props.votes}
@@ -135,17 +131,17 @@ export function AccountPage(props: {
       <form method="post" action="/logout">
         <p>
           <button type="submit" class="secondary">
-            Sign out
+            {t("account.signOut")}
           </button>
         </p>
       </form>
       <form method="post" action="/logout/everywhere">
         <p>
           <button type="submit" class="secondary">
-            Sign out everywhere
+            {t("account.signOutEverywhere")}
           </button>
         </p>
-        <p class="note">Ends every session of yours, on every device and browser, this one included.</p>
+        <p class="note">{t("account.signOutEverywhereNote")}</p>
       </form>
     </Layout>
   );
@@ -155,19 +151,13 @@ export function AccountPage(props: {
 export function EmailChangePage(props: { token: string; email: string; confirmed: boolean }) {
   if (props.confirmed) return <EmailChangedPage email={props.email} />;
   return (
-    <MessagePage title="Confirm your new address">
-      <p>
-        Make <strong>{props.email}</strong> your membership's address: your digests, membership emails and sign-in links
-        will go there.
-      </p>
+    <MessagePage title={t("account.emailChange.title")}>
+      <p>{tr().rich("account.emailChange.body", { email: props.email, strong })}</p>
       <form method="post" action="/email-change">
         <input type="hidden" name="token" value={props.token} />
-        <button type="submit">Confirm my new address</button>
+        <button type="submit">{t("account.emailChange.submit")}</button>
       </form>
-      <p class="note">
-        Confirming signs you out everywhere; sign in again with this address. If you didn't ask for this, close this
-        page: nothing will change.
-      </p>
+      <p class="note">{t("account.emailChange.note")}</p>
     </MessagePage>
   );
 }
@@ -175,11 +165,8 @@ export function EmailChangePage(props: { token: string; email: string; confirmed
 /** The change of address took effect. */
 export function EmailChangedPage(props: { email: string }) {
   return (
-    <MessagePage title="Your address is changed">
-      <p>
-        From now on we write to <strong>{props.email}</strong>. You've been signed out everywhere:{" "}
-        <a href="/login">sign in</a> with this address.
-      </p>
+    <MessagePage title={t("account.emailChanged.title")}>
+      <p>{tr().rich("account.emailChanged.body", { email: props.email, strong, link: (chunks) => <a href="/login">{chunks}</a> })}</p>
     </MessagePage>
   );
 }
@@ -187,12 +174,9 @@ export function EmailChangedPage(props: { email: string }) {
 /** The new address belongs to another subscriber: nothing changed (two subscriptions are never merged by a link). */
 export function EmailChangeTakenPage(props: { email: string }) {
   return (
-    <MessagePage title="This address has a subscription already">
-      <p>
-        <strong>{props.email}</strong> already belongs to another subscription of ours, so it can't become this
-        membership's address too. Nothing changed: we keep writing to the address we had.
-      </p>
-      <p>If both are yours, write to us and we'll bring them together.</p>
+    <MessagePage title={t("account.emailTaken.title")}>
+      <p>{tr().rich("account.emailTaken.body", { email: props.email, strong })}</p>
+      <p>{t("account.emailTaken.both")}</p>
     </MessagePage>
   );
 }

@@ -4,10 +4,14 @@
  */
 import { currentPrices, priceOfTier, type Price, type Tier } from "../../../core/config";
 import * as Patrons from "../../../core/patrons";
+import { currentLanguage, t, tr } from "../language";
 import { Layout } from "./layout";
 
-const date = (iso: string | undefined) =>
-  iso ? new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: "UTC" }).format(new Date(iso)) : "";
+/** A day in the page's language ("31 December 2026"; "31 грудня 2026 р."), as UTC. */
+const date = (iso: string | undefined) => (iso ? tr().date(iso, { dateStyle: "long", timeZone: "UTC" }) : "");
+
+/** A price in words in the page's language ("€5 a month"; "5 € на місяць"). Tier names are configuration, shown as they are. */
+const priceInWords = (price: Parameters<typeof Patrons.priceInWords>[0]) => Patrons.priceInWords(price, currentLanguage());
 
 /** A choice's value on the join page: the tier, interval and currency (`POST /join` reads it as `plan`). */
 export const planValue = (tier: Tier, price: Price) => `${tier.id}/${price.interval}/${price.currency}`;
@@ -20,47 +24,40 @@ export function JoinPage(props: { tiers: readonly Tier[]; selected?: string; ema
   const selected = props.tiers.find((t) => t.id === props.selected) ?? props.tiers[0];
   const checked = selected && planValue(selected, currentPrices(selected)[0]!);
   return (
-    <Layout title="Become a patron">
-      <h1>Become a patron</h1>
-      <p>Patrons keep our reporting free for everyone, and vote on the topics we cover next.</p>
+    <Layout title={t("membership.join.title")}>
+      <h1>{t("membership.join.title")}</h1>
+      <p>{t("membership.join.intro")}</p>
       <form method="post" action="/join">
         {props.tiers.map((tier) => (
           <fieldset>
             <legend>{tier.name}</legend>
-            {tier.trialDays !== undefined && <p class="note">The first {tier.trialDays} days are free.</p>}
+            {tier.trialDays !== undefined && <p class="note">{t("membership.join.trial", { days: tier.trialDays })}</p>}
             {currentPrices(tier).map((price) => {
               const value = planValue(tier, price);
               const id = `plan-${value.replaceAll("/", "-")}`;
-              const saving = Patrons.yearlySaving(tier, price);
+              const saving = Patrons.yearlySaving(tier, price, currentLanguage());
               return (
                 <div class="check">
                   <input type="radio" id={id} name="plan" value={value} checked={value === checked} required />{" "}
-                  <label for={id}>
-                    {Patrons.priceInWords(price)}
-                    {saving && ` (${saving})`}
-                  </label>
+                  <label for={id}>{saving ? t("membership.join.choice", { price: priceInWords(price), saving }) : priceInWords(price)}</label>
                 </div>
               );
             })}
           </fieldset>
         ))}
         {props.email ? (
-          <p>
-            Joining as <strong>{props.email}</strong>.
-          </p>
+          <p>{tr().rich("membership.join.as", { email: props.email, strong: (chunks) => <strong>{chunks}</strong> })}</p>
         ) : (
           <>
-            <label for="email">Your email address</label>
+            <label for="email">{t("membership.join.email")}</label>
             <input type="email" id="email" name="email" required maxlength={254} autocomplete="email" />
-            <p class="note">
-              Already a subscriber or patron? <a href="/login">Sign in</a> first, so your membership joins your account.
-            </p>
+            <p class="note">{tr().rich("membership.join.signinFirst", { link: (chunks) => <a href="/login">{chunks}</a> })}</p>
           </>
         )}
         <p>
-          <button type="submit">Continue to payment</button>
+          <button type="submit">{t("membership.join.submit")}</button>
         </p>
-        <p class="note">Payment is handled by Stripe. You can change tier or cancel at any time from your account.</p>
+        <p class="note">{t("membership.join.stripe")}</p>
       </form>
     </Layout>
   );
@@ -72,12 +69,10 @@ export function JoinPage(props: { tiers: readonly Tier[]; selected?: string; ema
  */
 export function JoinSentPage() {
   return (
-    <Layout title="Check your email">
-      <h1>Check your email</h1>
-      <p>We've sent a link to continue to that address. It works for 24 hours.</p>
-      <p class="note">
-        Nothing arrived after a few minutes? Look in your spam folder, or <a href="/join">start again</a>.
-      </p>
+    <Layout title={t("membership.sent.title")}>
+      <h1>{t("membership.sent.title")}</h1>
+      <p>{t("membership.sent.body")}</p>
+      <p class="note">{tr().rich("membership.sent.again", { link: (chunks) => <a href="/join">{chunks}</a> })}</p>
     </Layout>
   );
 }
@@ -90,46 +85,45 @@ export function MembershipSection(props: { patron?: Patrons.Patron; tiers: reado
   const others = (patron?.stripeCustomerIds ?? []).filter((customer) => customer !== patron?.stripeCustomerId);
   return (
     <section>
-      <h2>Membership</h2>
+      <h2>{t("membership.section.title")}</h2>
       {holding ? (
         <>
           <p>
-            You're a <strong>{tier.name}</strong> patron
-            {patron.status === "comped" ? "" : ` (${Patrons.priceInWords(priceOfTier(tier, patron.stripePriceId))})`}. Thank you!
+            {patron.status === "comped"
+              ? tr().rich("membership.section.comped", { tier: tier.name, strong })
+              : tr().rich("membership.section.patron", { tier: tier.name, price: priceInWords(priceOfTier(tier, patron.stripePriceId)), strong })}
           </p>
-          {patron.status === "active" && patron.cancelAtPeriodEnd && <p>Your membership ends on {date(patron.currentPeriodEnd)}.</p>}
+          {patron.status === "active" && patron.cancelAtPeriodEnd && <p>{t("membership.section.ends", { date: date(patron.currentPeriodEnd) })}</p>}
           {patron.status === "active" && !patron.cancelAtPeriodEnd && patron.currentPeriodEnd && (
-            <p>It renews on {date(patron.currentPeriodEnd)}.</p>
+            <p>{t("membership.section.renews", { date: date(patron.currentPeriodEnd) })}</p>
           )}
-          {patron.status === "grace" && (
-            <p class="error">
-              Your last payment didn't go through. Your membership carries on until {date(patron.graceUntil)}: update your payment
-              method to keep it.
-            </p>
-          )}
-          {patron.status === "comped" && <p>Your membership was given to you, until {date(patron.compedUntil)}.</p>}
+          {patron.status === "grace" && <p class="error">{t("membership.section.grace", { date: date(patron.graceUntil) })}</p>}
+          {patron.status === "comped" && <p>{t("membership.section.given", { date: date(patron.compedUntil) })}</p>}
         </>
       ) : (
         <p>
-          {patron?.status === "lapsed" ? `Your membership ended on ${date(patron.lapsedAt)}. ` : ""}
-          <a href="/join">Become a patron</a>: vote on what we cover next.
+          {patron?.status === "lapsed"
+            ? tr().rich("membership.section.lapsed", { date: date(patron.lapsedAt), link: joinLink })
+            : tr().rich("membership.section.join", { link: joinLink })}
         </p>
       )}
       {patron?.stripeCustomerId && (
         <form method="post" action="/account/billing">
           <p>
-            <button type="submit">Manage billing</button>
+            <button type="submit">{t("membership.section.billing")}</button>
           </p>
-          <p class="note">Change tier, update your card, see invoices or cancel, on Stripe.</p>
+          <p class="note">{t("membership.section.billingNote")}</p>
         </form>
       )}
       {others.length > 0 && (
         <>
-          <p>You have also paid us through {others.length === 1 ? "another billing account" : `${others.length} other billing accounts`}: check nothing there still charges you.</p>
+          <p>{t("membership.section.others", { count: others.length })}</p>
           {others.map((customer, i) => (
             <form method="post" action="/account/billing">
               <input type="hidden" name="customer" value={customer} />
-              <button type="submit">Manage other billing account{others.length > 1 ? ` ${i + 1}` : ""}</button>
+              <button type="submit">
+                {others.length > 1 ? t("membership.section.otherBillingNumbered", { number: i + 1 }) : t("membership.section.otherBilling")}
+              </button>
             </form>
           ))}
         </>
@@ -137,3 +131,6 @@ export function MembershipSection(props: { patron?: Patrons.Patron; tiers: reado
     </section>
   );
 }
+
+const strong = (chunks: unknown) => <strong>{chunks}</strong>;
+const joinLink = (chunks: unknown) => <a href="/join">{chunks}</a>;

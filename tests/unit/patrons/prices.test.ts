@@ -2,7 +2,8 @@
  * A tier's prices as readers choose them: by id or by interval and currency, only among current prices, each refusal
  * naming its field; and prices and a yearly price's saving in words.
  */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import * as I18n from "../../../core/i18n";
 import { tierSchema } from "../../../core/config/tiers";
 import { VisibleError } from "../../../core/errors";
 import { choosePrice, priceInWords, yearlySaving, type PriceChoice } from "../../../core/patrons/prices";
@@ -32,6 +33,8 @@ function refusedField(choice: PriceChoice): string | undefined {
   }
   return undefined;
 }
+
+beforeAll(() => I18n.load());
 
 describe("choosing a price", () => {
   it("takes the first current price by default, a current price by id, or the first with the interval and currency", () => {
@@ -64,5 +67,15 @@ describe("prices in words", () => {
     expect(yearlySaving(tier, yearlyGbp!)).toBe("£7 less than monthly");
     expect(yearlySaving(tier, yearlyJpy!)).toBeUndefined(); // no monthly price in yen to compare with
     expect(yearlySaving(tier, monthly!)).toBeUndefined();
+  });
+
+  it("speaks the reader's language: Ukrainian money, intervals and plural months", () => {
+    const plain = (text: string | undefined) => text?.replace(/\u00a0/g, " ");
+    const [, yearly, , yearlyGbp] = tier.prices;
+    expect(plain(priceInWords({ amount: 500, currency: "eur", interval: "month" }, "uk"))).toBe("5 € на місяць");
+    expect(plain(priceInWords({ amount: 125050, currency: "uah", interval: "year" }, "uk"))).toBe("1 250,50 ₴ на рік");
+    expect(plain(yearlySaving(tier, yearly!, "uk"))).toBe("два місяці безкоштовно");
+    expect(plain(yearlySaving(tier, yearlyGbp!, "uk"))).toBe("на 7 £ дешевше, ніж щомісяця");
+    expect(priceInWords({ amount: 500, currency: "eur", interval: "month" }, "en")).toBe("€5 a month");
   });
 });

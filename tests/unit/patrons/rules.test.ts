@@ -1,5 +1,6 @@
 /** The membership rules of product.md as pure functions: status from Stripe, the deciding subscription, emails. */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import * as I18n from "../../../core/i18n";
 import { choose, derive, noticeFor, paidStatus, readsAsPatron, type PaidMembership } from "../../../core/patrons/rules";
 import { priceInWords } from "../../../core/patrons/prices";
 import type { Patron } from "../../../core/patrons/types";
@@ -27,6 +28,8 @@ const patron = (fields: Partial<Patron> = {}): Patron => ({
   version: 3,
   ...fields,
 });
+
+beforeAll(() => I18n.load());
 
 describe("paidStatus: Stripe's subscription status → patron status", () => {
   it.each([
