@@ -3,8 +3,9 @@
  * tens), Icelandic krónur in hundredths (charged whole); shown by `Intl` with decimals only where there are some,
  * and typed amounts read exactly.
  */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { price } from "../../core/digests/render/patron-blocks";
+import * as I18n from "../../core/i18n";
 import * as Money from "../../core/money";
 import { priceInWords } from "../../core/patrons/prices";
 
@@ -105,6 +106,7 @@ describe("parse", () => {
 });
 
 describe("prices in words, wherever they are shown", () => {
+  beforeAll(() => I18n.load()); // a price's words are a message of the catalogues
   it("a tier's price on /join and in patron emails, and in the digest's invitation", () => {
     expect(priceInWords({ amount: 500, currency: "jpy", interval: "month" })).toBe("JP¥500 a month");
     expect(priceInWords({ amount: 450, currency: "eur", interval: "month" })).toBe("€4.50 a month");
