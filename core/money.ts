@@ -42,20 +42,36 @@ function shownDecimals(currency: string): number {
 }
 
 export interface FormatOptions {
-  /** `en-GB` unless said ("US$5"; `en` writes "$5"). */
+  /** `en-GB` unless said ("US$5"; `en` writes "$5"); outranks `language`. */
   locale?: string;
+  /**
+   * The reader's language (`LANGUAGES`): money as it is written there ("5 €", "12,50 €" in Ukrainian). English, or
+   * none, keeps `en-GB`'s way ("€5"), which every English page and email has always shown.
+   */
+  language?: string;
   /** `trim` (the default): a whole amount without decimals ("€5", "€12.50"); `always`: "€5.00". */
   decimals?: "trim" | "always";
 }
 
-/** "€10", "€12.50", "JP¥1,250", "KWD 5.120": an amount in the currency's minor unit, for reading. */
+/** The locale money is written in: `locale` if given, else the reader's language, English as `en-GB`. */
+const localeOf = (options: FormatOptions) =>
+  options.locale ?? (options.language && options.language !== "en" ? options.language : "en-GB");
+
+/**
+ * The sign in a reader's own language: the narrow one ("€", "$"), as Ukrainian newsrooms write prices, where CLDR's
+ * Ukrainian "symbol" is the code ("5,00 EUR"). English keeps its symbol ("US$5" in en-GB).
+ */
+const displayOf = (options: FormatOptions) => (!options.locale && options.language && options.language !== "en" ? "narrowSymbol" : "symbol");
+
+/** "€10", "€12.50", "JP¥1,250", "KWD 5.120" ("10 €", "12,50 €" in Ukrainian): an amount in minor units, for reading. */
 export function format(amount: number, currency: string, options: FormatOptions = {}): string {
   const units = minorUnits(currency);
   const whole = amount % units === 0;
   const digits = options.decimals === "always" ? shownDecimals(currency) : whole ? 0 : decimals(currency);
-  return new Intl.NumberFormat(options.locale ?? "en-GB", {
+  return new Intl.NumberFormat(localeOf(options), {
     style: "currency",
     currency: currency.toUpperCase(),
+    currencyDisplay: displayOf(options),
     minimumFractionDigits: digits,
     maximumFractionDigits: digits,
   }).format(amount / units);

@@ -3,30 +3,35 @@
  * that topic is covered, "You funded it, we covered it".
  * Transactional (sent once per contribution, to whoever paid): no unsubscribe link and no token of any kind.
  */
+import * as I18n from "../core/i18n";
 import coveredTemplate from "./compiled/contribution-covered";
 import thanksTemplate from "./compiled/contribution-thanks";
 import { safeUrl, type Rendered } from "./html";
 import { renderMessage } from "./message";
 
 export interface ContributionThanksData {
+  /** The giver's language (that of the page they gave from); the default language when absent. */
+  language?: string;
   outletName: string;
   postalAddress: string;
   name?: string;
-  /** The amount paid in words, e.g. "€10". */
+  /** The amount paid in words, in `language`, e.g. "€10" ("10 €"). */
   amount: string;
-  /** The title of the topic it went towards. */
+  /** The title of the topic it went towards, in `language`. */
   topicTitle?: string;
   /** The support page (`/support`). */
   supportUrl: string;
 }
 
 export function contributionThanks(data: ContributionThanksData): Rendered {
+  const { t } = I18n.translator(data.language);
   return renderMessage(thanksTemplate, {
+    language: data.language,
     outletName: data.outletName,
     postalAddress: data.postalAddress,
-    subject: `Thank you for supporting ${data.outletName}`,
-    preheader: `Your contribution of ${data.amount} has arrived: thank you.`,
-    heading: "Thank you for your contribution",
+    subject: t("support.email.thanks.subject", { outlet: data.outletName }),
+    preheader: t("support.email.thanks.preheader", { amount: data.amount }),
+    heading: t("support.email.thanks.heading"),
     values: { name: data.name?.trim() ?? "", amount: data.amount, topic: data.topicTitle ?? "", support_url: safeUrl(data.supportUrl) },
   });
 }
@@ -40,10 +45,12 @@ export const preview = {
 } satisfies ContributionThanksData;
 
 export interface ContributionCoveredData {
+  /** The contributor's language; the default language when absent. */
+  language?: string;
   outletName: string;
   postalAddress: string;
   name?: string;
-  /** The title of the topic the contribution went towards, now covered. */
+  /** The title of the topic the contribution went towards, now covered, in `language`. */
   topicTitle: string;
   /** Where the coverage is: the topic's first article, or the topics page. */
   readUrl: string;
@@ -56,12 +63,14 @@ export interface ContributionCoveredData {
  * Transactional (about the reader's own payment): no unsubscribe link and no token of any kind.
  */
 export function contributionCovered(data: ContributionCoveredData): Rendered {
+  const { t } = I18n.translator(data.language);
   return renderMessage(coveredTemplate, {
+    language: data.language,
     outletName: data.outletName,
     postalAddress: data.postalAddress,
-    subject: "You funded it, we covered it",
-    preheader: `The story you helped fund is published: ${data.topicTitle}.`,
-    heading: "You funded it, we covered it",
+    subject: t("support.email.covered.subject"),
+    preheader: t("support.email.covered.preheader", { topic: data.topicTitle }),
+    heading: t("support.email.covered.heading"),
     values: { name: data.name?.trim() ?? "", topic: data.topicTitle, read_url: safeUrl(data.readUrl), support_url: safeUrl(data.supportUrl) },
   });
 }

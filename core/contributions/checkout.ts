@@ -7,6 +7,7 @@
 import * as Config from "../config";
 import * as Db from "../db";
 import { VisibleError } from "../errors";
+import * as I18n from "../i18n";
 import { log } from "../log";
 import * as Money from "../money";
 import { countCheckout } from "../patrons/checkout";
@@ -14,6 +15,7 @@ import * as StripeApi from "../stripe";
 import type { Stripe } from "../stripe";
 import { signup } from "../subscribers/signup";
 import type { Subscriber } from "../subscribers/types";
+import { inLanguage } from "../topics/types";
 import { KIND, KIND_KEY } from "./types";
 
 export interface CheckoutInput {
@@ -28,6 +30,8 @@ export interface CheckoutInput {
   subscribe?: boolean;
   /** Signed in: the contribution is theirs, and Checkout is given their address. */
   subscriber?: Subscriber;
+  /** The language of the page the contributor gave from: their thank-you (and later news of the topic) speaks it. */
+  language?: string;
 }
 
 const invalid = (field: string, message: string, detail: string) =>
@@ -37,6 +41,7 @@ const invalid = (field: string, message: string, detail: string) =>
 export const TOPIC_KEY = "topicId";
 export const SUBSCRIBER_KEY = "subscriberId";
 export const FEE_KEY = "feeCovered";
+export const LANGUAGE_KEY = "language";
 
 /**
  * Checks the input (400 naming the field, before anything is written or Stripe is called), then counts the checkout
@@ -65,9 +70,10 @@ export async function checkout(input: CheckoutInput, context: { ip: string; user
   const stripe = await StripeApi.stripe(); // 503 without keys
   await countCheckout(context.ip, now);
   if (input.subscribe && email && !input.subscriber) {
-    await signup({ email }, { ip: context.ip, userAgent: context.userAgent, source: "contribution" }, now);
+    await signup({ email, language: Config.readerLanguage(input.language) }, { ip: context.ip, userAgent: context.userAgent, source: "contribution" }, now);
   }
 
+  const language = Config.readerLanguage(input.language);
   // Rounded up to what Stripe charges in (tens of a three-decimal currency's minor unit), never down.
   const fee = input.coverFee ? Math.ceil(Config.feeToCover(input.amount, config.CONTRIBUTION_FEE) / step) * step : 0;
   const metadata: Record<string, string> = {
@@ -75,7 +81,11 @@ export async function checkout(input: CheckoutInput, context: { ip: string; user
     ...(topic && { [TOPIC_KEY]: topic.id }),
     ...(input.subscriber && { [SUBSCRIBER_KEY]: input.subscriber.id }),
     ...(fee > 0 && { [FEE_KEY]: String(fee) }),
+    [LANGUAGE_KEY]: language,
   };
+  // What Checkout shows for each line, in the contributor's language too.
+  await I18n.load();
+  const { t } = I18n.translator(language);
   const line = (name: string, unitAmount: number): Stripe.Checkout.SessionCreateParams.LineItem => ({
     price_data: { currency, unit_amount: unitAmount, product_data: { name } },
     quantity: 1,
@@ -84,8 +94,13 @@ export async function checkout(input: CheckoutInput, context: { ip: string; user
     mode: "payment",
     submit_type: "donate",
     line_items: [
-      line(topic ? `Contribution to ${config.OUTLET_NAME}: ${topic.title}`.slice(0, 250) : `Contribution to ${config.OUTLET_NAME}`, input.amount),
-      ...(fee > 0 ? [line("Covering the card fee", fee)] : []),
+      line(
+        topic
+          ? t("support.checkout.lineTowards", { outlet: config.OUTLET_NAME, topic: inLanguage(topic, language).title }).slice(0, 250)
+          : t("support.checkout.line", { outlet: config.OUTLET_NAME }),
+        input.amount,
+      ),
+      ...(fee > 0 ? [line(t("support.checkout.fee"), fee)] : []),
     ],
     ...(email && { customer_email: email }),
     metadata,

@@ -19,7 +19,7 @@ import * as Db from "../db";
 import type * as Email from "../email";
 import { log } from "../log";
 import { CLAIM_LEASE_SECONDS } from "../patrons/notify";
-import type { Topic } from "../topics/types";
+import { inLanguage, type Topic } from "../topics/types";
 import { enqueue } from "../transactional/enqueue";
 import type { FundedNotice } from "../db/funded-notices";
 import { statusOf } from "./list";
@@ -51,10 +51,10 @@ export async function tellContributors(topicId: string, now = new Date()): Promi
     const person = c.subscriberId ?? c.email!;
     byPerson.set(person, [...(byPerson.get(person) ?? []), c]);
   }
-  const notice = await noticeOf(topic);
+  const url = await readUrlOf(topic);
   let busy = 0;
   for (const contributions of byPerson.values()) {
-    const told = await tellOnce(topic.id, notice, contributions, now);
+    const told = await tellOnce(topic, url, contributions, now);
     if (told === "busy") busy++;
     else if (told !== "nothing") done[told]++;
   }
@@ -63,17 +63,22 @@ export async function tellContributors(topicId: string, now = new Date()): Promi
   return done;
 }
 
-/**
- * What a notice says: the topic, and where to read what was published (its first article, whose URL was checked
- * when it was saved, or the topics page).
- */
-async function noticeOf(topic: Topic): Promise<FundedNotice> {
+/** Where to read what was published: its first article (whose URL was checked when it was saved), or the topics page. */
+async function readUrlOf(topic: Topic): Promise<string> {
   const article = topic.articleIds[0] ? await Db.Articles.get(topic.articleIds[0]) : undefined;
-  return { topicId: topic.id, title: topic.title, url: article?.url ?? `${Config.get().PUBLIC_URL}/topics` };
+  return article?.url ?? `${Config.get().PUBLIC_URL}/topics`;
 }
 
-/** Claims the person's contributions; tells them if any was not told yet. */
-async function tellOnce(topicId: string, notice: FundedNotice, contributions: Contribution[], now: Date) {
+/** What a notice says: the topic, in the reader's language, and where to read about it. */
+const noticeOf = (topic: Topic, url: string, language: string | undefined): FundedNotice => ({
+  topicId: topic.id,
+  title: inLanguage(topic, language).title,
+  url,
+});
+
+/** Claims the person's contributions; tells them if any was not told yet (a notice in their digest's language). */
+async function tellOnce(topic: Topic, url: string, contributions: Contribution[], now: Date) {
+  const topicId = topic.id;
   const claimed: string[] = [];
   let held = false;
   for (const c of contributions) {
@@ -86,7 +91,7 @@ async function tellOnce(topicId: string, notice: FundedNotice, contributions: Co
     const first = contributions[0]!;
     const subscriber = first.subscriberId ? await Db.Subscribers.get(first.subscriberId) : await Db.Subscribers.getByEmail(first.email!);
     if (subscriber?.status === "active") {
-      await Db.FundedNotices.add(subscriber.id, notice, now); // false: already waiting, or told
+      await Db.FundedNotices.add(subscriber.id, noticeOf(topic, url, subscriber.language), now); // false: already waiting, or told
       told = "notices";
     } else {
       await enqueue({ kind: "funded-covered", id: emailId(topicId, first.email!), topicId, email: first.email! });
@@ -124,9 +129,13 @@ export async function sendCoveredEmail(
   if (topic?.status !== "covered" || !contributions.some((c) => c.topicId === topic.id && owed(c))) return "nothing";
   if (subscriber && (subscriber.status === "bounced" || subscriber.status === "complained")) return "nothing";
   const config = Config.get();
-  const notice = await noticeOf(topic);
+  // In the language they gave in (their latest contribution towards it), else their own as a subscriber.
+  const given = contributions.filter((c) => c.topicId === topic.id && c.language).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const language = given[0]?.language ?? subscriber?.language;
+  const notice = noticeOf(topic, await readUrlOf(topic), language);
   const Templates = await loadTemplates();
   const rendered = Templates.contributionCovered({
+    language,
     outletName: config.OUTLET_NAME,
     postalAddress: config.POSTAL_ADDRESS,
     name: subscriber?.name,

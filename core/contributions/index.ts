@@ -12,7 +12,7 @@
 import * as Config from "../config";
 import * as Db from "../db";
 import * as Topics from "../topics";
-import type { Funding } from "../topics/types";
+import type { Funding, Topic } from "../topics/types";
 
 export { checkout, typedAmount, type CheckoutInput } from "./checkout";
 export { isContributionSession, recordSession, type RecordOutcome } from "./record";
@@ -24,11 +24,19 @@ export type { Contribution, MonthTotals } from "./types";
 
 export const bySubscriber = Db.Contributions.bySubscriber;
 
-/** The topics a contribution may go towards (the open ones), for the support page; with its funding if it has a goal. */
-export async function openTopics(): Promise<Array<{ id: string; title: string; funding?: Funding }>> {
+/**
+ * The topics a contribution may go towards (the open ones), for the support page, with their titles in every language;
+ * with its funding if it has a goal.
+ */
+export async function openTopics(): Promise<Array<Pick<Topic, "id" | "title" | "translations"> & { funding?: Funding }>> {
   const topics = await Db.Topics.byStatus(["open"]);
   return Promise.all(
-    topics.map(async (topic) => ({ id: topic.id, title: topic.title, ...(topic.fundingGoal !== undefined && { funding: await Topics.fundingOf(topic) }) })),
+    topics.map(async ({ id, title, translations, ...topic }) => ({
+      id,
+      title,
+      ...(translations && { translations }),
+      ...(topic.fundingGoal !== undefined && { funding: await Topics.fundingOf({ id, ...topic }) }),
+    })),
   );
 }
 export const anonymize = Db.Contributions.anonymize;

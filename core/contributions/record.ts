@@ -9,7 +9,8 @@ import * as Db from "../db";
 import { log } from "../log";
 import * as StripeApi from "../stripe";
 import type { Stripe } from "../stripe";
-import { FEE_KEY, SUBSCRIBER_KEY, TOPIC_KEY } from "./checkout";
+import * as Config from "../config";
+import { FEE_KEY, LANGUAGE_KEY, SUBSCRIBER_KEY, TOPIC_KEY } from "./checkout";
 import { markPaymentIntent } from "./mark";
 import { thankOnce } from "./thanks";
 import { KIND, KIND_KEY, type Contribution } from "./types";
@@ -35,6 +36,8 @@ export async function recordSession(session: Stripe.Checkout.Session, now = new 
   const subscriberId = await contributorOf(metadataValue(session, SUBSCRIBER_KEY), email);
   const topicId = metadataValue(session, TOPIC_KEY);
   const paymentIntentId = idOf(session.payment_intent);
+  // A session started before languages were kept, or with one no longer offered, has none: then the default's.
+  const language = metadataValue(session, LANGUAGE_KEY);
   const contribution: Contribution = {
     id: session.id,
     amount: session.amount_total ?? 0,
@@ -44,6 +47,7 @@ export async function recordSession(session: Stripe.Checkout.Session, now = new 
     ...(email && { email }),
     ...(subscriberId && { subscriberId }),
     ...(paymentIntentId && { paymentIntentId }),
+    ...(language && Config.get().LANGUAGES.includes(language) && { language }),
     month: at.slice(0, 7),
     amountRefunded: 0,
     createdAt: at,

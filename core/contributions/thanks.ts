@@ -7,6 +7,7 @@ import { loadTemplates } from "../../templates/load";
 import * as Config from "../config";
 import * as Db from "../db";
 import { log } from "../log";
+import { inLanguage } from "../topics/types";
 import * as Money from "../money";
 import { CLAIM_LEASE_SECONDS } from "../patrons/notify";
 import * as Transactional from "../transactional";
@@ -36,13 +37,16 @@ async function send(contribution: Contribution): Promise<void> {
   if (subscriber && (subscriber.status === "bounced" || subscriber.status === "complained")) return;
   const config = Config.get();
   const topic = contribution.topicId ? await Db.Topics.get(contribution.topicId) : undefined;
+  // In the language of the page they gave from: what they were reading us in a moment ago.
+  const language = contribution.language ?? subscriber?.language;
   const Templates = await loadTemplates();
   const rendered = Templates.contributionThanks({
+    language,
     outletName: config.OUTLET_NAME,
     postalAddress: config.POSTAL_ADDRESS,
     name: subscriber?.name,
-    amount: Money.format(contribution.amount, contribution.currency),
-    topicTitle: topic?.title,
+    amount: Money.format(contribution.amount, contribution.currency, { language }),
+    topicTitle: topic && inLanguage(topic, language).title,
     supportUrl: `${config.PUBLIC_URL}/support`,
   });
   await Transactional.sendNow({ to: contribution.email!, ...rendered });

@@ -13,6 +13,8 @@ export interface Contribution {
   /** The contributor's subscriber, if the checkout named one or the address is a subscriber's; gone with erasure. */
   subscriberId?: string;
   paymentIntentId?: string;
+  /** The language of the page it was given from (its Checkout metadata): the contributor's emails speak it. */
+  language?: string;
   /** `YYYY-MM` (UTC) of `createdAt`: the month whose totals it counts in. */
   month: string;
   /** What Stripe says now: refunded so far, and the latest dispute. */

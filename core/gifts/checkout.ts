@@ -7,6 +7,7 @@
  */
 import * as Config from "../config";
 import { VisibleError } from "../errors";
+import * as I18n from "../i18n";
 import { log } from "../log";
 import * as Money from "../money";
 import { countCheckout } from "../patrons/checkout";
@@ -26,6 +27,8 @@ export interface GiftCheckoutInput {
   /** The buyer's address (Checkout's prefill); signed in, their own. */
   email?: string;
   subscriber?: Subscriber;
+  /** The language of the page the buyer gave from: the recipient's emails speak it (`Gift.language`). */
+  language?: string;
 }
 
 /** The metadata a gift's session and payment intent carry (Stripe allows 500 characters a value). */
@@ -37,6 +40,7 @@ export const META = {
   message: "message",
   deliverOn: "deliverOn",
   buyer: "subscriberId",
+  language: "language",
 } as const;
 
 const invalid = (field: string, message: string, detail: string) =>
@@ -87,6 +91,7 @@ export async function checkout(input: GiftCheckoutInput, context: { ip: string }
   }
   const recipientEmail = input.recipientEmail.trim().toLowerCase();
   const email = input.subscriber?.email ?? input.email;
+  const language = Config.readerLanguage(input.language);
 
   const stripe = await StripeApi.stripe(); // 503 without keys
   await countCheckout(context.ip, now);
@@ -99,13 +104,17 @@ export async function checkout(input: GiftCheckoutInput, context: { ip: string }
     ...(recipientName && { [META.recipientName]: recipientName }),
     ...(message && { [META.message]: message }),
     ...(input.subscriber && { [META.buyer]: input.subscriber.id }),
+    [META.language]: language,
   };
-  const name = `${input.months} ${input.months === 1 ? "month" : "months"} of ${price.tierName}`;
+  // What Checkout shows, in the buyer's language too.
+  await I18n.load();
+  const { t } = I18n.translator(language);
+  const name = t("gifts.checkout.line", { months: input.months, tier: price.tierName });
   const params: Stripe.Checkout.SessionCreateParams = {
     mode: "payment",
     line_items: [
       {
-        price_data: { currency: price.currency, unit_amount: price.amount, product_data: { name, description: `A gift membership of ${config.OUTLET_NAME}`.slice(0, 250) } },
+        price_data: { currency: price.currency, unit_amount: price.amount, product_data: { name, description: t("gifts.checkout.description", { outlet: config.OUTLET_NAME }).slice(0, 250) } },
         quantity: 1,
       },
     ],

@@ -9,10 +9,12 @@
 import { loadTemplates } from "../../templates/load";
 import * as Config from "../config";
 import * as Db from "../db";
+import * as I18n from "../i18n";
 import { log } from "../log";
-import { CLAIM_LEASE_SECONDS, dateInWords } from "../patrons/notify";
+import { CLAIM_LEASE_SECONDS } from "../patrons/notify";
 import * as Tokens from "../tokens";
 import * as Transactional from "../transactional";
+import { recipientLanguage } from "./language";
 import { ERASED_ADDRESS, INVITE_BEFORE_DAYS, type Gift } from "./types";
 
 export const DELIVERY_CLAIMS = "gift-delivery";
@@ -49,15 +51,17 @@ async function deliverOnce(gift: Gift, now: Date): Promise<boolean> {
     if (current.status !== "paid" || current.recipientEmail === ERASED_ADDRESS) return undefined;
     const config = Config.get();
     const tier = config.TIERS.find((t) => t.id === current.tierId);
-    const Templates = await loadTemplates();
+    const language = await recipientLanguage(current);
+    const Templates = await loadTemplates(); // the catalogues too
     await Transactional.sendNow({
       to: current.recipientEmail,
       ...Templates.giftRedeem({
+        language,
         outletName: config.OUTLET_NAME,
         postalAddress: config.POSTAL_ADDRESS,
         name: current.recipientName,
         tierName: tier?.name ?? current.tierId,
-        months: `${current.months} ${current.months === 1 ? "month" : "months"}`,
+        months: I18n.translator(language).t("gifts.months", { count: current.months }),
         message: current.message,
         redeemUrl: redeemUrl(current.id, now),
       }),
@@ -79,15 +83,17 @@ async function inviteOnce(gift: Gift, now: Date): Promise<boolean> {
     const goesOn = patron?.compedUntil !== undefined && patron.compedUntil > current.endsAt;
     // An erased recipient, or an address that bounced or complained, gets nothing more.
     if (recipient && !goesOn && recipient.status !== "bounced" && recipient.status !== "complained") {
-      const Templates = await loadTemplates();
+      const language = recipient.language ?? current.language;
+      const Templates = await loadTemplates(); // the catalogues too
       await Transactional.sendNow({
         to: recipient.email,
         ...Templates.giftInvitation({
+          language,
           outletName: config.OUTLET_NAME,
           postalAddress: config.POSTAL_ADDRESS,
           name: recipient.name,
           tierName: tier?.name ?? current.tierId,
-          endsOn: dateInWords(current.endsAt) ?? current.endsAt.slice(0, 10),
+          endsOn: I18n.translator(language).date(current.endsAt, { dateStyle: "long", timeZone: "UTC" }),
           joinUrl: `${config.PUBLIC_URL}/join?tier=${encodeURIComponent(current.tierId)}`,
         }),
       });

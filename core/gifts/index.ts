@@ -24,15 +24,19 @@ export { isGiftSession, recordSession, giftOfPaymentIntent, voidCharge, type Rec
 export { runSchedule, redeemUrl, DELIVERY_CLAIMS, INVITATION_CLAIMS, type GiftRunReport } from "./deliver";
 export { addMonths, fromToken, redeem, voidError, type GiftView, type RedeemOutcome } from "./redeem";
 export { eraseFromGifts } from "./erase";
+export { recipientLanguage } from "./language";
 export { giftStatuses, ERASED_ADDRESS, ERASED_REASON, MAX_MONTHS, MAX_MESSAGE, MAX_DELIVERY_DAYS, type Gift, type GiftStatus } from "./types";
 
-/** A buyer's gifts, newest first, as their account page shows them: the tier's name, the recipient masked. */
+/**
+ * A buyer's gifts, newest first, as their account page shows them: the tier's name, the recipient masked (none for
+ * a recipient erased: the page says so in its words).
+ */
 export async function givenBy(subscriberId: string) {
   const { TIERS } = Config.get();
   return (await Db.Gifts.byBuyer(subscriberId)).map((gift) => ({
     gift,
     tierName: TIERS.find((t) => t.id === gift.tierId)?.name ?? gift.tierId,
-    recipient: gift.recipientEmail === ERASED_ADDRESS ? "someone whose data was erased" : maskEmail(gift.recipientEmail),
+    recipient: gift.recipientEmail === ERASED_ADDRESS ? undefined : maskEmail(gift.recipientEmail),
   }));
 }
 
@@ -52,11 +56,14 @@ export async function list(status: GiftStatus, cursor: string | undefined, limit
   return { gifts, cursor: encodeCursor(page.cursor) };
 }
 
-/** What the support page's gift form offers: each tier with a price, one month's price in words, and the bounds. */
-export function offer(now = new Date()) {
+/**
+ * What the support page's gift form offers: each tier with a price, one month's price in words (in the page's
+ * `language`), and the bounds.
+ */
+export function offer(now = new Date(), language?: string) {
   const tiers = Config.get().TIERS.flatMap((tier) => {
     const price = priceOf(tier.id, 1);
-    return price ? [{ id: tier.id, name: tier.name, monthly: Money.format(price.amount, price.currency) }] : [];
+    return price ? [{ id: tier.id, name: tier.name, monthly: Money.format(price.amount, price.currency, { language }) }] : [];
   });
   const today = now.toISOString().slice(0, 10);
   const last = new Date(Date.parse(`${today}T00:00:00Z`) + MAX_DELIVERY_DAYS * 86_400_000).toISOString().slice(0, 10);

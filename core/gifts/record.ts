@@ -4,6 +4,7 @@
  * paid. A refund or dispute of its charge before it is redeemed makes it `void` (`voidCharge`), whichever event
  * comes first: each delivery of a gift's session looks at its charge too.
  */
+import * as Config from "../config";
 import * as Db from "../db";
 import { log } from "../log";
 import * as StripeApi from "../stripe";
@@ -32,6 +33,7 @@ export async function recordSession(session: Stripe.Checkout.Session, now = new 
   const paymentIntentId = idOf(session.payment_intent);
   const recipientName = meta(META.recipientName);
   const message = meta(META.message);
+  const language = meta(META.language);
   const gift: Gift = {
     id: session.id,
     tierId: meta(META.tier) ?? "",
@@ -43,6 +45,7 @@ export async function recordSession(session: Stripe.Checkout.Session, now = new 
     ...(buyerEmail && { buyerEmail }),
     ...(buyerSubscriberId && { buyerSubscriberId }),
     ...(paymentIntentId && { paymentIntentId }),
+    ...(language && Config.get().LANGUAGES.includes(language) && { language }),
     amount: session.amount_total ?? 0,
     currency: (session.currency ?? "").toLowerCase(),
     status: "paid",

@@ -52,7 +52,8 @@ export type RedeemOutcome = { outcome: "redeemed" | "already_redeemed"; gift: Gi
 
 export async function redeem(
   token: string,
-  options: { subscribe?: boolean; context: { ip: string; userAgent?: string } },
+  /** `language`: the redeem page's, kept as the language of a recipient made here (and of their sign-up). */
+  options: { subscribe?: boolean; context: { ip: string; userAgent?: string }; language?: string },
   now = new Date(),
 ): Promise<RedeemOutcome> {
   let { gift } = await fromToken(token, now);
@@ -68,7 +69,7 @@ export async function redeem(
       }
       return { outcome: "already_redeemed", gift };
     }
-    const recipient = await recipientOf(gift.recipientEmail, at);
+    const recipient = await recipientOf(gift.recipientEmail, at, options.language);
     const comp = await Db.Gifts.comp(recipient.id);
     const next: Gift = {
       ...gift,
@@ -86,7 +87,7 @@ export async function redeem(
       await compSubscriber(recipient.id, { tierId: next.tierId, until: next.endsAt!, by: `gift:${next.id}` }, now, { extend: true });
       log.info({ event: "gift.redeemed", sessionId: next.id, subscriberId: recipient.id, endsAt: next.endsAt }, "gift redeemed");
       if (options.subscribe && recipient.status !== "active") {
-        await signup({ email: recipient.email }, { ...options.context, source: "gift" }, now);
+        await signup({ email: recipient.email, ...(options.language && { language: options.language }) }, { ...options.context, source: "gift" }, now);
       }
       return { outcome: "redeemed", gift: next };
     }
@@ -108,8 +109,11 @@ async function startOf(subscriberId: string, tierId: string, comp: Db.Gifts.Gift
   return latest ? new Date(latest) : now;
 }
 
-/** The subscriber with the gift's address, or one made for it: on record, `unsubscribed` until they opt in. */
-async function recipientOf(email: string, at: string): Promise<Subscriber> {
+/**
+ * The subscriber with the gift's address, or one made for it: on record, `unsubscribed` until they opt in, in the
+ * language they redeemed it in.
+ */
+async function recipientOf(email: string, at: string, language: string | undefined): Promise<Subscriber> {
   const existing = await Db.Subscribers.getByEmail(email);
   if (existing) return existing;
   const made: Subscriber = {
@@ -118,6 +122,7 @@ async function recipientOf(email: string, at: string): Promise<Subscriber> {
     status: "unsubscribed",
     topics: [],
     frequency: "weekly",
+    ...(language && { language: Config.readerLanguage(language) }),
     createdAt: at,
     updatedAt: at,
     confirmationsSentAt: [],

@@ -24,6 +24,11 @@ export interface Gift {
   buyerEmail?: string;
   buyerSubscriberId?: string;
   paymentIntentId?: string;
+  /**
+   * The language of the page the buyer bought it from (its Checkout metadata). Its recipient's emails speak it, unless
+   * they are a subscriber with a language of their own (`recipientLanguage`).
+   */
+  language?: string;
   /** What was paid, in the currency's minor unit. */
   amount: number;
   currency: string;

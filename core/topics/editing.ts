@@ -26,17 +26,23 @@ export async function edit(id: string, change: TopicChange, now = new Date()) {
 }
 
 /**
- * Creates a topic (open for votes) from the dashboard's form. The same title and description again for the same id
- * is the same topic (nothing changes); another topic's id is refused (409 `conflict`), so that creating never renames.
+ * Creates a topic (open for votes) from the dashboard's form, with its translations if the form gave any. The same
+ * title and description again for the same id is the same topic (nothing changes but translations given); another
+ * topic's id is refused (409 `conflict`), so that creating never renames.
  */
-export async function create(id: string, input: Pick<TopicInput, "title" | "description">, now = new Date()) {
+export async function create(id: string, input: Pick<TopicInput, "title" | "description" | "translations">, now = new Date()) {
   const existing = await Db.Topics.get(id);
   if (existing && (existing.title !== input.title || (existing.description ?? "") !== (input.description ?? ""))) {
     throw new VisibleError("conflict", "conflict", `There is already a topic with the id “${id}”: choose another id, or change that topic on its page.`, {
       fields: { id: "already taken" },
     });
   }
-  return upsert(id, existing ? { title: input.title, ...(input.description && { description: input.description }) } : { ...input, status: "open" }, now);
+  const translations = input.translations && { translations: input.translations };
+  return upsert(
+    id,
+    existing ? { title: input.title, ...(input.description && { description: input.description }), ...translations } : { ...input, status: "open" },
+    now,
+  );
 }
 
 async function assertCoveredBy(articleIds: readonly string[]): Promise<void> {

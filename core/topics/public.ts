@@ -1,6 +1,6 @@
 /**
  * The topics everyone sees (`GET /api/topics`, the `/topics` page signed out): open and covered ones with their
- * scores. Reading them costs a query per status and one per topic for its tally, so what anonymous visitors get is
+ * scores and their titles in every language (each page picks its own, so one copy serves every language). Reading them costs a query per status and one per topic for its tally, so what anonymous visitors get is
  * kept in this process for up to `PUBLIC_TOPICS_MAX_AGE` seconds, and their responses may be kept by browsers and
  * shared caches for what is left of that time: a vote or an editor's change reaches every visitor within
  * `PUBLIC_TOPICS_MAX_AGE` seconds of being made, wherever it was made, and at once in the process that made it
@@ -19,9 +19,9 @@ export async function listPublic(): Promise<ScoredTopic[]> {
   const topics = await Db.Topics.byStatus(["open", "covered"]);
   const scored = await Promise.all(
     topics.map(async (topic) => {
-      const { id, title, description, status } = topic;
+      const { id, title, description, status, translations } = topic;
       const funding = topic.fundingGoal === undefined ? undefined : await fundingOf(topic);
-      return { id, title, description, status, ...(await Db.Topics.tally(id)), ...(funding && { funding }) };
+      return { id, title, description, status, ...(translations && { translations }), ...(await Db.Topics.tally(id)), ...(funding && { funding }) };
     }),
   );
   return scored.sort((a, b) => b.score - a.score || a.title.localeCompare(b.title));

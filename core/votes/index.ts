@@ -20,8 +20,8 @@ export { votesOf, type PatronVote } from "./patron-votes";
 export { byTier, overTime, type TierScore, type VotesOverTime } from "./summary";
 
 async function scored(topic: Topic): Promise<ScoredTopic> {
-  const { id, title, description, status } = topic;
-  return { id, title, description, status, ...(await Db.Topics.tally(id)) };
+  const { id, title, description, status, translations } = topic;
+  return { id, title, description, status, ...(translations && { translations }), ...(await Db.Topics.tally(id)) };
 }
 
 function assertCanVote(patron: Patron | undefined) {
@@ -112,3 +112,8 @@ export async function results(topicId: string) {
   };
 }
 export { fromVoteToken, voteToken } from "./links";
+
+/** The language of the patron a vote link was sent to (their digest's), so that its pages speak it; none if gone. */
+export async function voterLanguage(subscriberId: string): Promise<string | undefined> {
+  return (await Db.Subscribers.get(subscriberId))?.language;
+}

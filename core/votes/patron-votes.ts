@@ -23,9 +23,9 @@ export async function votesOf(subscriberId: string): Promise<PatronVote[]> {
     topicIds.map(async (topicId): Promise<PatronVote | undefined> => {
       const [topic, vote, tally] = await Promise.all([Db.Topics.get(topicId), Db.Votes.get(topicId, subscriberId), Db.Topics.tally(topicId)]);
       if (!topic || !vote) return undefined;
-      const { id, title, description, status } = topic;
+      const { id, title, description, status, translations } = topic;
       const waiting = status === "open" && !vote.counted && votesCount(patron);
-      return { id, title, description, status, ...tally, counted: vote.counted, waiting };
+      return { id, title, description, status, ...(translations && { translations }), ...tally, counted: vote.counted, waiting };
     }),
   );
   return found.filter((vote) => vote !== undefined).sort((a, b) => b.score - a.score || a.title.localeCompare(b.title));

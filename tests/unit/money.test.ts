@@ -71,6 +71,24 @@ describe("format", () => {
   });
 });
 
+describe("format in the reader's language", () => {
+  // Intl writes a no-break space between the digits' groups and before the sign.
+  const plain = (text: string) => text.replace(/\u00a0/g, " ");
+
+  it("Ukrainian: a decimal comma and the sign after the amount, as Intl writes it in uk", () => {
+    expect(plain(Money.format(500, "eur", { language: "uk", decimals: "always" }))).toBe("5,00 €");
+    expect(plain(Money.format(500, "eur", { language: "uk" }))).toBe("5 €");
+    expect(plain(Money.format(125050, "eur", { language: "uk" }))).toBe("1 250,50 €");
+    expect(plain(Money.format(9900, "uah", { language: "uk" }))).toBe("99 ₴");
+  });
+
+  it("English, or no language, as always; an explicit locale outranks the language", () => {
+    expect(Money.format(1250, "eur", { language: "en" })).toBe("€12.50");
+    expect(Money.format(500, "usd", { language: "en" })).toBe(Money.format(500, "usd"));
+    expect(Money.format(500, "usd", { language: "uk", locale: "en" })).toBe("$5");
+  });
+});
+
 describe("parse", () => {
   it("reads euros with a point or a comma, exactly", () => {
     expect(Money.parse("12", "eur")).toBe(1200);

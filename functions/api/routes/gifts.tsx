@@ -9,6 +9,7 @@ import * as Gifts from "../../../core/gifts";
 import * as StripeApi from "../../../core/stripe";
 import * as Subscribers from "../../../core/subscribers";
 import { clientIp } from "../client-ip";
+import { currentLanguage, speakTo } from "../language";
 import { editorSecurity } from "../editor-auth";
 import { editorErrors, form, htmlPage, json, jsonError, tokenQuery } from "../openapi";
 import { optionalSession, type MaybeSignedIn } from "../session";
@@ -36,7 +37,8 @@ giftRoutes.openapi(
     description:
       `N \`months\` (1 to ${Gifts.MAX_MONTHS}) of \`tier\` for \`recipientEmail\`, priced at the tier's current monthly price × N ` +
       "(a tier sold only yearly: its yearly price × N / 12, rounded up), with an optional message and delivery date. " +
-      "On that date the recipient is emailed a redeem link. Bad input is 400 naming the field, before Stripe is called. " +
+      "On that date the recipient is emailed a redeem link, in the request's language (`?lang=`, the language cookie, " +
+      "`Accept-Language`): the buyer's. Bad input is 400 naming the field, before Stripe is called. " +
       "Counted against the same per-network limit as membership checkouts.",
     middleware: [optionalSession] as const,
     request: {
@@ -54,7 +56,7 @@ giftRoutes.openapi(
     if (!StripeApi.isConfigured()) throw StripeApi.notConfigured();
     const { tier, ...input } = c.req.valid("json");
     const subscriber = c.var.subscriber;
-    return c.json(await Gifts.checkout({ ...input, tierId: tier, ...(subscriber && { subscriber }) }, visitor(c)), 200);
+    return c.json(await Gifts.checkout({ ...input, tierId: tier, language: currentLanguage(), ...(subscriber && { subscriber }) }, visitor(c)), 200);
   },
 );
 
@@ -97,6 +99,7 @@ giftRoutes.openapi(
         ...(message && { message }),
         ...(deliverOn && { deliverOn }),
         ...(email && { email }),
+        language: currentLanguage(),
         ...(subscriber && { subscriber }),
       },
       visitor(c),
@@ -118,6 +121,7 @@ giftRoutes.openapi(
   async (c) => {
     const { token } = c.req.valid("query");
     const { gift, tierName } = await Gifts.fromToken(token);
+    speakTo(await Gifts.recipientLanguage(gift)); // the language its email was in
     if (gift.status === "void") throw Gifts.voidError(gift);
     return c.html(<GiftPage token={token} gift={gift} tierName={tierName} />, 200);
   },
@@ -133,9 +137,11 @@ giftRoutes.openapi(
   }),
   async (c) => {
     const { token, subscribe } = c.req.valid("form");
-    const { outcome, gift } = await Gifts.redeem(token, { subscribe: subscribe === "on", context: visitor(c) });
-    const { tierName } = await Gifts.fromToken(token);
-    return c.html(<GiftRedeemedPage gift={gift} tierName={tierName} already={outcome === "already_redeemed"} />, 200);
+    const view = await Gifts.fromToken(token);
+    speakTo(await Gifts.recipientLanguage(view.gift)); // the language its email and page were in
+    // A recipient made by redeeming keeps the language they redeemed it in.
+    const { outcome, gift } = await Gifts.redeem(token, { subscribe: subscribe === "on", context: visitor(c), language: currentLanguage() });
+    return c.html(<GiftRedeemedPage gift={gift} tierName={view.tierName} already={outcome === "already_redeemed"} />, 200);
   },
 );
 

@@ -14,6 +14,7 @@ import * as StripeApi from "../../../core/stripe";
 import * as Subscribers from "../../../core/subscribers";
 import { TOPIC_ID } from "../../../core/topics";
 import { clientIp } from "../client-ip";
+import { currentLanguage } from "../language";
 import { form, htmlPage, json, jsonError } from "../openapi";
 import { optionalSession, type MaybeSignedIn } from "../session";
 import { GiftSection } from "../views/gifts";
@@ -41,7 +42,9 @@ supportRoutes.openapi(
       "CONTRIBUTION_MAX; `currency`, if given, must be CONTRIBUTION_CURRENCY; `topic`, an open topic it goes " +
       "towards; `coverFee` adds Stripe's fee as its own line, so the newsroom receives the whole amount; " +
       "`subscribe` (with `email`, or signed in) also signs the address up, through double opt-in. Bad input is 400 " +
-      "naming the field, before Stripe is called. Counted against the same per-network limit as membership checkouts.",
+      "naming the field, before Stripe is called. Counted against the same per-network limit as membership checkouts. " +
+      "The request's language (`?lang=`, the language cookie, `Accept-Language`) is kept with the contribution: its " +
+      "thank-you speaks it.",
     middleware: [stripeRequired<MaybeSignedIn>(), optionalSession] as const,
     request: {
       body: {
@@ -71,7 +74,8 @@ supportRoutes.openapi(
   async (c) => {
     const { topic, ...input } = c.req.valid("json");
     const subscriber = c.var.subscriber;
-    return c.json(await Contributions.checkout({ ...input, topicId: topic, ...(subscriber && { subscriber }) }, visitor(c)), 200);
+    const language = currentLanguage();
+    return c.json(await Contributions.checkout({ ...input, topicId: topic, language, ...(subscriber && { subscriber }) }, visitor(c)), 200);
   },
 );
 
@@ -88,7 +92,7 @@ supportRoutes.openapi(
     if (!StripeApi.isConfigured()) throw StripeApi.notConfigured();
     const topics = await Contributions.openTopics();
     const page = (
-      <SupportPage {...Contributions.offer()} topics={topics} selectedTopic={c.req.valid("query").topic} email={c.var.subscriber?.email} gifts={<GiftSection {...Gifts.offer()} email={c.var.subscriber?.email} />} />
+      <SupportPage {...Contributions.offer()} topics={topics} selectedTopic={c.req.valid("query").topic} email={c.var.subscriber?.email} gifts={<GiftSection {...Gifts.offer(new Date(), currentLanguage())} email={c.var.subscriber?.email} />} />
     );
     return c.html(page, 200);
   },
@@ -140,6 +144,7 @@ supportRoutes.openapi(
         ...(body.email && { email: body.email }),
         coverFee: body.coverFee === "on",
         subscribe: body.subscribe === "on",
+        language: currentLanguage(),
         ...(subscriber && { subscriber }),
       },
       visitor(c),

@@ -13,9 +13,10 @@ import * as Patrons from "../../../core/patrons";
 import * as Topics from "../../../core/topics";
 import * as Votes from "../../../core/votes";
 import { editorSecurity, type EditorEnv } from "../editor-auth";
+import { speakTo } from "../language";
 import { editorErrors, form, htmlPage, json, jsonError, tokenQuery } from "../openapi";
 import { optionalSession, requireSession } from "../session";
-import { TopicsPage, VotePage, VoteRefusedPage, VoteWithdrawnPage, VotedPage, type Voter } from "../views/topics";
+import { TopicsPage, VotePage, VoteRefusedPage, VoteWithdrawnPage, VotedPage, type Refusal, type Voter } from "../views/topics";
 
 export const topicRoutes = new OpenAPIHono<EditorEnv>();
 
@@ -28,11 +29,17 @@ const fundingSchema = z
   })
   .openapi("Funding");
 
+const translationsSchema = z
+  .record(z.string(), z.object({ title: z.string(), description: z.string().optional() }))
+  .optional()
+  .openapi({ description: "Its title (and description) in the other languages of LANGUAGES, by language code", example: { uk: { title: "Вода Херсона" } } });
+
 const topicSchema = z
   .object({
     id: z.string(),
     title: z.string(),
     description: z.string().optional(),
+    translations: translationsSchema,
     status: z.enum(Topics.topicStatuses),
     articleIds: z.array(z.string()),
     proposedBy: z.string().optional().openapi({ description: "The patron who proposed it" }),
@@ -47,6 +54,7 @@ const scoredSchema = z
     id: z.string(),
     title: z.string(),
     description: z.string().optional(),
+    translations: translationsSchema,
     status: z.enum(Topics.topicStatuses),
     score: z.number(),
     voters: z.number(),
@@ -79,7 +87,10 @@ topicRoutes.openapi(
     summary: "Create or update a topic (idempotent)",
     description:
       "`fundingGoal` (a positive integer in CONTRIBUTION_CURRENCY's minor unit, at most 1,000,000,000) gives the topic a " +
-      "funding goal, shown with its progress on `/topics` and `/support`; null removes it; left out, it stays.",
+      "funding goal, shown with its progress on `/topics` and `/support`; null removes it; left out, it stays. " +
+      "`translations` gives its title (and description) in the other languages of LANGUAGES, by code " +
+      '(`{ "uk": { "title": "…" } }`): given, they replace those it had (`{}` removes them); left out, they stay. A ' +
+      "language that is not one of LANGUAGES, or the default one (whose title is `title`), is 400, nothing changed.",
     ...editorSecurity("send"),
     request: {
       params: z.object({ id: z.string().regex(Topics.TOPIC_ID, "lower-case letters, digits and -") }),
@@ -201,8 +212,20 @@ async function voteFromPage(subscriberId: string, topicId: string) {
     return { page: <VotedPage topic={await Votes.vote(subscriberId, topicId)} />, status: 200 as const };
   } catch (error) {
     if (!(error instanceof VisibleError) || (error.status !== 403 && error.status !== 409)) throw error;
-    return { page: <VoteRefusedPage message={error.message} code={error.code} />, status: error.status };
+    return { page: <VoteRefusedPage refusal={await refusalOf(error, subscriberId)} />, status: error.status };
   }
+}
+
+/** Why a vote was refused, in the terms its page words it in (the error's own message is English). */
+async function refusalOf(error: VisibleError, subscriberId: string): Promise<Refusal> {
+  if (error.code === "not_eligible") return { code: "not_eligible", grace: (await Patrons.get(subscriberId))?.status === "grace" };
+  if (error.code === "vote_limit") return { code: "vote_limit", max: Config.get().MAX_VOTES_PER_PATRON };
+  return { code: "topic_not_open" };
+}
+
+/** A vote link's pages speak the language of the digest it came in: its patron's. */
+async function speakToVoter(subscriberId: string): Promise<void> {
+  speakTo(await Votes.voterLanguage(subscriberId));
 }
 
 topicRoutes.openapi(
@@ -215,7 +238,8 @@ topicRoutes.openapi(
   }),
   async (c) => {
     const { token } = c.req.valid("query");
-    const topic = await Votes.openTopic(Votes.fromVoteToken(token).topicId);
+    const { subscriberId, topicId } = Votes.fromVoteToken(token);
+    const [topic] = await Promise.all([Votes.openTopic(topicId), speakToVoter(subscriberId)]);
     return c.html(<VotePage token={token} topic={topic} />, 200);
   },
 );
@@ -235,6 +259,7 @@ topicRoutes.openapi(
   }),
   async (c) => {
     const { subscriberId, topicId } = Votes.fromVoteToken(c.req.valid("form").token);
+    await speakToVoter(subscriberId);
     const { page, status } = await voteFromPage(subscriberId, topicId);
     return c.html(page, status);
   },

@@ -3,16 +3,27 @@
  * POSTs), what redeeming answers, and the buyer's gifts on `/account`. Plain forms: no JavaScript, no inline style;
  * the buyer's message is text, escaped as everything from outside.
  */
+import type { JSX } from "hono/jsx/jsx-runtime";
 import { ERASED_REASON, type Gift } from "../../../core/gifts";
 import * as Money from "../../../core/money";
+import type { MessageKey } from "../../../core/i18n";
+import { currentLanguage, t, tr } from "../language";
 import { MessagePage } from "./layout";
+
+/** What a message's tag wraps (its text, and any tags inside it), for `tr().rich`. */
+type Chunks = (string | JSX.Element)[];
 
 export interface GiftTierOffer {
   id: string;
   name: string;
-  /** One month's price in words, e.g. "€5". */
+  /** One month's price in words, in the page's language, e.g. "€5" ("5 €"). */
   monthly: string;
 }
+
+const strong = (chunks: Chunks) => <strong>{chunks}</strong>;
+const link = (href: string) => (chunks: Chunks) => <a href={href}>{chunks}</a>;
+/** A day (`YYYY-MM-DD`, UTC) or a moment, as the page's language writes a date ("5 December 2026", "5 грудня 2026 р."). */
+const dateOf = (value: string) => tr().date(value.length === 10 ? `${value}T00:00:00Z` : value, { dateStyle: "long", timeZone: "UTC" });
 
 /** The gift form: a section of the support page, posting to `/gift/checkout` (→ 303 to Stripe Checkout). */
 export function GiftSection(props: {
@@ -27,56 +38,48 @@ export function GiftSection(props: {
   if (props.tiers.length === 0) return <></>;
   return (
     <section aria-labelledby="give-a-membership">
-      <h2 id="give-a-membership">Give a membership</h2>
-      <p>Pay for some months of a membership for someone else: on the day you choose, we email them a link to redeem it.</p>
+      <h2 id="give-a-membership">{t("gifts.form.heading")}</h2>
+      <p>{t("gifts.form.intro")}</p>
       <form method="post" action="/gift/checkout">
-        <label for="gift-tier">Tier</label>
+        <label for="gift-tier">{t("gifts.form.tier")}</label>
         <select id="gift-tier" name="tier" required>
           {props.tiers.map((tier) => (
-            <option value={tier.id}>
-              {tier.name} ({tier.monthly} a month)
-            </option>
+            <option value={tier.id}>{t("gifts.form.tierOption", { tier: tier.name, monthly: tier.monthly })}</option>
           ))}
         </select>
-        <label for="gift-months">Months (1 to {props.maxMonths})</label>
+        <label for="gift-months">{t("gifts.form.months", { max: props.maxMonths })}</label>
         <input type="number" id="gift-months" name="months" min={1} max={props.maxMonths} value="3" required />
-        <label for="gift-recipient">Their email address</label>
+        <label for="gift-recipient">{t("gifts.form.recipient")}</label>
         <input type="email" id="gift-recipient" name="recipientEmail" maxlength={254} required autocomplete="off" />
-        <label for="gift-name">Their name (optional)</label>
+        <label for="gift-name">{t("gifts.form.name")}</label>
         <input type="text" id="gift-name" name="recipientName" maxlength={100} autocomplete="off" />
-        <label for="gift-message">Your message (optional, up to {props.maxMessage} characters)</label>
+        <label for="gift-message">{t("gifts.form.message", { max: props.maxMessage })}</label>
         <textarea id="gift-message" name="message" maxlength={props.maxMessage} rows={4}></textarea>
-        <label for="gift-date">Deliver on</label>
+        <label for="gift-date">{t("gifts.form.date")}</label>
         <input type="date" id="gift-date" name="deliverOn" min={props.today} max={props.last} value={props.today} required />
         {props.email ? (
-          <p>
-            Giving as <strong>{props.email}</strong>: the gift will be on your account page.
-          </p>
+          <p>{tr().rich("gifts.form.as", { email: props.email, strong })}</p>
         ) : (
           <>
-            <label for="gift-email">Your email address (optional: for Stripe's receipt)</label>
+            <label for="gift-email">{t("gifts.form.email")}</label>
             <input type="email" id="gift-email" name="email" maxlength={254} autocomplete="email" />
           </>
         )}
         <p>
-          <button type="submit">Continue to payment</button>
+          <button type="submit">{t("gifts.form.submit")}</button>
         </p>
       </form>
     </section>
   );
 }
 
-const months = (n: number) => `${n} ${n === 1 ? "month" : "months"}`;
-
 /** The redeem page: what the gift is, the buyer's message, and the button that redeems it. */
 export function GiftPage(props: { token: string; gift: Gift; tierName: string }) {
   const { gift } = props;
   if (gift.status === "redeemed") return <GiftRedeemedPage gift={gift} tierName={props.tierName} already />;
   return (
-    <MessagePage title="A gift for you">
-      <p>
-        You've been given <strong>{months(gift.months)}</strong> of the <strong>{props.tierName}</strong> membership.
-      </p>
+    <MessagePage title={t("gifts.page.title")}>
+      <p>{tr().rich("gifts.page.given", { months: gift.months, tier: props.tierName, strong })}</p>
       {gift.message && (
         <blockquote>
           <p>{gift.message}</p>
@@ -86,54 +89,58 @@ export function GiftPage(props: { token: string; gift: Gift; tierName: string })
         <input type="hidden" name="token" value={props.token} />
         <div class="check">
           <input type="checkbox" id="subscribe" name="subscribe" value="on" />{" "}
-          <label for="subscribe">Also send me the newsletter (we'll email you a link to confirm)</label>
+          <label for="subscribe">{t("gifts.page.subscribe")}</label>
         </div>
         <p>
-          <button type="submit">Redeem</button>
+          <button type="submit">{t("gifts.page.redeem")}</button>
         </p>
       </form>
-      <p class="note">Nothing is charged to you. The membership ends on its own after {months(gift.months)}.</p>
+      <p class="note">{t("gifts.page.note", { months: gift.months })}</p>
     </MessagePage>
   );
 }
 
 export function GiftRedeemedPage(props: { gift: Gift; tierName: string; already?: boolean }) {
-  const ends = props.gift.endsAt?.slice(0, 10);
+  const ends = props.gift.endsAt ? dateOf(props.gift.endsAt) : "";
   return (
-    <MessagePage title={props.already ? "This gift is already redeemed" : "Your gift is redeemed"}>
-      <p>
-        {props.already ? "This gift was redeemed already: " : "Welcome! "}
-        the {props.tierName} membership runs until {ends}.
-      </p>
-      <p>
-        <a href="/topics">Vote on what we cover</a> or <a href="/login">sign in</a> to see your membership.
-      </p>
+    <MessagePage title={t(props.already ? "gifts.redeemed.alreadyTitle" : "gifts.redeemed.title")}>
+      <p>{t(props.already ? "gifts.redeemed.already" : "gifts.redeemed.body", { tier: props.tierName, ends })}</p>
+      <p>{tr().rich("gifts.redeemed.next", { topics: link("/topics"), signin: link("/login") })}</p>
     </MessagePage>
   );
 }
 
-const statusInWords: Record<Gift["status"], string> = {
-  paid: "waiting for its delivery date",
-  delivered: "sent, not redeemed yet",
-  redeemed: "redeemed",
-  void: "void (refunded)",
+const statusKeys: Record<Gift["status"], MessageKey> = {
+  paid: "gifts.status.paid",
+  delivered: "gifts.status.delivered",
+  redeemed: "gifts.status.redeemed",
+  void: "gifts.status.void",
 };
-const statusOf = (gift: Gift) =>
-  gift.status === "void" && gift.voidReason === ERASED_REASON ? "void (its recipient asked us to erase their data)" : statusInWords[gift.status];
+const statusOf = (gift: Gift) => t(gift.status === "void" && gift.voidReason === ERASED_REASON ? "gifts.status.erased" : statusKeys[gift.status]);
 
-/** "Gifts you gave": on the buyer's account page, newest first; the recipient's address masked. */
-export function GiftsSection(props: { gifts: ReadonlyArray<{ gift: Gift; tierName: string; recipient: string }> }) {
+/**
+ * "Gifts you gave": on the buyer's account page, newest first; the recipient's address masked (none once erased).
+ * The account page has spoken to its reader's language before this renders.
+ */
+export function GiftsSection(props: { gifts: ReadonlyArray<{ gift: Gift; tierName: string; recipient?: string }> }) {
+  const language = currentLanguage();
   return (
     <section aria-labelledby="your-gifts">
-      <h2 id="your-gifts">Gifts you gave</h2>
+      <h2 id="your-gifts">{t("gifts.given.heading")}</h2>
       <ul>
         {props.gifts.map(({ gift, tierName, recipient }) => (
           <li>
-            {months(gift.months)} of {tierName} ({Money.format(gift.amount, gift.currency)}) for {recipient}, delivered on {gift.deliverOn}: {statusOf(gift)}
+            {t("gifts.given.item", {
+              months: gift.months,
+              tier: tierName,
+              amount: Money.format(gift.amount, gift.currency, { language }),
+              recipient: recipient ?? t("gifts.given.erased"),
+              date: dateOf(gift.deliverOn),
+              status: statusOf(gift),
+            })}
           </li>
         ))}
       </ul>
     </section>
   );
 }
-

@@ -5,10 +5,15 @@
  */
 import type { Fee } from "../../../core/config";
 import * as Money from "../../../core/money";
-import type { Funding } from "../../../core/topics/types";
+import type { Funding, TopicTranslation } from "../../../core/topics/types";
 import type { Child } from "hono/jsx";
+import type { JSX } from "hono/jsx/jsx-runtime";
+import { currentLanguage, t, tr } from "../language";
 import { Layout } from "./layout";
-import { FundingProgress } from "./topics";
+import { FundingProgress, named } from "./topics";
+
+/** What a message's tag wraps (its text, and any tags inside it), for `tr().rich`. */
+type Chunks = (string | JSX.Element)[];
 
 export interface SupportPageProps {
   amounts: readonly number[];
@@ -16,7 +21,7 @@ export interface SupportPageProps {
   max: number;
   currency: string;
   fee?: Fee;
-  topics: ReadonlyArray<{ id: string; title: string; funding?: Funding }>;
+  topics: ReadonlyArray<{ id: string; title: string; description?: string; translations?: Record<string, TopicTranslation>; funding?: Funding }>;
   selectedTopic?: string;
   /** Signed in: contributing as them (no address asked). */
   email?: string;
@@ -24,8 +29,17 @@ export interface SupportPageProps {
   gifts?: Child;
 }
 
+/** An amount in the page's language ("€10"; "10 €"). */
+const money = (amount: number, currency: string) => Money.format(amount, currency, { language: currentLanguage() });
+
+/** "1.5% + €0.25" ("1,5 % + 0,25 €"): numbers, each in the page's language. */
 const feeInWords = (fee: Fee, currency: string) =>
-  [fee.percent > 0 ? `${fee.percent}%` : "", fee.fixed > 0 ? Money.format(fee.fixed, currency) : ""].filter(Boolean).join(" + ");
+  [
+    fee.percent > 0 ? tr().number(fee.percent / 100, { style: "percent", maximumFractionDigits: 2 }) : "",
+    fee.fixed > 0 ? money(fee.fixed, currency) : "",
+  ]
+    .filter(Boolean)
+    .join(" + ");
 
 /** The open topics with a funding goal and how far each has come; the one chosen by `?topic=` first. */
 function FundedStories(props: { topics: SupportPageProps["topics"]; selected?: string }) {
@@ -34,12 +48,12 @@ function FundedStories(props: { topics: SupportPageProps["topics"]; selected?: s
   const ordered = [...funded.filter((t) => t.id === props.selected), ...funded.filter((t) => t.id !== props.selected)];
   return (
     <section>
-      <h2>Stories readers are funding</h2>
+      <h2>{t("support.funded.heading")}</h2>
       <ul class="topics">
         {ordered.map((topic) => (
           <li>
-            <h3>{topic.title}</h3>
-            <FundingProgress title={topic.title} funding={topic.funding} />
+            <h3>{named(topic).title}</h3>
+            <FundingProgress title={named(topic).title} funding={topic.funding} />
           </li>
         ))}
       </ul>
@@ -51,68 +65,62 @@ export function SupportPage(props: SupportPageProps) {
   const { currency } = props;
   const input = Money.inputOf(currency);
   return (
-    <Layout title="Support our reporting">
-      <h1>Support our reporting</h1>
-      <p>A one-time contribution pays for reporting from Ukraine that stays free for everyone to read.</p>
+    <Layout title={t("support.page.title")}>
+      <h1>{t("support.page.title")}</h1>
+      <p>{t("support.page.intro")}</p>
       <FundedStories topics={props.topics} selected={props.selectedTopic} />
       <form method="post" action="/support">
         <fieldset>
-          <legend>Your contribution ({currency.toUpperCase()})</legend>
+          <legend>{t("support.form.legend", { currency: currency.toUpperCase() })}</legend>
           {props.amounts.map((amount, i) => (
             <div class="check">
               <input type="radio" id={`amount-${amount}`} name="amount" value={String(amount)} checked={i === 0} required />{" "}
-              <label for={`amount-${amount}`}>{Money.format(amount, currency)}</label>
+              <label for={`amount-${amount}`}>{money(amount, currency)}</label>
             </div>
           ))}
           <div class="check">
-            <input type="radio" id="amount-custom" name="amount" value="custom" /> <label for="amount-custom">Another amount</label>
+            <input type="radio" id="amount-custom" name="amount" value="custom" /> <label for="amount-custom">{t("support.form.other")}</label>
           </div>
-          <label for="custom">
-            Another amount, from {Money.format(props.min, currency)} to {Money.format(props.max, currency)}
-          </label>
+          <label for="custom">{t("support.form.otherRange", { min: money(props.min, currency), max: money(props.max, currency) })}</label>
           <input type="text" id="custom" name="custom" inputmode={input.inputmode} maxlength={12} autocomplete="off" pattern={input.pattern} />
         </fieldset>
         {props.topics.length > 0 && (
           <>
-            <label for="topic">Towards a story (optional)</label>
+            <label for="topic">{t("support.form.topic")}</label>
             <select id="topic" name="topic">
-              <option value="">Wherever it's needed most</option>
+              <option value="">{t("support.form.anyTopic")}</option>
               {props.topics.map((topic) => (
                 <option value={topic.id} selected={topic.id === props.selectedTopic}>
-                  {topic.title}
+                  {named(topic).title}
                 </option>
               ))}
             </select>
           </>
         )}
         {props.email ? (
-          <p>
-            Contributing as <strong>{props.email}</strong>.
-          </p>
+          <p>{tr().rich("support.form.as", { email: props.email, strong: (chunks: Chunks) => <strong>{chunks}</strong> })}</p>
         ) : (
           <>
-            <label for="email">Your email address (optional: for our thank-you)</label>
+            <label for="email">{t("support.form.email")}</label>
             <input type="email" id="email" name="email" maxlength={254} autocomplete="email" />
           </>
         )}
         {props.fee && (
           <div class="check">
             <input type="checkbox" id="coverFee" name="coverFee" value="on" />{" "}
-            <label for="coverFee">Add the card fee ({feeInWords(props.fee, currency)}) so we receive the whole amount</label>
+            <label for="coverFee">{t("support.form.coverFee", { fee: feeInWords(props.fee, currency) })}</label>
           </div>
         )}
         {!props.email && (
           <div class="check">
             <input type="checkbox" id="subscribe" name="subscribe" value="on" />{" "}
-            <label for="subscribe">Also send me the newsletter (we'll email you a link to confirm)</label>
+            <label for="subscribe">{t("support.form.subscribe")}</label>
           </div>
         )}
         <p>
-          <button type="submit">Continue to payment</button>
+          <button type="submit">{t("support.form.submit")}</button>
         </p>
-        <p class="note">
-          Payment is handled by Stripe. Prefer to support us every month? <a href="/join">Become a patron</a>.
-        </p>
+        <p class="note">{tr().rich("support.form.note", { join: (chunks: Chunks) => <a href="/join">{chunks}</a> })}</p>
       </form>
       {props.gifts}
     </Layout>
@@ -122,15 +130,12 @@ export function SupportPage(props: SupportPageProps) {
 /** Where Checkout returns after a contribution or a gift. */
 export function SupportThanksPage() {
   return (
-    <Layout title="Thank you">
-      <h1>Thank you</h1>
-      <p>Your payment is on its way to us. For a contribution, our thank-you follows by email if you gave your address.</p>
+    <Layout title={t("support.thanks.title")}>
+      <h1>{t("support.thanks.title")}</h1>
+      <p>{t("support.thanks.contribution")}</p>
+      <p>{tr().rich("support.thanks.gift", { account: (chunks: Chunks) => <a href="/account">{chunks}</a> })}</p>
       <p>
-        For a gift membership, we email its recipient a link to redeem it on the day you chose. Signed in, you'll find it
-        under "Gifts you gave" on <a href="/account">your account</a>.
-      </p>
-      <p>
-        <a href="/">Back to the front page</a>
+        <a href="/">{t("support.thanks.home")}</a>
       </p>
     </Layout>
   );

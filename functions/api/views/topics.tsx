@@ -3,10 +3,15 @@
  * on each; the covered ones below. Plus the pages a vote button answers with, and the one-click vote pages of a
  * digest's vote link: opening the link shows the topic and a button; only the button's POST votes.
  */
+import type { JSX } from "hono/jsx/jsx-runtime";
 import type { PatronVote } from "../../../core/votes";
 import * as Money from "../../../core/money";
-import type { Funding, ScoredTopic, Topic } from "../../../core/topics/types";
+import { inLanguage, type Funding, type ScoredTopic, type Topic } from "../../../core/topics/types";
+import { currentLanguage, t, tr } from "../language";
 import { Layout, MessagePage } from "./layout";
+
+/** What a message's tag wraps (its text, and any tags inside it), for `tr().rich`. */
+type Chunks = (string | JSX.Element)[];
 
 /** Who is looking: signed out, a reader who can't vote, a patron in grace (withdraw only), or an eligible patron. */
 export type Voter =
@@ -15,42 +20,50 @@ export type Voter =
   | { kind: "grace"; votes: PatronVote[] }
   | { kind: "eligible"; votes: PatronVote[]; max: number };
 
-const voters = (n: number) => `${n} ${n === 1 ? "patron" : "patrons"}`;
+/** A topic's title and description in the page's language (its translation, else as written). */
+export const named = (topic: Pick<Topic, "title" | "description" | "translations">) => inLanguage(topic, currentLanguage());
+
+/** The tags the topics' messages hold: emphasis, a part only screen readers read, and the links they name. */
+const strong = (chunks: Chunks) => <strong>{chunks}</strong>;
+const vh = (chunks: Chunks) => <span class="vh">{chunks}</span>;
+const link = (href: string) => (chunks: Chunks) => <a href={href}>{chunks}</a>;
 
 /** "Score 4 from 2 patrons": the topic's weighted score and how many patrons it comes from. */
 export const ScoreLine = (props: { topic: ScoredTopic }) => (
-  <p class="score">
-    Score {props.topic.score} from {voters(props.topic.voters)}
-  </p>
+  <p class="score">{t("topics.score", { score: props.topic.score, voters: props.topic.voters })}</p>
 );
-
-const contributions = (n: number) => `${n} ${n === 1 ? "contribution" : "contributions"}`;
 
 /**
  * "€120 of €500 raised from 14 contributions", with a `<progress>` named after the topic (no script, no style
- * attribute: the strict CSP allows neither). Only for a topic with a goal.
+ * attribute: the strict CSP allows neither). Only for a topic with a goal. `title` is already in the page's language.
  */
 export function FundingProgress(props: { title: string; funding?: Funding }) {
   const { funding } = props;
   if (!funding || funding.goal === null) return <></>;
   const { goal, raised, currency } = funding;
+  const language = currentLanguage();
+  const done = Math.min(raised, goal);
   return (
     <div class="funding">
       <p>
-        {Money.format(raised, currency)} of {Money.format(goal, currency)} raised from {contributions(funding.contributors)}
+        {t("topics.funding.progress", {
+          raised: Money.format(raised, currency, { language }),
+          goal: Money.format(goal, currency, { language }),
+          count: funding.contributors,
+        })}
       </p>
-      <progress max={goal} value={Math.min(raised, goal)} aria-label={`Funding for ${props.title}`}>
-        {Math.floor((Math.min(raised, goal) * 100) / goal)}%
+      <progress max={goal} value={done} aria-label={t("topics.funding.label", { title: props.title })}>
+        {tr().number(Math.floor((done * 100) / goal) / 100, { style: "percent" })}
       </progress>
     </div>
   );
 }
 
 /** The button that withdraws a patron's vote; its accessible name says which topic. */
-export const WithdrawButton = (props: { topic: Pick<ScoredTopic, "id" | "title"> }) => (
+export const WithdrawButton = (props: { topic: Pick<ScoredTopic, "id" | "title" | "translations"> }) => (
   <form method="post" action={`/topics/${props.topic.id}/unvote`}>
     <button type="submit" class="secondary">
-      Withdraw my vote<span class="vh"> for {props.topic.title}</span>
+      {tr().rich("topics.withdraw", { title: named(props.topic).title, vh })}
     </button>
   </form>
 );
@@ -58,63 +71,36 @@ export const WithdrawButton = (props: { topic: Pick<ScoredTopic, "id" | "title">
 function Intro(props: { voter: Voter; votesLeft: number }) {
   const { voter } = props;
   if (voter.kind === "signed-out") {
-    return (
-      <p>
-        Patrons vote on what we cover next. A patron already? <a href="/login">Sign in</a> to vote. Not yet?{" "}
-        <a href="/join">Become a patron</a>.
-      </p>
-    );
+    return <p>{tr().rich("topics.intro.signedOut", { signin: link("/login"), join: link("/join") })}</p>;
   }
-  if (voter.kind === "not-patron") {
-    return (
-      <p>
-        Patrons vote on what we cover next. <a href="/join">Become a patron</a> to have your say.
-      </p>
-    );
-  }
-  if (voter.kind === "grace") {
-    return (
-      <p class="error">
-        Your membership's payment is overdue: your votes still count, but you can cast new ones only once it is settled (
-        <a href="/account">your account</a> has the way to do it).
-      </p>
-    );
-  }
-  return (
-    <p>
-      You have <strong>{props.votesLeft}</strong> of {voter.max} votes left. Your vote counts with your tier's weight.
-    </p>
-  );
+  if (voter.kind === "not-patron") return <p>{tr().rich("topics.intro.notPatron", { join: link("/join") })}</p>;
+  if (voter.kind === "grace") return <p class="error">{tr().rich("topics.intro.grace", { account: link("/account") })}</p>;
+  return <p>{tr().rich("topics.intro.eligible", { left: props.votesLeft, max: voter.max, strong })}</p>;
 }
 
 function OpenTopic(props: { topic: ScoredTopic; voter: Voter; votesLeft: number }) {
   const { topic, voter } = props;
+  const { title, description } = named(topic);
   const voted = (voter.kind === "eligible" || voter.kind === "grace") && voter.votes.some((v) => v.id === topic.id);
   return (
     <li>
-      <h3>{topic.title}</h3>
-      {topic.description && <p>{topic.description}</p>}
+      <h3>{title}</h3>
+      {description && <p>{description}</p>}
       <ScoreLine topic={topic} />
-      <FundingProgress title={topic.title} funding={topic.funding} />
+      <FundingProgress title={title} funding={topic.funding} />
       {topic.funding && topic.funding.goal !== null && (
         <p>
-          <a href={`/support?topic=${topic.id}`}>
-            Fund this story<span class="vh">: {topic.title}</span>
-          </a>
+          <a href={`/support?topic=${topic.id}`}>{tr().rich("topics.fund", { title, vh })}</a>
         </p>
       )}
-      {voted && <p>You voted for this topic.</p>}
+      {voted && <p>{t("topics.voted")}</p>}
       {voted && <WithdrawButton topic={topic} />}
       {!voted && voter.kind === "eligible" && props.votesLeft > 0 && (
         <form method="post" action={`/topics/${topic.id}/vote`}>
-          <button type="submit">
-            Vote<span class="vh"> for {topic.title}</span>
-          </button>
+          <button type="submit">{tr().rich("topics.vote", { title, vh })}</button>
         </form>
       )}
-      {!voted && voter.kind === "eligible" && props.votesLeft === 0 && (
-        <p class="note">Withdraw one of your votes to vote for this topic.</p>
-      )}
+      {!voted && voter.kind === "eligible" && props.votesLeft === 0 && <p class="note">{t("topics.noVotesLeft")}</p>}
     </li>
   );
 }
@@ -126,12 +112,12 @@ export function TopicsPage(props: { topics: ScoredTopic[]; voter: Voter }) {
   const openVotes = voter.kind === "eligible" ? voter.votes.filter((v) => v.status === "open").length : 0;
   const votesLeft = voter.kind === "eligible" ? Math.max(0, voter.max - openVotes) : 0;
   return (
-    <Layout title="Topics">
-      <h1>What should we cover next?</h1>
+    <Layout title={t("topics.page.title")}>
+      <h1>{t("topics.page.heading")}</h1>
       <Intro voter={voter} votesLeft={votesLeft} />
-      <h2>Open for votes</h2>
+      <h2>{t("topics.page.open")}</h2>
       {open.length === 0 ? (
-        <p>No topics are open for votes right now. Come back soon.</p>
+        <p>{t("topics.page.noneOpen")}</p>
       ) : (
         <ul class="topics">
           {open.map((topic) => (
@@ -141,13 +127,13 @@ export function TopicsPage(props: { topics: ScoredTopic[]; voter: Voter }) {
       )}
       {covered.length > 0 && (
         <>
-          <h2>Covered</h2>
+          <h2>{t("topics.page.covered")}</h2>
           <ul class="topics">
             {covered.map((topic) => (
               <li>
-                <h3>{topic.title}</h3>
+                <h3>{named(topic).title}</h3>
                 <ScoreLine topic={topic} />
-                <FundingProgress title={topic.title} funding={topic.funding} />
+                <FundingProgress title={named(topic).title} funding={topic.funding} />
               </li>
             ))}
           </ul>
@@ -160,69 +146,72 @@ export function TopicsPage(props: { topics: ScoredTopic[]; voter: Voter }) {
 /** The way on from a vote's answer. */
 const OnwardLinks = () => (
   <p>
-    <a href="/topics">Back to the topics</a> · <a href="/account">Your account</a>
+    <a href="/topics">{t("topics.onward.topics")}</a> · <a href="/account">{t("topics.onward.account")}</a>
   </p>
 );
 
 export function VoteWithdrawnPage(props: { topic: ScoredTopic }) {
+  const { topic } = props;
   return (
-    <MessagePage title="Your vote is withdrawn">
-      <p>
-        You no longer vote for <strong>{props.topic.title}</strong>. Its score is now {props.topic.score} from{" "}
-        {voters(props.topic.voters)}, and you have that vote to give to another topic.
-      </p>
+    <MessagePage title={t("topics.withdrawn.title")}>
+      <p>{tr().rich("topics.withdrawn.body", { title: named(topic).title, score: topic.score, voters: topic.voters, strong })}</p>
       <OnwardLinks />
     </MessagePage>
   );
 }
 
 export function VotePage(props: { token: string; topic: Topic }) {
+  const { title, description } = named(props.topic);
   return (
-    <MessagePage title="Vote for this topic">
+    <MessagePage title={t("topics.votePage.title")}>
       <p>
-        <strong>{props.topic.title}</strong>
+        <strong>{title}</strong>
       </p>
-      {props.topic.description && <p>{props.topic.description}</p>}
+      {description && <p>{description}</p>}
       <form method="post" action="/vote">
         <input type="hidden" name="token" value={props.token} />
-        <button type="submit">Vote for it</button>
+        <button type="submit">{t("topics.votePage.button")}</button>
       </form>
-      <p class="note">Your vote counts with your membership's weight. Changed your mind? Just close this page.</p>
+      <p class="note">{t("topics.votePage.note")}</p>
     </MessagePage>
   );
 }
 
 export function VotedPage(props: { topic: ScoredTopic }) {
+  const { topic } = props;
   return (
-    <MessagePage title="Your vote is counted">
-      <p>
-        Thank you! <strong>{props.topic.title}</strong> now has a score of {props.topic.score} from {props.topic.voters}{" "}
-        {props.topic.voters === 1 ? "patron" : "patrons"}.
-      </p>
-      <p class="note">We'll tell you in your digest when we cover it. Changed your mind? You can withdraw your vote on the topics page.</p>
+    <MessagePage title={t("topics.voted.title")}>
+      <p>{tr().rich("topics.voted.body", { title: named(topic).title, score: topic.score, voters: topic.voters, strong })}</p>
+      <p class="note">{t("topics.voted.note")}</p>
       <OnwardLinks />
     </MessagePage>
   );
 }
 
-/** What the reader can do about each refusal (`not_eligible`, `vote_limit`, `topic_not_open`). */
-function NextStep(props: { code?: string }) {
-  if (props.code === "not_eligible") {
-    return (
-      <p>
-        <a href="/join">Become a patron</a>, or see your membership in <a href="/account">your account</a>.
-      </p>
-    );
-  }
-  if (props.code === "vote_limit") return <p>Withdraw one of your votes on the topics page, then vote for this one.</p>;
-  return <p>Voting on this topic has closed. Other topics may still be open.</p>;
+/** Why a vote was refused, by its code (`not_eligible`, and in grace; `vote_limit`; `topic_not_open`). */
+export type Refusal = { code: "not_eligible"; grace: boolean } | { code: "vote_limit"; max: number } | { code: "topic_not_open" };
+
+function Reason(props: { refusal: Refusal }) {
+  const { refusal } = props;
+  if (refusal.code === "not_eligible") return <p>{t(refusal.grace ? "topics.refused.grace" : "topics.refused.notEligible")}</p>;
+  if (refusal.code === "vote_limit") return <p>{t("topics.refused.voteLimit", { max: refusal.max })}</p>;
+  return <p>{t("topics.refused.notOpen")}</p>;
 }
 
-export function VoteRefusedPage(props: { message: string; code?: string }) {
+/** What the reader can do about each refusal. */
+function NextStep(props: { refusal: Refusal }) {
+  if (props.refusal.code === "not_eligible") {
+    return <p>{tr().rich("topics.refused.next.notEligible", { join: link("/join"), account: link("/account") })}</p>;
+  }
+  if (props.refusal.code === "vote_limit") return <p>{t("topics.refused.next.voteLimit")}</p>;
+  return <p>{t("topics.refused.next.notOpen")}</p>;
+}
+
+export function VoteRefusedPage(props: { refusal: Refusal }) {
   return (
-    <MessagePage title="Your vote was not counted">
-      <p>{props.message}</p>
-      <NextStep code={props.code} />
+    <MessagePage title={t("topics.refused.title")}>
+      <Reason refusal={props.refusal} />
+      <NextStep refusal={props.refusal} />
       <OnwardLinks />
     </MessagePage>
   );
