@@ -1,0 +1,95 @@
+/**
+ * Topics in every language: `translations` in PUT /api/topics/{id} are kept, answered and listed; a language that
+ * is not offered (or the default one) is a 400 that changes nothing; the topics page in Ukrainian speaks Ukrainian
+ * and names each topic by its Ukrainian title (its own where it has none), and in English as before. (The support
+ * page and the emails that name a topic: support-languages.test.ts.)
+ */
+import { describe, expect, it } from "vitest";
+import * as Db from "../../core/db";
+import { editor } from "../helpers/editor";
+import { uniqueSlug } from "../helpers/factories";
+import { request } from "../helpers/http";
+import { useLocalStack } from "../helpers/local";
+
+useLocalStack();
+
+const page = async (path: string, language: string) => {
+  const response = await request(path, { headers: { accept: "text/html", "accept-language": language } });
+  expect(response.status).toBe(200);
+  return { html: await response.text(), contentLanguage: response.headers.get("content-language") };
+};
+
+describe("a topic's translations", () => {
+  it("are kept by PUT /api/topics/{id}, answered, listed, and replaced or kept by the next PUT", async () => {
+    const id = uniqueSlug("water");
+    const uk = { title: "Вода Херсона", description: "Хто відновлює водогін і коли" };
+    const put = await editor("PUT", `/api/topics/${id}`, { title: "Kherson's water", translations: { uk } });
+    expect(put.status).toBe(201);
+    expect((await put.json()).topic).toMatchObject({ id, title: "Kherson's water", translations: { uk } });
+    expect(await Db.Topics.get(id)).toMatchObject({ translations: { uk } });
+
+    const { topics } = await (await request("/api/topics")).json();
+    expect(topics.find((topic: { id: string }) => topic.id === id)).toMatchObject({ title: "Kherson's water", translations: { uk } });
+
+    // Left out, they stay; the same again changes nothing; given, they replace those there were.
+    const kept = await editor("PUT", `/api/topics/${id}`, { title: "Kherson's water" });
+    expect((await kept.json()).topic.translations).toEqual({ uk });
+    const same = await editor("PUT", `/api/topics/${id}`, { title: "Kherson's water", translations: { uk } });
+    expect(same.status).toBe(200);
+    expect((await same.json()).topic.updatedAt).toBe((await Db.Topics.get(id))!.updatedAt);
+    const renamed = await editor("PUT", `/api/topics/${id}`, { title: "Kherson's water", translations: { uk: { title: "Вода для Херсона" } } });
+    expect((await renamed.json()).topic.translations).toEqual({ uk: { title: "Вода для Херсона" } });
+    const removed = await editor("PUT", `/api/topics/${id}`, { title: "Kherson's water", translations: {} });
+    expect((await removed.json()).topic.translations).toBeUndefined();
+  });
+
+  it("refuses a language that is not offered, or the default one, with a 400 naming the field; nothing changes", async () => {
+    const id = uniqueSlug("bridges");
+    expect((await editor("PUT", `/api/topics/${id}`, { title: "Bridges", translations: { uk: { title: "Мости" } } })).status).toBe(201);
+    const before = await Db.Topics.get(id);
+    for (const translations of [{ de: { title: "Brücken" } }, { en: { title: "Bridges again" } }, { uk: { title: "" } }, { "uk-UA": { title: "Мости" } }]) {
+      const response = await editor("PUT", `/api/topics/${id}`, { title: "Bridges, renamed", translations });
+      expect(response.status, JSON.stringify(translations)).toBe(400);
+      expect(JSON.stringify(await response.json())).toMatch(/translations/);
+    }
+    expect(await Db.Topics.get(id)).toEqual(before);
+    // A new topic refused so is not created either.
+    const never = uniqueSlug("never");
+    expect((await editor("PUT", `/api/topics/${never}`, { title: "Never", translations: { fr: { title: "Jamais" } } })).status).toBe(400);
+    expect(await Db.Topics.get(never)).toBeUndefined();
+  });
+});
+
+describe("the topics page in the reader's language", () => {
+  it("in Ukrainian: Ukrainian words, each topic's Ukrainian title (its own where it has none), plurals and money in uk", async () => {
+    const translated = uniqueSlug("roads");
+    const untranslated = uniqueSlug("schools");
+    await editor("PUT", `/api/topics/${translated}`, {
+      title: "Roads of Sumy oblast",
+      translations: { uk: { title: "Дороги Сумщини", description: "Хто і за скільки їх ремонтує" } },
+      fundingGoal: 50_000,
+    });
+    await editor("PUT", `/api/topics/${untranslated}`, { title: "Village schools" });
+
+    const { html, contentLanguage } = await page("/topics", "uk");
+    expect(contentLanguage).toBe("uk");
+    expect(html).toMatch(/<html lang="uk"/);
+    expect(html).toContain("Про що нам написати далі?");
+    expect(html).toContain("Відкриті для голосування");
+    expect(html).toContain("Дороги Сумщини");
+    expect(html).toContain("Хто і за скільки їх ремонтує");
+    expect(html).not.toContain("Roads of Sumy oblast");
+    expect(html).toContain("Village schools"); // no Ukrainian title: its own
+    expect(html).toContain("Рейтинг 0 від 0 патронів"); // many: 0
+    expect(html.replace(/\u00a0/g, " ")).toContain("Зібрано 0 € з 500 €: 0 внесків");
+    expect(html).toContain("Підтримати цей матеріал<span class=\"vh\">: Дороги Сумщини</span>");
+    expect(html).not.toMatch(/What should we cover next|Open for votes|Score \d/);
+
+    const english = await page("/topics", "en");
+    expect(english.html).toContain("What should we cover next?");
+    expect(english.html).toContain("Roads of Sumy oblast");
+    expect(english.html).not.toContain("Дороги Сумщини");
+    expect(english.html).toContain("Score 0 from 0 patrons");
+    expect(english.html).toContain("€0 of €500 raised from 0 contributions");
+  });
+});
