@@ -1,31 +1,37 @@
-/** Sent once a subscriber has confirmed: what they will get, and how to change or stop it. */
+/** Sent once a subscriber has confirmed: what they will get, and how to change or stop it, in their language. */
+import * as I18n from "../core/i18n";
 import template from "./compiled/welcome";
 import type { Rendered } from "./html";
 import { renderMessage } from "./message";
 
 export interface WelcomeData {
+  /** The subscriber's language; the default language when absent. */
+  language?: string;
   outletName: string;
   postalAddress: string;
   name?: string;
   manageUrl: string;
   unsubscribeUrl: string;
-  /** Names of the topics followed; empty means all topics. */
+  /** Names of the topics followed, in the subscriber's language; empty means all topics. */
   topics: string[];
   frequency: "daily" | "weekly";
 }
 
 export function welcome(data: WelcomeData): Rendered {
-  const { outletName, postalAddress, name, manageUrl, unsubscribeUrl, topics, frequency } = data;
+  const { language, outletName, postalAddress, name, manageUrl, unsubscribeUrl, topics, frequency } = data;
+  const { t } = I18n.translator(language);
   return renderMessage(template, {
+    language,
     outletName,
     postalAddress,
-    subject: `Welcome to ${outletName}`,
-    preheader: `You're subscribed: your first digest arrives ${frequency === "daily" ? "tomorrow" : "this week"}.`,
-    heading: "You're subscribed",
+    subject: t("subscribers.email.welcome.subject", { outlet: outletName }),
+    preheader: t("subscribers.email.welcome.preheader", { frequency }),
+    heading: t("subscribers.email.welcome.heading"),
     links: { manage: manageUrl, unsubscribe: unsubscribeUrl },
     values: {
       name: name?.trim() ?? "",
-      cadence: frequency === "daily" ? "every day" : "once a week",
+      // A select (daily or weekly) is chosen at render time, so the sentence is formatted here.
+      confirmed: t("subscribers.email.welcome.confirmed", { frequency, outlet: outletName }),
       topics,
     },
   });

@@ -16,6 +16,7 @@ function line(subscriber: Subscriber): string[] {
     subscriber.name ?? "",
     subscriber.topics.join(TOPIC_SEPARATOR),
     subscriber.frequency,
+    subscriber.language ?? "",
     consent?.confirmedAt ?? consent?.requestedAt ?? "",
     subscriber.status,
     consent?.source ?? "",

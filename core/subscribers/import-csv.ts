@@ -9,8 +9,8 @@ import { TOPIC_ID } from "../topics/types";
 import * as Input from "./input";
 import { frequencies, statuses, type Frequency } from "./types";
 
-/** Columns an import reads. `email` and `consented_at` are required. */
-export const IMPORT_COLUMNS = ["email", "name", "topics", "frequency", "consented_at"] as const;
+/** Columns an import reads. `email` and `consented_at` are required; `language` is one of `LANGUAGES`. */
+export const IMPORT_COLUMNS = ["email", "name", "topics", "frequency", "language", "consented_at"] as const;
 /** Columns the export adds: `status` is read (only `active` rows are imported), the others are ignored. */
 export const EXPORT_COLUMNS = [...IMPORT_COLUMNS, "status", "consent_source", "created_at"] as const;
 /** Topics in one cell, by id: `climate|housing`. */
@@ -25,6 +25,7 @@ export interface ImportRow {
   name?: string;
   topics?: string[];
   frequency?: Frequency;
+  language?: string;
   consentedAt: string;
 }
 
@@ -55,6 +56,7 @@ const row = z.object({
     .max(50)
     .optional(),
   frequency: z.enum(frequencies, { error: `must be ${frequencies.join(" or ")}` }).optional(),
+  language: Input.language.optional(),
   consented_at: consentedAt,
 });
 
@@ -118,6 +120,7 @@ export async function parseImport(text: string): Promise<{ rows: ImportRow[]; er
         .map((topic) => topic.trim())
         .filter(Boolean),
       frequency: cell("frequency")?.toLowerCase(),
+      language: cell("language"),
       consented_at: cell("consented_at") ?? "",
     });
     if (!parsed.success) {

@@ -110,8 +110,15 @@ function decide(existing: Subscriber | undefined, expired: boolean, row: ImportR
   }
   if (!existing) return { next: newSubscriber(row, consent, at) };
   const base = existing.status === "active" && !expired ? existing : { ...activated(existing, consent, at), confirmedAt: row.consentedAt };
-  const next = { ...base, name: row.name ?? base.name, topics: row.topics ?? base.topics, frequency: row.frequency ?? base.frequency };
-  const same = next.name === existing.name && next.frequency === existing.frequency && sameTopics(next.topics, existing.topics);
+  const next = {
+    ...base,
+    name: row.name ?? base.name,
+    topics: row.topics ?? base.topics,
+    frequency: row.frequency ?? base.frequency,
+    language: row.language ?? base.language,
+  };
+  const same =
+    next.name === existing.name && next.frequency === existing.frequency && next.language === existing.language && sameTopics(next.topics, existing.topics);
   if (base === existing && same) return "unchanged";
   return { next: { ...next, updatedAt: at, version: existing.version + 1 } };
 }
@@ -135,6 +142,7 @@ function newSubscriber(row: ImportRow, consent: Consent, at: string): Subscriber
     status: "active",
     topics: row.topics ?? [],
     frequency: row.frequency ?? "weekly",
+    language: row.language,
     createdAt: at,
     updatedAt: at,
     confirmedAt: row.consentedAt,

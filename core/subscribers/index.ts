@@ -8,6 +8,7 @@ export { fromManageToken, updatePreferences } from "./preferences";
 export { unsubscribe } from "./unsubscribe";
 export { markBounced, markComplained, recordTransientBounce, recordDelivered, TRANSIENT_BOUNCES_TO_SUPPRESS } from "./suppress";
 export { confirmUrl, manageUrl, unsubscribeUrl } from "./links";
+export { languageOfLink } from "./language";
 export { FOLLOWABLE, followableTopics } from "./topics";
 export * as Input from "./input";
 export { LIMITS } from "./rules";

@@ -1,5 +1,6 @@
 /** The shapes a subscriber's input must have, shared by the HTTP routes and the domain. */
 import * as z from "zod"; // a namespace import lets esbuild drop the parts of zod never used
+import * as Config from "../config";
 import { TOPIC_ID } from "../topics/types";
 import { frequencies } from "./types";
 
@@ -31,6 +32,15 @@ function fitsRfc5321(address: string): boolean {
   return at <= 64 && address.slice(at + 1).split(".").every((label) => label.length <= 63);
 }
 
+/** One of `LANGUAGES` (read when a value is checked, never at import time). */
+export const language = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((value) => Config.get().LANGUAGES.includes(value), {
+    error: () => `must be one of the languages we write in: ${Config.get().LANGUAGES.join(", ")}`,
+  });
+
 const topicList = z.array(z.string().regex(TOPIC_ID, "must be a topic id")).max(50);
 /** Forms send one value or several under the same field name. */
 const formTopics = z.preprocess((value) => (value === undefined || Array.isArray(value) ? value : [value]), topicList);
@@ -40,6 +50,8 @@ export const signup = z.object({
   name: name.optional(),
   topics: topicList.optional(),
   frequency: z.enum(frequencies).optional(),
+  /** The language of their emails and pages; absent: the page's (`?lang=`, cookie, `Accept-Language`). */
+  language: language.optional(),
 });
 /** The same sign-up from an HTML form. */
 export const signupForm = signup.extend({ topics: formTopics.optional() });
@@ -49,6 +61,8 @@ export const preferences = z.object({
   name: name.optional(),
   topics: formTopics.default([]),
   frequency: z.enum(frequencies),
+  /** Absent: the language stays as it is. */
+  language: language.optional(),
   /** ISO date; empty clears the pause. */
   pausedUntil: z
     .union([z.literal(""), z.iso.date()])

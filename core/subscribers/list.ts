@@ -12,8 +12,8 @@ export type SubscriberView = ReturnType<typeof editorView>;
 
 export function editorView(subscriber: Subscriber) {
   const { id, email, name, status, topics, frequency, pausedUntil, createdAt, updatedAt, confirmedAt, unsubscribedAt } = subscriber;
-  const { suppressedAt, suppressedReason, consent } = subscriber;
-  return { id, email, name, status, topics, frequency, pausedUntil, createdAt, updatedAt, confirmedAt, unsubscribedAt, suppressedAt, suppressedReason, consent };
+  const { language, suppressedAt, suppressedReason, consent } = subscriber;
+  return { id, email, name, language, status, topics, frequency, pausedUntil, createdAt, updatedAt, confirmedAt, unsubscribedAt, suppressedAt, suppressedReason, consent };
 }
 
 function patronView(patron: Patron) {

@@ -17,7 +17,9 @@ export type SignupEmail = "confirmation" | "already-subscribed";
 
 /**
  * Sign-up emails never carry the subscriber's name: a stranger may have typed it (list-bombing defence). A
- * confirmation's link confirms the opt-in it was sent for (`optIn`), and only that one.
+ * confirmation's link confirms the opt-in it was sent for (`optIn`), and only that one, and speaks that sign-up's
+ * language. "Already subscribed" goes to an active subscriber, in their own language: the sign-up's may be a
+ * stranger's.
  */
 export async function signupMessage(kind: SignupEmail, subscriber: Subscriber, optIn = subscriber.optIn): Promise<Email.Message> {
   const Templates = await loadTemplates();
@@ -25,18 +27,28 @@ export async function signupMessage(kind: SignupEmail, subscriber: Subscriber, o
   if (kind === "confirmation" && !optIn) throw new Error("a confirmation needs the opt-in it confirms");
   const rendered =
     kind === "confirmation"
-      ? Templates.confirmation({ outletName, postalAddress, confirmUrl: confirmUrl(subscriber.id, optIn!.id) })
-      : Templates.alreadySubscribed({ outletName, postalAddress, manageUrl: manageUrl(subscriber.id) });
+      ? Templates.confirmation({
+          language: optIn!.language ?? subscriber.language,
+          outletName,
+          postalAddress,
+          confirmUrl: confirmUrl(subscriber.id, optIn!.id),
+        })
+      : Templates.alreadySubscribed({ language: subscriber.language, outletName, postalAddress, manageUrl: manageUrl(subscriber.id) });
   return { to: subscriber.email, ...rendered };
 }
 
-/** The welcome is the first marketing email: it carries the one-click unsubscribe headers. */
+/**
+ * The welcome is the first marketing email: it carries the one-click unsubscribe headers. It speaks the language
+ * the subscription now has, topic titles included.
+ */
 export async function welcomeMessage(subscriber: Subscriber): Promise<Email.Message> {
   const { OUTLET_NAME: outletName, POSTAL_ADDRESS: postalAddress } = Config.get();
-  const titles = await Topics.titlesOf(subscriber.topics);
+  const followed = subscriber.topics.length > 0 ? await Db.Topics.many(subscriber.topics) : [];
+  const titles = Object.fromEntries(followed.map((topic) => [topic.id, Topics.inLanguage(topic, subscriber.language).title]));
   const Templates = await loadTemplates();
   const unsubscribe = unsubscribeUrl(subscriber.id);
   const rendered = Templates.welcome({
+    language: subscriber.language,
     outletName,
     postalAddress,
     name: subscriber.name,

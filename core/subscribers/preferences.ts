@@ -17,7 +17,7 @@ export async function fromManageToken(token: string): Promise<Subscriber> {
   return subscriber;
 }
 
-/** Saves topics, frequency, pause and name from the preferences page. Status never changes here. */
+/** Saves topics, frequency, language, pause and name from the preferences page. Status never changes here. */
 export async function updatePreferences(token: string, input: PreferencesInput): Promise<Subscriber> {
   const { subject } = Tokens.verify(token, "manage");
   await assertFollowable(input.topics);
@@ -27,6 +27,7 @@ export async function updatePreferences(token: string, input: PreferencesInput):
       name: input.name || undefined,
       topics: input.topics,
       frequency: input.frequency,
+      language: input.language ?? current.language,
       pausedUntil: input.pausedUntil,
     },
   );

@@ -8,7 +8,7 @@ export type ResubscribeOutcome = "confirmation-sent" | "recently-sent" | "alread
 
 /**
  * The "unsubscribed" page's undo: a new opt-in for the address the unsubscribe link belongs to, with the topics,
- * frequency and name it had, confirmed by email like any sign-up. Never a silent resubscribe: the link may sit in
+ * frequency, language and name it had, confirmed by email like any sign-up. Never a silent resubscribe: the link may sit in
  * an old or forwarded email, and only the address's owner may say yes. The answer may say what happened (unlike
  * `POST /api/subscribe`): whoever holds the link already knows whose address it is.
  */
@@ -26,6 +26,7 @@ export async function resubscribe(token: string, context: Omit<SignupContext, "s
     name: subscriber.name,
     topics: subscriber.topics.filter((id) => followable.has(id)),
     frequency: subscriber.frequency,
+    language: subscriber.language,
   };
   const sent = await signup(input, { ...context, source: "undo", holdsLink: true }, now);
   return sent === "confirmation" ? "confirmation-sent" : "recently-sent";

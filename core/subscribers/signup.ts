@@ -111,6 +111,7 @@ export function decide(
     name: input.name || undefined,
     topics: input.topics ?? [],
     frequency: input.frequency ?? "weekly",
+    language: input.language,
     consent: {
       requestedAt: at,
       source: context.source,
@@ -126,7 +127,7 @@ export function decide(
   const next: Subscriber = existing
     ? {
         ...existing,
-        ...(pending && { status: "pending", expiresAt, topics: optIn.topics, frequency: optIn.frequency }),
+        ...(pending && { status: "pending", expiresAt, topics: optIn.topics, frequency: optIn.frequency, language: optIn.language ?? existing.language }),
         optIn,
         earlierOptIns: earlierOptIns.length > 0 ? earlierOptIns : undefined,
         confirmationsSentAt,
@@ -139,6 +140,7 @@ export function decide(
         status: "pending",
         topics: optIn.topics,
         frequency: optIn.frequency,
+        language: optIn.language,
         createdAt: at,
         updatedAt: at,
         optIn,

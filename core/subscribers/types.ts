@@ -35,6 +35,8 @@ export interface OptIn {
   name?: string;
   topics: string[];
   frequency: Frequency;
+  /** The language asked for at this sign-up (`LANGUAGES`): its confirmation speaks it, and confirming applies it. */
+  language?: string;
   consent: Consent;
 }
 

@@ -6,6 +6,7 @@ import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import * as Privacy from "../../../core/privacy";
 import { form, htmlPage, json, jsonError } from "../openapi";
 import { ERASE_FORM_PATH, EXPORT_PATH, ErasedPage } from "../views/privacy";
+import { speakTo } from "../language";
 import { clearSessionCookie, requireSession } from "../session";
 
 export const privacyRoutes = new OpenAPIHono();
@@ -76,6 +77,8 @@ privacyRoutes.openapi(
     },
   }),
   async (c) => {
+    // Said in their language, read before it is erased.
+    speakTo(c.var.subscriber.language);
     await Privacy.erase(c.var.subscriber.id);
     clearSessionCookie(c);
     return c.html(<ErasedPage />, 200);

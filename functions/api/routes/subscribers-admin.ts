@@ -30,6 +30,7 @@ const subscriberSchema = z
     status: z.enum(statuses),
     topics: z.array(z.string()).openapi({ description: "Topic ids followed; none means every topic" }),
     frequency: z.enum(["daily", "weekly"]),
+    language: z.string().optional().openapi({ description: "The language of their emails and pages (LANGUAGES); absent: the default" }),
     pausedUntil: z.string().optional(),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -84,7 +85,8 @@ subscriberAdminRoutes.openapi(
       `Writes the list (of \`status\`, or everyone) to a CSV file and answers \`303 See Other\` to a download URL ` +
       `that works for ${LINK_SECONDS / 60} minutes: \`curl -L\` and browsers get the file, API clients may read the ` +
       "JSON instead. Deployed, the file is deleted after a day. " +
-      `Columns: ${EXPORT_COLUMNS.join(", ")}; topics separated by \`${TOPIC_SEPARATOR}\`. The file imports back as it is ` +
+      `Columns: ${EXPORT_COLUMNS.join(", ")}; topics separated by \`${TOPIC_SEPARATOR}\`; \`language\` is the language of ` +
+      "their emails (empty: the default language). The file imports back as it is " +
       "(only `active` lines are imported). A cell starting with =, +, - or @ is written with a leading ' so that " +
       "spreadsheets show it as text; an import takes it off.",
     ...editorSecurity("admin"),
@@ -113,7 +115,9 @@ subscriberAdminRoutes.openapi(
       `A \`text/csv\` body (UTF-8, at most ${MAX_LINES} lines and ${MAX_IMPORT_BYTES / 1024 / 1024} MB) whose header names ` +
       `its columns, in any order: ${IMPORT_COLUMNS.join(", ")} (\`email\` and \`consented_at\` required; the export's ` +
       `other columns are accepted too). \`topics\`: topic ids separated by \`${TOPIC_SEPARATOR}\`; \`frequency\`: daily ` +
-      "or weekly (default weekly); `consented_at`: when the person agreed, a date or ISO time. Each good line makes an " +
+      "or weekly (default weekly); `language`: the language of their emails, one of LANGUAGES (`en`, `uk`; empty: " +
+      "the default language, or what is stored); `consented_at`: when the person agreed, a date or ISO time. A " +
+      "language we do not write in is a bad line. Each good line makes an " +
       "active subscriber with that consent (source `import`), without any email. Existing subscribers are updated " +
       "(empty cells keep what is stored), never duplicated; unsubscribed, bounced and complained ones are skipped with " +
       "the reason, as are repeated addresses and `status` other than active. Bad lines are reported by line number; " +

@@ -4,6 +4,8 @@
  * unsubscribed page's undo (`POST /resubscribe`: a new opt-in confirmed by email, never a silent resubscribe).
  * A GET only shows a page whose button POSTs (link scanners open links); the one state change without a page is
  * the RFC 8058 one-click POST to the unsubscribe URL. Editors' list tools are in `subscribers-admin.ts`.
+ * A page reached by a subscriber's link speaks their language (`speakTo`); the home page and its answer speak the
+ * visitor's (the answer, the language they chose on the form).
  */
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { JSX } from "hono/jsx/jsx-runtime";
@@ -12,6 +14,7 @@ import * as Subscribers from "../../../core/subscribers";
 import * as Tokens from "../../../core/tokens";
 import { clientIp } from "../client-ip";
 import { browserAsks } from "../errors";
+import { currentLanguage, speakTo } from "../language";
 import { form, htmlPage, jsonError, tokenQuery } from "../openapi";
 import {
   CheckInboxPage,
@@ -34,7 +37,9 @@ subscriberRoutes.openapi(
     description:
       "Records a pending sign-up and emails a confirmation link. Answers the same 202 whatever the address's " +
       "state, so it reveals nothing about who is subscribed. A browser's form post (Accept: text/html) gets a page " +
-      "saying to check the inbox, and its errors as pages.",
+      "saying to check the inbox, and its errors as pages. `language` (one of LANGUAGES: `en`, `uk`) is the language " +
+      "of their emails and of the pages their links open; without it, the language of the request (`?lang=`, the " +
+      "language cookie, then `Accept-Language`). A language we do not write in is a 400.",
     request: {
       body: {
         content: {
@@ -52,7 +57,7 @@ subscriberRoutes.openapi(
           "text/html": { schema: z.string() },
         },
       },
-      400: jsonError("Invalid address, name or topics"),
+      400: jsonError("Invalid address, name, topics, frequency or language"),
       413: jsonError("Body too large"),
       415: jsonError("Neither JSON nor a form"),
       429: jsonError("Too many sign-ups from this network"),
@@ -64,7 +69,9 @@ subscriberRoutes.openapi(
     const input = isJson
       ? Subscribers.Input.signup.parse(c.req.valid("json"))
       : Subscribers.Input.signupForm.parse(c.req.valid("form"));
-    await Subscribers.signup(input, {
+    const language = input.language ?? currentLanguage();
+    speakTo(language);
+    await Subscribers.signup({ ...input, language }, {
       ip: clientIp(c),
       userAgent: c.req.header("user-agent"),
       source: isJson ? "api" : "form",
@@ -88,9 +95,10 @@ function buttonPage(path: string, purpose: Tokens.Purpose, summary: string, Page
       request: { query: tokenQuery },
       responses: { 200: htmlPage("Page with a button that POSTs"), ...pageErrors },
     }),
-    (c) => {
+    async (c) => {
       const { token } = c.req.valid("query");
       Tokens.verify(token, purpose);
+      speakTo(await Subscribers.languageOfLink(token, purpose));
       return c.html(<Page token={token} />, 200);
     },
   );
@@ -109,11 +117,13 @@ subscriberRoutes.openapi(
   }),
   async (c) => {
     const { subscriber, alreadyActive } = await Subscribers.confirm(c.req.valid("form").token);
+    speakTo(subscriber.language);
     return c.html(<ConfirmedPage alreadyActive={alreadyActive} manageUrl={Subscribers.manageUrl(subscriber.id)} />, 200);
   },
 );
 
 async function preferencesPage(token: string, subscriber: Subscribers.Subscriber, saved: boolean) {
+  speakTo(subscriber.language);
   const topics = await Subscribers.followableTopics();
   const unsubscribeToken = Tokens.sign("unsubscribe", subscriber.id);
   return (
@@ -127,7 +137,7 @@ subscriberRoutes.openapi(
     path: "/preferences",
     summary: "Preferences page",
     request: { query: tokenQuery },
-    responses: { 200: htmlPage("Topics, frequency, pause, name, unsubscribe"), ...pageErrors },
+    responses: { 200: htmlPage("Topics, frequency, language, pause, name, unsubscribe"), ...pageErrors },
   }),
   async (c) => {
     const { token } = c.req.valid("query");
@@ -174,7 +184,9 @@ subscriberRoutes.openapi(
     const oneClick = body["List-Unsubscribe"] === "One-Click";
     const token = c.req.valid("query").token ?? body.token ?? "";
     await Subscribers.unsubscribe(token, oneClick ? "one-click" : "page");
-    return oneClick ? c.text("Unsubscribed.", 200) : c.html(<UnsubscribedPage token={token} />, 200);
+    if (oneClick) return c.text("Unsubscribed.", 200);
+    speakTo(await Subscribers.languageOfLink(token, "unsubscribe"));
+    return c.html(<UnsubscribedPage token={token} />, 200);
   },
 );
 
@@ -207,7 +219,9 @@ subscriberRoutes.openapi(
   }),
   async (c) => {
     const context = { ip: clientIp(c), userAgent: c.req.header("user-agent") };
-    const outcome = await Subscribers.resubscribe(c.req.valid("form").token, context);
+    const { token } = c.req.valid("form");
+    speakTo(await Subscribers.languageOfLink(token, "unsubscribe"));
+    const outcome = await Subscribers.resubscribe(token, context);
     return c.html(<ResubscribedPage outcome={outcome} />, 200);
   },
 );

@@ -1,7 +1,9 @@
 /**
  * The account page's privacy section ("Download your data", "Erase your data") and the page shown once erased.
  * The erase form POSTs (never a GET: link scanners) and asks for an explicit tick, since it cannot be undone.
+ * Every word comes from the `privacy` catalogue, in the page's language.
  */
+import { t, tr } from "../language";
 import { MessagePage } from "./layout";
 
 export const EXPORT_PATH = "/api/account/export";
@@ -10,35 +12,28 @@ export const ERASE_FORM_PATH = "/account/delete";
 export function PrivacySection(props: { patron: boolean }) {
   return (
     <section>
-      <h2>Your data</h2>
+      <h2>{t("privacy.section.heading")}</h2>
       <p>
-        <a href={EXPORT_PATH} download="your-data.json">
-          Download your data
-        </a>
-        : everything we hold about you, as a JSON file.
+        {tr().rich("privacy.section.download", {
+          link: (chunks) => (
+            <a href={EXPORT_PATH} download="your-data.json">
+              {chunks}
+            </a>
+          ),
+        })}
       </p>
-      <h3>Erase your data</h3>
-      <p>
-        We delete your email address, your name, your preferences and your sign-in sessions, and stop every email at
-        once. The digests we sent you and your votes stay only as anonymous numbers that no longer lead to you.
-      </p>
-      {props.patron && (
-        <p class="error">
-          Your membership is cancelled at once: no further payments, and no refund of the current period. Stripe keeps
-          its own record of past payments, as the law requires.
-        </p>
-      )}
-      <p>
-        <strong>This cannot be undone.</strong> You can always subscribe again later, as a new reader.
-      </p>
+      <h3>{t("privacy.section.erase")}</h3>
+      <p>{t("privacy.section.eraseText")}</p>
+      {props.patron && <p class="error">{t("privacy.section.patron")}</p>}
+      <p>{tr().rich("privacy.section.undone", { strong: (chunks) => <strong>{chunks}</strong> })}</p>
       <form method="post" action={ERASE_FORM_PATH}>
         <div class="check">
           <input type="checkbox" id="erase-confirm" name="confirm" value="yes" required />{" "}
-          <label for="erase-confirm">I understand: erase my data</label>
+          <label for="erase-confirm">{t("privacy.section.confirm")}</label>
         </div>
         <p>
           <button type="submit" class="secondary">
-            Erase my data
+            {t("privacy.section.submit")}
           </button>
         </p>
       </form>
@@ -48,11 +43,9 @@ export function PrivacySection(props: { patron: boolean }) {
 
 export function ErasedPage() {
   return (
-    <MessagePage title="Your data is erased">
-      <p class="status">We no longer hold your email address or anything else that leads to you, and we won't email you again.</p>
-      <p>
-        Thank you for reading. If you ever want our digests again, you're welcome to <a href="/">subscribe</a> anew.
-      </p>
+    <MessagePage title={t("privacy.erased.title")}>
+      <p class="status">{t("privacy.erased.text")}</p>
+      <p>{tr().rich("privacy.erased.again", { link: (chunks) => <a href="/">{chunks}</a> })}</p>
     </MessagePage>
   );
 }

@@ -2,48 +2,86 @@
  * The pages of the subscriber lifecycle: signing up without JavaScript (the home page's form posts to
  * `POST /api/subscribe`, the same route and core logic as the API, which answers a browser with "check your
  * inbox"), confirming, preferences, unsubscribing and its undo (a new opt-in too). Every button POSTs: opening a
- * link never changes anything.
+ * link never changes anything. Every word comes from the `subscribers` catalogue, in the page's language.
  */
+import * as Config from "../../../core/config";
+import * as I18n from "../../../core/i18n";
 import type { ResubscribeOutcome, Subscriber } from "../../../core/subscribers";
-import type { Topic } from "../../../core/topics/types";
+import { frequencies, type Frequency } from "../../../core/subscribers/types";
+import { inLanguage, type Topic } from "../../../core/topics/types";
+import { currentLanguage, t, tr } from "../language";
 import { Layout, MessagePage } from "./layout";
+
+const frequencyName = (frequency: Frequency) => t(`subscribers.frequency.${frequency}`);
+
+/** The topics to tick, each titled in the page's language. */
+function TopicChoices(props: { topics: Topic[]; chosen?: ReadonlySet<string> }) {
+  const language = currentLanguage();
+  return (
+    <fieldset>
+      <legend>{t("subscribers.form.topics")}</legend>
+      {props.topics.map((topic) => (
+        <div class="check">
+          <input type="checkbox" id={`topic-${topic.id}`} name="topics" value={topic.id} checked={props.chosen?.has(topic.id)} />{" "}
+          <label for={`topic-${topic.id}`}>{inLanguage(topic, language).title}</label>
+        </div>
+      ))}
+    </fieldset>
+  );
+}
+
+function FrequencyChoice(props: { chosen: Frequency }) {
+  return (
+    <>
+      <label for="frequency">{t("subscribers.form.frequency")}</label>
+      <select id="frequency" name="frequency">
+        {frequencies.map((frequency) => (
+          <option value={frequency} selected={frequency === props.chosen}>
+            {frequencyName(frequency)}
+          </option>
+        ))}
+      </select>
+    </>
+  );
+}
+
+/** The language of the reader's emails: each language named in itself, `chosen` preselected. */
+function LanguageChoice(props: { chosen: string }) {
+  return (
+    <>
+      <label for="language">{t("subscribers.form.language")}</label>
+      <select id="language" name="language">
+        {Config.get().LANGUAGES.map((code) => (
+          <option value={code} lang={code} selected={code === props.chosen}>
+            {I18n.translator(code).t("common.language.name")}
+          </option>
+        ))}
+      </select>
+    </>
+  );
+}
 
 export function SubscribePage(props: { outletName: string; topics: Topic[] }) {
   return (
-    <Layout title="Subscribe">
-      <h1>Get our digests by email</h1>
-      <p>The week's reporting from {props.outletName}, in one email, on the topics you choose. Free, and you can leave in one click.</p>
+    <Layout title={t("subscribers.signup.title")}>
+      <h1>{t("subscribers.signup.heading")}</h1>
+      <p>{t("subscribers.signup.intro", { outlet: props.outletName })}</p>
       <form method="post" action="/api/subscribe">
-        <label for="email">Email address</label>
+        <label for="email">{t("subscribers.form.email")}</label>
         <input type="email" id="email" name="email" required maxlength={254} autocomplete="email" />
-        <label for="name">Your name (optional)</label>
+        <label for="name">{t("subscribers.form.name")}</label>
         <input type="text" id="name" name="name" maxlength={100} autocomplete="name" />
-        {props.topics.length > 0 && (
-          <fieldset>
-            <legend>Topics (choose none to get everything)</legend>
-            {props.topics.map((topic) => (
-              <div class="check">
-                <input type="checkbox" id={`topic-${topic.id}`} name="topics" value={topic.id} />{" "}
-                <label for={`topic-${topic.id}`}>{topic.title}</label>
-              </div>
-            ))}
-          </fieldset>
-        )}
-        <label for="frequency">How often</label>
-        <select id="frequency" name="frequency">
-          <option value="weekly" selected>
-            Weekly
-          </option>
-          <option value="daily">Daily</option>
-        </select>
-        <p class="note">We'll email you a link to confirm. Every digest has a one-click unsubscribe link.</p>
+        {props.topics.length > 0 && <TopicChoices topics={props.topics} />}
+        <FrequencyChoice chosen="weekly" />
+        <LanguageChoice chosen={currentLanguage()} />
+        <p class="note">{t("subscribers.signup.note")}</p>
         <p>
-          <button type="submit">Subscribe</button>
+          <button type="submit">{t("subscribers.signup.submit")}</button>
         </p>
       </form>
       <p>
-        Already subscribed? <a href="/login">Sign in</a> to your account. Want a say in what we cover?{" "}
-        <a href="/join">Become a patron</a>.
+        {tr().rich("subscribers.signup.signIn", { link: (chunks) => <a href="/login">{chunks}</a> })}{" "}
+        {tr().rich("subscribers.signup.join", { link: (chunks) => <a href="/join">{chunks}</a> })}
       </p>
     </Layout>
   );
@@ -52,83 +90,60 @@ export function SubscribePage(props: { outletName: string; topics: Topic[] }) {
 /** The answer to the form above, whatever the address's state: it must not tell who is subscribed. */
 export function CheckInboxPage() {
   return (
-    <MessagePage title="Check your inbox">
-      <p>
-        We've sent a confirmation link to the address you gave. <strong>Open it and press the button</strong> to start
-        your subscription: nothing is sent to you until then.
-      </p>
-      <p class="note">
-        Nothing after a few minutes? Look in your spam folder. The link works for 7 days; after that,{" "}
-        <a href="/">sign up again</a>.
-      </p>
+    <MessagePage title={t("subscribers.checkInbox.title")}>
+      <p>{tr().rich("subscribers.checkInbox.sent", { strong: (chunks) => <strong>{chunks}</strong> })}</p>
+      <p class="note">{tr().rich("subscribers.checkInbox.note", { link: (chunks) => <a href="/">{chunks}</a> })}</p>
     </MessagePage>
   );
 }
 
-const resubscribed: Record<ResubscribeOutcome, { title: string; text: string }> = {
-  "confirmation-sent": {
-    title: "Check your inbox",
-    text: "We've emailed you a confirmation link. Open it and press the button, and your digests start again with the topics and frequency you had.",
-  },
-  "recently-sent": {
-    title: "Check your inbox",
-    text: "We emailed you a confirmation link a few minutes ago, so we haven't sent another. Open that one and press the button to start your digests again.",
-  },
-  "already-active": {
-    title: "You're subscribed",
-    text: "This address is subscribed already: nothing else is needed.",
-  },
+const resubscribed: Record<ResubscribeOutcome, { title: I18n.MessageKey; text: I18n.MessageKey }> = {
+  "confirmation-sent": { title: "subscribers.resubscribed.sentTitle", text: "subscribers.resubscribed.sent" },
+  "recently-sent": { title: "subscribers.resubscribed.sentTitle", text: "subscribers.resubscribed.recent" },
+  "already-active": { title: "subscribers.resubscribed.activeTitle", text: "subscribers.resubscribed.active" },
 };
 
 /** What the unsubscribed page's undo did. */
 export function ResubscribedPage(props: { outcome: ResubscribeOutcome }) {
   const { title, text } = resubscribed[props.outcome];
   return (
-    <MessagePage title={title}>
-      <p>{text}</p>
-      {props.outcome !== "already-active" && (
-        <p class="note">Nothing will be sent to you until you confirm. Not in your inbox? Look in your spam folder.</p>
-      )}
+    <MessagePage title={t(title)}>
+      <p>{t(text)}</p>
+      {props.outcome !== "already-active" && <p class="note">{t("subscribers.resubscribed.note")}</p>}
     </MessagePage>
   );
 }
 
 export function ConfirmPage(props: { token: string }) {
   return (
-    <MessagePage title="Confirm your subscription">
-      <p>One last step: confirm that you want to receive our digests at this address.</p>
+    <MessagePage title={t("subscribers.confirm.title")}>
+      <p>{t("subscribers.confirm.text")}</p>
       <form method="post" action="/confirm">
         <input type="hidden" name="token" value={props.token} />
-        <button type="submit">Yes, subscribe me</button>
+        <button type="submit">{t("subscribers.confirm.submit")}</button>
       </form>
-      <p class="note">If you didn't sign up, close this page: nothing will be sent.</p>
+      <p class="note">{t("subscribers.confirm.note")}</p>
     </MessagePage>
   );
 }
 
 export function ConfirmedPage(props: { alreadyActive: boolean; manageUrl: string }) {
   return (
-    <MessagePage title={props.alreadyActive ? "You're already subscribed" : "You're subscribed"}>
-      <p>
-        {props.alreadyActive
-          ? "Your subscription was confirmed before; nothing else is needed."
-          : "Thank you! Your first digest arrives with the next edition. We've sent you a welcome email."}
-      </p>
-      <p>
-        <a href={props.manageUrl}>Choose your topics and how often you hear from us</a>.
-      </p>
+    <MessagePage title={t(props.alreadyActive ? "subscribers.confirmed.alreadyTitle" : "subscribers.confirmed.title")}>
+      <p>{t(props.alreadyActive ? "subscribers.confirmed.already" : "subscribers.confirmed.text")}</p>
+      <p>{tr().rich("subscribers.confirmed.manage", { link: (chunks) => <a href={props.manageUrl}>{chunks}</a> })}</p>
     </MessagePage>
   );
 }
 
 export function UnsubscribePage(props: { token: string }) {
   return (
-    <MessagePage title="Unsubscribe">
-      <p>Press the button to stop all digests to this address.</p>
+    <MessagePage title={t("subscribers.unsubscribe.title")}>
+      <p>{t("subscribers.unsubscribe.text")}</p>
       <form method="post" action={`/unsubscribe?token=${encodeURIComponent(props.token)}`}>
-        <button type="submit">Unsubscribe me</button>
+        <button type="submit">{t("subscribers.unsubscribe.submit")}</button>
       </form>
-      <p class="note">Changed your mind? Just close this page.</p>
+      <p class="note">{t("subscribers.unsubscribe.note")}</p>
     </MessagePage>
   );
 }
@@ -136,17 +151,17 @@ export function UnsubscribePage(props: { token: string }) {
 /** After unsubscribing; its undo is a new opt-in (a confirmation email), never a silent resubscribe. */
 export function UnsubscribedPage(props: { token: string }) {
   return (
-    <MessagePage title="You're unsubscribed">
-      <p>You won't receive any more digests from us. This took effect immediately.</p>
+    <MessagePage title={t("subscribers.unsubscribed.title")}>
+      <p>{t("subscribers.unsubscribed.text")}</p>
       <form method="post" action="/resubscribe">
         <input type="hidden" name="token" value={props.token} />
-        <p>Was this a mistake?</p>
+        <p>{t("subscribers.unsubscribed.mistake")}</p>
         <p>
           <button type="submit" class="secondary">
-            Undo: subscribe me again
+            {t("subscribers.unsubscribed.undo")}
           </button>
         </p>
-        <p class="note">We'll email you a link to confirm first; your digests start again once you press its button.</p>
+        <p class="note">{t("subscribers.unsubscribed.note")}</p>
       </form>
     </MessagePage>
   );
@@ -160,63 +175,42 @@ export function PreferencesPage(props: {
   saved?: boolean;
 }) {
   const { subscriber, topics, token } = props;
-  const follows = new Set(subscriber.topics);
   const active = subscriber.status === "active" || subscriber.status === "pending";
   return (
-    <Layout title="Your preferences">
-      <h1>Your preferences</h1>
+    <Layout title={t("subscribers.preferences.title")}>
+      <h1>{t("subscribers.preferences.title")}</h1>
       {props.saved && (
         <p role="status" class="status">
-          <strong>Saved.</strong> Your next digest follows these choices.
+          {tr().rich("subscribers.preferences.saved", { strong: (chunks) => <strong>{chunks}</strong> })}
         </p>
       )}
-      {!active && (
-        <p class="note">
-          This address is not subscribed at the moment, so nothing is being sent to it. To receive digests again,
-          sign up again and confirm by email.
-        </p>
-      )}
+      {!active && <p class="note">{t("subscribers.preferences.inactive")}</p>}
       <form method="post" action="/preferences">
         <input type="hidden" name="token" value={token} />
-        <label for="name">Name (optional)</label>
+        <label for="name">{t("subscribers.preferences.name")}</label>
         <input type="text" id="name" name="name" value={subscriber.name ?? ""} maxlength={100} autocomplete="name" />
-        <fieldset>
-          <legend>Topics (choose none to get everything)</legend>
-          {topics.map((topic) => (
-            <div class="check">
-              <input type="checkbox" id={`topic-${topic.id}`} name="topics" value={topic.id} checked={follows.has(topic.id)} />{" "}
-              <label for={`topic-${topic.id}`}>{topic.title}</label>
-            </div>
-          ))}
-        </fieldset>
-        <label for="frequency">How often</label>
-        <select id="frequency" name="frequency">
-          <option value="daily" selected={subscriber.frequency === "daily"}>
-            Daily
-          </option>
-          <option value="weekly" selected={subscriber.frequency === "weekly"}>
-            Weekly
-          </option>
-        </select>
-        <label for="pausedUntil">Pause digests until (optional)</label>
+        <TopicChoices topics={topics} chosen={new Set(subscriber.topics)} />
+        <FrequencyChoice chosen={subscriber.frequency} />
+        <LanguageChoice chosen={Config.readerLanguage(subscriber.language)} />
+        <label for="pausedUntil">{t("subscribers.preferences.pause")}</label>
         <input type="date" id="pausedUntil" name="pausedUntil" value={subscriber.pausedUntil ?? ""} />
         <p>
-          <button type="submit">Save preferences</button>
+          <button type="submit">{t("subscribers.preferences.submit")}</button>
         </p>
       </form>
       {active && (
         <form method="post" action={`/unsubscribe?token=${encodeURIComponent(props.unsubscribeToken)}`}>
           <p>
             <button type="submit" class="secondary">
-              Unsubscribe from everything
+              {t("subscribers.preferences.unsubscribe")}
             </button>
           </p>
         </form>
       )}
-      <h2>Membership</h2>
+      <h2>{t("subscribers.preferences.membership")}</h2>
       <p>
-        Patrons keep our reporting free and vote on what we cover next: <a href="/join">become a patron</a>. A patron
-        already? <a href="/account">Your account</a> has your membership, billing and votes.
+        {tr().rich("subscribers.preferences.join", { link: (chunks) => <a href="/join">{chunks}</a> })}{" "}
+        {tr().rich("subscribers.preferences.account", { link: (chunks) => <a href="/account">{chunks}</a> })}
       </p>
     </Layout>
   );
