@@ -6,9 +6,10 @@
  */
 import { describe, expect, it } from "vitest";
 import * as Db from "../../core/db";
+import * as Votes from "../../core/votes";
 import { editor } from "../helpers/editor";
-import { uniqueSlug } from "../helpers/factories";
-import { request } from "../helpers/http";
+import { savePatronSubscriber, uniqueSlug } from "../helpers/factories";
+import { postForm, randomIp, request } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
 
 useLocalStack();
@@ -91,5 +92,23 @@ describe("the topics page in the reader's language", () => {
     expect(english.html).not.toContain("Дороги Сумщини");
     expect(english.html).toContain("Score 0 from 0 patrons");
     expect(english.html).toContain("€0 of €500 raised from 0 contributions");
+  });
+
+  it("a vote link's pages speak its patron's language, whatever the browser's, and name the topic in it", async () => {
+    const id = uniqueSlug("hospitals");
+    await editor("PUT", `/api/topics/${id}`, { title: "Field hospitals", translations: { uk: { title: "Польові шпиталі" } } });
+    const patron = await savePatronSubscriber({ tierId: "co-creator" }, { language: "uk" });
+    const token = Votes.voteToken(patron.id, id);
+
+    const opened = await request(`/vote?token=${encodeURIComponent(token)}`, { headers: { accept: "text/html", "accept-language": "en" } });
+    expect(opened.headers.get("content-language")).toBe("uk");
+    const html = await opened.text();
+    expect(html).toContain("Голосувати за цю тему");
+    expect(html).toContain("<strong>Польові шпиталі</strong>");
+
+    const voted = await postForm("/vote", { token }, randomIp());
+    expect(voted.status).toBe(200);
+    expect(voted.headers.get("content-language")).toBe("uk");
+    expect(await voted.text()).toContain("Дякуємо! Тепер рейтинг теми <strong>Польові шпиталі</strong> — 3 від 1 патрона.");
   });
 });
