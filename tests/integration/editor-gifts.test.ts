@@ -87,7 +87,7 @@ describe("granting a comp", () => {
     expect((await Db.Patrons.get(reader.id))?.compedBy).toBe(`dashboard:${Editors.editorKey(TEST_EDITORS.admin)}`);
     const page = await (await dashboardGet(admin, "/editor/gifts?done=comped")).text();
     expect(page).toContain("Comp granted.");
-    expect(page).toMatch(new RegExp(`<td>${reader.email}</td><td>Co-creator</td><td>2030-06-30</td><td>${TEST_EDITORS.admin}</td>`));
+    expect(page).toMatch(new RegExp(`<td>${reader.email}</td><td>Co-creator</td><td>Jun 30, 2030</td><td>${TEST_EDITORS.admin}</td>`));
 
     const audit = await auditFor(reader.email);
     expect(audit).toHaveLength(2);
@@ -125,5 +125,26 @@ describe("granting a comp", () => {
     }
     expect(await patronOf(reader.email)).toBeNull();
     expect(await auditFor(reader.email)).toEqual([]);
+  });
+});
+
+describe("the gifts page in Ukrainian", () => {
+  it("names statuses, columns, months by plural, money and reasons in Ukrainian", async () => {
+    const voided = uniqueEmail("gift-void-uk");
+    await saveGift("void", voided);
+    const admin = await dashboardCookie("admin");
+    const page = await request("/editor/gifts?status=void", { headers: { cookie: `tidings_editor=${admin}`, "accept-language": "uk" } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-language")).toBe("uk");
+    const html = await page.text();
+    expect(html).toContain('<html lang="uk"');
+    expect(html).toContain("<h1>Подарунки й безкоштовні членства</h1>");
+    expect(html).toContain("Анульовані подарунки, за датою доставки");
+    expect(html).toContain("Coffee, 3 місяці");
+    expect(html).toMatch(/15 €|15&nbsp;€|15\u00a0€/);
+    expect(html).toContain("кошти повернуто");
+    expect(html).toContain("Адреса електронної пошти підписника");
+    expect(html).toContain("Меценати з безкоштовним членством");
+    expect(html).not.toContain("Grant the comp");
   });
 });

@@ -119,7 +119,7 @@ describe("a subscriber's record", () => {
     expect(html).toMatch(/Source<\/th><td>form/);
     expect(html).toMatch(/Consent text<\/th><td>v3/);
     expect(html).toMatch(/Status<\/th><td>comped/);
-    expect(html).toMatch(/Comped until<\/th><td>2030-06-30/);
+    expect(html).toMatch(/Comped until<\/th><td>Jun 30, 2030/);
     expect(html).toContain(digest.id);
     expect(html).toContain("1 in all: 1 sent");
     expect(html).toMatch(/Climate: weight \d+/);
@@ -342,5 +342,58 @@ describe("logs", () => {
     expect(lines.some((line) => line.includes("request failed") && line.includes("/editor/subscribers/[address]"))).toBe(true);
     const [local] = email.split("@");
     expect(lines.filter((line) => line.toLowerCase().includes(local!.toLowerCase()))).toEqual([]);
+  });
+});
+
+describe("the subscribers' pages in Ukrainian", () => {
+  const inUkrainian = (cookie: string, path: string) => request(path, { headers: { cookie: `tidings_editor=${cookie}`, "accept-language": "uk,en;q=0.5" } });
+
+  it("speaks Ukrainian to an editor whose browser asks for it, and names the subscriber's own language", async () => {
+    const search = await inUkrainian(admin, "/editor/subscribers");
+    expect(search.status).toBe(200);
+    expect(search.headers.get("content-language")).toBe("uk");
+    const page = await search.text();
+    expect(page).toContain('<html lang="uk"');
+    expect(page).toContain("<h1>Підписники</h1>");
+    expect(page).toContain("Імпортувати підписників із файлу CSV");
+    expect(page).not.toContain("The whole list");
+
+    const email = uniqueEmail("record-uk");
+    await saveSubscriber({ email, language: "uk", frequency: "weekly", consent: { requestedAt: "2026-01-02T03:04:05.000Z", source: "form", textVersion: "v3" } });
+    const html = await (await inUkrainian(writer, record(email))).text();
+    expect(html).toContain('<html lang="uk"');
+    expect(html).toMatch(/Статус<\/th><td>активний/);
+    expect(html).toMatch(/Мова<\/th><td>українська/);
+    expect(html).toMatch(/Як часто<\/th><td>щотижня/);
+    expect(html).toMatch(/Джерело<\/th><td>форма підписки/);
+    expect(html).toContain("2 січ. 2026 р., 03:04 UTC");
+    expect(html).toContain("Внесків немає.");
+    expect(html).toContain("Надавати членство чи стирати підписника можуть лише адміністратори.");
+    // In English, the same subscriber's language is named in English.
+    expect(await (await dashboardGet(writer, record(email))).text()).toMatch(/Language<\/th><td>Ukrainian/);
+
+    const nobody = await inUkrainian(writer, record(uniqueEmail("nobody-uk")));
+    expect(nobody.status).toBe(404);
+    expect(await nobody.text()).toContain("Немає підписника з адресою");
+  });
+
+  it("reports an import and offers the export in Ukrainian, with counts in words", async () => {
+    const csv = `email,consented_at\n${uniqueEmail("uk-import")},2025-01-01\nnot-an-address,2025-01-01\n`;
+    const body = new FormData();
+    body.append("file", new File([csv], "list.csv", { type: "text/csv" }));
+    const imported = await request("/editor/subscribers/import", {
+      method: "POST",
+      headers: { cookie: `tidings_editor=${admin}`, origin: origin(), "accept-language": "uk" },
+      body,
+    });
+    expect(imported.status).toBe(200);
+    const report = await imported.text();
+    expect(report).toContain("Імпортовано: 1 (нових: 1, оновлено: 0, без змін: 0); пропущено: 0; з помилками: 1.");
+    expect(report).toContain("Рядки з помилками (не імпортовано)");
+    expect(report).toMatch(/<li>Рядок 3: /);
+
+    const exportPage = await (await inUkrainian(admin, "/editor/subscribers/export")).text();
+    expect(exportPage).toMatch(/Посилання для завантаження діє \d+ хвилин/);
+    expect(exportPage).toContain(">Експортувати</button>");
   });
 });

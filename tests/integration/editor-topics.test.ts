@@ -186,3 +186,54 @@ describe("the topics' forms", () => {
     expect(await auditOf(`id=${topic.id}`)).toEqual([]);
   });
 });
+
+describe("the topics' pages in Ukrainian", () => {
+  const inUkrainian = (cookie: string, path: string) => request(path, { headers: { cookie: `tidings_editor=${cookie}`, "accept-language": "uk" } });
+
+  it("speaks Ukrainian to an editor whose browser asks for it: <html lang>, statuses, scores by plural, the chart's labels", async () => {
+    const open = await createTopic({ title: "Night buses", fundingGoal: 50_000 });
+    for (let i = 0; i < 2; i++) await Votes.vote((await savePatron({ tierId: "coffee" })).subscriberId, open.id);
+    const cookie = await dashboardCookie("editor");
+
+    const board = await inUkrainian(cookie, "/editor/topics");
+    expect(board.status).toBe(200);
+    expect(board.headers.get("content-language")).toBe("uk");
+    const html = await board.text();
+    expect(html).toContain('<html lang="uk"');
+    expect(html).toContain("<h1>Теми</h1>");
+    expect(html).toMatch(/Відкриті для голосування \(\d+\)/);
+    expect(html).toContain("Бали: 2 (від 2 учасників)");
+    expect(html).toContain("Назва (англійська мова)");
+    expect(html).toContain("Назва (українська мова, необов&#39;язково)");
+    expect(html).not.toContain("Create the topic");
+
+    const one = await (await inUkrainian(cookie, `/editor/topics/${open.id}`)).text();
+    expect(one).toContain('<html lang="uk"');
+    expect(one).toContain("Чинні голоси за днем, коли їх віддали");
+    expect(one).toContain("З них зараховуються зараз");
+    expect(one).toContain("Назви іншими мовами");
+    expect(one).toMatch(/<th scope="row">\d{1,2} [а-яі]+\.?<\/th>/); // "5 груд.": the day as Ukrainian writes it
+    expect(one).not.toContain("Votes held now");
+  });
+
+  it("saves a topic's Ukrainian title from the create form and from its page; an empty one removes it", async () => {
+    const id = uniqueSlug("dashboard-translated");
+    const cookie = await dashboardCookie("editor");
+    const created = await dashboardPost(cookie, "/editor/topics", { id, title: "Cycle lanes", "title.uk": "Велосмуги", "description.uk": "Де вони уриваються" });
+    expect(created.status).toBe(303);
+    expect((await Db.Topics.get(id))?.translations).toEqual({ uk: { title: "Велосмуги", description: "Де вони уриваються" } });
+
+    const renamed = await dashboardPost(cookie, `/editor/topics/${id}/translations`, { "title.uk": "Велодоріжки", "description.uk": "" });
+    expect(renamed.status).toBe(303);
+    expect(renamed.headers.get("location")).toBe(`/editor/topics/${id}?done=translated#translations`);
+    expect((await Db.Topics.get(id))?.translations).toEqual({ uk: { title: "Велодоріжки" } });
+    expect(await (await dashboardGet(cookie, `/editor/topics/${id}`)).text()).toContain('value="Велодоріжки"');
+
+    expect((await dashboardPost(cookie, `/editor/topics/${id}/translations`, { "title.uk": "", "description.uk": "Без назви" })).status).toBe(400);
+    expect((await Db.Topics.get(id))?.translations).toEqual({ uk: { title: "Велодоріжки" } });
+    expect((await dashboardPost(cookie, `/editor/topics/${id}/translations`, { "title.uk": "" })).status).toBe(303);
+    expect((await Db.Topics.get(id))?.translations).toBeUndefined();
+    const audited = (await auditOf(`id=${id} translations=`)).map((entry) => entry.target);
+    expect(audited.sort()).toEqual([`id=${id} translations=none`, `id=${id} translations=uk`]);
+  });
+});

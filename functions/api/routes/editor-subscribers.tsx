@@ -21,6 +21,7 @@ import { byEmail } from "../../../core/subscribers/list";
 import { subscriberRecord } from "../../../core/subscribers/record";
 import { EDITOR_IMPORT_PATH } from "../dashboard-paths";
 import { requireAdmin, requireEditor, type EditorSignedIn } from "../editor-session";
+import { t } from "../language";
 import { form, htmlPage } from "../openapi";
 import { RecordPage } from "../views/editor-subscriber-record";
 import { ErasePage, ExportPage, ImportPage, SUBSCRIBERS_PAGE, SearchPage, recordPath } from "../views/editor-subscribers";
@@ -58,7 +59,7 @@ editorSubscriberRoutes.openapi(
     const account = c.var.editorAccount;
     if (email === undefined) return c.html(<SearchPage account={account} erased={erased === "1"} />, 200);
     const address = Subscribers.Input.email.safeParse(email);
-    if (!address.success) return c.html(<SearchPage account={account} email={email} problem="This is not an email address." />, 400);
+    if (!address.success) return c.html(<SearchPage account={account} email={email} problem={t("editor-people.search.notAnAddress")} />, 400);
     return c.redirect(recordPath(address.data), 303);
   },
 );
@@ -91,7 +92,7 @@ editorSubscriberRoutes.openapi(
   }),
   async (c) => {
     const { file } = c.req.valid("form");
-    if (file.size === 0) throw new VisibleError("invalid", "invalid_request", "The file is empty: choose a CSV file of subscribers.");
+    if (file.size === 0) throw new VisibleError("invalid", "invalid_request", t("editor-people.import.empty"));
     const report = await importSubscribers(await file.text(), byEditor(c.var.editorAccount));
     return c.html(<ImportPage account={c.var.editorAccount} columns={IMPORT_COLUMNS} maxLines={MAX_LINES} report={report} />, 200);
   },
@@ -148,7 +149,7 @@ editorSubscriberRoutes.openapi(
     const account = c.var.editorAccount;
     const given = c.req.valid("param").email;
     const address = Subscribers.Input.email.safeParse(given);
-    if (!address.success) return c.html(<SearchPage account={account} email={given} problem="This is not an email address." />, 400);
+    if (!address.success) return c.html(<SearchPage account={account} email={given} problem={t("editor-people.search.notAnAddress")} />, 400);
     try {
       const record = await subscriberRecord(address.data);
       // A read of someone's data: audited (by keyed hash), as the API's lookup is; unaudited, it is not shown.
@@ -211,7 +212,7 @@ editorSubscriberRoutes.openapi(
   async (c) => {
     const { email } = c.req.valid("param");
     if (c.req.valid("form").confirm.trim().toLowerCase() !== email) {
-      const problem = "The address typed is not this subscriber's: nothing was erased.";
+      const problem = t("editor-people.erase.mismatch");
       return c.html(<ErasePage account={c.var.editorAccount} email={email} problem={problem} />, 400);
     }
     c.set("auditTarget", `person:${Editors.targetHash(email)}`);

@@ -10,6 +10,7 @@ import { VisibleError } from "../../../core/errors";
 import * as Money from "../../../core/money";
 import * as Topics from "../../../core/topics";
 import { requireEditor, type EditorSignedIn } from "../editor-session";
+import { t, tr } from "../language";
 import { form, htmlPage } from "../openapi";
 // The pages load on demand (as the charts do): a cold start that serves no dashboard page does not pay for them.
 import type { Done } from "../views/editor-topics";
@@ -18,7 +19,7 @@ export const editorTopicRoutes = new OpenAPIHono<EditorSignedIn>();
 
 const topicId = z.string().regex(Topics.TOPIC_ID, "lower-case letters, digits and -");
 const topicParam = z.object({ id: topicId });
-const doneQuery = z.object({ done: z.enum(["created", "opened", "closed", "covered", "goal", "goal-removed"] satisfies Done[]).optional() });
+const doneQuery = z.object({ done: z.enum(["created", "opened", "closed", "covered", "goal", "goal-removed", "translated"] satisfies Done[]).optional() });
 const back = { description: "Done: back to the page (Post/Redirect/Get)", headers: z.object({ location: z.string() }) };
 const pageErrors = {
   303: { description: "Not signed in: to /editor/login", headers: z.object({ location: z.string() }) },
@@ -27,6 +28,11 @@ const pageErrors = {
 const formErrors = { ...pageErrors, 303: back, 400: htmlPage("Invalid input; the page says which field"), 404: htmlPage("No such topic") };
 /** A form's optional text: empty is none. */
 const optionalText = (max: number) => z.string().trim().max(max).optional().transform((value) => value || undefined);
+/**
+ * A topic's title and description in each language but the default, as the forms name them: `title.<code>`,
+ * `description.<code>` (for each of LANGUAGES after the first; read in `translationsOf`).
+ */
+const translationFields = z.string().trim().max(1000).openapi({ description: "`title.<language>` and `description.<language>`: the topic in that language" });
 /** A field a form may send once or several times (checkboxes). */
 const many = (item: z.ZodString) => z.union([item, z.array(item).max(100)]).optional().transform((value) => (value === undefined ? [] : [value].flat()));
 
@@ -51,13 +57,17 @@ editorTopicRoutes.openapi(
     path: "/editor/topics",
     summary: "Dashboard: create a topic (open for votes); the same again changes nothing, another topic's id is 409",
     middleware: [requireEditor] as const,
-    request: { body: form(z.object({ id: topicId, title: z.string().trim().min(1).max(120), description: optionalText(1000) })) },
+    request: {
+      body: form(z.object({ id: topicId, title: z.string().trim().min(1).max(120), description: optionalText(1000) }).catchall(translationFields)),
+    },
     responses: { ...formErrors, 409: htmlPage("The id is another topic's") },
   }),
   async (c) => {
-    const { id, ...input } = c.req.valid("form");
+    const fields = c.req.valid("form");
+    const { id, title, description } = fields;
+    const translations = translationsOf(fields);
     c.set("auditTarget", `id=${id}`);
-    await Topics.create(id, input);
+    await Topics.create(id, { title, description, ...(Object.keys(translations).length > 0 && { translations }) });
     return c.redirect(`/editor/topics?done=created#topic-${id}`, 303);
   },
 );
@@ -136,15 +146,53 @@ editorTopicRoutes.openapi(
   },
 );
 
+editorTopicRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/editor/topics/{id}/translations",
+    summary: "Dashboard: a topic's title (and description) in each language but the default; a language left empty has none",
+    middleware: [requireEditor] as const,
+    request: { params: topicParam, body: form(z.object({}).catchall(translationFields)) },
+    responses: formErrors,
+  }),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const translations = translationsOf(c.req.valid("form"));
+    c.set("auditTarget", `id=${id} translations=${Object.keys(translations).join(",") || "none"}`);
+    await Topics.edit(id, { translations });
+    return c.redirect(`/editor/topics/${id}?done=translated#translations`, 303);
+  },
+);
+
+/**
+ * The topic's translations as a form gave them (`title.uk`, `description.uk`): a language whose title is left empty
+ * has none; a description there without a title is refused (400), as is a title longer than the topic's own may be.
+ */
+function translationsOf(fields: Record<string, string | undefined>): Record<string, Topics.TopicTranslation> {
+  const translations: Record<string, Topics.TopicTranslation> = {};
+  for (const code of Config.get().LANGUAGES.slice(1)) {
+    const title = fields[`title.${code}`]?.trim();
+    const description = fields[`description.${code}`]?.trim();
+    if (!title && !description) continue;
+    if (!title || title.length > 120) {
+      const language = tr().languageName(code);
+      throw new VisibleError("invalid", "invalid_request", t("editor-topics.translation.needsTitle", { language }), {
+        fields: { [`title.${code}`]: "a title of 1 to 120 characters" },
+      });
+    }
+    translations[code] = { title, ...(description && { description }) };
+  }
+  return translations;
+}
+
 /** A typed goal ("500", "1250.50") in the contributions' currency → minor units, within the bounds the API has. */
 function goalOf(typed: string): number {
   const currency = Config.get().CONTRIBUTION_CURRENCY;
   const amount = Money.parse(typed, currency);
   if (amount === undefined || amount < 1 || amount > Topics.FUNDING_GOAL_MAX) {
-    const most = Money.format(Topics.FUNDING_GOAL_MAX, currency);
-    throw new VisibleError("invalid", "invalid_request", `Type the goal as an amount in ${currency.toUpperCase()}, for example ${Money.example(currency)}, up to ${most}.`, {
-      fields: { goal: "an amount above zero" },
-    });
+    const most = Money.format(Topics.FUNDING_GOAL_MAX, currency, { language: tr().language });
+    const message = t("editor-topics.goal.invalid", { currency: currency.toUpperCase(), example: Money.example(currency), most });
+    throw new VisibleError("invalid", "invalid_request", message, { fields: { goal: t("editor-topics.goal.invalidField") } });
   }
   return amount;
 }

@@ -4,50 +4,54 @@
  */
 import type * as Editors from "../../../core/editors";
 import * as Gifts from "../../../core/gifts";
+import type { MessageKey } from "../../../core/i18n";
 import * as Money from "../../../core/money";
 import type * as Patrons from "../../../core/patrons";
+import { currentLanguage, t } from "../language";
 import { EditorLayout } from "./editor";
+import { day } from "./editor-subscribers";
 
 type ListedGift = Awaited<ReturnType<typeof Gifts.list>>["gifts"][number];
 
-const STATUS_WORDS: Record<Gifts.GiftStatus, string> = {
-  paid: "Waiting for their date",
-  delivered: "Delivered, not redeemed",
-  redeemed: "Redeemed",
-  void: "Void",
-};
-
-const day = (at?: string) => (at ? at.slice(0, 10) : "");
-const months = (n: number) => `${n} ${n === 1 ? "month" : "months"}`;
+const STATUS_WORDS = {
+  paid: "editor-people.gifts.status.paid",
+  delivered: "editor-people.gifts.status.delivered",
+  redeemed: "editor-people.gifts.status.redeemed",
+  void: "editor-people.gifts.status.void",
+} as const satisfies Record<Gifts.GiftStatus, MessageKey>;
 
 function GiftTable(props: { status: Gifts.GiftStatus; gifts: ListedGift[]; tierNames: Record<string, string> }) {
   return (
     <div class="scroll">
       <table>
-        <caption>Gifts: {STATUS_WORDS[props.status].toLowerCase()}, by delivery date</caption>
+        <caption>{t("editor-people.gifts.caption", { status: props.status })}</caption>
         <thead>
           <tr>
-            <th scope="col">Delivery date</th>
-            <th scope="col">Recipient</th>
-            <th scope="col">Membership</th>
+            <th scope="col">{t("editor-people.gifts.column.deliverOn")}</th>
+            <th scope="col">{t("editor-people.gifts.column.recipient")}</th>
+            <th scope="col">{t("editor-people.gifts.column.membership")}</th>
             <th scope="col" class="num">
-              Paid
+              {t("editor-people.gifts.column.paid")}
             </th>
-            <th scope="col">Buyer</th>
-            <th scope="col">{props.status === "void" ? "Why void" : props.status === "redeemed" ? "Ends" : "Bought"}</th>
+            <th scope="col">{t("editor-people.gifts.column.buyer")}</th>
+            <th scope="col">{t("editor-people.gifts.column.last", { status: props.status })}</th>
           </tr>
         </thead>
         <tbody>
           {props.gifts.map((gift) => (
             <tr>
-              <td>{gift.deliverOn}</td>
-              <td>{gift.recipientEmail === Gifts.ERASED_ADDRESS ? "(erased)" : gift.recipientEmail}</td>
-              <td>
-                {props.tierNames[gift.tierId] ?? gift.tierId}, {months(gift.months)}
-              </td>
-              <td class="num">{Money.format(gift.amount, gift.currency)}</td>
+              <td>{day(gift.deliverOn)}</td>
+              <td>{gift.recipientEmail === Gifts.ERASED_ADDRESS ? t("editor-people.gifts.erased") : gift.recipientEmail}</td>
+              <td>{t("editor-people.gifts.membership", { tier: props.tierNames[gift.tierId] ?? gift.tierId, months: gift.months })}</td>
+              <td class="num">{Money.format(gift.amount, gift.currency, { language: currentLanguage() })}</td>
               <td>{gift.buyerEmail ?? ""}</td>
-              <td>{props.status === "void" ? (gift.voidReason ?? "") : props.status === "redeemed" ? day(gift.endsAt) : day(gift.createdAt)}</td>
+              <td>
+                {props.status === "void"
+                  ? gift.voidReason && t("editor-people.gifts.voidReason", { reason: gift.voidReason })
+                  : props.status === "redeemed"
+                    ? day(gift.endsAt)
+                    : day(gift.createdAt)}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -59,18 +63,18 @@ function GiftTable(props: { status: Gifts.GiftStatus; gifts: ListedGift[]; tierN
 function CompForm(props: { tiers: Array<{ id: string; name: string }>; tomorrow: string }) {
   return (
     <form method="post" action="/editor/gifts/comp">
-      <label for="comp-email">Subscriber's email address</label>
+      <label for="comp-email">{t("editor-people.comp.email")}</label>
       <input type="email" id="comp-email" name="email" required maxlength={254} autocomplete="off" />
-      <label for="comp-tier">Tier</label>
+      <label for="comp-tier">{t("editor-people.comp.tier")}</label>
       <select id="comp-tier" name="tier" required>
         {props.tiers.map((tier) => (
           <option value={tier.id}>{tier.name}</option>
         ))}
       </select>
-      <label for="comp-until">Until (the end of that day, UTC)</label>
+      <label for="comp-until">{t("editor-people.comp.until")}</label>
       <input type="date" id="comp-until" name="until" required min={props.tomorrow} />
       <p>
-        <button type="submit">Grant the comp</button>
+        <button type="submit">{t("editor-people.comp.submit")}</button>
       </p>
     </form>
   );
@@ -79,23 +83,23 @@ function CompForm(props: { tiers: Array<{ id: string; name: string }>; tomorrow:
 /** Who granted a comp: an editor of the dashboard (by their address in EDITORS), a gift, or an API token's name. */
 function grantedBy(by: string | undefined, editors: Record<string, string>): string {
   if (!by) return "";
-  if (by.startsWith("gift:")) return "a gift";
-  if (by.startsWith("dashboard:")) return editors[by] ?? "an editor no longer listed";
-  return `${by} (API token)`;
+  if (by.startsWith("gift:")) return t("editor-people.comps.by.gift");
+  if (by.startsWith("dashboard:")) return editors[by] ?? t("editor-people.comps.by.unlisted");
+  return t("editor-people.comps.by.token", { name: by });
 }
 
 function CompTable(props: { comps: Patrons.CompedPatron[]; editors: Record<string, string> }) {
-  if (props.comps.length === 0) return <p>Nobody is comped now.</p>;
+  if (props.comps.length === 0) return <p>{t("editor-people.comps.none")}</p>;
   return (
     <div class="scroll">
       <table>
-        <caption>Patrons comped now, by an editor or a gift</caption>
+        <caption>{t("editor-people.comps.caption")}</caption>
         <thead>
           <tr>
-            <th scope="col">Subscriber</th>
-            <th scope="col">Tier</th>
-            <th scope="col">Until</th>
-            <th scope="col">Granted by</th>
+            <th scope="col">{t("editor-people.comps.column.subscriber")}</th>
+            <th scope="col">{t("editor-people.comps.column.tier")}</th>
+            <th scope="col">{t("editor-people.comps.column.until")}</th>
+            <th scope="col">{t("editor-people.comps.column.by")}</th>
           </tr>
         </thead>
         <tbody>
@@ -127,54 +131,53 @@ export function GiftsPage(props: {
   const tierNames = Object.fromEntries(props.tiers.map((tier) => [tier.id, tier.name]));
   const admin = props.account.role === "admin";
   return (
-    <EditorLayout title="Gifts and comps" account={props.account} path="/editor/gifts">
-      <h1>Gifts and comps</h1>
+    <EditorLayout title={t("editor-people.gifts.title")} account={props.account} path="/editor/gifts">
+      <h1>{t("editor-people.gifts.title")}</h1>
       {props.done === "comped" && (
         <p role="status" class="status">
-          Comp granted.
+          {t("editor-people.comp.done")}
         </p>
       )}
-      <h2>Gifts</h2>
-      <nav aria-label="Gifts by status">
+      <h2>{t("editor-people.gifts.heading")}</h2>
+      <nav aria-label={t("editor-people.gifts.nav")}>
         <ul>
           {Gifts.giftStatuses.map((status) => (
             <li>
               <a href={`/editor/gifts?status=${status}`} aria-current={status === props.status ? "page" : undefined}>
-                {STATUS_WORDS[status]}
+                {t(STATUS_WORDS[status])}
               </a>
             </li>
           ))}
         </ul>
       </nav>
       {props.gifts.length === 0 ? (
-        <p>No gifts are {STATUS_WORDS[props.status].toLowerCase()}.</p>
+        <p>{t("editor-people.gifts.none", { status: props.status })}</p>
       ) : (
         <GiftTable status={props.status} gifts={props.gifts} tierNames={tierNames} />
       )}
       {props.cursor && (
         <p>
-          <a href={`/editor/gifts?status=${props.status}&cursor=${encodeURIComponent(props.cursor)}`}>More gifts</a>
+          <a href={`/editor/gifts?status=${props.status}&cursor=${encodeURIComponent(props.cursor)}`}>{t("editor-people.gifts.more")}</a>
         </p>
       )}
-      <h2 id="comp">Grant a comp</h2>
+      <h2 id="comp">{t("editor-people.comp.heading")}</h2>
       {admin ? (
         <>
-          <p class="note">
-            A membership of a tier until a date, for someone already subscribed; it replaces a comp they have. A paid membership
-            still decides their status while it lasts.
-          </p>
+          <p class="note">{t("editor-people.comp.note")}</p>
           <CompForm tiers={props.tiers} tomorrow={props.tomorrow} />
         </>
       ) : (
-        <p>Only admins grant comps.</p>
+        <p>{t("editor-people.comp.adminsOnly")}</p>
       )}
       {props.comps && (
         <>
-          <h2 id="comps">Comped patrons</h2>
+          <h2 id="comps">{t("editor-people.comps.heading")}</h2>
           <CompTable comps={props.comps.comps} editors={props.comps.editors} />
           {props.comps.cursor && (
             <p>
-              <a href={`/editor/gifts?status=${props.status}&comps=${encodeURIComponent(props.comps.cursor)}#comps`}>More comped patrons</a>
+              <a href={`/editor/gifts?status=${props.status}&comps=${encodeURIComponent(props.comps.cursor)}#comps`}>
+                {t("editor-people.comps.more")}
+              </a>
             </p>
           )}
         </>

@@ -5,6 +5,7 @@
 import { EDITOR_SUBSCRIBERS_PAGE } from "../dashboard-paths";
 import type * as Editors from "../../../core/editors";
 import type { ImportReport } from "../../../core/subscribers/import";
+import { t, tr } from "../language";
 import { EditorLayout } from "./editor";
 
 /** The subscribers' search page (`dashboard-paths.ts` keeps it, with the import's path under it). */
@@ -14,21 +15,27 @@ export const recordPath = (email: string) => `${SUBSCRIBERS_PAGE}/${encodeURICom
 
 export type Account = { account: Editors.EditorAccount };
 export const isAdmin = (account: Editors.EditorAccount) => account.role === "admin";
-/** A time as the dashboard shows it, to the minute (UTC). */
-export const time = (iso: string | undefined) => (iso ? `${iso.replace("T", " ").slice(0, 16)} UTC` : "");
+/** A time as the dashboard shows it, to the minute (UTC), in the page's language. */
+export const time = (iso: string | undefined) =>
+  iso
+    ? tr().date(iso, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "UTC", timeZoneName: "short" })
+    : "";
+
+/** A day (a date such as a gift's "2026-12-24", or an instant's day in UTC) as the page's language writes it. */
+export const day = (at: string | undefined) => (at ? tr().date(at.length === 10 ? `${at}T00:00:00Z` : at, { dateStyle: "medium", timeZone: "UTC" }) : "");
 
 /** `/editor/subscribers`: find one subscriber by their exact address; never a list of everyone. */
 export function SearchPage(props: Account & { email?: string; problem?: string; notFound?: boolean; erased?: boolean }) {
   return (
-    <EditorLayout title="Subscribers" account={props.account} path={SUBSCRIBERS_PAGE}>
-      <h1>Subscribers</h1>
+    <EditorLayout title={t("editor-people.search.title")} account={props.account} path={SUBSCRIBERS_PAGE}>
+      <h1>{t("editor-people.search.title")}</h1>
       {props.erased && (
         <p class="status" role="status">
-          The subscriber was erased: their personal data is gone, and no email will reach them.
+          {t("editor-people.search.erased")}
         </p>
       )}
       <form method="get" action={SUBSCRIBERS_PAGE} role="search">
-        <label for="email">Email address</label>
+        <label for="email">{t("editor-people.search.email")}</label>
         <input
           type="email"
           id="email"
@@ -40,23 +47,23 @@ export function SearchPage(props: Account & { email?: string; problem?: string; 
           aria-invalid={props.problem ? "true" : undefined}
         />
         <p class={props.problem ? "error" : "note"} id={props.problem ? "email-problem" : "email-help"}>
-          {props.problem ?? "The whole address, in any case: the dashboard finds one subscriber, it does not list them."}
+          {props.problem ?? t("editor-people.search.help")}
         </p>
         <p>
-          <button type="submit">Find</button>
+          <button type="submit">{t("editor-people.search.find")}</button>
         </p>
       </form>
       {props.notFound && (
         <p class="error" role="alert">
-          No subscriber has the address {props.email}.
+          {t("editor-people.search.notFound", { email: props.email ?? "" })}
         </p>
       )}
       {isAdmin(props.account) && (
         <>
-          <h2>The whole list</h2>
+          <h2>{t("editor-people.search.wholeList")}</h2>
           <p>
-            <a href={`${SUBSCRIBERS_PAGE}/import`}>Import subscribers from a CSV file</a> ·{" "}
-            <a href={`${SUBSCRIBERS_PAGE}/export`}>Export the list as CSV</a>
+            <a href={`${SUBSCRIBERS_PAGE}/import`}>{t("editor-people.search.import")}</a> ·{" "}
+            <a href={`${SUBSCRIBERS_PAGE}/export`}>{t("editor-people.search.export")}</a>
           </p>
         </>
       )}
@@ -67,15 +74,11 @@ export function SearchPage(props: Account & { email?: string; problem?: string; 
 /** `/editor/subscribers/{email}/erase`: the admin types the address again to confirm. */
 export function ErasePage(props: Account & { email: string; problem?: string }) {
   return (
-    <EditorLayout title="Erase a subscriber" account={props.account} path={SUBSCRIBERS_PAGE}>
-      <h1>Erase {props.email}?</h1>
-      <p>
-        This deletes their address, name, preferences, consent record and membership record, cancels a paid membership
-        at Stripe, and stops all email at once. Their deliveries, votes and contributions stay only as anonymous counts.
-        It cannot be undone.
-      </p>
+    <EditorLayout title={t("editor-people.erase.title")} account={props.account} path={SUBSCRIBERS_PAGE}>
+      <h1>{t("editor-people.erase.heading", { email: props.email })}</h1>
+      <p>{t("editor-people.erase.what")}</p>
       <form method="post" action={`${recordPath(props.email)}/erase`}>
-        <label for="confirm">Type the address to confirm</label>
+        <label for="confirm">{t("editor-people.erase.confirm")}</label>
         <input
           type="email"
           id="confirm"
@@ -87,14 +90,14 @@ export function ErasePage(props: Account & { email: string; problem?: string }) 
           aria-invalid={props.problem ? "true" : undefined}
         />
         <p class={props.problem ? "error" : "note"} id="confirm-help">
-          {props.problem ?? "The same address as above, in any case."}
+          {props.problem ?? t("editor-people.erase.help")}
         </p>
         <p>
-          <button type="submit">Erase for good</button>
+          <button type="submit">{t("editor-people.erase.submit")}</button>
         </p>
       </form>
       <p>
-        <a href={recordPath(props.email)}>Keep them: back to the record</a>
+        <a href={recordPath(props.email)}>{t("editor-people.erase.keep")}</a>
       </p>
     </EditorLayout>
   );
@@ -104,29 +107,36 @@ export function ErasePage(props: Account & { email: string; problem?: string }) 
 export function ImportPage(props: Account & { columns: readonly string[]; maxLines: number; report?: ImportReport }) {
   const report = props.report;
   return (
-    <EditorLayout title="Import subscribers" account={props.account} path={SUBSCRIBERS_PAGE}>
-      <h1>Import subscribers</h1>
+    <EditorLayout title={t("editor-people.import.title")} account={props.account} path={SUBSCRIBERS_PAGE}>
+      <h1>{t("editor-people.import.title")}</h1>
       {report && (
         <>
           <p class="status" role="status">
-            {report.imported} imported ({report.created} new, {report.updated} updated, {report.unchanged} unchanged),{" "}
-            {report.skipped} skipped, {report.errors.length} with errors.
+            {t("editor-people.import.report", {
+              imported: tr().number(report.imported),
+              created: tr().number(report.created),
+              updated: tr().number(report.updated),
+              unchanged: tr().number(report.unchanged),
+              skipped: tr().number(report.skipped),
+              errors: tr().number(report.errors.length),
+            })}
           </p>
-          <ImportLines caption="Lines with errors (not imported)" lines={report.errors} />
-          <ImportLines caption="Lines skipped" lines={report.skips} />
+          <ImportLines caption={t("editor-people.import.errors")} lines={report.errors} />
+          <ImportLines caption={t("editor-people.import.skips")} lines={report.skips} />
         </>
       )}
       <p>
-        A CSV file (UTF-8) with a header naming its columns: {props.columns.join(", ")}. <code>email</code> and{" "}
-        <code>consented_at</code> are needed. Each good line makes an active subscriber with that consent (source{" "}
-        <code>import</code>), without sending any email; bad lines are reported by number and the rest imported. At
-        most {props.maxLines.toLocaleString("en-GB")} lines. Importing the same file again changes nothing.
+        {tr().rich("editor-people.import.help", {
+          columns: props.columns.join(", "),
+          max: tr().number(props.maxLines),
+          code: (chunks) => <code>{chunks}</code>,
+        })}
       </p>
       <form method="post" action={`${SUBSCRIBERS_PAGE}/import`} enctype="multipart/form-data">
-        <label for="file">CSV file</label>
+        <label for="file">{t("editor-people.import.file")}</label>
         <input type="file" id="file" name="file" accept=".csv,text/csv" required />
         <p>
-          <button type="submit">Import</button>
+          <button type="submit">{t("editor-people.import.submit")}</button>
         </p>
       </form>
     </EditorLayout>
@@ -141,9 +151,7 @@ function ImportLines(props: { caption: string; lines: ImportReport["errors"] }) 
       <h2>{props.caption}</h2>
       <ul>
         {props.lines.map((line) => (
-          <li>
-            Line {line.line}: {line.message}
-          </li>
+          <li>{t("editor-people.import.line", { line: line.line, message: line.message })}</li>
         ))}
       </ul>
     </>
@@ -152,22 +160,21 @@ function ImportLines(props: { caption: string; lines: ImportReport["errors"] }) 
 
 /** `/editor/subscribers/export`: the button, and after it, the file's link. */
 export function ExportPage(props: Account & { file?: { url: string; expiresAt: string; rows?: number }; minutes: number }) {
+  const file = props.file;
+  const link = (chunks: unknown[]) => <a href={file?.url}>{chunks}</a>;
   return (
-    <EditorLayout title="Export subscribers" account={props.account} path={SUBSCRIBERS_PAGE}>
-      <h1>Export subscribers</h1>
-      {props.file && (
+    <EditorLayout title={t("editor-people.export.title")} account={props.account} path={SUBSCRIBERS_PAGE}>
+      <h1>{t("editor-people.export.title")}</h1>
+      {file && (
         <p class="status" role="status">
-          The file is ready{props.file.rows === undefined ? "" : ` (${props.file.rows} subscribers)`}:{" "}
-          <a href={props.file.url}>download the CSV</a>. The link works until {time(props.file.expiresAt)}; anyone who has
-          it can download the file.
+          {file.rows === undefined
+            ? tr().rich("editor-people.export.readyUncounted", { until: time(file.expiresAt), link })
+            : tr().rich("editor-people.export.ready", { rows: file.rows, until: time(file.expiresAt), link })}
         </p>
       )}
-      <p>
-        Every subscriber, whatever their status, as CSV: a file that imports back as it is. The download link works for{" "}
-        {props.minutes} minutes.
-      </p>
+      <p>{t("editor-people.export.help", { minutes: props.minutes })}</p>
       <form method="post" action={`${SUBSCRIBERS_PAGE}/export`}>
-        <button type="submit">{props.file ? "Export again" : "Export"}</button>
+        <button type="submit">{t(file ? "editor-people.export.again" : "editor-people.export.submit")}</button>
       </form>
     </EditorLayout>
   );

@@ -6,11 +6,13 @@ import * as Config from "../../../core/config";
 import type * as Editors from "../../../core/editors";
 import * as Money from "../../../core/money";
 import type * as Topics from "../../../core/topics";
+import { t, tr } from "../language";
 import { Chart } from "./charts";
 import { EditorLayout } from "./editor";
-import { DoneNote, Funding, STATUS_WORDS, StatusActions, voters, type Done } from "./editor-topics";
+import { DoneNote, Funding, STATUS_WORDS, StatusActions, TranslationFields, otherLanguages, score, type Done } from "./editor-topics";
 
-const shortDay = (day: string) => new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" }).format(new Date(`${day}T00:00:00Z`));
+const shortDay = (day: string) => tr().date(`${day}T00:00:00Z`, { day: "numeric", month: "short", timeZone: "UTC" });
+const publishedOn = (at: string) => tr().date(at, { dateStyle: "medium", timeZone: "UTC" });
 
 function CoverForm(props: { page: Topics.TopicPage }) {
   const { topic, recent } = props.page;
@@ -20,24 +22,29 @@ function CoverForm(props: { page: Topics.TopicPage }) {
   return (
     <form method="post" action={`/editor/topics/${topic.id}/covered`}>
       {recent.length === 0 ? (
-        <p>No articles are published yet.</p>
+        <p>{t("editor-topics.cover.noArticles")}</p>
       ) : (
         <fieldset>
-          <legend>Articles that cover it (the newest 20, and those it is covered by)</legend>
+          <legend>{t("editor-topics.cover.legend")}</legend>
           {recent.map((article) => (
             <div class="check">
               <input type="checkbox" id={`article-${article.id}`} name="articleIds" value={article.id} checked={chosen.has(article.id)} />{" "}
               <label for={`article-${article.id}`}>
-                {article.title} <span class="note">({article.publishedAt.slice(0, 10)}, {article.id})</span>
+                {tr().rich("editor-topics.cover.article", {
+                  title: article.title,
+                  date: publishedOn(article.publishedAt),
+                  id: article.id,
+                  note: (chunks) => <span class="note">{chunks}</span>,
+                })}
               </label>
             </div>
           ))}
         </fieldset>
       )}
-      <label for="other-articles">Other article ids, separated by commas (optional)</label>
+      <label for="other-articles">{t("editor-topics.cover.otherIds")}</label>
       <input type="text" id="other-articles" name="otherIds" maxlength={2000} value={others.join(", ")} autocomplete="off" />
       <p>
-        <button type="submit">{topic.status === "covered" ? "Save the articles" : "Mark covered"}</button>
+        <button type="submit">{t(topic.status === "covered" ? "editor-topics.cover.save" : "editor-topics.cover.mark")}</button>
       </p>
     </form>
   );
@@ -51,19 +58,36 @@ function GoalForm(props: { page: Topics.TopicPage }) {
   const current = topic.fundingGoal === undefined ? "" : String(topic.fundingGoal / units);
   return (
     <form method="post" action={`/editor/topics/${topic.id}/funding`}>
-      <label for="goal">Funding goal in {currency.toUpperCase()} (for example {Money.example(currency)})</label>
+      <label for="goal">{t("editor-topics.goal.label", { currency: currency.toUpperCase(), example: Money.example(currency) })}</label>
       <input type="text" id="goal" name="goal" value={current} inputmode={input.inputmode} pattern={input.pattern} maxlength={20} autocomplete="off" />
       <p>
         <button type="submit" name="action" value="set">
-          Set the goal
+          {t("editor-topics.goal.set")}
         </button>{" "}
         {topic.fundingGoal !== undefined && (
           <button type="submit" name="action" value="remove" class="secondary" formnovalidate>
-            Remove the goal
+            {t("editor-topics.goal.remove")}
           </button>
         )}
       </p>
     </form>
+  );
+}
+
+/** The topic's title and description in each language but the default: what readers of that language see. */
+function TranslationsForm(props: { topic: Topics.Topic }) {
+  if (otherLanguages().length === 0) return <></>;
+  return (
+    <>
+      <h2 id="translations">{t("editor-topics.translation.heading")}</h2>
+      <p class="note">{t("editor-topics.translation.note")}</p>
+      <form method="post" action={`/editor/topics/${props.topic.id}/translations`}>
+        <TranslationFields idPrefix="translation" translations={props.topic.translations} />
+        <p>
+          <button type="submit">{t("editor-topics.translation.submit")}</button>
+        </p>
+      </form>
+    </>
   );
 }
 
@@ -74,31 +98,27 @@ export function TopicPage(props: { account: Editors.EditorAccount; page: Topics.
   return (
     <EditorLayout title={topic.title} account={props.account} path="/editor/topics">
       <p>
-        <a href="/editor/topics">All topics</a>
+        <a href="/editor/topics">{t("editor-topics.topic.back")}</a>
       </p>
       <h1>{topic.title}</h1>
       <DoneNote done={props.done} />
-      <p>
-        {STATUS_WORDS[topic.status]}. Id <code>{topic.id}</code>.
-      </p>
+      <p>{tr().rich("editor-topics.topic.summary", { status: t(STATUS_WORDS[topic.status]), id: topic.id, code: (chunks) => <code>{chunks}</code> })}</p>
       {topic.description && <p>{topic.description}</p>}
       <StatusActions topic={topic} />
-      <h2>Votes</h2>
-      <p class="score">
-        Score {page.score} from {voters(page.voters)}
-      </p>
+      <h2>{t("editor-topics.topic.votes")}</h2>
+      <p class="score">{score(page)}</p>
       {page.byTier.length > 0 && (
         <div class="scroll">
           <table>
-            <caption>Score by tier (votes that count now)</caption>
+            <caption>{t("editor-topics.topic.tiers.caption")}</caption>
             <thead>
               <tr>
-                <th scope="col">Tier</th>
+                <th scope="col">{t("editor-topics.topic.tiers.tier")}</th>
                 <th scope="col" class="num">
-                  Score
+                  {t("editor-topics.topic.tiers.score")}
                 </th>
                 <th scope="col" class="num">
-                  Voters
+                  {t("editor-topics.topic.tiers.voters")}
                 </th>
               </tr>
             </thead>
@@ -106,8 +126,8 @@ export function TopicPage(props: { account: Editors.EditorAccount; page: Topics.
               {page.byTier.map((tier) => (
                 <tr>
                   <th scope="row">{tier.tierName}</th>
-                  <td class="num">{tier.score}</td>
-                  <td class="num">{tier.voters}</td>
+                  <td class="num">{tr().number(tier.score)}</td>
+                  <td class="num">{tr().number(tier.voters)}</td>
                 </tr>
               ))}
             </tbody>
@@ -119,18 +139,18 @@ export function TopicPage(props: { account: Editors.EditorAccount; page: Topics.
           <Chart
             id="votes-over-time"
             kind="line"
-            title="Votes held now, by the day they were cast (last 90 days)"
-            labelHeading="Day"
+            title={t("editor-topics.chart.title")}
+            labelHeading={t("editor-topics.chart.day")}
             labels={overTime.days.map(shortDay)}
             series={[
-              { name: "Votes cast", values: overTime.cast },
-              { name: "Of them, counting now", values: overTime.counting },
+              { name: t("editor-topics.chart.cast"), values: overTime.cast },
+              { name: t("editor-topics.chart.counting"), values: overTime.counting },
             ]}
           />
-          <p class="note">A withdrawn vote leaves no record, so the line shows when today's votes arrived, not how many each past day held.</p>
+          <p class="note">{t("editor-topics.chart.note")}</p>
         </>
       )}
-      <h2 id="covered">Covered by</h2>
+      <h2 id="covered">{t("editor-topics.covered.heading")}</h2>
       {page.coveredBy.length > 0 ? (
         <ul>
           {page.coveredBy.map((article) => (
@@ -140,16 +160,17 @@ export function TopicPage(props: { account: Editors.EditorAccount; page: Topics.
           ))}
         </ul>
       ) : (
-        <p>No articles yet.</p>
+        <p>{t("editor-topics.covered.none")}</p>
       )}
       <CoverForm page={page} />
       {topic.status !== "proposed" && (
         <>
-          <h2>Funding</h2>
+          <h2>{t("editor-topics.funding.heading")}</h2>
           <Funding row={page} />
           <GoalForm page={page} />
         </>
       )}
+      <TranslationsForm topic={topic} />
     </EditorLayout>
   );
 }

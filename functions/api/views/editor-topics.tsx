@@ -5,35 +5,49 @@
  */
 import * as Config from "../../../core/config";
 import type * as Editors from "../../../core/editors";
+import type { MessageKey } from "../../../core/i18n";
 import * as Money from "../../../core/money";
 import type * as Topics from "../../../core/topics";
+import { currentLanguage, t, tr } from "../language";
 import { EditorLayout } from "./editor";
 import { FundingProgress } from "./topics";
 
-/** What a form did, as the page it comes back to says it (`?done=`). */
+/** What a form did, as the page it comes back to says it (`?done=`): its message. */
 export const DONE = {
-  created: "Topic created.",
-  opened: "Topic opened for votes.",
-  closed: "Voting on the topic closed.",
-  covered: "Topic marked covered.",
-  goal: "Funding goal saved.",
-  "goal-removed": "Funding goal removed.",
-} as const;
+  created: "editor-topics.done.created",
+  opened: "editor-topics.done.opened",
+  closed: "editor-topics.done.closed",
+  covered: "editor-topics.done.covered",
+  goal: "editor-topics.done.goal",
+  "goal-removed": "editor-topics.done.goal-removed",
+  translated: "editor-topics.done.translated",
+} as const satisfies Record<string, MessageKey>;
 export type Done = keyof typeof DONE;
 
-export const STATUS_WORDS: Record<Topics.TopicStatus, string> = {
-  open: "Open for votes",
-  proposed: "Proposed by patrons",
-  closed: "Closed",
-  covered: "Covered",
-};
+/** A status's name, as the board's headings and a topic's page say it. */
+export const STATUS_WORDS = {
+  open: "editor-topics.status.open",
+  proposed: "editor-topics.status.proposed",
+  closed: "editor-topics.status.closed",
+  covered: "editor-topics.status.covered",
+} as const satisfies Record<Topics.TopicStatus, MessageKey>;
 
-export const voters = (n: number) => `${n} ${n === 1 ? "voter" : "voters"}`;
+/** An amount as the page's language writes it. */
+export const money = (amount: number, currency: string) => Money.format(amount, currency, { language: currentLanguage() });
+
+/** The language of a topic's own title and description: the first of LANGUAGES. */
+export const defaultLanguage = () => Config.get().LANGUAGES[0]!;
+
+/**
+ * The languages a topic is translated into from the dashboard: every one of LANGUAGES but the first, whose title is
+ * the topic's own.
+ */
+export const otherLanguages = () => Config.get().LANGUAGES.slice(1);
 
 export function DoneNote(props: { done?: Done }) {
   return props.done ? (
     <p role="status" class="status">
-      {DONE[props.done]}
+      {t(DONE[props.done])}
     </p>
   ) : (
     <></>
@@ -41,11 +55,11 @@ export function DoneNote(props: { done?: Done }) {
 }
 
 /** A status change's button; its accessible name says which topic. */
-function StatusButton(props: { topic: Topics.Topic; status: "open" | "closed"; label: string; secondary?: boolean }) {
+function StatusButton(props: { topic: Topics.Topic; status: "open" | "closed"; label: MessageKey; secondary?: boolean }) {
   return (
     <button type="submit" name="status" value={props.status} class={props.secondary ? "secondary" : undefined}>
-      {props.label}
-      <span class="vh"> “{props.topic.title}”</span>
+      {t(props.label)}
+      <span class="vh"> {t("editor-topics.action.which", { title: props.topic.title })}</span>
     </button>
   );
 }
@@ -60,12 +74,18 @@ export function StatusActions(props: { topic: Topics.Topic }) {
     <form method="post" action={`/editor/topics/${topic.id}/status`}>
       {topic.status === "proposed" ? (
         <>
-          <StatusButton topic={topic} status="open" label="Approve" /> <StatusButton topic={topic} status="closed" label="Turn down" secondary />
+          <StatusButton topic={topic} status="open" label="editor-topics.action.approve" />{" "}
+          <StatusButton topic={topic} status="closed" label="editor-topics.action.turnDown" secondary />
         </>
       ) : topic.status === "open" ? (
-        <StatusButton topic={topic} status="closed" label="Close voting" secondary />
+        <StatusButton topic={topic} status="closed" label="editor-topics.action.close" secondary />
       ) : (
-        <StatusButton topic={topic} status="open" label={topic.status === "closed" ? "Reopen" : "Reopen for votes"} secondary />
+        <StatusButton
+          topic={topic}
+          status="open"
+          label={topic.status === "closed" ? "editor-topics.action.reopen" : "editor-topics.action.reopenForVotes"}
+          secondary
+        />
       )}
     </form>
   );
@@ -73,26 +93,22 @@ export function StatusActions(props: { topic: Topics.Topic }) {
 
 function TierScores(props: { row: Topics.BoardTopic }) {
   if (props.row.byTier.length === 0) return <></>;
-  return (
-    <p>
-      By tier:{" "}
-      {props.row.byTier.map((tier, i) => (
-        <>
-          {i > 0 && "; "}
-          {tier.tierName} {tier.score} ({voters(tier.voters)})
-        </>
-      ))}
-    </p>
+  const tiers = props.row.byTier.map((tier) =>
+    t("editor-topics.byTier.one", { tier: tier.tierName, score: tr().number(tier.score), voters: tier.voters }),
   );
+  return <p>{t("editor-topics.byTier", { tiers: tiers.join("; ") })}</p>;
 }
 
 export function Funding(props: { row: Topics.BoardTopic }) {
   const { funding, topic } = props.row;
   if (!funding) return <></>;
   if (funding.goal !== null) return <FundingProgress title={topic.title} funding={funding} />;
-  if (funding.raised === 0) return <p class="note">No funding goal.</p>;
-  return <p>{Money.format(funding.raised, funding.currency)} raised, no goal.</p>;
+  if (funding.raised === 0) return <p class="note">{t("editor-topics.funding.none")}</p>;
+  return <p>{t("editor-topics.funding.raisedNoGoal", { amount: money(funding.raised, funding.currency) })}</p>;
 }
+
+/** "Score 4 from 2 voters". */
+export const score = (row: { score: number; voters: number }) => t("editor-topics.score", { score: tr().number(row.score), voters: row.voters });
 
 function TopicItem(props: { row: Topics.BoardTopic }) {
   const { topic } = props.row;
@@ -101,23 +117,60 @@ function TopicItem(props: { row: Topics.BoardTopic }) {
       <h3>
         <a href={`/editor/topics/${topic.id}`}>{topic.title}</a>
       </h3>
-      {topic.status !== "proposed" && (
-        <p class="score">
-          Score {props.row.score} from {voters(props.row.voters)}
-        </p>
-      )}
+      {topic.status !== "proposed" && <p class="score">{score(props.row)}</p>}
       <TierScores row={props.row} />
       <Funding row={props.row} />
       {topic.status === "proposed" && topic.description && <p>{topic.description}</p>}
       <StatusActions topic={topic} />
       {(topic.status === "open" || topic.status === "closed") && (
         <p>
-          <a href={`/editor/topics/${topic.id}#covered`}>
-            Mark covered<span class="vh"> “{topic.title}”</span>, or set its funding goal
-          </a>
+          {tr().rich("editor-topics.board.coverOrGoal", {
+            title: topic.title,
+            link: (chunks) => <a href={`/editor/topics/${topic.id}#covered`}>{chunks}</a>,
+            which: (chunks) => <span class="vh">{chunks}</span>,
+          })}
         </p>
       )}
     </li>
+  );
+}
+
+/**
+ * A topic's title and description in each language but the default, as fields named `title.<code>` and
+ * `description.<code>`: in the create form empty, on a topic's page with what it has.
+ */
+export function TranslationFields(props: { translations?: Topics.Topic["translations"]; idPrefix: string }) {
+  return (
+    <>
+      {otherLanguages().map((code) => {
+        const language = tr().languageName(code);
+        const translation = props.translations?.[code];
+        return (
+          <>
+            <label for={`${props.idPrefix}-title-${code}`}>{t("editor-topics.translation.title", { language })}</label>
+            <input
+              type="text"
+              id={`${props.idPrefix}-title-${code}`}
+              name={`title.${code}`}
+              lang={code}
+              maxlength={120}
+              value={translation?.title}
+              autocomplete="off"
+            />
+            <label for={`${props.idPrefix}-description-${code}`}>{t("editor-topics.translation.description", { language })}</label>
+            <input
+              type="text"
+              id={`${props.idPrefix}-description-${code}`}
+              name={`description.${code}`}
+              lang={code}
+              maxlength={1000}
+              value={translation?.description}
+              autocomplete="off"
+            />
+          </>
+        );
+      })}
+    </>
   );
 }
 
@@ -125,17 +178,15 @@ function TopicItem(props: { row: Topics.BoardTopic }) {
 export function TopicsBoardPage(props: { account: Editors.EditorAccount; board: Topics.Board; done?: Done }) {
   const order: Topics.TopicStatus[] = ["open", "proposed", "closed", "covered"];
   return (
-    <EditorLayout title="Topics" account={props.account} path="/editor/topics">
-      <h1>Topics</h1>
+    <EditorLayout title={t("editor-topics.board.title")} account={props.account} path="/editor/topics">
+      <h1>{t("editor-topics.board.title")}</h1>
       <DoneNote done={props.done} />
-      <p class="note">Scores count the votes of patrons whose votes count now, each with their tier's weight. Mark a topic covered on its page.</p>
+      <p class="note">{t("editor-topics.board.note")}</p>
       {order.map((status) => (
         <section aria-labelledby={`status-${status}`}>
-          <h2 id={`status-${status}`}>
-            {STATUS_WORDS[status]} ({props.board[status].length})
-          </h2>
+          <h2 id={`status-${status}`}>{t("editor-topics.board.section", { status: t(STATUS_WORDS[status]), count: props.board[status].length })}</h2>
           {props.board[status].length === 0 ? (
-            <p>None.</p>
+            <p>{t("editor-topics.board.none")}</p>
           ) : (
             <ul class="topics">
               {props.board[status].map((row) => (
@@ -145,16 +196,17 @@ export function TopicsBoardPage(props: { account: Editors.EditorAccount; board: 
           )}
         </section>
       ))}
-      <h2 id="create">Create a topic</h2>
+      <h2 id="create">{t("editor-topics.create.heading")}</h2>
       <form method="post" action="/editor/topics">
-        <label for="topic-id">Id (lower-case letters, digits and hyphens; it cannot change later)</label>
+        <label for="topic-id">{t("editor-topics.create.id")}</label>
         <input type="text" id="topic-id" name="id" required maxlength={63} pattern="[a-z0-9][a-z0-9\-]{0,62}" autocomplete="off" />
-        <label for="topic-title">Title</label>
+        <label for="topic-title">{t("editor-topics.create.title", { language: tr().languageName(defaultLanguage()) })}</label>
         <input type="text" id="topic-title" name="title" required maxlength={120} autocomplete="off" />
-        <label for="topic-description">Description (optional)</label>
+        <label for="topic-description">{t("editor-topics.create.description", { language: tr().languageName(defaultLanguage()) })}</label>
         <input type="text" id="topic-description" name="description" maxlength={1000} autocomplete="off" />
+        <TranslationFields idPrefix="topic" />
         <p>
-          <button type="submit">Create the topic</button>
+          <button type="submit">{t("editor-topics.create.submit")}</button>
         </p>
       </form>
     </EditorLayout>
