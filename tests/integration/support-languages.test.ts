@@ -2,8 +2,8 @@
  * Giving in the reader's language: the support page, its gift form and the thanks page in Ukrainian; a contribution
  * or a gift keeps the language of the page its checkout started from (Checkout's metadata, then the record), and its
  * emails speak it, said in `Content-Language` (the raw messages, read on their way to the SES stand-in): the
- * thank-you and "You funded it, we covered it" to the giver, the redeem link to the gift's recipient, unless that
- * recipient is a subscriber who chose a language of their own.
+ * thank-you and "You funded it, we covered it" to the giver, the redeem link and the invitation to continue to the
+ * gift's recipient, unless that recipient is a subscriber who chose a language of their own.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type Stripe from "stripe";
@@ -183,6 +183,16 @@ describe("a gift bought from a Ukrainian page", () => {
     expect(redeemed.headers.get("content-language")).toBe("uk");
     expect(await redeemed.text()).toMatch(/Ваш подарунок активовано[\s\S]*Членство рівня Coffee діє до \d+ [а-яіїєґ]+ \d{4} р\./);
     expect(await Db.Subscribers.getByEmail(recipient)).toMatchObject({ language: "uk" });
+
+    // A week before it ends, the invitation to continue: in Ukrainian, its date as Ukrainian writes it.
+    const { endsAt } = (await Db.Gifts.get(session.id))!;
+    await Gifts.runSchedule(new Date(Date.parse(endsAt!) - 7 * 86_400_000 + 60_000));
+    const ends = new Intl.DateTimeFormat("uk", { dateStyle: "long", timeZone: "UTC" }).format(new Date(endsAt!));
+    const invitations = (await mailTo(recipient)).filter((m) => m.subject.startsWith("Ваше подароване членство"));
+    expect(invitations.map((m) => plain(m.subject))).toEqual([plain(`Ваше подароване членство в Tidings завершується ${ends}`)]);
+    expect(plain(invitations[0]!.body.text)).toContain(plain(`Подароване вам членство рівня Coffee в Tidings завершується ${ends}.`));
+    // The redeem link, the patron's welcome its redeeming sent, and this: every one in Ukrainian.
+    expect(languagesSentTo(recipient)).toEqual(["uk", "uk", "uk"]);
   });
 
   it("reaches a recipient who reads us in English in English, though bought from a Ukrainian page", async () => {
