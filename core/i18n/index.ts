@@ -77,6 +77,13 @@ export interface Translator {
 
 const translators = new Map<Language, Translator>();
 
+/**
+ * The locale `Intl` writes a language's dates and numbers in, where it is not the language's own code: English as
+ * Tidings has always written it, "7 December 2026" (en-GB), not "December 7, 2026" (en); so do its prices
+ * (core/money.ts).
+ */
+const INTL_LOCALES: Record<Language, string> = { en: "en-GB" };
+
 /** The translator of `language`; of the source language when there is no catalogue for it. */
 export function translator(language: Language | undefined): Translator {
   const code = isAvailable(language) ? language : SOURCE;
@@ -101,6 +108,7 @@ function create(language: Language): Translator {
     return message;
   };
   const names = new Intl.DisplayNames(language, { type: "language" });
+  const locale = INTL_LOCALES[language] ?? language;
   return {
     language,
     t: (key, values) => String(format(key).format(values)),
@@ -108,10 +116,10 @@ function create(language: Language): Translator {
       const parts = format(key).format(values);
       return Array.isArray(parts) ? parts : [parts as string];
     },
-    date: (value, options = { dateStyle: "long" }) => new Intl.DateTimeFormat(language, options).format(new Date(value)),
+    date: (value, options = { dateStyle: "long" }) => new Intl.DateTimeFormat(locale, options).format(new Date(value)),
     dateRange: (from, to, options = { day: "numeric", month: "long", year: "numeric" }) =>
-      new Intl.DateTimeFormat(language, options).formatRange(from, to),
-    number: (value, options) => new Intl.NumberFormat(language, options).format(value),
+      new Intl.DateTimeFormat(locale, options).formatRange(from, to),
+    number: (value, options) => new Intl.NumberFormat(locale, options).format(value),
     languageName: (code) => names.of(code) ?? code,
   };
 }
