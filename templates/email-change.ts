@@ -2,19 +2,25 @@
  * A patron's change of address (made at Stripe): the confirm link, sent to the new address, and the notices sent
  * to the old one, when the change is asked for and when it took effect. Transactional: no unsubscribe link. The
  * notices name the new address only masked (`r***@example.com`): the old address may be read by someone else now.
+ * All in the subscriber's language.
  */
+import * as I18n from "../core/i18n";
 import confirmTemplate from "./compiled/email-change-confirm";
 import noticeTemplate from "./compiled/email-change-notice";
 import { safeUrl, type Rendered } from "./html";
 import { renderMessage } from "./message";
 
 export interface EmailChangeConfirmData {
+  /** The subscriber's language; the default language when absent. */
+  language?: string;
   outletName: string;
   postalAddress: string;
   confirmUrl: string;
 }
 
 export interface EmailChangeNoticeData {
+  /** The subscriber's language; the default language when absent. */
+  language?: string;
   outletName: string;
   postalAddress: string;
   /** The new address, masked (`r***@example.com`). */
@@ -24,25 +30,31 @@ export interface EmailChangeNoticeData {
 }
 
 export function emailChangeConfirm(data: EmailChangeConfirmData): Rendered {
-  const { outletName, postalAddress, confirmUrl } = data;
+  const { language, outletName, postalAddress, confirmUrl } = data;
+  const { t } = I18n.translator(language);
   return renderMessage(confirmTemplate, {
+    language,
     outletName,
     postalAddress,
-    subject: `Confirm your new address for ${outletName}`,
-    preheader: "One click to make this address your membership's, valid for 7 days.",
-    heading: "Confirm your new address",
+    subject: t("account.email.confirm.subject", { outlet: outletName }),
+    preheader: t("account.email.confirm.preheader"),
+    heading: t("account.email.confirm.heading"),
     values: { confirm_url: safeUrl(confirmUrl) },
   });
 }
 
 export function emailChangeNotice(data: EmailChangeNoticeData): Rendered {
-  const { outletName, postalAddress, newAddress, changed } = data;
+  const { language, outletName, postalAddress, newAddress, changed } = data;
+  const { t } = I18n.translator(language);
   return renderMessage(noticeTemplate, {
+    language,
     outletName,
     postalAddress,
-    subject: changed ? `Your ${outletName} address was changed` : `Your ${outletName} address is being changed`,
-    preheader: changed ? `Your membership's emails now go to ${newAddress}.` : `The new address, ${newAddress}, has been asked to confirm.`,
-    heading: changed ? "Your address was changed" : "Your address is being changed",
+    subject: changed ? t("account.email.notice.changedSubject", { outlet: outletName }) : t("account.email.notice.changingSubject", { outlet: outletName }),
+    preheader: changed
+      ? t("account.email.notice.changedPreheader", { address: newAddress })
+      : t("account.email.notice.changingPreheader", { address: newAddress }),
+    heading: changed ? t("account.email.notice.changedHeading") : t("account.email.notice.changingHeading"),
     values: { new_address: newAddress, changed },
   });
 }

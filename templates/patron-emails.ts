@@ -4,6 +4,7 @@
  * they are about a membership the reader holds, not marketing. Links go to the account page, where a signed-in
  * patron opens Stripe's billing portal (a portal session is short-lived and must not sit in an inbox).
  */
+import * as I18n from "../core/i18n";
 import failedTemplate from "./compiled/payment-failed";
 import lapsedTemplate from "./compiled/patron-lapsed";
 import welcomeTemplate from "./compiled/patron-welcome";
@@ -11,27 +12,29 @@ import { safeUrl, type Rendered } from "./html";
 import { renderMessage } from "./message";
 
 interface PatronEmailData {
+  /** The patron's language; the default language when absent. */
+  language?: string;
   outletName: string;
   postalAddress: string;
   name?: string;
   /** The tier's name, e.g. "Coffee". */
   tierName: string;
-  /** The tier's price in words, e.g. "€5 a month". */
+  /** The tier's price in words, in the patron's language, e.g. "€5 a month". */
   price: string;
   /** Where a signed-in patron manages their membership (`/account`). */
   accountUrl: string;
 }
 
 export interface PatronWelcomeData extends PatronEmailData {
-  /** The renewal date in words, for a paid membership. */
+  /** The renewal date in words (in the patron's language), for a paid membership. */
   renewsOn?: string;
   /** The end of a granted (comped) membership, in words. */
   compedUntil?: string;
 }
 
 export interface PaymentFailedData extends PatronEmailData {
-  /** The end of the grace period in words. */
-  graceUntil: string;
+  /** The end of the grace period in words, in the patron's language (its catalogue's words when unknown). */
+  graceUntil?: string;
 }
 
 export type PatronLapsedData = PatronEmailData;
@@ -44,34 +47,41 @@ const common = (data: PatronEmailData) => ({
 });
 
 export function patronWelcome(data: PatronWelcomeData): Rendered {
+  const { t } = I18n.translator(data.language);
   return renderMessage(welcomeTemplate, {
+    language: data.language,
     outletName: data.outletName,
     postalAddress: data.postalAddress,
-    subject: `Welcome, patron of ${data.outletName}`,
-    preheader: `Your ${data.tierName} membership has begun: thank you.`,
-    heading: "Thank you for becoming a patron",
+    subject: t("membership.email.welcome.subject", { outlet: data.outletName }),
+    preheader: t("membership.email.welcome.preheader", { tier: data.tierName }),
+    heading: t("membership.email.welcome.heading"),
     values: { ...common(data), renews_on: data.renewsOn ?? "", comped_until: data.compedUntil ?? "" },
   });
 }
 
 export function paymentFailed(data: PaymentFailedData): Rendered {
+  const { t } = I18n.translator(data.language);
+  const graceUntil = data.graceUntil ?? t("membership.email.failed.endOfGrace");
   return renderMessage(failedTemplate, {
+    language: data.language,
     outletName: data.outletName,
     postalAddress: data.postalAddress,
-    subject: `Your ${data.outletName} payment didn't go through`,
-    preheader: `Your membership continues until ${data.graceUntil}: update your payment method to keep it.`,
-    heading: "Your payment didn't go through",
-    values: { ...common(data), grace_until: data.graceUntil },
+    subject: t("membership.email.failed.subject", { outlet: data.outletName }),
+    preheader: t("membership.email.failed.preheader", { date: graceUntil }),
+    heading: t("membership.email.failed.heading"),
+    values: { ...common(data), grace_until: graceUntil },
   });
 }
 
 export function patronLapsed(data: PatronLapsedData): Rendered {
+  const { t } = I18n.translator(data.language);
   return renderMessage(lapsedTemplate, {
+    language: data.language,
     outletName: data.outletName,
     postalAddress: data.postalAddress,
-    subject: `Your ${data.outletName} membership has ended`,
-    preheader: "Thank you for your support. You can rejoin at any time.",
-    heading: "Your membership has ended",
+    subject: t("membership.email.lapsed.subject", { outlet: data.outletName }),
+    preheader: t("membership.email.lapsed.preheader"),
+    heading: t("membership.email.lapsed.heading"),
     values: common(data),
   });
 }

@@ -57,10 +57,11 @@ export async function sendEmailChangeEmail(
   if (message.email !== "confirm" && (subscriber.status === "bounced" || subscriber.status === "complained")) return "nothing";
   const Templates = await loadTemplates();
   const { OUTLET_NAME: outletName, POSTAL_ADDRESS: postalAddress } = Config.get();
+  const language = Config.readerLanguage(subscriber.language); // the subscriber's, at either address
   const rendered =
     message.email === "confirm"
-      ? Templates.emailChangeConfirm({ outletName, postalAddress, confirmUrl: confirmUrl(confirmToken(change)) })
-      : Templates.emailChangeNotice({ outletName, postalAddress, newAddress: maskEmail(change.email), changed: message.email === "changed" });
+      ? Templates.emailChangeConfirm({ language, outletName, postalAddress, confirmUrl: confirmUrl(confirmToken(change)) })
+      : Templates.emailChangeNotice({ language, outletName, postalAddress, newAddress: maskEmail(change.email), changed: message.email === "changed" });
   await send({ to, ...rendered });
   return "sent";
 }

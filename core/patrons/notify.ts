@@ -17,6 +17,7 @@
 import { loadTemplates } from "../../templates/load";
 import * as Config from "../config";
 import * as Db from "../db";
+import * as I18n from "../i18n";
 import type * as Email from "../email";
 import { log } from "../log";
 import * as Transactional from "../transactional";
@@ -82,12 +83,14 @@ export async function patronMessage(patron: Patron, subscriber: Subscriber): Pro
   const tier = config.TIERS.find((t) => t.id === patron.tierId);
   if (!tier || !patron.notice) return undefined;
   const Templates = await loadTemplates();
+  const language = Config.readerLanguage(subscriber.language);
   const data = {
+    language,
     outletName: config.OUTLET_NAME,
     postalAddress: config.POSTAL_ADDRESS,
     name: subscriber.name,
     tierName: tier.name,
-    price: priceInWords(Config.priceOfTier(tier, patron.stripePriceId)), // what they pay, yearly or monthly
+    price: priceInWords(Config.priceOfTier(tier, patron.stripePriceId), language), // what they pay, yearly or monthly
     accountUrl: `${config.PUBLIC_URL}/account`,
   };
   const rendered =
@@ -95,17 +98,20 @@ export async function patronMessage(patron: Patron, subscriber: Subscriber): Pro
       ? Templates.patronWelcome({
           ...data,
           ...(patron.status === "comped"
-            ? { compedUntil: dateInWords(patron.compedUntil) }
-            : { renewsOn: patron.cancelAtPeriodEnd ? undefined : dateInWords(patron.currentPeriodEnd) }),
+            ? { compedUntil: dateInWords(patron.compedUntil, language) }
+            : { renewsOn: patron.cancelAtPeriodEnd ? undefined : dateInWords(patron.currentPeriodEnd, language) }),
         })
       : patron.notice.kind === "payment_failed"
-        ? Templates.paymentFailed({ ...data, graceUntil: dateInWords(patron.graceUntil) ?? "the end of the grace period" })
+        ? Templates.paymentFailed({ ...data, graceUntil: dateInWords(patron.graceUntil, language) })
         : Templates.patronLapsed(data);
   return { to: subscriber.email, ...rendered };
 }
 
-/** "31 December 2026" (UTC), or undefined. */
-export function dateInWords(iso: string | undefined): string | undefined {
+/**
+ * A day as `language` writes it ("31 December 2026", "31 грудня 2026 р."; UTC), or undefined. English by default.
+ * The catalogues must be loaded (the templates load them).
+ */
+export function dateInWords(iso: string | undefined, language?: string): string | undefined {
   if (!iso) return undefined;
-  return new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: "UTC" }).format(new Date(iso));
+  return I18n.translator(language).date(iso, { dateStyle: "long", timeZone: "UTC" });
 }
