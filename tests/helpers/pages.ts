@@ -88,8 +88,13 @@ const pageViolations = new WeakMap<BrowserContext, string[]>();
  * A fresh browser context (no cookies) at a viewport, its page, and a generous timeout for each step: npm start
  * shares two cores with the rest of the test run (a safety net against hangs, not a speed check).
  */
-export async function openPage(browser: Browser, viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
+export async function openPage(
+  browser: Browser,
+  viewport: { width: number; height: number },
+  options: { locale?: string } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  // The locale is the browser's language: it sends it as Accept-Language (Chromium's default is en-US).
+  const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height }, locale: options.locale });
   context.setDefaultTimeout(60_000);
   const refused = await watchCsp(context);
   watched.push(refused);
