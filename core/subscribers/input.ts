@@ -51,7 +51,9 @@ export const signup = z.object({
   topics: topicList.optional(),
   frequency: z.enum(frequencies).optional(),
   /** The language of their emails and pages; absent: the page's (`?lang=`, cookie, `Accept-Language`). */
-  language: language.optional(),
+  language: language
+    .optional()
+    .describe("The language of their emails and of the pages their links open: one of LANGUAGES (en, uk). Absent: the request's language."),
 });
 /** The same sign-up from an HTML form. */
 export const signupForm = signup.extend({ topics: formTopics.optional() });
@@ -61,8 +63,7 @@ export const preferences = z.object({
   name: name.optional(),
   topics: formTopics.default([]),
   frequency: z.enum(frequencies),
-  /** Absent: the language stays as it is. */
-  language: language.optional(),
+  language: language.optional().describe("The language of their emails and of the pages their links open (LANGUAGES); absent: unchanged."),
   /** ISO date; empty clears the pause. */
   pausedUntil: z
     .union([z.literal(""), z.iso.date()])
