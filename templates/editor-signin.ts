@@ -1,4 +1,5 @@
 /** The dashboard's sign-in email: a magic link to `/editor/signin`, for an address in `EDITORS`. */
+import * as I18n from "../core/i18n";
 import template from "./compiled/editor-signin";
 import { safeUrl, type Rendered } from "./html";
 import { renderMessage } from "./message";
@@ -7,16 +8,20 @@ export interface EditorSigninData {
   outletName: string;
   signinUrl: string;
   postalAddress: string;
+  /** The language of the page the editor asked from; the default language when absent. */
+  language?: string;
 }
 
 export function editorSignin(data: EditorSigninData): Rendered {
-  const { outletName, signinUrl, postalAddress } = data;
+  const { outletName, signinUrl, postalAddress, language } = data;
+  const { t } = I18n.translator(language);
   return renderMessage(template, {
+    language,
     outletName,
     postalAddress,
-    subject: `Sign in to the ${outletName} dashboard`,
-    preheader: "Your dashboard sign-in link, valid for 15 minutes.",
-    heading: "Sign in to the dashboard",
+    subject: t("editor.email.subject", { outlet: outletName }),
+    preheader: t("editor.email.preheader"),
+    heading: t("editor.email.heading"),
     values: { signin_url: safeUrl(signinUrl) },
   });
 }

@@ -34,8 +34,11 @@ export function editorByKey(key: string): EditorAccount | undefined {
   return Config.get().EDITORS.find((account) => editorKey(account.email) === key);
 }
 
-/** `POST /api/editor/login`: counts the request against the per-network limit, queues the address whatever it is. */
-export async function requestLink(email: string, context: { ip: string }, now = new Date()): Promise<void> {
+/**
+ * `POST /api/editor/login`: counts the request against the per-network limit, queues the address whatever it is.
+ * The link's email is in `context.language`, the language of the page the editor asked from (the default without).
+ */
+export async function requestLink(email: string, context: { ip: string; language?: string }, now = new Date()): Promise<void> {
   const hour = 60 * 60;
   const perIp = await Db.RateLimits.hit("editor-signin-ip", hashIp(context.ip), EDITOR_SIGNIN.requestsPerIp, hour, now);
   if (!perIp.allowed) {
@@ -43,11 +46,16 @@ export async function requestLink(email: string, context: { ip: string }, now = 
       retryAfterSeconds: perIp.retryAfterSeconds,
     });
   }
-  await enqueue({ kind: "editor-signin", email });
+  await enqueue({ kind: "editor-signin", email, ...(context.language && { language: Config.readerLanguage(context.language) }) });
 }
 
-/** The worker's part: emails a link if the address is an editor's, within the per-editor limits. */
-export async function sendLink(email: string, send: (message: Email.Message) => Promise<unknown>, now = new Date()): Promise<"sent" | "unknown" | "limited"> {
+/** The worker's part: emails a link (in `language`) if the address is an editor's, within the per-editor limits. */
+export async function sendLink(
+  email: string,
+  send: (message: Email.Message) => Promise<unknown>,
+  now = new Date(),
+  language?: string,
+): Promise<"sent" | "unknown" | "limited"> {
   const account = editorByKey(editorKey(email));
   if (!account) return "unknown";
   const key = editorKey(account.email);
@@ -63,7 +71,7 @@ export async function sendLink(email: string, send: (message: Email.Message) => 
   const { OUTLET_NAME: outletName, POSTAL_ADDRESS: postalAddress, PUBLIC_URL } = Config.get();
   const Templates = await loadTemplates();
   const signinUrl = `${PUBLIC_URL}/editor/signin?token=${encodeURIComponent(token)}`;
-  await send({ to: account.email, ...Templates.editorSignin({ outletName, postalAddress, signinUrl }) });
+  await send({ to: account.email, ...Templates.editorSignin({ outletName, postalAddress, signinUrl, language: Config.readerLanguage(language) }) });
   log.info({ event: "editor.signin_requested", outcome: "sent", editorKey: key }, "dashboard sign-in link requested");
   return "sent";
 }

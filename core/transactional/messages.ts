@@ -53,6 +53,8 @@ export const editorSigninEmail = z.object({
   kind: z.literal("editor-signin"),
   id: z.string().min(8).max(64),
   email: z.string().min(3).max(254),
+  /** The language of the page the link was asked from. */
+  language: z.string().max(16).optional(),
 });
 
 export const transactionalMessage = z.discriminatedUnion("kind", [

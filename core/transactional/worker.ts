@@ -101,7 +101,7 @@ async function deliverOne(message: TransactionalMessage, send: SendEmail, now: D
   if (message.kind === "signin") return SignIn.sendLink(message.email, now, send);
   if (message.kind === "email-change") return sendEmailChangeEmail(message, now, send);
   if (message.kind === "funded-covered") return sendCoveredEmail(message, send);
-  if (message.kind === "editor-signin") return sendEditorLink(message.email, send, now);
+  if (message.kind === "editor-signin") return sendEditorLink(message.email, send, now, message.language);
   if (message.kind === "topic-covered") {
     const told = await tellContributors(message.topicId, now); // sends nothing itself: notices, and emails queued
     return `${told.notices} notices, ${told.emails} emails queued`;

@@ -76,7 +76,7 @@ describe("the dashboard's digests", () => {
     const id = await createThroughForm({ frequency: "daily", period: uniquePeriod("daily") });
     const page = await (await dashboardGet(writer, `/editor/digests/${id}`)).text();
     for (const variant of ["free", "patron"]) {
-      expect(page).toContain(`src="/editor/digests/${id}/preview?variant=${variant}"`);
+      expect(page).toContain(`src="/editor/digests/${id}/preview?variant=${variant}&amp;language=en"`);
       const preview = await dashboardGet(writer, `/editor/digests/${id}/preview?variant=${variant}`);
       expect(preview.status).toBe(200);
       expect(preview.headers.get("content-security-policy")).toMatch(/frame-ancestors 'self'/);
@@ -116,6 +116,35 @@ describe("the dashboard's digests", () => {
     expect(await unknown.text()).toContain("No subscriber has this address.");
     expect((await dashboardGet(writer, `/editor/digests/${id}/preview?email=nobody@example.com`)).status).toBe(404);
     expect((await dashboardGet(writer, "/editor/digests/weekly-2999-W01")).status).toBe(404);
+  });
+
+  it("speaks Ukrainian where the browser asks for it: the list, a digest's page, its previews in either language, the confirm step", async () => {
+    const id = await createThroughForm({ frequency: "daily", period: uniquePeriod("daily"), subject: "Потяги повертаються" });
+    const uk = (path: string) => request(path, { headers: { cookie: `tidings_editor=${writer}`, "accept-language": "uk" } });
+
+    const list = await uk("/editor/digests");
+    expect(list.headers.get("content-language")).toBe("uk");
+    const listed = await list.text();
+    expect(listed).toContain('<html lang="uk">');
+    for (const text of ["<h1>Дайджести</h1>", "Створити дайджест", "Період (необов", "Чернетка"]) expect(listed).toContain(text);
+
+    const page = await (await uk(`/editor/digests/${id}`)).text();
+    expect(page).toContain('<html lang="uk">');
+    for (const text of ["Щоденний дайджест", "чернетка", "<h2>Статті</h2>", "Попередній перегляд", "Надіслати тестові примірники", "Надіслати підписникам…"]) {
+      expect(page).toContain(text);
+    }
+    expect(page).not.toMatch(/Free reader|Send a test|Previews</);
+    // The free and patron copies previewed in the page's language, with a link to each language.
+    for (const variant of ["free", "patron"]) expect(page).toContain(`src="/editor/digests/${id}/preview?variant=${variant}&amp;language=uk"`);
+    expect(page).toContain(`href="/editor/digests/${id}?language=en#previews"`);
+    const inEnglish = await (await uk(`/editor/digests/${id}?language=en`)).text();
+    expect(inEnglish).toContain(`src="/editor/digests/${id}/preview?variant=free&amp;language=en"`);
+    expect(inEnglish).toContain('<html lang="uk">');
+
+    const confirm = await (await uk(`/editor/digests/${id}/send`)).text();
+    expect(confirm).toContain("Надіслати цей дайджест?");
+    expect(confirm).toMatch(/«Потяги повертаються» \(щоденний [^,]+, \d+ (стаття|статті|статей)\)/);
+    expect(confirm).toContain("Так, надіслати зараз");
   });
 
   it("sends [TEST] copies to given addresses, audited by keyed hashes", async () => {

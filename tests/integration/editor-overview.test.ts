@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import * as Db from "../../core/db";
 import type { DaySnapshot } from "../../core/stats";
 import { dashboardCookie, dashboardGet } from "../helpers/dashboard";
+import { request } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
 
 useLocalStack();
@@ -58,6 +59,25 @@ describe("the overview", () => {
     expect(html).toMatch(new RegExp(`<th scope="row">${yesterday}</th><td[^>]*>2</td><td[^>]*>1,234</td>`)); // pending, active
     const gap = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" }).format(new Date(`${dayOf(10)}T00:00:00Z`));
     expect(html).toMatch(new RegExp(`<th scope="row">${gap}</th><td[^>]*>–</td>`));
+  });
+
+  it("speaks Ukrainian to an editor whose browser asks for it: headings, cards, charts, tables and dates", async () => {
+    await Db.Stats.putSnapshot(snapshot(1, 1234, 25_000));
+    const cookie = await dashboardCookie("editor");
+    const page = await request("/editor", { headers: { cookie: `tidings_editor=${cookie}`, "accept-language": "uk-UA,uk;q=0.9,en;q=0.5" } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-language")).toBe("uk");
+    const html = await page.text();
+    expect(html).toContain('<html lang="uk">');
+    for (const text of ["<h1>Огляд</h1>", "Активні підписники", "Надсилаються зараз", "Вийти", ">Дайджести</a>"]) expect(html).toContain(text);
+    // Each chart named, described and tabled in Ukrainian, its statuses too.
+    expect(html).toMatch(/<title id="subscribers-90-title">Підписники за статусом, останні 90 днів<\/title>/);
+    expect(html).toMatch(/<desc id="subscribers-90-desc">Лінійний графік, 5 рядів даних, від /);
+    expect(html).toContain('<th scope="col">Активні</th>');
+    const yesterday = new Intl.DateTimeFormat("uk", { day: "numeric", month: "short", timeZone: "UTC" }).format(new Date(`${dayOf(1)}T00:00:00Z`));
+    expect(html).toContain(`<th scope="row">${yesterday}</th>`);
+    expect(html).not.toContain("Active subscribers");
+    expect(html).not.toContain("Subscribers by status");
   });
 
   it("sends a browser without an editor's session to sign in", async () => {

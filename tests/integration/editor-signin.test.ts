@@ -85,6 +85,19 @@ describe("signing in to the dashboard", () => {
     expect((await request("/editor/signin", form({ token: old }))).status).toBe(400);
   });
 
+  it("answers in the language of the page asked from, and emails the link in it", async () => {
+    const asked = await request("/editor/login", form({ email: TEST_EDITORS.editor }, { accept: "text/html", "accept-language": "uk" }));
+    expect(asked.status).toBe(202);
+    expect(asked.headers.get("content-language")).toBe("uk");
+    expect(await asked.text()).toContain("Перевірте пошту");
+    const mails = (await mailTo(TEST_EDITORS.editor)).filter((m) => m.subject.includes("редакторської панелі"));
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.body.html).toMatch(/<html lang="uk"/);
+    expect(mails[0]!.body.text).toContain("Посилання дійсне 15 хвилин");
+    const token = tokenFrom(mails[0]!, "/editor/signin");
+    expect(await (await request(`/editor/signin?token=${encodeURIComponent(token)}`, { headers: { "accept-language": "uk" } })).text()).toContain("Натисніть кнопку, щоб увійти як");
+  });
+
   it("keeps editors' and readers' sessions apart", async () => {
     const reader = await signedIn({ email: uniqueEmail("reader-not-editor") });
     const asReader = await request("/editor", { headers: { cookie: `tidings_session=${reader.cookie}` } });

@@ -4,8 +4,22 @@
  * `<style>`), escaping what editors typed, the same bytes for the same spec, and a table of exactly the figures
  * drawn.
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import * as Config from "../../core/config";
+import * as I18n from "../../core/i18n";
 import { Chart, chartSvg, ChartTable, describeChart, type ChartSpec } from "../../functions/api/views/charts";
+
+// Outside a request the charts speak the default language, which the settings name (LANGUAGES, default en,uk).
+beforeAll(async () => {
+  const settings = { PUBLIC_URL: "http://127.0.0.1:3000", SIGNING_SECRET: "a".repeat(40), MAIL_FROM: "Tidings <news@tidings.local>", POSTAL_ADDRESS: "1 Main Street", TABLE_NAME: "unused" };
+  for (const [name, value] of Object.entries(settings)) vi.stubEnv(name, value);
+  Config.reset();
+  await I18n.load();
+});
+afterAll(() => {
+  vi.unstubAllEnvs();
+  Config.reset();
+});
 
 /** 90 days from 1 September, four series of subscribers by status, with a gap before the snapshots began. */
 function subscribersByStatus(overrides: Partial<ChartSpec> = {}): ChartSpec {

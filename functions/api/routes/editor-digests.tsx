@@ -22,12 +22,13 @@ import { VisibleError } from "../../../core/errors";
 import * as Subscribers from "../../../core/subscribers";
 import { frequencies } from "../../../core/subscribers/types";
 import { requireEditor, type EditorSignedIn } from "../editor-session";
+import { currentLanguage, t, tr } from "../language";
 import { form, htmlPage, json } from "../openapi";
 import { CSP, framedBySelfPolicy, policy } from "../security-headers";
 import { styleSource } from "../views/layout";
 import * as Config from "../../../core/config";
 // The pages load on demand (as the charts and the other dashboard pages do): a cold start serving none pays nothing.
-import { duration, notices, PROGRESS_JS, PROGRESS_SCRIPT } from "../views/editor-digests-script";
+import { notices, paceText, PROGRESS_JS, PROGRESS_SCRIPT } from "../views/editor-digests-script";
 import { digestId, noControl } from "./digests";
 
 export const editorDigestRoutes = new OpenAPIHono<EditorSignedIn>();
@@ -112,7 +113,8 @@ editorDigestRoutes.openapi(
     description:
       "While the digest sends, the page refreshes itself every few seconds (or its script polls `/progress`); `at` " +
       "and `done` are the previous reading, to measure the pace against. `email` previews that subscriber's copy " +
-      "(an audited read).",
+      "(an audited read); `language` the language the free and patron copies are previewed in (one of `LANGUAGES`; " +
+      "by default the page's).",
     ...guarded,
     request: {
       params: digestId,
@@ -122,6 +124,7 @@ editorDigestRoutes.openapi(
         cursor: z.string().max(2000).optional(),
         notice: z.enum(notices).optional(),
         count: z.coerce.number().int().min(0).max(10).optional(),
+        language: z.string().max(16).optional(),
         ...paceQuery,
       }),
     },
@@ -150,6 +153,8 @@ editorDigestRoutes.openapi(
         pace={pace}
         deliveries={{ status: query.status, deliveries: deliveries.deliveries, next: deliveries.cursor }}
         previewEmail={previewEmail}
+        previewLanguage={Config.readerLanguage(query.language ?? currentLanguage())}
+        languages={Config.get().LANGUAGES}
         notice={query.notice && { kind: query.notice, count: query.count }}
       />,
       200,
@@ -184,11 +189,11 @@ editorDigestRoutes.openapi(
   async (c) => {
     const digest = await Delivery.withCounts(await Digests.get(c.req.valid("param").id));
     const pace = Delivery.paceOf(digest, new Date(), sampleOf(c.req.valid("query")));
-    const number = new Intl.NumberFormat("en-GB");
-    const text: Record<string, string> = Object.fromEntries(Object.entries(digest.counts).map(([status, count]) => [status, number.format(count)]));
-    text.perSecond =
-      pace.perSecond === undefined ? "Measuring the pace" : `${new Intl.NumberFormat("en-GB", { maximumFractionDigits: pace.perSecond < 10 ? 1 : 0 }).format(pace.perSecond)} emails a second`;
-    text.secondsLeft = pace.secondsLeft === undefined ? "time left not known yet" : `about ${duration(pace.secondsLeft)} left`;
+    // In the language of the page that asks (its cookie or Accept-Language), as the page itself was written.
+    const text: Record<string, string> = {
+      ...Object.fromEntries(Object.entries(digest.counts).map(([status, count]) => [status, tr().number(count)])),
+      ...paceText(pace, tr()),
+    };
     const { perSecond, secondsLeft, sample } = pace;
     return c.json({ status: digest.status, pauseReason: digest.pauseReason, counts: digest.counts, perSecond, secondsLeft, sample, text }, 200);
   },
@@ -203,16 +208,24 @@ editorDigestRoutes.openapi(
       "As the free or patron sample reader, or as one subscriber (`email`), with links that act on nobody. The only " +
       "answer that may be framed, and by our own pages only (`frame-ancestors 'self'`).",
     ...guarded,
-    request: { params: digestId, query: z.object({ variant: z.enum(["free", "patron"]).optional(), email: readerEmail.optional() }) },
+    request: {
+      params: digestId,
+      query: z.object({
+        variant: z.enum(["free", "patron"]).optional(),
+        email: readerEmail.optional(),
+        language: z.string().max(16).optional().openapi({ description: "The sample reader's language (one of `LANGUAGES`); a subscriber's copy is in theirs" }),
+      }),
+    },
     responses: { 200: htmlPage("The copy"), ...pageErrors },
   }),
   async (c) => {
-    const { variant, email } = c.req.valid("query");
+    const { variant, email, language } = c.req.valid("query");
     const digest = await Digests.get(c.req.valid("param").id);
     // An email is styled inline (for mail clients) and shows the articles' images; no script runs in it.
     const framed = { [CSP]: framedBySelfPolicy({ "style-src": ["'unsafe-inline'"], "img-src": ["'self'", "https:"] }) };
     try {
-      const message = await Digests.messageFor(digest, await Digests.resolveReader({ email, variant }));
+      const reader = { email, variant, language: language && Config.readerLanguage(language) };
+      const message = await Digests.messageFor(digest, await Digests.resolveReader(reader));
       // A subscriber's copy is a read of their data: audited, as the API's preview of one is (GETs are not otherwise).
       if (email) {
         await Editors.Audit.record({ who: c.var.editorAccount.email, via: "dashboard", action: "GET /editor/digests/:id/preview", target: `id=${digest.id} ${person(email)}`, status: 200 }, { required: true });
@@ -229,7 +242,9 @@ editorDigestRoutes.openapi(
 
 /** Addresses as an editor types them: separated by commas, semicolons, spaces or new lines. */
 const addresses = (text: string) => text.split(/[\s,;]+/).filter(Boolean);
-const testRecipients = z.array(readerEmail).min(1, "give at least one address").max(10, "at most 10 addresses");
+/** Made per request: its messages are in the page's language. */
+const testRecipients = () =>
+  z.array(readerEmail).min(1, t("editor-digests.test.atLeastOne")).max(10, t("editor-digests.test.atMostTen"));
 
 editorDigestRoutes.openapi(
   createRoute({
@@ -240,16 +255,24 @@ editorDigestRoutes.openapi(
     ...guarded,
     request: {
       params: digestId,
-      body: form(z.object({ to: z.string().max(3000), copy: z.enum(["free", "patron", "subscriber"]).optional(), email: optional(readerEmail) })),
+      body: form(
+        z.object({
+          to: z.string().max(3000),
+          copy: z.enum(["free", "patron", "subscriber"]).optional(),
+          email: optional(readerEmail),
+          language: z.string().max(16).optional(),
+        }),
+      ),
     },
     responses: { ...actionErrors, 429: htmlPage(`More than ${Digests.TEST_SENDS.perEditor} test sends in an hour`) },
   }),
   async (c) => {
-    const { to, copy = "free", email } = c.req.valid("form");
-    const recipients = testRecipients.parse(addresses(to));
-    if (copy === "subscriber" && !email) throw new VisibleError("invalid", "invalid_request", "Say whose copy to send: a subscriber's address.");
+    const { to, copy = "free", email, language } = c.req.valid("form");
+    const recipients = testRecipients().parse(addresses(to));
+    if (copy === "subscriber" && !email) throw new VisibleError("invalid", "invalid_request", t("editor-digests.test.noSubscriber"));
     const digest = await Digests.get(c.req.valid("param").id);
-    const reader = await Digests.resolveReader(copy === "subscriber" ? { email } : { variant: copy });
+    const sample = { variant: copy === "subscriber" ? undefined : copy, language: language && Config.readerLanguage(language) };
+    const reader = await Digests.resolveReader(copy === "subscriber" ? { email } : sample);
     c.set("auditTarget", [`id=${digest.id}`, ...(copy === "subscriber" ? [`copy-of:${person(email!)}`] : []), ...recipients.map(person)].join(" "));
     const sent = await Digests.sendTestCopies(digest, reader, recipients, Editors.editorKey(c.var.editorAccount.email));
     return c.redirect(page(digest.id, { notice: "tested", count: String(sent) }), 303);
@@ -268,7 +291,7 @@ editorDigestRoutes.openapi(
   async (c) => {
     const digest = await Digests.get(c.req.valid("param").id);
     if (digest.status === "sent" || digest.status === "cancelled") {
-      throw new VisibleError("conflict", "conflict", `This digest is ${digest.status}: it cannot be sent again.`);
+      throw new VisibleError("conflict", "conflict", t("editor-digests.actions.finished", { status: digest.status }));
     }
     const { ConfirmSendPage } = await import("../views/editor-digests");
     return c.html(<ConfirmSendPage account={c.var.editorAccount} digest={digest} articles={digest.articleIds.length} />, 200);

@@ -22,6 +22,7 @@
  * on first use, like the email templates (templates/load.ts), so that only a request that draws a chart pays for it.
  */
 import { raw } from "hono/html";
+import { t, tr } from "../language";
 
 export interface ChartSeries {
   /** As the legend and the table's column heading show it. */
@@ -40,16 +41,16 @@ export interface ChartSpec {
   /** The x axis, first to last: one label per figure, written as the reader should read them ("3 Sep", "Sep 2026"). */
   labels: readonly string[];
   series: readonly ChartSeries[];
-  /** How a figure is written on the axis, in the description and in the table; by default `1,234`. */
+  /** How a figure is written on the axis, in the description and in the table; by default `1,234` (in the page's language). */
   format?: (value: number) => string;
-  /** The table's heading for the labels' column; by default "Date". */
+  /** The table's heading for the labels' column; by default "Date" (in the page's language). */
   labelHeading?: string;
   /** The table open under the chart or folded in a `<details>`; by default open up to 12 rows, folded past that. */
   table?: "open" | "folded";
 }
 
 const ID = /^[a-z][a-z0-9-]*$/;
-const defaultFormat = (value: number) => value.toLocaleString("en-US");
+const defaultFormat = (value: number) => tr().number(value);
 
 /** Throws on a spec that cannot be drawn truthfully: a bad id, no series, or a series of the wrong length. */
 function check(spec: ChartSpec): void {
@@ -65,20 +66,28 @@ function check(spec: ChartSpec): void {
   }
 }
 
-/** The chart in words, for the SVG's `<desc>`: its span, and each series' first, last, lowest and highest figure. */
+/**
+ * The chart in words, for the SVG's `<desc>`: its span, and each series' first, last, lowest and highest figure, in
+ * the page's language.
+ */
 export function describeChart(spec: ChartSpec): string {
   const format = spec.format ?? defaultFormat;
-  const span = spec.labels.length ? `, ${spec.labels[0]} to ${spec.labels[spec.labels.length - 1]}` : "";
-  const kind = spec.kind === "line" ? "Line chart" : "Bar chart";
-  const parts = spec.series.map((series) => {
-    const figures = series.values.filter((value): value is number => value !== null);
-    if (!figures.length) return `${series.name}: no figures`;
-    return (
-      `${series.name}: ${format(figures[0]!)} first, ${format(figures[figures.length - 1]!)} last, ` +
-      `lowest ${format(Math.min(...figures))}, highest ${format(Math.max(...figures))}`
-    );
-  });
-  return `${kind} of ${spec.series.length} series${span}. ${parts.join("; ")}.`;
+  const series = spec.series
+    .map((one) => {
+      const figures = one.values.filter((value): value is number => value !== null);
+      if (!figures.length) return t("editor.chart.seriesEmpty", { name: one.name });
+      return t("editor.chart.series", {
+        name: one.name,
+        first: format(figures[0]!),
+        last: format(figures[figures.length - 1]!),
+        lowest: format(Math.min(...figures)),
+        highest: format(Math.max(...figures)),
+      });
+    })
+    .join("; ");
+  const values = { kind: spec.kind, count: spec.series.length, series };
+  if (!spec.labels.length) return t("editor.chart.describeEmpty", values);
+  return t("editor.chart.describe", { ...values, from: spec.labels[0]!, to: spec.labels[spec.labels.length - 1]! });
 }
 
 let loaded: Promise<typeof import("./chart-svg")> | undefined;
@@ -101,7 +110,7 @@ export function ChartTable(props: ChartSpec) {
       <caption>{props.title}</caption>
       <thead>
         <tr>
-          <th scope="col">{props.labelHeading ?? "Date"}</th>
+          <th scope="col">{props.labelHeading ?? t("editor.chart.date")}</th>
           {props.series.map((series) => (
             <th scope="col">{series.name}</th>
           ))}
@@ -124,7 +133,7 @@ export function ChartTable(props: ChartSpec) {
   if (open) return table;
   return (
     <details>
-      <summary>The numbers: {props.title}</summary>
+      <summary>{t("editor.chart.numbers", { title: props.title })}</summary>
       {table}
     </details>
   );

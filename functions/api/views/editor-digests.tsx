@@ -4,17 +4,27 @@
  */
 import type * as Editors from "../../../core/editors";
 import { digestStatuses, type Digest, type DigestStatus } from "../../../core/digests/types";
+import type { MessageKey } from "../../../core/i18n";
+import { currentLanguage, t, tr } from "../language";
 import { EditorLayout } from "./editor";
 
-const number = (n: number) => new Intl.NumberFormat("en-GB").format(n);
+const number = (n: number) => tr().number(n);
 
-export const STATUS_WORDS: Record<DigestStatus, string> = {
-  draft: "Draft",
-  sending: "Sending",
-  paused: "Paused",
-  sent: "Sent",
-  cancelled: "Cancelled",
+/** Each digest status's name in the catalogue. */
+const STATUS_KEYS: Record<DigestStatus, MessageKey> = {
+  draft: "editor-digests.status.draft",
+  sending: "editor-digests.status.sending",
+  paused: "editor-digests.status.paused",
+  sent: "editor-digests.status.sent",
+  cancelled: "editor-digests.status.cancelled",
 };
+
+/** A digest status as the page's language names it ("Draft"; "Чернетка"). */
+export const statusName = (status: DigestStatus) => t(STATUS_KEYS[status]);
+
+/** "weekly 2026-W49": a digest's frequency and period, as a line under its subject. */
+export const edition = (digest: Pick<Digest, "frequency" | "period">) =>
+  t("editor-digests.edition", { frequency: digest.frequency, period: digest.period });
 
 /** `/editor/digests`: the digests, newest first, and the form that creates one. */
 export function DigestsPage(props: {
@@ -26,57 +36,54 @@ export function DigestsPage(props: {
 }) {
   const more = props.next && `/editor/digests?${new URLSearchParams({ ...(props.status && { status: props.status }), cursor: props.next })}`;
   return (
-    <EditorLayout title="Digests" account={props.account} path="/editor/digests">
-      <h1>Digests</h1>
-      <h2>Create a digest</h2>
-      <p class="note">
-        A digest covers what was published since the last one of its frequency was sent. Creating one that exists opens it,
-        unchanged.
-      </p>
+    <EditorLayout title={t("editor-digests.list.title")} account={props.account} path="/editor/digests">
+      <h1>{t("editor-digests.list.title")}</h1>
+      <h2>{t("editor-digests.list.create")}</h2>
+      <p class="note">{t("editor-digests.list.createNote")}</p>
       <form method="post" action="/editor/digests">
-        <label for="frequency">Frequency</label>
+        <label for="frequency">{t("editor-digests.list.frequency")}</label>
         <select id="frequency" name="frequency">
-          <option value="weekly">Weekly</option>
-          <option value="daily">Daily</option>
+          <option value="weekly">{t("editor-digests.frequency.weekly")}</option>
+          <option value="daily">{t("editor-digests.frequency.daily")}</option>
         </select>
-        <label for="period">Period (optional)</label>
+        <label for="period">{t("editor-digests.list.period")}</label>
         <input type="text" id="period" name="period" maxlength={10} aria-describedby="period-hint" />
         <p class="note" id="period-hint">
-          A week such as {props.periods.weekly} or a day such as {props.periods.daily}; empty for the current one.
+          {t("editor-digests.list.periodHint", { weekly: props.periods.weekly, daily: props.periods.daily })}
         </p>
-        <label for="subject">Subject (optional)</label>
+        <label for="subject">{t("editor-digests.list.subject")}</label>
         <input type="text" id="subject" name="subject" maxlength={200} />
-        <label for="intro">Editor's intro (optional)</label>
+        <label for="intro">{t("editor-digests.list.intro")}</label>
         <textarea id="intro" name="intro" rows={4} maxlength={5000} />
         <p>
-          <button type="submit">Create digest</button>
+          <button type="submit">{t("editor-digests.list.submit")}</button>
         </p>
       </form>
-      <h2>All digests</h2>
+      <h2>{t("editor-digests.list.all")}</h2>
       <form method="get" action="/editor/digests">
-        <label for="status">Status</label>
+        <label for="status">{t("editor-digests.list.status")}</label>
         <select id="status" name="status">
-          <option value="">Any</option>
+          <option value="">{t("editor-digests.list.any")}</option>
           {digestStatuses.map((status) => (
             <option value={status} selected={status === props.status}>
-              {STATUS_WORDS[status]}
+              {statusName(status)}
             </option>
           ))}
         </select>
         <p>
           <button type="submit" class="secondary">
-            Show
+            {t("editor-digests.list.show")}
           </button>
         </p>
       </form>
       {props.digests.length === 0 ? (
-        <p>No digests {props.status ? `are ${props.status}` : "yet"}.</p>
+        <p>{props.status ? t("editor-digests.list.noneWithStatus", { status: statusName(props.status) }) : t("editor-digests.list.none")}</p>
       ) : (
-        <DigestTable caption="Digests, newest first" digests={props.digests} />
+        <DigestTable caption={t("editor-digests.list.caption")} digests={props.digests} />
       )}
       {more && (
         <p>
-          <a href={more}>Older digests</a>
+          <a href={more}>{t("editor-digests.list.older")}</a>
         </p>
       )}
     </EditorLayout>
@@ -87,23 +94,23 @@ export function DigestsPage(props: {
 export function ConfirmSendPage(props: { account: Editors.EditorAccount; digest: Digest; articles: number }) {
   const { digest } = props;
   const resume = digest.status === "paused";
+  const values = { subject: digest.subject, edition: edition(digest), count: props.articles, frequency: digest.frequency };
   return (
-    <EditorLayout title={`Send ${digest.subject}?`} account={props.account} path="/editor/digests">
-      <h1>{resume ? "Resume sending?" : "Send this digest?"}</h1>
+    <EditorLayout title={t("editor-digests.confirm.title", { subject: digest.subject })} account={props.account} path="/editor/digests">
+      <h1>{resume ? t("editor-digests.confirm.headingResume") : t("editor-digests.confirm.heading")}</h1>
       <p>
-        “{digest.subject}” ({digest.frequency} {digest.period}, {number(props.articles)} {props.articles === 1 ? "article" : "articles"}){" "}
         {resume
-          ? `goes on to the subscribers not sent it yet. It was paused: ${digest.pauseReason ?? "no reason was recorded"}.`
-          : `goes to every active ${digest.frequency} subscriber with something to read in it. This cannot be undone, only cancelled part-way.`}
+          ? t("editor-digests.confirm.resume", { ...values, reason: digest.pauseReason ?? t("editor-digests.noReason") })
+          : t("editor-digests.confirm.send", values)}
       </p>
       <form method="post" action={`/editor/digests/${digest.id}/send`}>
         <input type="hidden" name="confirm" value="send" />
         <p>
-          <button type="submit">{resume ? "Yes, resume sending" : "Yes, send it now"}</button>
+          <button type="submit">{resume ? t("editor-digests.confirm.yesResume") : t("editor-digests.confirm.yes")}</button>
         </p>
       </form>
       <p>
-        <a href={`/editor/digests/${digest.id}`}>No, back to the digest</a>
+        <a href={`/editor/digests/${digest.id}`}>{t("editor-digests.confirm.back")}</a>
       </p>
     </EditorLayout>
   );
@@ -112,10 +119,10 @@ export function ConfirmSendPage(props: { account: Editors.EditorAccount; digest:
 /** What a preview frame shows when there is no copy to show (nothing to read for this reader): framable, unstyled. */
 export function PreviewMissing(props: { message: string }) {
   return (
-    <html lang="en">
+    <html lang={currentLanguage()}>
       <head>
         <meta charset="utf-8" />
-        <title>No copy to preview</title>
+        <title>{t("editor-digests.previewMissing.title")}</title>
       </head>
       <body>
         <p>{props.message}</p>
@@ -132,22 +139,22 @@ export function DigestTable(props: { caption: string; digests: readonly Digest[]
         <caption>{props.caption}</caption>
         <thead>
           <tr>
-            <th scope="col">Digest</th>
-            <th scope="col">Status</th>
+            <th scope="col">{t("editor-digests.table.digest")}</th>
+            <th scope="col">{t("editor-digests.table.status")}</th>
             <th scope="col" class="num">
-              Articles
+              {t("editor-digests.table.articles")}
             </th>
             <th scope="col" class="num">
-              Recipients
+              {t("editor-digests.table.recipients")}
             </th>
             <th scope="col" class="num">
-              Sent
+              {t("editor-digests.table.sent")}
             </th>
             <th scope="col" class="num">
-              Waiting
+              {t("editor-digests.table.waiting")}
             </th>
             <th scope="col" class="num">
-              Failed
+              {t("editor-digests.table.failed")}
             </th>
           </tr>
         </thead>
@@ -157,13 +164,12 @@ export function DigestTable(props: { caption: string; digests: readonly Digest[]
               <td>
                 <a href={`/editor/digests/${digest.id}`}>{digest.subject}</a>
                 <br />
-                <span class="note">
-                  {digest.frequency} {digest.period}
-                </span>
+                <span class="note">{edition(digest)}</span>
               </td>
               <td>
-                {STATUS_WORDS[digest.status]}
-                {digest.status === "paused" && digest.pauseReason ? `: ${digest.pauseReason}` : ""}
+                {digest.status === "paused" && digest.pauseReason
+                  ? t("editor-digests.table.paused", { status: statusName(digest.status), reason: digest.pauseReason })
+                  : statusName(digest.status)}
               </td>
               <td class="num">{number(digest.articleIds.length)}</td>
               <td class="num">{number(digest.counts.recipients)}</td>

@@ -7,55 +7,61 @@ import * as Money from "../../../core/money";
 import type { Figures } from "../../../core/editors/figures";
 import { Chart, type ChartSeries } from "./charts";
 import type { Overview } from "../../../core/editors/overview";
+import { currentLanguage, t, tr } from "../language";
 import { EditorLayout } from "./editor";
 import { DigestTable } from "./editor-digests";
 
 const when = (at: Date, timezone: string) =>
-  new Intl.DateTimeFormat("en-GB", { timeZone: timezone, weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" }).format(at);
+  tr().date(at, { timeZone: timezone, weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" });
 
-const number = (n: number) => new Intl.NumberFormat("en-GB").format(n);
+const number = (n: number) => tr().number(n);
+const money = (amount: number, currency: string) => Money.format(amount, currency, { language: currentLanguage() });
 
-const capital = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
-/** "3 Dec" for a day, "Dec 2026" for a month (UTC, as the snapshots' days are). */
-const dayLabel = (date: string) => new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" }).format(new Date(`${date}T00:00:00Z`));
-const monthLabel = (month: string) => new Intl.DateTimeFormat("en-GB", { month: "short", year: "numeric", timeZone: "UTC" }).format(new Date(`${month}-01T00:00:00Z`));
-const seriesOf = (columns: Record<string, ReadonlyArray<number | null>>): ChartSeries[] =>
-  Object.entries(columns).map(([name, values]) => ({ name: capital(name), values }));
+/** "3 Dec" for a day, "Dec 2026" for a month (UTC, as the snapshots' days are), in the page's language. */
+const dayLabel = (date: string) => tr().date(`${date}T00:00:00Z`, { day: "numeric", month: "short", timeZone: "UTC" });
+const monthLabel = (month: string) => tr().date(`${month}-01T00:00:00Z`, { month: "short", year: "numeric", timeZone: "UTC" });
+const longMonth = (month: string) => tr().date(`${month}-01T00:00:00Z`, { month: "long", year: "numeric", timeZone: "UTC" });
+/** A series per status, named in the page's language (the statuses are the snapshots' keys). */
+const seriesOf = (columns: Record<string, ReadonlyArray<number | null>>, key: "editor.overview.status.subscriber" | "editor.overview.status.patron"): ChartSeries[] =>
+  Object.entries(columns).map(([status, values]) => ({ name: t(key, { status }), values }));
 
 /** The figures now: the latest snapshot, with when it was taken. */
 function Now(props: { figures: Figures }) {
   const latest = props.figures.latest;
-  if (!latest) return <p>No daily figures yet: the first snapshot is taken shortly after midnight (UTC).</p>;
-  const money = (amounts: Record<string, number>) =>
-    Object.entries(amounts)
-      .map(([currency, amount]) => Money.format(amount, currency))
-      .join(", ") || "none";
+  if (!latest) return <p>{t("editor.overview.noFigures")}</p>;
+  const amounts = (byCurrency: Record<string, number>) =>
+    Object.entries(byCurrency)
+      .map(([currency, amount]) => money(amount, currency))
+      .join(", ") || t("editor.overview.card.none");
   const oneTime = Object.fromEntries(Object.entries(latest.contributions.byCurrency).map(([currency, totals]) => [currency, totals.amount]));
   return (
     <>
       <div class="cards">
         <div class="card">
-          <div>Active subscribers</div>
+          <div>{t("editor.overview.card.active")}</div>
           <div class="big">{number(latest.subscribers.byStatus.active ?? 0)}</div>
-          <div class="note">of {number(latest.subscribers.total)} in all</div>
+          <div class="note">{t("editor.overview.card.activeOf", { total: number(latest.subscribers.total) })}</div>
         </div>
         <div class="card">
-          <div>Paying patrons</div>
+          <div>{t("editor.overview.card.patrons")}</div>
           <div class="big">{number((latest.patrons.byStatus.active ?? 0) + (latest.patrons.byStatus.grace ?? 0))}</div>
-          <div class="note">{number(latest.patrons.byStatus.comped ?? 0)} comped</div>
+          <div class="note">{t("editor.overview.card.comped", { count: latest.patrons.byStatus.comped ?? 0 })}</div>
         </div>
         <div class="card">
-          <div>Monthly recurring revenue</div>
-          <div class="big">{money(latest.mrr)}</div>
+          <div>{t("editor.overview.card.mrr")}</div>
+          <div class="big">{amounts(latest.mrr)}</div>
         </div>
         <div class="card">
-          <div>One-time revenue, {monthLabel(latest.contributions.month)}</div>
-          <div class="big">{money(oneTime)}</div>
+          <div>{t("editor.overview.card.oneTime", { month: longMonth(latest.contributions.month) })}</div>
+          <div class="big">{amounts(oneTime)}</div>
         </div>
       </div>
       <p class="note">
-        As of {latest.takenAt.replace("T", " ").slice(0, 16)} UTC{latest.provisional ? " (today so far)" : ""}
-        {latest.demo ? "; earlier days are demo data" : ""}.
+        {t("editor.overview.asOf", {
+          time: latest.takenAt.replace("T", " ").slice(0, 16),
+          provisional: latest.provisional ? "yes" : "no",
+          demo: latest.demo ? "yes" : "no",
+        })}
       </p>
     </>
   );
@@ -67,57 +73,62 @@ function OverTime(props: { figures: Figures }) {
   const months = monthly.months.map(monthLabel);
   const tiers = latest ? Object.entries(latest.patrons.byTier) : [];
   const statuses = latest ? Object.keys(latest.patrons.byStatus) : [];
+  const day = t("editor.overview.charts.day");
+  const month = t("editor.overview.charts.month");
   return (
     <>
-      <h2>Subscribers and patrons, last 90 days</h2>
-      <Chart id="subscribers-90" kind="line" title="Subscribers by status, last 90 days" labelHeading="Day" labels={days} series={seriesOf(daily.subscribers)} />
-      <Chart id="patrons-90" kind="line" title="Patrons by status, last 90 days" labelHeading="Day" labels={days} series={seriesOf(daily.patrons)} />
+      <h2>{t("editor.overview.charts.people")}</h2>
+      <Chart id="subscribers-90" kind="line" title={t("editor.overview.charts.subscribers")} labelHeading={day} labels={days} series={seriesOf(daily.subscribers, "editor.overview.status.subscriber")} />
+      <Chart id="patrons-90" kind="line" title={t("editor.overview.charts.patrons")} labelHeading={day} labels={days} series={seriesOf(daily.patrons, "editor.overview.status.patron")} />
       {tiers.length > 0 && (
         <Chart
           id="patrons-by-tier"
           kind="bar"
-          title="Patrons by tier and status, now"
-          labelHeading="Tier"
+          title={t("editor.overview.charts.byTier")}
+          labelHeading={t("editor.overview.charts.tier")}
           labels={tiers.map(([tier]) => tier)}
-          series={statuses.map((status) => ({ name: capital(status), values: tiers.map(([, counts]) => counts[status as keyof typeof counts] ?? 0) }))}
+          series={statuses.map((status) => ({
+            name: t("editor.overview.status.patron", { status }),
+            values: tiers.map(([, counts]) => counts[status as keyof typeof counts] ?? 0),
+          }))}
         />
       )}
-      <h2>Revenue, last 12 months</h2>
-      {Object.keys(monthly.mrr).length === 0 && Object.keys(monthly.contributions).length === 0 && <p>No revenue yet.</p>}
+      <h2>{t("editor.overview.charts.revenue")}</h2>
+      {Object.keys(monthly.mrr).length === 0 && Object.keys(monthly.contributions).length === 0 && <p>{t("editor.overview.charts.noRevenue")}</p>}
       {Object.entries(monthly.mrr).map(([currency, values]) => (
         <Chart
           id={`mrr-${currency.toLowerCase()}`}
           kind="line"
-          title={`Monthly recurring revenue (${currency.toUpperCase()}), at each month's end`}
-          labelHeading="Month"
+          title={t("editor.overview.charts.mrr", { currency: currency.toUpperCase() })}
+          labelHeading={month}
           labels={months}
-          series={[{ name: "Monthly recurring revenue", values }]}
-          format={(amount) => Money.format(amount, currency)}
+          series={[{ name: t("editor.overview.charts.mrrSeries"), values }]}
+          format={(amount) => money(amount, currency)}
         />
       ))}
       {Object.entries(monthly.contributions).map(([currency, values]) => (
         <Chart
           id={`one-time-${currency.toLowerCase()}`}
           kind="bar"
-          title={`One-time revenue (${currency.toUpperCase()}) by month`}
-          labelHeading="Month"
+          title={t("editor.overview.charts.oneTime", { currency: currency.toUpperCase() })}
+          labelHeading={month}
           labels={months}
-          series={[{ name: "Contributions", values }]}
-          format={(amount) => Money.format(amount, currency)}
+          series={[{ name: t("editor.overview.charts.contributions"), values }]}
+          format={(amount) => money(amount, currency)}
         />
       ))}
-      <h2>Joins and churn, last 12 months</h2>
+      <h2>{t("editor.overview.charts.movementHeading")}</h2>
       <Chart
         id="movement"
         kind="bar"
-        title="Subscribers and patrons who joined and left, by month"
-        labelHeading="Month"
+        title={t("editor.overview.charts.movement")}
+        labelHeading={month}
         labels={months}
         series={[
-          { name: "Subscribers joined", values: monthly.subscribersJoined },
-          { name: "Subscribers left", values: monthly.subscribersChurned },
-          { name: "Patrons joined", values: monthly.patronsJoined },
-          { name: "Patrons left", values: monthly.patronsChurned },
+          { name: t("editor.overview.charts.subscribersJoined"), values: monthly.subscribersJoined },
+          { name: t("editor.overview.charts.subscribersLeft"), values: monthly.subscribersChurned },
+          { name: t("editor.overview.charts.patronsJoined"), values: monthly.patronsJoined },
+          { name: t("editor.overview.charts.patronsLeft"), values: monthly.patronsChurned },
         ]}
       />
     </>
@@ -127,22 +138,29 @@ function OverTime(props: { figures: Figures }) {
 export function OverviewPage(props: { account: Editors.EditorAccount } & Overview) {
   const inFlight = [...props.sending, ...props.paused];
   return (
-    <EditorLayout title="Overview" account={props.account} path="/editor">
-      <h1>Overview</h1>
-      <p class="note">
-        Signed in as {props.account.email} ({props.account.role}).
-      </p>
+    <EditorLayout title={t("editor.overview.title")} account={props.account} path="/editor">
+      <h1>{t("editor.overview.title")}</h1>
+      <p class="note">{t("editor.overview.signedInAs", { email: props.account.email, role: props.account.role })}</p>
       <Now figures={props.figures} />
-      <h2>Sending now</h2>
-      {inFlight.length === 0 ? <p>No digest is being sent.</p> : <DigestTable caption="Digests being sent or paused" digests={inFlight} />}
-      <h2>Next scheduled digests</h2>
+      <h2>{t("editor.overview.sending.heading")}</h2>
+      {inFlight.length === 0 ? (
+        <p>{t("editor.overview.sending.none")}</p>
+      ) : (
+        <DigestTable caption={t("editor.overview.sending.caption")} digests={inFlight} />
+      )}
+      <h2>{t("editor.overview.next.heading")}</h2>
       {props.next.length === 0 ? (
-        <p>Digests are not sent on a schedule here: editors create and send them.</p>
+        <p>{t("editor.overview.next.none")}</p>
       ) : (
         <ul>
           {props.next.map((run) => (
             <li>
-              {run.frequency === "daily" ? "Daily" : "Weekly"}: <time datetime={run.at.toISOString()}>{when(run.at, props.timezone)}</time> ({props.timezone})
+              {tr().rich("editor.overview.next.run", {
+                frequency: run.frequency,
+                timezone: props.timezone,
+                when: when(run.at, props.timezone),
+                time: (chunks) => <time datetime={run.at.toISOString()}>{chunks}</time>,
+              })}
             </li>
           ))}
         </ul>

@@ -4,16 +4,17 @@
  */
 import type { Child } from "hono/jsx";
 import type * as Editors from "../../../core/editors";
+import { t, tr } from "../language";
 import { Layout, MessagePage, type NavLink } from "./layout";
 
 /** The dashboard's sections, in the header of every page; admins also see the audit log. */
 function navFor(account: Editors.EditorAccount, current: string): NavLink[] {
-  const links: NavLink[] = [{ href: "/editor", label: "Overview" }];
-  links.push({ href: "/editor/digests", label: "Digests" });
-  links.push({ href: "/editor/subscribers", label: "Subscribers" });
-  links.push({ href: "/editor/topics", label: "Topics" });
-  links.push({ href: "/editor/gifts", label: "Gifts and comps" });
-  if (account.role === "admin") links.push({ href: "/editor/audit", label: "Audit log" });
+  const links: NavLink[] = [{ href: "/editor", label: t("editor.nav.overview") }];
+  links.push({ href: "/editor/digests", label: t("editor.nav.digests") });
+  links.push({ href: "/editor/subscribers", label: t("editor.nav.subscribers") });
+  links.push({ href: "/editor/topics", label: t("editor.nav.topics") });
+  links.push({ href: "/editor/gifts", label: t("editor.nav.gifts") });
+  if (account.role === "admin") links.push({ href: "/editor/audit", label: t("editor.nav.audit") });
   return links.map((link) => ({ ...link, current: link.href === current }));
 }
 
@@ -22,7 +23,7 @@ export function EditorLayout(props: { title: string; account: Editors.EditorAcco
   const signOut = (
     <form method="post" action="/editor/logout">
       <button type="submit" class="link">
-        Sign out
+        {t("editor.signOut")}
       </button>
     </form>
   );
@@ -36,13 +37,13 @@ export function EditorLayout(props: { title: string; account: Editors.EditorAcco
 /** `/editor/login`: ask for a sign-in link. */
 export function EditorLoginPage() {
   return (
-    <MessagePage title="Sign in to the dashboard">
-      <p>Enter your newsroom address. If it is an editor's, we'll email you a link that signs you in for the day.</p>
+    <MessagePage title={t("editor.login.title")}>
+      <p>{t("editor.login.intro")}</p>
       <form method="post" action="/editor/login">
-        <label for="email">Email address</label>
+        <label for="email">{t("editor.login.email")}</label>
         <input type="email" id="email" name="email" required maxlength={254} autocomplete="email" />
         <p>
-          <button type="submit">Email me a sign-in link</button>
+          <button type="submit">{t("editor.login.submit")}</button>
         </p>
       </form>
     </MessagePage>
@@ -52,11 +53,13 @@ export function EditorLoginPage() {
 /** The answer to the form above, whatever the address. */
 export function EditorLinkSentPage() {
   return (
-    <MessagePage title="Check your email">
-      <p>If this address is an editor's, a sign-in link is on its way. It works once, for 15 minutes.</p>
+    <MessagePage title={t("editor.linkSent.title")}>
+      <p>{t("editor.linkSent.body")}</p>
       <p class="note">
-        Nothing arrived? Look in your spam folder, <a href="/editor/login">ask again</a>, or ask whoever runs Tidings
-        to add your address to <code>EDITORS</code>.
+        {tr().rich("editor.linkSent.note", {
+          link: (chunks) => <a href="/editor/login">{chunks}</a>,
+          code: (chunks) => <code>{chunks}</code>,
+        })}
       </p>
     </MessagePage>
   );
@@ -65,15 +68,18 @@ export function EditorLinkSentPage() {
 /** `/editor/signin?token=…`: a button that POSTs (opening a link never signs anyone in). */
 export function EditorSignInPage(props: { token: string; email: string }) {
   return (
-    <MessagePage title="Sign in to the dashboard">
-      <p>Press the button to sign in as {props.email} on this device.</p>
+    <MessagePage title={t("editor.login.title")}>
+      <p>{t("editor.signin.body", { email: props.email })}</p>
       <form method="post" action="/editor/signin">
         <input type="hidden" name="token" value={props.token} />
-        <button type="submit">Sign me in</button>
+        <button type="submit">{t("editor.signin.submit")}</button>
       </form>
     </MessagePage>
   );
 }
+
+/** "December 2026" for `2026-12` (the log's months are UTC). */
+const monthName = (month: string) => tr().date(`${month}-01T00:00:00Z`, { month: "long", year: "numeric", timeZone: "UTC" });
 
 /** `/editor/audit`: a month of editors' actions, newest first. */
 export function AuditPage(props: {
@@ -83,50 +89,49 @@ export function AuditPage(props: {
   next?: string;
   months: string[];
 }) {
+  const month = monthName(props.month);
   return (
-    <EditorLayout title="Audit log" account={props.account} path="/editor/audit">
-      <h1>Audit log</h1>
-      <p class="note">Every editor action, from the dashboard and from API tokens. People appear only as keyed hashes.</p>
+    <EditorLayout title={t("editor.audit.title")} account={props.account} path="/editor/audit">
+      <h1>{t("editor.audit.title")}</h1>
+      <p class="note">{t("editor.audit.note")}</p>
       <form method="get" action="/editor/audit">
-        <label for="month">Month</label>
+        <label for="month">{t("editor.audit.month")}</label>
         <select id="month" name="month">
           {props.months.map((month) => (
             <option value={month} selected={month === props.month}>
-              {month}
+              {monthName(month)}
             </option>
           ))}
         </select>
         <p>
           <button type="submit" class="secondary">
-            Show
+            {t("editor.audit.show")}
           </button>
         </p>
       </form>
       {props.entries.length === 0 ? (
-        <p>Nothing was done in {props.month}{props.next === undefined ? "" : " before this point"}.</p>
+        <p>{t("editor.audit.empty", { month, before: props.next === undefined ? "no" : "yes" })}</p>
       ) : (
         <div class="scroll">
           <table>
-            <caption>Actions in {props.month}, newest first</caption>
+            <caption>{t("editor.audit.caption", { month })}</caption>
             <thead>
               <tr>
-                <th scope="col">When (UTC)</th>
-                <th scope="col">Who</th>
-                <th scope="col">What</th>
-                <th scope="col">On what</th>
+                <th scope="col">{t("editor.audit.column.when")}</th>
+                <th scope="col">{t("editor.audit.column.who")}</th>
+                <th scope="col">{t("editor.audit.column.what")}</th>
+                <th scope="col">{t("editor.audit.column.target")}</th>
                 <th scope="col" class="num">
-                  Answer
+                  {t("editor.audit.column.answer")}
                 </th>
               </tr>
             </thead>
             <tbody>
               {props.entries.map((entry) => (
                 <tr>
+                  {/* As the log keeps it (ISO, UTC): sortable at a glance, the same in every language. */}
                   <td>{entry.at.replace("T", " ").slice(0, 19)}</td>
-                  <td>
-                    {entry.who}
-                    {entry.via === "token" ? " (API token)" : ""}
-                  </td>
+                  <td>{entry.via === "token" ? t("editor.audit.viaToken", { who: entry.who }) : entry.who}</td>
                   <td>
                     <code>{entry.action}</code>
                   </td>
@@ -140,7 +145,7 @@ export function AuditPage(props: {
       )}
       {props.next && (
         <p>
-          <a href={`/editor/audit?month=${props.month}&before=${encodeURIComponent(props.next)}`}>Older actions</a>
+          <a href={`/editor/audit?month=${props.month}&before=${encodeURIComponent(props.next)}`}>{t("editor.audit.older")}</a>
         </p>
       )}
     </EditorLayout>
