@@ -1,7 +1,12 @@
 /**
  * Builds the raw MIME of one email with nodemailer's MailComposer (never by hand): multipart/alternative with a
- * text and an HTML part in UTF-8, From from the configuration, Reply-To when configured, and for marketing mail
- * the RFC 8058 one-click unsubscribe headers and a List-Id (RFC 2919).
+ * text and an HTML part in UTF-8, From from the configuration, Reply-To when configured, a Message-ID of our own
+ * domain, and for marketing mail the RFC 8058 one-click unsubscribe headers and a List-Id (RFC 2919).
+ *
+ * Headers in another script than Latin (a Ukrainian subject, outlet or reader's name) are RFC 2047 encoded words
+ * in base64 (`=?UTF-8?B?…?=`), mostly Latin ones in Q (readable as they are); nodemailer chooses per header,
+ * splits the words at whole characters and folds the lines. The bodies are quoted-printable whatever their
+ * script: a text part in Cyrillic stays one readable line per paragraph in the source, not a block of base64.
  */
 import MailComposer from "nodemailer/lib/mail-composer";
 import type Mail from "nodemailer/lib/mailer";
@@ -17,6 +22,7 @@ import {
   type Mailbox,
   type Message,
 } from "./message";
+import { messageId } from "./message-id";
 
 /** The raw RFC 5322 message, exactly as it would be handed to SES. Throws `UnsafeHeaderError` on unsafe input. */
 export async function compose(message: Message): Promise<Buffer> {
@@ -42,15 +48,20 @@ export async function compose(message: Message): Promise<Buffer> {
     replyTo: config.MAIL_REPLY_TO,
     to: mailbox(message.to),
     subject: message.subject,
+    messageId: messageId(message, config),
     text: message.text,
     html: message.html,
     headers,
-    textEncoding: "quoted-printable",
+    // The text parts' transfer encoding; not `textEncoding`, which would also force Q on every header.
+    encoding: "quoted-printable",
     // The bodies are strings; never let a value be read as a file path or URL to fetch.
     disableFileAccess: true,
     disableUrlAccess: true,
   });
-  return composer.compile().build();
+  const root = composer.compile();
+  // Every line break CRLF (RFC 5322 §2.3), the bodies' too: the templates and the text part break lines with LF.
+  root.newline = "windows";
+  return root.build();
 }
 
 function mailbox(to: Mailbox): Mail.Address {
@@ -87,7 +98,13 @@ function mailto(setting: string): string {
   return `mailto:${address}${query === undefined ? "" : `?${query}`}`;
 }
 
-/** A display phrase: a quoted string when ASCII, an RFC 2047 encoded word otherwise. */
+/**
+ * A display phrase: a quoted string when ASCII, else RFC 2047 encoded words, base64 when most of it is not Latin
+ * (as nodemailer chooses for the other headers).
+ */
 function phrase(text: string): string {
-  return /^[\x20-\x7e]*$/.test(text) ? `"${text.replace(/[\\"]/g, "\\$&")}"` : mimeFuncs.encodeWord(text, "Q", 52);
+  if (/^[\x20-\x7e]*$/.test(text)) return `"${text.replace(/[\\"]/g, "\\$&")}"`;
+  const latin = (text.match(/[a-z]/gi) ?? []).length;
+  const other = (text.match(/[^\x00-\x7f]/g) ?? []).length;
+  return mimeFuncs.encodeWord(text, other < latin ? "Q" : "B", 52);
 }
