@@ -14,6 +14,9 @@ import { useLocalStack } from "../helpers/local";
 
 useLocalStack();
 
+/** A JSON answer's body, as the test reads it. */
+const json = async (response: Response): Promise<any> => response.json();
+
 const page = async (path: string, language: string) => {
   const response = await request(path, { headers: { accept: "text/html", "accept-language": language } });
   expect(response.status).toBe(200);
@@ -26,22 +29,22 @@ describe("a topic's translations", () => {
     const uk = { title: "Вода Херсона", description: "Хто відновлює водогін і коли" };
     const put = await editor("PUT", `/api/topics/${id}`, { title: "Kherson's water", translations: { uk } });
     expect(put.status).toBe(201);
-    expect((await put.json()).topic).toMatchObject({ id, title: "Kherson's water", translations: { uk } });
+    expect((await json(put)).topic).toMatchObject({ id, title: "Kherson's water", translations: { uk } });
     expect(await Db.Topics.get(id)).toMatchObject({ translations: { uk } });
 
-    const { topics } = await (await request("/api/topics")).json();
+    const { topics } = await json(await request("/api/topics"));
     expect(topics.find((topic: { id: string }) => topic.id === id)).toMatchObject({ title: "Kherson's water", translations: { uk } });
 
     // Left out, they stay; the same again changes nothing; given, they replace those there were.
     const kept = await editor("PUT", `/api/topics/${id}`, { title: "Kherson's water" });
-    expect((await kept.json()).topic.translations).toEqual({ uk });
+    expect((await json(kept)).topic.translations).toEqual({ uk });
     const same = await editor("PUT", `/api/topics/${id}`, { title: "Kherson's water", translations: { uk } });
     expect(same.status).toBe(200);
-    expect((await same.json()).topic.updatedAt).toBe((await Db.Topics.get(id))!.updatedAt);
+    expect((await json(same)).topic.updatedAt).toBe((await Db.Topics.get(id))!.updatedAt);
     const renamed = await editor("PUT", `/api/topics/${id}`, { title: "Kherson's water", translations: { uk: { title: "Вода для Херсона" } } });
-    expect((await renamed.json()).topic.translations).toEqual({ uk: { title: "Вода для Херсона" } });
+    expect((await json(renamed)).topic.translations).toEqual({ uk: { title: "Вода для Херсона" } });
     const removed = await editor("PUT", `/api/topics/${id}`, { title: "Kherson's water", translations: {} });
-    expect((await removed.json()).topic.translations).toBeUndefined();
+    expect((await json(removed)).topic.translations).toBeUndefined();
   });
 
   it("refuses a language that is not offered, or the default one, with a 400 naming the field; nothing changes", async () => {
@@ -51,7 +54,7 @@ describe("a topic's translations", () => {
     for (const translations of [{ de: { title: "Brücken" } }, { en: { title: "Bridges again" } }, { uk: { title: "" } }, { "uk-UA": { title: "Мости" } }]) {
       const response = await editor("PUT", `/api/topics/${id}`, { title: "Bridges, renamed", translations });
       expect(response.status, JSON.stringify(translations)).toBe(400);
-      expect(JSON.stringify(await response.json())).toMatch(/translations/);
+      expect(JSON.stringify(await json(response))).toMatch(/translations/);
     }
     expect(await Db.Topics.get(id)).toEqual(before);
     // A new topic refused so is not created either.
