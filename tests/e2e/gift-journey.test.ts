@@ -81,7 +81,7 @@ describe("giving through the local Stripe stand-in", () => {
       await heading(page, "Your account");
       expect(await page.getByRole("region", { name: "Your contributions" }).getByRole("listitem").count()).toBe(1);
       const given = page.getByRole("region", { name: "Gifts you gave" });
-      const delivered = new Intl.DateTimeFormat("en", { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${today}T00:00:00Z`));
+      const delivered = new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${today}T00:00:00Z`));
       await given.getByText(new RegExp(`^2 months of Coffee \\(€10(\\.00)?\\) for ${recipient.slice(0, 1)}…@example\\.com, delivered on ${delivered}:`)).waitFor();
       await checkPage(page, "account-gift-given");
       await context.close();

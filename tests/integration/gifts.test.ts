@@ -32,7 +32,7 @@ const day = (offset: number, from = new Date()) => new Date(from.getTime() + off
 const sessionsCreated = () => stripe.fake.requests.filter((r) => r.method === "POST" && r.path === "/v1/checkout/sessions");
 const REDEEM_SUBJECT = /A gift for you/;
 /** A date as an English page or email writes it (UTC). */
-const inWords = (iso: string) => new Intl.DateTimeFormat("en", { dateStyle: "long", timeZone: "UTC" }).format(new Date(iso));
+const inWords = (iso: string) => new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: "UTC" }).format(new Date(iso));
 
 /** A paid gift's session as Checkout completes it, with its payment intent and charge at Stripe. */
 function paidGift(fields: { tier?: string; months?: number; recipient?: string; deliverOn?: string; message?: string; buyer?: string; amount?: number } = {}) {
