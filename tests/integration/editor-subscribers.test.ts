@@ -119,7 +119,7 @@ describe("a subscriber's record", () => {
     expect(html).toMatch(/Source<\/th><td>form/);
     expect(html).toMatch(/Consent text<\/th><td>v3/);
     expect(html).toMatch(/Status<\/th><td>comped/);
-    expect(html).toMatch(/Comped until<\/th><td>Jun 30, 2030/);
+    expect(html).toMatch(/Comped until<\/th><td>30 Jun 2030/);
     expect(html).toContain(digest.id);
     expect(html).toContain("1 in all: 1 sent");
     expect(html).toMatch(/Climate: weight \d+/);

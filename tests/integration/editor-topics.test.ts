@@ -202,10 +202,11 @@ describe("the topics' pages in Ukrainian", () => {
     expect(html).toContain('<html lang="uk"');
     expect(html).toContain("<h1>Теми</h1>");
     expect(html).toMatch(/Відкриті для голосування \(\d+\)/);
-    expect(html).toContain("Бали: 2 (від 2 учасників)");
+    expect(html).toContain("Рейтинг 2 від 2 патронів");
     expect(html).toContain("Назва (англійська мова)");
     expect(html).toContain("Назва (українська мова, необов&#39;язково)");
     expect(html).not.toContain("Create the topic");
+    expect(html).toContain("Назви (українська мова) ще немає");
 
     const one = await (await inUkrainian(cookie, `/editor/topics/${open.id}`)).text();
     expect(one).toContain('<html lang="uk"');
@@ -228,6 +229,7 @@ describe("the topics' pages in Ukrainian", () => {
     expect(renamed.headers.get("location")).toBe(`/editor/topics/${id}?done=translated#translations`);
     expect((await Db.Topics.get(id))?.translations).toEqual({ uk: { title: "Велодоріжки" } });
     expect(await (await dashboardGet(cookie, `/editor/topics/${id}`)).text()).toContain('value="Велодоріжки"');
+    expect(await (await dashboardGet(cookie, "/editor/topics")).text()).toContain('Ukrainian: <span lang="uk">Велодоріжки</span>');
 
     expect((await dashboardPost(cookie, `/editor/topics/${id}/translations`, { "title.uk": "", "description.uk": "Без назви" })).status).toBe(400);
     expect((await Db.Topics.get(id))?.translations).toEqual({ uk: { title: "Велодоріжки" } });

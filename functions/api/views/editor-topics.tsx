@@ -121,6 +121,7 @@ function TopicItem(props: { row: Topics.BoardTopic }) {
       <TierScores row={props.row} />
       <Funding row={props.row} />
       {topic.status === "proposed" && topic.description && <p>{topic.description}</p>}
+      <Translations topic={topic} />
       <StatusActions topic={topic} />
       {(topic.status === "open" || topic.status === "closed") && (
         <p>
@@ -132,6 +133,33 @@ function TopicItem(props: { row: Topics.BoardTopic }) {
         </p>
       )}
     </li>
+  );
+}
+
+/** The topic's title in each other language, or a link to give it one: readers of that language see it by this. */
+function Translations(props: { topic: Topics.Topic }) {
+  const { topic } = props;
+  return (
+    <>
+      {otherLanguages().map((code) => {
+        const language = tr().languageName(code);
+        const title = topic.translations?.[code]?.title;
+        return title ? (
+          <p class="note">
+            {tr().rich("editor-topics.translation.shown", { language, title, translated: (chunks) => <span lang={code}>{chunks}</span> })}
+          </p>
+        ) : (
+          <p class="note">
+            {tr().rich("editor-topics.translation.missing", {
+              language,
+              title: topic.title,
+              link: (chunks) => <a href={`/editor/topics/${topic.id}#translations`}>{chunks}</a>,
+              which: (chunks) => <span class="vh">{chunks}</span>,
+            })}
+          </p>
+        );
+      })}
+    </>
   );
 }
 
