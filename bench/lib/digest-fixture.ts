@@ -2,7 +2,8 @@
  * A realistic weekly digest for the render benchmark: 20 articles on six topics (a few on two), summaries of a
  * newsroom's usual length, five topics open for voting, two covered after patrons asked; and seeded readers,
  * free and patron, following different topics (some all of them), with and without names, some patrons having
- * voted for a covered topic. The same data feeds every approach.
+ * voted for a covered topic. The same data feeds every approach. Bilingual, half the articles also have a Ukrainian
+ * translation and the topics Ukrainian titles, and the readers are English and Ukrainian in turn.
  */
 import type { Article } from "../../core/articles/types";
 import * as Config from "../../core/config";
@@ -61,13 +62,45 @@ const SUBJECTS = [
   "Three councillors, one vote: inside the parking decision",
 ];
 
+const UK_SUBJECTS = [
+  "Розклад порома змінюється після зимових штормів",
+  "Рада ухвалила бюджет набережної — з умовами",
+  "Нічні автобуси повертаються на схід міста з січня",
+  "Що нова карта шкільних округів означає для родин",
+  "Оренда подорожчала на 7%: хто переїжджає і куди",
+  "Організатори фестивалю маяка — про рекордний рік",
+  "Поглиблення входу до гавані: витрати, яких ніхто не закладав",
+  "Троє депутатів, один голос: як ухвалювали рішення про паркування",
+];
+
+const UK_TOPICS: Record<string, string> = {
+  harbour: "Порт",
+  council: "Міська рада",
+  transport: "Транспорт",
+  schools: "Школи",
+  housing: "Житло",
+  culture: "Культура й події",
+};
+
+const UK_SUMMARY =
+  "Наші журналісти провели тиждень із людьми, яких це стосується найбільше, прочитали документи ради рядок за " +
+  "рядком і поставили запитання, яких не було в офіційній заяві. Ось що змінюється, для кого і з якого часу, " +
+  "з цифрами, яких бракувало в пресрелізі, і що буде далі, якщо план ухвалять на наступному засіданні.";
+
 const SUMMARY =
   "Our reporters spent the week with the people most affected, read the council papers line by line and asked " +
   "the questions that did not make it into the official statement. Here is what changes, for whom and from when, " +
   "with the figures the press release left out and what happens next if the plan is approved at the next meeting.";
 
+export interface FixtureOptions {
+  /** The readers' language the input is prepared for (default English). */
+  language?: string;
+  /** Ukrainian translations of every other article, and Ukrainian topic titles. */
+  bilingual?: boolean;
+}
+
 /** The digest's input for one variant; articles, topics and votes are the same for both variants. */
-export function digestInput(variant: Variant): PrepareInput {
+export function digestInput(variant: Variant, options: FixtureOptions = {}): PrepareInput {
   const articles: Article[] = Array.from({ length: 20 }, (_, i) => {
     const [primary] = TOPICS[i % TOPICS.length]!;
     const second = i % 4 === 0 ? [TOPICS[(i + 2) % TOPICS.length]![0]] : [];
@@ -83,9 +116,24 @@ export function digestInput(variant: Variant): PrepareInput {
       updatedAt: "2026-11-23T07:00:00.000Z",
     };
   });
+  if (options.bilingual) {
+    const translations = articles.filter((_, i) => i % 2 === 0).map((article, n): Article => ({
+      ...article,
+      id: `${article.id}_uk`,
+      title: UK_SUBJECTS[(2 * n) % UK_SUBJECTS.length]!,
+      url: article.url.replace("/story-", "/uk/story-"),
+      summary: UK_SUMMARY.slice(0, article.summary!.length),
+      topics: article.topics,
+      language: "uk",
+      translationOf: article.id,
+      publishedAt: new Date(Date.parse(article.publishedAt) + 1_800_000).toISOString(),
+    }));
+    articles.push(...translations);
+  }
   const topics = TOPICS.map(([id, title], i) => ({
     id,
     title,
+    ...(options.bilingual && { translations: { uk: { title: UK_TOPICS[id]! } } }),
     // Two topics patrons voted for are now covered by articles of this digest.
     articleIds: i < 2 ? [articles[i + 6]!.id] : [],
   }));
@@ -100,6 +148,7 @@ export function digestInput(variant: Variant): PrepareInput {
     articles,
     topics,
     variant,
+    language: options.language ?? "en",
     openTopics: [
       { id: "night-ferries", title: "Night ferries", status: "open", score: 41, voters: 19 },
       { id: "flood-defences", title: "Flood defences", status: "open", score: 33, voters: 12 },
@@ -116,8 +165,11 @@ export function digestInput(variant: Variant): PrepareInput {
 
 const NAMES = ["Ada", "Bo Lindqvist", "Chiara", "Dmitri", "Eun-ji Park", "Fatima", "Gus", "Hélène Dubois"];
 
-/** `count` readers: a third patrons; each follows 0 (everything), 1, 2 or 3 topics; some patrons asked for a covered topic. */
-export function readers(count: number, seed = 48): AddressedRecipient[] {
+/**
+ * `count` readers: a third patrons; each follows 0 (everything), 1, 2 or 3 topics; some patrons asked for a covered
+ * topic; reading `languages` in turn (the same readers otherwise, whatever the languages).
+ */
+export function readers(count: number, seed = 48, languages: readonly string[] = ["en"]): AddressedRecipient[] {
   const random = seeded(seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
   return Array.from({ length: count }, (_, i) => {
@@ -130,6 +182,7 @@ export function readers(count: number, seed = 48): AddressedRecipient[] {
       subscriberId: id,
       deliveryId: id,
       email: `reader${i}@example.org`,
+      language: languages[i % languages.length]!,
       ...(random() < 0.7 ? { name: pick(NAMES) } : {}),
       topics,
       variant,
