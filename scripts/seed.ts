@@ -13,11 +13,36 @@ import type { Subscriber } from "../core/subscribers";
 import type { Topic } from "../core/topics/types";
 import { seedStats } from "./seed-stats";
 
-const topics: Array<Pick<Topic, "id" | "title" | "description" | "status">> = [
-  { id: "climate", title: "Climate", description: "The warming world and what is done about it", status: "open" },
-  { id: "housing", title: "Housing", description: "Rents, building and who gets to live where", status: "open" },
-  { id: "city-hall", title: "City hall", description: "Local politics, budgets and decisions", status: "open" },
-  { id: "culture", title: "Culture", description: "Books, music, theatre and the people behind them", status: "closed" },
+/** In English and, as `translations`, in Ukrainian: the topics page and the emails name each in the reader's language. */
+const topics: Array<Pick<Topic, "id" | "title" | "description" | "status" | "translations">> = [
+  {
+    id: "climate",
+    title: "Climate",
+    description: "The warming world and what is done about it",
+    status: "open",
+    translations: { uk: { title: "Клімат", description: "Світ, що теплішає, і що з цим роблять" } },
+  },
+  {
+    id: "housing",
+    title: "Housing",
+    description: "Rents, building and who gets to live where",
+    status: "open",
+    translations: { uk: { title: "Житло", description: "Оренда, будівництво і хто де може жити" } },
+  },
+  {
+    id: "city-hall",
+    title: "City hall",
+    description: "Local politics, budgets and decisions",
+    status: "open",
+    translations: { uk: { title: "Міська рада", description: "Місцева політика, бюджети й рішення" } },
+  },
+  {
+    id: "culture",
+    title: "Culture",
+    description: "Books, music, theatre and the people behind them",
+    status: "closed",
+    translations: { uk: { title: "Культура", description: "Книжки, музика, театр і люди, які за ними стоять" } },
+  },
 ];
 
 const subscribers: Array<Pick<Subscriber, "email" | "name" | "status" | "topics" | "frequency">> = [
