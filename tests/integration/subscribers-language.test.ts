@@ -122,6 +122,23 @@ describe("the language of a sign-up", () => {
   });
 });
 
+describe("a sign-up of someone who left", () => {
+  it("keeps the new language with the opt-in, so only confirming it changes their language", async () => {
+    const subscriber = await saveSubscriber({ email: uniqueEmail("back"), status: "unsubscribed", language: "en" });
+    expect((await subscribe({ email: subscriber.email, language: "uk" })).status).toBe(202);
+
+    const waiting = (await Db.Subscribers.get(subscriber.id))!;
+    expect(waiting).toMatchObject({ status: "unsubscribed", language: "en", optIn: { language: "uk" } });
+    const [confirmation] = await mailTo(subscriber.email);
+    expect(confirmation!.subject).toBe("Підтвердьте підписку на Tidings");
+
+    const token = tokenFrom(confirmation!, "/confirm");
+    expect((await spoken(await request(`/confirm?token=${encodeURIComponent(token)}`))).htmlLang).toBe("uk");
+    await postForm("/confirm", { token });
+    expect(await Db.Subscribers.get(subscriber.id)).toMatchObject({ status: "active", language: "uk" });
+  });
+});
+
 describe("a Ukrainian subscriber's links", () => {
   it("open pages in Ukrainian, confirming keeps the language, and the welcome is in Ukrainian with the topic's title in it", async () => {
     const email = uniqueEmail("confirm");
