@@ -62,7 +62,7 @@ describe("a reader's journey", () => {
 
       // A digest on a topic the reader added arrives; its unsubscribe link opens a page with a button.
       const title = await publishAndSend("housing", `2031-W${10 + index}`);
-      const digest = await waitForEmail(journey.stack.mailUrl, email, /weekly digest/);
+      const digest = await waitForEmail(journey.stack.mailUrl, email, /the week of/);
       expect(digest.body.text).toContain(title);
       await page.goto(linkIn(digest, "/unsubscribe"));
       await heading(page, "Unsubscribe");
@@ -94,8 +94,8 @@ describe("a reader's journey", () => {
     const { context, page } = await openPage(journey.browser, { width: 375, height: 812 });
     await page.goto(`${journey.stack.url}/`);
     const topics = await page.locator("fieldset label").allInnerTexts();
-    const expected = ["Skip to the content", "Tidings", "Topics", "Your account", "Email address", "Your name (optional)", ...topics];
-    expected.push("How often", "Subscribe", "Sign in", "Become a patron");
+    const expected = ["Skip to the content", "Tidings", "Topics", "Your account", "Українська", "Email address", "Your name (optional)", ...topics];
+    expected.push("How often", "Language of your emails", "Subscribe", "Sign in", "Become a patron");
     const focused: string[] = [];
     for (let i = 0; i < expected.length; i++) {
       await page.keyboard.press("Tab");
