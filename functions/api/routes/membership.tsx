@@ -242,6 +242,7 @@ membershipRoutes.openapi(
   }),
   async (c) => {
     if (!StripeApi.isConfigured()) throw StripeApi.notConfigured();
+    speakTo(c.var.subscriber?.language); // as the join page it was posted from
     const { plan, tier, email, ...given } = c.req.valid("form");
     const tierId = plan?.tier ?? tier;
     if (!tierId || (plan && (tier !== undefined || given.price !== undefined || given.interval !== undefined || given.currency !== undefined))) {
@@ -280,6 +281,7 @@ membershipRoutes.openapi(
     },
   }),
   async (c) => {
+    speakTo(c.var.subscriber.language); // an error page (no paid membership) speaks the reader's language
     const { url } = await Patrons.portal(c.var.subscriber, c.req.valid("form").customer);
     return c.redirect(url, 303);
   },

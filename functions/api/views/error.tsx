@@ -26,7 +26,7 @@ const CODES = [
 type Code = (typeof CODES)[number];
 
 const SAID = [
-  "checkout_limited", "confirmation_expired", "gift_invalid", "join_choose", "join_email", "join_signin", "no_membership",
+  "checkout_limited", "confirmation_expired", "email_change_gone", "gift_invalid", "join_choose", "join_email", "join_signin", "no_membership",
   "no_subscriber", "no_tier", "no_topic", "nothing_about_you", "nothing_for_address", "nothing_for_link", "proposal_patrons",
   "signin_invalid", "signin_limited", "signin_no_longer", "signin_used", "signup_limited", "voting_closed",
 ] as const;
