@@ -1,5 +1,6 @@
 /**
- * Demo data for `npm start`: the topics readers follow, a few subscribers in different states, a patron's proposal
+ * Demo data for `npm start`: the topics readers follow, a few subscribers in different states (reading English or
+ * Ukrainian), a week of articles in both languages (some translated, so each reader gets those in theirs), a patron's proposal
  * waiting for an editor, and 90 days of made-up figures for the dashboard's charts (`seed-stats.ts`), so every page
  * has something to show. Idempotent: what exists already is left alone.
  */
@@ -45,13 +46,15 @@ const topics: Array<Pick<Topic, "id" | "title" | "description" | "status" | "tra
   },
 ];
 
-const subscribers: Array<Pick<Subscriber, "email" | "name" | "status" | "topics" | "frequency">> = [
+const subscribers: Array<Pick<Subscriber, "email" | "name" | "status" | "topics" | "frequency" | "language">> = [
   { email: "ada@example.com", name: "Ada", status: "active", topics: ["climate", "housing"], frequency: "weekly" },
   { email: "bo@example.com", name: "Bo", status: "active", topics: [], frequency: "daily" },
   { email: "cy@example.com", status: "unsubscribed", topics: ["city-hall"], frequency: "weekly" },
   { email: "dee@example.com", name: "Dee", status: "active", topics: ["city-hall"], frequency: "weekly" },
   { email: "eli@example.com", status: "active", topics: [], frequency: "weekly" },
   { email: "fay@example.com", name: "Fay", status: "active", topics: ["culture"], frequency: "weekly" },
+  { email: "oksana@example.com", name: "Оксана", status: "active", topics: ["climate", "city-hall"], frequency: "weekly", language: "uk" },
+  { email: "taras@example.com", name: "Тарас", status: "active", topics: [], frequency: "daily", language: "uk" },
 ];
 
 const HOUR = 3_600_000;
@@ -70,6 +73,21 @@ const articles = [
   ["mayor-interview", "Ten questions for the mayor, answered", ["city-hall"], 160, "Ana Lima"],
 ] as const;
 
+/** Stories first written in Ukrainian: [id, title, topics, hours ago, author]. */
+const ukrainianArticles = [
+  ["twin-city-kharkiv", "Місто-побратим Харків: що дала дружба за три роки", ["city-hall"], 12, "Оксана Мельник"],
+  ["blackout-gardens", "Городи на дахах: як сусіди вирощують овочі без світла", ["climate", "housing"], 52, "Тарас Коваль"],
+] as const;
+
+/** Translations: [id, the original's id, title, language, author]; published an hour after their original. */
+const translations = [
+  ["heatwave-hospitals-uk", "heatwave-hospitals", "Лікарні готуються до спекотнішого літа", "uk", "Mina Okafor"],
+  ["rent-cap-vote-uk", "rent-cap-vote", "Рада голосує за обмеження оренди: що це змінить", "uk", "Jonas Berg"],
+  ["budget-gap-uk", "budget-gap", "Діра в міському бюджеті на 14 млн євро — рядок за рядком", "uk", "Ana Lima"],
+  ["bus-lanes-uk", "bus-lanes", "Нові смуги для автобусів скоротили дорогу на дев'ять хвилин", "uk", "Ana Lima"],
+  ["twin-city-kharkiv-en", "twin-city-kharkiv", "Twin city Kharkiv: what three years of friendship brought", "en", "Oksana Melnyk"],
+] as const;
+
 /** Seeds the table; returns lines worth printing (links to try). */
 export async function seed(now = new Date()): Promise<string[]> {
   const at = now.toISOString();
@@ -83,10 +101,45 @@ export async function seed(now = new Date()): Promise<string[]> {
       topics: [...topicIds],
       author,
       publishedAt: new Date(now.getTime() - hoursAgo * HOUR).toISOString(),
+      language: "en",
+    });
+  }
+  for (const [id, title, topicIds, hoursAgo, author] of ukrainianArticles) {
+    await Articles.upsert(id, {
+      title,
+      url: `https://news.example.org/uk/${id}`,
+      summary: `${title}. Наш репортаж за тиждень — з документами й людьми, які за ними стоять.`,
+      topics: [...topicIds],
+      author,
+      publishedAt: new Date(now.getTime() - hoursAgo * HOUR).toISOString(),
+      language: "uk",
+    });
+  }
+  const originals = new Map<string, { topics: readonly string[]; hoursAgo: number }>(
+    [...articles, ...ukrainianArticles].map(([id, , topicIds, hoursAgo]) => [id, { topics: topicIds, hoursAgo }]),
+  );
+  for (const [id, originalId, title, language, author] of translations) {
+    const original = originals.get(originalId)!;
+    const summary =
+      language === "uk"
+        ? `${title}. Наш репортаж за тиждень — з документами й людьми, які за ними стоять.`
+        : `${title}. Our reporting from the past week, with the documents and the people behind them.`;
+    await Articles.upsert(id, {
+      title,
+      url: `https://news.example.org/${language}/${originalId}`,
+      summary,
+      topics: [...original.topics],
+      author,
+      publishedAt: new Date(now.getTime() - (original.hoursAgo - 1) * HOUR).toISOString(),
+      language,
+      translationOf: originalId,
     });
   }
 
-  const lines: string[] = [`${articles.length} articles from the past week, on ${topics.length} topics`];
+  const stories = articles.length + ukrainianArticles.length;
+  const lines: string[] = [
+    `${stories} stories from the past week, on ${topics.length} topics, ${translations.length} of them in both English and Ukrainian`,
+  ];
   for (const [index, demo] of subscribers.entries()) {
     const existing = await Db.Subscribers.getByEmail(demo.email);
     const id = existing?.id ?? `sub_demo${String(index).padStart(22, "0")}`;
