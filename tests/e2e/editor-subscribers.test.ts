@@ -2,7 +2,8 @@
  * The dashboard's subscribers in a real browser (Debian's Chromium), on a phone and a desktop, signed in as an
  * admin: the search form finds a subscriber by address, their record opens, and erasing them takes the address
  * typed again; a CSV file uploads with its report, and the export's page links the file. Every page passes
- * axe-core, fits the viewport and breaks no Content-Security-Policy. The app is served in process over HTTP
+ * axe-core, fits the viewport and breaks no Content-Security-Policy. A browser whose language is Ukrainian gets the
+ * search and the record in Ukrainian, the subscriber's own language named. The app is served in process over HTTP
  * against the local stack.
  */
 import { beforeAll, describe, expect, it } from "vitest";
@@ -84,6 +85,32 @@ describe("the dashboard's subscribers", () => {
       await checkPage(page, `editor-subscribers-export-${viewport.name}`);
       const file = await fetch((await page.getByRole("link", { name: "download the CSV" }).getAttribute("href"))!);
       expect(await file.text()).toContain(imported);
+      await context.close();
+    });
+  }
+});
+
+describe("the dashboard's subscribers in Ukrainian", () => {
+  for (const viewport of viewports) {
+    it(`finds a subscriber and reads their record in Ukrainian, their language named (${viewport.width} px)`, async () => {
+      const email = uniqueEmail(`dash-uk-${viewport.name}`);
+      await saveSubscriber({ email, name: "Оксана Тест", language: "uk", topics: ["e2e-climate"] });
+      const { context, page } = await openPage(served.browser, viewport, { locale: "uk-UA" });
+      await context.addCookies([browserCookie(await dashboardCookie("admin"), served.base)]);
+
+      await page.goto(`${served.base}/editor/subscribers`);
+      await heading(page, "Підписники");
+      expect(await page.locator("html").getAttribute("lang")).toBe("uk");
+      await checkPage(page, `editor-subscribers-search-uk-${viewport.name}`);
+      await page.getByLabel("Адреса електронної пошти").fill(email);
+      await page.getByRole("button", { name: "Знайти" }).click();
+
+      await heading(page, email);
+      await checkPage(page, `editor-subscribers-record-uk-${viewport.name}`);
+      const record = (await page.getByRole("table", { name: "Підписка" }).textContent()) ?? "";
+      expect(record).toContain("Оксана Тест");
+      expect(record).toContain("українська");
+      expect(record).toContain("активний");
       await context.close();
     });
   }

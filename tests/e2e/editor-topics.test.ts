@@ -4,7 +4,8 @@
  * and break no Content-Security-Policy; an editor approves a patron's proposal and marks a topic covered with an
  * article, with forms only (no script), and the API reports both. The app is served in process over HTTP against
  * the local stack, its PUBLIC_URL the served address, so the forms' Origin is our own. The gifts and comps page
- * passes the same checks, and an admin grants a comp through its form.
+ * passes the same checks, and an admin grants a comp through its form. In Ukrainian (`?lang=uk`, then its cookie),
+ * an editor approves a proposal and gives a topic its Ukrainian title through the topic's form.
  */
 import { describe, expect, it } from "vitest";
 import * as Db from "../../core/db";
@@ -55,6 +56,34 @@ describe("the dashboard's topics", () => {
       const reported = (await (await fetch(`${served.base}/api/topics`)).json()) as { topics: Array<{ id: string; status: string; score: number }> };
       expect(reported.topics.find((t) => t.id === topic.id)).toMatchObject({ status: "covered", score: 3 });
       await checkPage(page, `editor-topic-covered-${viewport.name}`);
+      await context.close();
+    });
+  }
+});
+
+describe("the dashboard's topics in Ukrainian", () => {
+  for (const viewport of viewports) {
+    it(`approves a proposal and gives a topic its Ukrainian title, in Ukrainian (${viewport.width} px)`, async () => {
+      const proposal = await createTopic({ title: `Tram stops ${viewport.name}`, status: "proposed" });
+      const { context, page } = await openPage(served.browser, viewport);
+      await context.addCookies([browserCookie(await dashboardCookie("editor"), served.base)]);
+
+      await page.goto(`${served.base}/editor/topics?lang=uk`);
+      await heading(page, "Теми");
+      expect(await page.locator("html").getAttribute("lang")).toBe("uk");
+      await checkPage(page, `editor-topics-uk-${viewport.name}`);
+      await page.getByRole("button", { name: `Схвалити «${proposal.title}»` }).click();
+      await page.getByRole("status").getByText("Тему відкрито для голосування.").waitFor();
+      expect((await Db.Topics.get(proposal.id))?.status).toBe("open");
+
+      // The language stays chosen (its cookie) from page to page.
+      await page.getByRole("link", { name: proposal.title, exact: true }).click();
+      await heading(page, proposal.title);
+      await checkPage(page, `editor-topic-uk-${viewport.name}`);
+      await page.getByLabel("Назва (українська мова, необов'язково)").fill(`Трамвайні зупинки ${viewport.name}`);
+      await page.getByRole("button", { name: "Зберегти назви" }).click();
+      await page.getByRole("status").getByText("Назви іншими мовами збережено.").waitFor();
+      expect((await Db.Topics.get(proposal.id))?.translations).toEqual({ uk: { title: `Трамвайні зупинки ${viewport.name}` } });
       await context.close();
     });
   }
