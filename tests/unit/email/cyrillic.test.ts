@@ -127,6 +127,14 @@ describe("a rendered email's language reaches Content-Language", () => {
     expect(mail.subject).toBe(rendered.subject);
   });
 
+  it.each(["en", "uk"] as const)("the digest for a reader of %s", async (language) => {
+    const email = Render.digestMessage(Render.prepare(digestInput(language, "free")), reader(language))!;
+
+    const mail = await simpleParser(await Email.compose(email));
+
+    expect(mail.headers.get("content-language")).toBe(language);
+    expect(mail.subject).toBe(email.subject);
+  });
 });
 
 describe("the text part", () => {
