@@ -110,11 +110,14 @@ describe("SpamAssassin scores every email under 1.0 with its local rules", () =>
     expect(scoreWithout(verdict!, excused), `${name}: ${verdict!.rules.join(" ")}`).toBeLessThan(1);
   });
 
-  it("a Ukrainian reader's digest scored is the Ukrainian one: subject and text in Cyrillic, its language uk", () => {
-    const message = messages.get("digest (free), uk")!;
+  it.each(cases)("%s is scored in its language", (name) => {
+    const message = messages.get(name)!;
+    const language = name.slice(-2);
 
-    expect(message.subject).toMatch(/[А-Яа-яІіЇїЄєҐґ]{4,}/);
-    expect(message.text).toMatch(/[А-Яа-яІіЇїЄєҐґ]{4,}/);
-    expect(message.language).toBe("uk");
+    expect(message.language).toBe(language);
+    if (language === "uk") {
+      expect(message.subject).toMatch(/[А-Яа-яІіЇїЄєҐґ]{4,}/);
+      expect(message.text).toMatch(/[А-Яа-яІіЇїЄєҐґ]{4,}/);
+    }
   });
 });
