@@ -14,7 +14,6 @@ import { createMiddleware } from "hono/factory";
 import * as Editors from "../../core/editors";
 import { VisibleError } from "../../core/errors";
 import * as SignIn from "../../core/signin";
-import { t } from "./language";
 import { cookieOptions as sessionCookieOptions, fromOwnOrigin } from "./session";
 
 /**
@@ -45,7 +44,7 @@ export function clearEditorCookie(c: Context) {
 export function assertOwnOrigin(c: Context) {
   if (c.req.method === "GET" || c.req.method === "HEAD") return;
   if (fromOwnOrigin(c) !== true) {
-    throw new VisibleError("forbidden", "forbidden", t("editor.session.foreign"));
+    throw new VisibleError("forbidden", "forbidden", "This request did not come from our own pages, so it was refused.");
   }
 }
 
@@ -55,7 +54,7 @@ function guard(role: Editors.EditorRole) {
     const signedIn = await Editors.Sessions.resume(editorCookie(c));
     if (!signedIn) return c.redirect(EDITOR_LOGIN_PAGE, 303);
     if (role === "admin" && signedIn.account.role !== "admin") {
-      throw new VisibleError("forbidden", "forbidden", t("editor.session.adminOnly"));
+      throw new VisibleError("forbidden", "forbidden", "Only an admin may do this.");
     }
     c.set("editorAccount", signedIn.account);
     c.header("Cache-Control", "no-store");

@@ -140,6 +140,20 @@ describe("the dashboard's digests", () => {
     const inEnglish = await (await uk(`/editor/digests/${id}?language=en`)).text();
     expect(inEnglish).toContain(`src="/editor/digests/${id}/preview?variant=free&amp;language=en"`);
     expect(inEnglish).toContain('<html lang="uk">');
+    // Each frame's copy is the one readers of that language get.
+    for (const language of ["en", "uk"]) {
+      const copy = await dashboardGet(writer, `/editor/digests/${id}/preview?variant=free&language=${language}`);
+      expect(copy.status).toBe(200);
+      expect(await copy.text()).toMatch(new RegExp(`<html lang="${language}"`));
+    }
+
+    const unknown = await uk(`/editor/digests/${id}?email=nobody-${Date.now()}@example.com`);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain("Немає підписника з такою адресою.");
+    // …and inside a frame, which says it itself.
+    const frame = await uk(`/editor/digests/${id}/preview?email=nobody-${Date.now()}@example.com`);
+    expect(frame.status).toBe(404);
+    expect(await frame.text()).toMatch(/<html lang="uk">.*Немає підписника з такою адресою\./s);
 
     const confirm = await (await uk(`/editor/digests/${id}/send`)).text();
     expect(confirm).toContain("Надіслати цей дайджест?");

@@ -27,6 +27,7 @@ import { form, htmlPage, json } from "../openapi";
 import { CSP, framedBySelfPolicy, policy } from "../security-headers";
 import { styleSource } from "../views/layout";
 import * as Config from "../../../core/config";
+import type { MessageKey } from "../../../core/i18n";
 // The pages load on demand (as the charts and the other dashboard pages do): a cold start serving none pays nothing.
 import { notices, paceText, PROGRESS_JS, PROGRESS_SCRIPT } from "../views/editor-digests-script";
 import { digestId, noControl } from "./digests";
@@ -45,6 +46,16 @@ const guarded = { middleware: [requireEditor] };
 const page = (id: string, query: Record<string, string> = {}) => `/editor/digests/${id}${Object.keys(query).length ? `?${new URLSearchParams(query)}` : ""}`;
 const readerEmail = Subscribers.Input.email;
 const person = (email: string) => `person:${Editors.targetHash(email)}`;
+/**
+ * Why a frame has no copy to show (core's codes), in the page's language: said inside the frame, where the error
+ * page (which says core's English messages in the reader's language) cannot be.
+ */
+const NO_COPY: Record<string, MessageKey> = {
+  nothing_to_read: "editor-digests.previewMissing.nothingToRead",
+  not_found: "editor-digests.previewMissing.noSubscriber",
+};
+const noCopy = (error: VisibleError) => (NO_COPY[error.code] ? t(NO_COPY[error.code]!) : error.message);
+
 /** A previous reading of a send's progress, to measure its pace against (`Delivery.paceOf`). */
 const paceQuery = { at: z.coerce.number().int().positive().optional(), done: z.coerce.number().int().min(0).optional() };
 const sampleOf = (query: { at?: number; done?: number }) => (query.at !== undefined && query.done !== undefined ? { at: query.at, done: query.done } : undefined);
@@ -235,16 +246,14 @@ editorDigestRoutes.openapi(
       // Said inside the frame, which an error page (framable by nobody) could not be.
       if (!(error instanceof VisibleError && error.status === 404)) throw error;
       const { PreviewMissing } = await import("../views/editor-digests");
-      return c.html(<PreviewMissing message={error.message} />, 404, framed);
+      return c.html(<PreviewMissing message={noCopy(error)} />, 404, framed);
     }
   },
 );
 
 /** Addresses as an editor types them: separated by commas, semicolons, spaces or new lines. */
 const addresses = (text: string) => text.split(/[\s,;]+/).filter(Boolean);
-/** Made per request: its messages are in the page's language. */
-const testRecipients = () =>
-  z.array(readerEmail).min(1, t("editor-digests.test.atLeastOne")).max(10, t("editor-digests.test.atMostTen"));
+const testRecipients = z.array(readerEmail).min(1, "give at least one address").max(10, "at most 10 addresses");
 
 editorDigestRoutes.openapi(
   createRoute({
@@ -268,8 +277,8 @@ editorDigestRoutes.openapi(
   }),
   async (c) => {
     const { to, copy = "free", email, language } = c.req.valid("form");
-    const recipients = testRecipients().parse(addresses(to));
-    if (copy === "subscriber" && !email) throw new VisibleError("invalid", "invalid_request", t("editor-digests.test.noSubscriber"));
+    const recipients = testRecipients.parse(addresses(to));
+    if (copy === "subscriber" && !email) throw new VisibleError("invalid", "invalid_request", "Say whose copy to send: a subscriber's address.");
     const digest = await Digests.get(c.req.valid("param").id);
     const sample = { variant: copy === "subscriber" ? undefined : copy, language: language && Config.readerLanguage(language) };
     const reader = await Digests.resolveReader(copy === "subscriber" ? { email } : sample);
@@ -291,7 +300,7 @@ editorDigestRoutes.openapi(
   async (c) => {
     const digest = await Digests.get(c.req.valid("param").id);
     if (digest.status === "sent" || digest.status === "cancelled") {
-      throw new VisibleError("conflict", "conflict", t("editor-digests.actions.finished", { status: digest.status }));
+      throw new VisibleError("conflict", "conflict", `This digest is ${digest.status}: it cannot be sent again.`);
     }
     const { ConfirmSendPage } = await import("../views/editor-digests");
     return c.html(<ConfirmSendPage account={c.var.editorAccount} digest={digest} articles={digest.articleIds.length} />, 200);

@@ -4,8 +4,6 @@
  */
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import * as Editors from "../../../core/editors";
-import { VisibleError } from "../../../core/errors";
-import type { MessageKey } from "../../../core/i18n";
 import * as Subscribers from "../../../core/subscribers";
 import { clientIp } from "../client-ip";
 import {
@@ -18,7 +16,7 @@ import {
   setEditorCookie,
   type EditorSignedIn,
 } from "../editor-session";
-import { currentLanguage, t } from "../language";
+import { currentLanguage } from "../language";
 import { form, htmlPage, jsonError, tokenQuery } from "../openapi";
 import { AuditPage, EditorLinkSentPage, EditorLoginPage, EditorSignInPage } from "../views/editor";
 import { OverviewPage } from "../views/editor-overview";
@@ -29,25 +27,6 @@ export const editorRoutes = new OpenAPIHono<EditorSignedIn>();
 const loginBody = z.object({ email: Subscribers.Input.email });
 const redirect = (description: string) => ({ description, headers: z.object({ location: z.string() }) });
 const editorPageErrors = { 303: redirect("Not signed in: to /editor/login"), 403: htmlPage("Posted from another site, or an editor on an admin's page") };
-
-/** What signing in can go wrong with, by the error's code, as the page's language says it. */
-const SIGNIN_ERRORS: Record<string, MessageKey> = {
-  invalid_token: "editor.signin.invalid",
-  expired_token: "editor.signin.expired",
-  link_used: "editor.signin.used",
-  rate_limited: "editor.signin.rateLimited",
-};
-
-/** Runs a step of signing in; its refusal (a bad link, too many requests) is said in the page's language. */
-async function spoken<T>(step: () => T | Promise<T>): Promise<T> {
-  try {
-    return await step();
-  } catch (error) {
-    const key = error instanceof VisibleError ? SIGNIN_ERRORS[error.code] : undefined;
-    if (!key || !(error instanceof VisibleError)) throw error;
-    throw new VisibleError(error.kind, error.code, t(key), error.details);
-  }
-}
 
 editorRoutes.openapi(
   createRoute({
@@ -65,7 +44,7 @@ editorRoutes.openapi(
     },
   }),
   async (c) => {
-    await spoken(() => Editors.requestLink(c.req.valid("json").email, { ip: clientIp(c), language: currentLanguage() }));
+    await Editors.requestLink(c.req.valid("json").email, { ip: clientIp(c), language: currentLanguage() });
     return c.json({ status: "sent" as const }, 202);
   },
 );
@@ -94,7 +73,7 @@ editorRoutes.openapi(
   async (c) => {
     assertOwnOrigin(c);
     // The link's email speaks the language this page spoke.
-    await spoken(() => Editors.requestLink(c.req.valid("form").email, { ip: clientIp(c), language: currentLanguage() }));
+    await Editors.requestLink(c.req.valid("form").email, { ip: clientIp(c), language: currentLanguage() });
     return c.html(<EditorLinkSentPage />, 202);
   },
 );
@@ -109,7 +88,7 @@ editorRoutes.openapi(
   }),
   async (c) => {
     const { token } = c.req.valid("query");
-    const { account } = await spoken(() => Editors.checkLink(token));
+    const { account } = Editors.checkLink(token);
     return c.html(<EditorSignInPage token={token} email={account.email} />, 200);
   },
 );
@@ -128,7 +107,7 @@ editorRoutes.openapi(
   }),
   async (c) => {
     assertOwnOrigin(c); // login CSRF: another site must not sign a browser in
-    const { account, cookie } = await spoken(() => Editors.redeem(c.req.valid("form").token));
+    const { account, cookie } = await Editors.redeem(c.req.valid("form").token);
     await Editors.Sessions.end(editorCookie(c)); // a session this browser had before is over
     setEditorCookie(c, cookie);
     await Editors.Audit.record({ who: account.email, via: "dashboard", action: "signed in", status: 303 });
