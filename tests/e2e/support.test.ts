@@ -2,8 +2,10 @@
  * The support page in a real browser (Debian's Chromium), on a phone and a desktop: it passes axe-core, fits the
  * viewport and breaks no Content-Security-Policy; `?topic=` preselects the topic, whose funding goal shows its
  * progress (text and a labelled progress bar); another amount with the fee
- * covered goes to Checkout as two lines. The app is served in process over HTTP against the local stack and the
- * fake Stripe, whose Checkout URL the browser is not let out to.
+ * covered goes to Checkout as two lines. A browser in Ukrainian gets it all in Ukrainian (amounts as Ukrainian writes
+ * them, the topic by its Ukrainian title), and so do the topics page and the thanks page; Checkout is told the language.
+ * The app is served in process over HTTP against the local stack and the fake Stripe, whose Checkout URL the browser
+ * is not let out to.
  */
 import { serve, type ServerType } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
@@ -11,7 +13,8 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../functions/api/app";
 import { launchBrowser, viewports } from "../helpers/browser";
-import { createTopic } from "../helpers/factories";
+import * as Topics from "../../core/topics";
+import { createTopic, uniqueSlug } from "../helpers/factories";
 import { useLocalStack } from "../helpers/local";
 import { uniqueEmail } from "../helpers/mail";
 import { checkPage, heading, openPage } from "../helpers/pages";
@@ -63,6 +66,49 @@ describe("the support page", () => {
       expect(page.url()).toBe(session.url);
       expect(params).toMatchObject({ mode: "payment", submit_type: "donate", metadata: { kind: "contribution", topicId: topic.id } });
       expect(Object.values(params.line_items as Record<string, any>).map((line) => Number(line.price_data.unit_amount))).toEqual([1250, 45]);
+      await context.close();
+    });
+  }
+});
+
+describe("the support and topics pages in Ukrainian", () => {
+  for (const viewport of viewports) {
+    it(`a browser in Ukrainian gives in Ukrainian, and Checkout is told so (${viewport.width} px)`, async () => {
+      const id = uniqueSlug("shelters");
+      const title = `Укриття в Запоріжжі ${viewport.name}`;
+      await Topics.upsert(id, { title: `Shelters in Zaporizhzhia ${viewport.name}`, translations: { uk: { title } }, fundingGoal: 50_000 });
+      const { context, page } = await openPage(browser, viewport, { locale: "uk-UA" });
+      await context.route(/^https:\/\/checkout\.stripe\.com\//, (route) => route.fulfill({ contentType: "text/html", body: "<title>Checkout</title>" }));
+
+      await page.goto(`${base}/topics`);
+      await heading(page, "Про що нам написати далі?");
+      expect(await page.getByRole("heading", { name: title }).count()).toBe(1);
+      await checkPage(page, `topics-uk-${viewport.name}`);
+
+      await page.goto(`${base}/support?topic=${id}`);
+      await heading(page, "Підтримайте нашу журналістику");
+      expect(await page.locator("html").getAttribute("lang")).toBe("uk");
+      await checkPage(page, `support-uk-${viewport.name}`);
+      expect(await page.getByRole("radio", { name: "5 €", exact: true }).isChecked()).toBe(true);
+      expect(await page.getByLabel("На конкретний матеріал (необов'язково)").inputValue()).toBe(id);
+      await expect.poll(() => page.getByRole("progressbar", { name: `Збір на тему «${title}»` }).count()).toBe(1);
+      await page.getByRole("radio", { name: "Інша сума", exact: true }).check();
+      await page.getByRole("textbox", { name: /^Інша сума, від 1 € до 1\s000 €/ }).fill("12,50");
+      await page.getByRole("checkbox", { name: /Додати комісію за картку/ }).check();
+      await page.locator('form[action="/support"]').getByRole("button", { name: "Перейти до оплати" }).click();
+      await page.waitForURL(/^https:\/\/checkout\.stripe\.com\//);
+
+      const { params } = stripe.fake.checkoutSessions.at(-1)!;
+      expect(params.metadata).toMatchObject({ kind: "contribution", topicId: id, language: "uk" });
+      const lines = Object.values(params.line_items as Record<string, any>);
+      expect(lines.map((line) => [Number(line.price_data.unit_amount), line.price_data.product_data.name])).toEqual([
+        [1250, `Внесок для Tidings: ${title}`],
+        [45, "Комісія за картку"],
+      ]);
+
+      await page.goto(`${base}/support/thanks`);
+      await heading(page, "Дякуємо");
+      await checkPage(page, `support-thanks-uk-${viewport.name}`);
       await context.close();
     });
   }
