@@ -12,6 +12,7 @@ import * as Topics from "../../../core/topics";
 import { requireEditor, type EditorSignedIn } from "../editor-session";
 import { t, tr } from "../language";
 import { form, htmlPage } from "../openapi";
+import { amountExample } from "../views/amount-example";
 // The pages load on demand (as the charts do): a cold start that serves no dashboard page does not pay for them.
 import type { Done } from "../views/editor-topics";
 
@@ -191,7 +192,7 @@ function goalOf(typed: string): number {
   const amount = Money.parse(typed, currency);
   if (amount === undefined || amount < 1 || amount > Topics.FUNDING_GOAL_MAX) {
     const most = Money.format(Topics.FUNDING_GOAL_MAX, currency, { language: tr().language });
-    const message = t("editor-topics.goal.invalid", { currency: currency.toUpperCase(), example: Money.example(currency), most });
+    const message = t("editor-topics.goal.invalid", { currency: currency.toUpperCase(), example: amountExample(currency), most });
     throw new VisibleError("invalid", "invalid_request", message, { fields: { goal: t("editor-topics.goal.invalidField") } });
   }
   return amount;

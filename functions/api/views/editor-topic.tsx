@@ -7,6 +7,7 @@ import type * as Editors from "../../../core/editors";
 import * as Money from "../../../core/money";
 import type * as Topics from "../../../core/topics";
 import { t, tr } from "../language";
+import { amountExample } from "./amount-example";
 import { Chart } from "./charts";
 import { EditorLayout } from "./editor";
 import { DoneNote, Funding, STATUS_WORDS, StatusActions, TranslationFields, otherLanguages, score, type Done } from "./editor-topics";
@@ -58,7 +59,7 @@ function GoalForm(props: { page: Topics.TopicPage }) {
   const current = topic.fundingGoal === undefined ? "" : String(topic.fundingGoal / units);
   return (
     <form method="post" action={`/editor/topics/${topic.id}/funding`}>
-      <label for="goal">{t("editor-topics.goal.label", { currency: currency.toUpperCase(), example: Money.example(currency) })}</label>
+      <label for="goal">{t("editor-topics.goal.label", { currency: currency.toUpperCase(), example: amountExample(currency) })}</label>
       <input type="text" id="goal" name="goal" value={current} inputmode={input.inputmode} pattern={input.pattern} maxlength={20} autocomplete="off" />
       <p>
         <button type="submit" name="action" value="set">
