@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { TokenBucket } from "../../core/delivery";
 import { drain } from "../../scripts/local-worker";
 import { editor } from "../helpers/editor";
-import { createDigest, saveSubscriber, uniqueSlug } from "../helpers/factories";
+import { createDigest, saveSubscriber, uniquePeriod, uniqueSlug } from "../helpers/factories";
 import { useLocalStack } from "../helpers/local";
 import { uniqueEmail } from "../helpers/mail";
 import { startSesProxy } from "../helpers/ses-proxy";
@@ -137,5 +137,26 @@ describe("a digest to an English and a Ukrainian reader", () => {
     expect(ukrainian.text).toMatch(/Tide tables for the winter[^\n]*\n+[^\n]*Мова: англійська/);
     expect(ukrainian.text).toContain("Відписатися");
     expect(ukrainian.html).toContain('lang="uk"');
+  });
+});
+
+describe("an editor's subjects per language", () => {
+  it("keeps a Ukrainian subject and intro beside the default language's, and refuses a language that is not one", async () => {
+    for (const translations of [{ fr: { subject: "Semaine" } }, { en: { subject: "Week" } }]) {
+      const refused = await editor("POST", "/api/digests", { frequency: "daily", period: uniquePeriod("daily"), translations });
+      expect(refused.status, JSON.stringify(translations)).toBe(400);
+    }
+
+    // Daily: it covers the stories published above (a minute ago), whatever the weekly digest above sent.
+    const translations = { uk: { subject: "Мости й припливи", intro: "Від редакції." } };
+    const digest = await createDigest({ frequency: "daily", subject: "Bridges and tides", intro: "From the newsroom.", translations });
+    expect(digest).toMatchObject({ subject: "Bridges and tides", translations });
+    const uk = await (await editor("GET", `/api/digests/${digest.id}/preview?language=uk`)).text();
+    const en = await (await editor("GET", `/api/digests/${digest.id}/preview`)).text();
+    expect(uk).toContain("<title>Мости й припливи</title>");
+    expect(uk).toContain("Від редакції.");
+    expect(uk).not.toContain("From the newsroom.");
+    expect(en).toContain("<title>Bridges and tides</title>");
+    expect(en).not.toContain("Від редакції.");
   });
 });

@@ -32,7 +32,8 @@ export interface Selection {
 
 /** The reader's selection, or null when they have nothing to read (they are skipped, never sent an empty email). */
 export function select(plan: Plan, recipient: Pick<Recipient, "topics" | "votedTopicIds" | "funded">): Selection | null {
-  const funded = (recipient.funded ?? []).map((notice) => ({ ...notice, title: normalName(notice.title) }));
+  // A notice names its topic in the plan's language where the digest knows the topic, else as it was written.
+  const funded = (recipient.funded ?? []).map((notice) => ({ ...notice, title: normalName(plan.topicTitles?.[notice.topicId] ?? notice.title) }));
   const shown = new Set<string>();
   const voted = new Set(plan.variant === "patron" ? (recipient.votedTopicIds ?? []) : []);
   const asked = group(plan, shown, (article) => article.covers.find((topic) => voted.has(topic)));

@@ -69,6 +69,11 @@ export interface Plan {
   variant: Variant;
   language: string;
   articles: PlannedArticle[];
+  /**
+   * Topic titles in `language`, by id, for "You funded it, we covered it" notices (which carry the title as it was
+   * written); absent in plans made before languages.
+   */
+  topicTitles?: Record<string, string>;
 }
 
 /**

@@ -53,6 +53,7 @@ export function view(input: PrepareInput): View {
     for (const id of topic.articleIds) coveredBy.set(id, [...(coveredBy.get(id) ?? []), topic.id]);
   }
   const told = stories(input.articles, language, defaultLanguage);
+  const topicTitles = new Map(input.topics.map((topic) => [topic.id, topicTitle(topic, language)]));
   const votes = variant === "patron" ? voteTopics(input.openTopics ?? [], language) : [];
   return {
     subject,
@@ -66,7 +67,7 @@ export function view(input: PrepareInput): View {
       invitation: variant === "free" ? invitation(input.tiers ?? [], language) : null,
     },
     cards: new Map(told.map((story) => [story.article.id, card(story, language)])),
-    topicTitles: new Map(input.topics.map((topic) => [topic.id, topicTitle(topic, language)])),
+    topicTitles,
     plan: {
       variant,
       language,
@@ -76,6 +77,7 @@ export function view(input: PrepareInput): View {
         topics: story.topics,
         covers: [...new Set([...story.topics, ...story.versionIds.flatMap((id) => coveredBy.get(id) ?? [])])],
       })),
+      topicTitles: Object.fromEntries(topicTitles),
     },
     voteTopics: votes,
     issuedAt: input.now ?? new Date(),

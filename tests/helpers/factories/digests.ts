@@ -51,6 +51,8 @@ export interface DigestInput {
   period?: string;
   subject?: string;
   intro?: string;
+  /** Subjects and intros in other languages (`{ uk: { subject, intro } }`). */
+  translations?: Record<string, { subject?: string; intro?: string }>;
 }
 
 /** A digest as the API answers it: without its planning progress or send start. */

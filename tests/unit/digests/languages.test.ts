@@ -161,6 +161,15 @@ describe("every word in the reader's language", () => {
     }
   });
 
+  it("names a funded topic in the reader's language, in the notice and the preview line", () => {
+    const funded = [{ topicId: "council", title: "Council", url: "https://news.example.org/council" }];
+    const copy = copyOf(bilingual({ language: "uk" }), reader("uk", { topics: ["harbour"], funded }));
+
+    expect(copy.text).toContain("Ви підтримали — ми написали");
+    expect(copy.text).toContain("Ви зробили внесок на тему Міська рада. Дякуємо! Читайте, що ми опублікували");
+    expect(copy.preheader).toMatch(/^Ви підтримали — ми написали: Міська рада · /);
+  });
+
   it("one patron, one point: the singular in both languages", () => {
     const openTopics = [{ id: "housing", title: "Housing", translations: { uk: { title: "Житло" } }, status: "open" as const, score: 21, voters: 1 }];
     const en = copyOf(bilingual({ language: "en", variant: "patron", openTopics }), reader("en"));
