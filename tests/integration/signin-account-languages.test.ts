@@ -10,14 +10,17 @@ import * as I18n from "../../core/i18n";
 import * as Patrons from "../../core/patrons";
 import * as SignIn from "../../core/signin";
 import { loadTemplates } from "../../templates/load";
-import { makePatron, saveSubscriber, signedIn } from "../helpers/factories";
+import { makePatron, savePatronSubscriber, saveSubscriber, signedIn } from "../helpers/factories";
 import { postJson, randomIp, request } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
 import { mailTo, tokenFrom, uniqueEmail } from "../helpers/mail";
+import { useFakeStripe } from "../helpers/stripe";
 
 useLocalStack();
 beforeAll(() => I18n.load());
 
+/** Intl's no-break spaces (in "5 €", "1 250") as plain ones. */
+const plain = (text: string | undefined) => text?.replace(/\u00a0/g, " ");
 const htmlLang = (html: string) => html.match(/<html lang="([^"]*)"/)?.[1];
 const title = (html: string) => html.match(/<h1[^>]*>([^<]*)</)?.[1];
 /** An email as it goes out: its MIME, headers and all. */
@@ -96,6 +99,32 @@ describe("the account page", () => {
     const html = await (await request("/account", { headers: { cookie: reader.header, accept: "text/html" } })).text();
     expect(htmlLang(html)).toBe("en");
     expect(title(html)).toBe("Your account");
+  });
+});
+
+describe("membership pages", () => {
+  useFakeStripe();
+
+  it("offer the tiers in Ukrainian, each price as Ukrainian writes it", async () => {
+    const response = await request("/join", { headers: { accept: "text/html", "accept-language": "uk" } });
+    const html = plain(await response.text())!;
+    expect(response.status).toBe(200);
+    expect(title(html)).toBe("Станьте меценатом");
+    expect(html).toContain("5 € на місяць");
+    expect(html).toContain("50 € на рік"); // its saving, in words, is tested with the prices (tests/unit/patrons)
+    expect(html).toContain("Перейти до оплати");
+  });
+
+  it("tell a Ukrainian patron in grace, on their account page, until when, in Ukrainian", async () => {
+    const patron = await savePatronSubscriber(
+      { status: "grace", graceUntil: "2026-12-07T10:00:00.000Z", stripeCustomerId: "cus_uk_grace" },
+      { email: uniqueEmail("uk-grace"), language: "uk" },
+    );
+    const reader = await signedIn(patron.id);
+    const html = plain(await (await request("/account", { headers: { cookie: reader.header, accept: "text/html" } })).text())!;
+    expect(html).toContain("Членство");
+    expect(html).toContain("Ваш останній платіж не пройшов. Членство триває до 7 грудня 2026 р.");
+    expect(html).toContain("Керувати оплатою");
   });
 });
 
