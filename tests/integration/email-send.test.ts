@@ -71,6 +71,24 @@ describe("send through SES", () => {
     expect(stored!.body.text?.trim()).toBe("Diese Woche im Hafen");
   });
 
+  it("delivers a Ukrainian email with its subject, recipient name and text intact", async () => {
+    const to = uniqueEmail("email-send");
+    const subject = "Нічний пором уже скоро, а шторм обійшовся недешево: що ще змінилося цього тижня";
+
+    const { messageId } = await Email.send({
+      to: { name: "Оксана Коваленко", address: to },
+      subject,
+      html: "<p>Вітаємо, Оксано! Ось що сталося в Гавані цього тижня.</p>",
+      text: "Вітаємо, Оксано! Ось що сталося в Гавані цього тижня.",
+      language: "uk",
+    });
+
+    const [stored] = await received(to);
+    expect(stored).toMatchObject({ messageId, subject });
+    expect(stored!.destination.to[0]).toContain("Оксана Коваленко");
+    expect(stored!.body.text?.trim()).toBe("Вітаємо, Оксано! Ось що сталося в Гавані цього тижня.");
+  });
+
   it("sends nothing when a header is unsafe", async () => {
     const to = uniqueEmail("email-send");
 
