@@ -6,7 +6,7 @@
  * Headers in another script than Latin (a Ukrainian subject, outlet or reader's name) are RFC 2047 encoded words
  * in base64 (`=?UTF-8?B?…?=`), mostly Latin ones in Q (readable as they are); nodemailer chooses per header,
  * splits the words at whole characters and folds the lines. The bodies are quoted-printable whatever their
- * script: a text part in Cyrillic stays one readable line per paragraph in the source, not a block of base64.
+ * script: longer than base64 for Cyrillic, but the links, markup and Latin text stay as they are in the source.
  */
 import MailComposer from "nodemailer/lib/mail-composer";
 import type Mail from "nodemailer/lib/mailer";
