@@ -92,13 +92,19 @@ describe("digestMessage", () => {
 });
 
 describe("preview data", () => {
-  it.each(["free", "patron"] as const)("renders as a %s reader, fast path equal to the full one", (variant) => {
-    const input = { ...digestPreview, variant };
+  const cases = [["free", "en"], ["patron", "en"], ["free", "uk"], ["patron", "uk"]] as const;
+  it.each(cases)("renders as a %s reader in %s, fast path equal to the full one, each story once in that language", (variant, language) => {
+    const input = { ...digestPreview, variant, language };
+    const reader = { ...digestPreviewReader, language };
 
-    const copy = Render.personalise(Render.prepare(input), digestPreviewReader)!;
+    const copy = Render.personalise(Render.prepare(input), reader)!;
 
-    expect(copy).toEqual(Render.renderFull(input, digestPreviewReader));
-    expect(copy.text).toContain("Hello Ada,");
-    for (const article of digestPreview.articles) expect(copy.text).toContain(article.url);
+    expect(copy).toEqual(Render.renderFull(input, reader));
+    expect(copy.text).toContain(language === "en" ? "Hello Ada," : "Вітаємо, Ada!");
+    const chosen = Render.stories(digestPreview.articles, language, "en").map((story) => story.article);
+    expect(chosen).toHaveLength(6);
+    for (const article of digestPreview.articles) {
+      expect(copy.text.includes(`<${article.url}>`), article.id).toBe(chosen.includes(article));
+    }
   });
 });
