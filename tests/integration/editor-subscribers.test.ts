@@ -115,7 +115,7 @@ describe("a subscriber's record", () => {
     expect(html).toContain("Olena &lt;b&gt;Record&lt;/b&gt;");
     expect(html).toMatch(/Status<\/th><td>active/);
     expect(html).toMatch(/How often<\/th><td>daily/);
-    expect(html).toContain("es-climate, es-housing");
+    expect(html).toContain("Climate (es-climate), Housing (es-housing)");
     expect(html).toMatch(/Source<\/th><td>form/);
     expect(html).toMatch(/Consent text<\/th><td>v3/);
     expect(html).toMatch(/Status<\/th><td>comped/);
@@ -359,12 +359,16 @@ describe("the subscribers' pages in Ukrainian", () => {
     expect(page).not.toContain("The whole list");
 
     const email = uniqueEmail("record-uk");
-    await saveSubscriber({ email, language: "uk", frequency: "weekly", consent: { requestedAt: "2026-01-02T03:04:05.000Z", source: "form", textVersion: "v3" } });
+    const housing = { title: "Housing", status: "open", translations: { uk: { title: "Житло" } } };
+    expect([200, 201]).toContain((await editor("PUT", "/api/topics/es-uk-housing", housing)).status);
+    const consent = { requestedAt: "2026-01-02T03:04:05.000Z", source: "form", textVersion: "v3" };
+    await saveSubscriber({ email, language: "uk", frequency: "weekly", topics: ["es-uk-housing"], consent });
     const html = await (await inUkrainian(writer, record(email))).text();
     expect(html).toContain('<html lang="uk"');
     expect(html).toMatch(/Статус<\/th><td>активний/);
     expect(html).toMatch(/Мова<\/th><td>українська/);
     expect(html).toMatch(/Як часто<\/th><td>щотижня/);
+    expect(html).toMatch(/Теми<\/th><td>Житло \(es-uk-housing\)/);
     expect(html).toMatch(/Джерело<\/th><td>форма підписки/);
     expect(html).toContain("2 січ. 2026 р., 03:04 UTC");
     expect(html).toContain("Внесків немає.");

@@ -13,6 +13,7 @@ import { VisibleError } from "../../../core/errors";
 import * as Patrons from "../../../core/patrons";
 import * as Privacy from "../../../core/privacy";
 import * as Subscribers from "../../../core/subscribers";
+import * as Topics from "../../../core/topics";
 import { LINK_SECONDS, exportToFile } from "../../../core/subscribers/export-file";
 import { EXPORT_NAME, exportLinkFor, exportNameOf } from "../../../core/subscribers/export-link";
 import { importSubscribers } from "../../../core/subscribers/import";
@@ -21,7 +22,7 @@ import { byEmail } from "../../../core/subscribers/list";
 import { subscriberRecord } from "../../../core/subscribers/record";
 import { EDITOR_IMPORT_PATH } from "../dashboard-paths";
 import { requireAdmin, requireEditor, type EditorSignedIn } from "../editor-session";
-import { t } from "../language";
+import { currentLanguage, t } from "../language";
 import { form, htmlPage } from "../openapi";
 import { RecordPage } from "../views/editor-subscriber-record";
 import { ErasePage, ExportPage, ImportPage, SUBSCRIBERS_PAGE, SearchPage, recordPath } from "../views/editor-subscribers";
@@ -154,8 +155,8 @@ editorSubscriberRoutes.openapi(
       const record = await subscriberRecord(address.data);
       // A read of someone's data: audited (by keyed hash), as the API's lookup is; unaudited, it is not shown.
       const entry = { who: account.email, via: "dashboard" as const, action: "GET /editor/subscribers/:email", target: `person:${Editors.targetHash(address.data)}`, status: 200 };
-      await Editors.Audit.record(entry, { required: true });
-      return c.html(<RecordPage account={account} record={record} tiers={Config.get().TIERS} done={c.req.valid("query").done} />, 200);
+      const [topicTitles] = await Promise.all([Topics.titlesOf(record.subscriber.topics, currentLanguage()), Editors.Audit.record(entry, { required: true })]);
+      return c.html(<RecordPage account={account} record={record} topicTitles={topicTitles} tiers={Config.get().TIERS} done={c.req.valid("query").done} />, 200);
     } catch (error) {
       if (isNotFound(error)) return c.html(<SearchPage account={account} email={address.data} notFound />, 404);
       throw error;

@@ -41,6 +41,12 @@ function languageOf(code: string | undefined): string {
   return t("editor-people.record.languageDefault", { language: tr().languageName(Config.get().LANGUAGES[0]!) });
 }
 
+/** The topics they follow, each by its title in the page's language and its id ("every topic" for none chosen). */
+function topicsOf(ids: string[], titles: Record<string, string>): string {
+  if (ids.length === 0) return t("editor-people.record.allTopics");
+  return ids.map((id) => (titles[id] ? t("editor-people.record.topic", { title: titles[id], id }) : id)).join(", ");
+}
+
 function Row(props: { name: MessageKey; value: unknown }) {
   if (props.value === undefined || props.value === "") return null;
   return (
@@ -52,7 +58,7 @@ function Row(props: { name: MessageKey; value: unknown }) {
 }
 
 /** `/editor/subscribers/{email}`: one subscriber's record, and (admins) a comp and erasure. */
-export function RecordPage(props: Account & { record: SubscriberRecord; tiers: Tier[]; done?: "comp" }) {
+export function RecordPage(props: Account & { record: SubscriberRecord; topicTitles: Record<string, string>; tiers: Tier[]; done?: "comp" }) {
   const { subscriber, deliveries, votes, contributions, gifts } = props.record;
   const { patron, consent } = subscriber;
   const tierName = (id: string) => props.tiers.find((tier) => tier.id === id)?.name ?? id;
@@ -75,7 +81,7 @@ export function RecordPage(props: Account & { record: SubscriberRecord; tiers: T
             <Row name="editor-people.record.name" value={subscriber.name} />
             <Row name="editor-people.record.language" value={languageOf(subscriber.language)} />
             <Row name="editor-people.record.frequency" value={t(FREQUENCY_WORDS[subscriber.frequency])} />
-            <Row name="editor-people.record.topics" value={subscriber.topics.length ? subscriber.topics.join(", ") : t("editor-people.record.allTopics")} />
+            <Row name="editor-people.record.topics" value={topicsOf(subscriber.topics, props.topicTitles)} />
             <Row name="editor-people.record.pausedUntil" value={day(subscriber.pausedUntil)} />
             <Row name="editor-people.record.signedUp" value={time(subscriber.createdAt)} />
             <Row name="editor-people.record.confirmed" value={time(subscriber.confirmedAt)} />
