@@ -99,4 +99,36 @@ describe("the dashboard's digests", () => {
     await page.getByText("Sent, finished").waitFor({ timeout: 30_000 });
     await context.close();
   });
+
+  it("speaks Ukrainian to an editor whose browser does: the list, a digest's previews in either language, the confirm step, the progress its script follows", async () => {
+    await createArticle({ id: `e2e-ukrainian-${Date.now()}`, title: "Нічні потяги повертаються", topics: ["e2e-rail"] });
+    const { context, page } = await openPage(served.browser, viewports[1]!, { locale: "uk-UA" });
+    await context.addCookies([browserCookie(await dashboardCookie("editor"), served.base)]);
+    await page.goto(`${served.base}/editor/digests`);
+    await heading(page, "Дайджести");
+    expect(await page.locator("html").getAttribute("lang")).toBe("uk");
+    await page.getByLabel("Частота").selectOption("daily");
+    await page.getByLabel("Період (необов'язково)").fill(uniquePeriod("daily"));
+    await page.getByLabel("Тема (необов'язково)").fill("Потяги");
+    await page.getByRole("button", { name: "Створити дайджест" }).click();
+    await heading(page, "Потяги");
+    expect(await page.getByRole("status").textContent()).toContain("Дайджест створено.");
+    // The free and patron copies in Ukrainian, then in English by the link of the language.
+    expect(await page.locator("iframe[src*='language=uk']").count()).toBe(4);
+    await page.getByRole("link", { name: "англійська" }).click();
+    await page.locator("iframe[src*='language=en']").first().waitFor({ state: "attached" });
+    expect(await page.locator("iframe[src*='language=en']").count()).toBe(4);
+    await checkPage(page, "editor-digest-uk");
+
+    const send = page.getByRole("link", { name: "Надіслати підписникам…" });
+    await send.scrollIntoViewIfNeeded();
+    await send.click();
+    await heading(page, "Надіслати цей дайджест?");
+    await page.getByRole("button", { name: "Так, надіслати зараз" }).click();
+    await page.getByRole("heading", { name: "Перебіг" }).waitFor();
+    await checkPage(page, "editor-digest-sending-uk");
+    await drain({ workers: 1, bucket: new Delivery.TokenBucket(1000) });
+    await page.getByText("Надіслано, завершено").waitFor({ timeout: 30_000 });
+    await context.close();
+  });
 });
