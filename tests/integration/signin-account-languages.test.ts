@@ -125,6 +125,7 @@ describe("membership pages", () => {
     expect(html).toContain("Членство");
     expect(html).toContain("Ваш останній платіж не пройшов. Членство триває до 7 грудня 2026 р.");
     expect(html).toContain("Керувати оплатою");
+    expect(html).not.toContain("р.."); // a date's "р." ends its sentence: no second full stop
   });
 });
 
@@ -179,6 +180,7 @@ describe("patron emails", () => {
 
     for (const email of [welcome, failed, lapsed]) {
       expect(email?.language).toBe("uk");
+      expect(email?.text).not.toContain("р.."); // a date's "р." ends its sentence: no second full stop
       expect(await mime(email!)).toMatch(/^Content-Language: uk\r?$/m);
     }
   });
