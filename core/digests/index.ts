@@ -17,3 +17,4 @@ export async function get(id: string): Promise<Digest> {
 }
 
 export const list = Db.Digests.page;
+export { automaticSubject, periodInWords } from "./words";

@@ -14,6 +14,11 @@ articleRoutes.openapi(
     method: "put",
     path: "/api/articles/{id}",
     summary: "Create or update an article (idempotent)",
+    description:
+      "`language` is one of LANGUAGES (default: the default language, the first). A translation names its original " +
+      "in `translationOf`: the original must exist, must not be a translation itself and must be in another language, " +
+      "and it has at most one translation per language; otherwise 400, and nothing changes. A digest gives each reader " +
+      "each story once: the version in their language where there is one, else the original, marked with its language.",
     ...editorSecurity("send"),
     request: { params: idParam, body: { content: { "application/json": { schema: Articles.articleInput } }, required: true } },
     responses: {
