@@ -3,7 +3,8 @@
  * viewport and breaks no Content-Security-Policy; `?topic=` preselects the topic, whose funding goal shows its
  * progress (text and a labelled progress bar); another amount with the fee
  * covered goes to Checkout as two lines. A browser in Ukrainian gets it all in Ukrainian (amounts as Ukrainian writes
- * them, the topic by its Ukrainian title), and so do the topics page and the thanks page; Checkout is told the language.
+ * them, the topic by its Ukrainian title), and so do the topics page and the thanks page; Checkout is told the language;
+ * a gift bought from a Ukrainian page is redeemed on pages in Ukrainian, whatever the recipient's browser says.
  * The app is served in process over HTTP against the local stack and the fake Stripe, whose Checkout URL the browser
  * is not let out to.
  */
@@ -13,6 +14,8 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../functions/api/app";
 import { launchBrowser, viewports } from "../helpers/browser";
+import * as Db from "../../core/db";
+import * as Tokens from "../../core/tokens";
 import * as Topics from "../../core/topics";
 import { createTopic, uniqueSlug } from "../helpers/factories";
 import { useLocalStack } from "../helpers/local";
@@ -112,4 +115,36 @@ describe("the support and topics pages in Ukrainian", () => {
       await context.close();
     });
   }
+
+  it("a gift bought from a Ukrainian page is redeemed on Ukrainian pages, even in an English browser", async () => {
+    const at = new Date().toISOString();
+    const id = `cs_test_${uniqueSlug("uk-gift").replace(/-/g, "_")}`;
+    await Db.Gifts.record({
+      id,
+      tierId: "coffee",
+      months: 2,
+      recipientEmail: uniqueEmail("uk-gift"),
+      message: "З днем народження!",
+      deliverOn: at.slice(0, 10),
+      language: "uk",
+      amount: 1000,
+      currency: "eur",
+      status: "delivered",
+      deliveredAt: at,
+      createdAt: at,
+      updatedAt: at,
+      version: 1,
+    });
+    const viewport = viewports[0]!;
+    const { context, page } = await openPage(browser, viewport, { locale: "en-GB" });
+    await page.goto(`${base}/gift?token=${encodeURIComponent(Tokens.sign("gift", id))}`);
+    await heading(page, "Подарунок для вас");
+    await page.getByText("З днем народження!").waitFor();
+    await checkPage(page, `gift-uk-${viewport.name}`);
+    await page.getByRole("button", { name: "Активувати" }).click();
+    await heading(page, "Ваш подарунок активовано");
+    await page.getByText(/^Вітаємо! До \d+ [а-яіїєґ]+ \d{4} р\. у вас діє членство рівня Coffee\.$/).waitFor();
+    await checkPage(page, `gift-redeemed-uk-${viewport.name}`);
+    await context.close();
+  });
 });
