@@ -3,7 +3,7 @@ import * as Config from "../config";
 import * as Db from "../db";
 import { VisibleError } from "../errors";
 import { assertTopicsExist } from "../topics";
-import { checkTranslation } from "./translations";
+import { checkTranslation, invalid } from "./translations";
 import type { Article, ArticleInput } from "./types";
 
 export { articleInput, ARTICLE_ID, type Article, type ArticleInput } from "./types";
@@ -32,8 +32,6 @@ export async function upsert(id: string, input: ArticleInput, now = new Date()) 
   if (!(await Db.Articles.put(article, existing))) throw taken(article);
   return { article, outcome: existing ? ("updated" as const) : ("created" as const) };
 }
-
-const invalid = (field: string, message: string) => new VisibleError("invalid", "invalid_request", message, { fields: { [field]: message } });
 
 const taken = (article: Article) =>
   invalid("translationOf", `${article.translationOf} already has a translation in ${article.language}; update that one instead.`);

@@ -10,7 +10,8 @@ import * as Db from "../db";
 import { VisibleError } from "../errors";
 import type { ArticleInput } from "./types";
 
-const invalid = (field: string, message: string) => new VisibleError("invalid", "invalid_request", message, { fields: { [field]: message } });
+/** A 400 naming the field at fault. */
+export const invalid = (field: string, message: string) => new VisibleError("invalid", "invalid_request", message, { fields: { [field]: message } });
 
 /** Throws a 400 naming the field when `input` would not be a well-formed story for article `id`; writes nothing. */
 export async function checkTranslation(id: string, input: ArticleInput): Promise<void> {
