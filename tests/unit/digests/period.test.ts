@@ -1,5 +1,7 @@
-import { describe, expect, it } from "vitest";
-import { currentPeriod, isoWeek, isValidPeriod } from "../../../core/digests/period";
+import { beforeAll, describe, expect, it } from "vitest";
+import * as I18n from "../../../core/i18n";
+import { currentPeriod, isoWeek, isValidPeriod, weekDays } from "../../../core/digests/period";
+import { periodInWords } from "../../../core/digests/words";
 
 describe("digest periods", () => {
   it("names ISO weeks across year boundaries", () => {
@@ -25,3 +27,27 @@ describe("digest periods", () => {
     expect(isValidPeriod("daily", "2026-W48")).toBe(false);
   });
 });
+
+describe("a period in words", () => {
+  beforeAll(() => I18n.load());
+  /** Intl's narrow and non-breaking spaces as plain ones. */
+  const plain = (text: string) => text.replace(/[\u00a0\u2009\u202f]/g, " ");
+
+  it("finds an ISO week's Monday and Sunday, across year boundaries", () => {
+    const days = (period: string) => Object.values(weekDays(period)!).map((day) => day.toISOString().slice(0, 10));
+    expect(days("2026-W49")).toEqual(["2026-11-30", "2026-12-06"]);
+    expect(days("2026-W53")).toEqual(["2026-12-28", "2027-01-03"]);
+    expect(days("2027-W01")).toEqual(["2027-01-04", "2027-01-10"]);
+    expect(days("2020-W53")).toEqual(["2020-12-28", "2021-01-03"]);
+    expect(weekDays("2026-12-05")).toBeUndefined();
+  });
+
+  it("writes a week as a range of days and a day as a date, in each language through Intl", () => {
+    expect(plain(periodInWords("weekly", "2026-W50", "en"))).toBe("7 – 13 December 2026");
+    expect(plain(periodInWords("weekly", "2026-W50", "uk"))).toBe("7–13 грудня 2026 р.");
+    expect(plain(periodInWords("weekly", "2026-W53", "uk"))).toBe("28 грудня 2026 – 3 січня 2027 рр.");
+    expect(plain(periodInWords("daily", "2026-12-05", "en"))).toBe("5 December 2026");
+    expect(plain(periodInWords("daily", "2026-12-05", "uk"))).toBe("5 грудня 2026 р.");
+  });
+});
+
