@@ -198,6 +198,7 @@ describe("the dashboard's digests", () => {
       ["/editor/digests", { frequency: "weekly", period: "2026-W60" }, 400, /an ISO week, 2026-W48/],
       ["/editor/digests", { frequency: "daily", period: "yesterday" }, 400, /an ISO date, 2026-11-30/],
       ["/editor/digests", { frequency: "weekly", subject: "=?utf-8?q?x?=" }, 400, /MIME encoded words/],
+      ["/editor/digests", { frequency: "weekly", period: uniquePeriod("weekly"), "subject-uk": "=?utf-8?q?x?=" }, 400, /MIME encoded words/],
       [`/editor/digests/${id}/test`, { to: "" }, 400, /at least one address/],
       [`/editor/digests/${id}/test`, { to: "not-an-address" }, 400, /needs correcting/],
       [`/editor/digests/${id}/test`, { to: Array.from({ length: 11 }, (_, i) => `many${i}@example.com`).join(",") }, 400, /at most 10/],

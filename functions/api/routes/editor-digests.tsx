@@ -85,11 +85,30 @@ editorDigestRoutes.openapi(
     const [{ DigestsPage }, found] = await Promise.all([import("../views/editor-digests"), Digests.list({ status: status || undefined, cursor })]);
     const digests = await Promise.all(found.digests.map((digest) => Delivery.withCounts(digest)));
     const periods = { daily: Digests.currentPeriod("daily"), weekly: Digests.currentPeriod("weekly") };
-    return c.html(<DigestsPage account={c.var.editorAccount} digests={digests} status={status || undefined} next={found.cursor} periods={periods} />, 200);
+    const otherLanguages = Config.get().LANGUAGES.slice(1);
+    return c.html(
+      <DigestsPage account={c.var.editorAccount} digests={digests} status={status || undefined} next={found.cursor} periods={periods} otherLanguages={otherLanguages} />,
+      200,
+    );
   },
 );
 
 const optional = (schema: z.ZodType<string>) => z.union([z.literal(""), schema]).optional();
+/** A subject and intro in another language, from the form's `subject-<code>` and `intro-<code>` (empty: none). */
+const translationFields = z.object({ subject: optional(noControl(200)), intro: optional(z.string().trim().max(5000)) });
+
+/** The form's subjects and intros in the languages other than the default, keyed by language; the empty left out. */
+function translationsOf(fields: Record<string, unknown>): Digests.CreateInput["translations"] {
+  const given = Config.get()
+    .LANGUAGES.slice(1)
+    .map((code) => {
+      const parsed = translationFields.safeParse({ subject: fields[`subject-${code}`], intro: fields[`intro-${code}`] });
+      if (!parsed.success) throw new VisibleError("invalid", "invalid_request", `The subject or intro in ${code} is not valid.`, { fields: { [`subject-${code}`]: parsed.error.issues[0]!.message } });
+      return [code, { subject: parsed.data.subject || undefined, intro: parsed.data.intro || undefined }] as const;
+    })
+    .filter(([, words]) => words.subject || words.intro);
+  return given.length ? Object.fromEntries(given) : undefined;
+}
 
 editorDigestRoutes.openapi(
   createRoute({
@@ -104,14 +123,24 @@ editorDigestRoutes.openapi(
           period: optional(z.string().trim().max(10)),
           subject: optional(noControl(200)),
           intro: optional(z.string().trim().max(5000)),
-        }),
+        })
+          // `subject-<code>` and `intro-<code>`: the subject and intro in each other language of LANGUAGES.
+          .catchall(z.string().max(5000)),
       ),
     },
     responses: actionErrors,
   }),
   async (c) => {
-    const { frequency, period, subject, intro } = c.req.valid("form");
-    const { digest, created } = await Digests.create({ frequency, period: period || undefined, subject: subject || undefined, intro: intro || undefined });
+    const fields = c.req.valid("form");
+    const { frequency, period, subject, intro } = fields;
+    const translations = translationsOf(fields);
+    const { digest, created } = await Digests.create({
+      frequency,
+      period: period || undefined,
+      subject: subject || undefined,
+      intro: intro || undefined,
+      ...(translations && { translations }),
+    });
     return c.redirect(page(digest.id, { notice: created ? "created" : "existed" }), 303);
   },
 );

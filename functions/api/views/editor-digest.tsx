@@ -87,6 +87,20 @@ export function DigestPage(props: {
         })}
       </p>
       {digest.intro && <p class="note">{t("editor-digests.digest.intro", { intro: digest.intro })}</p>}
+      {Object.entries(digest.translations ?? {}).map(([code, words]) => (
+        <>
+          {words.subject && (
+            <p class="note" lang={code}>
+              {t("editor-digests.digest.subjectIn", { language: tr().languageName(code), subject: words.subject })}
+            </p>
+          )}
+          {words.intro && (
+            <p class="note" lang={code}>
+              {t("editor-digests.digest.introIn", { language: tr().languageName(code), intro: words.intro })}
+            </p>
+          )}
+        </>
+      ))}
 
       <Progress digest={digest} pace={props.pace} base={base} />
 

@@ -33,6 +33,8 @@ export function DigestsPage(props: {
   status?: DigestStatus;
   next: string | null;
   periods: { daily: string; weekly: string };
+  /** The languages other than the default, each with a subject and intro of its own on the form. */
+  otherLanguages: readonly string[];
 }) {
   const more = props.next && `/editor/digests?${new URLSearchParams({ ...(props.status && { status: props.status }), cursor: props.next })}`;
   return (
@@ -55,6 +57,19 @@ export function DigestsPage(props: {
         <input type="text" id="subject" name="subject" maxlength={200} />
         <label for="intro">{t("editor-digests.list.intro")}</label>
         <textarea id="intro" name="intro" rows={4} maxlength={5000} />
+        {props.otherLanguages.map((code) => (
+          <>
+            <label for={`subject-${code}`}>{t("editor-digests.list.subjectIn", { language: tr().languageName(code) })}</label>
+            <input type="text" id={`subject-${code}`} name={`subject-${code}`} lang={code} maxlength={200} aria-describedby="translations-hint" />
+            <label for={`intro-${code}`}>{t("editor-digests.list.introIn", { language: tr().languageName(code) })}</label>
+            <textarea id={`intro-${code}`} name={`intro-${code}`} lang={code} rows={4} maxlength={5000} />
+          </>
+        ))}
+        {props.otherLanguages.length > 0 && (
+          <p class="note" id="translations-hint">
+            {t("editor-digests.list.translationsHint")}
+          </p>
+        )}
         <p>
           <button type="submit">{t("editor-digests.list.submit")}</button>
         </p>
