@@ -119,18 +119,21 @@ describe("the dashboard's digests", () => {
   });
 
   it("speaks Ukrainian where the browser asks for it: the list, a digest's page, its previews in either language, the confirm step", async () => {
-    const id = await createThroughForm({ frequency: "daily", period: uniquePeriod("daily"), subject: "Потяги повертаються" });
+    const id = await createThroughForm({ frequency: "daily", period: uniquePeriod("daily"), subject: "Trains return", "subject-uk": "Потяги повертаються", "intro-uk": "Тиждень залізниці." });
+    // The form gives each other language a subject and intro of its own.
+    expect(await Db.Digests.get(id)).toMatchObject({ subject: "Trains return", translations: { uk: { subject: "Потяги повертаються", intro: "Тиждень залізниці." } } });
     const uk = (path: string) => request(path, { headers: { cookie: `tidings_editor=${writer}`, "accept-language": "uk" } });
 
     const list = await uk("/editor/digests");
     expect(list.headers.get("content-language")).toBe("uk");
     const listed = await list.text();
     expect(listed).toContain('<html lang="uk">');
+    expect(listed).toContain('name="subject-uk" lang="uk"');
     for (const text of ["<h1>Дайджести</h1>", "Створити дайджест", "Період (необов", "Чернетка"]) expect(listed).toContain(text);
 
     const page = await (await uk(`/editor/digests/${id}`)).text();
     expect(page).toContain('<html lang="uk">');
-    for (const text of ["Щоденний дайджест", "чернетка", "<h2>Статті</h2>", "Попередній перегляд", "Надіслати тестові примірники", "Надіслати підписникам…"]) {
+    for (const text of ["Щоденний дайджест", "чернетка", "Тема (українська): Потяги повертаються", "<h2>Статті</h2>", "Попередній перегляд", "Надіслати тестові примірники", "Надіслати підписникам…"]) {
       expect(page).toContain(text);
     }
     expect(page).not.toMatch(/Free reader|Send a test|Previews</);
@@ -157,7 +160,7 @@ describe("the dashboard's digests", () => {
 
     const confirm = await (await uk(`/editor/digests/${id}/send`)).text();
     expect(confirm).toContain("Надіслати цей дайджест?");
-    expect(confirm).toMatch(/«Потяги повертаються» \(щоденний [^,]+, \d+ (стаття|статті|статей)\)/);
+    expect(confirm).toMatch(/«Trains return» \(щоденний [^,]+, \d+ (стаття|статті|статей)\)/);
     expect(confirm).toContain("Так, надіслати зараз");
   });
 
