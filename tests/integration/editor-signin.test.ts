@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import * as Config from "../../core/config";
 import * as Db from "../../core/db";
 import * as Editors from "../../core/editors";
+import * as Email from "../../core/email";
 import * as Tokens from "../../core/tokens";
 import { editor } from "../helpers/editor";
 import { signedIn } from "../helpers/factories";
@@ -96,6 +97,13 @@ describe("signing in to the dashboard", () => {
     expect(mails[0]!.body.text).toContain("Посилання дійсне 15 хвилин");
     const token = tokenFrom(mails[0]!, "/editor/signin");
     expect(await (await request(`/editor/signin?token=${encodeURIComponent(token)}`, { headers: { "accept-language": "uk" } })).text()).toContain("Натисніть кнопку, щоб увійти як");
+
+    // The email as the worker hands it to SES says its language. (At a later hour of its own: one link a minute.)
+    let sent: Email.Message | undefined;
+    const later = new Date(Date.UTC(2090, 0, 1) + Math.floor(Math.random() * 1e9));
+    expect(await Editors.sendLink(TEST_EDITORS.admin, async (message) => (sent = message), later, "uk")).toBe("sent");
+    expect(sent?.language).toBe("uk");
+    expect((await Email.compose(sent!)).toString("utf8")).toMatch(/^Content-Language: uk\r?$/m);
   });
 
   it("keeps editors' and readers' sessions apart", async () => {
