@@ -93,7 +93,7 @@ editorSubscriberRoutes.openapi(
   }),
   async (c) => {
     const { file } = c.req.valid("form");
-    if (file.size === 0) throw new VisibleError("invalid", "invalid_request", t("editor-people.import.empty"));
+    if (file.size === 0) throw new VisibleError("invalid", "invalid_request", "The file is empty: choose a CSV file of subscribers.");
     const report = await importSubscribers(await file.text(), byEditor(c.var.editorAccount));
     return c.html(<ImportPage account={c.var.editorAccount} columns={IMPORT_COLUMNS} maxLines={MAX_LINES} report={report} />, 200);
   },

@@ -10,9 +10,7 @@ import { VisibleError } from "../../../core/errors";
 import * as Money from "../../../core/money";
 import * as Topics from "../../../core/topics";
 import { requireEditor, type EditorSignedIn } from "../editor-session";
-import { t, tr } from "../language";
 import { form, htmlPage } from "../openapi";
-import { amountExample } from "../views/amount-example";
 // The pages load on demand (as the charts do): a cold start that serves no dashboard page does not pay for them.
 import type { Done } from "../views/editor-topics";
 
@@ -168,6 +166,7 @@ editorTopicRoutes.openapi(
 /**
  * The topic's translations as a form gave them (`title.uk`, `description.uk`): a language whose title is left empty
  * has none; a description there without a title is refused (400), as is a title longer than the topic's own may be.
+ * The error is English, as the API's are: the error page says what happened in the editor's language.
  */
 function translationsOf(fields: Record<string, string | undefined>): Record<string, Topics.TopicTranslation> {
   const translations: Record<string, Topics.TopicTranslation> = {};
@@ -176,8 +175,7 @@ function translationsOf(fields: Record<string, string | undefined>): Record<stri
     const description = fields[`description.${code}`]?.trim();
     if (!title && !description) continue;
     if (!title || title.length > 120) {
-      const language = tr().languageName(code);
-      throw new VisibleError("invalid", "invalid_request", t("editor-topics.translation.needsTitle", { language }), {
+      throw new VisibleError("invalid", "invalid_request", `A topic's title in ${code} is 1 to 120 characters, and its description there needs one.`, {
         fields: { [`title.${code}`]: "a title of 1 to 120 characters" },
       });
     }
@@ -191,9 +189,10 @@ function goalOf(typed: string): number {
   const currency = Config.get().CONTRIBUTION_CURRENCY;
   const amount = Money.parse(typed, currency);
   if (amount === undefined || amount < 1 || amount > Topics.FUNDING_GOAL_MAX) {
-    const most = Money.format(Topics.FUNDING_GOAL_MAX, currency, { language: tr().language });
-    const message = t("editor-topics.goal.invalid", { currency: currency.toUpperCase(), example: amountExample(currency), most });
-    throw new VisibleError("invalid", "invalid_request", message, { fields: { goal: t("editor-topics.goal.invalidField") } });
+    const most = Money.format(Topics.FUNDING_GOAL_MAX, currency);
+    throw new VisibleError("invalid", "invalid_request", `Type the goal as an amount in ${currency.toUpperCase()}, for example ${Money.example(currency)}, up to ${most}.`, {
+      fields: { goal: "an amount above zero" },
+    });
   }
   return amount;
 }
