@@ -9,6 +9,7 @@
  * Display goes through `Intl.NumberFormat`; whole amounts drop their decimals ("€5", "€12.50", "¥1,250").
  */
 
+import * as I18n from "./i18n";
 const ZERO_DECIMAL = new Set(["bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"]);
 const THREE_DECIMAL = new Set(["bhd", "jod", "kwd", "omr", "tnd"]);
 /** Two-decimal in Stripe's API, charged in whole units only. */
@@ -54,8 +55,7 @@ export interface FormatOptions {
 }
 
 /** The locale money is written in: `locale` if given, else the reader's language, English as `en-GB`. */
-const localeOf = (options: FormatOptions) =>
-  options.locale ?? (options.language && options.language !== "en" ? options.language : "en-GB");
+const localeOf = (options: FormatOptions) => options.locale ?? I18n.intlLocale(options.language ?? I18n.SOURCE);
 
 /**
  * The sign in a reader's own language: the narrow one ("€", "$"), as Ukrainian newsrooms write prices, where CLDR's

@@ -84,6 +84,9 @@ const translators = new Map<Language, Translator>();
  */
 const INTL_LOCALES: Record<Language, string> = { en: "en-GB" };
 
+/** The `Intl` locale of a language: `en-GB` for English, else the language's own code. */
+export const intlLocale = (language: Language): string => INTL_LOCALES[language] ?? language;
+
 /** The translator of `language`; of the source language when there is no catalogue for it. */
 export function translator(language: Language | undefined): Translator {
   const code = isAvailable(language) ? language : SOURCE;
@@ -102,13 +105,13 @@ function create(language: Language): Translator {
     if (!message) {
       const text = source(language, key) ?? source(SOURCE, key);
       if (text === undefined) throw new Error(`no message '${key}'`);
-      message = new runtime!.IntlMessageFormat(text, language);
+      message = new runtime!.IntlMessageFormat(text, locale);
       formats.set(key, message);
     }
     return message;
   };
   const names = new Intl.DisplayNames(language, { type: "language" });
-  const locale = INTL_LOCALES[language] ?? language;
+  const locale = intlLocale(language);
   return {
     language,
     t: (key, values) => String(format(key).format(values)),

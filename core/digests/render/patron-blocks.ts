@@ -13,7 +13,7 @@ export const VOTE_TOPICS = 5;
  * written as the language writes money.
  */
 export function price(tier: Pick<Tier, "amount" | "currency" | "interval">, language = I18n.SOURCE): string {
-  const amount = Money.format(tier.amount, tier.currency, { locale: language });
+  const amount = Money.format(tier.amount, tier.currency, { language });
   return I18n.translator(language).t("digest.invitation.price", { price: amount, interval: tier.interval });
 }
 

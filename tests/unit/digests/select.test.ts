@@ -72,9 +72,9 @@ describe("price", () => {
   it.each([
     [{ amount: 500, currency: "eur", interval: "month" }, "€5 a month"],
     [{ amount: 450, currency: "eur", interval: "month" }, "€4.50 a month"],
-    [{ amount: 5000, currency: "usd", interval: "year" }, "$50 a year"],
+    [{ amount: 5000, currency: "usd", interval: "year" }, "US$50 a year"],
     [{ amount: 300, currency: "gbp", interval: "month" }, "£3 a month"],
-    [{ amount: 500, currency: "jpy", interval: "month" }, "¥500 a month"],
+    [{ amount: 500, currency: "jpy", interval: "month" }, "JP¥500 a month"],
   ] as const)("%j is %s", (tier, shown) => {
     expect(price(tier)).toBe(shown);
   });
