@@ -144,7 +144,7 @@ describe("the gifts page in Ukrainian", () => {
     expect(html).toMatch(/15 €|15&nbsp;€|15\u00a0€/);
     expect(html).toContain("кошти повернуто");
     expect(html).toContain("Адреса електронної пошти підписника");
-    expect(html).toContain("Патрони з безкоштовним членством");
+    expect(html).toContain("Меценати з безкоштовним членством");
     expect(html).not.toContain("Grant the comp");
   });
 });

@@ -202,7 +202,7 @@ describe("the topics' pages in Ukrainian", () => {
     expect(html).toContain('<html lang="uk"');
     expect(html).toContain("<h1>Теми</h1>");
     expect(html).toMatch(/Відкриті для голосування \(\d+\)/);
-    expect(html).toContain("Рейтинг 2 від 2 патронів");
+    expect(html).toContain("Рейтинг 2 від 2 меценатів");
     expect(html).toContain("Назва (англійська мова)");
     expect(html).toContain("Назва (українська мова, необов&#39;язково)");
     expect(html).not.toContain("Create the topic");

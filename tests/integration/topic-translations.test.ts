@@ -84,7 +84,7 @@ describe("the topics page in the reader's language", () => {
     expect(html).toContain("Хто і за скільки їх ремонтує");
     expect(html).not.toContain("Roads of Sumy oblast");
     expect(html).toContain("Village schools"); // no Ukrainian title: its own
-    expect(html).toContain("Рейтинг 0 від 0 патронів"); // many: 0
+    expect(html).toContain("Рейтинг 0 від 0 меценатів"); // many: 0
     expect(html.replace(/\u00a0/g, " ")).toContain("Зібрано 0 € з 500 €: 0 внесків");
     expect(html).toContain("Підтримати цей матеріал<span class=\"vh\">: Дороги Сумщини</span>");
     expect(html).not.toMatch(/What should we cover next|Open for votes|Score \d/);
@@ -112,6 +112,6 @@ describe("the topics page in the reader's language", () => {
     const voted = await postForm("/vote", { token }, randomIp());
     expect(voted.status).toBe(200);
     expect(voted.headers.get("content-language")).toBe("uk");
-    expect(await voted.text()).toContain("Дякуємо! Тепер рейтинг теми <strong>Польові шпиталі</strong> — 3 від 1 патрона.");
+    expect(await voted.text()).toContain("Дякуємо! Тепер рейтинг теми <strong>Польові шпиталі</strong> — 3 від 1 мецената.");
   });
 });

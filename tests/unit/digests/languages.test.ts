@@ -151,9 +151,9 @@ describe("every word in the reader's language", () => {
     expect(patron.text).toContain("Порт");
     expect(patron.text).toContain("29 листопада 2026 р.");
     expect(patron.text).toContain("Оберіть, про що нам писати далі");
-    expect(patron.text).toContain("(12 балів від 5 патронів)");
-    expect(patron.text).toContain("(4 бали від 2 патронів)");
-    expect(free.text).toContain("Станьте патроном");
+    expect(patron.text).toContain("(12 балів від 5 меценатів)");
+    expect(patron.text).toContain("(4 бали від 2 меценатів)");
+    expect(free.text).toContain("Станьте меценатом");
     expect(free.text).toMatch(/Yearly: 50\s(€|EUR) на рік\./);
     expect(free.text).toContain("Відписатися");
     for (const english of ["Hello", "Weekly digest", "Vote for", "Become a patron", "a month", "points", "Unsubscribe"]) {
@@ -176,7 +176,7 @@ describe("every word in the reader's language", () => {
     const uk = copyOf(bilingual({ language: "uk", variant: "patron", openTopics }), reader("uk"));
 
     expect(en.text).toContain("Housing (21 points from 1 patron)");
-    expect(uk.text).toContain("Житло (21 бал від 1 патрона)");
+    expect(uk.text).toContain("Житло (21 бал від 1 мецената)");
     expect(uk.text).toContain("Голосувати за «Житло»");
   });
 
