@@ -4,6 +4,7 @@
  *
  * - `optionalSession` sets `c.var.subscriber` and `c.var.session` when the request carries a valid session
  *   cookie, and leaves them undefined otherwise.
+ * - Either way, a signed-in reader's pages (and their error pages) speak the reader's own language (`speakTo`).
  * - `requireSession` sets them or refuses: 401 `unauthorized` on `/api/…` routes, a 303 to `/login` on pages.
  * - `checkOrigin` refuses (403 `forbidden`) a POST/PUT/PATCH/DELETE that carries the session cookie without an
  *   `Origin` (or else `Referer`) of PUBLIC_URL's origin: the CSRF defence behind SameSite=Lax. Both session
@@ -21,6 +22,7 @@ import * as Config from "../../core/config";
 import { VisibleError } from "../../core/errors";
 import * as SignIn from "../../core/signin";
 import type { Subscriber } from "../../core/subscribers";
+import { speakTo } from "./language";
 
 /** What `requireSession` puts on the context. */
 export type SignedIn = { Variables: { subscriber: Subscriber; session: SignIn.Session } };
@@ -64,6 +66,7 @@ export const optionalSession = createMiddleware<MaybeSignedIn>(async (c, next) =
   if (signedIn) {
     c.set("subscriber", signedIn.subscriber);
     c.set("session", signedIn.session);
+    speakTo(signedIn.subscriber.language);
   }
   await next();
 });
@@ -77,6 +80,7 @@ export const requireSession = createMiddleware<SignedIn>(async (c, next) => {
   }
   c.set("subscriber", signedIn.subscriber);
   c.set("session", signedIn.session);
+  speakTo(signedIn.subscriber.language);
   c.header("Cache-Control", "no-store"); // what a signed-in reader sees is theirs alone
   await next();
 });

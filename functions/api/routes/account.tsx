@@ -30,7 +30,6 @@ accountRoutes.openapi(
   }),
   async (c) => {
     const { subscriber } = c.var;
-    speakTo(subscriber.language);
     const language = currentLanguage();
     const [patron, votes, topicTitles, contributions, gifts] = await Promise.all([
       Patrons.get(subscriber.id),

@@ -17,7 +17,6 @@ import * as StripeApi from "../../../core/stripe";
 import * as Subscribers from "../../../core/subscribers";
 import { clientIp } from "../client-ip";
 import { editorSecurity, type EditorEnv } from "../editor-auth";
-import { speakTo } from "../language";
 import { editorErrors, form, htmlPage, json, jsonError } from "../openapi";
 import { optionalSession, requireSession, type MaybeSignedIn, type SignedIn } from "../session";
 import { JoinPage, JoinSentPage } from "../views/membership";
@@ -214,7 +213,6 @@ membershipRoutes.openapi(
   }),
   (c) => {
     if (!StripeApi.isConfigured()) throw StripeApi.notConfigured();
-    speakTo(c.var.subscriber?.language); // a signed-in reader's own language; a visitor's as detected
     const page = <JoinPage tiers={Config.get().TIERS} selected={c.req.valid("query").tier} email={c.var.subscriber?.email} />;
     return c.html(page, 200);
   },
@@ -242,7 +240,6 @@ membershipRoutes.openapi(
   }),
   async (c) => {
     if (!StripeApi.isConfigured()) throw StripeApi.notConfigured();
-    speakTo(c.var.subscriber?.language); // as the join page it was posted from
     const { plan, tier, email, ...given } = c.req.valid("form");
     const tierId = plan?.tier ?? tier;
     if (!tierId || (plan && (tier !== undefined || given.price !== undefined || given.interval !== undefined || given.currency !== undefined))) {
@@ -281,7 +278,6 @@ membershipRoutes.openapi(
     },
   }),
   async (c) => {
-    speakTo(c.var.subscriber.language); // an error page (no paid membership) speaks the reader's language
     const { url } = await Patrons.portal(c.var.subscriber, c.req.valid("form").customer);
     return c.redirect(url, 303);
   },

@@ -6,7 +6,6 @@ import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import * as Privacy from "../../../core/privacy";
 import { form, htmlPage, json, jsonError } from "../openapi";
 import { ERASE_FORM_PATH, EXPORT_PATH, ErasedPage } from "../views/privacy";
-import { speakTo } from "../language";
 import { clearSessionCookie, requireSession } from "../session";
 
 export const privacyRoutes = new OpenAPIHono();
@@ -77,8 +76,7 @@ privacyRoutes.openapi(
     },
   }),
   async (c) => {
-    // Said in their language, read before it is erased.
-    speakTo(c.var.subscriber.language);
+    // Said in their language (the session's middleware read it before anything is erased).
     await Privacy.erase(c.var.subscriber.id);
     clearSessionCookie(c);
     return c.html(<ErasedPage />, 200);
