@@ -12,6 +12,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contentSecurityPolicy } from "../../functions/api/security-headers";
 import { Chart, type ChartSpec } from "../../functions/api/views/charts";
+import { language } from "../../functions/api/language";
 import { Layout } from "../../functions/api/views/layout";
 import { launchBrowser, viewports } from "../helpers/browser";
 import { useLocalEnv } from "../helpers/local";
@@ -49,6 +50,7 @@ beforeAll(async () => {
   process.env.TABLE_NAME ??= "tidings-test-charts"; // required by configuration; the page reads no table
   const app = new Hono();
   app.use(contentSecurityPolicy);
+  app.use(language); // as the app does: the layout speaks the page's language
   app.get("/charts", async (c) => {
     const charts = await Promise.all([subscribers, joins].map(async (spec) => String(await String(await Chart(spec)))));
     return c.html(Layout({ title: "Charts", children: raw(`<h1>Charts</h1>${charts.join("")}`) }));
