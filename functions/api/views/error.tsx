@@ -26,9 +26,9 @@ const CODES = [
 type Code = (typeof CODES)[number];
 
 const SAID = [
-  "checkout_limited", "confirmation_expired", "email_change_gone", "gift_invalid", "join_choose", "join_email", "join_signin", "no_membership",
+  "admin_only", "checkout_limited", "confirmation_expired", "email_change_gone", "gift_invalid", "join_choose", "join_email", "join_signin", "no_membership",
   "no_subscriber", "no_tier", "no_topic", "nothing_about_you", "nothing_for_address", "nothing_for_link", "proposal_patrons",
-  "signin_invalid", "signin_limited", "signin_no_longer", "signin_used", "signup_limited", "voting_closed",
+  "signin_invalid", "signin_limited", "signin_no_longer", "signin_used", "signup_limited", "voting_closed", "whose_copy",
 ] as const;
 
 /** English message → its key, made on first use (the catalogues are loaded by then). */
