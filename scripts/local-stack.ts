@@ -80,7 +80,7 @@ export const demoSettings = {
 
 /**
  * `npm start`'s tiers: the choice a newcomer should see on `/join`, Coffee monthly or yearly in euros or pounds and
- * Co-creator monthly or yearly. Every price id of the tests' tiers is one of them (the tests' Yearly tier's price is
+ * Co-creator monthly or yearly, each named in Ukrainian too. Every price id of the tests' tiers is one of them (the tests' Yearly tier's price is
  * Coffee's yearly one here), so Stripe events made for those make patrons here too. The local Stripe stand-in is
  * told every price.
  */
@@ -88,6 +88,7 @@ export const startTiers = JSON.stringify([
   {
     id: "coffee",
     name: "Coffee",
+    names: { uk: "Кава" },
     voteWeight: 1,
     prices: [
       { id: "price_coffee", amount: 500, currency: "eur", interval: "month" },
@@ -100,6 +101,7 @@ export const startTiers = JSON.stringify([
   {
     id: "co-creator",
     name: "Co-creator",
+    names: { uk: "Співтворець" },
     voteWeight: 3,
     prices: [
       { id: "price_cocreator", amount: 1500, currency: "eur", interval: "month" },

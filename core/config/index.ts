@@ -14,7 +14,7 @@ import { editors } from "./editors";
 import { languages } from "./languages";
 import { tiersSchema, type Tier } from "./tiers";
 
-export { currentPrices, priceOfTier, tierOfPrice, type Price, type Tier } from "./tiers";
+export { currentPrices, nameOfTier, priceOfTier, tierName, tierOfPrice, type Price, type Tier } from "./tiers";
 export { feeToCover, type Fee } from "./contributions";
 export { allows, EDITOR_TOKEN_MIN_LENGTH, editorScopes, type EditorScope, type EditorToken } from "./editor-tokens";
 export { editorRoles, type EditorAccount, type EditorRole } from "./editors";

@@ -18,6 +18,8 @@ export type Price = z.output<typeof priceSchema>;
 const tierFields = {
   id: z.string().regex(/^[a-z0-9-]+$/),
   name: z.string().min(1),
+  /** Its name in languages other than the default, by language code (`{"uk": "Кава"}`); absent: `name`. */
+  names: z.record(z.string(), z.string().min(1)).optional(),
   voteWeight: z.number().int().positive(),
   /**
    * Days free before the first charge, for someone joining through Checkout who never paid through Stripe before
@@ -54,10 +56,11 @@ export const tierSchema = z
       ctx.addIssue({ code: "custom", message: `tier ${tier.id}: two current prices a ${twin.interval} in ${twin.currency}; retire one` });
       return z.NEVER;
     }
-    const { id, name, voteWeight, trialDays, promotionCodes } = tier;
+    const { id, name, names, voteWeight, trialDays, promotionCodes } = tier;
     return {
       id,
       name,
+      ...(names !== undefined && { names }),
       voteWeight,
       ...(trialDays !== undefined && { trialDays }),
       promotionCodes,
@@ -75,13 +78,25 @@ export type Tier = z.output<typeof tierSchema>;
 export const tiersSchema = z.array(tierSchema).superRefine((tiers, ctx) => {
   const seen = new Map<string, string>();
   for (const tier of tiers) {
-    for (const price of tier.prices) {
+    // Zod runs this even when a tier failed its own checks (then it is the raw input, maybe without `prices`).
+    for (const price of (tier.prices as Price[] | undefined) ?? []) {
       const other = seen.get(price.id);
       if (other !== undefined) ctx.addIssue({ code: "custom", message: `price ${price.id} is listed twice (tiers ${other} and ${tier.id})` });
       seen.set(price.id, tier.id);
     }
   }
 });
+
+/** A tier's name in `language`: its own there (`names`), else as written (`name`). */
+export function tierName(tier: Pick<Tier, "name" | "names">, language?: string): string {
+  return (language && tier.names?.[language]) || tier.name;
+}
+
+/** The name of the tier with this id in `language` (its id, for a tier no longer configured). */
+export function nameOfTier(tiers: readonly Tier[], tierId: string, language?: string): string {
+  const tier = tiers.find((t) => t.id === tierId);
+  return tier ? tierName(tier, language) : tierId;
+}
 
 /** The tier a Stripe price belongs to, current or retired (`undefined`: a price of something else). */
 export function tierOfPrice(tiers: readonly Tier[], priceId: string | undefined): Tier | undefined {

@@ -109,7 +109,7 @@ export async function checkout(input: GiftCheckoutInput, context: { ip: string }
   // What Checkout shows, in the buyer's language too.
   await I18n.load();
   const { t } = I18n.translator(language);
-  const name = t("gifts.checkout.line", { months: input.months, tier: price.tierName });
+  const name = t("gifts.checkout.line", { months: input.months, tier: Config.nameOfTier(Config.get().TIERS, input.tierId, language) });
   const params: Stripe.Checkout.SessionCreateParams = {
     mode: "payment",
     line_items: [

@@ -31,11 +31,11 @@ export { giftStatuses, ERASED_ADDRESS, ERASED_REASON, MAX_MONTHS, MAX_MESSAGE, M
  * A buyer's gifts, newest first, as their account page shows them: the tier's name, the recipient masked (none for
  * a recipient erased: the page says so in its words).
  */
-export async function givenBy(subscriberId: string) {
+export async function givenBy(subscriberId: string, language?: string) {
   const { TIERS } = Config.get();
   return (await Db.Gifts.byBuyer(subscriberId)).map((gift) => ({
     gift,
-    tierName: TIERS.find((t) => t.id === gift.tierId)?.name ?? gift.tierId,
+    tierName: Config.nameOfTier(TIERS, gift.tierId, language),
     recipient: gift.recipientEmail === ERASED_ADDRESS ? undefined : maskEmail(gift.recipientEmail),
   }));
 }
@@ -63,7 +63,7 @@ export async function list(status: GiftStatus, cursor: string | undefined, limit
 export function offer(now = new Date(), language?: string) {
   const tiers = Config.get().TIERS.flatMap((tier) => {
     const price = priceOf(tier.id, 1);
-    return price ? [{ id: tier.id, name: tier.name, monthly: Money.format(price.amount, price.currency, { language }) }] : [];
+    return price ? [{ id: tier.id, name: Config.tierName(tier, language), monthly: Money.format(price.amount, price.currency, { language }) }] : [];
   });
   const today = now.toISOString().slice(0, 10);
   const last = new Date(Date.parse(`${today}T00:00:00Z`) + MAX_DELIVERY_DAYS * 86_400_000).toISOString().slice(0, 10);

@@ -27,7 +27,7 @@ export async function fromToken(token: string, now = new Date()): Promise<GiftVi
   const { subject } = Tokens.verify(token, "gift", now);
   const gift = await Db.Gifts.get(subject);
   if (!gift) throw new VisibleError("invalid", "invalid_token", "This gift link is not valid.");
-  return { gift, tierName: Config.get().TIERS.find((t) => t.id === gift.tierId)?.name ?? gift.tierId };
+  return { gift, tierName: Config.nameOfTier(Config.get().TIERS, gift.tierId) };
 }
 
 /** Why a void gift can't be redeemed: its payment refunded or disputed, or (its recipient erased) no reason given. */

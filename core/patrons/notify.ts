@@ -89,7 +89,7 @@ export async function patronMessage(patron: Patron, subscriber: Subscriber): Pro
     outletName: config.OUTLET_NAME,
     postalAddress: config.POSTAL_ADDRESS,
     name: subscriber.name,
-    tierName: tier.name,
+    tierName: Config.tierName(tier, language),
     price: priceInWords(Config.priceOfTier(tier, patron.stripePriceId), language), // what they pay, yearly or monthly
     accountUrl: `${config.PUBLIC_URL}/account`,
   };

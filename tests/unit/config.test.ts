@@ -111,6 +111,18 @@ describe("configuration", () => {
     }
   });
 
+  it("reads a tier's names in other languages, and names it in each (as written where it has none)", () => {
+    const tier = { id: "coffee", name: "Coffee", names: { uk: "Кава" }, voteWeight: 1, priceId: "price_m", amount: 500, currency: "eur", interval: "month" };
+    const config = Config.load({ ...complete, TIERS: JSON.stringify([tier, { ...tier, id: "plain", names: undefined, priceId: "price_p" }]) });
+    expect(config.TIERS.map((t) => [Config.tierName(t, "uk"), Config.tierName(t, "en"), Config.tierName(t)])).toEqual([
+      ["Кава", "Coffee", "Coffee"],
+      ["Coffee", "Coffee", "Coffee"],
+    ]);
+    expect(Config.nameOfTier(config.TIERS, "coffee", "uk")).toBe("Кава");
+    expect(Config.nameOfTier(config.TIERS, "gone", "uk")).toBe("gone");
+    expect(() => Config.load({ ...complete, TIERS: JSON.stringify([{ ...tier, names: { uk: "" } }]) })).toThrow(/TIERS/);
+  });
+
   it("reads a tier's trial and promotion codes, and STRIPE_AUTOMATIC_TAX (off unless on)", () => {
     const prices = [
       { id: "price_m", amount: 500, currency: "eur", interval: "month" },

@@ -35,7 +35,7 @@ export function invitation(tiers: Tier[], language: string): Invitation | null {
   return {
     coffee: price(coffee, language),
     join_url: joinUrl(coffee),
-    tiers: tiers.map((tier) => ({ name: tier.name, price: price(tier, language), join_url: joinUrl(tier) })),
+    tiers: tiers.map((tier) => ({ name: Config.tierName(tier, language), price: price(tier, language), join_url: joinUrl(tier) })),
   };
 }
 

@@ -36,7 +36,7 @@ accountRoutes.openapi(
       Votes.votesOf(subscriber.id),
       Topics.titlesOf(subscriber.topics, language), // the topics they follow, by id: never every topic
       Contributions.bySubscriber(subscriber.id, subscriber.email),
-      Gifts.givenBy(subscriber.id),
+      Gifts.givenBy(subscriber.id, language),
     ]);
     const contributionTopics = await Topics.titlesOf([...new Set(contributions.flatMap((c) => (c.topicId ? [c.topicId] : [])))], language);
     const membership = <MembershipSection patron={patron} tiers={Config.get().TIERS} />;

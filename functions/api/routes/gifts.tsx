@@ -5,6 +5,7 @@
  */
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import * as Config from "../../../core/config";
 import * as Gifts from "../../../core/gifts";
 import * as StripeApi from "../../../core/stripe";
 import * as Subscribers from "../../../core/subscribers";
@@ -120,9 +121,10 @@ giftRoutes.openapi(
   }),
   async (c) => {
     const { token } = c.req.valid("query");
-    const { gift, tierName } = await Gifts.fromToken(token);
+    const { gift } = await Gifts.fromToken(token);
     speakTo(await Gifts.recipientLanguage(gift)); // the language its email was in
     if (gift.status === "void") throw Gifts.voidError(gift);
+    const tierName = Config.nameOfTier(Config.get().TIERS, gift.tierId, currentLanguage());
     return c.html(<GiftPage token={token} gift={gift} tierName={tierName} />, 200);
   },
 );
@@ -141,7 +143,8 @@ giftRoutes.openapi(
     speakTo(await Gifts.recipientLanguage(view.gift)); // the language its email and page were in
     // A recipient made by redeeming keeps the language they redeemed it in.
     const { outcome, gift } = await Gifts.redeem(token, { subscribe: subscribe === "on", context: visitor(c), language: currentLanguage() });
-    return c.html(<GiftRedeemedPage gift={gift} tierName={view.tierName} already={outcome === "already_redeemed"} />, 200);
+    const tierName = Config.nameOfTier(Config.get().TIERS, gift.tierId, currentLanguage());
+    return c.html(<GiftRedeemedPage gift={gift} tierName={tierName} already={outcome === "already_redeemed"} />, 200);
   },
 );
 

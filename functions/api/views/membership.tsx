@@ -2,7 +2,7 @@
  * Membership on the pages: joining (`/join`, the digests' "Become a patron" links land here) and the account
  * page's membership section, whose "Manage billing" button opens Stripe's Billing Portal.
  */
-import { currentPrices, priceOfTier, type Price, type Tier } from "../../../core/config";
+import { currentPrices, priceOfTier, tierName, type Price, type Tier } from "../../../core/config";
 import * as Patrons from "../../../core/patrons";
 import { currentLanguage, t, tr } from "../language";
 import { Layout } from "./layout";
@@ -30,7 +30,7 @@ export function JoinPage(props: { tiers: readonly Tier[]; selected?: string; ema
       <form method="post" action="/join">
         {props.tiers.map((tier) => (
           <fieldset>
-            <legend>{tier.name}</legend>
+            <legend>{tierName(tier, currentLanguage())}</legend>
             {tier.trialDays !== undefined && <p class="note">{t("membership.join.trial", { days: tier.trialDays })}</p>}
             {currentPrices(tier).map((price) => {
               const value = planValue(tier, price);
@@ -90,8 +90,8 @@ export function MembershipSection(props: { patron?: Patrons.Patron; tiers: reado
         <>
           <p>
             {patron.status === "comped"
-              ? tr().rich("membership.section.comped", { tier: tier.name, strong })
-              : tr().rich("membership.section.patron", { tier: tier.name, price: priceInWords(priceOfTier(tier, patron.stripePriceId)), strong })}
+              ? tr().rich("membership.section.comped", { tier: tierName(tier, currentLanguage()), strong })
+              : tr().rich("membership.section.patron", { tier: tierName(tier, currentLanguage()), price: priceInWords(priceOfTier(tier, patron.stripePriceId)), strong })}
           </p>
           {patron.status === "active" && patron.cancelAtPeriodEnd && <p>{t("membership.section.ends", { date: date(patron.currentPeriodEnd) })}</p>}
           {patron.status === "active" && !patron.cancelAtPeriodEnd && patron.currentPeriodEnd && (
