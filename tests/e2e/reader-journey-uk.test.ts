@@ -110,6 +110,10 @@ describe("a Ukrainian reader's journey", () => {
     await page.getByRole("link", { name: "Українська" }).click();
     await page.waitForURL(/lang=uk/);
     expect(await htmlLang(page)).toBe("uk");
+    // The tiers are named in Ukrainian too (npm start's TIERS give `names`).
+    await page.goto(`${journey.stack.url}/join`);
+    await page.locator("legend", { hasText: "Кава" }).waitFor();
+    await checkPage(page, "uk-join");
     await context.close();
   });
 });

@@ -143,7 +143,7 @@ describe("the support and topics pages in Ukrainian", () => {
     await checkPage(page, `gift-uk-${viewport.name}`);
     await page.getByRole("button", { name: "Активувати" }).click();
     await heading(page, "Ваш подарунок активовано");
-    await page.getByText(/^Вітаємо! До \d+ [а-яіїєґ]+ \d{4} р\. у вас діє членство рівня Кава\.$/).waitFor();
+    await page.getByText(/^Вітаємо! До \d+ [а-яіїєґ]+ \d{4} р\. у вас діє членство рівня Coffee\.$/).waitFor();
     await checkPage(page, `gift-redeemed-uk-${viewport.name}`);
     await context.close();
   });
