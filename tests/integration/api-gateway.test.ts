@@ -128,6 +128,17 @@ describe("the bundled API behind API Gateway (HTTP API, payload 2.0)", () => {
     expect(headers["cache-control"]).toBe("no-store");
   });
 
+  it("speaks the page's language from the bundle: the catalogues load on first use, from their own chunk", async () => {
+    const uk = await handler(gatewayEvent("GET", "/login", { headers: { "accept-language": "uk-UA,uk;q=0.9" } }), {});
+    expect(uk.statusCode).toBe(200);
+    expect(bodyOf(uk)).toMatch(/<html lang="uk"/);
+    expect(uk.headers?.["content-language"] ?? uk.headers?.["Content-Language"]).toBe("uk");
+    // ?lang= sets the cookie through the payload's cookies list, and outranks the header.
+    const en = await handler(gatewayEvent("GET", "/login", { query: "lang=en", headers: { "accept-language": "uk" } }), {});
+    expect(bodyOf(en)).toMatch(/<html lang="en"/);
+    expect((en.cookies ?? []).some((cookie) => cookie.startsWith("tidings_lang=en;"))).toBe(true);
+  });
+
   it("leaves the dashboard to its own function: the API's answers 404 for /editor, the dashboard's serves it and the whole OpenAPI document", async () => {
     expect((await handler(gatewayEvent("GET", "/editor/login"), {})).statusCode).toBe(404);
     const login = await dashboard(gatewayEvent("GET", "/editor/login", { routeKey: "ANY /editor/{proxy+}" }), {});
