@@ -46,7 +46,8 @@ function toVisible(error: unknown): VisibleError | undefined {
 /** A browser navigating (or posting a form) asks for HTML first; API clients and `fetch` don't. */
 export const browserAsks = (c: Context) => /^\s*text\/html/i.test(c.req.header("accept") ?? "");
 
-function wantsJson(c: Context): boolean {
+/** Whether an answer to this request is JSON (the API's, a webhook's, health), not a page. */
+export function wantsJson(c: Context): boolean {
   const path = c.req.path;
   if (path.startsWith("/webhooks/") || path === "/healthz") return true;
   return path.startsWith("/api/") && !browserAsks(c);

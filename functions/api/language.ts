@@ -13,6 +13,7 @@ import { setCookie } from "hono/cookie";
 import { languageDetector } from "hono/language";
 import * as Config from "../../core/config";
 import * as I18n from "../../core/i18n";
+import { wantsJson } from "./errors";
 import { cookieOptions } from "./session";
 
 /** The cookie that remembers a visitor's choice of language. */
@@ -42,7 +43,8 @@ export const language: MiddlewareHandler = async (c, next) => {
   const query = c.req.query("lang");
   const asked = query !== undefined && query.toLowerCase() === detected;
   if (asked) setCookie(c, LANGUAGE_COOKIE, detected, { ...cookieOptions(), maxAge: YEAR_SECONDS });
-  await I18n.load();
+  // Only what may answer with a page loads the catalogues: a JSON request (the API's, a webhook) never pays for them.
+  if (!wantsJson(c)) await I18n.load();
   const spoken: Spoken = { language: detected, asked, url: new URL(c.req.url) };
   await storage.run(spoken, next);
   if (c.res.headers.get("content-type")?.startsWith("text/html")) {
