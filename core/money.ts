@@ -38,7 +38,7 @@ export function isChargeable(amount: number, currency: string): boolean {
 }
 
 /** The decimals a reader types and sees: none where only whole units are charged. */
-function shownDecimals(currency: string): number {
+export function shownDecimals(currency: string): number {
   return WHOLE_UNITS_ONLY.has(currency.toLowerCase()) ? 0 : decimals(currency);
 }
 

@@ -8,19 +8,13 @@ import * as I18n from "../i18n";
 import type { Frequency } from "../subscribers/types";
 import { weekDays } from "./period";
 
-/**
- * The locale dates are written in: English as written outside the US ("7–13 December 2026", the day first, as
- * the digests always have), every other language as itself.
- */
-export const dateLocale = (language: string) => (language === "en" ? "en-GB" : language);
-
 const formats = new Map<string, Intl.DateTimeFormat>();
 
 /** A day, or a range of days, in words: one `Intl.DateTimeFormat` per language, made once. */
 function dayFormat(language: string): Intl.DateTimeFormat {
   let format = formats.get(language);
   if (!format) {
-    format = new Intl.DateTimeFormat(dateLocale(language), { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+    format = new Intl.DateTimeFormat(I18n.intlLocale(language), { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
     formats.set(language, format);
   }
   return format;

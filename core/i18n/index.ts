@@ -112,6 +112,11 @@ function create(language: Language): Translator {
   };
   const names = new Intl.DisplayNames(language, { type: "language" });
   const locale = intlLocale(language);
+  // An Intl formatter per options, made once: a dashboard table formats hundreds of dates a page.
+  const dates = new Map<string, Intl.DateTimeFormat>();
+  const numbers = new Map<string, Intl.NumberFormat>();
+  const dateFormat = (options: Intl.DateTimeFormatOptions) => once(dates, options, () => new Intl.DateTimeFormat(locale, options));
+  const numberFormat = (options: Intl.NumberFormatOptions = {}) => once(numbers, options, () => new Intl.NumberFormat(locale, options));
   return {
     language,
     t: (key, values) => String(format(key).format(values)),
@@ -119,10 +124,20 @@ function create(language: Language): Translator {
       const parts = format(key).format(values);
       return Array.isArray(parts) ? parts : [parts as string];
     },
-    date: (value, options = { dateStyle: "long" }) => new Intl.DateTimeFormat(locale, options).format(new Date(value)),
-    dateRange: (from, to, options = { day: "numeric", month: "long", year: "numeric" }) =>
-      new Intl.DateTimeFormat(locale, options).formatRange(from, to),
-    number: (value, options) => new Intl.NumberFormat(locale, options).format(value),
+    date: (value, options = { dateStyle: "long" }) => dateFormat(options).format(new Date(value)),
+    dateRange: (from, to, options = { day: "numeric", month: "long", year: "numeric" }) => dateFormat(options).formatRange(from, to),
+    number: (value, options) => numberFormat(options).format(value),
     languageName: (code) => names.of(code) ?? code,
   };
+}
+
+/** The formatter cached under `options`, made by `make` the first time. */
+function once<T>(cache: Map<string, T>, options: object, make: () => T): T {
+  const key = JSON.stringify(options);
+  let found = cache.get(key);
+  if (!found) {
+    found = make();
+    cache.set(key, found);
+  }
+  return found;
 }

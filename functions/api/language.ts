@@ -49,7 +49,9 @@ export const language: MiddlewareHandler = async (c, next) => {
   await storage.run(spoken, next);
   if (c.res.headers.get("content-type")?.startsWith("text/html")) {
     c.res.headers.set("Content-Language", spoken.language);
-    c.res.headers.append("Vary", "Accept-Language, Cookie");
+    // Added to what the route said it varies by (`/topics` says Cookie), each name once.
+    const vary = (c.res.headers.get("Vary") ?? "").split(",").map((name) => name.trim()).filter(Boolean);
+    c.res.headers.set("Vary", [...new Set([...vary, "Accept-Language", "Cookie"])].join(", "));
   }
 };
 

@@ -72,6 +72,12 @@ describe("a page's language", () => {
     expect(await spoken(response)).toMatchObject({ htmlLang: "uk", contentLanguage: "uk" });
   });
 
+  it("adds its Vary to the route's own, each name once", async () => {
+    const response = await page("/topics");
+    const names = (response.headers.get("vary") ?? "").split(",").map((name) => name.trim().toLowerCase());
+    expect(names.sort()).toEqual(["accept-language", "cookie"]);
+  });
+
   it("is not claimed for JSON", async () => {
     const response = await request("/api/topics", { headers: { "accept-language": "uk" } });
     expect(response.headers.get("content-type")).toMatch(/json/);

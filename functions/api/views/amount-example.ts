@@ -6,7 +6,7 @@ import * as Money from "../../../core/money";
 import { t, tr } from "../language";
 
 export function amountExample(currency: string): string {
-  const places = Money.decimals(currency) === 0 || Money.chargeStep(currency) === 100 ? 0 : Money.decimals(currency);
+  const places = Money.shownDecimals(currency);
   if (places === 0) return tr().number(1250, { useGrouping: false });
   const decimal = tr().number(12.5, { minimumFractionDigits: places, maximumFractionDigits: places, useGrouping: false });
   return t("editor-topics.goal.example", { whole: tr().number(12), decimal });
