@@ -28,8 +28,8 @@
  *   TRANSACTIONAL_SEND_RATE  emails/s of SES_MAX_SEND_RATE kept for confirmations, sign-in links and patron emails
  *                         (default a fifth, at least 1, at most half); digests pace at the rest
  *   and the app's own settings, passed through to every function: PUBLIC_URL, MAIL_FROM, TIERS, SES_MAX_SEND_RATE,
- *   TRANSACTIONAL_SEND_RATE, GRACE_DAYS, MAX_VOTES_PER_PATRON, MAX_OPEN_PROPOSALS_PER_PATRON, SES_CONFIGURATION_SET,
- *   OUTLET_NAME, LANGUAGES, BRAND_COLOR, MAIL_REPLY_TO, UNSUBSCRIBE_MAILTO, STRIPE_AUTOMATIC_TAX, and the contributions'
+ *   TRANSACTIONAL_SEND_RATE, GRACE_DAYS, GRACE_REMINDER_DAYS, WINBACK_DAYS, WINBACK_PROMOTION_CODE,
+ *   MAX_VOTES_PER_PATRON, MAX_OPEN_PROPOSALS_PER_PATRON, SES_CONFIGURATION_SET, OUTLET_NAME, LANGUAGES, BRAND_COLOR, MAIL_REPLY_TO, UNSUBSCRIBE_MAILTO, STRIPE_AUTOMATIC_TAX, and the contributions'
  *   CONTRIBUTION_AMOUNTS, CONTRIBUTION_MIN, CONTRIBUTION_MAX, CONTRIBUTION_CURRENCY, CONTRIBUTION_FEE, and EDITORS (who
  *   may sign in to the dashboard, `email:role,…`) (each when set); the functions also learn TIDINGS_TIMEZONE and
  *   whether digests are scheduled (SCHEDULED_DIGESTS), for the dashboard.
@@ -254,6 +254,9 @@ export default $config({
       ...optional("TRANSACTIONAL_SEND_RATE"),
       SEND_CONCURRENCY: String(sendConcurrency),
       GRACE_DAYS: process.env.GRACE_DAYS || "7",
+      ...optional("GRACE_REMINDER_DAYS"),
+      ...optional("WINBACK_DAYS"),
+      ...optional("WINBACK_PROMOTION_CODE"),
       MAX_VOTES_PER_PATRON: process.env.MAX_VOTES_PER_PATRON || "3",
       MAX_OPEN_PROPOSALS_PER_PATRON: process.env.MAX_OPEN_PROPOSALS_PER_PATRON || "3",
       SES_CONFIGURATION_SET: process.env.SES_CONFIGURATION_SET || email.configSet,
@@ -438,6 +441,14 @@ export default $config({
       timezone,
       retries: 1,
       function: { ...fn, handler: "functions/cron/deliver-gifts.handler", timeout: "5 minutes" },
+    });
+    // Keeping patrons and readers: grace reminders, win-back and the welcome series' due steps, each once. The
+    // series' steps go out through the transactional queue, paced with the rest of transactional email.
+    new sst.aws.CronV2("Lifecycle", {
+      schedule: "rate(1 hour)",
+      timezone,
+      retries: 1,
+      function: { ...fn, handler: "functions/cron/lifecycle.handler", timeout: "10 minutes", link: [...fn.link, transactionalQueue] },
     });
     // The editors' figures over time: the snapshot of the UTC day that just ended, once (a retry keeps the first).
     // In UTC whatever TIDINGS_TIMEZONE says: snapshots and their counters are kept by UTC day.

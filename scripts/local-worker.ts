@@ -11,6 +11,7 @@ import * as Delivery from "../core/delivery";
 import { TRANSACTIONAL_CONCURRENCY } from "../core/delivery/pacing";
 import type { SendOptions } from "../core/delivery/send";
 import { runSchedule as deliverGifts } from "../core/gifts/deliver";
+import { runLifecycle } from "../core/lifecycle";
 import { log } from "../core/log";
 import * as Queue from "../core/queue";
 import * as Transactional from "../core/transactional";
@@ -163,12 +164,15 @@ export function startLocalWorker(options: { recoverEveryMs?: number } = {}) {
 }
 
 /**
- * The gifts' schedule (`functions/cron/deliver-gifts.ts`, hourly when deployed), run at once and then every
- * `everyMs` (npm start: 15 s, so a gift bought for today reaches the mail viewer within moments rather than at the
- * next hour). A run starts only after the previous one ended, as one Lambda at a time would take it.
+ * The gifts' and the lifecycle schedules (`functions/cron/deliver-gifts.ts`, `functions/cron/lifecycle.ts`, hourly
+ * when deployed), run at once and then every `everyMs` (npm start: 15 s, so a gift bought for today or a welcome
+ * series' step reaches the mail viewer within moments rather than at the next hour). A run starts only after the
+ * previous one ended, as one Lambda at a time would take it.
  */
 export function startLocalSchedules(options: { everyMs?: number } = {}) {
-  return repeating(deliverGifts, options.everyMs ?? 15_000, "gifts.schedule_failed");
+  const every = options.everyMs ?? 15_000;
+  const schedules = [repeating(deliverGifts, every, "gifts.schedule_failed"), repeating(runLifecycle, every, "lifecycle.schedule_failed")];
+  return { stop: () => Promise.all(schedules.map((schedule) => schedule.stop())).then(() => undefined) };
 }
 
 /**

@@ -114,6 +114,12 @@ const schema = z.object({
   TRANSACTIONAL_SEND_RATE: z.coerce.number().positive().optional(),
   SES_CONFIGURATION_SET: optional,
   GRACE_DAYS: positive(7),
+  /** How many days before a grace period ends its reminder goes out (core/patrons/reminders.ts). */
+  GRACE_REMINDER_DAYS: positive(2),
+  /** Days after a membership lapsed that its one win-back email goes out (core/patrons/winback.ts). */
+  WINBACK_DAYS: z.coerce.number().int().positive().default(30),
+  /** A Stripe promotion code offered in the win-back email (none: the email offers the way back without one). */
+  WINBACK_PROMOTION_CODE: optional,
   MAX_VOTES_PER_PATRON: z.coerce.number().int().positive().default(3),
   /** Proposed topics one patron may have waiting for the editors at once. */
   MAX_OPEN_PROPOSALS_PER_PATRON: z.coerce.number().int().positive().default(3),

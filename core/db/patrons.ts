@@ -11,6 +11,8 @@ import * as keys from "./keys";
 import { getMany, queryAll } from "./query";
 import { patronCounts } from "../stats/counted";
 import { counterUpdate } from "./stats";
+import { cancellationTally } from "./cancellations";
+import { patronSourceTally } from "./sources";
 
 /** A patron by subscriber id (strongly consistent). */
 export async function get(subscriberId: string): Promise<Patron | undefined> {
@@ -57,7 +59,8 @@ export function itemOf(patron: Patron): Record<string, unknown> {
 /**
  * Writes a patron: a new one when `previous` is absent (none may exist), else only if nobody wrote since
  * `previous` was read. Throws `WriteConflictError` when another write got there first. A patron who starts or
- * stops paying is counted in the day's joined or churned, in the same transaction (core/stats/counted.ts).
+ * stops paying is counted in the day's joined or churned, in the same transaction (core/stats/counted.ts), as are a
+ * new cancellation (by reason) and a new patron (by where they came from).
  */
 export async function save(next: Patron, previous?: Patron): Promise<void> {
   const put = {
@@ -67,7 +70,7 @@ export async function save(next: Patron, previous?: Patron): Promise<void> {
       ? { ConditionExpression: "version = :version", ExpressionAttributeValues: { ":version": previous.version } }
       : { ConditionExpression: "attribute_not_exists(pk)" }),
   };
-  const counted = counterUpdate(patronCounts(previous, next));
+  const counted = [...counterUpdate(patronCounts(previous, next)), ...cancellationTally(previous, next), ...patronSourceTally(previous, next)];
   try {
     if (counted.length === 0) await db().send(new PutCommand(put));
     else await db().send(new TransactWriteCommand({ TransactItems: [{ Put: put }, ...counted] }));

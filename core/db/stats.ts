@@ -12,7 +12,7 @@ import { isConditionFailure } from "./errors";
 import * as keys from "./keys";
 import { queryAll } from "./query";
 
-type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>[number];
+export type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>[number];
 
 /** The UTC day of a moment, `yyyy-mm-dd`. */
 export const dayOf = (at: Date) => at.toISOString().slice(0, 10);

@@ -36,12 +36,32 @@ export interface Patron {
   compedBy?: string;
   /** When the membership last became `lapsed`. */
   lapsedAt?: string;
+  /** Collection paused at Stripe (`pause_collection`) until then, ISO: the membership resumes by itself. */
+  pausedUntil?: string;
+  /** The last cancellation Stripe collected (`cancellation_details`), kept after the membership ends. */
+  cancellation?: Cancellation;
+  /** Where the membership came from (attribution: `article:<id>`, `digest:<id>`, `page:<path>`), from its Checkout. */
+  source?: string;
   /** The email owed for the last status change, until it is sent (see core/patrons/notify.ts). */
   notice?: Notice;
   createdAt: string;
   updatedAt: string;
   /** Optimistic-concurrency counter. */
   version: number;
+}
+
+/** A cancellation as Stripe collected it (`cancellation_details`) on the subscription that decides the membership. */
+export interface Cancellation {
+  subscriptionId: string;
+  /** When it was asked for (Stripe's `canceled_at`), ISO. */
+  requestedAt: string;
+  /** Stripe's `reason`: `cancellation_requested`, `payment_failed`, `payment_disputed`. */
+  reason?: string;
+  /** What the patron chose in the Billing Portal (`too_expensive`, `unused`, ...). */
+  feedback?: string;
+  comment?: string;
+  /** Taken back before the period ended (the portal's "renew"), ISO. */
+  withdrawnAt?: string;
 }
 
 /** The patron emails, one per kind of status change. */

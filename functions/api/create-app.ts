@@ -32,6 +32,8 @@ import { subscriberRoutes } from "./routes/subscribers";
 import { supportRoutes } from "./routes/support";
 import { IMPORT_PATH, MAX_IMPORT_BYTES, subscriberAdminRoutes } from "./routes/subscribers-admin";
 import { statsRoutes } from "./routes/stats";
+import { statsCancellationRoutes } from "./routes/stats-cancellations";
+import { statsSourceRoutes } from "./routes/stats-sources";
 import { topicRoutes } from "./routes/topics";
 
 /** Request bodies above this are refused with 413 before they are read further. */
@@ -105,6 +107,8 @@ export function createApp(extra: readonly OpenAPIHono<any>[] = []) {
   app.route("/", privacyRoutes);
   app.route("/", subscriberAdminRoutes);
   app.route("/", statsRoutes);
+  app.route("/", statsSourceRoutes);
+  app.route("/", statsCancellationRoutes);
   for (const routes of extra) app.route("/", routes);
   documentation(app);
 

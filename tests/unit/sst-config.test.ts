@@ -235,7 +235,7 @@ describe("sst.config.ts, evaluated offline", () => {
     expect(Object.values(format).join(" ")).not.toMatch(/path|sourceIp|userAgent/);
   });
 
-  it("schedules the digests, reconciliation, comp expiry, gift delivery and the stats snapshot with CronV2", () => {
+  it("schedules the digests, reconciliation, comp expiry, gift delivery, the lifecycle emails and the stats snapshot with CronV2", () => {
     const crons = Object.fromEntries(
       production.all("CronV2").map((c) => [c.name, [c.args.schedule, c.args.function.handler, c.args.enabled]]),
     );
@@ -246,6 +246,7 @@ describe("sst.config.ts, evaluated offline", () => {
       Reconcile: ["rate(15 minutes)", "functions/cron/reconcile.handler", undefined],
       ExpireComps: ["rate(1 hour)", "functions/cron/expire-comps.handler", undefined],
       DeliverGifts: ["rate(1 hour)", "functions/cron/deliver-gifts.handler", undefined],
+      Lifecycle: ["rate(1 hour)", "functions/cron/lifecycle.handler", undefined],
       StatsSnapshot: ["cron(5 0 * * ? *)", "functions/cron/stats-snapshot.handler", undefined],
     });
   });
@@ -259,7 +260,7 @@ describe("sst.config.ts, evaluated offline", () => {
   });
 
   it("sets nodejs22.x explicitly on every function (SST's default is nodejs24.x; Lambda deprecated nodejs20.x)", () => {
-    expect(production.functions).toHaveLength(12);
+    expect(production.functions).toHaveLength(13);
     for (const { via, def } of production.functions) {
       expect(typeof def, `${via} is defined by its args, not a bare handler path`).toBe("object");
       expect(def.runtime, via).toBe("nodejs22.x");
@@ -290,10 +291,12 @@ describe("sst.config.ts, evaluated offline", () => {
         "StripeWebhookSecret",
       ].sort(),
     );
-    // Only what asks for transactional email (sign-ups, sign-in links: the API) and its worker reach that queue.
+    // Only what asks for transactional email (sign-ups, sign-in links: the API; the welcome series' steps: the
+    // lifecycle schedule) and its worker reach that queue.
     const transactional = production.functions.filter(({ def }) => links(def).includes("TransactionalQueue"));
     expect(transactional.map(({ def }) => def.handler).sort()).toEqual([
       "functions/api.handler",
+      "functions/cron/lifecycle.handler",
       "functions/dashboard.handler",
       "functions/transactional-worker.handler",
     ]);
@@ -557,6 +560,7 @@ describe("handlers named in sst.config.ts", () => {
       "functions/cron/daily-digest.handler",
       "functions/cron/deliver-gifts.handler",
       "functions/cron/expire-comps.handler",
+      "functions/cron/lifecycle.handler",
       "functions/cron/reconcile.handler",
       "functions/cron/recover-sends.handler",
       "functions/cron/stats-snapshot.handler",
