@@ -17,6 +17,7 @@ import { signup } from "../subscribers/signup";
 import type { Subscriber } from "../subscribers/types";
 import { inLanguage } from "../topics/types";
 import { KIND, KIND_KEY } from "./types";
+import { SOURCE_KEY } from "../stats/attribution";
 
 export interface CheckoutInput {
   /** In the currency's minor unit. */
@@ -32,6 +33,8 @@ export interface CheckoutInput {
   subscriber?: Subscriber;
   /** The language of the page the contributor gave from: their thank-you (and later news of the topic) speaks it. */
   language?: string;
+  /** Where it is given from (attribution, a checked source): the session's metadata, and the sign-up's if any. */
+  source?: string;
 }
 
 const invalid = (field: string, message: string, detail: string) =>
@@ -70,7 +73,7 @@ export async function checkout(input: CheckoutInput, context: { ip: string; user
   const stripe = await StripeApi.stripe(); // 503 without keys
   await countCheckout(context.ip, now);
   if (input.subscribe && email && !input.subscriber) {
-    await signup({ email, language: Config.readerLanguage(input.language) }, { ip: context.ip, userAgent: context.userAgent, source: "contribution" }, now);
+    await signup({ email, language: Config.readerLanguage(input.language), ...(input.source && { source: input.source }) }, { ip: context.ip, userAgent: context.userAgent, source: "contribution" }, now);
   }
 
   const language = Config.readerLanguage(input.language);
@@ -82,6 +85,7 @@ export async function checkout(input: CheckoutInput, context: { ip: string; user
     ...(input.subscriber && { [SUBSCRIBER_KEY]: input.subscriber.id }),
     ...(fee > 0 && { [FEE_KEY]: String(fee) }),
     [LANGUAGE_KEY]: language,
+    ...(input.source && { [SOURCE_KEY]: input.source }),
   };
   // What Checkout shows for each line, in the contributor's language too.
   await I18n.load();

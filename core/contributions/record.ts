@@ -14,6 +14,7 @@ import { FEE_KEY, LANGUAGE_KEY, SUBSCRIBER_KEY, TOPIC_KEY } from "./checkout";
 import { markPaymentIntent } from "./mark";
 import { thankOnce } from "./thanks";
 import { KIND, KIND_KEY, type Contribution } from "./types";
+import { SOURCE_KEY, isSource } from "../stats/attribution";
 
 const { idOf, metadataValue } = StripeApi.Objects;
 
@@ -38,6 +39,7 @@ export async function recordSession(session: Stripe.Checkout.Session, now = new 
   const paymentIntentId = idOf(session.payment_intent);
   // A session started before languages were kept, or with one no longer offered, has none: then the default's.
   const language = metadataValue(session, LANGUAGE_KEY);
+  const source = metadataValue(session, SOURCE_KEY);
   const contribution: Contribution = {
     id: session.id,
     amount: session.amount_total ?? 0,
@@ -48,6 +50,8 @@ export async function recordSession(session: Stripe.Checkout.Session, now = new 
     ...(subscriberId && { subscriberId }),
     ...(paymentIntentId && { paymentIntentId }),
     ...(language && Config.get().LANGUAGES.includes(language) && { language }),
+    // Checked again: a shared Stripe account's sessions may carry anything under that key.
+    ...(isSource(source) && { source }),
     month: at.slice(0, 7),
     amountRefunded: 0,
     createdAt: at,

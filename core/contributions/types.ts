@@ -20,6 +20,8 @@ export interface Contribution {
   /** What Stripe says now: refunded so far, and the latest dispute. */
   amountRefunded: number;
   dispute?: { id: string; status: string; amount: number };
+  /** Where it was given from (attribution, its Checkout metadata `source`): counted by source on its day. */
+  source?: string;
   /** Erased: an anonymous amount, no longer anybody's. */
   anonymous?: boolean;
   createdAt: string;

@@ -12,6 +12,7 @@ import { WriteConflictError, cancellationCodes, isRace } from "./errors";
 import * as keys from "./keys";
 import { queryAll } from "./query";
 import { wrote as topicWritten } from "./topics";
+import { contributionSourceTally } from "./sources";
 
 const strip = ({ pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, entity, ...record }: Record<string, any>) => record as Contribution;
 
@@ -139,6 +140,7 @@ export async function record(contribution: Contribution): Promise<boolean> {
       },
     },
     counter(contribution, { amount: contribution.amount, count: 1, ...(contribution.amountRefunded && { refunded: contribution.amountRefunded }) }),
+    ...contributionSourceTally(contribution, { currency: contribution.currency, amount: contribution.amount, count: 1, refunded: contribution.amountRefunded }),
     ...(contribution.paymentIntentId
       ? [{ Put: { TableName: tableName(), Item: { ...keys.contribution.byPaymentIntent(contribution.paymentIntentId), entity: "contribution-payment", sessionId: contribution.id } } }]
       : []),
@@ -187,6 +189,7 @@ export async function mark(next: Contribution, previous: Contribution): Promise<
             },
           },
           ...(delta !== 0 ? [counter(next, { refunded: delta })] : []),
+          ...(delta !== 0 ? contributionSourceTally(next, { currency: next.currency, refunded: delta }) : []),
           ...(next.topicId && delta !== 0 ? [funding(next.topicId, -delta, Number(counts(next)) - Number(counts(previous)))] : []),
         ],
       }),

@@ -6,7 +6,8 @@
  * | subscriber | SUB#<id>            | PROFILE           | SUBS#<status>#<frequency>#<shard> / <id>      |                                     |
  * | email      | EMAIL#<email>       | EMAIL             |                                               |                                     |
  * | follow     | SUB#<id>            | FOLLOWS#<topic>   |                                               | TOPIC#<topic>#FOLLOWERS / <status>#<id> |
- * | patron     | SUB#<id>            | PATRON            | CUSTOMER#<stripe customer id> / PATRON        | PATRONS#<status> / <id>             |
+ * | patron     | SUB#<id>            | PATRON            | CUSTOMER#<stripe customer id> / PATRON        | PATRONS#<status> / <id> (`lapsed`: <lapsedAt>#<id>) |
+ * | win-back   | SUB#<id>            | WINBACK#<lapsedAt> | (TTL)                                        |                                     |
  * | customer   | STRIPE#<customer id> | CUSTOMER         |                                               |                                     |
  * | charge     | SUB#<id>            | CHARGE#<charge id> |                                              |                                     |
  * | contribution | CONTRIBUTION#<checkout session id> | CONTRIBUTION | CONTRIBUTOR#<email> / <createdAt>#<session id> |                   |
@@ -26,6 +27,7 @@
  * | link use   | SUB#<id>            | SIGNIN#<nonce>    | (TTL)                                         |                                     |
  * | session    | SUB#<id>            | SESSION#<session> | (TTL)                                         |                                     |
  * | email change | SUB#<id>          | EMAIL_CHANGE      | (TTL)                                         |                                     |
+ * | billing emails | SUB#<id>        | BILLING_EMAILS    |                                               |                                     |
  * | topic      | TOPIC#<id>          | TOPIC             | TOPICS#<status> / <id>                        |                                     |
  * | proposal   | SUB#<id>            | PROPOSAL#<topic>  |                                               |                                     |
  * | proposals count | SUB#<id>       | PROPOSALS         |                                               |                                     |
@@ -46,9 +48,12 @@
  * | reconciliation | RECONCILIATION     | CHECKPOINT        |                                               |                                     |
  * | stats day  | STATS#DAY           | <yyyy-mm-dd>      |                                               |                                     |
  * | day counter | STATS#COUNT#<yyyy-mm-dd> | SHARD#<0..15> |                                               |                                     |
+ * | cancellation day | CANCELLATIONS | <yyyy-mm-dd>      |                                               |                                     |
+ * | source counter | SOURCES#<yyyy-mm> | <yyyy-mm-dd>#<source>#<0..3> |                                 |                                     |
  * | editor session | EDITOR#<editor key> | SESSION#<session> | (TTL)                                        |                                     |
  * | editor link use | EDITOR#<editor key> | LINK#<nonce>   | (TTL)                                         |                                     |
  * | audit entry | AUDIT#<yyyy-mm>     | <at>#<random>     | (TTL)                                         |                                     |
+ * | series delivery | SUB#<id>       | SERIES#<step>     | SERIES#DUE#<yyyy-mm-dd> / <dueAt>#<id>#<step> (while queued) |                     |
  *
  * An erased subscriber's deliveries and votes stay, anonymous, under a random `anon_…` id in place of theirs (so
  * digest counts and topic tallies stay right), without the ref or the `SUB#<id>#…` index keys that found them.
@@ -228,8 +233,24 @@ export const patron = {
   key: (subscriberId: string) => ({ pk: `SUB#${subscriberId}`, sk: "PATRON" }),
   byCustomer: (customerId: string) => ({ gsi1pk: patron.customerPartition(customerId), gsi1sk: "PATRON" }),
   customerPartition: (customerId: string) => `CUSTOMER#${customerId}`,
-  byStatus: (status: string, subscriberId: string) => ({ gsi2pk: patron.statusPartition(status), gsi2sk: subscriberId }),
+  /**
+   * A lapsed patron sorts by when they lapsed (`<lapsedAt>#<id>`), so the win-back finds those who lapsed on a given
+   * day without reading every lapse since the beginning; other statuses sort by id.
+   */
+  byStatus: (status: string, subscriberId: string, lapsedAt?: string) => ({
+    gsi2pk: patron.statusPartition(status),
+    gsi2sk: status === "lapsed" && lapsedAt ? `${lapsedAt}#${subscriberId}` : subscriberId,
+  }),
   statusPartition: (status: string) => `PATRONS#${status}`,
+};
+
+/**
+ * A patron's win-back email for one lapse, claimed under their partition (so erasure deletes it with them, and the
+ * export lists it): a short lease while it is sent, kept long once it went (core/patrons/winback.ts).
+ */
+export const winBack = {
+  key: (subscriberId: string, lapsedAt: string) => ({ pk: `SUB#${subscriberId}`, sk: `${winBack.prefix}${lapsedAt}` }),
+  prefix: "WINBACK#",
 };
 
 /**
@@ -328,6 +349,14 @@ export const emailChange = {
   key: (subscriberId: string) => ({ pk: `SUB#${subscriberId}`, sk: "EMAIL_CHANGE" }),
 };
 
+/**
+ * The claims of a patron's billing emails (payment failed, grace reminder, expiring card), named by debt or card
+ * rather than by patron version: listed under their partition so erasure finds (and deletes) every one.
+ */
+export const billingEmails = {
+  key: (subscriberId: string) => ({ pk: `SUB#${subscriberId}`, sk: "BILLING_EMAILS" }),
+};
+
 export const session = {
   key: (subscriberId: string, sessionId: string) => ({ pk: `SUB#${subscriberId}`, sk: `SESSION#${sessionId}` }),
   partition: (subscriberId: string) => `SUB#${subscriberId}`,
@@ -384,4 +413,42 @@ export const DAY_COUNTER_SHARDS = 16;
 export const dayCounter = {
   key: (date: string, shard: number) => ({ pk: dayCounter.partition(date), sk: `SHARD#${shard}` }),
   partition: (date: string) => `STATS#COUNT#${date}`,
+};
+
+/**
+ * Conversions by source (attribution), per UTC day: counter items in the month's partition, so "from one day to
+ * another" is one Query per month (`sk BETWEEN`), never a scan; a source's busy day (a digest's link followed by
+ * many at once) spreads over `SOURCE_SHARDS` items, one chosen at random by each write that counts.
+ */
+export const SOURCE_SHARDS = 4;
+
+export const sourceCounter = {
+  key: (date: string, source: string, shard: number) => ({ pk: sourceCounter.partition(date.slice(0, 7)), sk: `${date}#${source}#${shard}` }),
+  partition: (month: string) => `SOURCES#${month}`,
+};
+
+/**
+ * The welcome series (core/series): one delivery per step under the subscriber's partition (export lists them,
+ * erasure deletes them with it), indexed by the day it is due while it waits (`queued`), so the schedule reads only
+ * the due-day partitions it needs, never the table; the index keys go when the step is settled.
+ */
+export const seriesDelivery = {
+  key: (subscriberId: string, step: string) => ({ pk: `SUB#${subscriberId}`, sk: `SERIES#${step}` }),
+  prefix: "SERIES#",
+  byDue: (dueAt: string, subscriberId: string, step: string) => ({
+    gsi1pk: seriesDelivery.duePartition(dueAt.slice(0, 10)),
+    gsi1sk: `${dueAt}#${subscriberId}#${step}`,
+  }),
+  /** `day`: a UTC date, `yyyy-mm-dd`. */
+  duePartition: (day: string) => `SERIES#DUE#${day}`,
+};
+
+/**
+ * Cancellations by reason and feedback, one counter item per UTC day of the request, all in one partition: "the
+ * days from one date to another" is one Query (a year is a few hundred small items). Changed only in the
+ * transaction of the patron's write that records a cancellation (a handful a day: one item per day is enough).
+ */
+export const cancellationDay = {
+  key: (date: string) => ({ pk: cancellationDay.partition, sk: date }),
+  partition: "CANCELLATIONS",
 };

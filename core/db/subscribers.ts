@@ -12,6 +12,7 @@ import { getMany, queryAll } from "./query";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { subscriberCounts, sumCounts } from "../stats/counted";
 import { counterUpdate } from "./stats";
+import { subscriberSourceTally } from "./sources";
 
 type Write = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>[number];
 
@@ -51,7 +52,8 @@ export async function getByEmail(email: string): Promise<Subscriber | undefined>
  * Throws `WriteConflictError` when another write got there first.
  */
 export async function save(next: Subscriber, previous?: Subscriber): Promise<void> {
-  const counted = counterUpdate(subscriberCounts(previous?.status, next.status));
+  // A sign-up or confirmation is counted by its source (attribution) in the same transaction too.
+  const counted = [...counterUpdate(subscriberCounts(previous?.status, next.status)), ...subscriberSourceTally(previous, next)];
   try {
     await db().send(new TransactWriteCommand({ TransactItems: [...writesFor(next, previous), ...counted] }));
   } catch (error) {

@@ -15,6 +15,7 @@ import * as StripeApi from "../stripe";
 import type { Stripe } from "../stripe";
 import type { Subscriber } from "../subscribers/types";
 import { KIND, KIND_KEY, MAX_DELIVERY_DAYS, MAX_MESSAGE, MAX_MONTHS } from "./types";
+import { SOURCE_KEY } from "../stats/attribution";
 
 export interface GiftCheckoutInput {
   tierId: string;
@@ -29,6 +30,8 @@ export interface GiftCheckoutInput {
   subscriber?: Subscriber;
   /** The language of the page the buyer gave from: the recipient's emails speak it (`Gift.language`). */
   language?: string;
+  /** Where it is bought from (attribution, a checked source): the session's metadata, then `Gift.source`. */
+  source?: string;
 }
 
 /** The metadata a gift's session and payment intent carry (Stripe allows 500 characters a value). */
@@ -41,6 +44,7 @@ export const META = {
   deliverOn: "deliverOn",
   buyer: "subscriberId",
   language: "language",
+  source: SOURCE_KEY,
 } as const;
 
 const invalid = (field: string, message: string, detail: string) =>
@@ -105,6 +109,7 @@ export async function checkout(input: GiftCheckoutInput, context: { ip: string }
     ...(message && { [META.message]: message }),
     ...(input.subscriber && { [META.buyer]: input.subscriber.id }),
     [META.language]: language,
+    ...(input.source && { [META.source]: input.source }),
   };
   // What Checkout shows, in the buyer's language too.
   await I18n.load();

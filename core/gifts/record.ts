@@ -11,6 +11,7 @@ import * as StripeApi from "../stripe";
 import type { Stripe } from "../stripe";
 import { META } from "./checkout";
 import { KIND, KIND_KEY, type Gift } from "./types";
+import { isSource } from "../stats/attribution";
 
 const { idOf, metadataValue } = StripeApi.Objects;
 
@@ -34,6 +35,7 @@ export async function recordSession(session: Stripe.Checkout.Session, now = new 
   const recipientName = meta(META.recipientName);
   const message = meta(META.message);
   const language = meta(META.language);
+  const source = meta(META.source);
   const gift: Gift = {
     id: session.id,
     tierId: meta(META.tier) ?? "",
@@ -46,6 +48,7 @@ export async function recordSession(session: Stripe.Checkout.Session, now = new 
     ...(buyerSubscriberId && { buyerSubscriberId }),
     ...(paymentIntentId && { paymentIntentId }),
     ...(language && Config.get().LANGUAGES.includes(language) && { language }),
+    ...(isSource(source) && { source }),
     amount: session.amount_total ?? 0,
     currency: (session.currency ?? "").toLowerCase(),
     status: "paid",

@@ -29,6 +29,8 @@ export interface Gift {
    * they are a subscriber with a language of their own (`recipientLanguage`).
    */
   language?: string;
+  /** Where it was bought from (attribution, its Checkout metadata `source`). */
+  source?: string;
   /** What was paid, in the currency's minor unit. */
   amount: number;
   currency: string;

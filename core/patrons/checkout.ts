@@ -16,10 +16,11 @@ import { hashIp } from "../subscribers/signup";
 import type { Subscriber } from "../subscribers/types";
 import { choosePrice, type PriceChoice } from "./prices";
 import { SUBSCRIBER_KEY } from "./resolve";
+import { SOURCE_KEY } from "../stats/attribution";
 import { customersOf } from "./sync";
 import type { Patron } from "./types";
 
-export type CheckoutInput =
+export type CheckoutInput = (
   /** Signed in: the patron's Stripe customer is reused (no second customer), and a running membership is refused. */
   | { tierId: string; choice?: PriceChoice; subscriber: Subscriber }
   /**
@@ -28,7 +29,14 @@ export type CheckoutInput =
    * address that already holds a paid membership gets no second checkout (they would pay twice): that person is
    * emailed a sign-in link instead, and the visitor is sent to a page that says only "check your email".
    */
-  | { tierId: string; choice?: PriceChoice; email: string };
+  | { tierId: string; choice?: PriceChoice; email: string }
+) & {
+  /**
+   * Where the joining came from (attribution, a checked source): in the session's and the subscription's metadata,
+   * so the patron the webhooks make gets it (core/patrons/memberships.ts) whichever event comes first.
+   */
+  source?: string;
+};
 
 /**
  * Checkout sessions one IP address's network may start per window (each is a call to Stripe's API, which limits
@@ -82,7 +90,7 @@ export async function checkout(input: CheckoutInput, context: { ip: string }, no
       "You already hold a membership: change its tier or payment method from your account (Manage billing).",
     );
   }
-  const metadata = { ...(subscriber && { [SUBSCRIBER_KEY]: subscriber.id }), tierId: tier.id };
+  const metadata = { ...(subscriber && { [SUBSCRIBER_KEY]: subscriber.id }), tierId: tier.id, ...(input.source && { [SOURCE_KEY]: input.source }) };
   const customer = signedIn && patron?.stripeCustomerId;
   const tax = config.STRIPE_AUTOMATIC_TAX === "on";
   // A trial is for a first paid membership: someone who has paid through Stripe before gets none on rejoining.

@@ -5,10 +5,12 @@
 import * as Config from "../config";
 import * as StripeApi from "../stripe";
 import type { Stripe } from "../stripe";
+import { cancellationOf } from "./cancelling";
 import type { PaidMembership } from "./rules";
 import type { Patron } from "./types";
+import { SOURCE_KEY, isSource } from "../stats/attribution";
 
-const { customerOf, priceOf, periodOf } = StripeApi.Objects;
+const { customerOf, priceOf, periodOf, metadataValue } = StripeApi.Objects;
 
 /** A subscription as a membership, or undefined when its price is no configured tier's. */
 export function membershipOf(subscription: Stripe.Subscription): PaidMembership | undefined {
@@ -27,7 +29,22 @@ export function membershipOf(subscription: Stripe.Subscription): PaidMembership 
     periodEnd: period.end,
     cancelAtPeriodEnd: subscription.cancel_at_period_end ?? false,
     created: subscription.created,
+    // Where its Checkout came from (copied to the subscription's metadata); checked, as anything in metadata.
+    source: sourceOf(subscription),
+    pausedUntil: pausedUntil(subscription),
+    cancellation: cancellationOf(subscription),
   };
+}
+
+/** When a paused collection resumes (`pause_collection.resumes_at`), ISO; none when collection is not paused. */
+function pausedUntil(subscription: Stripe.Subscription): string | undefined {
+  const resumesAt = subscription.pause_collection?.resumes_at;
+  return resumesAt ? new Date(resumesAt * 1000).toISOString() : undefined;
+}
+
+function sourceOf(subscription: Stripe.Subscription): string | undefined {
+  const source = metadataValue(subscription, SOURCE_KEY);
+  return isSource(source) ? source : undefined;
 }
 
 export interface FoundMembership {

@@ -3,7 +3,8 @@
  * which subscription counts, what patron status it means, and which email a change of status owes.
  */
 import { tierOfPrice, type Tier } from "../config/tiers";
-import type { NoticeKind, Patron, PatronStatus } from "./types";
+import { cancellationAfter, storedCancellation, type MembershipCancellation } from "./cancelling";
+import { isPaying, type NoticeKind, type Patron, type PatronStatus } from "./types";
 
 /** A subscription at a configured tier's price, as Stripe has it now (fetched, never taken from an event). */
 export interface PaidMembership {
@@ -24,6 +25,15 @@ export interface PaidMembership {
    * that fail while the debt stands don't start it again.
    */
   unpaidSince?: string;
+  /**
+   * Collection paused at Stripe (`pause_collection`) until then, ISO. Stripe keeps the subscription `active` and
+   * clears the pause at `resumes_at` (a `customer.subscription.updated`); a pause with no end is not one Tidings makes.
+   */
+  pausedUntil?: string;
+  /** Ending or ended at a request (`cancellation_details`, `canceled_at`): see cancelling.ts. */
+  cancellation?: MembershipCancellation;
+  /** Where its Checkout came from (attribution: the subscription's metadata `source`), if it says. */
+  source?: string;
 }
 
 /** A membership an editor grants: a tier until a time. */
@@ -38,7 +48,8 @@ export interface Comp {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * The patron status a subscription means: `active`/`trialing` → active; `past_due` → grace until `graceDays` after
+ * The patron status a subscription means: `active`/`trialing` → active (`paused` while its collection is paused
+ * until a time still to come); `past_due` → grace until `graceDays` after
  * the debt began (its first unpaid invoice; else the start of the period it failed to pay), lapsed after; `canceled`, `unpaid`, `paused`,
  * `incomplete_expired` → lapsed; `incomplete` (the first payment not made yet) → not a patron yet (undefined).
  */
@@ -50,7 +61,8 @@ export function paidStatus(
   switch (membership.status) {
     case "active":
     case "trialing":
-      return { status: "active" };
+      // Paused until a time still to come; once it has passed, active again even before Stripe's event says so.
+      return membership.pausedUntil && membership.pausedUntil > now.toISOString() ? { status: "paused" } : { status: "active" };
     case "past_due": {
       const failedAt = Date.parse(membership.unpaidSince ?? membership.periodStart ?? "") || now.getTime();
       const graceUntil = new Date(failedAt + graceDays * DAY_MS).toISOString();
@@ -81,7 +93,10 @@ export function choose(memberships: readonly PaidMembership[]): PaidMembership |
   )[0];
 }
 
-/** The email a change of status owes (`undefined`: none). */
+/**
+ * The email a change of status owes (`undefined`: none). A pause and its end owe none (not leaving, not joining);
+ * a paused patron whose subscription then ends is owed the lapsed email like anyone.
+ */
 export function noticeFor(from: PatronStatus | undefined, to: PatronStatus): NoticeKind | undefined {
   if ((to === "active" || to === "comped") && (from === undefined || from === "lapsed")) return "welcome";
   if (to === "grace" && from !== "grace") return "payment_failed";
@@ -136,8 +151,12 @@ export function derive(
       unpaidSince: paid.status === "past_due" ? paid.unpaidSince : undefined,
     }),
     graceUntil: status === "grace" ? fromStripe?.graceUntil : undefined,
+    pausedUntil: status === "paused" ? paid?.pausedUntil : undefined,
+    cancellation: cancellationAfter(base.cancellation, paid, at),
   };
   if (!next.tierId && comp) next.tierId = comp.tierId;
+  // Attribution: the source of the first subscription they pay through, set once (and counted then: db/sources.ts).
+  if (!next.source && paid?.source && isPaying(next)) next.source = paid.source;
   if (status === "lapsed" && current?.status !== "lapsed") next.lapsedAt = at;
   const kind = noticeFor(current?.status, status);
   if (kind) next.notice = { kind, version: (current?.version ?? 0) + 1 };
@@ -158,6 +177,8 @@ export function storedMembership(patron: Patron, tiers: readonly Tier[]): PaidMe
     cancelAtPeriodEnd: patron.cancelAtPeriodEnd ?? false,
     created: 0,
     unpaidSince: patron.unpaidSince,
+    pausedUntil: patron.pausedUntil,
+    cancellation: storedCancellation(patron),
   };
 }
 
@@ -185,5 +206,7 @@ export function readsAsPatron(patron: Patron | undefined, now = new Date()): boo
   if (patron.status === "active") return true;
   if (patron.status === "comped") return patron.compedUntil !== undefined && patron.compedUntil > at;
   if (patron.status === "grace") return patron.graceUntil !== undefined && patron.graceUntil > at;
+  // Paused: the free variant until the pause ends, then the patron's again (it resumes by itself).
+  if (patron.status === "paused") return patron.pausedUntil !== undefined && patron.pausedUntil <= at;
   return false;
 }

@@ -3,6 +3,7 @@ import * as z from "zod"; // a namespace import lets esbuild drop the parts of z
 import * as Config from "../config";
 import { TOPIC_ID } from "../topics/types";
 import { frequencies } from "./types";
+import { lenientSource, source } from "../stats/attribution";
 
 /**
  * A name as people write it: no control characters (so never a CR/LF into a header), no MIME encoded word (which
@@ -54,9 +55,10 @@ export const signup = z.object({
   language: language
     .optional()
     .describe("The language of their emails and of the pages their links open: one of LANGUAGES (en, uk). Absent: the request's language."),
+  source: source.optional(),
 });
-/** The same sign-up from an HTML form. */
-export const signupForm = signup.extend({ topics: formTopics.optional() });
+/** The same sign-up from an HTML form (whose hidden `source`, if not a good one, is dropped: the route puts the page's). */
+export const signupForm = signup.extend({ topics: formTopics.optional(), source: lenientSource });
 export type SignupInput = z.output<typeof signup>;
 
 export const preferences = z.object({

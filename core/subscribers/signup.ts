@@ -118,6 +118,7 @@ export function decide(
       ipHash: context.ipHash,
       userAgent: context.userAgent?.slice(0, 300),
       textVersion: CONSENT_TEXT_VERSION,
+      ...(input.source && { attribution: input.source }),
     },
   } satisfies OptIn;
   const earlierOptIns = mayEmail ? waiting.slice(0, LIMITS.emailsPerDay - 1) : waiting.slice(1);

@@ -22,6 +22,11 @@ export interface Consent {
   /** An imported subscriber (`source: import`): when, and by which editor (token name), the list was imported. */
   importedAt?: string;
   importedBy?: string;
+  /**
+   * Where the sign-up came from (attribution: `article:<id>`, `digest:<id>`, `page:<path>`, `email:<name>`), kept with
+   * the opt-in and so with the subscription it becomes; counted by source (core/db/sources.ts).
+   */
+  attribution?: string;
 }
 
 /** A sign-up waiting for its confirmation: what will apply once the link is followed. */
