@@ -84,7 +84,7 @@ function patronOf(i: number, n: number, now: Date): Patron {
     stripeCustomerIds: [customer],
     stripeSubscriptionId: `sub_stripe_bench${n}`,
     stripePriceId,
-    subscriptionStatus: { active: "active", grace: "past_due", lapsed: "canceled" }[status],
+    subscriptionStatus: { active: "active", grace: "past_due", lapsed: "canceled", paused: "active" }[status],
     currentPeriodStart: at(-20),
     currentPeriodEnd: at(10),
     ...(status === "grace" && { unpaidSince: at(-3), graceUntil: at(4) }),

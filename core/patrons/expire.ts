@@ -1,5 +1,6 @@
 /**
- * Memberships that end by the clock: comps past their end, grace periods past theirs. Applied from what is
+ * Memberships that change by the clock: comps past their end, grace periods past theirs, pauses past theirs
+ * (active again). Applied from what is
  * stored (no call to Stripe: reconciliation and webhooks correct anything Stripe knows better), each with its
  * lapsed email.
  */
@@ -25,6 +26,8 @@ export async function expire(now = new Date()): Promise<ExpiryReport> {
   const due: string[] = [];
   for await (const patron of Db.Patrons.byStatus("comped")) if (patron.compedUntil && patron.compedUntil <= at) due.push(patron.subscriberId);
   for await (const patron of Db.Patrons.byStatus("grace")) if (patron.graceUntil && patron.graceUntil <= at) due.push(patron.subscriberId);
+  // A pause resumes by itself: votes count again at its end even if Stripe's event is late (it then changes nothing).
+  for await (const patron of Db.Patrons.byStatus("paused")) if (patron.pausedUntil && patron.pausedUntil <= at) due.push(patron.subscriberId);
 
   const report: ExpiryReport = { changed: [] };
   for (const subscriberId of due) {

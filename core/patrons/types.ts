@@ -1,5 +1,6 @@
 /** A patron's membership state (see product.md → Memberships). */
-export const patronStatuses = ["active", "grace", "lapsed", "comped"] as const;
+/** `paused`: collection paused at Stripe for a while (`pause_collection`), no benefits until it resumes by itself. */
+export const patronStatuses = ["active", "grace", "lapsed", "comped", "paused"] as const;
 export type PatronStatus = (typeof patronStatuses)[number];
 
 /**
@@ -36,6 +37,8 @@ export interface Patron {
   compedBy?: string;
   /** When the membership last became `lapsed`. */
   lapsedAt?: string;
+  /** The win-back of the lapse at `lapsedAt` is settled: sent, or owed none (core/patrons/winback.ts). */
+  winBack?: { lapsedAt: string; outcome: "sent" | "none"; at: string };
   /** Collection paused at Stripe (`pause_collection`) until then, ISO: the membership resumes by itself. */
   pausedUntil?: string;
   /** The last cancellation Stripe collected (`cancellation_details`), kept after the membership ends. */
@@ -74,7 +77,7 @@ export interface Notice {
   version: number;
 }
 
-/** Eligible patrons vote and read the patron variant: `active` and `comped` (and `grace` for reading). */
+/** Eligible patrons vote and read the patron variant: `active` and `comped` (and `grace` for reading; `paused`: neither). */
 export const isEligible = (patron: Pick<Patron, "status"> | undefined) =>
   patron?.status === "active" || patron?.status === "comped";
 
@@ -85,3 +88,10 @@ export const isEligible = (patron: Pick<Patron, "status"> | undefined) =>
  */
 export const isPaying = (patron: Pick<Patron, "status" | "stripeSubscriptionId" | "subscriptionStatus">) =>
   (patron.status === "active" || patron.status === "grace") && Boolean(patron.stripeSubscriptionId) && patron.subscriptionStatus !== "trialing";
+
+/**
+ * Members who pay or will again by themselves: paying, or `paused` (collection paused at Stripe, resuming by
+ * itself). Joining and leaving (the editors' figures) count by this, so a pause is not churn and its end no join.
+ */
+export const isMember = (patron: Pick<Patron, "status" | "stripeSubscriptionId" | "subscriptionStatus">) =>
+  isPaying(patron) || (patron.status === "paused" && Boolean(patron.stripeSubscriptionId));

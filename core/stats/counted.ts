@@ -5,7 +5,7 @@
  * duplicated SES event finds nothing left to change and writes nothing, and of two concurrent deliveries only the
  * one whose version check passes writes (and counts).
  */
-import { isPaying, type Patron } from "../patrons/types";
+import { isMember, type Patron } from "../patrons/types";
 import type { Status } from "../subscribers/types";
 import type { DayCounts } from "./types";
 
@@ -21,10 +21,11 @@ export function subscriberCounts(before: Status | undefined, after: Status): Par
 
 /**
  * A patron joins when they start paying (`isPaying`: the first charged period, a trial's end, a lapsed patron's
- * return) and leaves when they stop (lapsed, or moved to a comp). A comp alone, or grace, is neither.
+ * return) and leaves when they stop (lapsed, or moved to a comp). A comp alone, or grace, is neither. A pause is
+ * not leaving and its end not joining (`isMember`): a paused patron who lapses leaves then.
  */
 export function patronCounts(before: Patron | undefined, after: Patron): Partial<DayCounts> {
-  const [was, is] = [before !== undefined && isPaying(before), isPaying(after)];
+  const [was, is] = [before !== undefined && isMember(before), isMember(after)];
   if (!was && is) return { patronsJoined: 1 };
   if (was && !is) return { patronsChurned: 1 };
   return {};
@@ -32,7 +33,7 @@ export function patronCounts(before: Patron | undefined, after: Patron): Partial
 
 /** A patron erased (their item deleted, so no later change will count them) leaves if they were paying. */
 export function patronErased(before: Patron): Partial<DayCounts> {
-  return isPaying(before) ? { patronsChurned: 1 } : {};
+  return isMember(before) ? { patronsChurned: 1 } : {};
 }
 
 /** The sum of several changes' counts (an import's new subscribers, written in one transaction). */

@@ -16,12 +16,12 @@ const zeros = <K extends string>(names: readonly K[]) => Object.fromEntries(name
  * unit: a currency's yearly total divided by 12 and rounded once (to the nearest unit, half up), so many yearly
  * prices don't pile up rounding.
  */
-function monthlyRecurringRevenue(patrons: readonly Patron[]): Record<string, number> {
+function monthlyRecurringRevenue(patrons: readonly Patron[], counts: (patron: Patron) => boolean = isPaying): Record<string, number> {
   const tiers = new Map(Config.get().TIERS.map((tier) => [tier.id, tier]));
   const yearly: Record<string, number> = {};
   for (const patron of patrons) {
     const tier = tiers.get(patron.tierId);
-    if (!tier || !isPaying(patron)) continue;
+    if (!tier || !counts(patron)) continue;
     const price = Config.priceOfTier(tier, patron.stripePriceId); // the price they pay, a retired one included
     yearly[price.currency] = (yearly[price.currency] ?? 0) + price.amount * (price.interval === "year" ? 1 : 12);
   }
@@ -51,6 +51,8 @@ export async function stats() {
     subscribers: { byStatus: subscribers, total: Object.values(subscribers).reduce((a, b) => a + b, 0) },
     patrons: { byStatus, byTier, total: patrons.length },
     monthlyRecurringRevenue: monthlyRecurringRevenue(patrons),
+    // Paused patrons pay nothing now, but will again by themselves: their revenue apart, not in the figure above.
+    pausedMonthlyRevenue: monthlyRecurringRevenue(patrons, (patron) => patron.status === "paused"),
     contributions,
   };
 }

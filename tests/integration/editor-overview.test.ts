@@ -22,8 +22,8 @@ function snapshot(ago: number, active: number, mrr: number): DaySnapshot {
     takenAt: `${date}T23:59:00.000Z`,
     subscribers: { byStatus: { pending: 2, active, unsubscribed: 5, bounced: 1, complained: 0 }, total: active + 8 },
     patrons: {
-      byStatus: { active: 40, grace: 2, lapsed: 7, comped: 3 } as DaySnapshot["patrons"]["byStatus"],
-      byTier: { coffee: { active: 30, grace: 2, lapsed: 5, comped: 3 }, "co-creator": { active: 10, grace: 0, lapsed: 2, comped: 0 } } as DaySnapshot["patrons"]["byTier"],
+      byStatus: { active: 40, grace: 2, lapsed: 7, comped: 3, paused: 0 } as DaySnapshot["patrons"]["byStatus"],
+      byTier: { coffee: { active: 30, grace: 2, lapsed: 5, comped: 3, paused: 0 }, "co-creator": { active: 10, grace: 0, lapsed: 2, comped: 0, paused: 0 } } as DaySnapshot["patrons"]["byTier"],
       total: 52,
     },
     mrr: { eur: mrr },

@@ -256,7 +256,7 @@ async function putDay(date: string, overrides: Partial<DaySnapshot> = {}): Promi
     date,
     takenAt: `${shift(date, 1)}T00:05:00.000Z`,
     subscribers: { byStatus: { pending: 1, active: 10, unsubscribed: 2, bounced: 0, complained: 0 }, total: 13 },
-    patrons: { byStatus: { active: 3, grace: 0, lapsed: 1, comped: 1 }, byTier: { coffee: { active: 3, grace: 0, lapsed: 1, comped: 1 } }, total: 5 },
+    patrons: { byStatus: { active: 3, grace: 0, lapsed: 1, comped: 1, paused: 0 }, byTier: { coffee: { active: 3, grace: 0, lapsed: 1, comped: 1, paused: 0 } }, total: 5 },
     mrr: { eur: 1500 },
     contributions: { month: date.slice(0, 7), byCurrency: { eur: { amount: 2500, count: 2, refunded: 0 } } },
     joined: { subscribers: 2, patrons: 1 },

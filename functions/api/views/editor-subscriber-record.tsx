@@ -25,6 +25,7 @@ const PATRON_STATUS_WORDS = {
   grace: "editor-people.patronStatus.grace",
   lapsed: "editor-people.patronStatus.lapsed",
   comped: "editor-people.patronStatus.comped",
+  paused: "pause.patronStatus",
 } as const satisfies Record<Patrons.PatronStatus, MessageKey>;
 
 const FREQUENCY_WORDS = {
