@@ -22,6 +22,9 @@ import { previews as patronPreviews } from "./patron-emails";
 import { previews as emailChangePreviews } from "./email-change";
 import { coveredPreview as contributionCoveredPreview, preview as contributionThanksPreview } from "./contribution-emails";
 import { previews as giftPreviews } from "./gift-emails";
+import { previews as seriesPreviews } from "./series-emails";
+import { preview as winBackPreview } from "./winback";
+import { previews as billingPreviews } from "./billing-emails";
 
 export { alreadySubscribed, type AlreadySubscribedData } from "./already-subscribed";
 export { confirmation, type ConfirmationData } from "./confirmation";
@@ -39,6 +42,9 @@ export {
 } from "./patron-emails";
 export { contributionCovered, contributionThanks, type ContributionCoveredData, type ContributionThanksData } from "./contribution-emails";
 export { giftRedeem, giftInvitation, type GiftRedeemData, type GiftInvitationData } from "./gift-emails";
+export { seriesBestOf, seriesPatronInvitation, type SeriesBestOfData, type SeriesPatronInvitationData } from "./series-emails";
+export { winBack, winBackMessage, type WinBackData } from "./winback";
+export { paymentReminder, cardExpiring, type PaymentReminderData, type CardExpiringData } from "./billing-emails";
 export type { Rendered } from "./html";
 
 /** Preview data for every template, by template name (for an editor's preview page). */
@@ -53,6 +59,9 @@ export const previews = {
   contributionThanks: contributionThanksPreview,
   contributionCovered: contributionCoveredPreview,
   ...giftPreviews,
+  ...seriesPreviews,
+  winBack: winBackPreview,
+  ...billingPreviews,
 };
 
 export { digestPreview, digestPreviewReader } from "./digest-preview";

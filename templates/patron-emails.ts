@@ -35,6 +35,8 @@ export interface PatronWelcomeData extends PatronEmailData {
 export interface PaymentFailedData extends PatronEmailData {
   /** The end of the grace period in words, in the patron's language (its catalogue's words when unknown). */
   graceUntil?: string;
+  /** The signed card-update link (`GET /billing/update`), the main button; without it, the account page is. */
+  billingUrl?: string;
 }
 
 export type PatronLapsedData = PatronEmailData;
@@ -69,7 +71,7 @@ export function paymentFailed(data: PaymentFailedData): Rendered {
     subject: t("membership.email.failed.subject", { outlet: data.outletName }),
     preheader: t("membership.email.failed.preheader", { date: graceUntil }),
     heading: t("membership.email.failed.heading"),
-    values: { ...common(data), grace_until: graceUntil },
+    values: { ...common(data), grace_until: graceUntil, billing_url: data.billingUrl ? safeUrl(data.billingUrl) : "" },
   });
 }
 
@@ -97,6 +99,10 @@ const base: PatronEmailData = {
 
 export const previews = {
   patronWelcome: { ...base, renewsOn: "31 December 2026" } satisfies PatronWelcomeData,
-  paymentFailed: { ...base, graceUntil: "7 December 2026" } satisfies PaymentFailedData,
+  paymentFailed: {
+    ...base,
+    graceUntil: "7 December 2026",
+    billingUrl: "https://news.example.org/billing/update?token=billing-update.sub_preview~cus_preview.0.preview.preview",
+  } satisfies PaymentFailedData,
   patronLapsed: base satisfies PatronLapsedData,
 };

@@ -9,6 +9,11 @@
  *   the holder clears it once sent; if the holder fails, its redelivery or any later write of the patron sends it
  *   (the nightly reconciliation syncs every patron still owed an email). It does not fail, so concurrent webhooks
  *   about one patron, and the expiry cron running beside one, all complete.
+ * The payment-failed email is claimed per debt instead (`debtClaim`: the subscriber and when the debt began, which
+ * never moves while it is unpaid), so grace → active → grace within one debt, or a notice made again by a re-sync,
+ * sends it once, and a new debt after paying sends it again. The grace reminder and the expiring-card warning are
+ * claimed the same way (`emailOnce`), by debt or by card; those claim ids are listed under the subscriber's
+ * partition (`Db.BillingEmails`) for erasure, which cannot compose them.
  * They are sent here, inside the webhook, rather than through the transactional queue: the notice and the claim
  * already make them durable and sent once, and Stripe's redelivery is their retry. They are paced from the
  * transactional reserve, which digests leave free, and a moment of SES throttling is waited out before the
@@ -22,6 +27,7 @@ import type * as Email from "../email";
 import { log } from "../log";
 import * as Transactional from "../transactional";
 import type { Subscriber } from "../subscribers/types";
+import { billingUpdateUrl } from "./billing-link";
 import { priceInWords } from "./prices";
 import { noticeFits } from "./rules";
 import type { NoticeKind, Patron } from "./types";
@@ -42,24 +48,31 @@ export function patronEmailClaim(subscriberId: string, version: number, kind: No
   return `${subscriberId}:${version}:${kind}`;
 }
 
-/** Sends the email `patron` owes, if any (once per notice), then forgets it. */
+/**
+ * The claim id of an email about one debt (`kind`: `payment_failed`, `grace_reminder`): the subscriber and when the
+ * debt began, so it is the same for every notice and every run while that debt stands.
+ */
+export function debtClaim(subscriberId: string, debtSince: string, kind: string): string {
+  return `${subscriberId}:debt:${debtSince}:${kind}`;
+}
+
+/** When a patron's debt began: its first unpaid invoice, else the period it failed to pay (as grace counts it). */
+export function debtOf(patron: Pick<Patron, "unpaidSince" | "currentPeriodStart">): string | undefined {
+  return patron.unpaidSince ?? patron.currentPeriodStart;
+}
+
+/** Sends the email `patron` owes, if any (once per notice; a payment-failed one once per debt), then forgets it. */
 export async function deliverNotice(patron: Patron, now = new Date()): Promise<void> {
   const notice = patron.notice;
   if (!notice) return;
   if (noticeFits(notice.kind, patron.status)) {
-    const claim = patronEmailClaim(patron.subscriberId, notice.version, notice.kind);
-    if (await Db.Events.once(PATRON_EMAIL_CLAIMS, claim, CLAIM_LEASE_SECONDS, now)) {
-      try {
-        await send(patron);
-      } catch (error) {
-        await Db.Events.release(PATRON_EMAIL_CLAIMS, claim).catch(() => undefined);
-        throw error;
-      }
-      // Sent: a failure to keep the claim is logged, not thrown (a retry after the lease would send it again).
-      await Db.Events.keep(PATRON_EMAIL_CLAIMS, claim, SENT_SECONDS, now).catch((error) =>
-        log.error({ err: error, event: "patron.email_unremembered", subscriberId: patron.subscriberId }, "patron email sent but not remembered"),
-      );
-    } else if (!(await Db.Events.processed(PATRON_EMAIL_CLAIMS, claim))) {
+    const debt = notice.kind === "payment_failed" ? debtOf(patron) : undefined;
+    const outcome = debt
+      ? await emailOnce(patron.subscriberId, debtClaim(patron.subscriberId, debt, notice.kind), () => send(patron, now), now)
+      : await emailOnce(patron.subscriberId, patronEmailClaim(patron.subscriberId, notice.version, notice.kind), () => send(patron, now), now, {
+          listed: false, // erasure composes version claims itself
+        });
+    if (outcome === "in_flight") {
       log.info({ event: "patron.email_in_flight", subscriberId: patron.subscriberId, kind: notice.kind }, "patron email being sent elsewhere");
       return; // the notice stays until the email is sent
     }
@@ -67,18 +80,47 @@ export async function deliverNotice(patron: Patron, now = new Date()): Promise<v
   await Db.Patrons.clearNotice(patron.subscriberId, notice.version);
 }
 
-async function send(patron: Patron): Promise<void> {
+/**
+ * Runs `send` once for `claim` (see the header): `sent` now, `done` before (kept), or `in_flight` (claimed elsewhere
+ * and not kept yet: the caller leaves what it owes for a later attempt). A failed send gives the claim back and
+ * throws. `listed`: record the id under the subscriber's partition first, for erasure.
+ */
+export async function emailOnce(
+  subscriberId: string,
+  claim: string,
+  send: () => Promise<unknown>,
+  now = new Date(),
+  options: { listed?: boolean } = {},
+): Promise<"sent" | "done" | "in_flight"> {
+  if (options.listed !== false) await Db.BillingEmails.remember(subscriberId, claim, now);
+  if (!(await Db.Events.once(PATRON_EMAIL_CLAIMS, claim, CLAIM_LEASE_SECONDS, now))) {
+    return (await Db.Events.processed(PATRON_EMAIL_CLAIMS, claim)) ? "done" : "in_flight";
+  }
+  try {
+    await send();
+  } catch (error) {
+    await Db.Events.release(PATRON_EMAIL_CLAIMS, claim).catch(() => undefined);
+    throw error;
+  }
+  // Sent: a failure to keep the claim is logged, not thrown (a retry after the lease would send it again).
+  await Db.Events.keep(PATRON_EMAIL_CLAIMS, claim, SENT_SECONDS, now).catch((error) =>
+    log.error({ err: error, event: "patron.email_unremembered", subscriberId }, "patron email sent but not remembered"),
+  );
+  return "sent";
+}
+
+async function send(patron: Patron, now: Date): Promise<void> {
   const subscriber = await Db.Subscribers.get(patron.subscriberId);
   // A bounced or complained address gets nothing more from us; an erased subscriber is gone.
   if (!subscriber || subscriber.status === "bounced" || subscriber.status === "complained") return;
-  const message = await patronMessage(patron, subscriber);
+  const message = await patronMessage(patron, subscriber, now);
   if (!message) return;
   await Transactional.sendNow(message);
   log.info({ event: "patron.email", subscriberId: patron.subscriberId, kind: patron.notice?.kind }, "patron email sent");
 }
 
 /** The email a patron's notice owes, as it is sent (undefined: none, or a tier no longer configured). */
-export async function patronMessage(patron: Patron, subscriber: Subscriber): Promise<Email.Message | undefined> {
+export async function patronMessage(patron: Patron, subscriber: Subscriber, now = new Date()): Promise<Email.Message | undefined> {
   const config = Config.get();
   const tier = config.TIERS.find((t) => t.id === patron.tierId);
   if (!tier || !patron.notice) return undefined;
@@ -102,7 +144,12 @@ export async function patronMessage(patron: Patron, subscriber: Subscriber): Pro
             : { renewsOn: patron.cancelAtPeriodEnd ? undefined : dateInWords(patron.currentPeriodEnd, language) }),
         })
       : patron.notice.kind === "payment_failed"
-        ? Templates.paymentFailed({ ...data, graceUntil: dateInWords(patron.graceUntil, language) })
+        ? Templates.paymentFailed({
+            ...data,
+            graceUntil: dateInWords(patron.graceUntil, language),
+            // The card-update link opens the portal on the customer that failed to pay (none: the account page's).
+            billingUrl: patron.stripeCustomerId ? billingUpdateUrl(patron.subscriberId, patron.stripeCustomerId, now) : undefined,
+          })
         : Templates.patronLapsed(data);
   return { to: subscriber.email, ...rendered };
 }

@@ -38,6 +38,13 @@ export const lifetimes = {
   "editor-signin": 15 * 60,
   /** Not a link: the value of the editor's session cookie (`<editor key>~eds_…`), checked against its record too. */
   "editor-session": 12 * 60 * 60,
+  /**
+   * A patron's card-update link (`sub_…~cus_…`), in the payment-failed, grace reminder and expiring-card emails: it
+   * outlives the grace period it is sent in by 30 days (read when used, so it follows GRACE_DAYS).
+   */
+  get "billing-update"(): number {
+    return (Config.get().GRACE_DAYS + 30) * DAY;
+  },
 } as const satisfies Record<string, number | null>;
 
 export type Purpose = keyof typeof lifetimes;

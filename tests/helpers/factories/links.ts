@@ -13,6 +13,7 @@ export const LINK_PAGES = {
   "email-change": "/email-change",
   gift: "/gift",
   "editor-signin": "/editor/signin",
+  "billing-update": "/billing/update",
 } as const satisfies Record<Exclude<Tokens.Purpose, "session" | "editor-session">, string>;
 
 export type LinkPurpose = keyof typeof LINK_PAGES;
@@ -26,15 +27,18 @@ export interface SignedLink {
 }
 
 /**
- * A link of `purpose` for a subscriber, signed now (or at `at`): a vote link names its `topicId`; a sign-in link
- * carries a fresh nonce, as `SignIn.linkToken` makes it.
+ * A link of `purpose` for a subscriber, signed now (or at `at`): a vote link names its `topicId`; a card-update link
+ * its `customerId`; a sign-in link carries a fresh nonce, as `SignIn.linkToken` makes it.
  */
-export function signedLink(purpose: LinkPurpose, subscriberId: string, options: { topicId?: string; at?: Date } = {}): SignedLink {
+export function signedLink(
+  purpose: LinkPurpose,
+  subscriberId: string,
+  options: { topicId?: string; customerId?: string; at?: Date } = {},
+): SignedLink {
   const at = options.at ?? new Date();
-  const token =
-    purpose === "signin"
-      ? SignIn.linkToken(subscriberId, at)
-      : Tokens.sign(purpose, purpose === "vote" ? `${subscriberId}~${options.topicId}` : subscriberId, at);
+  const subject =
+    purpose === "vote" ? `${subscriberId}~${options.topicId}` : purpose === "billing-update" ? `${subscriberId}~${options.customerId ?? "cus_none"}` : subscriberId;
+  const token = purpose === "signin" ? SignIn.linkToken(subscriberId, at) : Tokens.sign(purpose, subject, at);
   const path = `${LINK_PAGES[purpose]}?token=${encodeURIComponent(token)}`;
   return { token, path, url: `${Config.get().PUBLIC_URL}${path}` };
 }
