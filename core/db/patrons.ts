@@ -50,7 +50,7 @@ export function itemOf(patron: Patron): Record<string, unknown> {
   return {
     ...keys.patron.key(patron.subscriberId),
     ...(patron.stripeCustomerId && keys.patron.byCustomer(patron.stripeCustomerId)),
-    ...keys.patron.byStatus(patron.status, patron.subscriberId),
+    ...keys.patron.byStatus(patron.status, patron.subscriberId, patron.lapsedAt),
     entity: "patron",
     ...patron,
   };
