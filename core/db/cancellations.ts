@@ -1,7 +1,94 @@
-/** Cancellations by reason, counted per day in the transaction of the patron's write that records them (to be built). */
-import type { Patron } from "../patrons/types";
+/**
+ * Cancellations counted per UTC day of their request (`CANCELLATIONS` / `<yyyy-mm-dd>`): how many, by Stripe's
+ * reason and the patron's feedback, and how many were taken back. A day's item is changed only inside the
+ * transaction of the patron's versioned write that records or changes a cancellation (`cancellationTally`, from
+ * `Patrons.save`), so a count moves with its record or not at all: a retried or duplicated webhook that meets the
+ * record already written changes nothing, and one whose write loses a race is cancelled whole, counter included.
+ */
+import type { Cancellation, Patron } from "../patrons/types";
+import { tableName } from "./client";
+import * as keys from "./keys";
+import { queryAll } from "./query";
 import type { TransactItem } from "./stats";
 
-export function cancellationTally(_previous: Patron | undefined, _next: Patron): TransactItem[] {
-  return [];
+/** Counted for a cancellation without feedback (none asked, or the survey skipped) or, rarely, without a reason. */
+export const NONE = "none";
+
+/** A day's counts, as stored: `total`, `withdrawn`, and one number per `reason_<reason>` and `feedback_<feedback>`. */
+export interface CancellationDay {
+  date: string;
+  total: number;
+  withdrawn: number;
+  byReason: Record<string, number>;
+  byFeedback: Record<string, number>;
+}
+
+const REASON = "reason_";
+const FEEDBACK = "feedback_";
+
+/** What one cancellation adds to its day's counters. */
+function counted(cancellation: Cancellation): Record<string, number> {
+  return {
+    total: 1,
+    [`${REASON}${cancellation.reason ?? NONE}`]: 1,
+    [`${FEEDBACK}${cancellation.feedback ?? NONE}`]: 1,
+    ...(cancellation.withdrawnAt && { withdrawn: 1 }),
+  };
+}
+
+/**
+ * The transaction item (none when nothing counts) that moves the day's counters from `previous` patron's
+ * cancellation to `next`'s. A cancellation is one subscription's request at one time: a new one (another
+ * subscription, or a request after one taken back) adds to its own day; the same one changed (taken back, its
+ * feedback given later) moves only the difference. The previous one of another identity stays counted: it happened.
+ */
+export function cancellationTally(previous: Patron | undefined, next: Patron): TransactItem[] {
+  const after = next.cancellation;
+  if (!after) return [];
+  const before = previous?.cancellation;
+  const same = before !== undefined && before.subscriptionId === after.subscriptionId && before.requestedAt === after.requestedAt;
+  const change = counted(after);
+  if (same) for (const [name, amount] of Object.entries(counted(before))) change[name] = (change[name] ?? 0) - amount;
+  const moves = Object.entries(change).filter(([, amount]) => amount !== 0);
+  if (moves.length === 0) return [];
+  const date = after.requestedAt.slice(0, 10);
+  const names: Record<string, string> = { "#date": "date" };
+  const values: Record<string, unknown> = { ":entity": "cancellation-day", ":date": date };
+  const additions = moves.map(([name, amount], i) => {
+    names[`#c${i}`] = name;
+    values[`:c${i}`] = amount;
+    return `#c${i} :c${i}`;
+  });
+  return [
+    {
+      Update: {
+        TableName: tableName(),
+        Key: keys.cancellationDay.key(date),
+        UpdateExpression: `ADD ${additions.join(", ")} SET entity = :entity, #date = :date`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    },
+  ];
+}
+
+/** "Cancellations requested from one day to another": one Query of the partition, `sk BETWEEN` (days without any are absent). */
+export async function daysBetween(from: string, to: string): Promise<CancellationDay[]> {
+  const days: CancellationDay[] = [];
+  const items = queryAll({
+    KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+    ExpressionAttributeValues: { ":pk": keys.cancellationDay.partition, ":from": from, ":to": to },
+    ConsistentRead: true,
+  });
+  for await (const item of items) days.push(dayOf(item));
+  return days;
+}
+
+function dayOf(item: Record<string, any>): CancellationDay {
+  const day: CancellationDay = { date: item.sk, total: Number(item.total ?? 0), withdrawn: Number(item.withdrawn ?? 0), byReason: {}, byFeedback: {} };
+  for (const [name, value] of Object.entries(item)) {
+    if (name.startsWith(REASON)) day.byReason[name.slice(REASON.length)] = Number(value);
+    else if (name.startsWith(FEEDBACK)) day.byFeedback[name.slice(FEEDBACK.length)] = Number(value);
+  }
+  return day;
 }

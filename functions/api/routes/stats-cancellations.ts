@@ -1,5 +1,52 @@
-/** Cancellations by reason (`GET /api/stats/cancellations`): to be built. */
-import { OpenAPIHono } from "@hono/zod-openapi";
-import type { EditorEnv } from "../editor-auth";
+/**
+ * Cancellations by reason over a period (`GET /api/stats/cancellations`), from the per-day counters. The summary's
+ * code loads on the first request: the API's cold start carries only this route's description.
+ */
+import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import { DEFAULT_DAYS, MAX_DAYS, isDate } from "../../../core/stats/history";
+import { editorSecurity, type EditorEnv } from "../editor-auth";
+import { editorErrors, json } from "../openapi";
 
 export const statsCancellationRoutes = new OpenAPIHono<EditorEnv>();
+
+const count = z.number().int();
+const date = (description: string) =>
+  z.string().max(10, "must be a date, yyyy-mm-dd").refine(isDate, "must be a date, yyyy-mm-dd").optional().openapi({ description, example: "2026-11-01", format: "date" });
+
+const summary = z
+  .object({
+    from: z.string().openapi({ description: "The first UTC day counted (yyyy-mm-dd)", example: "2026-09-07" }),
+    to: z.string().openapi({ description: "The last UTC day counted (yyyy-mm-dd)", example: "2026-12-05" }),
+    total: count.openapi({ description: "Cancellations requested in the period (at the period's end or at once)" }),
+    withdrawn: count.openapi({ description: "Of those, how many the patron took back before they took effect" }),
+    byReason: z.record(z.string(), count).openapi({
+      description: "By Stripe's `cancellation_details.reason` (`none`: Stripe gave none); zero counts left out",
+      example: { cancellation_requested: 9, payment_failed: 3 },
+    }),
+    byFeedback: z.record(z.string(), count).openapi({
+      description: "By the patron's answer to the Billing Portal's survey, `cancellation_details.feedback` (`none`: no answer); zero counts left out",
+      example: { too_expensive: 4, unused: 2, none: 6 },
+    }),
+  })
+  .openapi("CancellationSummary");
+
+statsCancellationRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/stats/cancellations",
+    summary: "Cancellations by reason and by the patrons' feedback, over a period",
+    description:
+      "The cancellations patrons (or Stripe) requested from `from` to `to` (UTC days, both included), counted on the " +
+      "day of the request: by Stripe's reason, by the feedback given in the Billing Portal's cancellation survey, and " +
+      `how many were taken back. \`to\` defaults to today, \`from\` to ${DEFAULT_DAYS} days up to \`to\`; at most ` +
+      `${MAX_DAYS} days a request. Reads one counter per day: it never counts the table. Comments are on each ` +
+      "subscriber's record, never here.",
+    ...editorSecurity("read"),
+    request: { query: z.object({ from: date("First day, yyyy-mm-dd (UTC)"), to: date("Last day, yyyy-mm-dd (UTC)") }) },
+    responses: { 200: json("The period's cancellations", summary), ...editorErrors },
+  }),
+  async (c) => {
+    const { cancellationSummary } = await import("../../../core/patrons/cancellations");
+    return c.json(await cancellationSummary(c.req.valid("query")), 200);
+  },
+);
