@@ -1,15 +1,19 @@
 /**
  * Stripe's API as the stand-in answers it, for the routes Tidings calls: subscriptions (retrieve, list by customer
- * and status, paginated, cancel), customers (create, list by email, retrieve, delete), Checkout sessions (create,
+ * and status, paginated, update, cancel), customers (create, list by email, retrieve, delete), Checkout sessions (create,
  * retrieve), Billing Portal sessions (create), and for charges: charges, disputes (retrieve, list by charge),
- * invoices (retrieve, list), invoice payments (list by invoice or payment intent) and payment intents (retrieve).
+ * invoices (retrieve, list), invoice payments (list by invoice or payment intent) and payment intents (retrieve);
+ * promotion codes (list by code), which a Checkout session's `discounts` name.
  */
 import type Stripe from "stripe";
 import * as StripeObjects from "../../core/stripe/objects";
 import { apiError, missing, page } from "./http";
 import { checkoutSession, customer as makeCustomer, newId, portalSession } from "./objects";
+import { checkoutDiscounts, listPromotionCodes } from "./promotion-codes";
 import type { StandInState } from "./state";
 import type { SubscriptionStore } from "./subscriptions";
+import { updateSubscription } from "./update";
+import type { Events } from "./actions";
 
 export interface ApiCall {
   route: string;
@@ -19,6 +23,10 @@ export interface ApiCall {
   reply(status: number, body: unknown): void;
   /** Answers now, or when a test's hold on this call is released. */
   answer(status: number, body: unknown): void;
+  /** The request's `Idempotency-Key`, if any. */
+  idempotencyKey?: string;
+  /** Sends the events a change makes, as Stripe would (hosted mode: to the app's webhook; otherwise nowhere). */
+  send?(events: Events): void;
 }
 
 /**
@@ -31,6 +39,9 @@ export function answerApi(state: StandInState, call: ApiCall, pagesBase: string 
   if ((match = /^GET \/v1\/subscriptions\/([^/]+)$/.exec(route))) {
     const found = state.subscriptions.get(match[1]!);
     return found ? reply(200, found) : reply(404, missing("subscription", match[1]!));
+  }
+  if ((match = /^POST \/v1\/subscriptions\/([^/]+)$/.exec(route))) {
+    return updateSubscription(state, match[1]!, call);
   }
   if ((match = /^DELETE \/v1\/subscriptions\/([^/]+)$/.exec(route))) {
     // Cancelling at once, as Stripe does: a subscription already ended can't be cancelled again.
@@ -111,8 +122,11 @@ export function answerApi(state: StandInState, call: ApiCall, pagesBase: string 
       .sort((a, b) => b.created - a.created || b.id.localeCompare(a.id));
     return answer(200, page(all, query, "/v1/invoice_payments"));
   }
+  if (route === "GET /v1/promotion_codes") return answer(200, listPromotionCodes(state.promotionCodes, query));
   if (route === "POST /v1/checkout/sessions") {
     if (body.customer && !state.customers.has(body.customer as string)) return answer(400, missing("customer", body.customer as string));
+    const discounted = checkoutDiscounts(state.promotionCodes, body);
+    if ("error" in discounted) return answer(400, discounted.error);
     const session = checkoutSession({
       customer: (body.customer as string) ?? null,
       subscription: null,
@@ -127,6 +141,7 @@ export function answerApi(state: StandInState, call: ApiCall, pagesBase: string 
       customer_email: body.customer_email ?? null,
       success_url: body.success_url,
       cancel_url: body.cancel_url,
+      discounts: discounted.discounts,
       url: `${pagesBase ?? "https://checkout.stripe.com"}/c/pay/${session.id}`,
     });
     state.checkoutSessions.push({ params: body, session });

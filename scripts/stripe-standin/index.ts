@@ -17,7 +17,9 @@ import { answerPage } from "./hosted";
 import { apiError, parseForm, readBody, writeJson } from "./http";
 import type { StandInPrice, StandInState } from "./state";
 import { SubscriptionStore } from "./subscriptions";
-import type { Endpoint } from "./webhooks";
+import { resumeDue } from "./update";
+import { sendEvents, type Endpoint } from "./webhooks";
+import type { Events } from "./actions";
 
 export { parseForm } from "./http";
 export type { Delivery, RecordedRequest, StandInPrice } from "./state";
@@ -60,6 +62,12 @@ export interface StripeStandIn extends StandInState {
   holdNext(match: { method?: string; path: RegExp }): { reached: Promise<void>; release(): void };
   /** Each answer waits a random time up to this many milliseconds (widens the races a test wants to see). */
   latencyMs: number;
+  /**
+   * What Stripe does when paused collections' `resumes_at` comes (at `nowSeconds`, default now): clears each due
+   * pause; answers the `customer.subscription.updated` events, sent to the webhook in hosted mode (which also
+   * does this by itself every few seconds).
+   */
+  resumeDue(nowSeconds?: number): Promise<Events>;
   close(): Promise<void>;
 }
 
@@ -76,12 +84,18 @@ export async function startStripeStandIn(options: StandInOptions = {}): Promise<
     invoices: new Map(),
     invoicePayments: new Map(),
     paymentIntents: new Map(),
+    promotionCodes: new Map(),
     prices: options.prices ?? [],
     deliveries: [],
     requests: [],
     failNext: (match, status = 500, times = 1) => failures.push({ ...match, status, times }),
     put: (subscription) => void standIn.subscriptions.set(subscription.id, structuredClone(subscription)),
     latencyMs: 0,
+    resumeDue: async (nowSeconds) => {
+      const events = resumeDue(standIn, nowSeconds);
+      await deliverAll(events);
+      return events;
+    },
     holdNext: (match) => {
       let arrived!: () => void;
       let release!: () => void;
@@ -92,6 +106,16 @@ export async function startStripeStandIn(options: StandInOptions = {}): Promise<
     },
   };
   let url = "";
+  /** Hosted mode: events go to the app's webhook (and are recorded), one change's after another's. */
+  let sending = Promise.resolve();
+  const deliverAll = (events: Events) => {
+    if (!options.webhook || events.length === 0) return sending;
+    const endpoint = options.webhook;
+    sending = sending.then(async () => void standIn.deliveries.push(...(await sendEvents(endpoint, events))));
+    return sending;
+  };
+  // Stripe resumes a paused collection at its time by itself: so does the hosted stand-in (npm start).
+  const resuming = options.webhook ? setInterval(() => void standIn.resumeDue(), 5_000).unref() : undefined;
 
   /** The answer is taken from the state now and written after the latency: what a slow network does. */
   const send = (res: ServerResponse, status: number, body: unknown, held?: Promise<void>) => {
@@ -112,7 +136,8 @@ export async function startStripeStandIn(options: StandInOptions = {}): Promise<
     const body = method === "POST" ? parseForm(await readBody(req)) : {};
     if (options.webhook && (await answerPage(standIn, options.webhook, { method, path: parsed.pathname, form: body }, res))) return;
     const query = parseForm(parsed.search.slice(1));
-    standIn.requests.push({ method, path: parsed.pathname, query, body });
+    const idempotencyKey = req.headers["idempotency-key"];
+    standIn.requests.push({ method, path: parsed.pathname, query, body, ...(typeof idempotencyKey === "string" && { idempotencyKey }) });
 
     const failure = failures.find((f) => f.times > 0 && (!f.method || f.method === method) && f.path.test(parsed.pathname));
     if (failure) {
@@ -130,6 +155,8 @@ export async function startStripeStandIn(options: StandInOptions = {}): Promise<
         body,
         reply: (status, answer) => send(res, status, answer),
         answer: (status, answer) => send(res, status, answer, hold?.released),
+        idempotencyKey: typeof req.headers["idempotency-key"] === "string" ? req.headers["idempotency-key"] : undefined,
+        send: (events) => void deliverAll(events),
       },
       options.webhook ? url : undefined,
     );
@@ -144,6 +171,7 @@ export async function startStripeStandIn(options: StandInOptions = {}): Promise<
     url,
     close: () =>
       new Promise<void>((resolve) => {
+        clearInterval(resuming);
         server.closeAllConnections();
         server.close(() => resolve());
       }),

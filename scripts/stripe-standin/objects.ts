@@ -59,6 +59,8 @@ export function subscription(fields: SubscriptionFields): Stripe.Subscription {
     trial_end: null,
     latest_invoice: null,
     pending_update: null,
+    // Stripe's example shows a paused collection; a subscription as made is not paused.
+    pause_collection: null,
     items: { ...base.items, data: [item], url: `/v1/subscription_items?subscription=${id}` },
   });
 }

@@ -6,6 +6,8 @@ export interface RecordedRequest {
   path: string;
   query: Record<string, unknown>;
   body: Record<string, unknown>;
+  /** The `Idempotency-Key` header, when sent. */
+  idempotencyKey?: string;
 }
 
 /** A price the stand-in knows (Stripe knows its prices; the stand-in is told them, e.g. from TIERS). */
@@ -39,6 +41,8 @@ export interface StandInState {
   invoices: Map<string, Stripe.Invoice>;
   invoicePayments: Map<string, Stripe.InvoicePayment>;
   paymentIntents: Map<string, Stripe.PaymentIntent>;
+  /** Promotion codes by id (Checkout's `discounts` name them; listed by their customer-facing code). */
+  promotionCodes: Map<string, Stripe.PromotionCode>;
   prices: StandInPrice[];
   /** Events sent by the hosted pages, oldest first. */
   deliveries: Delivery[];
