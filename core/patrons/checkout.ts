@@ -2,8 +2,8 @@
  * Joining and managing: a Stripe Checkout session in subscription mode for one of a tier's current prices (the one
  * the reader chose, else its first), tied to the subscriber by `client_reference_id` and metadata (on the session and
  * on the subscription it creates, so whichever webhook comes first knows whose it is), with the tier's trial and
- * promotion codes and, with STRIPE_AUTOMATIC_TAX=on, Stripe Tax; and a Billing Portal session for a patron's
- * Stripe customer.
+ * promotion codes (or the win-back's code applied, `promotion.ts`) and, with STRIPE_AUTOMATIC_TAX=on, Stripe Tax;
+ * and a Billing Portal session for a patron's Stripe customer.
  */
 import * as Config from "../config";
 import * as Db from "../db";
@@ -15,6 +15,7 @@ import * as SignIn from "../signin";
 import { hashIp } from "../subscribers/signup";
 import type { Subscriber } from "../subscribers/types";
 import { choosePrice, type PriceChoice } from "./prices";
+import { createCheckoutSession, winBackDiscounts } from "./promotion";
 import { SUBSCRIBER_KEY } from "./resolve";
 import { SOURCE_KEY } from "../stats/attribution";
 import { customersOf } from "./sync";
@@ -36,6 +37,8 @@ export type CheckoutInput = (
    * so the patron the webhooks make gets it (core/patrons/memberships.ts) whichever event comes first.
    */
   source?: string;
+  /** A promotion code the link carried (`promo`): applied when it is the win-back's (core/patrons/promotion.ts). */
+  promotionCode?: string;
 };
 
 /**
@@ -95,6 +98,7 @@ export async function checkout(input: CheckoutInput, context: { ip: string }, no
   const tax = config.STRIPE_AUTOMATIC_TAX === "on";
   // A trial is for a first paid membership: someone who has paid through Stripe before gets none on rejoining.
   const trial = tier.trialDays !== undefined && !patron?.stripeSubscriptionId && !patron?.stripeCustomerIds?.length;
+  const discounts = await winBackDiscounts(stripe, input.promotionCode);
   const params: Stripe.Checkout.SessionCreateParams = {
     mode: "subscription",
     line_items: [{ price: price.id, quantity: 1 }],
@@ -102,14 +106,15 @@ export async function checkout(input: CheckoutInput, context: { ip: string }, no
     metadata,
     subscription_data: { metadata, ...(trial && { trial_period_days: tier.trialDays }) },
     ...(customer ? { customer } : { customer_email: email }),
-    ...(tier.promotionCodes && { allow_promotion_codes: true }),
+    // Stripe takes a discount or the code field, not both: the win-back's code applied, else the tier's field.
+    ...(discounts ? { discounts } : tier.promotionCodes && { allow_promotion_codes: true }),
     // Checkout asks for the address Stripe Tax needs; an existing customer's is saved to it (Stripe refuses the
     // session for a customer without an address otherwise), so renewals are taxed where the patron said they live.
     ...(tax && { automatic_tax: { enabled: true }, ...(customer && { customer_update: { address: "auto" as const } }) }),
     success_url: `${config.PUBLIC_URL}/account?membership=welcome`,
     cancel_url: `${config.PUBLIC_URL}/account?membership=cancelled`,
   };
-  const session = await stripe.checkout.sessions.create(params);
+  const session = await createCheckoutSession(stripe, params, Boolean(tier.promotionCodes));
   if (!session.url) throw new Error("Stripe answered a Checkout session without a URL");
   return { url: session.url };
 }
