@@ -2,7 +2,7 @@
  * "Download your data" (`product.md` → Subscribers → Privacy): everything held about a subscriber, as JSON they can
  * read: the profile with its consent record, membership (Stripe ids included), their Stripe charges (refunds and
  * disputes), their contributions (one-time support), deliveries, votes, topics they proposed, their sign-in records and sessions (times only: a
- * session's id is a credential), and a change of address waiting for its confirmation.
+ * session's id is a credential), a change of address waiting for its confirmation, and their welcome series.
  */
 import * as Db from "../db";
 import type { Delivery } from "../delivery/types";
@@ -25,6 +25,8 @@ export interface PersonalData {
   signIn: { linksSentAt: string[]; sessions: Array<{ createdAt: string; expiresAt: string }> };
   /** A change of address made at Stripe, waiting for (or given) its confirmation; its link's nonce left out. */
   addressChange: { email: string; requestedAt: string; confirmedAt?: string; previousEmail?: string } | null;
+  /** The welcome series' steps: when each was due, and whether it was sent (and when) or why not. */
+  welcomeSeries: Array<Record<string, unknown>>;
 }
 
 const iso = (epochSeconds: unknown) => new Date(Number(epochSeconds) * 1000).toISOString();
@@ -84,6 +86,7 @@ export async function exportData(subscriberId: string, now = new Date()): Promis
         .map((item) => ({ createdAt: item.createdAt as string, expiresAt: iso(item.expiresAt) })),
     },
     addressChange: addressChangeOf(of("email-change")[0], now),
+    welcomeSeries: of("series-delivery").map(({ enqueuedAt, ...step }) => withoutKeys(step)),
   };
 }
 

@@ -3,7 +3,6 @@ import { VisibleError } from "../errors";
 import { log } from "../log";
 import { activated } from "./activate";
 import { mutate } from "./mutate";
-import { sendWelcome } from "./notify";
 import { optInExpired, waitingOptIn } from "./rules";
 import type { OptIn, Subscriber } from "./types";
 
@@ -13,9 +12,10 @@ const invalid = () => new VisibleError("invalid", "invalid_token", "This link is
 
 /**
  * Confirms a sign-up from the confirmation link's POST: the opt-in the link names becomes the subscription
- * (`active`, its topics, frequency and name, the consent record with its confirmation time) and a welcome email
- * follows. The link confirms what was asked when it was sent, never what a later sign-up of the address (perhaps a
- * stranger's) wrote. Confirming again is harmless: it answers `alreadyActive` and sends nothing.
+ * (`active`, its topics, frequency and name, the consent record with its confirmation time) and the welcome series
+ * begins, its welcome email at once (core/series). The link confirms what was asked when it was sent, never what a
+ * later sign-up of the address (perhaps a stranger's) wrote. Confirming again is harmless: it answers `alreadyActive`
+ * and sends nothing (but what a failed attempt left of the series).
  */
 export async function confirm(token: string, now = new Date()): Promise<{ subscriber: Subscriber; alreadyActive: boolean }> {
   const { subject } = Tokens.verify(token, "confirm", now);
@@ -29,11 +29,29 @@ export async function confirm(token: string, now = new Date()): Promise<{ subscr
     return activated({ ...current, optIn }, { ...optIn.consent, confirmedAt: at, optInId: optIn.id }, at);
   });
   if (!written) {
-    if (before?.status === "active") return { subscriber: before, alreadyActive: true };
+    if (before?.status === "active") {
+      // The link that made this subscription, followed again (a retry after a failure, say): whatever of the welcome
+      // series that attempt left undone is done now (usually nothing).
+      if (optInId && before.consent?.optInId === optInId) await welcomeSeries(before, "again", now);
+      return { subscriber: before, alreadyActive: true };
+    }
     throw expired();
   }
-  await sendWelcome(after!).catch((error) => log.error({ err: error, event: "welcome.failed" }, "welcome email not sent"));
+  await welcomeSeries(after!, "new", now);
   return { subscriber: after!, alreadyActive: false };
+}
+
+/**
+ * The welcome series begins (core/series; loaded on demand, so the API's cold start never parses it), and its
+ * day 0, the welcome, is sent. A failure is logged, not answered: a step left queued is sent by the schedule.
+ */
+async function welcomeSeries(subscriber: Subscriber, confirmation: "new" | "again", now: Date): Promise<void> {
+  try {
+    const { begin } = await import("../series/start");
+    await begin(subscriber, confirmation, now);
+  } catch (error) {
+    log.error({ err: error, event: "welcome.failed" }, "welcome email not sent");
+  }
 }
 
 /** The opt-in a link names: by its id, or (a link sent before opt-ins had ids) the stored one without an id. */

@@ -57,6 +57,18 @@ export const editorSigninEmail = z.object({
   language: z.string().max(16).optional(),
 });
 
+/**
+ * One step of a subscriber's welcome series (core/series), due now: sent if it still applies, and settled in the
+ * ledger. Its id is derived from the subscriber and step (`stepMessageId`), so a step is sent once however often
+ * it is put on the queue.
+ */
+export const seriesStepEmail = z.object({
+  kind: z.literal("series-step"),
+  id: z.string().min(8).max(64),
+  subscriberId: z.string().min(3).max(64),
+  step: z.string().min(1).max(40),
+});
+
 export const transactionalMessage = z.discriminatedUnion("kind", [
   signinEmail,
   signupEmail,
@@ -64,6 +76,7 @@ export const transactionalMessage = z.discriminatedUnion("kind", [
   topicCovered,
   fundedCoveredEmail,
   editorSigninEmail,
+  seriesStepEmail,
 ]);
 
 export type TransactionalMessage = z.output<typeof transactionalMessage>;

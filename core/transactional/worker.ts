@@ -102,6 +102,10 @@ async function deliverOne(message: TransactionalMessage, send: SendEmail, now: D
   if (message.kind === "email-change") return sendEmailChangeEmail(message, now, send);
   if (message.kind === "funded-covered") return sendCoveredEmail(message, send);
   if (message.kind === "editor-signin") return sendEditorLink(message.email, send, now, message.language);
+  if (message.kind === "series-step") {
+    const { sendStep } = await import("../series/send"); // on demand: the API's bundle reaches this module too
+    return sendStep(message.subscriberId, message.step, now, send);
+  }
   if (message.kind === "topic-covered") {
     const told = await tellContributors(message.topicId, now); // sends nothing itself: notices, and emails queued
     return `${told.notices} notices, ${told.emails} emails queued`;
