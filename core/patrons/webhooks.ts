@@ -11,6 +11,7 @@ import { VisibleError } from "../errors";
 import { log } from "../log";
 import * as StripeApi from "../stripe";
 import type { Stripe } from "../stripe";
+import { warnExpiringCard } from "./card-expiry";
 import { recordCharge } from "./charges";
 import { syncEmail } from "./email-change";
 import { SUBSCRIBER_KEY } from "./resolve";
@@ -54,6 +55,21 @@ const onCheckout: Handler = async (event) => {
   await syncCustomer(customer, { subscriberId: session.client_reference_id ?? metadataValue(session, SUBSCRIBER_KEY) });
 };
 
+/** A card (source) of the customer expires at the end of this month: warn if it pays a renewal due after that. */
+const onSourceExpiring: Handler = async (event) => {
+  const card = event.data.object as { id?: string; object?: string; customer?: string | { id: string } | null };
+  const customer = customerOf(card);
+  if (customer && card.id) await warnExpiringCard(customer, { cardId: card.id });
+};
+
+/** A renewal is coming (the preview has no id): warn if the card that will pay it expires before. */
+const onUpcomingInvoice: Handler = async (event) => {
+  const invoice = event.data.object as Stripe.Invoice;
+  const customer = customerOf(invoice);
+  const subscription = subscriptionOfInvoice(invoice);
+  if (customer && subscription) await warnExpiringCard(customer, { subscriptionId: subscription });
+};
+
 export const handlers: Record<string, Handler> = {
   "checkout.session.completed": onCheckout,
   // A contribution paid by a method that settles later (a bank debit): recorded when it has.
@@ -67,6 +83,8 @@ export const handlers: Record<string, Handler> = {
   "customer.subscription.deleted": onSubscription,
   "invoice.paid": onInvoice,
   "invoice.payment_failed": onInvoice,
+  "invoice.upcoming": onUpcomingInvoice,
+  "customer.source.expiring": onSourceExpiring,
   "customer.updated": async (event) => syncEmail((event.data.object as Stripe.Customer).id),
   // Deleting a customer cancels its subscriptions; a purged one no longer lists them: either way its membership ends.
   "customer.deleted": async (event) => syncCustomer((event.data.object as { id: string }).id),

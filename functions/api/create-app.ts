@@ -18,6 +18,7 @@ import { invalidRequest, notFound, onError } from "./errors";
 import { language } from "./language";
 import { contentSecurityPolicy } from "./security-headers";
 import { accountRoutes } from "./routes/account";
+import { billingRoutes } from "./routes/billing";
 import { contributionRoutes } from "./routes/contributions";
 import { articleRoutes } from "./routes/articles";
 import { digestRoutes } from "./routes/digests";
@@ -99,6 +100,7 @@ export function createApp(extra: readonly OpenAPIHono<any>[] = []) {
   app.route("/", articleRoutes);
   app.route("/", digestRoutes);
   app.route("/", membershipRoutes);
+  app.route("/", billingRoutes);
   app.route("/", supportRoutes);
   app.route("/", contributionRoutes);
   app.route("/", giftRoutes);
