@@ -15,6 +15,7 @@ export { syncEmail, type EmailSyncOutcome } from "./email-change";
 export { checkEmailChange, confirmEmailChange, type EmailChangeLink } from "./email-confirm";
 export { patronMessage } from "./notify";
 export { choosePrice, priceInWords, yearlySaving, type PriceChoice } from "./prices";
+export { isWinBackCode } from "./promotion";
 export { readsAsPatron, paidStatus, choose, derive } from "./rules";
 export * from "./types";
 

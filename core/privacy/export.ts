@@ -25,6 +25,8 @@ export interface PersonalData {
   signIn: { linksSentAt: string[]; sessions: Array<{ createdAt: string; expiresAt: string }> };
   /** A change of address made at Stripe, waiting for (or given) its confirmation; its link's nonce left out. */
   addressChange: { email: string; requestedAt: string; confirmedAt?: string; previousEmail?: string } | null;
+  /** Win-back emails sent after a membership lapsed: the lapse each was for, and when it went. */
+  winBacks: Array<{ lapsedAt: string; sentAt: string }>;
   /** The welcome series' steps: when each was due, and whether it was sent (and when) or why not. */
   welcomeSeries: Array<Record<string, unknown>>;
 }
@@ -86,6 +88,9 @@ export async function exportData(subscriberId: string, now = new Date()): Promis
         .map((item) => ({ createdAt: item.createdAt as string, expiresAt: iso(item.expiresAt) })),
     },
     addressChange: addressChangeOf(of("email-change")[0], now),
+    winBacks: of("winback")
+      .filter((item) => typeof item.sentAt === "string")
+      .map((item) => ({ lapsedAt: item.lapsedAt as string, sentAt: item.sentAt as string })),
     welcomeSeries: of("series-delivery").map(({ enqueuedAt, ...step }) => withoutKeys(step)),
   };
 }

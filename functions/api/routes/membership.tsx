@@ -14,6 +14,7 @@ import * as Config from "../../../core/config";
 import { VisibleError } from "../../../core/errors";
 import * as Patrons from "../../../core/patrons";
 import * as StripeApi from "../../../core/stripe";
+import { lenientSource, pageSource, source, sourceOr, srcQuery } from "../../../core/stats/attribution";
 import * as Subscribers from "../../../core/subscribers";
 import { clientIp } from "../client-ip";
 import { editorSecurity, type EditorEnv } from "../editor-auth";
@@ -113,7 +114,7 @@ membershipRoutes.openapi(
       body: {
         content: {
           "application/json": {
-            schema: z.object({ tier: z.string().max(64), ...priceChoice, email: Subscribers.Input.email.optional() }),
+            schema: z.object({ tier: z.string().max(64), ...priceChoice, email: Subscribers.Input.email.optional(), source: source.optional() }),
           },
         },
         required: true,
@@ -129,16 +130,16 @@ membershipRoutes.openapi(
     },
   }),
   async (c) => {
-    const { tier, email, ...choice } = c.req.valid("json");
+    const { tier, email, source, ...choice } = c.req.valid("json");
     const subscriber = c.var.subscriber;
     const visitor = { ip: clientIp(c) };
-    if (subscriber) return c.json(await Patrons.checkout({ tierId: tier, choice, subscriber }, visitor), 200);
+    if (subscriber) return c.json(await Patrons.checkout({ tierId: tier, choice, subscriber, source }, visitor), 200);
     if (!email) {
       throw new VisibleError("invalid", "invalid_request", "Sign in, or give the email address to join with.", {
         fields: { email: "required without a session" },
       });
     }
-    return c.json(await Patrons.checkout({ tierId: tier, choice, email }, visitor), 200);
+    return c.json(await Patrons.checkout({ tierId: tier, choice, email, source }, visitor), 200);
   },
 );
 
@@ -192,6 +193,11 @@ membershipRoutes.openapi(
 );
 
 const redirect = (description: string) => ({ description, headers: z.object({ location: z.string() }) });
+/**
+ * The promotion code a win-back link carries to `/join` and its form: applied at Checkout when it is
+ * WINBACK_PROMOTION_CODE, ignored otherwise (a mangled link still joins, without it).
+ */
+const promoField = z.string().max(100).optional().openapi({ description: "A promotion code from the win-back email (applied when it is the one offered)" });
 const tierId = z.string().max(64);
 /** The join page's one choice, a tier's price: `tier/interval/currency` (see `planValue`). */
 const plan = z
@@ -208,12 +214,14 @@ membershipRoutes.openapi(
     path: "/join",
     summary: "Become a patron: choose a tier",
     middleware: [optionalSession] as const,
-    request: { query: z.object({ tier: tierId.optional() }) },
+    request: { query: z.object({ tier: tierId.optional(), src: srcQuery, promo: promoField }) },
     responses: { 200: htmlPage("The tiers, and the form that continues to Stripe Checkout"), 503: htmlPage("Stripe not configured") },
   }),
   (c) => {
     if (!StripeApi.isConfigured()) throw StripeApi.notConfigured();
-    const page = <JoinPage tiers={Config.get().TIERS} selected={c.req.valid("query").tier} email={c.var.subscriber?.email} />;
+    const { tier, src, promo } = c.req.valid("query");
+    const promotionCode = Patrons.isWinBackCode(promo) ? promo : undefined;
+    const page = <JoinPage tiers={Config.get().TIERS} selected={tier} email={c.var.subscriber?.email} source={sourceOr(src, "/join")} promotionCode={promotionCode} />;
     return c.html(page, 200);
   },
 );
@@ -228,7 +236,7 @@ membershipRoutes.openapi(
       "`interval` and/or `currency` or neither (the tier's first current price).",
     middleware: [optionalSession] as const,
     request: {
-      body: form(z.object({ plan: plan.optional(), tier: tierId.optional(), ...priceChoice, email: Subscribers.Input.email.optional() })),
+      body: form(z.object({ plan: plan.optional(), tier: tierId.optional(), ...priceChoice, email: Subscribers.Input.email.optional(), source: lenientSource, promo: promoField })),
     },
     responses: {
       303: redirect("To Stripe Checkout"),
@@ -240,7 +248,7 @@ membershipRoutes.openapi(
   }),
   async (c) => {
     if (!StripeApi.isConfigured()) throw StripeApi.notConfigured();
-    const { plan, tier, email, ...given } = c.req.valid("form");
+    const { plan, tier, email, source = pageSource("/join"), promo: promotionCode, ...given } = c.req.valid("form");
     const tierId = plan?.tier ?? tier;
     if (!tierId || (plan && (tier !== undefined || given.price !== undefined || given.interval !== undefined || given.currency !== undefined))) {
       throw new VisibleError("invalid", "invalid_request", "Choose one tier and price.", { fields: { plan: "one choice, from the join page" } });
@@ -248,7 +256,7 @@ membershipRoutes.openapi(
     const choice = plan ? { interval: plan.interval, currency: plan.currency } : given;
     const subscriber = c.var.subscriber;
     if (!subscriber && !email) throw new VisibleError("invalid", "invalid_request", "Give the email address to join with.");
-    const input = subscriber ? { tierId, choice, subscriber } : { tierId, choice, email: email! };
+    const input = subscriber ? { tierId, choice, subscriber, source, promotionCode } : { tierId, choice, email: email!, source, promotionCode };
     const { url } = await Patrons.checkout(input, { ip: clientIp(c) });
     return c.redirect(url, 303);
   },

@@ -20,7 +20,7 @@ export const planValue = (tier: Tier, price: Price) => `${tier.id}/${price.inter
  * `/join`: choose a tier and one of its current prices (one radio group, so one choice; each tier's prices under
  * its name), the first price of the tier the link named preselected, and continue to Stripe Checkout.
  */
-export function JoinPage(props: { tiers: readonly Tier[]; selected?: string; email?: string }) {
+export function JoinPage(props: { tiers: readonly Tier[]; selected?: string; email?: string; source?: string; promotionCode?: string }) {
   const selected = props.tiers.find((t) => t.id === props.selected) ?? props.tiers[0];
   const checked = selected && planValue(selected, currentPrices(selected)[0]!);
   return (
@@ -28,6 +28,9 @@ export function JoinPage(props: { tiers: readonly Tier[]; selected?: string; ema
       <h1>{t("membership.join.title")}</h1>
       <p>{t("membership.join.intro")}</p>
       <form method="post" action="/join">
+        {props.source && <input type="hidden" name="source" value={props.source} />}
+        {props.promotionCode && <input type="hidden" name="promo" value={props.promotionCode} />}
+        {props.promotionCode && <p class="note">{t("winback.join.promo", { code: props.promotionCode })}</p>}
         {props.tiers.map((tier) => (
           <fieldset>
             <legend>{tierName(tier, currentLanguage())}</legend>
