@@ -18,6 +18,7 @@ import { invalidRequest, notFound, onError } from "./errors";
 import { language } from "./language";
 import { contentSecurityPolicy } from "./security-headers";
 import { accountRoutes } from "./routes/account";
+import { pauseRoutes } from "./routes/pause";
 import { billingRoutes } from "./routes/billing";
 import { contributionRoutes } from "./routes/contributions";
 import { articleRoutes } from "./routes/articles";
@@ -96,6 +97,7 @@ export function createApp(extra: readonly OpenAPIHono<any>[] = []) {
   app.route("/", subscriberRoutes);
   app.route("/", signinRoutes);
   app.route("/", accountRoutes);
+  app.route("/", pauseRoutes);
   app.route("/", topicRoutes);
   app.route("/", articleRoutes);
   app.route("/", digestRoutes);

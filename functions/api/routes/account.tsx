@@ -24,7 +24,7 @@ accountRoutes.openapi(
     summary: "The signed-in reader's account page",
     middleware: [requireSession] as const,
     responses: {
-      200: htmlPage("Who is signed in: subscription and preferences, membership (tier, renewal, Manage billing), votes, contributions, gifts given, your data (download, erase); sign out"),
+      200: htmlPage("Who is signed in: subscription and preferences, membership (tier, renewal, Manage billing, a pause), votes, contributions, gifts given, your data (download, erase); sign out"),
       303: { description: "Not signed in; to the sign-in page", headers: z.object({ location: z.string() }) },
     },
   }),
@@ -39,7 +39,14 @@ accountRoutes.openapi(
       Gifts.givenBy(subscriber.id, language),
     ]);
     const contributionTopics = await Topics.titlesOf([...new Set(contributions.flatMap((c) => (c.topicId ? [c.topicId] : [])))], language);
-    const membership = <MembershipSection patron={patron} tiers={Config.get().TIERS} />;
+    // The pause's section loads with the page, not at cold start (see views/pause.tsx).
+    const { PauseSection } = await import("../views/pause");
+    const membership = (
+      <>
+        <MembershipSection patron={patron} tiers={Config.get().TIERS} />
+        <PauseSection patron={patron} />
+      </>
+    );
     // Patrons see their votes (none yet, too); a reader who never was one has no votes to show.
     const votesSection = (patron || votes.length > 0) && <VotesSection votes={votes} />;
     const page = (
@@ -51,7 +58,7 @@ accountRoutes.openapi(
         votes={votesSection}
         contributions={contributions.length > 0 && <ContributionsSection contributions={contributions} topicTitles={contributionTopics} />}
         gifts={gifts.length > 0 && <GiftsSection gifts={gifts} />}
-        privacy={<PrivacySection patron={patron?.status === "active" || patron?.status === "grace"} />}
+        privacy={<PrivacySection patron={patron?.status === "active" || patron?.status === "grace" || patron?.status === "paused"} />}
       />
     );
     return c.html(page, 200);
