@@ -57,3 +57,9 @@ export function withSource(url: string, from: string): string {
   const value = encodeURIComponent(from).replace(/%3A/g, ":").replace(/%2F/g, "/");
   return `${url}${url.includes("?") ? "&" : "?"}src=${value}`;
 }
+
+/** A reader's page's `src` query parameter: taken when it is a source, else ignored (never a 400). */
+export const srcQuery = z
+  .string()
+  .optional()
+  .describe("Where the visitor came from (`article:<id>`, `digest:<id>`, `page:/<path>`, `email:<name>`), carried into the page's form; anything else is ignored");

@@ -9,11 +9,12 @@ import { editorDigestRoutes } from "./routes/editor-digests";
 import { editorGiftRoutes } from "./routes/editor-gifts";
 import { editorSubscriberRoutes } from "./routes/editor-subscribers";
 import { editorTopicRoutes } from "./routes/editor-topics";
+import { editorRetentionRoutes } from "./routes/editor-retention";
 
 export { createApp, MAX_BODY_BYTES, type App } from "./create-app";
 
 /** The dashboard's route groups, in the order of the OpenAPI document's paths. */
-export const dashboardRoutes = [editorRoutes, editorTopicRoutes, editorGiftRoutes, editorDigestRoutes, editorSubscriberRoutes];
+export const dashboardRoutes = [editorRoutes, editorTopicRoutes, editorGiftRoutes, editorDigestRoutes, editorSubscriberRoutes, editorRetentionRoutes];
 
 /** The app, built once per process (a Lambda cold start, or `npm start`). */
 export const app = createApp(dashboardRoutes);

@@ -8,6 +8,7 @@ import type { Context } from "hono";
 import * as Config from "../../../core/config";
 import * as Gifts from "../../../core/gifts";
 import * as StripeApi from "../../../core/stripe";
+import { lenientSource, pageSource, source } from "../../../core/stats/attribution";
 import * as Subscribers from "../../../core/subscribers";
 import { clientIp } from "../client-ip";
 import { currentLanguage, speakTo } from "../language";
@@ -28,6 +29,7 @@ const giftFields = {
   message: z.string().max(2000).optional().openapi({ description: `At most ${Gifts.MAX_MESSAGE} characters, no control characters` }),
   deliverOn: z.string().max(20).optional().openapi({ description: "YYYY-MM-DD, from today to a year ahead (default today)", example: "2026-12-24" }),
   email: Subscribers.Input.email.optional(),
+  source: source.optional(),
 };
 
 giftRoutes.openapi(
@@ -77,6 +79,7 @@ giftRoutes.openapi(
           recipientName: empty(giftFields.recipientName.unwrap()),
           message: empty(giftFields.message.unwrap()),
           email: empty(Subscribers.Input.email),
+          source: lenientSource,
         }),
       ),
     },
@@ -89,7 +92,7 @@ giftRoutes.openapi(
   }),
   async (c) => {
     if (!StripeApi.isConfigured()) throw StripeApi.notConfigured();
-    const { tier, months, recipientName, message, email, deliverOn, recipientEmail } = c.req.valid("form");
+    const { tier, months, recipientName, message, email, deliverOn, recipientEmail, source = pageSource("/support") } = c.req.valid("form");
     const subscriber = c.var.subscriber;
     const { url } = await Gifts.checkout(
       {
@@ -101,6 +104,7 @@ giftRoutes.openapi(
         ...(deliverOn && { deliverOn }),
         ...(email && { email }),
         language: currentLanguage(),
+        source,
         ...(subscriber && { subscriber }),
       },
       visitor(c),

@@ -10,6 +10,7 @@
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import * as Config from "../../../core/config";
+import { pageSource, sourceOr, srcQuery } from "../../../core/stats/attribution";
 import * as Subscribers from "../../../core/subscribers";
 import * as Tokens from "../../../core/tokens";
 import { clientIp } from "../client-ip";
@@ -39,7 +40,9 @@ subscriberRoutes.openapi(
       "state, so it reveals nothing about who is subscribed. A browser's form post (Accept: text/html) gets a page " +
       "saying to check the inbox, and its errors as pages. `language` (one of LANGUAGES: `en`, `uk`) is the language " +
       "of their emails and of the pages their links open; without it, the language of the request (`?lang=`, the " +
-      "language cookie, then `Accept-Language`). A language we do not write in is a 400.",
+      "language cookie, then `Accept-Language`). A language we do not write in is a 400. `source` says where the " +
+      "sign-up came from (`article:<id>`, `digest:<id>`, `page:/<path>`, `email:<name>`; anything else is a 400), kept " +
+      "with the consent and counted in `GET /api/stats/sources`; a form's hidden `source` that is not one is ignored.",
     request: {
       body: {
         content: {
@@ -71,7 +74,9 @@ subscriberRoutes.openapi(
       : Subscribers.Input.signupForm.parse(c.req.valid("form"));
     const language = input.language ?? currentLanguage();
     speakTo(language);
-    await Subscribers.signup({ ...input, language }, {
+    // A form's sign-up without a (good) hidden `source` counts as the home page's, whose form it is.
+    const source = input.source ?? (isJson ? undefined : pageSource("/"));
+    await Subscribers.signup({ ...input, language, ...(source && { source }) }, {
       ip: clientIp(c),
       userAgent: c.req.header("user-agent"),
       source: isJson ? "api" : "form",
@@ -195,11 +200,13 @@ subscriberRoutes.openapi(
     method: "get",
     path: "/",
     summary: "Home page: the sign-up form (posts to /api/subscribe)",
+    request: { query: z.object({ src: srcQuery }) },
     responses: { 200: htmlPage("The sign-up form") },
   }),
   async (c) => {
     const topics = await Subscribers.followableTopics();
-    return c.html(<SubscribePage outletName={Config.get().OUTLET_NAME} topics={topics} />, 200);
+    const source = sourceOr(c.req.valid("query").src, "/");
+    return c.html(<SubscribePage outletName={Config.get().OUTLET_NAME} topics={topics} source={source} />, 200);
   },
 );
 

@@ -11,6 +11,7 @@ import * as Contributions from "../../../core/contributions";
 import * as Gifts from "../../../core/gifts";
 import { VisibleError } from "../../../core/errors";
 import * as StripeApi from "../../../core/stripe";
+import { lenientSource, pageSource, source, sourceOr, srcQuery } from "../../../core/stats/attribution";
 import * as Subscribers from "../../../core/subscribers";
 import { TOPIC_ID } from "../../../core/topics";
 import { clientIp } from "../client-ip";
@@ -57,6 +58,7 @@ supportRoutes.openapi(
               email: Subscribers.Input.email.optional(),
               coverFee: z.boolean().optional(),
               subscribe: z.boolean().optional(),
+              source: source.optional(),
             }),
           },
         },
@@ -85,15 +87,16 @@ supportRoutes.openapi(
     path: "/support",
     summary: "Support our reporting: a one-time contribution",
     middleware: [optionalSession] as const,
-    request: { query: z.object({ topic: z.string().max(64).optional() }) },
+    request: { query: z.object({ topic: z.string().max(64).optional(), src: srcQuery }) },
     responses: { 200: htmlPage("The amounts, open topics and the form that continues to Stripe Checkout"), 503: htmlPage("Stripe not configured") },
   }),
   async (c) => {
     if (!StripeApi.isConfigured()) throw StripeApi.notConfigured();
     const topics = await Contributions.openTopics();
-    const page = (
-      <SupportPage {...Contributions.offer()} topics={topics} selectedTopic={c.req.valid("query").topic} email={c.var.subscriber?.email} gifts={<GiftSection {...Gifts.offer(new Date(), currentLanguage())} email={c.var.subscriber?.email} />} />
-    );
+    const { topic, src } = c.req.valid("query");
+    const from = sourceOr(src, "/support");
+    const gifts = <GiftSection {...Gifts.offer(new Date(), currentLanguage())} email={c.var.subscriber?.email} source={from} />;
+    const page = <SupportPage {...Contributions.offer()} topics={topics} selectedTopic={topic} email={c.var.subscriber?.email} gifts={gifts} source={from} />;
     return c.html(page, 200);
   },
 );
@@ -113,6 +116,7 @@ const supportForm = z.object({
   email: z.union([z.literal(""), Subscribers.Input.email]).optional(),
   coverFee: z.literal("on").optional(),
   subscribe: z.literal("on").optional(),
+  source: lenientSource,
 });
 
 supportRoutes.openapi(
@@ -145,6 +149,7 @@ supportRoutes.openapi(
         coverFee: body.coverFee === "on",
         subscribe: body.subscribe === "on",
         language: currentLanguage(),
+        source: body.source ?? pageSource("/support"),
         ...(subscriber && { subscriber }),
       },
       visitor(c),

@@ -14,6 +14,7 @@ function navFor(account: Editors.EditorAccount, current: string): NavLink[] {
   links.push({ href: "/editor/subscribers", label: t("editor.nav.subscribers") });
   links.push({ href: "/editor/topics", label: t("editor.nav.topics") });
   links.push({ href: "/editor/gifts", label: t("editor.nav.gifts") });
+  links.push({ href: "/editor/retention", label: t("retention.nav") });
   if (account.role === "admin") links.push({ href: "/editor/audit", label: t("editor.nav.audit") });
   return links.map((link) => ({ ...link, current: link.href === current }));
 }

@@ -34,6 +34,8 @@ export function GiftSection(props: {
   maxMessage: number;
   /** A signed-in buyer's address: the gift is theirs (on their account page), Checkout has it. */
   email?: string;
+  /** Where the visitor came from (attribution): a hidden field of the form. */
+  source?: string;
 }) {
   if (props.tiers.length === 0) return <></>;
   return (
@@ -41,6 +43,7 @@ export function GiftSection(props: {
       <h2 id="give-a-membership">{t("gifts.form.heading")}</h2>
       <p>{t("gifts.form.intro")}</p>
       <form method="post" action="/gift/checkout">
+        {props.source && <input type="hidden" name="source" value={props.source} />}
         <label for="gift-tier">{t("gifts.form.tier")}</label>
         <select id="gift-tier" name="tier" required>
           {props.tiers.map((tier) => (

@@ -61,12 +61,14 @@ function LanguageChoice(props: { chosen: string }) {
   );
 }
 
-export function SubscribePage(props: { outletName: string; topics: Topic[] }) {
+/** `source`: where the visitor came from (attribution), carried by the form as a hidden field. */
+export function SubscribePage(props: { outletName: string; topics: Topic[]; source?: string }) {
   return (
     <Layout title={t("subscribers.signup.title")}>
       <h1>{t("subscribers.signup.heading")}</h1>
       <p>{t("subscribers.signup.intro", { outlet: props.outletName })}</p>
       <form method="post" action="/api/subscribe">
+        {props.source && <input type="hidden" name="source" value={props.source} />}
         <label for="email">{t("subscribers.form.email")}</label>
         <input type="email" id="email" name="email" required maxlength={254} autocomplete="email" />
         <label for="name">{t("subscribers.form.name")}</label>

@@ -27,6 +27,8 @@ export interface SupportPageProps {
   email?: string;
   /** The gift form (views/gifts.tsx), its own section after the contribution's. */
   gifts?: Child;
+  /** Where the visitor came from (attribution): a hidden field of the form. */
+  source?: string;
 }
 
 /** An amount in the page's language ("€10"; "10 €"). */
@@ -70,6 +72,7 @@ export function SupportPage(props: SupportPageProps) {
       <p>{t("support.page.intro")}</p>
       <FundedStories topics={props.topics} selected={props.selectedTopic} />
       <form method="post" action="/support">
+        {props.source && <input type="hidden" name="source" value={props.source} />}
         <fieldset>
           <legend>{t("support.form.legend", { currency: currency.toUpperCase() })}</legend>
           {props.amounts.map((amount, i) => (

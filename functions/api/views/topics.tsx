@@ -7,6 +7,7 @@ import type { JSX } from "hono/jsx/jsx-runtime";
 import type { PatronVote } from "../../../core/votes";
 import * as Money from "../../../core/money";
 import { inLanguage, type Funding, type ScoredTopic, type Topic } from "../../../core/topics/types";
+import { withSource } from "../../../core/stats/attribution";
 import { currentLanguage, t, tr } from "../language";
 import { Layout, MessagePage } from "./layout";
 
@@ -90,7 +91,7 @@ function OpenTopic(props: { topic: ScoredTopic; voter: Voter; votesLeft: number 
       <FundingProgress title={title} funding={topic.funding} />
       {topic.funding && topic.funding.goal !== null && (
         <p>
-          <a href={`/support?topic=${topic.id}`}>{tr().rich("topics.fund", { title, vh })}</a>
+          <a href={withSource(`/support?topic=${topic.id}`, "page:/topics")}>{tr().rich("topics.fund", { title, vh })}</a>
         </p>
       )}
       {voted && <p>{t("topics.voted")}</p>}
