@@ -109,23 +109,56 @@ export function switchPrice(subscription: Stripe.Subscription, price: StandInPri
   return [["customer.subscription.updated", subscription, { items: previous }]];
 }
 
-/** Cancels at the end of the period (`true`), as the portal does by default, or takes that back (`false`). */
-export function cancelAtPeriodEnd(subscription: Stripe.Subscription, cancel: boolean): Events {
-  const previous = { cancel_at_period_end: subscription.cancel_at_period_end, cancel_at: subscription.cancel_at, canceled_at: subscription.canceled_at };
+/** The Billing Portal's cancellation survey (its reasons are Stripe's `cancellation_details.feedback` values). */
+export const SURVEY_FEEDBACK = ["too_expensive", "unused", "missing_features", "switched_service", "low_quality", "customer_service", "too_complex", "other"] as const;
+
+/** What a patron answered in the survey: a known reason or none, and a comment (Stripe keeps up to 5,000 characters). */
+export interface SurveyAnswer {
+  feedback?: string;
+  comment?: string;
+}
+
+/** The survey's answer as Stripe records it: an unknown reason or an empty comment is no answer. */
+export function surveyAnswer(form: Record<string, unknown>): SurveyAnswer {
+  const feedback = typeof form.feedback === "string" && (SURVEY_FEEDBACK as readonly string[]).includes(form.feedback) ? form.feedback : undefined;
+  const comment = typeof form.comment === "string" ? form.comment.trim().slice(0, 5000) : "";
+  return { ...(feedback && { feedback }), ...(comment && { comment }) };
+}
+
+/** `cancellation_details` of a cancellation the customer asked for, with their survey answer. */
+const requested = (answer: SurveyAnswer): Stripe.Subscription.CancellationDetails =>
+  ({ reason: "cancellation_requested", feedback: answer.feedback ?? null, comment: answer.comment ?? null, feedback_option: null }) as Stripe.Subscription.CancellationDetails;
+
+/**
+ * Cancels at the end of the period (`true`), as the portal does by default, with the survey's answer; or takes that
+ * back (`false`: Stripe clears `canceled_at` and the details).
+ */
+export function cancelAtPeriodEnd(subscription: Stripe.Subscription, cancel: boolean, answer: SurveyAnswer = {}): Events {
+  const previous = {
+    cancel_at_period_end: subscription.cancel_at_period_end,
+    cancel_at: subscription.cancel_at,
+    canceled_at: subscription.canceled_at,
+    cancellation_details: subscription.cancellation_details,
+  };
   const end = subscription.items.data[0]?.current_period_end ?? null;
   Object.assign(subscription, {
     cancel_at_period_end: cancel,
     cancel_at: cancel ? end : null,
     canceled_at: cancel ? Math.floor(Date.now() / 1000) : null,
-    cancellation_details: { comment: null, feedback: null, reason: cancel ? "cancellation_requested" : null },
+    cancellation_details: cancel ? requested(answer) : { comment: null, feedback: null, reason: null, feedback_option: null },
   });
   return [["customer.subscription.updated", subscription, previous]];
 }
 
-/** Cancels at once: the subscription ends now, and Stripe says so with `customer.subscription.deleted`. */
-export function endNow(subscription: Stripe.Subscription): Events {
+/**
+ * Cancels at once, with the survey's answer (or, after a cancellation at the period's end, keeping its answer
+ * unless another is given): the subscription ends now, and Stripe says so with `customer.subscription.deleted`.
+ */
+export function endNow(subscription: Stripe.Subscription, answer: SurveyAnswer = {}): Events {
   const at = Math.floor(Date.now() / 1000);
-  Object.assign(subscription, { status: "canceled", canceled_at: at, ended_at: at, cancel_at_period_end: false, cancel_at: null });
+  const kept = subscription.cancel_at_period_end ? subscription.cancellation_details : null;
+  const details = answer.feedback || answer.comment || !kept ? requested(answer) : kept;
+  Object.assign(subscription, { status: "canceled", canceled_at: at, ended_at: at, cancel_at_period_end: false, cancel_at: null, cancellation_details: details });
   return [["customer.subscription.deleted", subscription]];
 }
 

@@ -8,6 +8,7 @@
 import type Stripe from "stripe";
 import * as StripeObjects from "../../core/stripe/objects";
 import { apiError, missing, page } from "./http";
+import { flowDataError, sessionFlow } from "./cards";
 import { checkoutSession, customer as makeCustomer, newId, portalSession } from "./objects";
 import { checkoutDiscounts, listPromotionCodes } from "./promotion-codes";
 import type { StandInState } from "./state";
@@ -51,7 +52,10 @@ export function answerApi(state: StandInState, call: ApiCall, pagesBase: string 
       return reply(400, apiError("invalid_request_error", `This subscription is already ${found.status}.`));
     }
     const at = Math.floor(Date.now() / 1000);
-    Object.assign(found, { status: "canceled", canceled_at: at, ended_at: at, cancel_at_period_end: false });
+    // Stripe records why: `cancellation_requested`, with the feedback and comment the call passes on, if any.
+    const asked = (body.cancellation_details ?? {}) as Record<string, string | undefined>;
+    const details = { reason: "cancellation_requested", feedback: asked.feedback || null, comment: asked.comment || null, feedback_option: null };
+    Object.assign(found, { status: "canceled", canceled_at: at, ended_at: at, cancel_at_period_end: false, cancel_at: null, cancellation_details: details });
     return answer(200, found);
   }
   if (route === "GET /v1/subscriptions") {
@@ -150,7 +154,11 @@ export function answerApi(state: StandInState, call: ApiCall, pagesBase: string 
   if (route === "POST /v1/billing_portal/sessions") {
     const customer = body.customer as string;
     if (!state.customers.has(customer)) return answer(400, missing("customer", customer));
+    // A deep link into one flow (`flow_data`), checked as Stripe checks it.
+    const flowError = flowDataError(body.flow_data);
+    if (flowError) return answer(400, apiError("invalid_request_error", flowError.message, { param: flowError.param }));
     const session = portalSession({ customer, returnUrl: body.return_url as string });
+    session.flow = sessionFlow(body.flow_data);
     if (pagesBase) session.url = `${pagesBase}/p/session/${session.id}`;
     state.portalSessions.push({ params: body, session });
     return answer(200, session);
@@ -158,6 +166,10 @@ export function answerApi(state: StandInState, call: ApiCall, pagesBase: string 
   if ((match = /^GET \/v1\/checkout\/sessions\/([^/]+)$/.exec(route))) {
     const found = state.checkoutSessions.find((s) => s.session.id === match![1]);
     return found ? answer(200, found.session) : answer(404, missing("checkout.session", match[1]!));
+  }
+  if ((match = /^GET \/v1\/payment_methods\/([^/]+)$/.exec(route))) {
+    const found = state.paymentMethods.get(match[1]!);
+    return found ? answer(200, found) : answer(404, missing("payment_method", match[1]!));
   }
   if ((match = /^GET \/v1\/payment_intents\/([^/]+)$/.exec(route))) {
     const found = state.paymentIntents.get(match[1]!);

@@ -1,11 +1,13 @@
 /**
  * The stand-in's hosted pages, where Stripe's would be: `GET /c/pay/<session>` (Checkout) with its Pay and Cancel
- * forms, and `GET /p/session/<session>` (Billing Portal) with its switch, cancel and renew forms. Each POST changes
+ * forms, and `GET /p/session/<session>` (Billing Portal) with its switch, cancel (with Stripe's cancellation survey:
+ * a reason and a comment, kept in `cancellation_details`), renew and end forms. Each POST changes
  * the state, sends the events Stripe would (and waits until they are delivered), then redirects as Stripe does:
  * Pay to the session's success URL, Cancel to its cancel URL, a portal change back to the portal.
  */
 import type { ServerResponse } from "node:http";
-import { cancelAtPeriodEnd, completeCheckout, endNow, lineItems, switchPrice, trialDays, type Events } from "./actions";
+import { cancelAtPeriodEnd, completeCheckout, endNow, lineItems, surveyAnswer, switchPrice, trialDays, type Events } from "./actions";
+import { answerCardFlow } from "./card-pages";
 import { checkoutPage, notFoundPage, PAGE_POLICY, portalPage } from "./pages";
 import type { StandInState } from "./state";
 import { sendEvents, type Endpoint } from "./webhooks";
@@ -31,6 +33,9 @@ export async function answerPage(
     return redirect(res, entry.session.success_url!.replaceAll("{CHECKOUT_SESSION_ID}", entry.session.id));
   }
 
+  // A session opened on the payment-method update flow shows its card form (card-pages.ts).
+  if (await answerCardFlow(state, request, res, send)) return true;
+
   if ((match = /^(GET|POST) \/p\/session\/([^/]+)(?:\/(switch|cancel|renew|end))?$/.exec(route))) {
     const [, method, id, action] = match;
     const entry = state.portalSessions.find((s) => s.session.id === id);
@@ -51,7 +56,11 @@ export async function answerPage(
     const price = state.prices.find((p) => p.id === request.form.price && p.interval && !p.retired && p.currency === currency);
     if (action === "switch" && !price) return html(res, 404, notFoundPage());
     const events =
-      action === "switch" ? switchPrice(subscription, price!) : action === "end" ? endNow(subscription) : cancelAtPeriodEnd(subscription, action === "cancel");
+      action === "switch"
+        ? switchPrice(subscription, price!)
+        : action === "end"
+          ? endNow(subscription, surveyAnswer(request.form))
+          : cancelAtPeriodEnd(subscription, action === "cancel", surveyAnswer(request.form));
     await send(events);
     return redirect(res, `/p/session/${session.id}`);
   }

@@ -7,7 +7,7 @@ import * as Money from "../../core/money";
 import { totalOf, type LineItem } from "./actions";
 import type { StandInPrice } from "./state";
 
-const escape = (text: unknown) =>
+export const escape = (text: unknown) =>
   String(text ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 export const money = (amount: number, currency: string) => Money.format(amount, currency, { locale: "en", decimals: "always" });
@@ -27,7 +27,7 @@ a{color:#0b4f8a}`;
 /** The stand-in's pages' policy: nothing but their own `<style>`, forms to themselves (and their redirects). */
 export const PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'";
 
-function layout(title: string, body: string): string {
+export function layout(title: string, body: string): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -45,6 +45,31 @@ const button = (action: string, label: string, fields: Record<string, string> = 
   `<form method="post" action="${escape(action)}">${Object.entries(fields)
     .map(([name, value]) => `<input type="hidden" name="${escape(name)}" value="${escape(value)}">`)
     .join("")}<button type="submit"${primary ? ' class="primary"' : ""}>${escape(label)}</button></form>`;
+
+/** What Stripe's cancellation survey offers (`cancellation_details.feedback`), in its words. */
+const SURVEY = [
+  ["too_expensive", "It's too expensive"],
+  ["unused", "I don't use it enough"],
+  ["missing_features", "Some features are missing"],
+  ["switched_service", "I'm switching to a different service"],
+  ["low_quality", "Quality was less than expected"],
+  ["customer_service", "Customer service was less than expected"],
+  ["too_complex", "Ease of use was less than expected"],
+  ["other", "Other reason"],
+] as const;
+
+/**
+ * A cancel button with the Billing Portal's cancellation survey, both optional as at Stripe: a reason and a
+ * comment, which Stripe keeps in the subscription's `cancellation_details`. One line, like every form here.
+ */
+function surveyForm(action: string, label: string, subscriptionId: string): string {
+  const id = `${escape(subscriptionId)}-${escape(action.split("/").pop())}`;
+  const options = SURVEY.map(([value, words]) => `<option value="${value}">${escape(words)}</option>`).join("");
+  return `<form method="post" action="${escape(action)}"><input type="hidden" name="subscription" value="${escape(subscriptionId)}">` +
+    `<p><label for="feedback-${id}">Why are you cancelling?</label> <select id="feedback-${id}" name="feedback"><option value="">Prefer not to say</option>${options}</select></p>` +
+    `<p><label for="comment-${id}">Anything else to tell us?</label><br><textarea id="comment-${id}" name="comment" rows="2" cols="40" maxlength="5000"></textarea></p>` +
+    `<button type="submit">${escape(label)}</button></form>`;
+}
 
 /** A Checkout session: what is bought, by whom, and Pay or Cancel. */
 export function checkoutPage(session: Stripe.Checkout.Session, items: readonly LineItem[], trialDays = 0): string {
@@ -97,8 +122,8 @@ export function portalPage(session: Stripe.BillingPortal.Session, email: string 
 ${switches.map((p) => button(action("switch"), `Switch to ${p.name} (${money(p.amount, p.currency)}${per(p)})`, { subscription: subscription.id, price: p.id })).join("")}
 ${subscription.status === "canceled" ? "" : subscription.cancel_at_period_end
     ? button(action("renew"), "Don't cancel", { subscription: subscription.id })
-    : button(action("cancel"), "Cancel subscription", { subscription: subscription.id })}
-${subscription.status === "canceled" ? "" : button(action("end"), "End it now", { subscription: subscription.id })}
+    : surveyForm(action("cancel"), "Cancel subscription", subscription.id)}
+${subscription.status === "canceled" ? "" : surveyForm(action("end"), "End it now", subscription.id)}
 </section>`;
   };
   return layout(

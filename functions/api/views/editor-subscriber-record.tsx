@@ -8,6 +8,7 @@ import type { SubscriberRecord } from "../../../core/subscribers/record";
 import type * as Subscribers from "../../../core/subscribers/types";
 import { currentLanguage, t, tr } from "../language";
 import { EditorLayout } from "./editor";
+import { CancellationSection } from "./editor-cancellation";
 import { SUBSCRIBERS_PAGE, day, isAdmin, recordPath, time, type Account } from "./editor-subscribers";
 
 /** A subscriber's status as the record names it. */
@@ -142,6 +143,7 @@ export function RecordPage(props: Account & { record: SubscriberRecord; topicTit
       ) : (
         <p>{t("editor-people.membership.none")}</p>
       )}
+      <CancellationSection cancellation={patron?.cancellation} />
       <h2>{t("editor-people.deliveries.heading")}</h2>
       {deliveries.total === 0 ? (
         <p>{t("editor-people.deliveries.none")}</p>
