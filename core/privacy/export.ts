@@ -91,7 +91,9 @@ export async function exportData(subscriberId: string, now = new Date()): Promis
     winBacks: of("winback")
       .filter((item) => typeof item.sentAt === "string")
       .map((item) => ({ lapsedAt: item.lapsedAt as string, sentAt: item.sentAt as string })),
-    welcomeSeries: of("series-delivery").map(({ enqueuedAt, ...step }) => withoutKeys(step)),
+    welcomeSeries: of("series-delivery")
+      .map(({ enqueuedAt, ...step }) => withoutKeys(step))
+      .sort((a, b) => Number(a.day) - Number(b.day)),
   };
 }
 
