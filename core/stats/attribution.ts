@@ -7,10 +7,9 @@
  *
  * What is not a source: on the JSON API a 400 (the caller is a program that can be told); on a page or a form it
  * is ignored and the page's own source (`page:/join`) stands instead, because a link pasted and mangled in the
- * wild must never show a reader an error. Small on purpose: the API function's cold start loads it.
+ * wild must never show a reader an error. Small and without zod on purpose: the digest's
+ * render (the send-worker) uses it too; the input schemas are in attribution-input.ts.
  */
-import * as z from "zod";
-
 export const SOURCE_KINDS = ["article", "digest", "page", "email"] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
@@ -28,23 +27,6 @@ export const SOURCE_KEY = "source";
 
 export const isSource = (value: unknown): value is string => typeof value === "string" && value.length <= MAX_SOURCE && SOURCE.test(value);
 
-/** The JSON API's `source`: a well-formed source or a 400 naming the field. */
-export const source = z
-  .string()
-  .max(MAX_SOURCE)
-  .refine(isSource, "must be a source: article:<id>, digest:<id>, page:/<path> or email:<name>")
-  .describe(
-    "Where this came from, for the editors' conversions by source: `article:<id>`, `digest:<id>`, `page:/<path>` or " +
-      "`email:<name>` (letters, digits, `_ . ~ -`; a page's path also `/`; at most 136 characters). Anything else is a 400.",
-  );
-
-/** A form's hidden `source` (or a page's `src`): kept when well formed, else dropped, for the page's own to stand. */
-export const lenientSource = z
-  .string()
-  .max(1000)
-  .optional()
-  .transform((value) => (isSource(value) ? value : undefined));
-
 /** A page's own source: what a form without a (good) `src` counts as. */
 export const pageSource = (path: string) => `page:${path}`;
 
@@ -58,8 +40,3 @@ export function withSource(url: string, from: string): string {
   return `${url}${url.includes("?") ? "&" : "?"}src=${value}`;
 }
 
-/** A reader's page's `src` query parameter: taken when it is a source, else ignored (never a 400). */
-export const srcQuery = z
-  .string()
-  .optional()
-  .describe("Where the visitor came from (`article:<id>`, `digest:<id>`, `page:/<path>`, `email:<name>`), carried into the page's form; anything else is ignored");

@@ -3,7 +3,7 @@ import * as z from "zod"; // a namespace import lets esbuild drop the parts of z
 import * as Config from "../config";
 import { TOPIC_ID } from "../topics/types";
 import { frequencies } from "./types";
-import { lenientSource, source } from "../stats/attribution";
+import { lenientSource, source } from "../stats/attribution-input";
 
 /**
  * A name as people write it: no control characters (so never a CR/LF into a header), no MIME encoded word (which

@@ -3,6 +3,7 @@ import * as Config from "../../config";
 import type { Tier } from "../../config";
 import * as I18n from "../../i18n";
 import * as Money from "../../money";
+import { withSource } from "../../stats/attribution";
 import { inLanguage, type ScoredTopic } from "../../topics/types";
 
 /** How many open topics the vote block shows. */
@@ -24,11 +25,19 @@ export interface Invitation {
   tiers: { name: string; price: string; join_url: string }[];
 }
 
-const joinUrl = (tier: Tier) => `${Config.get().PUBLIC_URL}/join?tier=${encodeURIComponent(tier.id)}`;
+/**
+ * A tier's join link from a digest, carrying `src=digest:<id>` (attribution): the digest's, not the reader's, so it
+ * is rendered once per variant like the rest of the block.
+ */
+const joinLink = (digestId: string | undefined) => (tier: Tier) => {
+  const url = `${Config.get().PUBLIC_URL}/join?tier=${encodeURIComponent(tier.id)}`;
+  return digestId ? withSource(url, `digest:${digestId}`) : url;
+};
 
 /** The invitation in `language`, or null when no tier is configured (nothing to offer). */
-export function invitation(tiers: Tier[], language: string): Invitation | null {
+export function invitation(tiers: Tier[], language: string, digestId?: string): Invitation | null {
   if (tiers.length === 0) return null;
+  const joinUrl = joinLink(digestId);
   const cheapest = (list: Tier[]) => list.reduce((a, b) => (b.amount < a.amount ? b : a));
   const monthly = tiers.filter((tier) => tier.interval === "month");
   const coffee = cheapest(monthly.length ? monthly : tiers);

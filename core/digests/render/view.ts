@@ -64,7 +64,7 @@ export function view(input: PrepareInput): View {
       intro: paragraphs(own?.intro ?? ""),
       outlet: { name: outlet.name, postal_address: outlet.postalAddress },
       vote_topics: votes,
-      invitation: variant === "free" ? invitation(input.tiers ?? [], language) : null,
+      invitation: variant === "free" ? invitation(input.tiers ?? [], language, digest.id) : null,
     },
     cards: new Map(told.map((story) => [story.article.id, card(story, language)])),
     topicTitles,

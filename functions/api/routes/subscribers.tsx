@@ -10,7 +10,8 @@
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import * as Config from "../../../core/config";
-import { pageSource, sourceOr, srcQuery } from "../../../core/stats/attribution";
+import { pageSource, sourceOr } from "../../../core/stats/attribution";
+import { srcQuery } from "../../../core/stats/attribution-input";
 import * as Subscribers from "../../../core/subscribers";
 import * as Tokens from "../../../core/tokens";
 import { clientIp } from "../client-ip";

@@ -135,8 +135,9 @@ describe("links per reader", () => {
     expect(copy.html).toContain("Become a patron");
     expect(copy.text).toContain("For the price of a coffee, €5 a month,");
     expect(copy.text).toContain("Yearly: €50 a year.");
-    expect(hrefs(copy.html)).toContain("https://news.example.org/join?tier=coffee");
-    expect(hrefs(copy.html)).toContain("https://news.example.org/join?tier=yearly");
+    // Each carries the digest it came from (attribution), the same for every reader of the digest.
+    expect(hrefs(copy.html)).toContain("https://news.example.org/join?tier=coffee&src=digest:weekly-2026-W48");
+    expect(hrefs(copy.html)).toContain("https://news.example.org/join?tier=yearly&src=digest:weekly-2026-W48");
     expect(tokensOf(copy.html, "/vote")).toEqual([]);
     expect(copy.html).not.toContain("Vote on what we cover next");
   });
