@@ -84,6 +84,7 @@ export async function startStripeStandIn(options: StandInOptions = {}): Promise<
     invoices: new Map(),
     invoicePayments: new Map(),
     paymentIntents: new Map(),
+    paymentMethods: new Map(),
     promotionCodes: new Map(),
     prices: options.prices ?? [],
     deliveries: [],

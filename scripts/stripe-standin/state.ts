@@ -41,6 +41,8 @@ export interface StandInState {
   invoices: Map<string, Stripe.Invoice>;
   invoicePayments: Map<string, Stripe.InvoicePayment>;
   paymentIntents: Map<string, Stripe.PaymentIntent>;
+  /** Card payment methods (and card sources, by their `card_…` ids), as `GET /v1/payment_methods/:id` reads them. */
+  paymentMethods: Map<string, Stripe.PaymentMethod>;
   /** Promotion codes by id (Checkout's `discounts` name them; listed by their customer-facing code). */
   promotionCodes: Map<string, Stripe.PromotionCode>;
   prices: StandInPrice[];
