@@ -111,3 +111,51 @@ export async function markSettled(subscriberId: string, lapsedAt: string, outcom
     if (!isConditionFailure(error)) throw error;
   }
 }
+
+/**
+ * Patrons who lapsed before lapsed patrons sorted by their lapse's time keep their old sort key, their id, until
+ * written again; ids start with a letter, which sorts after every time (`:` after the digits), so they are read
+ * alone (`gsi2sk > ":"`), a page at a time, never the whole partition. Each is given its time's key by an update
+ * conditioned on the key and the lapse as read (the version untouched: nothing else changes); a write meanwhile
+ * already gave it one. Answers how many were given one, and how many have no `lapsedAt` to sort by (left as they are).
+ */
+export async function reindexLapsed(): Promise<{ moved: number; undated: number }> {
+  const counts = { moved: 0, undated: 0 };
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const { Items = [], LastEvaluatedKey } = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: "gsi2",
+        KeyConditionExpression: "gsi2pk = :pk AND gsi2sk > :after",
+        ExpressionAttributeValues: { ":pk": keys.patron.statusPartition("lapsed"), ":after": ":" },
+        ExclusiveStartKey: cursor,
+        Limit: 100,
+      }),
+    );
+    for (const item of Items) {
+      if (typeof item.lapsedAt !== "string") {
+        counts.undated++;
+        continue;
+      }
+      const { gsi2sk } = keys.patron.byStatus("lapsed", item.subscriberId as string, item.lapsedAt);
+      try {
+        await db().send(
+          new UpdateCommand({
+            TableName: tableName(),
+            Key: keys.patron.key(item.subscriberId as string),
+            UpdateExpression: "SET gsi2sk = :next",
+            ConditionExpression: "gsi2sk = :old AND lapsedAt = :lapsedAt AND #status = :lapsed",
+            ExpressionAttributeNames: { "#status": "status" },
+            ExpressionAttributeValues: { ":next": gsi2sk, ":old": item.gsi2sk, ":lapsedAt": item.lapsedAt, ":lapsed": "lapsed" },
+          }),
+        );
+        counts.moved++;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+    cursor = LastEvaluatedKey;
+  } while (cursor);
+  return counts;
+}
