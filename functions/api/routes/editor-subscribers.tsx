@@ -25,6 +25,8 @@ import { requireAdmin, requireEditor, type EditorSignedIn } from "../editor-sess
 import { currentLanguage, t } from "../language";
 import { form, htmlPage } from "../openapi";
 import { RecordPage } from "../views/editor-subscriber-record";
+import { PausedPage } from "../views/editor-paused";
+import { pausedPatrons } from "../../../core/patrons/paused";
 import { ErasePage, ExportPage, ImportPage, SUBSCRIBERS_PAGE, SearchPage, recordPath } from "../views/editor-subscribers";
 
 export const editorSubscriberRoutes = new OpenAPIHono<EditorSignedIn>();
@@ -52,12 +54,21 @@ editorSubscriberRoutes.openapi(
     path: SUBSCRIBERS_PAGE,
     summary: "Find a subscriber by address (exact, any case): to their record",
     middleware: [requireEditor] as const,
-    request: { query: z.object({ email: z.string().max(1000).optional(), erased: z.literal("1").optional() }) },
-    responses: { 200: htmlPage("The search form"), 400: htmlPage("Not an address"), ...pageErrors },
+    description: "`patrons=paused`: the paused patrons instead, a page at a time (`cursor` from the previous page).",
+    request: {
+      query: z.object({
+        email: z.string().max(1000).optional(),
+        erased: z.literal("1").optional(),
+        patrons: z.literal("paused").optional(),
+        cursor: z.string().max(2000).optional(),
+      }),
+    },
+    responses: { 200: htmlPage("The search form, or the paused patrons"), 400: htmlPage("Not an address, or a bad cursor"), ...pageErrors },
   }),
   async (c) => {
-    const { email, erased } = c.req.valid("query");
+    const { email, erased, patrons, cursor } = c.req.valid("query");
     const account = c.var.editorAccount;
+    if (patrons === "paused") return c.html(<PausedPage account={account} {...await pausedPatrons(cursor)} />, 200);
     if (email === undefined) return c.html(<SearchPage account={account} erased={erased === "1"} />, 200);
     const address = Subscribers.Input.email.safeParse(email);
     if (!address.success) return c.html(<SearchPage account={account} email={email} problem={t("editor-people.search.notAnAddress")} />, 400);

@@ -23,7 +23,9 @@ const monthLabel = (month: string) => tr().date(`${month}-01T00:00:00Z`, { month
 const longMonth = (month: string) => tr().date(`${month}-01T00:00:00Z`, { month: "long", year: "numeric", timeZone: "UTC" });
 /** A series per status, named in the page's language (the statuses are the snapshots' keys). */
 const seriesOf = (columns: Record<string, ReadonlyArray<number | null>>, key: "editor.overview.status.subscriber" | "editor.overview.status.patron"): ChartSeries[] =>
-  Object.entries(columns).map(([status, values]) => ({ name: t(key, { status }), values }));
+  Object.entries(columns).map(([status, values]) => ({ name: key === "editor.overview.status.patron" ? patronStatusName(status) : t(key, { status }), values }));
+/** A patron status's name (`paused` is named by the pause's catalogue). */
+const patronStatusName = (status: string) => (status === "paused" ? t("pause.editor.status") : t("editor.overview.status.patron", { status }));
 
 /** The figures now: the latest snapshot, with when it was taken. */
 function Now(props: { figures: Figures }) {
@@ -46,6 +48,7 @@ function Now(props: { figures: Figures }) {
           <div>{t("editor.overview.card.patrons")}</div>
           <div class="big">{number((latest.patrons.byStatus.active ?? 0) + (latest.patrons.byStatus.grace ?? 0))}</div>
           <div class="note">{t("editor.overview.card.comped", { count: latest.patrons.byStatus.comped ?? 0 })}</div>
+          {(latest.patrons.byStatus.paused ?? 0) > 0 && <div class="note">{t("pause.editor.card", { count: latest.patrons.byStatus.paused })}</div>}
         </div>
         <div class="card">
           <div>{t("editor.overview.card.mrr")}</div>
@@ -88,7 +91,7 @@ function OverTime(props: { figures: Figures }) {
           labelHeading={t("editor.overview.charts.tier")}
           labels={tiers.map(([tier]) => tier)}
           series={statuses.map((status) => ({
-            name: t("editor.overview.status.patron", { status }),
+            name: patronStatusName(status),
             values: tiers.map(([, counts]) => counts[status as keyof typeof counts] ?? 0),
           }))}
         />

@@ -8,6 +8,7 @@ import type { SubscriberRecord } from "../../../core/subscribers/record";
 import type * as Subscribers from "../../../core/subscribers/types";
 import { currentLanguage, t, tr } from "../language";
 import { EditorLayout } from "./editor";
+import { PausedUntilRow } from "./editor-pause-row";
 import { CancellationSection } from "./editor-cancellation";
 import { SUBSCRIBERS_PAGE, day, isAdmin, recordPath, time, type Account } from "./editor-subscribers";
 
@@ -128,6 +129,7 @@ export function RecordPage(props: Account & { record: SubscriberRecord; topicTit
               <Row name="editor-people.membership.paidUntil" value={day(patron.currentPeriodEnd)} />
               <Row name="editor-people.membership.endsAtPeriodEnd" value={patron.cancelAtPeriodEnd ? yesOrNo(true) : undefined} />
               <Row name="editor-people.membership.graceUntil" value={day(patron.graceUntil)} />
+              <PausedUntilRow patron={patron} />
               <Row
                 name="editor-people.membership.compedUntil"
                 value={

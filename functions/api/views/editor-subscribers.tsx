@@ -7,6 +7,7 @@ import type * as Editors from "../../../core/editors";
 import type { ImportReport } from "../../../core/subscribers/import";
 import { t, tr } from "../language";
 import { EditorLayout } from "./editor";
+import { PausedLink } from "./editor-paused";
 
 /** The subscribers' search page (`dashboard-paths.ts` keeps it, with the import's path under it). */
 export const SUBSCRIBERS_PAGE = EDITOR_SUBSCRIBERS_PAGE;
@@ -58,6 +59,7 @@ export function SearchPage(props: Account & { email?: string; problem?: string; 
           {t("editor-people.search.notFound", { email: props.email ?? "" })}
         </p>
       )}
+      <PausedLink />
       {isAdmin(props.account) && (
         <>
           <h2>{t("editor-people.search.wholeList")}</h2>
