@@ -134,11 +134,15 @@ async function forgetCustomer(customerId: string, at: string): Promise<void> {
   await Db.Customers.unlink(customerId);
 }
 
-/** The claims of patron emails (`patronEmailClaim`) name the subscriber: delete them, for every version they may have. */
+/**
+ * The claims of patron emails (`patronEmailClaim`) name the subscriber: delete them, for every version they may have,
+ * and the billing emails' (per debt or card), which are listed under their partition (`Db.BillingEmails`).
+ */
 async function forgetPatronEmailClaims(subscriberId: string, patron: Patron | undefined): Promise<void> {
-  if (!patron) return;
-  const versions = Math.min(patron.version, MAX_CLAIM_VERSIONS);
-  const ids = Array.from({ length: versions }, (_, i) => noticeKinds.map((kind) => patronEmailClaim(subscriberId, i + 1, kind))).flat();
+  const listed = await Db.BillingEmails.claimsOf(subscriberId);
+  if (!patron && listed.length === 0) return;
+  const versions = Math.min(patron?.version ?? 0, MAX_CLAIM_VERSIONS);
+  const ids = [...listed, ...Array.from({ length: versions }, (_, i) => noticeKinds.map((kind) => patronEmailClaim(subscriberId, i + 1, kind))).flat()];
   const chunks = Array.from({ length: Math.ceil(ids.length / 100) }, (_, i) => ids.slice(i * 100, (i + 1) * 100));
   await forEachLimit(chunks, 8, (chunk) => Db.Erasure.forgetEvents(PATRON_EMAIL_CLAIMS, chunk));
 }
