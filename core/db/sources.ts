@@ -1,6 +1,6 @@
 /**
  * Conversions by source (attribution), counted per UTC day on counter items `SOURCES#<yyyy-mm>` /
- * `<yyyy-mm-dd>#<source>#<shard>` (pattern 45 in README.md): sign-ups, confirmations, new patrons, and contributions
+ * `<yyyy-mm-dd>#<source>#<shard>` (pattern 50 in README.md): sign-ups, confirmations, new patrons, and contributions
  * by currency (amount, count, refunded). A counter is only ever changed inside the transaction of the write that
  * makes the conversion (a subscriber's, a patron's, a contribution's), so it moves with that write or not at all;
  * which writes count is core/stats/attributed.ts's rule. Read by months, never by a scan.
