@@ -12,6 +12,9 @@ import * as Db from "../core/db";
 import * as Subscribers from "../core/subscribers";
 import type { Subscriber } from "../core/subscribers";
 import type { Topic } from "../core/topics/types";
+import { seedCancellations } from "./seed-cancellations";
+import { seedSeries } from "./seed-series";
+import { seedSources } from "./seed-sources";
 import { seedStats } from "./seed-stats";
 
 /** In English and, as `translations`, in Ukrainian: the topics page and the emails name each in the reader's language. */
@@ -159,6 +162,9 @@ export async function seed(now = new Date()): Promise<string[]> {
   }
   lines.push(`Unsubscribe page of ada@example.com: ${Subscribers.unsubscribeUrl(`sub_demo${"0".repeat(22)}`)}`);
   lines.push(...(await proposal(now)));
+  lines.push(await seedCancellations(now));
+  lines.push(await seedSeries(now));
+  lines.push(await seedSources(now));
   lines.push(await seedStats(now)); // after the subscribers: the made-up past ends at today's real figures
   return lines;
 }

@@ -52,7 +52,7 @@ describe("GET /api/stats/cancellations", () => {
     for (const query of ["?from=2024-02-30", "?to=yesterday", "?from=2024-04-10&to=2024-04-01", "?from=2023-01-01&to=2024-04-01", "?from=2024-04-01T00:00:00Z"]) {
       const response = await api(query);
       expect(response.status, query).toBe(400);
-      expect((await response.json()).error.code, query).toBe("invalid_request");
+      expect(((await response.json()) as { error: { code: string } }).error.code, query).toBe("invalid_request");
     }
     expect((await request("/api/stats/cancellations")).status).toBe(401);
     // Without dates: the last 90 days up to today.
