@@ -11,7 +11,9 @@ import { requireSession } from "../session";
 
 export const pauseRoutes = new OpenAPIHono();
 
-const months = z.coerce.number().int().min(1).max(3).openapi({ description: "How long: 1, 2 or 3 months", example: 1 });
+const months = z.number().int().min(1).max(3).openapi({ description: "How long: 1, 2 or 3 months", example: 1 });
+/** The form's field: the same, from its text. */
+const monthsField = z.coerce.number().int().min(1).max(3).openapi({ description: "1, 2 or 3" });
 const paused = z.object({ patron: z.object({ status: z.string(), pausedUntil: z.string().optional() }) });
 const refusals = {
   400: jsonError("Months outside 1 to 3"),
@@ -63,7 +65,7 @@ pauseRoutes.openapi(
     path: "/account/pause",
     summary: "The account page's pause form",
     middleware: [requireSession] as const,
-    request: { body: form(z.object({ months })) },
+    request: { body: form(z.object({ months: monthsField })) },
     responses: pages,
   }),
   async (c) => {

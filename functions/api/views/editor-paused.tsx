@@ -4,8 +4,10 @@
  */
 import type { PausedPatron } from "../../../core/patrons/paused";
 import { t } from "../language";
+import { EDITOR_SUBSCRIBERS_PAGE as SUBSCRIBERS_PAGE } from "../dashboard-paths";
 import { EditorLayout } from "./editor";
-import { SUBSCRIBERS_PAGE, day, recordPath, type Account } from "./editor-subscribers";
+// editor-subscribers.tsx imports this file (the search page's link): only functions from it, used when rendering.
+import { day, recordPath, type Account } from "./editor-subscribers";
 
 export const PAUSED_LIST = `${SUBSCRIBERS_PAGE}?patrons=paused`;
 
