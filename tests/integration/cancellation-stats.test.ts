@@ -69,14 +69,14 @@ describe("on the dashboard", () => {
 
     const en = await (await dashboardGet(cookie, "/editor/retention?from=2024-07-01&to=2024-07-31")).text();
     expect(en).toContain("Why patrons cancel");
-    expect(en).toContain("3 cancellations were requested");
+    expect(en).toContain("3 cancellations asked for from 1 Jul 2024 to 31 Jul 2024; none taken back.");
     expect(en).toMatch(/<tr data-value="switched_service"><th scope="row">Switched to another service<\/th><td class="num">2<\/td><td class="num">67%<\/td>/);
     expect(en).toMatch(/<tr data-value="payment_failed"><th scope="row">Payments failed<\/th><td class="num">1<\/td>/);
     expect(en).toContain("No answer");
 
     const uk = await (await dashboardGet(cookie, "/editor/retention?from=2024-07-01&to=2024-07-31&lang=uk")).text();
     expect(uk).toContain("Чому меценати скасовують");
-    expect(uk).toContain("Запитано 3 скасування");
+    expect(uk).toContain("3 запити на скасування з 1 лип. 2024 р. до 31 лип. 2024 р.; жодного не відкликали.");
     expect(uk).toMatch(/<th scope="row">Перейшли на інший сервіс<\/th><td class="num">2<\/td>/);
     expect(uk).toContain("Платежі не пройшли");
   });

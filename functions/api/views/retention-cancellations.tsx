@@ -83,7 +83,13 @@ export function CancellationsPanel(props: { summary: CancellationSummary }) {
   return (
     <section aria-labelledby="cancellations-heading">
       <h2 id="cancellations-heading">{t("cancellations.panel.heading")}</h2>
-      <p>{t("cancellations.panel.summary", { ...period, total: summary.total, withdrawn: summary.withdrawn })}</p>
+      <p>
+        {t("cancellations.panel.summary", {
+          ...period,
+          total: t("cancellations.panel.total", { total: summary.total }),
+          withdrawn: t("cancellations.panel.withdrawn", { withdrawn: summary.withdrawn }),
+        })}
+      </p>
       {summary.total > 0 && (
         <>
           <CountTable
