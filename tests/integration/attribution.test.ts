@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import * as Db from "../../core/db";
+import * as Privacy from "../../core/privacy";
 import * as Subscribers from "../../core/subscribers";
 import * as Tokens from "../../core/tokens";
 import { completeCheckout } from "../../scripts/stripe-standin/actions";
@@ -73,6 +74,10 @@ describe("sign-ups", () => {
     expect(active.consent).toMatchObject({ attribution: source, confirmedAt: expect.any(String) });
     const row = await conversions(source, dayOf(pending.optIn!.requestedAt), dayOf(active.consent!.confirmedAt!));
     expect(row).toMatchObject({ signups: 1, confirmations: 1, patrons: 0 });
+    // Theirs to see in the export, with the consent it belongs to; gone with them at erasure, the counts staying.
+    expect((await Privacy.exportData(active.id)).consent.subscription).toMatchObject({ attribution: source });
+    await Privacy.erase(active.id);
+    expect(await conversions(source, dayOf(pending.optIn!.requestedAt), dayOf(active.consent!.confirmedAt!))).toMatchObject({ signups: 1, confirmations: 1 });
   });
 
   it("forms: the home page carries a good src into its form, or its own page; the form's source is kept, a bad one ignored", async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import * as Db from "../../core/db";
 import * as Digests from "../../core/digests";
 import * as Stats from "../../core/stats";
+import { sourcesBetween } from "../../core/stats/sources";
 import { stats } from "../../core/subscribers/stats";
 import { seed } from "../../scripts/seed";
 import { useLocalStack } from "../helpers/local";
@@ -20,6 +21,9 @@ describe("demo data", () => {
     // A comped patron's proposal, once however often it is seeded: the dashboard's topics page has one to approve.
     expect(await Db.Patrons.get(ada!.id)).toMatchObject({ status: "comped" });
     expect((await Db.Topics.byStatus(["proposed"])).filter((topic) => topic.proposedBy === ada!.id)).toHaveLength(1);
+    // The retention page has conversions by source to show, counted once however often it is seeded.
+    const { sources } = await sourcesBetween({});
+    expect(sources.find((row) => row.source === "article:rent-cap-vote")).toMatchObject({ signups: 2, confirmations: 1 });
 
     const weekly = await Digests.create({ frequency: "weekly" });
     expect(weekly.digest.articleIds.length).toBeGreaterThanOrEqual(10);
