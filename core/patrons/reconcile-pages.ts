@@ -35,8 +35,11 @@ export interface PageOutcome {
 
 const emptyOutcome = (): PageOutcome => ({ customers: 0, synced: 0, changed: [], unmatched: [], failed: [] });
 
-/** Only these are swept for not being seen: the paying statuses, which a subscription that ended must change. */
-const paying = (patron: Patron | undefined) => patron?.status === "active" || patron?.status === "grace";
+/**
+ * Only these are swept for not being seen: the paying statuses, which a subscription that ended must change, and
+ * `paused` (a subscription still live at Stripe, which will pay again by itself).
+ */
+const paying = (patron: Patron | undefined) => patron?.status === "active" || patron?.status === "grace" || patron?.status === "paused";
 
 /**
  * A page of live subscriptions: their patrons found in batches (the customers' ties, else the legacy index), each

@@ -2,7 +2,7 @@
  * Reconciliation: the patrons compared with Stripe once a day, in cycles that outlast any one Lambda invocation.
  * A cycle reads Stripe's live subscriptions (`active`, `trialing`, `past_due`, `unpaid`, `paused`), one list and
  * one page at a time, and syncs each patron that may differ and each customer with no patron yet
- * (`reconcile-pages.ts`); then it sweeps the paying patrons (`active`, `grace`) for those no live list showed
+ * (`reconcile-pages.ts`); then it sweeps the paying patrons (`active`, `grace`, and `paused`) for those no live list showed
  * (their subscription ended, or is gone), and every patron still owed an email, and syncs those. Canceled
  * subscriptions, the bulk of an old account, are never listed: their lapsed patrons are not read again.
  *
@@ -90,6 +90,8 @@ const STEPS: readonly Step[] = [
   { phase: "sweep", status: "grace" },
   { phase: "sweep", status: "comped", owingEmail: true },
   { phase: "sweep", status: "lapsed", owingEmail: true },
+  // A paused membership's subscription is live at Stripe (`active`): one no live list showed has ended meanwhile.
+  { phase: "sweep", status: "paused" },
 ];
 
 /**
