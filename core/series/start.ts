@@ -46,10 +46,11 @@ export async function begin(subscriber: Subscriber, confirmation: "new" | "again
   const existing = await Series.ofSubscriber(subscriber.id);
   if (existing.length === 0) {
     const confirmedAt = new Date(subscriber.confirmedAt ?? now.toISOString());
-    await Series.begin(seriesOf(subscriber.id, confirmedAt, now));
-  } else if (confirmation === "new" && !existing.some((delivery) => delivery.step === "welcome" && delivery.status === "queued")) {
-    // Subscribed again, after an earlier series: the welcome, as every confirmation has it, and no series.
-    await sendWelcome(subscriber);
+    await Series.begin(seriesOf(subscriber.id, confirmedAt, now)); // false: a concurrent call wrote it: fine
+  } else if (!existing.some((delivery) => delivery.step === "welcome" && delivery.status === "queued")) {
+    // Subscribed again after an earlier series: the welcome, as every confirmation has it, and no series again.
+    // Followed again: nothing left to do.
+    if (confirmation === "new") await sendWelcome(subscriber);
     return;
   }
   await sendWelcomeStep(subscriber.id, now);

@@ -117,6 +117,19 @@ describe("a confirmed sign-up", () => {
   });
 });
 
+describe("a second subscription", () => {
+  it("gets the welcome at its confirmation, and not the series again", async () => {
+    const base = period();
+    const subscriber = await ledgerOnly(base);
+    await Series.settle(subscriber.id, "best-of", { status: "skipped", reason: "unsubscribed" }, later(base, 3).toISOString());
+
+    await begin(subscriber, "new", later(base, 5)); // they unsubscribed, signed up again and confirmed
+
+    expect(subjects(await mailTo(subscriber.email))).toEqual([expect.stringMatching(/welcome/i)]);
+    expect((await Series.ofSubscriber(subscriber.id)).map((delivery) => delivery.status)).toEqual(["sent", "skipped", "queued"]);
+  });
+});
+
 describe("the schedule and the worker", () => {
   it("send each step when it is due, once: not before, not again on a second run, a duplicate message or a re-confirmation", async () => {
     const base = period();
