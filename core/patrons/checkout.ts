@@ -2,7 +2,7 @@
  * Joining and managing: a Stripe Checkout session in subscription mode for one of a tier's current prices (the one
  * the reader chose, else its first), tied to the subscriber by `client_reference_id` and metadata (on the session and
  * on the subscription it creates, so whichever webhook comes first knows whose it is), with the tier's trial and
- * promotion codes (or the win-back's code applied, `promotion.ts`) and, with STRIPE_AUTOMATIC_TAX=on, Stripe Tax;
+ * promotion codes (or the win-back's code applied, `promotion-checkout.ts`) and, with STRIPE_AUTOMATIC_TAX=on, Stripe Tax;
  * and a Billing Portal session for a patron's Stripe customer.
  */
 import * as Config from "../config";
@@ -15,7 +15,6 @@ import * as SignIn from "../signin";
 import { hashIp } from "../subscribers/signup";
 import type { Subscriber } from "../subscribers/types";
 import { choosePrice, type PriceChoice } from "./prices";
-import { createCheckoutSession, winBackDiscounts } from "./promotion";
 import { SUBSCRIBER_KEY } from "./resolve";
 import { SOURCE_KEY } from "../stats/attribution";
 import { customersOf } from "./sync";
@@ -98,7 +97,8 @@ export async function checkout(input: CheckoutInput, context: { ip: string }, no
   const tax = config.STRIPE_AUTOMATIC_TAX === "on";
   // A trial is for a first paid membership: someone who has paid through Stripe before gets none on rejoining.
   const trial = tier.trialDays !== undefined && !patron?.stripeSubscriptionId && !patron?.stripeCustomerIds?.length;
-  const discounts = await winBackDiscounts(stripe, input.promotionCode);
+  const Promotion = await import("./promotion-checkout"); // a checkout's own code, off the API's cold start
+  const discounts = await Promotion.winBackDiscounts(stripe, input.promotionCode);
   const params: Stripe.Checkout.SessionCreateParams = {
     mode: "subscription",
     line_items: [{ price: price.id, quantity: 1 }],
@@ -114,7 +114,7 @@ export async function checkout(input: CheckoutInput, context: { ip: string }, no
     success_url: `${config.PUBLIC_URL}/account?membership=welcome`,
     cancel_url: `${config.PUBLIC_URL}/account?membership=cancelled`,
   };
-  const session = await createCheckoutSession(stripe, params, Boolean(tier.promotionCodes));
+  const session = await Promotion.createCheckoutSession(stripe, params, Boolean(tier.promotionCodes));
   if (!session.url) throw new Error("Stripe answered a Checkout session without a URL");
   return { url: session.url };
 }
