@@ -15,18 +15,12 @@ const date = (description: string) =>
 
 const summary = z
   .object({
-    from: z.string().openapi({ description: "The first UTC day counted (yyyy-mm-dd)", example: "2026-09-07" }),
-    to: z.string().openapi({ description: "The last UTC day counted (yyyy-mm-dd)", example: "2026-12-05" }),
-    total: count.openapi({ description: "Cancellations requested in the period (at the period's end or at once)" }),
-    withdrawn: count.openapi({ description: "Of those, how many the patron took back before they took effect" }),
-    byReason: z.record(z.string(), count).openapi({
-      description: "By Stripe's `cancellation_details.reason` (`none`: Stripe gave none); zero counts left out",
-      example: { cancellation_requested: 9, payment_failed: 3 },
-    }),
-    byFeedback: z.record(z.string(), count).openapi({
-      description: "By the patron's answer to the Billing Portal's survey, `cancellation_details.feedback` (`none`: no answer); zero counts left out",
-      example: { too_expensive: 4, unused: 2, none: 6 },
-    }),
+    from: z.string(),
+    to: z.string(),
+    total: count,
+    withdrawn: count.openapi({ description: "Of those, how many were taken back before they took effect" }),
+    byReason: z.record(z.string(), count).openapi({ example: { cancellation_requested: 9, payment_failed: 3 } }),
+    byFeedback: z.record(z.string(), count).openapi({ example: { too_expensive: 4, unused: 2, none: 6 } }),
   })
   .openapi("CancellationSummary");
 
@@ -36,11 +30,10 @@ statsCancellationRoutes.openapi(
     path: "/api/stats/cancellations",
     summary: "Cancellations by reason and by the patrons' feedback, over a period",
     description:
-      "The cancellations patrons (or Stripe) requested from `from` to `to` (UTC days, both included), counted on the " +
-      "day of the request: by Stripe's reason, by the feedback given in the Billing Portal's cancellation survey, and " +
-      `how many were taken back. \`to\` defaults to today, \`from\` to ${DEFAULT_DAYS} days up to \`to\`; at most ` +
-      `${MAX_DAYS} days a request. Reads one counter per day: it never counts the table. Comments are on each ` +
-      "subscriber's record, never here.",
+      "Cancellations requested from `from` to `to` (UTC days, both included; the first and last day counted are " +
+      "answered), counted on the day of the request: by Stripe's `cancellation_details.reason` and by the feedback " +
+      "given in the Billing Portal's survey (`none`: none given; zero counts left out), and how many were taken back. " +
+      `\`to\` defaults to today, \`from\` to ${DEFAULT_DAYS} days up to it; at most ${MAX_DAYS} days. One counter per day, never the table.`,
     ...editorSecurity("read"),
     request: { query: z.object({ from: date("First day, yyyy-mm-dd (UTC)"), to: date("Last day, yyyy-mm-dd (UTC)") }) },
     responses: { 200: json("The period's cancellations", summary), ...editorErrors },
