@@ -24,11 +24,7 @@ export const LINK_USES = { perIp: 20, perIpWindowSeconds: 60 * 60 };
 /** Where the portal sends the patron back once the card is saved (the account page says so). */
 export const RETURN_PATH = "/account?billing=updated";
 
-/** The link for `subscriberId` to update the card of `customerId`, valid past the grace period it is sent in. */
-export function billingUpdateUrl(subscriberId: string, customerId: string, now = new Date()): string {
-  const token = Tokens.sign("billing-update", `${subscriberId}~${customerId}`, now);
-  return `${Config.get().PUBLIC_URL}/billing/update?token=${encodeURIComponent(token)}`;
-}
+export { billingUpdateUrl } from "./billing-url";
 
 /** Why a link opens nothing, for its page (`code`s of the `billing.link.*` catalogue). */
 export type RefusalCode = "invalid_token" | "expired_token" | "gone" | "not_theirs" | "rate_limited" | "stripe_unavailable" | "stripe_not_configured";

@@ -21,7 +21,7 @@ import type { Stripe } from "../stripe";
 import type { Subscriber } from "../subscribers/types";
 import * as Transactional from "../transactional";
 import { loadTemplates } from "../../templates/load";
-import { billingUpdateUrl } from "./billing-link";
+import { billingUpdateUrl } from "./billing-url";
 import { dateInWords, emailOnce } from "./notify";
 import { priceInWords } from "./prices";
 import { subscriberOfCustomer } from "./sync";

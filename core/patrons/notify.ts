@@ -27,7 +27,7 @@ import type * as Email from "../email";
 import { log } from "../log";
 import * as Transactional from "../transactional";
 import type { Subscriber } from "../subscribers/types";
-import { billingUpdateUrl } from "./billing-link";
+import { billingUpdateUrl } from "./billing-url";
 import { priceInWords } from "./prices";
 import { noticeFits } from "./rules";
 import type { NoticeKind, Patron } from "./types";

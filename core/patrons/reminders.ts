@@ -16,7 +16,7 @@ import * as Transactional from "../transactional";
 import type { Subscriber } from "../subscribers/types";
 import type * as Email from "../email";
 import { loadTemplates } from "../../templates/load";
-import { billingUpdateUrl } from "./billing-link";
+import { billingUpdateUrl } from "./billing-url";
 import { dateInWords, debtClaim, debtOf, emailOnce } from "./notify";
 import { priceInWords } from "./prices";
 import type { Patron } from "./types";

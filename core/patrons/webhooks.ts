@@ -11,7 +11,6 @@ import { VisibleError } from "../errors";
 import { log } from "../log";
 import * as StripeApi from "../stripe";
 import type { Stripe } from "../stripe";
-import { warnExpiringCard } from "./card-expiry";
 import { recordCharge } from "./charges";
 import { syncEmail } from "./email-change";
 import { SUBSCRIBER_KEY } from "./resolve";
@@ -55,11 +54,14 @@ const onCheckout: Handler = async (event) => {
   await syncCustomer(customer, { subscriberId: session.client_reference_id ?? metadataValue(session, SUBSCRIBER_KEY) });
 };
 
-/** A card (source) of the customer expires at the end of this month: warn if it pays a renewal due after that. */
+/**
+ * A card (source) of the customer expires at the end of this month: warn if it pays a renewal due after that. The
+ * warning's code loads with its first event (`card-expiry.ts`), not with every cold start of the API.
+ */
 const onSourceExpiring: Handler = async (event) => {
   const card = event.data.object as { id?: string; object?: string; customer?: string | { id: string } | null };
   const customer = customerOf(card);
-  if (customer && card.id) await warnExpiringCard(customer, { cardId: card.id });
+  if (customer && card.id) await (await import("./card-expiry")).warnExpiringCard(customer, { cardId: card.id });
 };
 
 /** A renewal is coming (the preview has no id): warn if the card that will pay it expires before. */
@@ -67,7 +69,7 @@ const onUpcomingInvoice: Handler = async (event) => {
   const invoice = event.data.object as Stripe.Invoice;
   const customer = customerOf(invoice);
   const subscription = subscriptionOfInvoice(invoice);
-  if (customer && subscription) await warnExpiringCard(customer, { subscriptionId: subscription });
+  if (customer && subscription) await (await import("./card-expiry")).warnExpiringCard(customer, { subscriptionId: subscription });
 };
 
 export const handlers: Record<string, Handler> = {

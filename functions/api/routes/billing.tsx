@@ -2,13 +2,12 @@
  * The card-update link of the billing emails: `GET /billing/update?token=…` → 303 to Stripe's Billing Portal, on its
  * update-payment-method flow, for the patron and customer the token names. No sign-in: the token is the credential,
  * of a purpose no other route accepts. What it refuses is a page of its own (`views/billing.tsx`), changing nothing.
- * The domain code (and Stripe) loads on the first request, not with the app: a reader's cold start stays small.
+ * The domain code (and Stripe) and the page load on first use, not with the app: a reader's cold start stays small.
  */
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import { VisibleError } from "../../../core/errors";
 import { clientIp } from "../client-ip";
 import { htmlPage, tokenQuery } from "../openapi";
-import { BillingLinkPage, isRefusalCode } from "../views/billing";
 
 export const billingRoutes = new OpenAPIHono();
 
@@ -32,6 +31,7 @@ billingRoutes.openapi(
       const { url } = await openBillingUpdate(c.req.valid("query").token, { ip: clientIp(c) });
       return c.redirect(url, 303);
     } catch (error) {
+      const { BillingLinkPage, isRefusalCode } = await import("../views/billing");
       if (!(error instanceof VisibleError) || !isRefusalCode(error.code)) throw error;
       if (error.details?.retryAfterSeconds !== undefined) c.header("Retry-After", String(error.details.retryAfterSeconds));
       return c.html(<BillingLinkPage code={error.code} />, error.status as 400 | 404 | 429 | 503);
