@@ -23,6 +23,7 @@ import { makeArticle, savePatron, saveSubscriber } from "../helpers/factories";
 import { postForm, postJson, randomIp } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
 import { mailboxes, mailTo, tokenFrom, uniqueEmail, type StoredEmail } from "../helpers/mail";
+import { startSesProxy } from "../helpers/ses-proxy";
 
 useLocalStack();
 
@@ -199,13 +200,19 @@ describe("the schedule and the worker", () => {
     for (const subscriber of subscribers) expect(bestOf(inboxes.get(subscriber.email) ?? [])).toHaveLength(1);
   });
 
-  it("sends a welcome the confirmation could not send once the schedule finds it", async () => {
+  it("sends, once, the welcome SES refused at the confirmation, when the schedule finds it still queued", async () => {
     const base = period();
-    const subscriber = await saveSubscriber({ email: uniqueEmail("series-late-welcome"), confirmedAt: base.toISOString() });
-    await Series.begin(seriesOf(subscriber.id, base, base)); // as if the inline send had failed
+    const subscriber = await saveSubscriber({ email: uniqueEmail("series-refused"), confirmedAt: base.toISOString() });
+    const proxy = await startSesProxy({ quotaExceededAt: 1 });
+    try {
+      await expect(begin(subscriber, "new", base)).rejects.toThrow(/quota/i);
+      expect(await stepOf(subscriber.id, "welcome")).toMatchObject({ status: "queued" });
 
-    expect(await runSeries(later(base, 0, 1))).toMatchObject({ queued: 1 });
-    await work(later(base, 0, 1));
+      expect(await runSeries(later(base, 0, 1))).toMatchObject({ queued: 1 });
+      await work(later(base, 0, 1));
+    } finally {
+      await proxy.stop();
+    }
 
     expect(subjects(await mailTo(subscriber.email))).toEqual([expect.stringMatching(/welcome/i)]);
     expect(await stepOf(subscriber.id, "welcome")).toMatchObject({ status: "sent" });
