@@ -76,6 +76,7 @@ async function main(): Promise<void> {
   // Imported only now: the app and the seed read their configuration from the environment set above.
   const { seed } = await import("./seed");
   const seeded = await seed();
+  seeded.push(await (await import("./seed-billing")).seedPastDue(new Date(), stripeStandIn));
   const { app } = await import("../functions/api/app");
   server = await new Promise<Server>((resolve, reject) => {
     const listening = serve({ fetch: app.fetch, port, hostname: "127.0.0.1" }, () => resolve(listening as Server));
