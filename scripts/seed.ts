@@ -13,9 +13,11 @@ import * as Subscribers from "../core/subscribers";
 import type { Subscriber } from "../core/subscribers";
 import type { Topic } from "../core/topics/types";
 import { seedCancellations } from "./seed-cancellations";
+import { seedPause } from "./seed-pause";
 import { seedSeries } from "./seed-series";
 import { seedSources } from "./seed-sources";
 import { seedStats } from "./seed-stats";
+import { seedWinBack } from "./seed-winback";
 
 /** In English and, as `translations`, in Ukrainian: the topics page and the emails name each in the reader's language. */
 const topics: Array<Pick<Topic, "id" | "title" | "description" | "status" | "translations">> = [
@@ -163,8 +165,10 @@ export async function seed(now = new Date()): Promise<string[]> {
   lines.push(`Unsubscribe page of ada@example.com: ${Subscribers.unsubscribeUrl(`sub_demo${"0".repeat(22)}`)}`);
   lines.push(...(await proposal(now)));
   lines.push(await seedCancellations(now));
+  lines.push(await seedPause(now));
   lines.push(await seedSeries(now));
   lines.push(await seedSources(now));
+  lines.push(await seedWinBack(now));
   lines.push(await seedStats(now)); // after the subscribers: the made-up past ends at today's real figures
   return lines;
 }
