@@ -12,6 +12,7 @@ import * as Db from "../db";
 import { VisibleError } from "../errors";
 import { log } from "../log";
 import * as StripeApi from "../stripe";
+import type { Stripe } from "../stripe";
 import { syncPatron, type SyncResult } from "./sync";
 import type { Patron } from "./types";
 
@@ -53,7 +54,7 @@ export async function pause(subscriberId: string, months: number, now = new Date
   if (!canPause(patron)) throw new VisibleError("forbidden", "not_eligible", "Only a paid membership that is running can be paused.");
 
   const stripe = await StripeApi.stripe();
-  const subscription = await stripe.subscriptions.retrieve(patron.stripeSubscriptionId!);
+  const subscription = await current(stripe, patron, now);
   // What Stripe says now wins over what is stored: a pause or cancellation made elsewhere (the portal) is refused too.
   if (subscription.pause_collection) {
     await syncPatron(subscriberId, [], now); // paused elsewhere, or our own pause whose sync failed: shown from now on
@@ -77,13 +78,27 @@ export async function resume(subscriberId: string, now = new Date()): Promise<Sy
   const patron = await paying(subscriberId);
   if (patron.status !== "paused") throw new VisibleError("conflict", "not_paused", "Your membership is not paused.");
   const stripe = await StripeApi.stripe();
-  const subscription = await stripe.subscriptions.retrieve(patron.stripeSubscriptionId!);
+  const subscription = await current(stripe, patron, now);
   if (subscription.pause_collection) {
     // stripe-node sends `''` as an empty value: Stripe unsets the field (its `Emptyable` parameters).
     await stripe.subscriptions.update(subscription.id, { pause_collection: "" }, { idempotencyKey: `resume-${subscription.id}-v${patron.version}` });
     log.info({ event: "patron.resume_requested", subscriberId }, "membership resumed at Stripe");
   }
   return syncPatron(subscriberId, [], now);
+}
+
+/**
+ * The patron's subscription as Stripe has it now. One Stripe no longer has (deleted with its customer) ends the
+ * membership by the usual rules (synced now), and there is nothing to pause or resume: 404.
+ */
+async function current(stripe: Stripe, patron: Patron, now: Date): Promise<Stripe.Subscription> {
+  try {
+    return await stripe.subscriptions.retrieve(patron.stripeSubscriptionId!);
+  } catch (error) {
+    if (!StripeApi.isMissing(error)) throw error;
+    await syncPatron(patron.subscriberId, [], now);
+    throw new VisibleError("not_found", "not_found", "You have no paid membership to pause.");
+  }
 }
 
 /** The patron paying through Stripe, or a 404 (no membership of theirs to pause). */

@@ -17,7 +17,7 @@ import { createTopic, saveSubscriber, savePatron, signedIn, type SignedIn } from
 import { request } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
 import { mailTo, uniqueEmail } from "../helpers/mail";
-import { deliver, stripeMember, useFakeStripe } from "../helpers/stripe";
+import { body, deliver, stripeMember, useFakeStripe } from "../helpers/stripe";
 import { event } from "../helpers/stripe-objects";
 
 useLocalStack();
@@ -172,16 +172,16 @@ describe("the JSON routes", () => {
     const paused = await reader.post("/api/account/pause", { months: 2 });
     expect(paused.status).toBe(200);
     const { pausedUntil } = (await Patrons.get(subscriber.id))!;
-    expect(await paused.json()).toEqual({ patron: { status: "paused", pausedUntil } });
+    expect(await body(paused)).toEqual({ patron: { status: "paused", pausedUntil } });
 
     const again = await reader.post("/api/account/pause", { months: 1 });
     expect(again.status).toBe(409);
-    expect((await again.json()).error.code).toBe("already_paused");
+    expect((await body(again)).error.code).toBe("already_paused");
     expect(updates(subscription.id)).toHaveLength(1);
 
     const resumed = await reader.post("/api/account/resume");
     expect(resumed.status).toBe(200);
-    expect(await resumed.json()).toEqual({ patron: { status: "active" } });
+    expect(await body(resumed)).toEqual({ patron: { status: "active" } });
     const notPaused = await reader.post("/api/account/resume");
     expect(notPaused.status).toBe(409);
     expect(updates(subscription.id)).toHaveLength(2);
@@ -200,7 +200,7 @@ describe("refusals change nothing", () => {
     for (const months of [0, 4, "2", null]) {
       const response = await reader.post("/api/account/pause", { months });
       expect(response.status, String(months)).toBe(400);
-      expect((await response.json()).error.code).toBe("invalid_request");
+      expect((await body(response)).error.code).toBe("invalid_request");
     }
     expect(updates(subscription.id)).toEqual([]);
     expect(await Patrons.get(subscriber.id)).toEqual(before);
@@ -221,7 +221,7 @@ describe("refusals change nothing", () => {
       const patron = await savePatron({ subscriberId: subscriber.id, tierId: "coffee", stripeCustomerId: "cus_x", stripeSubscriptionId: "sub_x", ...fields });
       const response = await (await signedIn(subscriber.id)).post("/api/account/pause", { months: 1 });
       expect(response.status, fields.status).toBe(403);
-      expect((await response.json()).error.code).toBe("not_eligible");
+      expect((await body(response)).error.code).toBe("not_eligible");
       expect(await Patrons.get(subscriber.id)).toEqual(patron);
     }
 
@@ -230,7 +230,7 @@ describe("refusals change nothing", () => {
     expect((await deliver(event("customer.subscription.updated", stripe.fake.subscriptions.get(subscription.id)!))).status).toBe(200);
     const cancelling = await reader.post("/api/account/pause", { months: 1 });
     expect(cancelling.status).toBe(409);
-    expect((await cancelling.json()).error.code).toBe("cancelling");
+    expect((await body(cancelling)).error.code).toBe("cancelling");
 
     expect((await request("/api/account/pause", { method: "POST", headers: { "content-type": "application/json" }, body: '{"months":1}' })).status).toBe(401);
     expect((await formPost(reader, "/account/pause", { months: "1" }, "https://elsewhere.example")).status).toBe(403);
@@ -248,6 +248,19 @@ describe("refusals change nothing", () => {
     expect(response.status).toBe(409);
     expect(updates(subscription.id)).toEqual([]);
     expect(await Patrons.get(subscriber.id)).toMatchObject({ status: "paused", pausedUntil: new Date(resumesAt * 1000).toISOString() });
+  });
+});
+
+describe("a subscription Stripe no longer has", () => {
+  it("Resume now finds it gone: 404, and the membership ends by the usual rules (lapsed)", async () => {
+    const subscriber = await saveSubscriber({ email: uniqueEmail("pause-gone") });
+    const pausedUntil = new Date(Date.now() + 20 * 24 * 60 * MINUTE).toISOString();
+    await savePatron({ subscriberId: subscriber.id, status: "paused", tierId: "coffee", stripeCustomerId: "cus_gone", stripeSubscriptionId: "sub_gone", subscriptionStatus: "active", pausedUntil });
+
+    const response = await (await signedIn(subscriber.id)).post("/api/account/resume");
+
+    expect(response.status).toBe(404);
+    expect((await Patrons.get(subscriber.id))?.status).toBe("lapsed");
   });
 });
 
