@@ -45,8 +45,9 @@ export function seriesOf(subscriberId: string, confirmedAt: Date, now: Date): Se
 export async function begin(subscriber: Subscriber, confirmation: "new" | "again", now = new Date()): Promise<void> {
   const existing = await Series.ofSubscriber(subscriber.id);
   if (existing.length === 0) {
-    const confirmedAt = new Date(subscriber.confirmedAt ?? now.toISOString());
-    await Series.begin(seriesOf(subscriber.id, confirmedAt, now)); // false: a concurrent call wrote it: fine
+    const series = seriesOf(subscriber.id, new Date(subscriber.confirmedAt ?? now.toISOString()), now);
+    if (series.length > 0) await Series.begin(series); // false: a concurrent call wrote it: fine
+    if (!series.some((delivery) => delivery.step === "welcome")) return; // a series configured without a welcome
   } else if (!existing.some((delivery) => delivery.step === "welcome" && delivery.status === "queued")) {
     // Subscribed again after an earlier series: the welcome, as every confirmation has it, and no series again.
     // Followed again: nothing left to do.
