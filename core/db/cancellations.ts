@@ -4,27 +4,19 @@
  * transaction of the patron's versioned write that records or changes a cancellation (`cancellationTally`, from
  * `Patrons.save`), so a count moves with its record or not at all: a retried or duplicated webhook that meets the
  * record already written changes nothing, and one whose write loses a race is cancelled whole, counter included.
+ * Read back by cancellation-days.ts.
  */
 import type { Cancellation, Patron } from "../patrons/types";
 import { tableName } from "./client";
 import * as keys from "./keys";
-import { queryAll } from "./query";
 import type { TransactItem } from "./stats";
 
 /** Counted for a cancellation without feedback (none asked, or the survey skipped) or, rarely, without a reason. */
 export const NONE = "none";
 
-/** A day's counts, as stored: `total`, `withdrawn`, and one number per `reason_<reason>` and `feedback_<feedback>`. */
-export interface CancellationDay {
-  date: string;
-  total: number;
-  withdrawn: number;
-  byReason: Record<string, number>;
-  byFeedback: Record<string, number>;
-}
-
-const REASON = "reason_";
-const FEEDBACK = "feedback_";
+/** A day's item holds `total`, `withdrawn`, and one number per `reason_<reason>` and `feedback_<feedback>`. */
+export const REASON = "reason_";
+export const FEEDBACK = "feedback_";
 
 /** What one cancellation adds to its day's counters. */
 function counted(cancellation: Cancellation): Record<string, number> {
@@ -70,25 +62,4 @@ export function cancellationTally(previous: Patron | undefined, next: Patron): T
       },
     },
   ];
-}
-
-/** "Cancellations requested from one day to another": one Query of the partition, `sk BETWEEN` (days without any are absent). */
-export async function daysBetween(from: string, to: string): Promise<CancellationDay[]> {
-  const days: CancellationDay[] = [];
-  const items = queryAll({
-    KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
-    ExpressionAttributeValues: { ":pk": keys.cancellationDay.partition, ":from": from, ":to": to },
-    ConsistentRead: true,
-  });
-  for await (const item of items) days.push(dayOf(item));
-  return days;
-}
-
-function dayOf(item: Record<string, any>): CancellationDay {
-  const day: CancellationDay = { date: item.sk, total: Number(item.total ?? 0), withdrawn: Number(item.withdrawn ?? 0), byReason: {}, byFeedback: {} };
-  for (const [name, value] of Object.entries(item)) {
-    if (name.startsWith(REASON)) day.byReason[name.slice(REASON.length)] = Number(value);
-    else if (name.startsWith(FEEDBACK)) day.byFeedback[name.slice(FEEDBACK.length)] = Number(value);
-  }
-  return day;
 }

@@ -2,9 +2,10 @@
  * Cancellation reasons, summarised for editors over a period (`GET /api/stats/cancellations`, the dashboard's
  * retention page): the cancellations requested from one day to another, by Stripe's reason and by the feedback
  * patrons gave in the Billing Portal's survey, and how many of them were taken back. Read from the per-day
- * counters (core/db/cancellations.ts), never from the patrons.
+ * counters (core/db/cancellation-days.ts), never from the patrons.
  */
-import * as Db from "../db";
+import { daysBetween } from "../db/cancellation-days";
+import { NONE } from "../db/cancellations";
 import { rangeOf } from "../stats/history";
 
 /** Stripe's reasons (`cancellation_details.reason`), in the order editors read them; others are shown as they come. */
@@ -20,7 +21,7 @@ export const FEEDBACK = [
   "customer_service",
   "too_complex",
   "other",
-  Db.Cancellations.NONE,
+  NONE,
 ] as const;
 
 export interface CancellationSummary {
@@ -45,7 +46,7 @@ export interface CancellationSummary {
 export async function cancellationSummary(range: { from?: string; to?: string }, now = new Date()): Promise<CancellationSummary> {
   const { from, to } = rangeOf(range, now);
   const summary: CancellationSummary = { from, to, total: 0, withdrawn: 0, byReason: {}, byFeedback: {} };
-  for (const day of await Db.Cancellations.daysBetween(from, to)) {
+  for (const day of await daysBetween(from, to)) {
     summary.total += day.total;
     summary.withdrawn += day.withdrawn;
     add(summary.byReason, day.byReason);

@@ -8,6 +8,7 @@
 import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import * as Db from "../../core/db";
+import { daysBetween } from "../../core/db/cancellation-days";
 import * as Patrons from "../../core/patrons";
 import { cancellationSummary } from "../../core/patrons/cancellations";
 import { saveSubscriber } from "../helpers/factories";
@@ -43,7 +44,7 @@ function atStripe(id: string, fields: Partial<Stripe.Subscription>): Stripe.Subs
   return structuredClone(next);
 }
 
-const day = async (date: string) => (await Db.Cancellations.daysBetween(date, date))[0];
+const day = async (date: string) => (await daysBetween(date, date))[0];
 const ok = async (e: Stripe.Event) => expect((await deliver(e)).status).toBe(200);
 
 describe("a cancellation kept with the patron", () => {

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import * as Db from "../../core/db";
+import { daysBetween } from "../../core/db/cancellation-days";
 import * as Privacy from "../../core/privacy";
 import type { Cancellation } from "../../core/patrons/types";
 import { dashboardCookie, dashboardGet } from "../helpers/dashboard";
@@ -118,6 +119,6 @@ describe("the comment is personal data", () => {
 
     expect(await Db.Patrons.get(subscriber.id)).toBeUndefined();
     expect(JSON.stringify(await Db.Erasure.partition(subscriber.id))).not.toContain("Moving abroad");
-    expect(await Db.Cancellations.daysBetween("2024-09-09", "2024-09-09")).toMatchObject([{ total: 1, byFeedback: { other: 1 } }]);
+    expect(await daysBetween("2024-09-09", "2024-09-09")).toMatchObject([{ total: 1, byFeedback: { other: 1 } }]);
   });
 });

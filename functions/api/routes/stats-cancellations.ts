@@ -1,9 +1,11 @@
 /**
- * Cancellations by reason over a period (`GET /api/stats/cancellations`), from the per-day counters. The summary's
- * code loads on the first request: the API's cold start carries only this route's description.
+ * Cancellations by reason over a period (`GET /api/stats/cancellations`), from the per-day counters. The summary is
+ * imported as is, not with `await import()`: it is a few hundred bytes, less than a chunk of its own would cost the
+ * API's cold start (measured: about 1 KB more).
  */
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import { DEFAULT_DAYS, MAX_DAYS, isDate } from "../../../core/stats/history";
+import { cancellationSummary } from "../../../core/patrons/cancellations";
 import { editorSecurity, type EditorEnv } from "../editor-auth";
 import { editorErrors, json } from "../openapi";
 
@@ -38,8 +40,5 @@ statsCancellationRoutes.openapi(
     request: { query: z.object({ from: date("First day, yyyy-mm-dd (UTC)"), to: date("Last day, yyyy-mm-dd (UTC)") }) },
     responses: { 200: json("The period's cancellations", summary), ...editorErrors },
   }),
-  async (c) => {
-    const { cancellationSummary } = await import("../../../core/patrons/cancellations");
-    return c.json(await cancellationSummary(c.req.valid("query")), 200);
-  },
+  async (c) => c.json(await cancellationSummary(c.req.valid("query")), 200),
 );
