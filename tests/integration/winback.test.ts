@@ -19,8 +19,10 @@ import * as Privacy from "../../core/privacy";
 import * as Subscribers from "../../core/subscribers";
 import * as Tokens from "../../core/tokens";
 import { migrateLapsedIndex } from "../../scripts/migrate-lapsed-index";
+import { recordPath } from "../../functions/api/views/editor-subscribers";
 import { demoSettings } from "../../scripts/local-stack";
 import { promotionCode } from "../../scripts/stripe-standin/promotion-codes";
+import { dashboardCookie, dashboardGet } from "../helpers/dashboard";
 import { saveSubscriber } from "../helpers/factories";
 import { postForm, randomIp, request } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
@@ -81,11 +83,15 @@ describe("when the win-back goes", () => {
 
     expect((await winBack(days(at, 29))).sent).not.toContain(reader.id);
     expect(await winBacks(reader.email)).toHaveLength(0);
+    const cookie = await dashboardCookie("editor");
+    const record = async () => (await (await dashboardGet(cookie, recordPath(reader.email))).text()).replace(/\s+/g, " ");
+    expect(await record()).toMatch(/Win-back email<\/th> ?<td>Due on [^<]+<\/td>/);
 
     const runs = await Promise.all([winBack(days(at, 30)), winBack(days(at, 30)), winBack(days(at, 30))]);
     expect(runs.flatMap((run) => run.sent).filter((id) => id === reader.id)).toHaveLength(1);
     expect((await winBack(days(at, 30.5))).sent).not.toContain(reader.id);
     expect(await Patrons.get(reader.id)).toMatchObject({ winBack: { lapsedAt: at.toISOString(), outcome: "sent" } });
+    expect(await record()).toMatch(/Win-back email<\/th> ?<td>Sent on [^<]+<\/td>/);
 
     // A write from a read before the mark drops it: the lapse is found again, and its kept claim sends nothing.
     const patron = (await Patrons.get(reader.id))!;

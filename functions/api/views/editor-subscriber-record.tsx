@@ -10,6 +10,7 @@ import { currentLanguage, t, tr } from "../language";
 import { EditorLayout } from "./editor";
 import { PausedUntilRow } from "./editor-pause-row";
 import { CancellationSection } from "./editor-cancellation";
+import { WinBackRow } from "./editor-winback-row";
 import { SUBSCRIBERS_PAGE, day, isAdmin, recordPath, time, type Account } from "./editor-subscribers";
 
 /** A subscriber's status as the record names it. */
@@ -138,6 +139,7 @@ export function RecordPage(props: Account & { record: SubscriberRecord; topicTit
                 }
               />
               <Row name="editor-people.membership.lapsed" value={day(patron.lapsedAt)} />
+              <WinBackRow patron={patron} />
               <Row name="editor-people.membership.stripe" value={yesOrNo(Boolean(patron.stripeSubscriptionId))} />
             </tbody>
           </table>
