@@ -27,6 +27,8 @@ export interface PersonalData {
   addressChange: { email: string; requestedAt: string; confirmedAt?: string; previousEmail?: string } | null;
   /** Win-back emails sent after a membership lapsed: the lapse each was for, and when it went. */
   winBacks: Array<{ lapsedAt: string; sentAt: string }>;
+  /** The billing emails sent about a debt (payment failed, grace reminder) or a card (expiring): kind and what about. */
+  billingEmails: Array<{ kind: string; about: string }>;
   /** The welcome series' steps: when each was due, and whether it was sent (and when) or why not. */
   welcomeSeries: Array<Record<string, unknown>>;
 }
@@ -91,10 +93,17 @@ export async function exportData(subscriberId: string, now = new Date()): Promis
     winBacks: of("winback")
       .filter((item) => typeof item.sentAt === "string")
       .map((item) => ({ lapsedAt: item.lapsedAt as string, sentAt: item.sentAt as string })),
+    billingEmails: [...((of("billing-emails")[0]?.claims as Set<string> | undefined) ?? [])].sort().map(billingEmailOf),
     welcomeSeries: of("series-delivery")
       .map(({ enqueuedAt, ...step }) => withoutKeys(step))
       .sort((a, b) => Number(a.day) - Number(b.day)),
   };
+}
+
+/** A billing email's claim (`<subscriber>:debt:<since>:<kind>`, `<subscriber>:card:<id>:<yyyy-mm>:<kind>`), in words. */
+function billingEmailOf(claim: string): { kind: string; about: string } {
+  const parts = claim.split(":");
+  return { kind: parts.at(-1)!, about: parts.slice(1, -1).join(":") };
 }
 
 function addressChangeOf(item: Record<string, unknown> | undefined, now: Date): PersonalData["addressChange"] {

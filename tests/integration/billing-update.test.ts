@@ -169,6 +169,12 @@ describe("the payment-failed email, once per debt", () => {
     const claims = (await Db.BillingEmails.claimsOf(subscriber.id)).filter((c) => c.endsWith(":payment_failed"));
     expect(claims).toHaveLength(2);
     for (const claim of claims) expect(await Db.Events.processed("patron-email", claim)).toBe(true);
+    // The reader's export lists them; erasure deletes the claims with the list.
+    const exported = (await Privacy.exportData(subscriber.id)).billingEmails;
+    expect(exported.filter((e) => e.kind === "payment_failed")).toEqual([
+      { kind: "payment_failed", about: expect.stringMatching(/^debt:\d{4}-/) },
+      { kind: "payment_failed", about: expect.stringMatching(/^debt:\d{4}-/) },
+    ]);
     await Privacy.erase(subscriber.id);
     for (const claim of claims) expect(await Db.Events.processed("patron-email", claim)).toBe(false);
   });
