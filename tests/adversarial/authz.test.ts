@@ -115,6 +115,7 @@ const TOKEN_PURPOSE: Record<string, Tokens.Purpose> = {
   "POST /gift": "gift",
   "GET /editor/signin": "editor-signin",
   "POST /editor/signin": "editor-signin",
+  "GET /billing/update": "billing-update",
 };
 
 /** The dashboard's editors (`EDITORS`), by the key their links and sessions name them with. */
