@@ -7,10 +7,7 @@ export const source = z
   .string()
   .max(MAX_SOURCE)
   .refine(isSource, "must be a source: article:<id>, digest:<id>, page:/<path> or email:<name>")
-  .describe(
-    "Where this came from, for the editors' conversions by source: `article:<id>`, `digest:<id>`, `page:/<path>` or " +
-      "`email:<name>` (letters, digits, `_ . ~ -`; a page's path also `/`; at most 136 characters). Anything else is a 400.",
-  );
+  .describe("Where it came from: `article:<id>`, `digest:<id>`, `page:/<path>` or `email:<name>`; else 400");
 
 /** A form's hidden `source` (or a page's `src`): kept when well formed, else dropped, for the page's own to stand. */
 export const lenientSource = z
@@ -23,4 +20,4 @@ export const lenientSource = z
 export const srcQuery = z
   .string()
   .optional()
-  .describe("Where the visitor came from (`article:<id>`, `digest:<id>`, `page:/<path>`, `email:<name>`), carried into the page's form; anything else is ignored");
+  .describe("Where the visitor came from (a source, as `source`), carried into the page's form; else ignored");

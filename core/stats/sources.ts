@@ -2,7 +2,7 @@
  * Conversions by source over a period (`GET /api/stats/sources`, the dashboard's Retention page): the per-day
  * counters by source (core/db/sources.ts) of the days asked, summed per source. Never a scan: one Query per month.
  */
-import * as Db from "../db";
+import { daysBetween } from "../db/source-days";
 import { VisibleError } from "../errors";
 import { isDate } from "./history";
 
@@ -57,7 +57,7 @@ export function sourceRange(asked: { from?: string; to?: string }, now = new Dat
 export async function sourcesBetween(asked: { from?: string; to?: string }, now = new Date()): Promise<SourcesReport> {
   const { from, to } = sourceRange(asked, now);
   const bySource = new Map<string, SourceConversions>();
-  for (const day of await Db.Sources.daysBetween(from, to)) {
+  for (const day of await daysBetween(from, to)) {
     const sum = bySource.get(day.source) ?? { source: day.source, signups: 0, confirmations: 0, patrons: 0, contributions: {} };
     sum.signups += day.signups;
     sum.confirmations += day.confirmations;

@@ -16,14 +16,11 @@ const date = (description: string) =>
 
 const conversions = z
   .object({
-    source: z.string().openapi({ description: "`article:<id>`, `digest:<id>`, `page:/<path>` or `email:<name>`", example: "digest:weekly-2026-W48" }),
-    signups: count.openapi({ description: "Opt-ins started from it (a confirmation emailed); signing up again while one waits is not counted again" }),
-    confirmations: count.openapi({ description: "Opt-ins from it confirmed that day: subscribers who became active" }),
-    patrons: count.openapi({ description: "Patrons who started paying for the first time, through a Checkout from it" }),
-    contributions: z.record(z.string(), z.object({ amount: count, count, refunded: count })).openapi({
-      description: "One-time contributions by currency, on the day each was made: `amount` paid net of refunds, in minor units; how many; `refunded` since",
-      example: { eur: { amount: 2500, count: 2, refunded: 0 } },
-    }),
+    source: z.string().openapi({ example: "digest:weekly-2026-W48" }),
+    signups: count,
+    confirmations: count,
+    patrons: count,
+    contributions: z.record(z.string(), z.object({ amount: count, count, refunded: count })).openapi({ example: { eur: { amount: 2500, count: 2, refunded: 0 } } }),
   })
   .openapi("SourceConversions");
 
@@ -33,11 +30,10 @@ statsSourceRoutes.openapi(
     path: "/api/stats/sources",
     summary: "Conversions by source (attribution) over a period",
     description:
-      "Sign-ups, confirmations, new patrons and contributions from `from` to `to` (UTC days, both included), by the " +
-      "source each carried: the `src` of the page a form was on (or the page itself, `page:/join`), or the `source` " +
-      "given to the JSON API. Each is counted on its day in the same write that made it, so retried webhooks and " +
-      "confirmation links followed twice count once. `to` defaults to today, `from` to 30 days up to `to`; at most " +
-      "366 days a request; sorted by sign-ups. Conversions that carried no source are not listed.",
+      "By the source each carried (a page's `src`, the page itself, or the JSON API's `source`), from `from` to `to` " +
+      "(UTC days, both included; default the last 30, at most 366): opt-ins started (`signups`), confirmed, patrons " +
+      "who first paid, and contributions by currency (`amount` net of refunds, minor units). Each counted once, in " +
+      "the write that made it. Most sign-ups first.",
     ...editorSecurity("read"),
     request: { query: z.object({ from: date("First day, yyyy-mm-dd (UTC)"), to: date("Last day, yyyy-mm-dd (UTC)") }) },
     responses: {
