@@ -33,8 +33,11 @@ export const CATCH_UP_DAYS = 7;
 /** Claims of sent win-backs outlive any run that could still find their lapse. */
 const SENT_SECONDS = 400 * 24 * 60 * 60;
 const PAGE_SIZE = 100;
-/** A run stops taking new pages after this long; the next run (within the catch-up window) goes on. */
-const RUN_BUDGET_MS = 4 * 60 * 1000;
+/**
+ * A run stops after this long (the lifecycle's Lambda has 10 minutes for all its jobs, and emails go at the
+ * transactional reserve's pace): the next hour's run goes on where it stopped, within the catch-up window.
+ */
+const RUN_BUDGET_MS = 3 * 60 * 1000;
 /** The attribution of a rejoining from the win-back (core/stats/attribution.ts). */
 export const WINBACK_SOURCE = "email:winback";
 
@@ -54,9 +57,11 @@ export async function winBack(now = new Date(), options: { pageSize?: number; bu
   const from = new Date(due.getTime() - CATCH_UP_DAYS * DAY_MS).toISOString();
   const stopAt = Date.now() + (options.budgetMs ?? RUN_BUDGET_MS);
   let cursor: Record<string, unknown> | undefined;
+  let outOfTime = false;
   do {
     const page = await Db.WinBacks.lapsedBetween(from, due.toISOString(), { cursor, limit: options.pageSize ?? PAGE_SIZE });
     for (const patron of page.patrons) {
+      if ((outOfTime = Date.now() >= stopAt)) break;
       try {
         const outcome = await winBackOnce(patron, now);
         if (outcome === "sent") report.sent.push(patron.subscriberId);
@@ -67,9 +72,9 @@ export async function winBack(now = new Date(), options: { pageSize?: number; bu
       }
     }
     cursor = page.cursor;
-  } while (cursor && Date.now() < stopAt);
+  } while (cursor && !outOfTime);
   const level = report.sent.length + report.failed.length > 0 ? "info" : "debug"; // npm start runs it every few seconds
-  log[level]({ event: "winback.run", sent: report.sent.length, settled: report.settled, failed: report.failed.length, more: Boolean(cursor) }, "win-back ran");
+  log[level]({ event: "winback.run", sent: report.sent.length, settled: report.settled, failed: report.failed.length, more: outOfTime }, "win-back ran");
   return report;
 }
 

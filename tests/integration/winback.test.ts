@@ -24,6 +24,7 @@ import { demoSettings } from "../../scripts/local-stack";
 import { promotionCode } from "../../scripts/stripe-standin/promotion-codes";
 import { dashboardCookie, dashboardGet } from "../helpers/dashboard";
 import { saveSubscriber } from "../helpers/factories";
+import { startSesProxy } from "../helpers/ses-proxy";
 import { postForm, randomIp, request } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
 import { mailTo, uniqueEmail, type StoredEmail } from "../helpers/mail";
@@ -107,6 +108,29 @@ describe("when the win-back goes", () => {
     expect(mails[0]!.body.text).not.toContain("the code");
     expect(mails[0]!.body.text).toContain(demoSettings.POSTAL_ADDRESS);
     expect(mails[0]!.body.text).toMatch(/\/unsubscribe\?token=/);
+  });
+
+  it("SES failing gives the claim back, so the next run sends it; a run that crashed mid-send holds it off only for its lease", async () => {
+    const at = ownMoment();
+    const failing = await lapsed("ses-fails", at);
+    const crashed = await lapsed("crashed", at);
+    // Another run claimed the second and died before sending: its lease (2 minutes) holds.
+    expect(await Db.WinBacks.claim(crashed.reader.id, at.toISOString(), 120, days(at, 30))).toBe(true);
+
+    const proxy = await startSesProxy({ unknownErrorFor: [failing.reader.email] });
+    let first: Awaited<ReturnType<typeof winBack>>;
+    try {
+      first = await winBack(days(at, 30));
+    } finally {
+      await proxy.stop();
+    }
+    expect(first.failed).toEqual([failing.reader.id]);
+    expect(first.sent).toEqual([]);
+
+    const later = await winBack(new Date(days(at, 30).getTime() + 3 * 60_000));
+    expect(later.sent.sort()).toEqual([failing.reader.id, crashed.reader.id].sort());
+    expect((await winBack(days(at, 31))).sent).toEqual([]);
+    for (const { reader } of [failing, crashed]) expect(await winBacks(reader.email)).toHaveLength(1);
   });
 
   it("is marketing email: one-click unsubscribe headers that work, and the footer's links", async () => {
@@ -220,6 +244,7 @@ describe("finding the lapses due", () => {
     const tomorrow = await lapsedRecord("not-yet", days(at, 1), {});
     const tooOld = await lapsedRecord("too-old", days(at, -8), {});
 
+    expect((await winBack(days(at, 30.1), { pageSize: 3, budgetMs: 0 })).sent).toEqual([]); // out of time at once
     const run = await winBack(days(at, 30.1), { pageSize: 3 });
 
     expect(run.sent.sort()).toEqual([...paid.map((r) => r.id), paidUnderComp.id].sort());
