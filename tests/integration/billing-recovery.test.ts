@@ -15,6 +15,7 @@ import * as StripeApi from "../../core/stripe";
 import { app } from "../../functions/api/app";
 import { seedPastDue } from "../../scripts/seed-billing";
 import { startStripeStandIn, type StripeStandIn } from "../../scripts/stripe-standin";
+import { signedIn } from "../helpers/factories";
 import { randomIp, request } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
 import { mailTo, tokenFrom } from "../helpers/mail";
@@ -85,5 +86,10 @@ describe("recovering a failed payment at the stand-in", () => {
     const patron = await Db.Patrons.get(ola.id);
     expect(patron).toMatchObject({ status: "active" });
     expect(patron?.unpaidSince).toBeUndefined();
+
+    // Back on the account page (signed in), it says the card is updated.
+    const { header } = await signedIn(ola.id);
+    const account = await request("/account?billing=updated", { headers: { cookie: header } });
+    expect(await account.text()).toContain("your payment method is updated");
   });
 });

@@ -7,7 +7,7 @@ import * as Patrons from "../../../core/patrons";
 import * as Subscribers from "../../../core/subscribers";
 import * as Topics from "../../../core/topics";
 import * as Votes from "../../../core/votes";
-import { currentLanguage, speakTo } from "../language";
+import { currentLanguage, speakTo, t } from "../language";
 import { form, htmlPage, tokenQuery } from "../openapi";
 import { AccountPage, ContributionsSection, EmailChangePage, EmailChangedPage, EmailChangeTakenPage, VotesSection } from "../views/account";
 import { GiftsSection } from "../views/gifts";
@@ -43,6 +43,8 @@ accountRoutes.openapi(
     const { PauseSection } = await import("../views/pause");
     const membership = (
       <>
+        {/* Back from the card update of a billing email's link (`/billing/update`): say it worked. */}
+        {c.req.query("billing") === "updated" && <p role="status">{t("billing.account.updated")}</p>}
         <MembershipSection patron={patron} tiers={Config.get().TIERS} />
         <PauseSection patron={patron} />
       </>
