@@ -13,6 +13,7 @@ import { VisibleError } from "../errors";
 import { log } from "../log";
 import { compSubscriber } from "../patrons/comp";
 import { signup } from "../subscribers/signup";
+import { pageSource } from "../stats/attribution";
 import type { Subscriber } from "../subscribers/types";
 import * as Tokens from "../tokens";
 import { ERASED_REASON, type Gift } from "./types";
@@ -87,7 +88,9 @@ export async function redeem(
       await compSubscriber(recipient.id, { tierId: next.tierId, until: next.endsAt!, by: `gift:${next.id}` }, now, { extend: true });
       log.info({ event: "gift.redeemed", sessionId: next.id, subscriberId: recipient.id, endsAt: next.endsAt }, "gift redeemed");
       if (options.subscribe && recipient.status !== "active") {
-        await signup({ email: recipient.email, ...(options.language && { language: options.language }) }, { ...options.context, source: "gift" }, now);
+        // Its form's sign-up counts as the gift page's (attribution), as any form without a source of its own.
+        const source = pageSource("/gift");
+        await signup({ email: recipient.email, source, ...(options.language && { language: options.language }) }, { ...options.context, source: "gift" }, now);
       }
       return { outcome: "redeemed", gift: next };
     }
