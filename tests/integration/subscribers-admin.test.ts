@@ -105,6 +105,7 @@ describe("GET /api/stats", () => {
       { status: "active", tierId: "yearly", stripeSubscriptionId: "sub_4" },
       { status: "comped", tierId: "yearly" },
       { status: "lapsed", tierId: "coffee", stripeSubscriptionId: "sub_5" },
+      { status: "paused", tierId: "coffee", stripeSubscriptionId: "sub_6", pausedUntil: new Date(Date.now() + 86_400_000).toISOString() },
     ];
     for (const [i, fields] of patrons.entries()) {
       await Db.Patrons.save({ subscriberId: people[i + 2]!.id, status: "active", tierId: "coffee", createdAt: at, updatedAt: at, version: 1, ...fields } as Patron);
@@ -116,13 +117,15 @@ describe("GET /api/stats", () => {
       byStatus: { pending: 2, active: 23, unsubscribed: 5, bounced: 1, complained: 0 },
       total: 31,
     });
-    expect(body.patrons.byStatus).toEqual({ active: 3, grace: 1, lapsed: 1, comped: 1 });
+    expect(body.patrons.byStatus).toEqual({ active: 3, grace: 1, lapsed: 1, comped: 1, paused: 1 });
     expect(body.patrons.byTier).toEqual({
-      coffee: { active: 2, grace: 0, lapsed: 1, comped: 0 },
-      "co-creator": { active: 0, grace: 1, lapsed: 0, comped: 0 },
-      yearly: { active: 1, grace: 0, lapsed: 0, comped: 1 },
+      coffee: { active: 2, grace: 0, lapsed: 1, comped: 0, paused: 1 },
+      "co-creator": { active: 0, grace: 1, lapsed: 0, comped: 0, paused: 0 },
+      yearly: { active: 1, grace: 0, lapsed: 0, comped: 1, paused: 0 },
     });
     // 2 × 5.00 + 15.00 (grace is still billed) + 50.00 / 12; the comp and the lapsed patron pay nothing.
     expect(body.monthlyRecurringRevenue).toEqual({ eur: Math.round((2 * 500 * 12 + 1500 * 12 + 5000) / 12) });
+    // The paused patron pays nothing now, and is counted apart: what they pay once it resumes.
+    expect(body.pausedMonthlyRevenue).toEqual({ eur: 500 });
   });
 });

@@ -189,6 +189,7 @@ subscriberAdminRoutes.openapi(
             total: z.number().int(),
           }),
           monthlyRecurringRevenue: z.record(z.string(), z.number().int()).openapi({ example: { eur: 1250 } }),
+          pausedMonthlyRevenue: z.record(z.string(), z.number().int()).openapi({ description: "Paused patrons' (not in the MRR)" }),
           contributions: z
             .object({
               thisMonth: z.record(z.string(), z.object({ amount: z.number().int(), count: z.number().int(), refunded: z.number().int() })),
