@@ -1,7 +1,8 @@
 /**
  * Stripe's API as the stand-in answers it, for the routes Tidings calls: subscriptions (retrieve, list by customer
  * and status, paginated, update, cancel), customers (create, list by email, retrieve, delete), Checkout sessions (create,
- * retrieve), Billing Portal sessions (create), and for charges: charges, disputes (retrieve, list by charge),
+ * retrieve), Billing Portal sessions (create; `flow_data` checked as Stripe does, `cards.ts`), payment methods
+ * (retrieve), and for charges: charges, disputes (retrieve, list by charge),
  * invoices (retrieve, list), invoice payments (list by invoice or payment intent) and payment intents (retrieve);
  * promotion codes (list by code), which a Checkout session's `discounts` name.
  */
