@@ -75,6 +75,7 @@ const EDITOR_SCOPE: Record<string, Config.EditorScope> = {
   "GET /api/topics/{id}/votes": "read",
   "GET /api/stats": "read",
   "GET /api/stats/history": "read",
+  "GET /api/stats/cancellations": "read",
   "GET /api/contributions": "read",
   "GET /api/gifts": "read",
   "PUT /api/articles/{id}": "send",
@@ -589,7 +590,13 @@ describe("positive controls: the right credential gets through the same requests
       } else if (key(op) in TOKEN_PURPOSE) {
         const purpose = TOKEN_PURPOSE[key(op)]!;
         const subject =
-          purpose === "vote" ? `${bob.id}~authz-topic` : purpose === "signin" ? SignIn.linkToken(bob.id) : bob.id;
+          purpose === "vote"
+            ? `${bob.id}~authz-topic`
+            : purpose === "signin"
+              ? SignIn.linkToken(bob.id)
+              : purpose === "billing-update"
+                ? `${bob.id}~cus_authz` // through the token; then "not theirs" (404): Bob pays through no customer
+                : bob.id;
         await expectThrough(
           op,
           requestFor(
