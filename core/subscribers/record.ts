@@ -50,5 +50,6 @@ export async function subscriberRecord(email: string) {
     contributions: { count: data.contributions.length, byCurrency: contributions },
     gifts: { given: data.gifts.given.map(gift), received: data.gifts.received.map(gift) },
     proposedTopics: data.proposedTopics.length,
+    welcomeSeries: data.welcomeSeries,
   };
 }

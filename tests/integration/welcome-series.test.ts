@@ -19,6 +19,7 @@ import * as Subscribers from "../../core/subscribers";
 import type { Subscriber } from "../../core/subscribers";
 import * as Tokens from "../../core/tokens";
 import { drainTransactional } from "../../scripts/local-worker";
+import { dashboardCookie, dashboardGet } from "../helpers/dashboard";
 import { makeArticle, savePatron, saveSubscriber } from "../helpers/factories";
 import { postForm, postJson, randomIp } from "../helpers/http";
 import { useLocalStack } from "../helpers/local";
@@ -291,6 +292,24 @@ describe("in the reader's language", () => {
       expect(parsed.text).toMatch(/1 Example Street/);
     }
     expect((await patronInvitationMessage(subscriber)).subject).toMatch(/завдяки читачам/);
+  });
+});
+
+describe("the subscriber's record", () => {
+  it("shows editors each step: sent, skipped with why, or waiting", async () => {
+    const base = period();
+    const subscriber = await ledgerOnly(base);
+    await Series.settle(subscriber.id, "best-of", { status: "skipped", reason: "nothing-to-read" }, later(base, 3).toISOString());
+
+    const page = await dashboardGet(await dashboardCookie(), `/editor/subscribers/${encodeURIComponent(subscriber.email)}`);
+
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const section = html.slice(html.indexOf('id="series-heading"'));
+    expect(section).toContain("Welcome series");
+    expect(section).toMatch(/Welcome<\/th>.*Sent /s);
+    expect(section).toMatch(/The best of recent articles<\/th>.*Not sent: nothing to read/s);
+    expect(section).toMatch(/Invitation to become a patron<\/th>.*Waiting/s);
   });
 });
 

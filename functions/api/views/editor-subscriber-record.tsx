@@ -10,6 +10,7 @@ import { currentLanguage, t, tr } from "../language";
 import { EditorLayout } from "./editor";
 import { PausedUntilRow } from "./editor-pause-row";
 import { CancellationSection } from "./editor-cancellation";
+import { SeriesSection } from "./editor-series";
 import { WinBackRow } from "./editor-winback-row";
 import { SUBSCRIBERS_PAGE, day, isAdmin, recordPath, time, type Account } from "./editor-subscribers";
 
@@ -148,6 +149,7 @@ export function RecordPage(props: Account & { record: SubscriberRecord; topicTit
         <p>{t("editor-people.membership.none")}</p>
       )}
       <CancellationSection cancellation={patron?.cancellation} />
+      <SeriesSection steps={props.record.welcomeSeries} />
       <h2>{t("editor-people.deliveries.heading")}</h2>
       {deliveries.total === 0 ? (
         <p>{t("editor-people.deliveries.none")}</p>
