@@ -39,11 +39,11 @@ export async function lapsedBetween(
 }
 
 /**
- * Claims the win-back of the subscriber's lapse at `lapsedAt` for `leaseSeconds`: true the first time, false while
- * another holds it or once it was sent (kept). One conditional put; a claim token tells our own write, retried by
- * the SDK after a lost answer, from another's (as `events.once`).
+ * Claims the win-back of the subscriber's lapse at `lapsedAt` for `leaseSeconds`: `ours` the first time, `held`
+ * while another holds it, `sent` once it was sent (kept). One conditional put; a claim token tells our own write,
+ * retried by the SDK after a lost answer, from another's (as `events.once`).
  */
-export async function claim(subscriberId: string, lapsedAt: string, leaseSeconds: number, now: Date): Promise<boolean> {
+export async function claim(subscriberId: string, lapsedAt: string, leaseSeconds: number, now: Date): Promise<"ours" | "held" | "sent"> {
   const nowSeconds = Math.floor(now.getTime() / 1000);
   const token = randomUUID();
   const key = keys.winBack.key(subscriberId, lapsedAt);
@@ -56,11 +56,11 @@ export async function claim(subscriberId: string, lapsedAt: string, leaseSeconds
         ExpressionAttributeValues: { ":now": nowSeconds },
       }),
     );
-    return true;
+    return "ours";
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
     const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
-    return Item?.claim === token;
+    return Item?.claim === token ? "ours" : typeof Item?.sentAt === "string" ? "sent" : "held";
   }
 }
 

@@ -103,7 +103,10 @@ type Outcome = "sent" | "none" | "claimed";
 async function winBackOnce(found: Patron, now: Date): Promise<Outcome> {
   const { subscriberId, lapsedAt } = found;
   if (!lapsedAt) return "claimed"; // not in the window's keys; never met
-  if (!(await Db.WinBacks.claim(subscriberId, lapsedAt, CLAIM_LEASE_SECONDS, now))) return "claimed"; // sent, or being sent
+  const claim = await Db.WinBacks.claim(subscriberId, lapsedAt, CLAIM_LEASE_SECONDS, now);
+  // Sent already (a write from an earlier read dropped the lapse's mark: set it again), or being sent elsewhere.
+  if (claim === "sent") await Db.WinBacks.markSettled(subscriberId, lapsedAt, "sent", now);
+  if (claim !== "ours") return "claimed";
   try {
     const [patron, subscriber] = await Promise.all([Db.Patrons.get(subscriberId), Db.Subscribers.get(subscriberId)]);
     const none = reasonForNone(patron, subscriber, lapsedAt);

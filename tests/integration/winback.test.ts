@@ -99,6 +99,7 @@ describe("when the win-back goes", () => {
     const { winBack: _mark, ...unmarked } = patron;
     await Db.Patrons.save({ ...unmarked, version: patron.version + 1 }, patron);
     expect((await winBack(days(at, 31))).sent).not.toContain(reader.id);
+    expect((await Patrons.get(reader.id))?.winBack).toMatchObject({ outcome: "sent" }); // marked again
 
     const mails = await winBacks(reader.email);
     expect(mails).toHaveLength(1);
@@ -115,7 +116,7 @@ describe("when the win-back goes", () => {
     const failing = await lapsed("ses-fails", at);
     const crashed = await lapsed("crashed", at);
     // Another run claimed the second and died before sending: its lease (2 minutes) holds.
-    expect(await Db.WinBacks.claim(crashed.reader.id, at.toISOString(), 120, days(at, 30))).toBe(true);
+    expect(await Db.WinBacks.claim(crashed.reader.id, at.toISOString(), 120, days(at, 30))).toBe("ours");
 
     const proxy = await startSesProxy({ unknownErrorFor: [failing.reader.email] });
     let first: Awaited<ReturnType<typeof winBack>>;
