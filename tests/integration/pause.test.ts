@@ -91,6 +91,8 @@ describe("pausing from /account", () => {
     expect(en).toContain('action="/account/resume"');
     expect(en).not.toContain('action="/account/pause"');
     expect(await accountPage(reader, "uk")).toContain("Ваше членство призупинено до");
+    const topics = await (await request("/topics", { headers: { cookie: reader.header } })).text();
+    expect(topics).toContain("your votes are kept, and count again when it resumes");
   });
 });
 

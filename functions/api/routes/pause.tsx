@@ -24,30 +24,39 @@ async function domain() {
   return import("../../../core/patrons/pause");
 }
 const answer = ({ after }: SyncResult) => ({ patron: { status: after?.status ?? "none", pausedUntil: after?.pausedUntil } });
-const post = <P extends string>(path: P, summary: string) => ({ method: "post" as const, path, summary, middleware: [requireSession] as const });
 
 pauseRoutes.openapi(
   createRoute({
-    ...post("/api/account/pause", "Pause the membership 1-3 months (Stripe's pause_collection); it resumes by itself"),
+    method: "post",
+    path: "/api/account/pause",
+    summary: "Pause the membership 1-3 months (Stripe's pause_collection); it resumes by itself",
+    middleware: [requireSession] as const,
     request: { body: { content: { "application/json": { schema: z.object({ months }) } }, required: true } },
     responses: { 200: paused, ...refused },
   }),
   async (c) => c.json(answer(await (await domain()).pause(c.var.subscriber.id, c.req.valid("json").months)), 200),
 );
 
-pauseRoutes.openapi(createRoute({ ...post("/api/account/resume", "End a pause now"), responses: { 200: paused, ...refused } }), async (c) =>
+pauseRoutes.openapi(createRoute({ method: "post", path: "/api/account/resume", summary: "End a pause now", middleware: [requireSession] as const, responses: { 200: paused, ...refused } }), async (c) =>
   c.json(answer(await (await domain()).resume(c.var.subscriber.id)), 200),
 );
 
 pauseRoutes.openapi(
-  createRoute({ ...post("/account/pause", "The account page's pause form"), request: { body: form(z.object({ months: z.coerce.number().pipe(months) })) }, responses: pages }),
+  createRoute({
+    method: "post",
+    path: "/account/pause",
+    summary: "The account page's pause form",
+    middleware: [requireSession] as const,
+    request: { body: form(z.object({ months: z.coerce.number().pipe(months) })) },
+    responses: pages,
+  }),
   async (c) => {
     await (await domain()).pause(c.var.subscriber.id, c.req.valid("form").months);
     return c.redirect("/account#pause", 303);
   },
 );
 
-pauseRoutes.openapi(createRoute({ ...post("/account/resume", "The account page's resume button"), responses: pages }), async (c) => {
+pauseRoutes.openapi(createRoute({ method: "post", path: "/account/resume", summary: "The account page's resume button", middleware: [requireSession] as const, responses: pages }), async (c) => {
   await (await domain()).resume(c.var.subscriber.id);
   return c.redirect("/account#pause", 303);
 });

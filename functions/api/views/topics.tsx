@@ -19,6 +19,7 @@ export type Voter =
   | { kind: "signed-out" }
   | { kind: "not-patron" }
   | { kind: "grace"; votes: PatronVote[] }
+  | { kind: "paused"; until: string }
   | { kind: "eligible"; votes: PatronVote[]; max: number };
 
 /** A topic's title and description in the page's language (its translation, else as written). */
@@ -76,6 +77,7 @@ function Intro(props: { voter: Voter; votesLeft: number }) {
   }
   if (voter.kind === "not-patron") return <p>{tr().rich("topics.intro.notPatron", { join: link("/join") })}</p>;
   if (voter.kind === "grace") return <p class="error">{tr().rich("topics.intro.grace", { account: link("/account") })}</p>;
+  if (voter.kind === "paused") return <p>{t("pause.topics.intro", { date: tr().date(voter.until, { dateStyle: "long", timeZone: "UTC" }) })}</p>;
   return <p>{tr().rich("topics.intro.eligible", { left: props.votesLeft, max: voter.max, strong })}</p>;
 }
 
