@@ -9,6 +9,7 @@ import * as Config from "../../core/config";
 import * as Db from "../../core/db";
 import * as Patrons from "../../core/patrons";
 import * as Privacy from "../../core/privacy";
+import * as StripeApi from "../../core/stripe";
 import * as Tokens from "../../core/tokens";
 import { saveSubscriber } from "../helpers/factories";
 import { randomIp, request } from "../helpers/http";
@@ -133,6 +134,37 @@ describe("refused links change nothing", () => {
     const response = await open(Tokens.sign("billing-update", `${subscriber.id}~${customer.id}`), { "accept-language": "uk" });
     expect(response.status).toBe(503);
     expect(await response.text()).toMatch(/Спробуйте ще раз за кілька хвилин/);
+  });
+});
+
+describe("the stand-in's portal sessions", () => {
+  it("checks flow_data as Stripe does: a redirect needs its return_url, a subscription flow its subscription, a known type", async () => {
+    const { customer } = await pastDue("flow-data");
+    const client = await StripeApi.stripe();
+    const refused = async (flow_data: Record<string, unknown>) =>
+      client.billingPortal.sessions.create({ customer: customer.id, flow_data: flow_data as never }).then(
+        () => undefined,
+        (error: { statusCode?: number; param?: string }) => [error.statusCode, error.param],
+      );
+    expect(await refused({ type: "payment_method_update", after_completion: { type: "redirect" } })).toEqual([400, "flow_data[after_completion][redirect][return_url]"]);
+    expect(await refused({ type: "subscription_cancel" })).toEqual([400, "flow_data[subscription_cancel][subscription]"]);
+    expect(await refused({ type: "update_everything" })).toEqual([400, "flow_data[type]"]);
+    expect(sessionsOf(customer.id)).toHaveLength(0);
+  });
+});
+
+describe("opened too often", () => {
+  it("from one network past the checkouts' limit: 429 with Retry-After, no more portal sessions", async () => {
+    const { subscriber, customer } = await pastDue("link-limit");
+    const token = Tokens.sign("billing-update", `${subscriber.id}~${customer.id}`);
+    const ip = randomIp();
+    const from = () => request(`/billing/update?token=${encodeURIComponent(token)}`, { headers: { accept: "text/html" } }, ip);
+    for (let i = 0; i < 20; i++) expect((await from()).status).toBe(303);
+    const limited = await from();
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await limited.text()).toMatch(/Too many payment pages/);
+    expect(sessionsOf(customer.id)).toHaveLength(20);
   });
 });
 
