@@ -67,7 +67,7 @@ export async function syncPatron(subscriberId: string, customerIds: readonly str
       const known = [...new Set([...customerIds, ...customersOf(before)])];
       let found = (await membershipsOf(known)).map((f) => f.membership);
       // About to end a running membership: first make sure no other customer of theirs still pays (see below).
-      if (before && (before.status === "active" || before.status === "grace") && !keepsRunning(found, now)) {
+      if (before && (before.status === "active" || before.status === "grace" || before.status === "paused") && !keepsRunning(found, now)) {
         const others = await untiedCustomers(subscriberId, known, now);
         if (others.length > 0) found = [...found, ...(await membershipsOf(others)).map((f) => f.membership)];
       }
@@ -86,11 +86,11 @@ export async function syncPatron(subscriberId: string, customerIds: readonly str
 const { metadataValue } = StripeApi.Objects;
 const isLive = (m: PaidMembership) => m.status === "active" || m.status === "trialing" || m.status === "past_due";
 
-/** Whether the memberships found keep a patron running (active, or in grace: a debt past its grace does not). */
+/** Whether the memberships found keep a patron running (active, paused, or in grace: a debt past its grace does not). */
 function keepsRunning(found: readonly PaidMembership[], now: Date): boolean {
   const chosen = choose(found);
   const status = chosen && paidStatus(chosen, now, Config.get().GRACE_DAYS)?.status;
-  return status === "active" || status === "grace";
+  return status === "active" || status === "grace" || status === "paused";
 }
 
 /**
