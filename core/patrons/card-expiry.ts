@@ -78,7 +78,7 @@ export async function warnExpiringCard(
   if (cardEndsAt(card).toISOString() > renewsAt) return "expires_after_renewal";
 
   const outcome = await emailOnce(subscriberId, cardClaim(subscriberId, card), () => send(subscriberId, card, renewsAt, now), now);
-  return outcome === "sent" ? "warned" : outcome === "done" ? "warned_before" : "in_flight";
+  return outcome === "sent" ? "warned" : outcome === "done" ? "warned_before" : outcome === "skipped" ? "not_running" : "in_flight";
 }
 
 /** Running: active, paying through this customer by a subscription (a comp or a grace has nothing to warn about). */
@@ -106,10 +106,11 @@ async function payingCard(stripe: Stripe, subscription: Stripe.Subscription, cus
   return { id: methodId, brand: card.display_brand ?? card.brand, last4: card.last4, expMonth: card.exp_month, expYear: card.exp_year };
 }
 
-async function send(subscriberId: string, card: ExpiringCard, renewsAt: string, now: Date): Promise<void> {
-  // Read again under the claim: a patron who stopped running meanwhile, or an address that bounced, gets nothing.
+async function send(subscriberId: string, card: ExpiringCard, renewsAt: string, now: Date): Promise<"not_due" | void> {
+  // Read again under the claim: a patron who stopped running meanwhile gets nothing yet (the claim is given back, so
+  // the next event warns if they run again); an address that bounced gets nothing (settled).
   const [patron, subscriber] = await Promise.all([Db.Patrons.get(subscriberId), Db.Subscribers.get(subscriberId)]);
-  if (!patron || patron.status !== "active") return;
+  if (!patron || patron.status !== "active") return "not_due";
   if (!subscriber || subscriber.status === "bounced" || subscriber.status === "complained") return;
   const message = await cardExpiringMessage(patron, subscriber, card, renewsAt, now);
   if (!message) return;

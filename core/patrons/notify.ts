@@ -83,7 +83,8 @@ export async function deliverNotice(patron: Patron, now = new Date()): Promise<v
 /**
  * Runs `send` once for `claim` (see the header): `sent` now, `done` before (kept), or `in_flight` (claimed elsewhere
  * and not kept yet: the caller leaves what it owes for a later attempt). A failed send gives the claim back and
- * throws. `listed`: record the id under the subscriber's partition first, for erasure.
+ * throws. A send that answers `"not_due"` sent nothing and owes nothing yet: the claim is given back (`skipped`), so
+ * a later run may send it. `listed`: record the id under the subscriber's partition first, for erasure.
  */
 export async function emailOnce(
   subscriberId: string,
@@ -91,16 +92,21 @@ export async function emailOnce(
   send: () => Promise<unknown>,
   now = new Date(),
   options: { listed?: boolean } = {},
-): Promise<"sent" | "done" | "in_flight"> {
+): Promise<"sent" | "done" | "in_flight" | "skipped"> {
   if (options.listed !== false) await Db.BillingEmails.remember(subscriberId, claim, now);
   if (!(await Db.Events.once(PATRON_EMAIL_CLAIMS, claim, CLAIM_LEASE_SECONDS, now))) {
     return (await Db.Events.processed(PATRON_EMAIL_CLAIMS, claim)) ? "done" : "in_flight";
   }
+  let outcome: unknown;
   try {
-    await send();
+    outcome = await send();
   } catch (error) {
     await Db.Events.release(PATRON_EMAIL_CLAIMS, claim).catch(() => undefined);
     throw error;
+  }
+  if (outcome === "not_due") {
+    await Db.Events.release(PATRON_EMAIL_CLAIMS, claim);
+    return "skipped";
   }
   // Sent: a failure to keep the claim is logged, not thrown (a retry after the lease would send it again).
   await Db.Events.keep(PATRON_EMAIL_CLAIMS, claim, SENT_SECONDS, now).catch((error) =>
@@ -150,7 +156,9 @@ export async function patronMessage(patron: Patron, subscriber: Subscriber, now 
             // The card-update link opens the portal on the customer that failed to pay (none: the account page's).
             billingUrl: patron.stripeCustomerId ? billingUpdateUrl(patron.subscriberId, patron.stripeCustomerId, now) : undefined,
           })
-        : Templates.patronLapsed(data);
+        : patron.notice.kind === "paused"
+          ? Templates.patronPaused({ ...data, pausedUntil: dateInWords(patron.pausedUntil, language) ?? "" })
+          : Templates.patronLapsed(data);
   return { to: subscriber.email, ...rendered };
 }
 

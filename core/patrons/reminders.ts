@@ -64,10 +64,10 @@ async function remind(subscriberId: string, now: Date): Promise<boolean> {
     subscriberId,
     claim,
     async () => {
-      // Read again under the claim: paid, lapsed or another debt meanwhile sends nothing (the claim is kept: this
-      // debt's reminder is settled).
+      // Read again under the claim: paid, lapsed or another debt meanwhile sends nothing, and the claim is given back
+      // ("not_due"): should this debt be in grace again (grace → active → grace), a later run reminds then.
       const patron = await Db.Patrons.get(subscriberId);
-      if (!patron || !dueForReminder(patron, now, Config.get().GRACE_REMINDER_DAYS) || debtOf(patron) !== debtOf(listed)) return;
+      if (!patron || !dueForReminder(patron, now, Config.get().GRACE_REMINDER_DAYS) || debtOf(patron) !== debtOf(listed)) return "not_due";
       const subscriber = await Db.Subscribers.get(subscriberId);
       if (!subscriber || subscriber.status === "bounced" || subscriber.status === "complained") return;
       const message = await reminderMessage(patron, subscriber, now);
