@@ -1,11 +1,12 @@
 /**
- * Cancellations counted per UTC day of their request (`CANCELLATIONS` / `<yyyy-mm-dd>`): how many, by Stripe's
+ * Cancellations counted per UTC day of their request (`CANCELLATIONS` / `<yyyy-mm-dd>#<shard>`): how many, by Stripe's
  * reason and the patron's feedback, and how many were taken back. A day's item is changed only inside the
  * transaction of the patron's versioned write that records or changes a cancellation (`cancellationTally`, from
- * `Patrons.save`), so a count moves with its record or not at all: a retried or duplicated webhook that meets the
+ * `Patrons.save`; on a random one of the day's shards, which the reading sums), so a count moves with its record or not at all: a retried or duplicated webhook that meets the
  * record already written changes nothing, and one whose write loses a race is cancelled whole, counter included.
  * Read back by cancellation-days.ts.
  */
+import { randomInt } from "node:crypto";
 import type { Cancellation, Patron } from "../patrons/types";
 import { tableName } from "./client";
 import * as keys from "./keys";
@@ -55,7 +56,7 @@ export function cancellationTally(previous: Patron | undefined, next: Patron): T
     {
       Update: {
         TableName: tableName(),
-        Key: keys.cancellationDay.key(date),
+        Key: keys.cancellationDay.key(date, randomInt(keys.CANCELLATION_SHARDS)),
         UpdateExpression: `ADD ${additions.join(", ")} SET entity = :entity, #date = :date`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,

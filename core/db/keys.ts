@@ -48,7 +48,7 @@
  * | reconciliation | RECONCILIATION     | CHECKPOINT        |                                               |                                     |
  * | stats day  | STATS#DAY           | <yyyy-mm-dd>      |                                               |                                     |
  * | day counter | STATS#COUNT#<yyyy-mm-dd> | SHARD#<0..15> |                                               |                                     |
- * | cancellation day | CANCELLATIONS | <yyyy-mm-dd>      |                                               |                                     |
+ * | cancellation day | CANCELLATIONS | <yyyy-mm-dd>#<0..3> |                                               |                                     |
  * | source counter | SOURCES#<yyyy-mm> | <yyyy-mm-dd>#<source>#<0..3> |                                 |                                     |
  * | editor session | EDITOR#<editor key> | SESSION#<session> | (TTL)                                        |                                     |
  * | editor link use | EDITOR#<editor key> | LINK#<nonce>   | (TTL)                                         |                                     |
@@ -444,11 +444,15 @@ export const seriesDelivery = {
 };
 
 /**
- * Cancellations by reason and feedback, one counter item per UTC day of the request, all in one partition: "the
- * days from one date to another" is one Query (a year is a few hundred small items). Changed only in the
- * transaction of the patron's write that records a cancellation (a handful a day: one item per day is enough).
+ * Cancellations by reason and feedback, counter items per UTC day of the request, all in one partition: "the days
+ * from one date to another" is one Query (a year is a few thousand small items). Changed only in the transaction
+ * of the patron's write that records a cancellation, on one of `CANCELLATION_SHARDS` items chosen at random: a
+ * day when Stripe ends many memberships at once (failed renewals' retries running out together) does not queue
+ * every webhook's transaction on one item.
  */
+export const CANCELLATION_SHARDS = 4;
+
 export const cancellationDay = {
-  key: (date: string) => ({ pk: cancellationDay.partition, sk: date }),
+  key: (date: string, shard: number) => ({ pk: cancellationDay.partition, sk: `${date}#${shard}` }),
   partition: "CANCELLATIONS",
 };

@@ -99,6 +99,22 @@ describe("a cancellation kept with the patron", () => {
     expect(await day("2025-01-13")).toMatchObject({ total: 1, byFeedback: { unused: 1 } });
   });
 
+  it("many patrons' cancellations of one day delivered at once, twice each: every one counted exactly once", async () => {
+    const patrons = await Promise.all(Array.from({ length: 5 }, (_, i) => patron(`reasons-burst-${i}`)));
+    const events = patrons.map(({ subscription }, i) => {
+      const ended = atStripe(subscription.id, {
+        status: "canceled",
+        canceled_at: seconds(`2025-01-20T0${i}:00:00Z`),
+        ended_at: seconds(`2025-01-20T0${i}:00:00Z`),
+        cancellation_details: details({ reason: "payment_failed" }),
+      });
+      return event("customer.subscription.deleted", ended);
+    });
+    await new Sender().deliverAll([...events, ...events.map((e) => ({ ...e, id: `${e.id}_again` }))], 10);
+
+    expect(await day("2025-01-20")).toEqual({ date: "2025-01-20", total: 5, withdrawn: 0, byReason: { payment_failed: 5 }, byFeedback: { none: 5 } });
+  });
+
   it("taken back before the period ends: marked withdrawn (kept), counted once; asked again, a new one counts on its own day", async () => {
     const { subscriber, subscription } = await patron("reasons-withdrawn");
     const cancelling = atStripe(subscription.id, {

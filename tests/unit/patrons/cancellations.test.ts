@@ -117,7 +117,7 @@ describe("cancellationTally: the day's counters", () => {
     const update = item.Update!;
     const names = update.ExpressionAttributeNames!;
     const values = update.ExpressionAttributeValues!;
-    expect(update.Key).toEqual({ pk: "CANCELLATIONS", sk: next.cancellation!.requestedAt.slice(0, 10) });
+    expect(update.Key).toEqual({ pk: "CANCELLATIONS", sk: expect.stringMatching(new RegExp(`^${next.cancellation!.requestedAt.slice(0, 10)}#[0-3]$`)) });
     return Object.fromEntries(Object.keys(names).filter((n) => n.startsWith("#c")).map((n) => [names[n], values[`:${n.slice(1)}`]]));
   };
 
