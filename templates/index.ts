@@ -25,6 +25,7 @@ import { previews as giftPreviews } from "./gift-emails";
 import { previews as seriesPreviews } from "./series-emails";
 import { preview as winBackPreview } from "./winback";
 import { previews as billingPreviews } from "./billing-emails";
+import { preview as patronPausedPreview } from "./pause-emails";
 
 export { alreadySubscribed, type AlreadySubscribedData } from "./already-subscribed";
 export { confirmation, type ConfirmationData } from "./confirmation";
@@ -45,6 +46,7 @@ export { giftRedeem, giftInvitation, type GiftRedeemData, type GiftInvitationDat
 export { seriesBestOf, seriesPatronInvitation, type SeriesBestOfData, type SeriesPatronInvitationData } from "./series-emails";
 export { winBack, winBackMessage, type WinBackData } from "./winback";
 export { paymentReminder, cardExpiring, type PaymentReminderData, type CardExpiringData } from "./billing-emails";
+export { patronPaused, patronPausedMessage, type PatronPausedData } from "./pause-emails";
 export type { Rendered } from "./html";
 
 /** Preview data for every template, by template name (for an editor's preview page). */
@@ -62,6 +64,7 @@ export const previews = {
   ...seriesPreviews,
   winBack: winBackPreview,
   ...billingPreviews,
+  patronPaused: patronPausedPreview,
 };
 
 export { digestPreview, digestPreviewReader } from "./digest-preview";

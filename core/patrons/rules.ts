@@ -94,18 +94,20 @@ export function choose(memberships: readonly PaidMembership[]): PaidMembership |
 }
 
 /**
- * The email a change of status owes (`undefined`: none). A pause and its end owe none (not leaving, not joining);
- * a paused patron whose subscription then ends is owed the lapsed email like anyone.
+ * The email a change of status owes (`undefined`: none). A pause owes "paused until …" (not the lapsed email: it
+ * is not leaving), its end none (not joining); a paused patron whose subscription then ends is owed the lapsed one.
  */
 export function noticeFor(from: PatronStatus | undefined, to: PatronStatus): NoticeKind | undefined {
   if ((to === "active" || to === "comped") && (from === undefined || from === "lapsed")) return "welcome";
   if (to === "grace" && from !== "grace") return "payment_failed";
   if (to === "lapsed" && from !== undefined && from !== "lapsed") return "lapsed";
+  if (to === "paused" && from === "active") return "paused"; // "paused until …", the date it resumes by itself
   return undefined;
 }
 
 /** Whether an owed email still fits the status (a welcome is not sent to someone who has lapsed since). */
 export function noticeFits(kind: NoticeKind, status: PatronStatus): boolean {
+  if (kind === "paused") return status === "paused"; // resumed since: the date it told is gone
   return kind === "welcome" ? status === "active" || status === "comped" : kind === "payment_failed" ? status === "grace" : status === "lapsed";
 }
 

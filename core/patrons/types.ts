@@ -68,7 +68,7 @@ export interface Cancellation {
 }
 
 /** The patron emails, one per kind of status change. */
-export const noticeKinds = ["welcome", "payment_failed", "lapsed"] as const;
+export const noticeKinds = ["welcome", "payment_failed", "lapsed", "paused"] as const;
 export type NoticeKind = (typeof noticeKinds)[number];
 
 /** An email owed: its kind and the patron version whose write made it owed (its identity for sending once). */

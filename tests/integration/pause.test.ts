@@ -1,7 +1,8 @@
 /**
  * A pause instead of a cancel (issue 21, item 2), against the local stack and the Stripe stand-in: the account
  * page's form pauses collection at Stripe (`pause_collection`, behaviour `void`, `resumes_at` N months on, with an
- * idempotency key); the patron is `paused` at once: the free digest, votes kept but not counted, no email, no churn.
+ * idempotency key); the patron is `paused` at once: the free digest, votes kept but not counted, one email saying
+ * until when, no churn.
  * It resumes by itself: by the clock (the hourly expiry) or by Stripe's `customer.subscription.updated`, in either
  * order and twice; "Resume now" ends it early. Refusals change nothing. Editors see paused patrons apart.
  */
@@ -27,6 +28,7 @@ const MINUTE = 60_000;
 const seconds = (ms: number) => Math.floor(ms / 1000);
 const today = () => new Date().toISOString().slice(0, 10);
 const patronEmails = async (email: string) => (await mailTo(email)).filter((m) => /patron|membership|payment/i.test(m.subject)).length;
+const pausedEmails = async (email: string) => (await mailTo(email)).filter((m) => /membership is paused until/.test(m.subject));
 
 /** A patron paying monthly through Stripe (the stand-in), signed in, with one counted vote on an open topic. */
 async function patronWithVote(name: string) {
@@ -55,7 +57,7 @@ const updates = (subscriptionId: string) => stripe.fake.requests.filter((r) => r
 const accountPage = async (reader: SignedIn, lang = "en") => (await request(`/account?lang=${lang}`, { headers: { cookie: reader.header } })).text();
 
 describe("pausing from /account", () => {
-  it.each([1, 2, 3])("pauses for %i month(s): Stripe's pause_collection, paused at once, free digest, votes kept but not counted, no email, no churn", async (months) => {
+  it.each([1, 2, 3])("pauses for %i month(s): Stripe's pause_collection, paused at once, free digest, votes kept but not counted, one email, no churn", async (months) => {
     const { subscriber, subscription, topic, reader } = await patronWithVote(`pause-${months}`);
     const emailsBefore = await patronEmails(subscriber.email);
     const countsBefore = await Db.Stats.countsOf(today());
@@ -81,7 +83,15 @@ describe("pausing from /account", () => {
     expect((await readerFor(subscriber)).variant).toBe("free");
     expect((await Db.Votes.get(topic.id, subscriber.id))?.counted).toBe(false);
     expect(await Db.Topics.tally(topic.id)).toEqual({ score: 0, voters: 0 });
-    expect(await patronEmails(subscriber.email)).toBe(emailsBefore);
+    expect(await patronEmails(subscriber.email)).toBe(emailsBefore + 1);
+    const [email, ...others] = await pausedEmails(subscriber.email);
+    expect(others).toEqual([]);
+    expect(email!.subject).toContain(new Date(pausedUntil).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }));
+    // The pause's own event, delivered twice, sends nothing more.
+    const pausedEvent = event("customer.subscription.updated", stripe.fake.subscriptions.get(subscription.id)!);
+    expect((await deliver(pausedEvent)).status).toBe(200);
+    expect((await deliver(pausedEvent)).status).toBe(200);
+    expect(await pausedEmails(subscriber.email)).toHaveLength(1);
     const countsAfter = await Db.Stats.countsOf(today());
     expect([countsAfter.patronsJoined, countsAfter.patronsChurned]).toEqual([countsBefore.patronsJoined, countsBefore.patronsChurned]);
 

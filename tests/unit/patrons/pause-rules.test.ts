@@ -1,11 +1,11 @@
 /**
  * A pause as the rules read it: Stripe keeps the subscription `active` with `pause_collection` until `resumes_at`;
  * the patron is `paused` (free variant, votes not counted) until then and `active` again after, by the clock alone;
- * a pause and its end owe no email and are neither leaving nor joining in the editors' figures.
+ * a pause owes its "paused until" email, its end none; neither is leaving nor joining in the editors' figures.
  */
 import { describe, expect, it } from "vitest";
 import { pauseEnd } from "../../../core/patrons/pause";
-import { derive, noticeFor, paidStatus, readsAsPatron, storedMembership, type PaidMembership } from "../../../core/patrons/rules";
+import { derive, noticeFits, noticeFor, paidStatus, readsAsPatron, storedMembership, type PaidMembership } from "../../../core/patrons/rules";
 import { isEligible, isMember, isPaying, type Patron } from "../../../core/patrons/types";
 import { patronCounts } from "../../../core/stats/counted";
 import { votesCount } from "../../../core/votes/types";
@@ -46,14 +46,15 @@ describe("paidStatus and derive with a paused collection", () => {
     expect(paidStatus(membership({ status: "trialing", pausedUntil: later(30) }), now, 7)).toEqual({ status: "paused" });
   });
 
-  it("keeps pausedUntil on a paused patron, clears it otherwise, and owes no email either way", () => {
+  it("keeps pausedUntil on a paused patron, clears it otherwise; the pause owes its email, the end none", () => {
     const paused = derive(active, membership({ pausedUntil: later(30) }), "sub_a", now, 7)!;
-    expect(paused).toMatchObject({ status: "paused", pausedUntil: later(30) });
-    expect(paused.notice).toBeUndefined();
+    expect(paused).toMatchObject({ status: "paused", pausedUntil: later(30), notice: { kind: "paused", version: 4 } });
+    expect(noticeFits("paused", "paused")).toBe(true);
+    expect(noticeFits("paused", "active")).toBe(false); // resumed before it went: the date it tells is gone
     const resumed = derive(paused, membership(), "sub_a", new Date(later(31)), 7)!;
     expect(resumed.status).toBe("active");
     expect(resumed.pausedUntil).toBeUndefined();
-    expect(resumed.notice).toBeUndefined();
+    expect(resumed.notice).toEqual(paused.notice); // nothing new owed (the pause's, if still unsent, no longer fits)
   });
 
   it("a paused patron whose subscription ends is lapsed, with the lapsed email", () => {
@@ -76,7 +77,8 @@ describe("paidStatus and derive with a paused collection", () => {
   });
 
   it.each([
-    ["active", "paused", undefined],
+    ["active", "paused", "paused"],
+    [undefined, "paused", undefined],
     ["paused", "active", undefined],
     ["paused", "lapsed", "lapsed"],
     ["paused", "grace", "payment_failed"],
