@@ -31,6 +31,7 @@ export function membershipOf(subscription: Stripe.Subscription): PaidMembership 
     created: subscription.created,
     // Where its Checkout came from (copied to the subscription's metadata); checked, as anything in metadata.
     source: sourceOf(subscription),
+    collectionPaused: Boolean(subscription.pause_collection),
     pausedUntil: pausedUntil(subscription),
     cancellation: cancellationOf(subscription),
   };

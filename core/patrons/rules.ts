@@ -26,9 +26,11 @@ export interface PaidMembership {
    */
   unpaidSince?: string;
   /**
-   * Collection paused at Stripe (`pause_collection`) until then, ISO. Stripe keeps the subscription `active` and
-   * clears the pause at `resumes_at` (a `customer.subscription.updated`); a pause with no end is not one Tidings makes.
+   * Collection paused at Stripe (`pause_collection`): Stripe keeps the subscription `active` and clears the pause at
+   * `resumes_at` (a `customer.subscription.updated`). `pausedUntil` is that time, ISO; without it (a pause made in
+   * Stripe's Dashboard "indefinitely") it lasts until someone resumes it.
    */
+  collectionPaused?: boolean;
   pausedUntil?: string;
   /** Ending or ended at a request (`cancellation_details`, `canceled_at`): see cancelling.ts. */
   cancellation?: MembershipCancellation;
@@ -62,7 +64,7 @@ export function paidStatus(
     case "active":
     case "trialing":
       // Paused until a time still to come; once it has passed, active again even before Stripe's event says so.
-      return membership.pausedUntil && membership.pausedUntil > now.toISOString() ? { status: "paused" } : { status: "active" };
+      return membership.collectionPaused && !(membership.pausedUntil && membership.pausedUntil <= now.toISOString()) ? { status: "paused" } : { status: "active" };
     case "past_due": {
       const failedAt = Date.parse(membership.unpaidSince ?? membership.periodStart ?? "") || now.getTime();
       const graceUntil = new Date(failedAt + graceDays * DAY_MS).toISOString();
@@ -179,6 +181,7 @@ export function storedMembership(patron: Patron, tiers: readonly Tier[]): PaidMe
     cancelAtPeriodEnd: patron.cancelAtPeriodEnd ?? false,
     created: 0,
     unpaidSince: patron.unpaidSince,
+    collectionPaused: patron.status === "paused",
     pausedUntil: patron.pausedUntil,
     cancellation: storedCancellation(patron),
   };

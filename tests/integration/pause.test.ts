@@ -263,6 +263,28 @@ describe("refusals change nothing", () => {
   });
 });
 
+describe("a pause made in Stripe's Dashboard with no end", () => {
+  it("is paused until someone resumes it: expiry leaves it, Stripe's unset event (twice) ends it", async () => {
+    const { subscriber, subscription, topic, reader } = await patronWithVote("pause-open");
+    stripe.fake.put({ ...stripe.fake.subscriptions.get(subscription.id)!, pause_collection: { behavior: "mark_uncollectible", resumes_at: null } });
+    expect((await deliver(event("customer.subscription.updated", stripe.fake.subscriptions.get(subscription.id)!))).status).toBe(200);
+
+    const paused = await Patrons.get(subscriber.id);
+    expect(paused?.status).toBe("paused");
+    expect(paused?.pausedUntil).toBeUndefined();
+    expect(await Db.Topics.tally(topic.id)).toEqual({ score: 0, voters: 0 });
+    expect(await accountPage(reader)).toContain("Your membership is paused until it is resumed.");
+    expect((await Patrons.expire(new Date(Date.now() + 400 * 24 * 60 * MINUTE))).changed.filter((c) => c.subscriberId === subscriber.id)).toEqual([]);
+
+    stripe.fake.put({ ...stripe.fake.subscriptions.get(subscription.id)!, pause_collection: null });
+    const resumed = event("customer.subscription.updated", stripe.fake.subscriptions.get(subscription.id)!);
+    expect((await deliver(resumed)).status).toBe(200);
+    expect((await deliver(resumed)).status).toBe(200);
+    expect((await Patrons.get(subscriber.id))?.status).toBe("active");
+    expect(await Db.Topics.tally(topic.id)).toEqual({ score: 1, voters: 1 });
+  });
+});
+
 describe("a subscription Stripe no longer has", () => {
   it("Resume now finds it gone: 404, and the membership ends by the usual rules (lapsed)", async () => {
     const subscriber = await saveSubscriber({ email: uniqueEmail("pause-gone") });

@@ -271,7 +271,7 @@ async function voterOf(subscriberId: string | undefined): Promise<Voter> {
   if (!subscriberId) return { kind: "signed-out" };
   const patron = await Patrons.get(subscriberId);
   if (patron?.status === "grace") return { kind: "grace", votes: await Votes.votesOf(subscriberId) };
-  if (patron?.status === "paused" && patron.pausedUntil) return { kind: "paused", until: patron.pausedUntil };
+  if (patron?.status === "paused") return { kind: "paused", until: patron.pausedUntil };
   if (!Patrons.isEligible(patron)) return { kind: "not-patron" };
   return { kind: "eligible", votes: await Votes.votesOf(subscriberId), max: Config.get().MAX_VOTES_PER_PATRON };
 }

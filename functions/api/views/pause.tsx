@@ -18,7 +18,7 @@ export function PauseSection(props: { patron?: Patron }) {
     return (
       <section aria-labelledby="pause">
         <h2 id="pause">{t("pause.offer.title")}</h2>
-        <p role="status">{patron.pausedUntil ? t("pause.paused.body", { date: day(patron.pausedUntil) }) : null}</p>
+        <p role="status">{patron.pausedUntil ? t("pause.paused.body", { date: day(patron.pausedUntil) }) : t("pause.paused.open")}</p>
         <p>{t("pause.paused.note")}</p>
         <form method="post" action={RESUME_FORM_PATH}>
           <button type="submit">{t("pause.paused.resume")}</button>

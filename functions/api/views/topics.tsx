@@ -19,7 +19,7 @@ export type Voter =
   | { kind: "signed-out" }
   | { kind: "not-patron" }
   | { kind: "grace"; votes: PatronVote[] }
-  | { kind: "paused"; until: string }
+  | { kind: "paused"; until?: string }
   | { kind: "eligible"; votes: PatronVote[]; max: number };
 
 /** A topic's title and description in the page's language (its translation, else as written). */
@@ -77,7 +77,9 @@ function Intro(props: { voter: Voter; votesLeft: number }) {
   }
   if (voter.kind === "not-patron") return <p>{tr().rich("topics.intro.notPatron", { join: link("/join") })}</p>;
   if (voter.kind === "grace") return <p class="error">{tr().rich("topics.intro.grace", { account: link("/account") })}</p>;
-  if (voter.kind === "paused") return <p>{t("pause.topics.intro", { date: tr().date(voter.until, { dateStyle: "long", timeZone: "UTC" }) })}</p>;
+  if (voter.kind === "paused") {
+    return <p>{voter.until ? t("pause.topics.intro", { date: tr().date(voter.until, { dateStyle: "long", timeZone: "UTC" }) }) : t("pause.topics.introOpen")}</p>;
+  }
   return <p>{tr().rich("topics.intro.eligible", { left: props.votesLeft, max: voter.max, strong })}</p>;
 }
 

@@ -39,15 +39,17 @@ const active: Patron = {
 
 describe("paidStatus and derive with a paused collection", () => {
   it("is paused while resumes_at is to come, active once it has passed (before Stripe says so), active without a pause", () => {
-    expect(paidStatus(membership({ pausedUntil: later(30) }), now, 7)).toEqual({ status: "paused" });
-    expect(paidStatus(membership({ pausedUntil: later(-1) }), now, 7)).toEqual({ status: "active" });
-    expect(paidStatus(membership({ pausedUntil: now.toISOString() }), now, 7)).toEqual({ status: "active" });
+    expect(paidStatus(membership({ collectionPaused: true, pausedUntil: later(30) }), now, 7)).toEqual({ status: "paused" });
+    expect(paidStatus(membership({ collectionPaused: true, pausedUntil: later(-1) }), now, 7)).toEqual({ status: "active" });
+    expect(paidStatus(membership({ collectionPaused: true, pausedUntil: now.toISOString() }), now, 7)).toEqual({ status: "active" });
     expect(paidStatus(membership(), now, 7)).toEqual({ status: "active" });
-    expect(paidStatus(membership({ status: "trialing", pausedUntil: later(30) }), now, 7)).toEqual({ status: "paused" });
+    // Paused in Stripe's Dashboard with no end: paused until someone resumes it (no date to resume by).
+    expect(paidStatus(membership({ collectionPaused: true }), now, 7)).toEqual({ status: "paused" });
+    expect(paidStatus(membership({ status: "trialing", collectionPaused: true, pausedUntil: later(30) }), now, 7)).toEqual({ status: "paused" });
   });
 
   it("keeps pausedUntil on a paused patron, clears it otherwise; the pause owes its email, the end none", () => {
-    const paused = derive(active, membership({ pausedUntil: later(30) }), "sub_a", now, 7)!;
+    const paused = derive(active, membership({ collectionPaused: true, pausedUntil: later(30) }), "sub_a", now, 7)!;
     expect(paused).toMatchObject({ status: "paused", pausedUntil: later(30), notice: { kind: "paused", version: 4 } });
     expect(noticeFits("paused", "paused")).toBe(true);
     expect(noticeFits("paused", "active")).toBe(false); // resumed before it went: the date it tells is gone
@@ -58,8 +60,8 @@ describe("paidStatus and derive with a paused collection", () => {
   });
 
   it("a paused patron whose subscription ends is lapsed, with the lapsed email", () => {
-    const paused = derive(active, membership({ pausedUntil: later(30) }), "sub_a", now, 7)!;
-    const ended = derive(paused, membership({ status: "canceled", pausedUntil: later(30) }), "sub_a", now, 7)!;
+    const paused = derive(active, membership({ collectionPaused: true, pausedUntil: later(30) }), "sub_a", now, 7)!;
+    const ended = derive(paused, membership({ status: "canceled", collectionPaused: true, pausedUntil: later(30) }), "sub_a", now, 7)!;
     expect(ended).toMatchObject({ status: "lapsed", lapsedAt: now.toISOString(), notice: { kind: "lapsed" } });
     expect(ended.pausedUntil).toBeUndefined();
   });
@@ -73,7 +75,7 @@ describe("paidStatus and derive with a paused collection", () => {
 
   it("a running comp still wins over a paused collection", () => {
     const compedUntil = later(10);
-    expect(derive(active, membership({ pausedUntil: later(30) }), "sub_a", now, 7, { tierId: "coffee", until: compedUntil })!.status).toBe("comped");
+    expect(derive(active, membership({ collectionPaused: true, pausedUntil: later(30) }), "sub_a", now, 7, { tierId: "coffee", until: compedUntil })!.status).toBe("comped");
   });
 
   it.each([
