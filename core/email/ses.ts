@@ -1,16 +1,19 @@
 /**
  * The SES (v1 API) client and the one call Tidings makes through it: SendRawEmail with the bytes from `compose()`.
+ * The SDK's SES client is loaded on the first send, not at a cold start: most API requests send nothing.
  */
-import { SESClient, SendRawEmailCommand } from "@aws-sdk/client-ses";
+import type { SESClient } from "@aws-sdk/client-ses";
 import * as Config from "../config";
 import { log, maskEmail } from "../log";
 import { compose } from "./mime";
 import type { Message } from "./message";
 
 let client: SESClient | undefined;
+const sdk = () => import("@aws-sdk/client-ses");
 
 /** Created on first use. Locally (`SES_ENDPOINT` set) it gets dummy credentials so the SDK never looks for real ones. */
-function ses(): SESClient {
+async function ses(): Promise<SESClient> {
+  const { SESClient } = await sdk();
   if (client) return client;
   const config = Config.get();
   client = new SESClient({
@@ -42,7 +45,8 @@ export async function send(message: Message): Promise<{ messageId: string }> {
   const raw = await compose(message);
   const { SES_CONFIGURATION_SET } = Config.get();
   const tags = traceTags(message.headers ?? {});
-  const result = await ses().send(
+  const { SendRawEmailCommand } = await sdk();
+  const result = await (await ses()).send(
     new SendRawEmailCommand({
       RawMessage: { Data: raw },
       ...(SES_CONFIGURATION_SET ? { ConfigurationSetName: SES_CONFIGURATION_SET } : {}),

@@ -1,6 +1,7 @@
 /** The editors' figures over time, read back: the daily snapshots of a range of days (`GET /api/stats/history`). */
 import * as Db from "../db";
 import { VisibleError } from "../errors";
+import { patronStatuses, type PatronStatus } from "../patrons/types";
 import type { DaySnapshot } from "./types";
 
 const DAY = 86_400_000;
@@ -38,5 +39,13 @@ export function rangeOf(asked: { from?: string; to?: string }, now = new Date())
 /** The snapshots of the days asked (see `rangeOf`), oldest first; days without one are left out. */
 export async function history(asked: { from?: string; to?: string }, now = new Date()): Promise<{ from: string; to: string; days: DaySnapshot[] }> {
   const { from, to } = rangeOf(asked, now);
-  return { from, to, days: await Db.Stats.snapshotsBetween(from, to) };
+  return { from, to, days: (await Db.Stats.snapshotsBetween(from, to)).map(everyPatronStatus) };
+}
+
+/** A snapshot taken before a patron status existed (`paused`) counts none of it: 0, so every day has every status. */
+function everyPatronStatus(day: DaySnapshot): DaySnapshot {
+  const filled = (counts: Partial<Record<PatronStatus, number>>) =>
+    Object.fromEntries(patronStatuses.map((status) => [status, counts[status] ?? 0])) as Record<PatronStatus, number>;
+  const byTier = Object.fromEntries(Object.entries(day.patrons.byTier).map(([tier, counts]) => [tier, filled(counts)]));
+  return { ...day, patrons: { ...day.patrons, byStatus: filled(day.patrons.byStatus), byTier } };
 }

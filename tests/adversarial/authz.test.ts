@@ -76,6 +76,7 @@ const EDITOR_SCOPE: Record<string, Config.EditorScope> = {
   "GET /api/stats": "read",
   "GET /api/stats/history": "read",
   "GET /api/stats/cancellations": "read",
+  "GET /api/stats/sources": "read",
   "GET /api/contributions": "read",
   "GET /api/gifts": "read",
   "PUT /api/articles/{id}": "send",

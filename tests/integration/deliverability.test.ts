@@ -1,7 +1,8 @@
 /**
  * Deliverability: SpamAssassin (Debian's, its local rules only, as `spamassassin -L`) scores every kind of email
  * we send under 1.0, in English and in Ukrainian: the digest in both variants, rendered through core/digests/render
- * for a reader of each language, and transactional emails, each composed as SES would get it. Installs
+ * for a reader of each language, and the other emails (transactional, the patrons' lifecycle, the welcome series,
+ * win-back) from their templates' previews, each composed as SES would get it. Installs
  * SpamAssassin when it is missing (see helpers/spamassassin.ts); scores every email in one process.
  *
  * The score held to the bar is the one the email would have once delivered: without NO_RECEIVED and NO_RELAYS
@@ -44,8 +45,8 @@ function digest(language: Language, variant: "free" | "patron"): Email.Message {
   return message;
 }
 
-/** A transactional template's preview in `language`, from the outlet, to a reader. */
-function transactional(name: "confirmation" | "welcome" | "signin" | "patronWelcome" | "contributionThanks", language: Language): Email.Message {
+/** A template's preview in `language`, from the outlet, to a reader. */
+function transactional(name: keyof typeof Templates.previews, language: Language): Email.Message {
   const render = Templates[name] as (data: unknown) => Templates.Rendered;
   const rendered = render({ ...Templates.previews[name], language, outletName: outlets[language].name, postalAddress });
   return { to: reader(language).email, ...rendered };
@@ -59,6 +60,14 @@ const emails: Record<string, (language: Language) => Email.Message> = {
   "sign-in": (language) => transactional("signin", language),
   "patron welcome": (language) => transactional("patronWelcome", language),
   "contribution thanks": (language) => transactional("contributionThanks", language),
+  // Keeping patrons and readers (product.md → Keeping patrons).
+  "payment failed": (language) => transactional("paymentFailed", language),
+  "grace reminder": (language) => transactional("paymentReminder", language),
+  "card expiring": (language) => transactional("cardExpiring", language),
+  "patron paused": (language) => transactional("patronPaused", language),
+  "win-back": (language) => transactional("winBack", language),
+  "series: best of": (language) => transactional("seriesBestOf", language),
+  "series: patron invitation": (language) => transactional("seriesPatronInvitation", language),
 };
 const cases = languages.flatMap((language) => Object.keys(emails).map((kind) => `${kind}, ${language}`));
 

@@ -42,8 +42,8 @@ describe("Lambda bundles, as deployed", () => {
     expect(packagesIn(bundle("send-worker"))).not.toContain("stripe");
   });
 
-  it("loads Stripe, the template engine, nodemailer and the charts' ECharts only on demand, Stripe only in the functions that call it", () => {
-    const onDemandOnly = /node_modules\/(stripe|liquidjs|html-to-text|nodemailer|echarts|zrender)\//;
+  it("loads Stripe, the template engine, nodemailer, SES's client and the charts' ECharts only on demand, Stripe only in the functions that call it", () => {
+    const onDemandOnly = /node_modules\/(stripe|liquidjs|html-to-text|nodemailer|@aws-sdk\/client-ses|echarts|zrender)\//;
     for (const b of bundles) {
       expect([...startupPackages(b)].filter((input) => onDemandOnly.test(input)), b.name).toEqual([]);
     }

@@ -27,7 +27,7 @@ editorRetentionRoutes.openapi(
     request: { query: z.object({ from: date, to: date }) },
     responses: {
       200: htmlPage("The period's figures, each in a table"),
-      400: htmlPage("A date that is no date, `from` after `to`, or more than 366 days"),
+      400: htmlPage("A date that is no date, `from` after `to`, or more than 400 days"),
       303: redirect("Not signed in: to /editor/login"),
     },
   }),

@@ -31,7 +31,7 @@ statsSourceRoutes.openapi(
     summary: "Conversions by source (attribution) over a period",
     description:
       "By the source each carried (a page's `src`, the page itself, or the JSON API's `source`), from `from` to `to` " +
-      "(UTC days, both included; default the last 30, at most 366): opt-ins started (`signups`), confirmed, patrons " +
+      "(UTC days, both included; default the last 90, at most 400): opt-ins started (`signups`), confirmed, patrons " +
       "who first paid, and contributions by currency (`amount` net of refunds, minor units). Each counted once, in " +
       "the write that made it. Most sign-ups first.",
     ...editorSecurity("read"),
