@@ -50,12 +50,13 @@ function guard(needed: Editors.EditorScope) {
       `${editor.name} ${action}`,
     );
     // The audit log keeps what was done (a refusal changed nothing; the log line above has it): what changed
-    // something, and every read of a person's data (a target).
-    if (c.res.status < 400 && (c.req.method !== "GET" || targets.length > 0)) {
+    // something, and every read of a person's data (a target). A HEAD reads as a GET does (and changes nothing).
+    const reads = c.req.method === "GET" || c.req.method === "HEAD";
+    if (c.res.status < 400 && (!reads || targets.length > 0)) {
       const target = Editors.Audit.targetOf(c.req.param() as Record<string, string>, targets);
       // A read of someone's data that cannot be audited is not answered (the audit throws, the answer is a 500).
       const entry = { who: editor.name, via: "token" as const, action, ...(target && { target }), status: c.res.status };
-      await Editors.Audit.record(entry, { required: c.req.method === "GET" });
+      await Editors.Audit.record(entry, { required: reads });
     }
   });
 }

@@ -59,7 +59,7 @@ function guard(role: Editors.EditorRole) {
     c.set("editorAccount", signedIn.account);
     c.header("Cache-Control", "no-store");
     await next();
-    if (c.req.method !== "GET" && c.res.status < 400) {
+    if (c.req.method !== "GET" && c.req.method !== "HEAD" && c.res.status < 400) {
       const target = c.get("auditTarget") ?? Editors.Audit.targetOf(c.req.param() as Record<string, string>);
       await Editors.Audit.record({
         who: signedIn.account.email,

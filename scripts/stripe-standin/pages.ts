@@ -19,7 +19,8 @@ const STYLE = `body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1a1a1a;ba
 main{max-width:34rem;margin:0 auto;padding:1rem}
 .banner{background:#5c3d00;color:#fff;padding:.5rem 1rem;font-weight:600}
 section{background:#fff;border:1px solid #ccc;border-radius:6px;padding:1rem;margin:1rem 0}
-form{display:inline-block;margin:.25rem .5rem .25rem 0}
+form{display:inline-block;margin:.25rem .5rem .25rem 0;max-width:100%}
+select,textarea,input{font:inherit;max-width:100%;box-sizing:border-box}
 button{font:inherit;padding:.5rem 1rem;border-radius:4px;border:1px solid #333;background:#fff;color:#1a1a1a;cursor:pointer}
 button.primary{background:#1a4d2e;color:#fff;border-color:#1a4d2e}
 a{color:#0b4f8a}`;
