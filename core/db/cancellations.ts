@@ -8,9 +8,8 @@
  */
 import { randomInt } from "node:crypto";
 import type { Cancellation, Patron } from "../patrons/types";
-import { tableName } from "./client";
 import * as keys from "./keys";
-import type { TransactItem } from "./stats";
+import { addTo, type TransactItem } from "./stats";
 
 /** Counted for a cancellation without feedback (none asked, or the survey skipped) or, rarely, without a reason. */
 export const NONE = "none";
@@ -42,25 +41,6 @@ export function cancellationTally(previous: Patron | undefined, next: Patron): T
   const same = before !== undefined && before.subscriptionId === after.subscriptionId && before.requestedAt === after.requestedAt;
   const change = counted(after);
   if (same) for (const [name, amount] of Object.entries(counted(before))) change[name] = (change[name] ?? 0) - amount;
-  const moves = Object.entries(change).filter(([, amount]) => amount !== 0);
-  if (moves.length === 0) return [];
   const date = after.requestedAt.slice(0, 10);
-  const names: Record<string, string> = { "#date": "date" };
-  const values: Record<string, unknown> = { ":entity": "cancellation-day", ":date": date };
-  const additions = moves.map(([name, amount], i) => {
-    names[`#c${i}`] = name;
-    values[`:c${i}`] = amount;
-    return `#c${i} :c${i}`;
-  });
-  return [
-    {
-      Update: {
-        TableName: tableName(),
-        Key: keys.cancellationDay.key(date, randomInt(keys.CANCELLATION_SHARDS)),
-        UpdateExpression: `ADD ${additions.join(", ")} SET entity = :entity, #date = :date`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      },
-    },
-  ];
+  return addTo(keys.cancellationDay.key(date, randomInt(keys.CANCELLATION_SHARDS)), Object.entries(change), { entity: "cancellation-day", date });
 }

@@ -10,9 +10,8 @@ import type { Contribution } from "../contributions/types";
 import type { Patron } from "../patrons/types";
 import { confirmationAttributed, patronAttributed, signupAttributed, type Attributed } from "../stats/attributed";
 import type { Subscriber } from "../subscribers/types";
-import { tableName } from "./client";
 import * as keys from "./keys";
-import type { TransactItem } from "./stats";
+import { addTo, type TransactItem } from "./stats";
 
 /** What one write adds to a source's day. */
 export interface SourceAdd {
@@ -34,25 +33,7 @@ export function sourceUpdate(at: Attributed, add: SourceAdd): TransactItem[] {
       if (contribution[name]) changes.push([`${name}_${contribution.currency}`, contribution[name]!]);
     }
   }
-  if (changes.length === 0) return [];
-  const names: Record<string, string> = { "#date": "date", "#source": "source" };
-  const values: Record<string, unknown> = { ":entity": "source-counter", ":date": at.date, ":source": at.source };
-  const additions = changes.map(([name, amount], i) => {
-    names[`#c${i}`] = name;
-    values[`:c${i}`] = amount;
-    return `#c${i} :c${i}`;
-  });
-  return [
-    {
-      Update: {
-        TableName: tableName(),
-        Key: keys.sourceCounter.key(at.date, at.source, randomInt(keys.SOURCE_SHARDS)),
-        UpdateExpression: `ADD ${additions.join(", ")} SET entity = :entity, #date = :date, #source = :source`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      },
-    },
-  ];
+  return addTo(keys.sourceCounter.key(at.date, at.source, randomInt(keys.SOURCE_SHARDS)), changes, { entity: "source-counter", date: at.date, source: at.source });
 }
 
 /** A subscriber's write: a sign-up or a confirmation it makes, counted by the opt-in's or consent's source. */

@@ -23,23 +23,37 @@ export const dayOf = (at: Date) => at.toISOString().slice(0, 10);
  * None when nothing counts.
  */
 export function counterUpdate(add: Partial<DayCounts>, at = new Date()): TransactItem[] {
-  const changes = Object.entries(add).filter(([, amount]) => amount);
-  if (changes.length === 0) return [];
   const date = dayOf(at);
+  return addTo(keys.dayCounter.key(date, randomInt(keys.DAY_COUNTER_SHARDS)), Object.entries(add), { entity: "day-counter", date });
+}
+
+/**
+ * The transaction item that ADDs each named amount to the counter item at `key` (creating it), setting `set`'s
+ * attributes beside them (its `entity`, its day): none when every amount is 0. Every per-day counter is changed
+ * through this, inside the transaction of the write it counts.
+ */
+export function addTo(key: Record<string, unknown>, amounts: ReadonlyArray<readonly [string, number | undefined]>, set: Record<string, string>): TransactItem[] {
+  const changes = amounts.filter(([, amount]) => amount);
+  if (changes.length === 0) return [];
   const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ":entity": "day-counter", ":date": date };
+  const values: Record<string, unknown> = {};
   const additions = changes.map(([name, amount], i) => {
     names[`#c${i}`] = name;
     values[`:c${i}`] = amount;
     return `#c${i} :c${i}`;
   });
+  const sets = Object.entries(set).map(([name, value], i) => {
+    names[`#s${i}`] = name;
+    values[`:s${i}`] = value;
+    return `#s${i} = :s${i}`;
+  });
   return [
     {
       Update: {
         TableName: tableName(),
-        Key: keys.dayCounter.key(date, randomInt(keys.DAY_COUNTER_SHARDS)),
-        UpdateExpression: `ADD ${additions.join(", ")} SET entity = :entity, #date = :date`,
-        ExpressionAttributeNames: { ...names, "#date": "date" },
+        Key: key,
+        UpdateExpression: `ADD ${additions.join(", ")} SET ${sets.join(", ")}`,
+        ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       },
     },

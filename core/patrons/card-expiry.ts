@@ -11,7 +11,6 @@
  * same card, in either order and each delivered twice, send one email; a new card that expires some day gets its
  * own warning then.
  */
-import * as Config from "../config";
 import * as Db from "../db";
 import * as I18n from "../i18n";
 import type * as Email from "../email";
@@ -20,10 +19,8 @@ import * as StripeApi from "../stripe";
 import type { Stripe } from "../stripe";
 import type { Subscriber } from "../subscribers/types";
 import * as Transactional from "../transactional";
-import { loadTemplates } from "../../templates/load";
 import { billingUpdateUrl } from "./billing-url";
-import { dateInWords, emailOnce } from "./notify";
-import { priceInWords } from "./prices";
+import { dateInWords, emailOnce, patronEmailData } from "./notify";
 import { subscriberOfCustomer } from "./sync";
 import type { Patron } from "./types";
 
@@ -129,20 +126,12 @@ export async function cardExpiringMessage(
   renewsAt: string | undefined,
   now = new Date(),
 ): Promise<Email.Message | undefined> {
-  const config = Config.get();
-  const tier = config.TIERS.find((t) => t.id === patron.tierId);
-  if (!tier || !patron.stripeCustomerId) return undefined;
-  const Templates = await loadTemplates();
-  const language = Config.readerLanguage(subscriber.language);
+  const base = await patronEmailData(patron, subscriber);
+  if (!base || !patron.stripeCustomerId) return undefined;
+  const { Templates, language, data } = base;
   const rendered = Templates.cardExpiring({
-    language,
-    outletName: config.OUTLET_NAME,
-    postalAddress: config.POSTAL_ADDRESS,
-    name: subscriber.name,
-    tierName: Config.tierName(tier, language),
-    price: priceInWords(Config.priceOfTier(tier, patron.stripePriceId), language),
+    ...data,
     billingUrl: billingUpdateUrl(patron.subscriberId, patron.stripeCustomerId, now),
-    accountUrl: `${config.PUBLIC_URL}/account`,
     brand: brandName(card.brand),
     last4: card.last4,
     expiry: I18n.translator(language).date(new Date(Date.UTC(card.expYear, card.expMonth - 1, 15)), { month: "long", year: "numeric", timeZone: "UTC" }),

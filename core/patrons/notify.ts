@@ -125,11 +125,15 @@ async function send(patron: Patron, now: Date): Promise<void> {
   log.info({ event: "patron.email", subscriberId: patron.subscriberId, kind: patron.notice?.kind }, "patron email sent");
 }
 
-/** The email a patron's notice owes, as it is sent (undefined: none, or a tier no longer configured). */
-export async function patronMessage(patron: Patron, subscriber: Subscriber, now = new Date()): Promise<Email.Message | undefined> {
+/**
+ * What every email about a patron's membership says, in the subscriber's language: the outlet, their name, their
+ * tier and what they pay (yearly or monthly), the account page. Undefined for a tier no longer configured. The
+ * templates (and the catalogues) are loaded with it.
+ */
+export async function patronEmailData(patron: Patron, subscriber: Subscriber) {
   const config = Config.get();
   const tier = config.TIERS.find((t) => t.id === patron.tierId);
-  if (!tier || !patron.notice) return undefined;
+  if (!tier) return undefined;
   const Templates = await loadTemplates();
   const language = Config.readerLanguage(subscriber.language);
   const data = {
@@ -138,9 +142,17 @@ export async function patronMessage(patron: Patron, subscriber: Subscriber, now 
     postalAddress: config.POSTAL_ADDRESS,
     name: subscriber.name,
     tierName: Config.tierName(tier, language),
-    price: priceInWords(Config.priceOfTier(tier, patron.stripePriceId), language), // what they pay, yearly or monthly
+    price: priceInWords(Config.priceOfTier(tier, patron.stripePriceId), language),
     accountUrl: `${config.PUBLIC_URL}/account`,
   };
+  return { Templates, tier, language, data };
+}
+
+/** The email a patron's notice owes, as it is sent (undefined: none, or a tier no longer configured). */
+export async function patronMessage(patron: Patron, subscriber: Subscriber, now = new Date()): Promise<Email.Message | undefined> {
+  const base = patron.notice && (await patronEmailData(patron, subscriber));
+  if (!base || !patron.notice) return undefined;
+  const { Templates, language, data } = base;
   const rendered =
     patron.notice.kind === "welcome"
       ? Templates.patronWelcome({

@@ -15,10 +15,8 @@ import { log } from "../log";
 import * as Transactional from "../transactional";
 import type { Subscriber } from "../subscribers/types";
 import type * as Email from "../email";
-import { loadTemplates } from "../../templates/load";
 import { billingUpdateUrl } from "./billing-url";
-import { dateInWords, debtClaim, debtOf, emailOnce } from "./notify";
-import { priceInWords } from "./prices";
+import { dateInWords, debtClaim, debtOf, emailOnce, patronEmailData } from "./notify";
 import type { Patron } from "./types";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -86,20 +84,12 @@ async function remind(subscriberId: string, now: Date): Promise<boolean> {
  * Data in, message out: the deliverability check scores it.
  */
 export async function reminderMessage(patron: Patron, subscriber: Subscriber, now = new Date()): Promise<Email.Message | undefined> {
-  const config = Config.get();
-  const tier = config.TIERS.find((t) => t.id === patron.tierId);
-  if (!tier || !patron.stripeCustomerId || !patron.graceUntil) return undefined;
-  const Templates = await loadTemplates();
-  const language = Config.readerLanguage(subscriber.language);
+  const base = await patronEmailData(patron, subscriber);
+  if (!base || !patron.stripeCustomerId || !patron.graceUntil) return undefined;
+  const { Templates, language, data } = base;
   const rendered = Templates.paymentReminder({
-    language,
-    outletName: config.OUTLET_NAME,
-    postalAddress: config.POSTAL_ADDRESS,
-    name: subscriber.name,
-    tierName: Config.tierName(tier, language),
-    price: priceInWords(Config.priceOfTier(tier, patron.stripePriceId), language),
+    ...data,
     billingUrl: billingUpdateUrl(patron.subscriberId, patron.stripeCustomerId, now),
-    accountUrl: `${config.PUBLIC_URL}/account`,
     graceUntil: dateInWords(patron.graceUntil, language)!,
   });
   return { to: subscriber.email, ...rendered };

@@ -14,7 +14,6 @@
  *   400 days once sent (a second lapse later has its own), given back when sending fails (the next run tries again);
  *   concurrent runs send one email.
  */
-import { loadTemplates } from "../../templates/load";
 import * as Config from "../config";
 import * as Db from "../db";
 import { log } from "../log";
@@ -23,8 +22,7 @@ import { manageUrl, unsubscribeUrl } from "../subscribers/links";
 import type { Subscriber } from "../subscribers/types";
 import * as Transactional from "../transactional";
 import type * as Email from "../email";
-import { CLAIM_LEASE_SECONDS, dateInWords } from "./notify";
-import { priceInWords } from "./prices";
+import { CLAIM_LEASE_SECONDS, dateInWords, patronEmailData } from "./notify";
 import type { Patron } from "./types";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -136,21 +134,15 @@ async function winBackOnce(found: Patron, now: Date): Promise<Outcome> {
  * when one is configured).
  */
 export async function winBackMessageFor(patron: Patron, subscriber: Subscriber): Promise<Email.Message> {
+  const base = await patronEmailData(patron, subscriber);
+  if (!base) throw new Error(`tier ${patron.tierId} is not configured`);
+  const { Templates, tier, language, data } = base;
   const config = Config.get();
-  const tier = config.TIERS.find((t) => t.id === patron.tierId);
-  if (!tier) throw new Error(`tier ${patron.tierId} is not configured`);
-  const Templates = await loadTemplates(); // the catalogues too
-  const language = Config.readerLanguage(subscriber.language);
   const code = config.WINBACK_PROMOTION_CODE;
   const join = `${config.PUBLIC_URL}/join?tier=${encodeURIComponent(tier.id)}${code ? `&promo=${encodeURIComponent(code)}` : ""}`;
   return Templates.winBackMessage({
+    ...data,
     to: subscriber.email,
-    language,
-    outletName: config.OUTLET_NAME,
-    postalAddress: config.POSTAL_ADDRESS,
-    name: subscriber.name,
-    tierName: Config.tierName(tier, language),
-    price: priceInWords(Config.priceOfTier(tier, patron.stripePriceId), language),
     endedOn: dateInWords(patron.lapsedAt, language) ?? "",
     joinUrl: withSource(join, WINBACK_SOURCE),
     ...(code && { promotionCode: code }),
