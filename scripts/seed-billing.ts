@@ -7,6 +7,7 @@
  */
 import * as Config from "../core/config";
 import * as Db from "../core/db";
+import { demoReader } from "./seed-reader";
 import { syncCustomer } from "../core/patrons/sync";
 import { customer, invoice, subscription } from "./stripe-standin/objects";
 import type { StripeStandIn } from "./stripe-standin";
@@ -19,25 +20,7 @@ const IDS = { subscriber: `sub_demopastdue${"0".repeat(11)}`, customer: "cus_dem
 export async function seedPastDue(now: Date, standIn: StripeStandIn | undefined): Promise<string> {
   const tier = Config.get().TIERS[0];
   if (!tier || !standIn) return "no tiers or no Stripe stand-in: no past-due patron seeded";
-  const existing = await Db.Subscribers.getByEmail(EMAIL);
-  const id = existing?.id ?? IDS.subscriber;
-  if (!existing) {
-    const joined = new Date(now.getTime() - 200 * DAY).toISOString();
-    await Db.Subscribers.save({
-      id,
-      email: EMAIL,
-      name: "Ola",
-      status: "active",
-      topics: [],
-      frequency: "weekly",
-      createdAt: joined,
-      updatedAt: joined,
-      confirmedAt: joined,
-      consent: { requestedAt: joined, confirmedAt: joined, source: "seed", textVersion: "seed" },
-      confirmationsSentAt: [],
-      version: 1,
-    });
-  }
+  const id = await demoReader({ id: IDS.subscriber, email: EMAIL, name: "Ola", joinedAt: new Date(now.getTime() - 200 * DAY).toISOString() });
   const patron = await Db.Patrons.get(id);
   const owing = !patron || patron.status === "grace";
   const failedAt = patron?.unpaidSince ? Date.parse(patron.unpaidSince) : now.getTime() - 2 * DAY;

@@ -6,6 +6,7 @@
  */
 import * as Config from "../core/config";
 import * as Db from "../core/db";
+import { demoReader } from "./seed-reader";
 import type { Cancellation } from "../core/patrons/types";
 
 const DAY = 86_400_000;
@@ -23,27 +24,9 @@ export async function seedCancellations(now: Date): Promise<string> {
   const tier = Config.get().TIERS[0];
   if (!tier) return "no tiers configured: no former patrons seeded";
   for (const [index, demo] of former.entries()) {
-    const existing = await Db.Subscribers.getByEmail(demo.email);
-    const id = existing?.id ?? `sub_democancel${String(index).padStart(16, "0")}`;
     const asked = new Date(now.getTime() - demo.daysAgo * DAY);
     const at = new Date(asked.getTime() - 90 * DAY).toISOString();
-    if (!existing) {
-      await Db.Subscribers.save({
-        id,
-        email: demo.email,
-        name: demo.name,
-        language: demo.language,
-        status: "active",
-        topics: [],
-        frequency: "weekly",
-        createdAt: at,
-        updatedAt: at,
-        confirmedAt: at,
-        consent: { requestedAt: at, confirmedAt: at, source: "seed", textVersion: "seed" },
-        confirmationsSentAt: [],
-        version: 1,
-      });
-    }
+    const id = await demoReader({ id: `sub_democancel${String(index).padStart(16, "0")}`, email: demo.email, name: demo.name, language: demo.language, joinedAt: at });
     if (await Db.Patrons.get(id)) continue;
     const subscriptionId = `sub_democancel${index}`;
     // Cancelled at the period's end (the portal's default), which came a few days later; failed payments end at once.

@@ -7,6 +7,7 @@
  */
 import * as Config from "../core/config";
 import * as Db from "../core/db";
+import { demoReader } from "./seed-reader";
 
 const DAY = 86_400_000;
 const EMAIL = "nia@example.com";
@@ -15,25 +16,8 @@ const EMAIL = "nia@example.com";
 export async function seedPause(now: Date): Promise<string> {
   const tier = Config.get().TIERS[0];
   if (!tier) return "no tiers configured: no paused patron seeded";
-  const existing = await Db.Subscribers.getByEmail(EMAIL);
-  const id = existing?.id ?? `sub_demopause${"0".repeat(13)}`;
   const joined = new Date(now.getTime() - 120 * DAY).toISOString();
-  if (!existing) {
-    await Db.Subscribers.save({
-      id,
-      email: EMAIL,
-      name: "Nia",
-      status: "active",
-      topics: [],
-      frequency: "weekly",
-      createdAt: joined,
-      updatedAt: joined,
-      confirmedAt: joined,
-      consent: { requestedAt: joined, confirmedAt: joined, source: "seed", textVersion: "seed" },
-      confirmationsSentAt: [],
-      version: 1,
-    });
-  }
+  const id = await demoReader({ id: `sub_demopause${"0".repeat(13)}`, email: EMAIL, name: "Nia", joinedAt: joined });
   const pausedUntil = new Date(now.getTime() + 24 * DAY).toISOString();
   if (!(await Db.Patrons.get(id))) {
     await Db.Patrons.save({

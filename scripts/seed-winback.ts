@@ -6,6 +6,7 @@
  */
 import * as Config from "../core/config";
 import * as Db from "../core/db";
+import { demoReader } from "./seed-reader";
 
 const DAY = 86_400_000;
 const EMAIL = "gus@example.com";
@@ -15,25 +16,8 @@ export async function seedWinBack(now: Date): Promise<string> {
   const { TIERS, WINBACK_DAYS } = Config.get();
   const tier = TIERS[0];
   if (!tier) return "no tiers configured: no lapsed patron seeded";
-  const existing = await Db.Subscribers.getByEmail(EMAIL);
-  const id = existing?.id ?? `sub_demowinback${"0".repeat(11)}`;
   const joined = new Date(now.getTime() - (WINBACK_DAYS + 200) * DAY).toISOString();
-  if (!existing) {
-    await Db.Subscribers.save({
-      id,
-      email: EMAIL,
-      name: "Gus",
-      status: "active",
-      topics: [],
-      frequency: "weekly",
-      createdAt: joined,
-      updatedAt: joined,
-      confirmedAt: joined,
-      consent: { requestedAt: joined, confirmedAt: joined, source: "seed", textVersion: "seed" },
-      confirmationsSentAt: [],
-      version: 1,
-    });
-  }
+  const id = await demoReader({ id: `sub_demowinback${"0".repeat(11)}`, email: EMAIL, name: "Gus", joinedAt: joined });
   if (!(await Db.Patrons.get(id))) {
     const lapsedAt = new Date(now.getTime() - WINBACK_DAYS * DAY - 60_000).toISOString();
     await Db.Patrons.save({
