@@ -9,7 +9,7 @@ import * as Db from "../core/db";
 import { demoReader } from "./seed-reader";
 
 const DAY = 86_400_000;
-const EMAIL = "gus@example.com";
+const EMAIL = "max@example.com";
 
 /** Seeds the lapsed patron; returns a line worth printing. */
 export async function seedWinBack(now: Date): Promise<string> {
@@ -17,7 +17,7 @@ export async function seedWinBack(now: Date): Promise<string> {
   const tier = TIERS[0];
   if (!tier) return "no tiers configured: no lapsed patron seeded";
   const joined = new Date(now.getTime() - (WINBACK_DAYS + 200) * DAY).toISOString();
-  const id = await demoReader({ id: `sub_demowinback${"0".repeat(11)}`, email: EMAIL, name: "Gus", joinedAt: joined });
+  const id = await demoReader({ id: `sub_demowinback${"0".repeat(11)}`, email: EMAIL, name: "Max", joinedAt: joined });
   if (!(await Db.Patrons.get(id))) {
     const lapsedAt = new Date(now.getTime() - WINBACK_DAYS * DAY - 60_000).toISOString();
     await Db.Patrons.save({

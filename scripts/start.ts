@@ -109,7 +109,8 @@ Tidings is running on the local stack.
   DynamoDB     ${stack.env.DYNAMODB_ENDPOINT}   table ${tableName}
   SQS          ${stack.env.SQS_ENDPOINT}   queues ${stack.env.SEND_QUEUE_URL} (digests) and ${stack.env.TRANSACTIONAL_QUEUE_URL}
                (confirmations, sign-in links): a local worker sends from both
-  schedules    gifts' redeem links every 15 s (hourly deployed); the send recovery sweep every 30 s
+  schedules    gifts' redeem links and the lifecycle emails (grace reminders, win-back, welcome series) every 15 s
+               (hourly deployed); the send recovery sweep every 30 s
   S3           ${stack.env.S3_ENDPOINT}   bucket ${stack.env.EXPORT_BUCKET} (subscriber exports)
   Stripe       ${stripeStatus(url)}
 ${defaulted.length ? `\nDev defaults (set these variables to override): ${defaulted.join(", ")}` : ""}${

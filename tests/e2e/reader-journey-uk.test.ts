@@ -117,3 +117,14 @@ describe("a Ukrainian reader's journey", () => {
     await context.close();
   });
 });
+
+describe("npm start's lifecycle schedule", () => {
+  it("sends the demo's due emails by itself: Оксана's best-of in Ukrainian, a win-back, and a payment-failed email with its card-update link", async () => {
+    const bestOf = await waitForEmail(journey.stack.mailUrl, "oksana@example.com", /^Найкраще з «/);
+    expect(bestOf.body.html).toMatch(/<html lang="uk"/);
+    const winBack = await waitForEmail(journey.stack.mailUrl, "max@example.com", /^Thank you for supporting /);
+    expect(winBack.body.text).toMatch(/\/join\?tier=[^\s>]*src=email(:|%3A)winback/);
+    const failed = await waitForEmail(journey.stack.mailUrl, "ola@example.com", /payment didn't go through/);
+    expect(failed.body.text).toMatch(/\/billing\/update\?token=/);
+  });
+});
