@@ -56,16 +56,22 @@ const kindOf = (subject: string): Kind | undefined =>
         : undefined;
 
 /**
- * The patron emails a sequence of statuses implies (product.md → Memberships): welcome on becoming a patron or
- * rejoining, payment failed on entering grace, lapsed on a membership ending.
+ * The patron emails a sequence of statuses implies (product.md → Memberships, Keeping patrons): welcome on becoming
+ * a patron or rejoining, payment failed on entering grace once per debt (`debts`: the debt of each grace status; a
+ * debt that was paid off in between is over, the same debt entered again is not emailed again), lapsed on a
+ * membership ending.
  */
-function impliedEmails(trail: readonly string[]): Record<Kind, number> {
+function impliedEmails(trail: readonly string[], debts: readonly (number | undefined)[]): Record<Kind, number> {
   const implied = { welcome: 0, payment_failed: 0, lapsed: 0 };
+  const emailed = new Set<number | undefined>();
   let previous: string | undefined;
-  for (const status of trail) {
+  for (const [i, status] of trail.entries()) {
     if (status === previous) continue;
     if (status === "active" && (previous === undefined || previous === "lapsed")) implied.welcome++;
-    if (status === "grace") implied.payment_failed++;
+    if (status === "grace" && !emailed.has(debts[i])) {
+      emailed.add(debts[i]);
+      implied.payment_failed++;
+    }
     if (status === "lapsed" && previous !== undefined) implied.lapsed++;
     previous = status;
   }
@@ -221,7 +227,7 @@ describe("Stripe history replay at volume, with DynamoDB failing", () => {
         const kind = kindOf(email.subject);
         if (kind) sent[kind]++;
       }
-      const implied = impliedEmails(history.trail);
+      const implied = impliedEmails(history.trail, history.debts);
       emails += KINDS.reduce((sum, kind) => sum + sent[kind], 0);
       const wrong = KINDS.some((kind) => (settled ? sent[kind] !== implied[kind] : sent[kind] > implied[kind]));
       if (wrong) wrongEmails.push({ settled, steps: history.steps, trail: history.trail, sent, implied });

@@ -42,7 +42,21 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * Starts `npm start` on free ports. A port found free may be taken by another test file's process before this one
+ * binds it (files run side by side): a start that fails on a port in use is tried again on other ports.
+ */
 export async function startNpmStart(options: NpmStartOptions = {}): Promise<NpmStart> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (error) {
+      if (attempt >= 3 || !/EADDRINUSE/.test(String(error))) throw error;
+    }
+  }
+}
+
+async function startOnce(options: NpmStartOptions): Promise<NpmStart> {
   const [port, dynamoPort, sesPort, sqsPort, s3Port, stripePort] = [
     await freePort(),
     await freePort(),

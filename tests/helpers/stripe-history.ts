@@ -142,6 +142,7 @@ export class History {
       events = this.take(account, step, rnd);
     }
     this.trail.push(this.status());
+    this.debts.push(this.status() === "grace" ? this.deciding()!.account.debtSince : undefined);
     return events;
   }
 
@@ -284,6 +285,12 @@ export class History {
    * all processed before the next step went through.
    */
   readonly trail: Expected[] = [];
+
+  /**
+   * Beside each `trail` status in grace, the debt it is in: when that debt began (the app's `unpaidSince`, which its
+   * payment-failed email is claimed by: once per debt, product.md → Keeping patrons).
+   */
+  readonly debts: Array<number | undefined> = [];
 
   /** The subscription that decides (the spec's rule: the one that pays best, the newest among equals), if any. */
   private deciding(): { account: Account; subscription: Stripe.Subscription } | undefined {
