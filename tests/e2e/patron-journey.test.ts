@@ -3,7 +3,7 @@
  * confirmed reader made a patron by an editor's comp signs in by magic link → account → topics → vote → account
  * lists the vote → withdraw it → sign out. And a reader joining through `npm start`'s local Stripe stand-in (no
  * Stripe keys): /join (its demo tiers' prices to choose from) → the stand-in's Checkout → Pay → the account shows
- * the membership → Manage billing → the stand-in's Billing Portal → switch to another tier → Cancel → the account
+ * the membership → pause it for two months and resume it → Manage billing → the stand-in's Billing Portal → switch to another tier → Cancel → the account
  * shows the new tier, ending. Every page, the stand-in's too, passes axe-core
  * (no serious or critical violations), fits the viewport, breaks no Content-Security-Policy, and is kept as a
  * screenshot in test-results/screenshots/.
@@ -93,7 +93,7 @@ describe("a patron's journey", () => {
   }
 
   for (const viewport of viewports) {
-    it(`joins through the local Stripe stand-in, changes tier and cancels in its Billing Portal (${viewport.width} px)`, async () => {
+    it(`joins through the local Stripe stand-in, pauses and resumes, changes tier and cancels in its Billing Portal (${viewport.width} px)`, async () => {
       // Started without Stripe keys, npm start says plainly that payments go to its stand-in.
       expect(journey.stack.output()).toContain(
         "Stripe       local stand-in (no keys set) — payments are simulated; set STRIPE_SECRET_KEY to use Stripe's test mode",
@@ -128,6 +128,19 @@ describe("a patron's journey", () => {
       await page.getByText(/^It renews on/).waitFor();
       await checkPage(page, "account-joined");
       await waitForEmail(journey.stack.mailUrl, email, /^Welcome, patron/);
+
+      // Pause instead of cancel: two months from the account (Stripe's pause_collection at the stand-in), the
+      // account says until when, the email says so too; Resume now makes them a patron who votes again at once.
+      await page.getByRole("radio", { name: "2 months" }).check();
+      await page.getByRole("button", { name: "Pause my membership" }).click();
+      await heading(page, "Your account");
+      await page.getByText(/^Your membership is paused until/).waitFor();
+      await checkPage(page, "account-paused");
+      await waitForEmail(journey.stack.mailUrl, email, /membership is paused until/);
+      await page.getByRole("button", { name: "Resume now" }).click();
+      await heading(page, "Your account");
+      await page.getByText("You're a Coffee patron").waitFor();
+      expect(await page.getByText(/^Your membership is paused until/).count()).toBe(0);
 
       // Manage billing: the stand-in's portal; switch to Co-creator and cancel there, then return to the account,
       // which shows the new tier, ending. (A euro subscription is offered euro prices only, as Stripe's portal does.)
