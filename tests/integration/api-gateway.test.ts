@@ -13,11 +13,16 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as Db from "../../core/db";
 import { build, functionEntries, OUT } from "../../scripts/bundle";
 import * as SignIn from "../../core/signin";
-import { saveSubscriber } from "../helpers/factories";
+import * as Tokens from "../../core/tokens";
+import { customer } from "../../scripts/stripe-standin/objects";
+import { savePatronSubscriber, saveSubscriber } from "../helpers/factories";
 import { useLocalStack } from "../helpers/local";
 import { uniqueEmail } from "../helpers/mail";
+import { useFakeStripe } from "../helpers/stripe";
 
 useLocalStack();
+// Before the bundles' first request: the bundled app reads its settings (Stripe's among them) once, on first use.
+const stripe = useFakeStripe();
 
 type Handler = (event: APIGatewayProxyEventV2, context: unknown) => Promise<APIGatewayProxyStructuredResultV2>;
 let handler: Handler;
@@ -137,6 +142,28 @@ describe("the bundled API behind API Gateway (HTTP API, payload 2.0)", () => {
     const en = await handler(gatewayEvent("GET", "/login", { query: "lang=en", headers: { "accept-language": "uk" } }), {});
     expect(bodyOf(en)).toMatch(/<html lang="en"/);
     expect((en.cookies ?? []).some((cookie) => cookie.startsWith("tidings_lang=en;"))).toBe(true);
+  });
+
+  it("opens a payment-failed email's card-update link: 303 to the Billing Portal's update flow; a tampered link, its page from the on-demand chunk", async () => {
+    const cus = customer({ email: uniqueEmail("gateway-card") });
+    stripe.fake.customers.set(cus.id, cus);
+    const reader = await savePatronSubscriber({ status: "grace", stripeCustomerId: cus.id, stripeCustomerIds: [cus.id], stripeSubscriptionId: "sub_gateway" });
+    const token = Tokens.sign("billing-update", `${reader.id}~${cus.id}`);
+
+    const opened = await handler(gatewayEvent("GET", "/billing/update", { query: `token=${encodeURIComponent(token)}`, headers: { accept: "text/html" } }), {});
+    expect(opened.statusCode).toBe(303);
+    const session = stripe.fake.portalSessions.find((s) => s.params.customer === cus.id);
+    expect(session?.params.flow_data).toMatchObject({ type: "payment_method_update", after_completion: { type: "redirect" } });
+    expect(opened.headers?.location).toBe(session!.session.url);
+
+    const tampered = await handler(
+      gatewayEvent("GET", "/billing/update", { query: `token=${encodeURIComponent(`${token}x`)}`, headers: { accept: "text/html", "accept-language": "uk" } }),
+      {},
+    );
+    expect(tampered.statusCode).toBe(400);
+    expect(tampered.headers?.["content-language"]).toBe("uk");
+    expect(bodyOf(tampered)).toMatch(/<html lang="uk"/);
+    expect(stripe.fake.portalSessions.filter((s) => s.params.customer === cus.id)).toHaveLength(1);
   });
 
   it("leaves the dashboard to its own function: the API's answers 404 for /editor, the dashboard's serves it and the whole OpenAPI document", async () => {
