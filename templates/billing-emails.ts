@@ -10,21 +10,11 @@ import cardExpiringTemplate from "./compiled/card-expiring";
 import reminderTemplate from "./compiled/payment-reminder";
 import { safeUrl, type Rendered } from "./html";
 import { renderMessage } from "./message";
+import { patronValues, type PatronEmailData } from "./patron-emails";
 
-interface BillingEmailData {
-  /** The patron's language; the default language when absent. */
-  language?: string;
-  outletName: string;
-  postalAddress: string;
-  name?: string;
-  /** The tier's name, e.g. "Coffee". */
-  tierName: string;
-  /** The tier's price in words, in the patron's language, e.g. "€5 a month". */
-  price: string;
+interface BillingEmailData extends PatronEmailData {
   /** The signed card-update link. */
   billingUrl: string;
-  /** The account page (`/account`). */
-  accountUrl: string;
 }
 
 export interface PaymentReminderData extends BillingEmailData {
@@ -42,13 +32,7 @@ export interface CardExpiringData extends BillingEmailData {
   renewsOn?: string;
 }
 
-const common = (data: BillingEmailData) => ({
-  name: data.name?.trim() ?? "",
-  tier: data.tierName,
-  price: data.price,
-  billing_url: safeUrl(data.billingUrl),
-  account_url: safeUrl(data.accountUrl),
-});
+const common = (data: BillingEmailData) => ({ ...patronValues(data), billing_url: safeUrl(data.billingUrl) });
 
 export function paymentReminder(data: PaymentReminderData): Rendered {
   const { t } = I18n.translator(data.language);

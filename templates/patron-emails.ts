@@ -11,7 +11,8 @@ import welcomeTemplate from "./compiled/patron-welcome";
 import { safeUrl, type Rendered } from "./html";
 import { renderMessage } from "./message";
 
-interface PatronEmailData {
+/** What every email about a reader's membership is given (core/patrons/notify.ts `patronEmailData` makes it). */
+export interface PatronEmailData {
   /** The patron's language; the default language when absent. */
   language?: string;
   outletName: string;
@@ -41,7 +42,8 @@ export interface PaymentFailedData extends PatronEmailData {
 
 export type PatronLapsedData = PatronEmailData;
 
-const common = (data: PatronEmailData) => ({
+/** The template values every membership email shares. */
+export const patronValues = (data: PatronEmailData) => ({
   name: data.name?.trim() ?? "",
   tier: data.tierName,
   price: data.price,
@@ -57,7 +59,7 @@ export function patronWelcome(data: PatronWelcomeData): Rendered {
     subject: t("membership.email.welcome.subject", { outlet: data.outletName }),
     preheader: t("membership.email.welcome.preheader", { tier: data.tierName }),
     heading: t("membership.email.welcome.heading"),
-    values: { ...common(data), renews_on: data.renewsOn ?? "", comped_until: data.compedUntil ?? "" },
+    values: { ...patronValues(data), renews_on: data.renewsOn ?? "", comped_until: data.compedUntil ?? "" },
   });
 }
 
@@ -71,7 +73,7 @@ export function paymentFailed(data: PaymentFailedData): Rendered {
     subject: t("membership.email.failed.subject", { outlet: data.outletName }),
     preheader: t("membership.email.failed.preheader", { date: graceUntil }),
     heading: t("membership.email.failed.heading"),
-    values: { ...common(data), grace_until: graceUntil, billing_url: data.billingUrl ? safeUrl(data.billingUrl) : "" },
+    values: { ...patronValues(data), grace_until: graceUntil, billing_url: data.billingUrl ? safeUrl(data.billingUrl) : "" },
   });
 }
 
@@ -84,7 +86,7 @@ export function patronLapsed(data: PatronLapsedData): Rendered {
     subject: t("membership.email.lapsed.subject", { outlet: data.outletName }),
     preheader: t("membership.email.lapsed.preheader"),
     heading: t("membership.email.lapsed.heading"),
-    values: common(data),
+    values: patronValues(data),
   });
 }
 

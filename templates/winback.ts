@@ -8,17 +8,10 @@ import type * as Email from "../core/email";
 import template from "./compiled/winback";
 import { safeUrl, type Rendered } from "./html";
 import { renderMessage } from "./message";
+import type { PatronEmailData } from "./patron-emails";
 
-export interface WinBackData {
-  /** The reader's language; the default language when absent. */
-  language?: string;
-  outletName: string;
-  postalAddress: string;
-  name?: string;
-  /** The tier they held, in their language, e.g. "Coffee". */
-  tierName: string;
-  /** What they paid, in words, in their language, e.g. "€5 a month". */
-  price: string;
+/** A former patron's membership data (no account page: the way back is `/join`). */
+export interface WinBackData extends Omit<PatronEmailData, "accountUrl"> {
   /** The day the membership ended, in words, in their language, e.g. "3 November 2026". */
   endedOn: string;
   /** `/join` for their former tier, carrying the attribution (and the promotion code, if any). */
